@@ -1,0 +1,146 @@
+#include "net/http_client.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include "net/io_runtime_impl.hpp"
+#include "net/tls_context.hpp"
+#include "net/url.hpp"
+
+namespace voxgate::net {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+template <class Stream>
+class fetch_op : public std::enable_shared_from_this<fetch_op<Stream>> {
+ public:
+  using done_fn = std::function<void(http_client_response)>;
+
+  template <class... Args>
+  fetch_op(asio::io_context& ioc, url target, http_client_request request, done_fn done, Args&&... stream_args)
+      : stream_(std::forward<Args>(stream_args)...), resolver_(asio::make_strand(ioc)), target_(std::move(target)),
+        request_(std::move(request)), done_(std::move(done)) {}
+
+  void run() {
+    lowest().expires_after(request_.timeout);
+    resolver_.async_resolve(target_.host, std::to_string(target_.effective_port()),
+                            beast::bind_front_handler(&fetch_op::on_resolve, this->shared_from_this()));
+  }
+
+ private:
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  void on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
+    if (ec) return fail("resolve " + target_.host + ": " + ec.message());
+    lowest().async_connect(results, beast::bind_front_handler(&fetch_op::on_connect, this->shared_from_this()));
+  }
+
+  void on_connect(beast::error_code ec, tcp::resolver::results_type::endpoint_type) {
+    if (ec) return fail("connect " + target_.host_port() + ": " + ec.message());
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      send();
+    } else {
+      if (!prepare_tls_stream(stream_.native_handle(), target_.host)) return fail("TLS setup failed");
+      stream_.async_handshake(asio::ssl::stream_base::client, [self = this->shared_from_this()](beast::error_code ec) {
+        if (ec) return self->fail("TLS handshake with " + self->target_.host + ": " + ec.message());
+        self->send();
+      });
+    }
+  }
+
+  void send() {
+    req_.method_string(request_.method);
+    req_.target(target_.target);
+    req_.version(11);
+    req_.set(http::field::host, target_.host_port());
+    req_.set(http::field::user_agent, "voxgate");
+    for (const auto& [k, v] : request_.headers) req_.set(k, v);
+    req_.body() = std::move(request_.body);
+    req_.keep_alive(false);
+    req_.prepare_payload();
+    http::async_write(stream_, req_, beast::bind_front_handler(&fetch_op::on_write, this->shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    if (ec) return fail("write: " + ec.message());
+    parser_.body_limit(request_.max_response_bytes);
+    http::async_read(stream_, buffer_, parser_, beast::bind_front_handler(&fetch_op::on_read, this->shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) return fail(ec == beast::error::timeout ? "timed out" : "read: " + ec.message());
+    auto& res = parser_.get();
+    http_client_response out;
+    out.status = res.result_int();
+    for (const auto& f : res) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    out.body = std::move(res.body());
+    complete(std::move(out));
+    beast::error_code ignored;
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  void fail(std::string why) {
+    http_client_response out;
+    out.error = std::move(why);
+    complete(std::move(out));
+  }
+
+  void complete(http_client_response r) {
+    auto done = std::move(done_);
+    if (done) done(std::move(r));
+  }
+
+  Stream stream_;
+  tcp::resolver resolver_;
+  url target_;
+  http_client_request request_;
+  done_fn done_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> req_;
+  http::response_parser<http::string_body> parser_;
+};
+
+}  // namespace
+
+void http_fetch(io_runtime& io, http_client_request request, std::function<void(http_client_response)> done) {
+  auto& ioc = io.internals().ioc;
+  auto target = parse_url(request.url);
+  if (!target || (target->scheme != "http" && target->scheme != "https")) {
+    asio::post(ioc, [done = std::move(done), u = request.url] {
+      http_client_response r;
+      r.error = "not an http(s) URL: " + u;
+      done(std::move(r));
+    });
+    return;
+  }
+  if (target->tls()) {
+    std::shared_ptr<asio::ssl::context> ctx;
+    try {
+      ctx = make_client_tls_context(request.tls);
+    } catch (const std::exception& e) {
+      asio::post(ioc, [done = std::move(done), w = std::string(e.what())] {
+        http_client_response r;
+        r.error = "TLS context: " + w;
+        done(std::move(r));
+      });
+      return;
+    }
+    using stream = beast::ssl_stream<beast::tcp_stream>;
+    std::make_shared<fetch_op<stream>>(ioc, std::move(*target), std::move(request), std::move(done),
+                                       asio::make_strand(ioc), *ctx)
+        ->run();
+  } else {
+    std::make_shared<fetch_op<beast::tcp_stream>>(ioc, std::move(*target), std::move(request), std::move(done),
+                                                  asio::make_strand(ioc))
+        ->run();
+  }
+}
+
+}  // namespace voxgate::net

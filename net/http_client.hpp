@@ -1,0 +1,36 @@
+// Outbound HTTP(S) requests (tool webhooks, provider REST APIs): verified TLS, bounded response,
+// one timeout for the whole exchange. The callback runs once on an I/O thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "net/headers.hpp"
+#include "net/io_runtime.hpp"
+#include "net/tls.hpp"
+
+namespace voxgate::net {
+
+struct http_client_request {
+  std::string method = "GET";
+  std::string url;
+  header_list headers;  // never logged
+  std::string body;
+  std::chrono::milliseconds timeout{5000};
+  std::size_t max_response_bytes = 1024 * 1024;
+  tls_settings tls;
+};
+
+struct http_client_response {
+  unsigned status = 0;  // 0 when the exchange failed
+  header_list headers;
+  std::string body;
+  std::string error;  // empty on a completed exchange (any status)
+
+  bool ok() const { return error.empty() && status >= 200 && status < 300; }
+};
+
+void http_fetch(io_runtime& io, http_client_request request, std::function<void(http_client_response)> done);
+
+}  // namespace voxgate::net

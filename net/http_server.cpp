@@ -1,0 +1,317 @@
+#include "net/http_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/http.hpp>
+
+#include "net/io_runtime_impl.hpp"
+#include "net/ws_connection.hpp"
+
+namespace voxgate::net {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+std::uint64_t next_connection_id() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::string_view http_request::path() const {
+  std::string_view t = target;
+  return t.substr(0, t.find('?'));
+}
+
+http_response http_response::text(unsigned status, std::string body) {
+  http_response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
+  struct route_entry {
+    std::string method;
+    std::string path;
+    bool prefix;
+    http_handler handler;
+  };
+  struct ws_route_entry {
+    std::string path;
+    upgrade_handler handler;
+  };
+
+  impl(io_runtime& io, http_server_options o) : ioc(io.internals().ioc), options(std::move(o)), acceptor(ioc) {}
+
+  asio::io_context& ioc;
+  http_server_options options;
+  tcp::acceptor acceptor;
+  std::vector<route_entry> routes;
+  std::vector<ws_route_entry> ws_routes;
+  std::function<void(const upgrade_attempt&)> observer;
+  std::atomic<bool> stopped{false};
+
+  const ws_route_entry* find_ws_route(std::string_view path) const {
+    for (const auto& r : ws_routes) {
+      bool prefix = !r.path.empty() && r.path.back() == '/';
+      if (prefix ? path.substr(0, r.path.size()) == r.path && path.size() > r.path.size() : path == r.path)
+        return &r;
+    }
+    return nullptr;
+  }
+
+  const route_entry* find_route(std::string_view method, std::string_view path, bool& path_known) const {
+    path_known = false;
+    for (const auto& r : routes) {
+      bool match = r.prefix ? path.substr(0, r.path.size()) == r.path : path == r.path;
+      if (!match) continue;
+      path_known = true;
+      if (r.method == method) return &r;
+    }
+    return nullptr;
+  }
+
+  void report(const http_request& req, bool accepted, unsigned status, std::string_view reason) {
+    // The line operators look for when "the media WebSocket never connects".
+    spdlog::info("upgrade path={} remote={} host={} x_forwarded_proto={} x_forwarded_host={} result={} status={} reason=\"{}\"",
+                 req.path(), req.remote, header_or(req.headers, "host", "-"),
+                 header_or(req.headers, "x-forwarded-proto", "-"), header_or(req.headers, "x-forwarded-host", "-"),
+                 accepted ? "accepted" : "refused", status, reason);
+    if (observer) observer({std::string(req.path()), req.remote, accepted, status, std::string(reason)});
+  }
+
+  void do_accept();
+};
+
+namespace {
+
+class http_session : public std::enable_shared_from_this<http_session> {
+ public:
+  http_session(tcp::socket&& socket, std::shared_ptr<http_server::impl> server)
+      : stream_(std::move(socket)), server_(std::move(server)) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    remote_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+
+  void run() {
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+  }
+
+ private:
+  void do_read() {
+    parser_.emplace();
+    parser_->header_limit(16 * 1024);
+    parser_->body_limit(server_->options.max_body_bytes);
+    stream_.expires_after(std::chrono::seconds(30));
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout) {
+      close();
+      return;
+    }
+    if (ec) {
+      unsigned status = ec == http::error::body_limit ? 413 : 400;
+      send_raw(status, "bad request: " + ec.message() + "\n", false);
+      return;
+    }
+    auto& msg = parser_->get();
+    http_request req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    req.remote = remote_;
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    req.body = std::move(msg.body());
+    keep_alive_ = msg.keep_alive();
+
+    if (const auto* ws_route = server_->find_ws_route(req.path())) {
+      handle_upgrade(std::move(req), ws_route);
+      return;
+    }
+    if (websocket::is_upgrade(msg)) {
+      server_->report(req, false, 404, "path not routed for WebSocket");
+      send_raw(404, "no WebSocket route for this path\n", false);
+      return;
+    }
+    bool path_known = false;
+    const auto* route = server_->find_route(req.method, req.path(), path_known);
+    if (!route) {
+      send_raw(path_known ? 405 : 404, path_known ? "method not allowed\n" : "not found\n", keep_alive_);
+      return;
+    }
+    auto self = shared_from_this();
+    responder respond = [self](http_response r) {
+      asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->send(std::move(r)); });
+    };
+    try {
+      route->handler(std::move(req), std::move(respond));
+    } catch (const std::exception& e) {
+      spdlog::error("http handler threw: {}", e.what());
+      send_raw(500, "internal error\n", false);
+    }
+  }
+
+  void handle_upgrade(http_request req, const http_server::impl::ws_route_entry* route) {
+    auto& msg = parser_->get();
+    if (!websocket::is_upgrade(msg)) {
+      server_->report(req, false, 426,
+                      "not a WebSocket upgrade: Upgrade/Connection headers missing (a proxy may strip them)");
+      send_raw(426, "this path takes WebSocket upgrades only\n", false, true);
+      return;
+    }
+    upgrade_decision decision;
+    try {
+      decision = route->handler(req);
+    } catch (const std::exception& e) {
+      decision = upgrade_decision::refuse(500, std::string("handler error: ") + e.what());
+    }
+    if (!decision.accept) {
+      server_->report(req, false, decision.status, decision.reason);
+      send_raw(decision.status, decision.reason + "\n", false);
+      return;
+    }
+    stream_.expires_never();
+    auto ws = std::make_shared<websocket::stream<beast::tcp_stream>>(std::move(stream_));
+    ws->set_option(websocket::stream_base::timeout{
+        std::chrono::seconds(10), std::chrono::seconds(30), true});  // pings find a vanished peer
+    ws->set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "voxgate"); }));
+    auto server = server_;
+    auto remote = remote_;
+    ws->async_accept(msg, [self = shared_from_this(), ws, server, remote, req = std::move(req),
+                           decision = std::move(decision)](beast::error_code ec) mutable {
+      if (ec) {
+        server->report(req, false, 400, "handshake failed: " + ec.message());
+        return;
+      }
+      beast::get_lowest_layer(*ws).socket().set_option(tcp::no_delay(true), ec);
+      ws_limits limits{server->options.max_ws_frame_bytes, server->options.max_ws_queue_bytes,
+                       std::chrono::milliseconds(server->options.ws_handshake_timeout_ms)};
+      auto conn = std::make_shared<ws_connection<beast::tcp_stream>>(std::move(*ws), remote, limits,
+                                                                     decision.handshake_mode);
+      server->report(req, true, 101, decision.reason.empty() ? "ok" : decision.reason);
+      if (decision.on_open) decision.on_open(conn);
+      conn->start(decision.sink);
+    });
+  }
+
+  void send(http_response r) {
+    http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
+    res.set(http::field::server, "voxgate");
+    res.set(http::field::content_type, r.content_type);
+    for (const auto& [k, v] : r.headers) res.set(k, v);
+    res.keep_alive(keep_alive_);
+    res.body() = std::move(r.body);
+    res.prepare_payload();
+    write(std::move(res));
+  }
+
+  void send_raw(unsigned status, std::string body, bool keep_alive, bool upgrade_required = false) {
+    keep_alive_ = keep_alive;
+    http::response<http::string_body> res{static_cast<http::status>(status), 11};
+    res.set(http::field::server, "voxgate");
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    if (upgrade_required) res.set(http::field::upgrade, "websocket");
+    res.keep_alive(keep_alive);
+    res.body() = std::move(body);
+    res.prepare_payload();
+    write(std::move(res));
+  }
+
+  void write(http::response<http::string_body>&& res) {
+    auto sp = std::make_shared<http::response<http::string_body>>(std::move(res));
+    http::async_write(stream_, *sp, [self = shared_from_this(), sp](beast::error_code ec, std::size_t) {
+      if (ec || !self->keep_alive_) {
+        self->close();
+        return;
+      }
+      self->do_read();
+    });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<http_server::impl> server_;
+  std::string remote_;
+  bool keep_alive_ = false;
+};
+
+}  // namespace
+
+void http_server::impl::do_accept() {
+  acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+    if (self->stopped) return;
+    if (!ec) {
+      std::make_shared<http_session>(std::move(socket), self)->run();
+    } else if (ec == asio::error::operation_aborted) {
+      return;
+    }
+    self->do_accept();
+  });
+}
+
+http_server::http_server(io_runtime& io, http_server_options options)
+    : impl_(std::make_shared<impl>(io, std::move(options))) {}
+
+http_server::~http_server() { stop(); }
+
+void http_server::route(std::string method, std::string path, http_handler handler) {
+  impl_->routes.push_back({std::move(method), std::move(path), false, std::move(handler)});
+}
+
+void http_server::route_prefix(std::string method, std::string prefix, http_handler handler) {
+  impl_->routes.push_back({std::move(method), std::move(prefix), true, std::move(handler)});
+}
+
+void http_server::route_ws(std::string path, upgrade_handler handler) {
+  impl_->ws_routes.push_back({std::move(path), std::move(handler)});
+}
+
+void http_server::on_upgrade_attempt(std::function<void(const upgrade_attempt&)> observer) {
+  impl_->observer = std::move(observer);
+}
+
+std::string http_server::start() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) return "bad HOST '" + impl_->options.host + "': " + ec.message();
+  tcp::endpoint ep{address, impl_->options.port};
+  impl_->acceptor.open(ep.protocol(), ec);
+  if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl_->acceptor.bind(ep, ec);
+  if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) + ": " + ec.message();
+  impl_->do_accept();
+  return {};
+}
+
+void http_server::stop() {
+  if (impl_->stopped.exchange(true)) return;
+  asio::post(impl_->acceptor.get_executor(), [self = impl_] {
+    beast::error_code ec;
+    self->acceptor.close(ec);
+  });
+}
+
+std::uint16_t http_server::port() const {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+}  // namespace voxgate::net

@@ -1,0 +1,97 @@
+// The gateway's HTTP listener: a small router for plain requests and WebSocket upgrade routes.
+// Every upgrade attempt, accepted or refused, is logged on one info line and reported to an observer.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/headers.hpp"
+#include "net/io_runtime.hpp"
+#include "net/ws_channel.hpp"
+
+namespace voxgate::net {
+
+struct http_request {
+  std::string method;
+  std::string target;  // path and query, as received
+  header_list headers;
+  std::string body;
+  std::string remote;  // "ip:port"
+
+  std::string_view path() const;
+};
+
+struct http_response {
+  unsigned status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  header_list headers;
+
+  static http_response text(unsigned status, std::string body);
+};
+
+// Call exactly once, from any thread.
+using responder = std::function<void(http_response)>;
+using http_handler = std::function<void(http_request, responder)>;
+
+struct upgrade_decision {
+  bool accept = false;
+  unsigned status = 403;     // when refused
+  std::string reason;        // for the log line and the metric label
+  std::shared_ptr<ws_sink> sink;                      // when accepted: receives the first frames
+  std::function<void(ws_channel_ptr)> on_open;        // when accepted: the channel, once open
+  bool handshake_mode = true;                         // deliver one frame at a time until attach()
+
+  static upgrade_decision refuse(unsigned status, std::string reason) {
+    upgrade_decision d;
+    d.status = status;
+    d.reason = std::move(reason);
+    return d;
+  }
+};
+// Decides synchronously on the I/O thread: keep it to pure checks.
+using upgrade_handler = std::function<upgrade_decision(const http_request&)>;
+
+struct upgrade_attempt {
+  std::string path;
+  std::string remote;
+  bool accepted = false;
+  unsigned status = 101;
+  std::string reason;
+};
+
+struct http_server_options {
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 8080;  // 0 picks a free port
+  std::size_t max_body_bytes = 64 * 1024;
+  std::size_t max_ws_frame_bytes = 64 * 1024;
+  std::size_t max_ws_queue_bytes = 256 * 1024;
+  int ws_handshake_timeout_ms = 10000;
+};
+
+class http_server {
+ public:
+  http_server(io_runtime& io, http_server_options options);
+  ~http_server();
+
+  void route(std::string method, std::string path, http_handler handler);        // exact path
+  void route_prefix(std::string method, std::string prefix, http_handler handler);
+  // Upgrade route: `path` exact, or a prefix when it ends with '/'.
+  void route_ws(std::string path, upgrade_handler handler);
+  void on_upgrade_attempt(std::function<void(const upgrade_attempt&)> observer);
+
+  // Binds and starts accepting; returns an error text, or empty on success.
+  std::string start();
+  void stop();
+  std::uint16_t port() const;
+
+  struct impl;
+
+ private:
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace voxgate::net

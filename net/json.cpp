@@ -1,0 +1,81 @@
+#include "net/json.hpp"
+
+#include <rapidjson/error/en.h>
+
+#include <charconv>
+
+namespace voxgate::net::json {
+
+insitu_document::insitu_document()
+    : value_pool_(value_buffer_, sizeof(value_buffer_)),
+      stack_pool_(stack_buffer_, sizeof(stack_buffer_)),
+      doc_(&value_pool_, sizeof(stack_buffer_) / 2, &stack_pool_) {}
+
+std::string_view insitu_document::parse(std::string& text) {
+  doc_.ParseInsitu(text.data());
+  if (doc_.HasParseError()) return rapidjson::GetParseError_En(doc_.GetParseError());
+  if (!doc_.IsObject()) return "not a JSON object";
+  return {};
+}
+
+const value* member(const value& object, std::string_view key) {
+  if (!object.IsObject()) return nullptr;
+  auto it = object.FindMember(rapidjson::StringRef(key.data(), key.size()));
+  return it == object.MemberEnd() ? nullptr : &it->value;
+}
+
+std::optional<std::string_view> string_of(const value& object, std::string_view key) {
+  const auto* v = member(object, key);
+  if (!v || !v->IsString()) return std::nullopt;
+  return std::string_view(v->GetString(), v->GetStringLength());
+}
+
+std::string_view string_or(const value& object, std::string_view key, std::string_view fallback) {
+  return string_of(object, key).value_or(fallback);
+}
+
+std::optional<std::uint64_t> counter_of(const value& object, std::string_view key) {
+  const auto* v = member(object, key);
+  if (!v) return std::nullopt;
+  if (v->IsUint64()) return v->GetUint64();
+  if (v->IsString()) {
+    std::uint64_t out = 0;
+    const char* b = v->GetString();
+    const char* e = b + v->GetStringLength();
+    auto [p, ec] = std::from_chars(b, e, out);
+    if (ec == std::errc{} && p == e && b != e) return out;
+  }
+  return std::nullopt;
+}
+
+void append_string(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(hex[c >> 4]);
+          out.push_back(hex[c & 15]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+std::string quote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  append_string(out, s);
+  return out;
+}
+
+}  // namespace voxgate::net::json

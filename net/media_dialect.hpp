@@ -1,0 +1,48 @@
+// The provider-neutral face of a media-stream dialect (Twilio, Telnyx, ...): parse one inbound text
+// frame into a media_event, build the three outbound frames. One short implementation per provider.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "codecs/audio_format.hpp"
+#include "net/url.hpp"
+
+namespace voxgate::net {
+
+enum class media_kind : std::uint8_t { connected, start, media, dtmf, mark, stop, error, ignored };
+
+// What a provider's `start` announces; owned strings because it crosses into the actors.
+struct stream_start {
+  std::string stream_id;
+  std::string call_id;     // Twilio CallSid; Telnyx call_control_id
+  std::string session_id;  // Telnyx call_session_id; empty for Twilio
+  codecs::audio_format format;
+  param_list custom_parameters;
+};
+
+struct media_event {
+  media_kind kind = media_kind::ignored;
+  std::string_view payload;  // media: base64 audio, a view into the parsed frame
+  std::string_view text;     // mark name, DTMF digit, error detail, or the unknown event's name
+  std::uint64_t sequence = 0;
+  std::uint64_t timestamp_ms = 0;
+  std::optional<stream_start> start;
+};
+
+class media_dialect {
+ public:
+  virtual ~media_dialect() = default;
+  virtual std::string_view provider() const = 0;
+  // Parses `frame` in place. Returns an empty view on success, else a reason for the log and metric.
+  virtual std::string_view parse(std::string& frame, media_event& out) const = 0;
+  virtual void build_media(std::string_view stream_id, std::span<const std::uint8_t> audio,
+                           std::string& out) const = 0;
+  virtual std::string build_mark(std::string_view stream_id, std::string_view name) const = 0;
+  virtual std::string build_clear(std::string_view stream_id) const = 0;
+};
+
+}  // namespace voxgate::net

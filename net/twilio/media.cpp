@@ -1,0 +1,119 @@
+#include "net/twilio/media.hpp"
+
+#include "codecs/base64.hpp"
+#include "net/json.hpp"
+
+namespace voxgate::net::twilio {
+namespace {
+
+std::string_view parse_start(const json::value& root, media_event& out) {
+  const auto* start = json::member(root, "start");
+  if (!start || !start->IsObject()) return "start without a start object";
+  stream_start s;
+  s.stream_id = std::string(json::string_or(*start, "streamSid", json::string_or(root, "streamSid")));
+  s.call_id = std::string(json::string_or(*start, "callSid"));
+  if (s.stream_id.empty() || s.call_id.empty()) return "start without streamSid or callSid";
+  if (const auto* fmt = json::member(*start, "mediaFormat")) {
+    auto enc = json::string_or(*fmt, "encoding", "audio/x-mulaw");
+    if (enc != "audio/x-mulaw") return "start announces an encoding other than audio/x-mulaw";
+  }
+  s.format = codecs::audio_format::g711_ulaw();
+  if (const auto* params = json::member(*start, "customParameters"); params && params->IsObject()) {
+    for (auto it = params->MemberBegin(); it != params->MemberEnd(); ++it) {
+      if (!it->value.IsString()) continue;
+      s.custom_parameters.emplace_back(
+          std::string(it->name.GetString(), it->name.GetStringLength()),
+          std::string(it->value.GetString(), it->value.GetStringLength()));
+    }
+  }
+  out.start = std::move(s);
+  return {};
+}
+
+void append_head(std::string& out, std::string_view event, std::string_view stream_sid) {
+  out += R"({"event":")";
+  out += event;
+  out += R"(","streamSid":)";
+  json::append_string(out, stream_sid);
+}
+
+}  // namespace
+
+std::string_view media_codec::parse(std::string& frame, media_event& out) const {
+  json::insitu_document doc;
+  if (auto err = doc.parse(frame); !err.empty()) return err;
+  const auto& root = doc.root();
+  auto event = json::string_of(root, "event");
+  if (!event) return "no event field";
+  out = media_event{};
+  out.sequence = json::counter_of(root, "sequenceNumber").value_or(0);
+  if (*event == "media") {
+    const auto* media = json::member(root, "media");
+    auto payload = media ? json::string_of(*media, "payload") : std::nullopt;
+    if (!payload) return "media without payload";
+    out.kind = media_kind::media;
+    out.payload = *payload;
+    out.timestamp_ms = json::counter_of(*media, "timestamp").value_or(0);
+    // Only the caller's audio is bridged; an outbound track (a <Start> fork) is not ours to send on.
+    if (json::string_or(*media, "track", "inbound") != "inbound") out.kind = media_kind::ignored;
+    return {};
+  }
+  if (*event == "start") {
+    out.kind = media_kind::start;
+    return parse_start(root, out);
+  }
+  if (*event == "connected") {
+    out.kind = media_kind::connected;
+    return {};
+  }
+  if (*event == "mark") {
+    const auto* mark = json::member(root, "mark");
+    auto name = mark ? json::string_of(*mark, "name") : std::nullopt;
+    if (!name) return "mark without name";
+    out.kind = media_kind::mark;
+    out.text = *name;
+    return {};
+  }
+  if (*event == "dtmf") {
+    const auto* dtmf = json::member(root, "dtmf");
+    auto digit = dtmf ? json::string_of(*dtmf, "digit") : std::nullopt;
+    if (!digit || digit->size() != 1) return "dtmf without a single digit";
+    out.kind = media_kind::dtmf;
+    out.text = *digit;
+    return {};
+  }
+  if (*event == "stop") {
+    out.kind = media_kind::stop;
+    return {};
+  }
+  out.kind = media_kind::ignored;  // Twilio adds events without notice: count, don't fail
+  out.text = *event;
+  return {};
+}
+
+void media_codec::build_media(std::string_view stream_sid, std::span<const std::uint8_t> audio,
+                              std::string& out) const {
+  out.reserve(out.size() + 80 + stream_sid.size() + codecs::base64::encoded_size(audio.size()));
+  append_head(out, "media", stream_sid);
+  out += R"(,"media":{"payload":")";
+  codecs::base64::encode_append(audio, out);
+  out += "\"}}";
+}
+
+std::string media_codec::build_mark(std::string_view stream_sid, std::string_view name) const {
+  std::string out;
+  append_head(out, "mark", stream_sid);
+  out += R"(,"mark":{"name":)";
+  json::append_string(out, name);
+  out += "}}";
+  return out;
+}
+
+std::string media_codec::build_clear(std::string_view stream_sid) const {
+  std::string out;
+  append_head(out, "clear", stream_sid);
+  out += "}";
+  return out;
+}
+
+}  // namespace voxgate::net::twilio

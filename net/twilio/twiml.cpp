@@ -1,0 +1,58 @@
+#include "net/twilio/twiml.hpp"
+
+namespace voxgate::net::twilio {
+
+std::string xml_escape(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (char c : in) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string connect_stream(std::string_view stream_url, const param_list& parameters,
+                           std::string_view status_callback) {
+  std::string out = R"(<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url=")";
+  out += xml_escape(stream_url);
+  out += '"';
+  if (!status_callback.empty()) {
+    out += R"( statusCallback=")";
+    out += xml_escape(status_callback);
+    out += '"';
+  }
+  out += '>';
+  for (const auto& [name, value] : parameters) {
+    if (name.size() + value.size() > max_parameter_length) continue;
+    out += R"(<Parameter name=")";
+    out += xml_escape(name);
+    out += R"(" value=")";
+    out += xml_escape(value);
+    out += R"("/>)";
+  }
+  out += "</Stream></Connect></Response>";
+  return out;
+}
+
+std::string say_and_hangup(std::string_view message) {
+  std::string out = R"(<?xml version="1.0" encoding="UTF-8"?><Response><Say>)";
+  out += xml_escape(message);
+  out += "</Say><Hangup/></Response>";
+  return out;
+}
+
+std::string reject(std::string_view reason) {
+  std::string out = R"(<?xml version="1.0" encoding="UTF-8"?><Response><Reject reason=")";
+  out += xml_escape(reason);
+  out += R"("/></Response>)";
+  return out;
+}
+
+}  // namespace voxgate::net::twilio

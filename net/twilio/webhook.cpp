@@ -1,0 +1,39 @@
+#include "net/twilio/webhook.hpp"
+
+#include <cctype>
+
+namespace voxgate::net::twilio {
+
+bool is_call_sid(std::string_view s) {
+  if (s.size() != 34 || s.substr(0, 2) != "CA") return false;
+  for (char c : s.substr(2))
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+std::optional<voice_webhook> parse_voice_webhook(std::string_view body, std::string* why) {
+  auto form = parse_form(body);
+  if (!form) {
+    if (why) *why = "malformed form body";
+    return std::nullopt;
+  }
+  auto get = [&](std::string_view k) {
+    const auto* v = find_param(*form, k);
+    return v ? *v : std::string{};
+  };
+  voice_webhook w;
+  w.call_sid = get("CallSid");
+  if (!is_call_sid(w.call_sid)) {
+    if (why) *why = "missing or malformed CallSid";
+    return std::nullopt;
+  }
+  w.account_sid = get("AccountSid");
+  w.from = get("From");
+  w.to = get("To");
+  w.direction = get("Direction");
+  w.call_status = get("CallStatus");
+  w.form = std::move(*form);
+  return w;
+}
+
+}  // namespace voxgate::net::twilio

@@ -1,0 +1,46 @@
+// A WebSocket as the actors see it: send text, close, and receive frames through a sink.
+// Implemented by net's Beast sessions (server side and client side); everything here is thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace voxgate::net {
+
+// Receives a connection's events, on the connection's strand. Implementations forward them
+// (the actors' implementation sends a CAF message) and return at once.
+class ws_sink {
+ public:
+  virtual ~ws_sink() = default;
+  virtual void on_text(std::string&& frame) = 0;
+  virtual void on_closed(std::string reason) = 0;
+};
+
+struct ws_stats {
+  std::uint64_t frames_in = 0;
+  std::uint64_t frames_out = 0;
+  std::uint64_t dropped_out = 0;     // outbound audio dropped because the queue was over its bound
+  std::uint64_t refused_binary = 0;  // inbound binary frames ignored
+};
+
+class ws_channel {
+ public:
+  virtual ~ws_channel() = default;
+  // Queues a text frame. `droppable_audio` frames may be dropped (oldest first, counted) when the
+  // outbound queue is over its bound; control frames never are. Never blocks.
+  virtual void send_text(std::string text, bool droppable_audio = false) = 0;
+  // Sends what is queued, then closes. Idempotent. The sink gets on_closed once.
+  virtual void close(std::string reason) = 0;
+  // Handshake mode (server side): the connection delivers one frame and waits. resume() reads
+  // one more; attach() switches to a new sink and reads continuously from then on.
+  virtual void resume() = 0;
+  virtual void attach(std::shared_ptr<ws_sink> sink) = 0;
+  virtual ws_stats stats() const = 0;
+  virtual const std::string& remote() const = 0;
+  virtual std::uint64_t id() const = 0;
+};
+
+using ws_channel_ptr = std::shared_ptr<ws_channel>;
+
+}  // namespace voxgate::net

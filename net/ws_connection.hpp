@@ -1,0 +1,225 @@
+// Private to net/*.cpp: one WebSocket connection over any Beast stream, shared by the server and
+// the client. Every handler runs on the connection's strand; one write in flight with a bounded
+// queue behind it (oldest droppable audio goes first); reads deliver whole text frames to a sink.
+#pragma once
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <memory>
+
+#include "net/ws_channel.hpp"
+
+namespace voxgate::net {
+
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+
+struct ws_limits {
+  std::size_t max_frame_bytes = 64 * 1024;
+  std::size_t max_queue_bytes = 256 * 1024;
+  std::chrono::milliseconds handshake_timeout{10000};  // server side: time allowed to attach
+};
+
+std::uint64_t next_connection_id();
+
+template <class Stream>
+class ws_connection final : public ws_channel, public std::enable_shared_from_this<ws_connection<Stream>> {
+ public:
+  ws_connection(websocket::stream<Stream>&& ws, std::string remote, ws_limits limits, bool handshake_mode)
+      : ws_(std::move(ws)), remote_(std::move(remote)), limits_(limits), handshake_(handshake_mode),
+        id_(next_connection_id()), handshake_timer_(ws_.get_executor()) {
+    ws_.read_message_max(limits_.max_frame_bytes);
+    ws_.text(true);
+  }
+
+  // Starts reading into `sink`. Call once, from the strand (right after the handshake).
+  void start(std::shared_ptr<ws_sink> sink) {
+    sink_ = std::move(sink);
+    if (handshake_) {
+      handshake_timer_.expires_after(limits_.handshake_timeout);
+      handshake_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+        if (!ec && self->handshake_) self->begin_close("no start within the handshake timeout");
+      });
+    }
+    do_read();
+  }
+
+  void send_text(std::string text, bool droppable_audio) override {
+    boost::asio::post(ws_.get_executor(), [self = this->shared_from_this(), t = std::move(text),
+                                           droppable_audio]() mutable {
+      self->enqueue(std::move(t), droppable_audio);
+    });
+  }
+
+  void close(std::string reason) override {
+    boost::asio::post(ws_.get_executor(), [self = this->shared_from_this(), r = std::move(reason)]() mutable {
+      self->begin_close(std::move(r));
+    });
+  }
+
+  void resume() override {
+    boost::asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
+      if (self->paused_ && !self->finished_) self->do_read();
+    });
+  }
+
+  void attach(std::shared_ptr<ws_sink> sink) override {
+    boost::asio::post(ws_.get_executor(), [self = this->shared_from_this(), s = std::move(sink)]() mutable {
+      self->sink_ = std::move(s);
+      self->handshake_ = false;
+      self->handshake_timer_.cancel();
+      if (self->finished_) {
+        self->sink_->on_closed(self->close_reason_);
+        return;
+      }
+      if (self->paused_) self->do_read();
+    });
+  }
+
+  ws_stats stats() const override {
+    return {frames_in_.load(std::memory_order_relaxed), frames_out_.load(std::memory_order_relaxed),
+            dropped_.load(std::memory_order_relaxed), binary_.load(std::memory_order_relaxed)};
+  }
+  const std::string& remote() const override { return remote_; }
+  std::uint64_t id() const override { return id_; }
+
+ private:
+  struct outbound {
+    std::string text;
+    bool droppable;
+  };
+
+  void do_read() {
+    paused_ = false;
+    reading_ = true;
+    ws_.async_read(buffer_, beast::bind_front_handler(&ws_connection::on_read, this->shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    reading_ = false;
+    if (ec) {
+      finish(describe(ec));
+      return;
+    }
+    if (!ws_.got_text()) {
+      // Providers speak JSON text; a binary frame is refused (counted, logged once) and the call goes on.
+      if (binary_.fetch_add(1, std::memory_order_relaxed) == 0)
+        spdlog::warn("ws conn={} remote={} refused a binary frame ({} bytes): only text frames are accepted",
+                     id_, remote_, buffer_.size());
+      buffer_.consume(buffer_.size());
+      do_read();
+      return;
+    }
+    frames_in_.fetch_add(1, std::memory_order_relaxed);
+    std::string frame = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    bool keep_reading = !handshake_;
+    if (!keep_reading) paused_ = true;
+    sink_->on_text(std::move(frame));
+    if (keep_reading && !closing_) do_read();
+  }
+
+  void enqueue(std::string text, bool droppable) {
+    if (closing_ || finished_) return;
+    queued_bytes_ += text.size();
+    out_.push_back({std::move(text), droppable});
+    // Over the bound: drop the oldest droppable frame that is not being written. Never block.
+    std::size_t first = writing_ ? 1 : 0;
+    for (std::size_t i = first; queued_bytes_ > limits_.max_queue_bytes && i < out_.size();) {
+      if (out_[i].droppable) {
+        queued_bytes_ -= out_[i].text.size();
+        out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(i));
+        dropped_.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        ++i;
+      }
+    }
+    if (!writing_) do_write();
+  }
+
+  void do_write() {
+    writing_ = true;
+    ws_.async_write(boost::asio::buffer(out_.front().text),
+                    beast::bind_front_handler(&ws_connection::on_write, this->shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    if (ec) {
+      out_.clear();
+      queued_bytes_ = 0;
+      finish(describe(ec));
+      return;
+    }
+    frames_out_.fetch_add(1, std::memory_order_relaxed);
+    queued_bytes_ -= out_.front().text.size();
+    out_.pop_front();
+    if (!out_.empty()) {
+      do_write();
+    } else if (closing_) {
+      do_close();
+    }
+  }
+
+  void begin_close(std::string reason) {
+    if (closing_ || finished_) return;
+    closing_ = true;
+    close_reason_ = std::move(reason);
+    if (!writing_) do_close();
+  }
+
+  void do_close() {
+    if (finished_ || close_sent_) return;
+    close_sent_ = true;
+    ws_.async_close(websocket::close_code::normal, [self = this->shared_from_this()](beast::error_code) {
+      // A pending read ends with `closed` once the peer answers; without one, finish here.
+      if (!self->reading_) self->finish(self->close_reason_);
+    });
+  }
+
+  void finish(std::string reason) {
+    if (finished_) return;
+    finished_ = true;
+    handshake_timer_.cancel();
+    if (close_reason_.empty()) close_reason_ = reason;
+    auto sink = sink_;
+    if (sink) sink->on_closed(closing_ ? close_reason_ : reason);
+  }
+
+  static std::string describe(beast::error_code ec) {
+    if (ec == websocket::error::closed) return "closed by peer";
+    if (ec == websocket::error::message_too_big) return "frame over the size limit";
+    if (ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset)
+      return "connection lost";
+    if (ec == boost::asio::error::operation_aborted) return "aborted";
+    return ec.message();
+  }
+
+  websocket::stream<Stream> ws_;
+  beast::flat_buffer buffer_;
+  std::string remote_;
+  ws_limits limits_;
+  bool handshake_;
+  std::uint64_t id_;
+  std::shared_ptr<ws_sink> sink_;
+  std::deque<outbound> out_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool reading_ = false;
+  bool paused_ = false;
+  bool closing_ = false;
+  bool close_sent_ = false;
+  bool finished_ = false;
+  std::string close_reason_;
+  boost::asio::steady_timer handshake_timer_;
+  std::atomic<std::uint64_t> frames_in_{0}, frames_out_{0}, dropped_{0}, binary_{0};
+};
+
+}  // namespace voxgate::net
