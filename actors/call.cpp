@@ -1,0 +1,336 @@
+#include "actors/call.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <optional>
+
+#include "actors/playout.hpp"
+#include "actors/providers.hpp"
+#include "actors/socket_sinks.hpp"
+#include "actors/tool_request.hpp"
+#include "actors/transcoder.hpp"
+#include "codecs/base64.hpp"
+
+namespace voxgate::actors {
+namespace {
+
+struct call_state {
+  static inline const char* name = "call";
+
+  call_env_ptr env;
+  std::shared_ptr<call_record> record;
+  std::string id;  // for log lines
+  std::string provider_name;
+  const net::media_dialect* dialect = nullptr;
+  codecs::audio_format provider_format = codecs::audio_format::g711_ulaw();
+
+  net::ws_channel_ptr provider;  // null while ringing
+  std::string stream_id;
+  ai_session_actor ai;
+  transcoder_actor transcoder;  // only when formats differ
+  std::optional<playout> play;
+  bool tick_pending = false;
+  bool hangup_scheduled = false;
+  bool stopped = false;  // the provider said stop
+  std::uint32_t bad_frames_logged = 0;
+
+  // AI time-to-first-audio: from ready (the greeting) or the caller's end of speech.
+  std::optional<caf::actor_clock::time_point> awaiting_audio_since;
+
+  counter* frames_in = nullptr;
+  counter* frames_out = nullptr;
+  counter* dropped_out = nullptr;
+  actor_metrics am{};
+  ~call_state() {
+    if (am.live) am.live->sub();
+  }
+};
+
+using call_pointer = call_actor::stateful_pointer<call_state>;
+
+std::uint64_t now_ms(call_pointer self) {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        self->clock().now().time_since_epoch())
+                                        .count());
+}
+
+void set_phase(call_pointer self, call_phase next) {
+  auto& st = self->state;
+  auto prev = st.record->phase.exchange(next);
+  auto& active = st.env->metrics->calls_active;
+  active.with({st.provider_name, std::string(to_string(prev))}).sub();
+  if (next != call_phase::ending) active.with({st.provider_name, std::string(to_string(next))}).add();
+}
+
+void end_call(call_pointer self, const std::string& outcome) {
+  auto& st = self->state;
+  if (st.record->phase.load() == call_phase::ending) return;
+  st.record->outcome = outcome;
+  set_phase(self, call_phase::ending);
+  if (st.provider) {
+    auto stats = st.provider->stats();
+    st.record->frames_dropped = stats.dropped_out;
+    st.dropped_out->inc(stats.dropped_out);
+    st.provider->close(outcome);
+  }
+  if (st.ai) self->send_exit(st.ai, caf::exit_reason::user_shutdown);
+  if (st.transcoder) self->send_exit(st.transcoder, caf::exit_reason::user_shutdown);
+  auto age = std::chrono::steady_clock::now() - st.record->created;
+  spdlog::info("call={} ended outcome={} provider={} duration_ms={} frames_in={} frames_out={} dropped_out={}", st.id,
+               outcome, st.provider_name, std::chrono::duration_cast<std::chrono::milliseconds>(age).count(),
+               st.record->frames_in.load(), st.record->frames_out.load(), st.record->frames_dropped.load());
+  self->quit();
+}
+
+// Feed the provider from the playout queue as far as the lead allows; come back when it drains.
+void pump(call_pointer self) {
+  auto& st = self->state;
+  if (!st.provider || !st.play) return;
+  auto now = now_ms(self);
+  while (auto c = st.play->next(now)) {
+    std::string media;
+    st.dialect->build_media(st.stream_id,
+                            {reinterpret_cast<const std::uint8_t*>(c->audio.data()), c->audio.size()}, media);
+    st.provider->send_text(std::move(media), true);
+    st.provider->send_text(st.dialect->build_mark(st.stream_id, c->mark));
+    st.frames_out->inc();
+    st.record->frames_out.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (st.play->queued_bytes() > 0 && !st.tick_pending) {
+    st.tick_pending = true;
+    self->delayed_send(self, std::chrono::milliseconds(st.env->playout_chunk_ms / 2), tick_atom::value);
+  }
+}
+
+void on_provider_frame(call_pointer self, std::string& frame) {
+  auto& st = self->state;
+  net::media_event ev;
+  if (auto err = st.dialect->parse(frame, ev); !err.empty()) {
+    st.env->metrics->bad_frames.with({st.provider_name, std::string(err)}).inc();
+    if (st.bad_frames_logged++ < 3) spdlog::warn("call={} refused a provider frame: {}", st.id, err);
+    return;
+  }
+  switch (ev.kind) {
+    case net::media_kind::media: {
+      // Decode in place: the payload view points into `frame`, and decoding never overtakes reading.
+      auto n = codecs::base64::decode(ev.payload, reinterpret_cast<std::uint8_t*>(frame.data()));
+      if (!n) {
+        st.env->metrics->bad_frames.with({st.provider_name, "bad base64"}).inc();
+        if (st.bad_frames_logged++ < 3) spdlog::warn("call={} refused a media frame: bad base64", st.id);
+        return;
+      }
+      frame.resize(*n);
+      st.frames_in->inc();
+      st.record->frames_in.fetch_add(1, std::memory_order_relaxed);
+      audio_chunk chunk{st.provider_format, std::move(frame), {}};
+      if (st.transcoder)
+        self->send(st.transcoder, caller_atom::value, std::move(chunk));
+      else
+        self->send(st.ai, caller_atom::value, std::move(chunk));
+      return;
+    }
+    case net::media_kind::mark:
+      if (st.play) st.play->on_mark(ev.text, now_ms(self));
+      pump(self);
+      return;
+    case net::media_kind::dtmf:
+      spdlog::info("call={} dtmf digit={}", st.id, ev.text);
+      self->send(st.ai, dtmf_atom::value, std::string(ev.text));
+      return;
+    case net::media_kind::stop:
+      st.stopped = true;
+      end_call(self, "completed");
+      return;
+    case net::media_kind::error:
+      spdlog::warn("call={} provider reported a stream error: {}", st.id, ev.text);
+      return;
+    case net::media_kind::start:
+    case net::media_kind::connected:
+    case net::media_kind::ignored:
+      spdlog::debug("call={} ignored provider event {}", st.id, ev.text);
+      return;
+  }
+}
+
+void barge_in(call_pointer self) {
+  auto& st = self->state;
+  if (!st.play) return;
+  auto cut = st.play->interrupt(now_ms(self));
+  if (!cut.was_playing) return;
+  if (st.provider) st.provider->send_text(st.dialect->build_clear(st.stream_id));
+  if (!cut.item_id.empty()) self->send(st.ai, truncate_atom::value, cut.item_id, cut.audio_end_ms);
+  st.env->metrics->barge_ins.with({st.provider_name}).inc();
+  spdlog::info("call={} barge-in item={} heard_ms={}", st.id, cut.item_id, cut.audio_end_ms);
+}
+
+void on_tool_call(call_pointer self, tool_call& call) {
+  auto& st = self->state;
+  auto& env = *st.env;
+  if (call.name == "end_call") {
+    env.metrics->tool_calls.with({"end_call", "ok"}).inc();
+    self->send(st.ai, tool_done_atom::value, tool_result{call.call_id, R"({"ok":true})"});
+    if (!st.hangup_scheduled) {
+      st.hangup_scheduled = true;
+      // Let what the AI already said play out, then hang up.
+      auto remaining = st.play ? st.play->remaining_ms(now_ms(self)) : 0;
+      self->delayed_send(self, std::chrono::milliseconds(remaining) + env.hangup_grace, hangup_atom::value,
+                         std::string("end_call"));
+    }
+    return;
+  }
+  if (env.tool_webhook_url.empty()) {
+    env.metrics->tool_calls.with({call.name, "no_endpoint"}).inc();
+    self->send(st.ai, tool_done_atom::value,
+               tool_result{call.call_id, R"j({"error":"no tool endpoint is configured (TOOL_WEBHOOK_URL)"})j"});
+    return;
+  }
+  auto request = make_tool_request(env, st.record->call, call);
+  call_actor me = self;
+  auto metrics = env.metrics;
+  env.fetch(std::move(request), [me, metrics, call_id = call.call_id, name = call.name](net::http_client_response r) {
+    auto result = tool_output_from(r);
+    metrics->tool_calls.with({name, r.ok() ? "ok" : "error"}).inc();
+    caf::anon_send(me, tool_done_atom::value, tool_result{call_id, std::move(result)});
+  });
+}
+
+void hang_up(call_pointer self, const std::string& outcome) {
+  auto& st = self->state;
+  if (outcome == "end_call") {
+    if (auto req = hangup_request(*st.env, st.record->call.provider, st.record->call.call_id)) {
+      auto id = st.id;
+      st.env->fetch(std::move(*req), [id](net::http_client_response r) {
+        if (r.ok())
+          spdlog::info("call={} hung up through the provider's REST API", id);
+        else
+          spdlog::warn("call={} REST hangup failed: status={} {}", id, r.status, r.error);
+      });
+    }
+  }
+  end_call(self, outcome);
+}
+
+call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std::shared_ptr<call_record> record) {
+  auto& st = self->state;
+  st.env = env;
+  st.record = record;
+  st.id = record->call.call_id;
+  st.provider_name = std::string(to_string(record->call.provider));
+  st.dialect = &dialect_for(record->call.provider);
+  st.frames_in = &env->metrics->frames.with({st.provider_name, "in"});
+  st.frames_out = &env->metrics->frames.with({st.provider_name, "out"});
+  st.dropped_out = &env->metrics->frames_dropped.with({st.provider_name, "out"});
+  st.am = env->metrics->for_actor("call");
+  st.am.live->add();
+  env->metrics->calls_active.with({st.provider_name, "ringing"}).add();
+  st.play.emplace(playout::options{st.provider_format, env->playout_lead_ms, env->playout_chunk_ms});
+
+  // The AI session connects while the phone still rings.
+  st.ai = env->make_ai(self->system(), ai_session_args{st.id, self, env->agent, env->ai_format});
+  self->link_to(st.ai);
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    if (msg.source == self->state.ai) {
+      spdlog::warn("call={} AI session ended: {}", self->state.id, self->system().render(msg.reason));
+      end_call(self, "ai_failed");
+    } else if (msg.source == self->state.transcoder) {
+      end_call(self, "internal_error");
+    } else {
+      end_call(self, "shutdown");
+    }
+  });
+  self->delayed_send(self, env->ringing_timeout, timeout_atom::value);
+  spdlog::info("call={} created provider={} ai={}", st.id, st.provider_name, env->ai_backend);
+
+  return {
+      [self](attach_atom, pending_socket& socket, net::stream_start& start) {
+        auto& st = self->state;
+        st.am.handled->inc();
+        if (st.record->phase.load() != call_phase::ringing) {
+          socket.channel->close("call already has a media stream");
+          return;
+        }
+        st.provider = socket.channel;
+        st.stream_id = start.stream_id;
+        if (start.format != st.provider_format)
+          spdlog::warn("call={} provider announced {} at {} Hz; expected {}", st.id, codecs::to_string(start.format.enc),
+                       start.format.sample_rate, codecs::to_string(st.provider_format.enc));
+        st.provider_format = start.format;
+        if (st.provider_format != st.env->ai_format) {
+          st.transcoder = spawn_transcoder(self->system(), st.env, st.provider_format, st.env->ai_format, self, st.ai);
+          self->link_to(st.transcoder);
+        }
+        set_phase(self, call_phase::streaming);
+        st.provider->attach(std::make_shared<call_sink>(self));
+        spdlog::info("call={} streaming stream={} format={}/{}", st.id, st.stream_id,
+                     codecs::to_string(st.provider_format.enc), st.provider_format.sample_rate);
+        pump(self);
+      },
+      [self](frame_atom, std::string& frame) {
+        self->state.am.handled->inc();
+        on_provider_frame(self, frame);
+      },
+      [self](closed_atom, std::string& reason) {
+        self->state.am.handled->inc();
+        end_call(self, self->state.stopped ? "completed" : "provider_closed: " + reason);
+      },
+      [self](ai_audio_atom, audio_chunk& chunk) {
+        auto& st = self->state;
+        st.am.handled->inc();
+        if (chunk.format != st.provider_format) {
+          if (st.transcoder) self->send(st.transcoder, ai_audio_atom::value, std::move(chunk));
+          return;
+        }
+        if (st.awaiting_audio_since) {
+          auto waited = std::chrono::duration<double>(self->clock().now() - *st.awaiting_audio_since).count();
+          st.env->metrics->ai_first_audio.with({st.env->ai_backend}).observe(waited);
+          st.awaiting_audio_since.reset();
+        }
+        st.play->push(chunk.item_id,
+                      {reinterpret_cast<const std::uint8_t*>(chunk.bytes.data()), chunk.bytes.size()});
+        pump(self);
+      },
+      [self](speech_atom) {
+        self->state.am.handled->inc();
+        barge_in(self);
+      },
+      [self](ai_state_atom, std::string& what) {
+        auto& st = self->state;
+        st.am.handled->inc();
+        if (what == "speech_stopped" || (what == "ready" && st.env->agent.greet_first))
+          st.awaiting_audio_since = self->clock().now();
+      },
+      [self](tool_atom, tool_call& call) {
+        self->state.am.handled->inc();
+        on_tool_call(self, call);
+      },
+      [self](tool_done_atom, tool_result& result) {
+        self->state.am.handled->inc();
+        self->send(self->state.ai, tool_done_atom::value, std::move(result));
+      },
+      [self](tick_atom) {
+        self->state.am.handled->inc();
+        self->state.tick_pending = false;
+        pump(self);
+      },
+      [self](timeout_atom) {
+        self->state.am.handled->inc();
+        if (self->state.record->phase.load() == call_phase::ringing) {
+          spdlog::warn("call={} no media stream arrived within {} ms of the webhook", self->state.id,
+                       self->state.env->ringing_timeout.count());
+          end_call(self, "no_media");
+        }
+      },
+      [self](hangup_atom, std::string& outcome) {
+        self->state.am.handled->inc();
+        hang_up(self, outcome);
+      },
+  };
+}
+
+}  // namespace
+
+call_actor spawn_call(caf::actor_system& sys, call_env_ptr env, std::shared_ptr<call_record> record) {
+  return sys.spawn(call_behavior, std::move(env), std::move(record));
+}
+
+}  // namespace voxgate::actors

@@ -1,0 +1,68 @@
+// Everything a call needs from the process, injected so that actor tests can replace each piece:
+// settings, the metrics registry, how to reach the network, how to start an AI session, the time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "actors/messages.hpp"
+#include "actors/metrics.hpp"
+#include "codecs/audio_format.hpp"
+#include "net/http_client.hpp"
+#include "net/ws_client.hpp"
+
+namespace voxgate::actors {
+
+struct agent_settings {
+  std::string instructions = "You are a helpful, concise phone assistant.";
+  std::string voice = "marin";
+  std::string tools_json = "[]";  // the business's tools; end_call is always added
+  bool greet_first = true;        // the AI speaks first when the call connects
+};
+
+struct ai_session_args {
+  std::string call_id;
+  ai_listener listener;  // the call
+  agent_settings agent;
+  codecs::audio_format format;  // what the AI hears and speaks
+};
+
+using http_fetcher = std::function<void(net::http_client_request, std::function<void(net::http_client_response)>)>;
+using ws_connector = std::function<void(net::ws_connect_options, std::shared_ptr<net::ws_sink>,
+                                        std::function<void(net::ws_channel_ptr, std::string)>)>;
+using ai_factory = std::function<ai_session_actor(caf::actor_system&, ai_session_args)>;
+
+struct call_env {
+  metrics_registry* metrics = nullptr;
+  std::string ai_backend = "local";  // label for metrics and logs
+  codecs::audio_format ai_format = codecs::audio_format::g711_ulaw();
+  agent_settings agent;
+  ai_factory make_ai;
+  http_fetcher fetch;
+
+  std::string tool_webhook_url;
+  std::chrono::milliseconds tool_timeout{5000};
+
+  std::string twilio_account_sid;
+  std::string twilio_auth_token;
+  std::string twilio_api_base = "https://api.twilio.com/2010-04-01";
+
+  std::uint32_t playout_lead_ms = 400;
+  std::uint32_t playout_chunk_ms = 100;
+  std::chrono::milliseconds ringing_timeout{30000};  // webhook answered, no media socket yet
+  std::chrono::milliseconds hangup_grace{400};       // after end_call, let the goodbye finish
+
+  std::string token_secret;
+  std::int64_t token_ttl_seconds = 120;
+  std::uint64_t max_calls = 1000;
+  std::function<std::int64_t()> unix_now = [] {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  };
+};
+
+using call_env_ptr = std::shared_ptr<const call_env>;
+
+}  // namespace voxgate::actors

@@ -1,0 +1,150 @@
+// The whole contract between VoxGate's actors: every message type and every typed interface.
+// Reading this file tells you every conversation: supervisor <-> call <-> ai_session / transcoder.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "codecs/audio_format.hpp"
+#include "net/media_dialect.hpp"
+#include "net/url.hpp"
+#include "net/ws_channel.hpp"
+
+namespace voxgate::actors {
+
+enum class provider_kind : std::uint8_t { twilio, telnyx };
+std::string_view to_string(provider_kind p);
+
+// Audio between actors: raw bytes in `format` (never base64), tagged with the AI item it belongs to.
+struct audio_chunk {
+  codecs::audio_format format;
+  std::string bytes;
+  std::string item_id;  // AI output only
+};
+
+// A call announced by a verified webhook.
+struct incoming_call {
+  provider_kind provider = provider_kind::twilio;
+  std::string call_id;     // Twilio CallSid, Telnyx call_control_id
+  std::string session_id;  // Telnyx call_session_id
+  std::string from;
+  std::string to;
+  net::param_list parameters;  // routing data: the webhook URL's query parameters (e.g. businessId)
+};
+
+// The supervisor's answer to a webhook.
+struct call_admission {
+  bool admitted = false;
+  std::string reason;  // when refused: "capacity", "draining", "duplicate", ...
+  std::string token;   // when admitted: the signed per-call token for the media socket
+};
+
+struct tool_call {
+  std::string call_id;
+  std::string name;
+  std::string arguments;  // JSON text
+};
+
+struct tool_result {
+  std::string call_id;
+  std::string output;  // text handed to the AI as function_call_output
+};
+
+// A media socket waiting for its provider's `start` (handshake mode; see net::ws_channel).
+struct pending_socket {
+  net::ws_channel_ptr channel;
+  provider_kind provider = provider_kind::twilio;
+  std::string upgrade_token;  // a token that came with the upgrade itself (Telnyx path/header); may be empty
+};
+
+// ---- atoms (CAF 0.17: at most 10 characters) ----
+using admit_atom = caf::atom_constant<caf::atom("admit")>;
+using calls_atom = caf::atom_constant<caf::atom("calls")>;
+using count_atom = caf::atom_constant<caf::atom("count")>;
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+using hs_frame_atom = caf::atom_constant<caf::atom("hs_frame")>;
+using hs_closed_atom = caf::atom_constant<caf::atom("hs_closed")>;
+using attach_atom = caf::atom_constant<caf::atom("attach")>;
+using frame_atom = caf::atom_constant<caf::atom("frame")>;
+using closed_atom = caf::atom_constant<caf::atom("closed")>;
+using caller_atom = caf::atom_constant<caf::atom("caller")>;  // caller audio toward the AI
+using ai_audio_atom = caf::atom_constant<caf::atom("ai_audio")>;
+using speech_atom = caf::atom_constant<caf::atom("speech")>;  // caller started speaking (barge-in)
+using ai_state_atom = caf::atom_constant<caf::atom("ai_state")>;
+using tool_atom = caf::atom_constant<caf::atom("tool")>;
+using tool_done_atom = caf::atom_constant<caf::atom("tool_done")>;
+using truncate_atom = caf::atom_constant<caf::atom("truncate")>;
+using dtmf_atom = caf::atom_constant<caf::atom("dtmf")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using hangup_atom = caf::atom_constant<caf::atom("hangup")>;
+using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
+using ai_frame_atom = caf::atom_constant<caf::atom("ai_frame")>;
+using ai_closed_atom = caf::atom_constant<caf::atom("ai_closed")>;
+using ai_open_atom = caf::atom_constant<caf::atom("ai_open")>;
+
+// ---- interfaces ----
+
+// Where AI audio goes: the call actor, or the transcoder in front of it.
+using ai_audio_sink = caf::typed_actor<caf::reacts_to<ai_audio_atom, audio_chunk>>;
+
+// Where caller audio goes: the AI session, or the transcoder in front of it.
+using caller_audio_sink = caf::typed_actor<caf::reacts_to<caller_atom, audio_chunk>>;
+
+// What an AI session reports to its call.
+using ai_listener = caf::typed_actor<caf::reacts_to<ai_audio_atom, audio_chunk>, caf::reacts_to<speech_atom>,
+                                     caf::reacts_to<ai_state_atom, std::string>, caf::reacts_to<tool_atom, tool_call>>;
+
+// An AI session (openai, local, ...): one per call, linked to its call actor.
+using ai_session_actor = caf::typed_actor<
+    caf::reacts_to<caller_atom, audio_chunk>,                  // caller audio, in the session's input format
+    caf::reacts_to<truncate_atom, std::string, std::uint32_t>,  // item_id, audio_end_ms actually played
+    caf::reacts_to<tool_done_atom, tool_result>,                // a tool's output
+    caf::reacts_to<dtmf_atom, std::string>,                     // a keypad digit from the caller
+    // from its own socket (internal)
+    caf::reacts_to<ai_open_atom, net::ws_channel_ptr, std::string>,  // channel or error text
+    caf::reacts_to<ai_frame_atom, std::string>,
+    caf::reacts_to<ai_closed_atom, std::string>,
+    caf::reacts_to<tick_atom>>;
+
+// A call: owns the provider socket, its AI session and (when formats differ) its transcoder.
+using call_actor = caf::typed_actor<
+    caf::reacts_to<attach_atom, pending_socket, net::stream_start>,  // from the supervisor
+    caf::reacts_to<frame_atom, std::string>,                       // provider frame
+    caf::reacts_to<closed_atom, std::string>,                      // provider socket closed
+    caf::reacts_to<ai_audio_atom, audio_chunk>,                    // AI audio, in the provider's format
+    caf::reacts_to<speech_atom>,                                   // the caller started speaking
+    caf::reacts_to<ai_state_atom, std::string>,                    // "ready", "speech_stopped", "response_done"
+    caf::reacts_to<tool_atom, tool_call>,                          // the AI calls a tool
+    caf::reacts_to<tool_done_atom, tool_result>,                   // a tool webhook answered
+    caf::reacts_to<tick_atom>,                                     // playout clock
+    caf::reacts_to<timeout_atom>,                                  // no media socket in time
+    caf::reacts_to<hangup_atom, std::string>>;                     // end now, with this outcome
+
+// Converts audio between the provider's format and the AI's, one stateful converter per direction.
+using transcoder_actor = caf::typed_actor<caf::reacts_to<caller_atom, audio_chunk>,
+                                          caf::reacts_to<ai_audio_atom, audio_chunk>>;
+
+// The supervisor: admits calls, routes media sockets to them, knows every live call.
+using supervisor_actor = caf::typed_actor<
+    caf::replies_to<admit_atom, incoming_call>::with<call_admission>,
+    caf::reacts_to<hs_frame_atom, pending_socket, std::string>,  // a frame from a socket in handshake
+    caf::reacts_to<hs_closed_atom, pending_socket, std::string>,
+    caf::reacts_to<hangup_atom, std::string, std::string>,       // call id, outcome (operator/webhook)
+    caf::replies_to<calls_atom>::with<std::string>,              // /calls as JSON
+    caf::replies_to<count_atom>::with<std::uint64_t>,            // live calls
+    caf::reacts_to<drain_atom>>;                                 // refuse new calls from now on
+
+}  // namespace voxgate::actors
+
+// Local-only messages: VoxGate never sends them over a network, so they skip CAF's serialization.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::audio_chunk)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::incoming_call)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::call_admission)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::tool_call)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::tool_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::pending_socket)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::net::stream_start)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::net::ws_channel_ptr)

@@ -1,0 +1,123 @@
+#include "actors/metrics.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace voxgate::actors {
+namespace {
+
+std::string escape_label(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string labels_text(const std::vector<std::string>& names, const std::vector<std::string>& values,
+                        const std::string& extra = {}) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size() && i < values.size(); ++i) {
+    out += out.empty() ? "{" : ",";
+    out += names[i] + "=\"" + escape_label(values[i]) + "\"";
+  }
+  if (!extra.empty()) out += (out.empty() ? "{" : ",") + extra;
+  if (!out.empty()) out += "}";
+  return out;
+}
+
+std::string number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+const char* type_name(const counter*) { return "counter"; }
+const char* type_name(const gauge*) { return "gauge"; }
+const char* type_name(const histogram*) { return "histogram"; }
+
+void render_series(std::string& out, const std::string& name, const std::string& labels, const counter& c) {
+  out += name + labels + " " + std::to_string(c.value()) + "\n";
+}
+void render_series(std::string& out, const std::string& name, const std::string& labels, const gauge& g) {
+  out += name + labels + " " + std::to_string(g.value()) + "\n";
+}
+
+}  // namespace
+
+histogram::histogram(std::vector<double> bounds)
+    : bounds_(std::move(bounds)), buckets_(new std::atomic<std::uint64_t>[bounds_.size()]) {
+  for (std::size_t i = 0; i < bounds_.size(); ++i) buckets_[i] = 0;
+}
+
+void histogram::observe(double value) {
+  for (std::size_t i = 0; i < bounds_.size(); ++i)
+    if (value <= bounds_[i]) buckets_[i].fetch_add(1, std::memory_order_relaxed);
+  count_.fetch_add(1, std::memory_order_relaxed);
+  sum_micros_.fetch_add(static_cast<std::uint64_t>(std::llround(value * 1e6)), std::memory_order_relaxed);
+}
+
+double histogram::sum() const { return static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6; }
+
+template <class Metric>
+std::int64_t family<Metric>::value_of(const std::vector<std::string>& values) const {
+  std::lock_guard lock(mutex_);
+  auto it = series_.find(values);
+  if (it == series_.end()) return 0;
+  if constexpr (std::is_same_v<Metric, histogram>) {
+    return static_cast<std::int64_t>(it->second->count());
+  } else {
+    return static_cast<std::int64_t>(it->second->value());
+  }
+}
+
+template <class Metric>
+void family<Metric>::render(std::string& out) const {
+  out += "# HELP " + name_ + " " + help_ + "\n";
+  out += "# TYPE " + name_ + " " + type_name(static_cast<const Metric*>(nullptr)) + "\n";
+  std::lock_guard lock(mutex_);
+  for (const auto& [values, metric] : series_) {
+    if constexpr (std::is_same_v<Metric, histogram>) {
+      for (std::size_t i = 0; i < metric->bounds().size(); ++i)
+        out += name_ + "_bucket" + labels_text(labels_, values, "le=\"" + number(metric->bounds()[i]) + "\"") + " " +
+               std::to_string(metric->bucket(i)) + "\n";
+      out += name_ + "_bucket" + labels_text(labels_, values, "le=\"+Inf\"") + " " + std::to_string(metric->count()) + "\n";
+      out += name_ + "_sum" + labels_text(labels_, values) + " " + number(metric->sum()) + "\n";
+      out += name_ + "_count" + labels_text(labels_, values) + " " + std::to_string(metric->count()) + "\n";
+    } else {
+      render_series(out, name_, labels_text(labels_, values), *metric);
+    }
+  }
+}
+
+template class family<counter>;
+template class family<gauge>;
+template class family<histogram>;
+
+metrics_registry::metrics_registry() = default;
+
+std::string metrics_registry::render() const {
+  std::string out;
+  calls_active.render(out);
+  calls_total.render(out);
+  upgrades.render(out);
+  webhooks.render(out);
+  media_refused.render(out);
+  frames.render(out);
+  frames_dropped.render(out);
+  bad_frames.render(out);
+  ai_errors.render(out);
+  tool_calls.render(out);
+  barge_ins.render(out);
+  ai_first_audio.render(out);
+  actors_live.render(out);
+  actor_messages.render(out);
+  return out;
+}
+
+}  // namespace voxgate::actors

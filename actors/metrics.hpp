@@ -1,0 +1,115 @@
+// The metrics registry every actor reports to, rendered as Prometheus text (names under voxgate_).
+// Lock-free on the hot path: look a labelled series up once (it is stable), then bump its atomic.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace voxgate::actors {
+
+class counter {
+ public:
+  void inc(std::uint64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
+  std::uint64_t value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t> value_{0};
+};
+
+class gauge {
+ public:
+  void add(std::int64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
+  void sub(std::int64_t n = 1) { value_.fetch_sub(n, std::memory_order_relaxed); }
+  void set(std::int64_t n) { value_.store(n, std::memory_order_relaxed); }
+  std::int64_t value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::int64_t> value_{0};
+};
+
+class histogram {
+ public:
+  explicit histogram(std::vector<double> bounds);
+  void observe(double value);
+  const std::vector<double>& bounds() const { return bounds_; }
+  std::uint64_t bucket(std::size_t i) const { return buckets_[i].load(std::memory_order_relaxed); }
+  std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }
+  double sum() const;
+
+ private:
+  std::vector<double> bounds_;
+  std::unique_ptr<std::atomic<std::uint64_t>[]> buckets_;
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sum_micros_{0};
+};
+
+// A metric with labels: `with({...})` returns a series that lives as long as the family.
+template <class Metric>
+class family {
+ public:
+  template <class... Args>
+  family(std::string name, std::string help, std::vector<std::string> labels, Args... metric_args)
+      : name_(std::move(name)), help_(std::move(help)), labels_(std::move(labels)),
+        make_([=] { return std::make_unique<Metric>(metric_args...); }) {}
+
+  Metric& with(const std::vector<std::string>& values) {
+    std::lock_guard lock(mutex_);
+    auto& slot = series_[values];
+    if (!slot) slot = make_();
+    return *slot;
+  }
+  // 0 (or absent) when the series was never touched.
+  std::int64_t value_of(const std::vector<std::string>& values) const;
+  void render(std::string& out) const;
+
+ private:
+  std::string name_;
+  std::string help_;
+  std::vector<std::string> labels_;
+  std::function<std::unique_ptr<Metric>()> make_;
+  mutable std::mutex mutex_;
+  std::map<std::vector<std::string>, std::unique_ptr<Metric>> series_;
+};
+
+// Actor types, for per-type live counts and messages handled.
+struct actor_metrics {
+  gauge* live;
+  counter* handled;
+};
+
+class metrics_registry {
+ public:
+  metrics_registry();
+
+  family<gauge> calls_active{"voxgate_calls_active", "Calls alive on this instance", {"provider", "state"}};
+  family<counter> calls_total{"voxgate_calls_total", "Calls ended, by outcome", {"provider", "outcome"}};
+  family<counter> upgrades{"voxgate_ws_upgrade_attempts_total", "WebSocket upgrade attempts", {"path", "result", "reason"}};
+  family<counter> webhooks{"voxgate_webhooks_total", "Webhooks received", {"provider", "result"}};
+  family<counter> media_refused{"voxgate_media_sockets_refused_total", "Media sockets refused after upgrade", {"provider", "reason"}};
+  family<counter> frames{"voxgate_frames_total", "Audio frames", {"provider", "direction"}};
+  family<counter> frames_dropped{"voxgate_frames_dropped_total", "Audio frames dropped", {"provider", "direction"}};
+  family<counter> bad_frames{"voxgate_bad_frames_total", "Frames refused as malformed", {"source", "reason"}};
+  family<counter> ai_errors{"voxgate_ai_errors_total", "Errors reported by or about the AI session", {"backend", "code"}};
+  family<counter> tool_calls{"voxgate_tool_calls_total", "Tool calls", {"tool", "result"}};
+  family<counter> barge_ins{"voxgate_barge_ins_total", "Caller interrupted the AI", {"provider"}};
+  family<histogram> ai_first_audio{"voxgate_ai_time_to_first_audio_seconds",
+                                   "From the caller's end of speech (or session ready) to the AI's first audio",
+                                   {"backend"},
+                                   std::vector<double>{0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5}};
+  family<gauge> actors_live{"voxgate_actors_live", "Live actors by type", {"actor"}};
+  family<counter> actor_messages{"voxgate_actor_messages_total", "Messages handled by actor type", {"actor"}};
+
+  actor_metrics for_actor(const std::string& type) {
+    return {&actors_live.with({type}), &actor_messages.with({type})};
+  }
+
+  std::string render() const;
+};
+
+}  // namespace voxgate::actors

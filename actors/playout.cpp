@@ -1,0 +1,98 @@
+#include "actors/playout.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace voxgate::actors {
+
+playout::playout(options o) : options_(o), bpm_(o.format.bytes_per_ms()) {}
+
+void playout::push(std::string_view item_id, std::span<const std::uint8_t> bytes) {
+  if (bytes.empty() || (!interrupted_item_.empty() && item_id == interrupted_item_)) return;
+  if (items_.empty() || items_.back().id != item_id) items_.push_back({std::string(item_id), pushed_bytes_, 0});
+  items_.back().bytes += bytes.size();
+  pushed_bytes_ += bytes.size();
+  queue_.insert(queue_.end(), bytes.begin(), bytes.end());
+  // Keep only the items that can still be heard.
+  while (items_.size() > 8) items_.pop_front();
+}
+
+std::uint64_t playout::played_ms(std::uint64_t now_ms) const {
+  if (!anchored_) return 0;
+  std::uint64_t estimate = anchor_ms_ + (now_ms - anchor_time_);
+  return std::min(estimate, sent_ms());
+}
+
+std::uint64_t playout::remaining_ms(std::uint64_t now_ms) const {
+  return (pushed_bytes_ / bpm_) - played_ms(now_ms);
+}
+
+std::optional<playout::chunk> playout::next(std::uint64_t now_ms) {
+  if (queue_.empty()) return std::nullopt;
+  std::uint64_t played = played_ms(now_ms);
+  // The provider ran dry (or never started): playback restarts at the next byte we send.
+  if (!anchored_ || played >= sent_ms()) {
+    anchor_ms_ = sent_ms();
+    anchor_time_ = now_ms;
+    anchored_ = true;
+    played = anchor_ms_;
+  }
+  std::uint64_t ahead = sent_ms() - played;
+  if (ahead >= options_.lead_ms) return std::nullopt;
+  std::size_t room = static_cast<std::size_t>((options_.lead_ms - ahead) * bpm_);
+  std::size_t n = std::min({queue_.size(), static_cast<std::size_t>(options_.chunk_ms) * bpm_, room});
+  // Whole samples only.
+  n -= n % options_.format.bytes_per_sample();
+  if (n == 0) return std::nullopt;
+  chunk c;
+  c.audio.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+  sent_bytes_ += n;
+  c.mark = "g" + std::to_string(generation_) + "." + std::to_string(++mark_seq_) + "." + std::to_string(sent_ms());
+  return c;
+}
+
+void playout::on_mark(std::string_view name, std::uint64_t now_ms) {
+  // "g<generation>.<seq>.<end_ms>": marks of an earlier generation were flushed by a clear, not played.
+  if (name.size() < 2 || name[0] != 'g') return;
+  auto dot1 = name.find('.');
+  auto dot2 = name.rfind('.');
+  if (dot1 == std::string_view::npos || dot2 == dot1) return;
+  std::uint32_t gen = 0;
+  std::uint64_t end_ms = 0;
+  auto g = name.substr(1, dot1 - 1);
+  auto e = name.substr(dot2 + 1);
+  if (std::from_chars(g.data(), g.data() + g.size(), gen).ec != std::errc{}) return;
+  if (std::from_chars(e.data(), e.data() + e.size(), end_ms).ec != std::errc{}) return;
+  if (gen != generation_ || end_ms > sent_ms()) return;
+  // The provider has just finished playing up to end_ms: re-anchor the estimate on that fact.
+  anchor_ms_ = end_ms;
+  anchor_time_ = now_ms;
+  anchored_ = true;
+}
+
+playout::interruption playout::interrupt(std::uint64_t now_ms) {
+  interruption out;
+  std::uint64_t played = played_ms(now_ms);
+  out.was_playing = !queue_.empty() || played < sent_ms();
+  std::uint64_t played_byte = played * bpm_;
+  for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
+    if (it->start_byte <= played_byte || it == std::prev(items_.rend())) {
+      out.item_id = it->id;
+      std::uint64_t heard = played_byte > it->start_byte ? (played_byte - it->start_byte) / bpm_ : 0;
+      out.audio_end_ms = static_cast<std::uint32_t>(std::min<std::uint64_t>(heard, it->bytes / bpm_));
+      break;
+    }
+  }
+  if (out.was_playing) interrupted_item_ = out.item_id;
+  // A new generation: a fresh timeline, and marks sent before now will be ignored.
+  ++generation_;
+  queue_.clear();
+  items_.clear();
+  pushed_bytes_ = sent_bytes_ = 0;
+  anchored_ = false;
+  anchor_ms_ = anchor_time_ = 0;
+  return out;
+}
+
+}  // namespace voxgate::actors

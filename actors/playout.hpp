@@ -1,0 +1,77 @@
+// The call's playout clock: holds AI audio locally, feeds the provider at most `lead_ms` ahead of
+// what it has played, and knows at every moment how much of each AI item the caller really heard.
+// Pure: time comes in as milliseconds on a monotonic clock; nothing here sends or sleeps.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "codecs/audio_format.hpp"
+
+namespace voxgate::actors {
+
+class playout {
+ public:
+  struct options {
+    codecs::audio_format format = codecs::audio_format::g711_ulaw();
+    std::uint32_t lead_ms = 400;   // most audio the provider may hold unplayed
+    std::uint32_t chunk_ms = 100;  // largest chunk handed over at once (each followed by a mark)
+  };
+
+  struct chunk {
+    std::string audio;  // raw bytes in the provider's format
+    std::string mark;   // mark name to send right after it
+  };
+
+  struct interruption {
+    bool was_playing = false;   // anything queued here or unplayed at the provider
+    std::string item_id;        // the item being heard when the caller spoke ("" if none)
+    std::uint32_t audio_end_ms = 0;  // how much of that item was heard, clamped to what was received
+  };
+
+  explicit playout(options o);
+
+  // AI audio for `item_id`. Audio of an interrupted item is discarded (it can still arrive after a cancel).
+  void push(std::string_view item_id, std::span<const std::uint8_t> bytes);
+  // The next chunk to send now, if the lead allows and anything is queued.
+  std::optional<chunk> next(std::uint64_t now_ms);
+  // A mark came back: the provider played (or cleared) everything before it.
+  void on_mark(std::string_view name, std::uint64_t now_ms);
+  // The caller spoke: forget the queue, start a new generation, report what was heard.
+  interruption interrupt(std::uint64_t now_ms);
+
+  std::uint64_t played_ms(std::uint64_t now_ms) const;  // in this generation's timeline
+  std::uint64_t sent_ms() const { return sent_bytes_ / bpm_; }
+  std::size_t queued_bytes() const { return queue_.size(); }
+  // Milliseconds until the provider has played everything handed to it and queued here.
+  std::uint64_t remaining_ms(std::uint64_t now_ms) const;
+  bool idle(std::uint64_t now_ms) const { return remaining_ms(now_ms) == 0; }
+  std::uint32_t generation() const { return generation_; }
+
+ private:
+  struct item {
+    std::string id;
+    std::uint64_t start_byte;  // position of its first byte in this generation's timeline
+    std::uint64_t bytes;       // received so far
+  };
+
+  options options_;
+  std::uint32_t bpm_;  // bytes per millisecond
+  std::deque<std::uint8_t> queue_;
+  std::deque<item> items_;
+  std::uint64_t pushed_bytes_ = 0;  // timeline position of the next byte pushed
+  std::uint64_t sent_bytes_ = 0;    // timeline position of the next byte sent
+  // Playback estimate: at `anchor_time_`, the provider had played up to `anchor_ms_`.
+  std::uint64_t anchor_ms_ = 0;
+  std::uint64_t anchor_time_ = 0;
+  bool anchored_ = false;
+  std::uint32_t generation_ = 0;
+  std::uint32_t mark_seq_ = 0;
+  std::string interrupted_item_;
+};
+
+}  // namespace voxgate::actors

@@ -1,0 +1,42 @@
+// The bridge from net's sockets to actors: each sink turns a socket event into one CAF message.
+#pragma once
+
+#include <memory>
+
+#include "actors/messages.hpp"
+#include "net/ws_channel.hpp"
+
+namespace voxgate::actors {
+
+// A media socket in handshake: frames go to the supervisor with the socket they came from.
+class handshake_sink final : public net::ws_sink {
+ public:
+  handshake_sink(supervisor_actor supervisor, provider_kind provider, std::string upgrade_token);
+  void bind(const net::ws_channel_ptr& channel) { channel_ = channel; }
+  void on_text(std::string&& frame) override;
+  void on_closed(std::string reason) override;
+
+ private:
+  pending_socket socket() const;
+  supervisor_actor supervisor_;
+  provider_kind provider_;
+  std::string upgrade_token_;
+  std::weak_ptr<net::ws_channel> channel_;  // weak: the channel owns this sink
+};
+
+// Any socket owned by one actor: frames and the close go straight to it.
+template <class Handle, class FrameAtom, class ClosedAtom>
+class actor_sink final : public net::ws_sink {
+ public:
+  explicit actor_sink(Handle target) : target_(std::move(target)) {}
+  void on_text(std::string&& frame) override { caf::anon_send(target_, FrameAtom::value, std::move(frame)); }
+  void on_closed(std::string reason) override { caf::anon_send(target_, ClosedAtom::value, std::move(reason)); }
+
+ private:
+  Handle target_;
+};
+
+using call_sink = actor_sink<call_actor, frame_atom, closed_atom>;
+using ai_socket_sink = actor_sink<ai_session_actor, ai_frame_atom, ai_closed_atom>;
+
+}  // namespace voxgate::actors

@@ -1,0 +1,233 @@
+#include "actors/supervisor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+
+#include "actors/call.hpp"
+#include "actors/call_record.hpp"
+#include "actors/providers.hpp"
+#include "net/call_token.hpp"
+#include "net/json.hpp"
+
+namespace voxgate::actors {
+
+std::string_view to_string(call_phase p) {
+  switch (p) {
+    case call_phase::ringing: return "ringing";
+    case call_phase::streaming: return "streaming";
+    case call_phase::ending: return "ending";
+  }
+  return "?";
+}
+
+namespace {
+
+struct live_call {
+  call_actor handle;
+  std::shared_ptr<call_record> record;
+};
+
+struct supervisor_state {
+  static inline const char* name = "supervisor";
+  call_env_ptr env;
+  std::map<std::string, live_call> calls;         // by call id
+  std::map<std::string, std::string> by_session;  // second key (Telnyx call_session_id) -> call id
+  std::map<caf::actor_addr, std::string> by_actor;
+  bool draining = false;
+  actor_metrics am{};
+};
+
+using supervisor_pointer = supervisor_actor::stateful_pointer<supervisor_state>;
+
+void refuse_socket(supervisor_pointer self, const pending_socket& socket, std::string_view reason,
+                   const std::string& call_id = {}) {
+  auto provider = std::string(to_string(socket.provider));
+  self->state.env->metrics->media_refused.with({provider, std::string(reason)}).inc();
+  spdlog::warn("media socket refused provider={} remote={} call={} reason={}", provider, socket.channel->remote(),
+               call_id.empty() ? "-" : call_id, reason);
+  socket.channel->close(std::string(reason));
+}
+
+const live_call* find_call(supervisor_pointer self, const std::string& id) {
+  auto& st = self->state;
+  if (auto it = st.calls.find(id); it != st.calls.end()) return &it->second;
+  if (auto s = st.by_session.find(id); s != st.by_session.end()) {
+    if (auto it = st.calls.find(s->second); it != st.calls.end()) return &it->second;
+  }
+  return nullptr;
+}
+
+call_admission admit(supervisor_pointer self, incoming_call& call) {
+  auto& st = self->state;
+  auto& env = *st.env;
+  call_admission out;
+  auto token = [&] { return net::mint_call_token(env.token_secret, call.call_id, env.unix_now() + env.token_ttl_seconds); };
+  if (find_call(self, call.call_id)) {
+    // A retried webhook: same call, fresh token, no second actor.
+    out.admitted = true;
+    out.reason = "duplicate";
+    out.token = token();
+    return out;
+  }
+  if (st.draining) {
+    out.reason = "draining";
+    return out;
+  }
+  if (st.calls.size() >= env.max_calls) {
+    out.reason = "capacity";
+    spdlog::warn("call={} refused: MAX_CALLS={} reached", call.call_id, env.max_calls);
+    return out;
+  }
+  auto record = std::make_shared<call_record>();
+  record->call = call;
+  auto handle = spawn_call(self->system(), st.env, record);
+  self->monitor(handle);
+  st.by_actor[handle.address()] = call.call_id;
+  if (!call.session_id.empty()) st.by_session[call.session_id] = call.call_id;
+  st.calls.emplace(call.call_id, live_call{handle, record});
+  out.admitted = true;
+  out.token = token();
+  return out;
+}
+
+void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::string& frame) {
+  auto& st = self->state;
+  net::media_event ev;
+  if (auto err = dialect_for(socket.provider).parse(frame, ev); !err.empty()) {
+    refuse_socket(self, socket, "malformed_frame");
+    return;
+  }
+  if (ev.kind != net::media_kind::start) {
+    socket.channel->resume();  // connected, or anything before start: wait for start
+    return;
+  }
+  auto& start = *ev.start;
+  std::string token = socket.upgrade_token;
+  if (token.empty()) {
+    if (const auto* t = net::find_param(start.custom_parameters, "token")) token = *t;
+  }
+  if (token.empty()) {
+    refuse_socket(self, socket, "missing_token", start.call_id);
+    return;
+  }
+  auto check = net::verify_call_token(st.env->token_secret, token, start.call_id, st.env->unix_now());
+  if (check != net::token_check::ok) {
+    refuse_socket(self, socket, to_string(check), start.call_id);
+    return;
+  }
+  const auto* call = find_call(self, start.call_id);
+  if (!call) {
+    refuse_socket(self, socket, "unknown_call", start.call_id);
+    return;
+  }
+  if (call->record->phase.load() != call_phase::ringing) {
+    refuse_socket(self, socket, "already_streaming", start.call_id);
+    return;
+  }
+  self->send(call->handle, attach_atom::value, socket, std::move(start));
+}
+
+std::string calls_json(supervisor_pointer self) {
+  auto now = std::chrono::steady_clock::now();
+  std::string out = "[";
+  bool first = true;
+  for (const auto& [id, call] : self->state.calls) {
+    const auto& r = *call.record;
+    if (!first) out += ',';
+    first = false;
+    out += R"({"id":)" + net::json::quote(id);
+    out += R"(,"provider":)" + net::json::quote(to_string(r.call.provider));
+    if (!r.call.session_id.empty()) out += R"(,"session_id":)" + net::json::quote(r.call.session_id);
+    out += R"(,"state":)" + net::json::quote(to_string(r.phase.load()));
+    out += R"(,"age_ms":)" +
+           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now - r.created).count());
+    out += R"(,"frames_in":)" + std::to_string(r.frames_in.load());
+    out += R"(,"frames_out":)" + std::to_string(r.frames_out.load());
+    out += R"(,"parameters":{)";
+    bool first_param = true;
+    for (const auto& [k, v] : r.call.parameters) {
+      if (!first_param) out += ',';
+      first_param = false;
+      out += net::json::quote(k) + ":" + net::json::quote(v);
+    }
+    out += "}}";
+  }
+  out += "]";
+  return out;
+}
+
+supervisor_actor::behavior_type supervisor_behavior(supervisor_pointer self, call_env_ptr env) {
+  self->state.env = env;
+  self->state.am = env->metrics->for_actor("supervisor");
+  self->state.am.live->add();
+  self->attach_functor([am = self->state.am] { am.live->sub(); });
+  // Shutdown: every call ends with the supervisor (their down messages no longer matter).
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    for (auto& [id, call] : self->state.calls) self->send_exit(call.handle, msg.reason);
+    self->quit(msg.reason);
+  });
+  self->set_down_handler([self](caf::down_msg& msg) {
+    auto& st = self->state;
+    auto it = st.by_actor.find(msg.source);
+    if (it == st.by_actor.end()) return;
+    auto call_id = it->second;
+    st.by_actor.erase(it);
+    if (auto c = st.calls.find(call_id); c != st.calls.end()) {
+      auto& r = *c->second.record;
+      auto provider = std::string(to_string(r.call.provider));
+      auto outcome = r.outcome.empty() ? std::string("crashed") : r.outcome;
+      // A call actor that died without ending itself still leaves the books straight.
+      if (r.phase.load() != call_phase::ending) {
+        st.env->metrics->calls_active.with({provider, std::string(to_string(r.phase.load()))}).sub();
+        spdlog::error("call={} actor died: {}", call_id, self->system().render(msg.reason));
+      }
+      auto label = outcome.substr(0, outcome.find(':'));
+      st.env->metrics->calls_total.with({provider, label}).inc();
+      if (!r.call.session_id.empty()) st.by_session.erase(r.call.session_id);
+      st.calls.erase(c);
+    }
+  });
+  return {
+      [self](admit_atom, incoming_call& call) -> call_admission {
+        self->state.am.handled->inc();
+        return admit(self, call);
+      },
+      [self](hs_frame_atom, pending_socket& socket, std::string& frame) {
+        self->state.am.handled->inc();
+        on_handshake_frame(self, socket, frame);
+      },
+      [self](hs_closed_atom, pending_socket& socket, std::string& reason) {
+        self->state.am.handled->inc();
+        spdlog::info("media socket closed before start remote={} reason={}", socket.channel->remote(), reason);
+      },
+      [self](hangup_atom, std::string& call_id, std::string& outcome) {
+        self->state.am.handled->inc();
+        if (const auto* call = find_call(self, call_id))
+          self->send(call->handle, hangup_atom::value, std::move(outcome));
+        else
+          spdlog::info("hangup for unknown call={} ignored", call_id);
+      },
+      [self](calls_atom) -> std::string {
+        self->state.am.handled->inc();
+        return calls_json(self);
+      },
+      [self](count_atom) -> std::uint64_t {
+        self->state.am.handled->inc();
+        return self->state.calls.size();
+      },
+      [self](drain_atom) {
+        self->state.am.handled->inc();
+        self->state.draining = true;
+        spdlog::info("draining: new calls are refused; {} calls still live", self->state.calls.size());
+      },
+  };
+}
+
+}  // namespace
+
+supervisor_actor spawn_supervisor(caf::actor_system& sys, call_env_ptr env) {
+  return sys.spawn(supervisor_behavior, std::move(env));
+}
+
+}  // namespace voxgate::actors

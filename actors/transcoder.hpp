@@ -1,0 +1,13 @@
+// The transcoder actor: sits between a call and its AI when their audio formats differ.
+// Caller audio goes up converted to the AI's format; AI audio comes down in the provider's.
+#pragma once
+
+#include "actors/call_env.hpp"
+#include "actors/messages.hpp"
+
+namespace voxgate::actors {
+
+transcoder_actor spawn_transcoder(caf::actor_system& sys, call_env_ptr env, codecs::audio_format provider_format,
+                                  codecs::audio_format ai_format, ai_audio_sink call, caller_audio_sink ai);
+
+}  // namespace voxgate::actors
