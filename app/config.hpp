@@ -1,0 +1,58 @@
+// Gateway configuration: environment variables first. Every value has a default, a check and a
+// line in `voxgate serve --help`. Secrets are held here and never printed.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codecs/audio_format.hpp"
+
+namespace voxgate::app {
+
+struct config {
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 8080;
+  std::string public_url;  // empty: derive from proxy headers, and say so loudly
+  std::string ai_backend;  // "openai" or "local"; empty: openai when OPENAI_API_KEY is set
+  std::string openai_api_key;
+  std::string openai_realtime_url = "wss://api.openai.com/v1/realtime?model=gpt-realtime";
+  std::string openai_voice = "marin";
+  std::string agent_instructions = "You are a helpful, concise phone assistant. Keep answers short.";
+  std::string agent_tools = "[]";
+  bool agent_greets_first = true;
+  codecs::audio_format ai_audio_format = codecs::audio_format::g711_ulaw();
+  std::string twilio_auth_token;
+  std::string twilio_account_sid;
+  std::string twilio_api_base = "https://api.twilio.com/2010-04-01";
+  std::string tool_webhook_url;
+  int tool_timeout_ms = 5000;
+  std::uint64_t max_calls = 1000;
+  std::string token_secret;  // empty: random per process
+  std::string ca_file;       // extra CA for outbound TLS (tests, private CAs)
+  std::string log_level = "info";
+  std::string log_format = "text";
+  int io_threads = 0;   // 0: one per core
+  int caf_threads = 0;  // 0: one per core
+  int drain_timeout_s = 30;
+
+  std::string effective_backend() const;
+};
+
+struct config_var {
+  std::string name;
+  std::string default_value;
+  std::string help;
+  bool secret = false;
+};
+
+const std::vector<config_var>& config_vars();
+
+// Reads the environment through `getenv` (injectable for tests). Returns errors, one per bad value.
+std::vector<std::string> load_config(config& out, const std::function<const char*(const char*)>& getenv);
+
+std::string config_help();
+
+}  // namespace voxgate::app

@@ -1,0 +1,159 @@
+#include "app/gateway.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "actors/ai_sessions.hpp"
+#include "actors/supervisor.hpp"
+#include "codecs/base64.hpp"
+#include "net/crypto.hpp"
+#include "net/http_client.hpp"
+#include "net/ws_client.hpp"
+
+namespace voxgate::app {
+
+void setup_logging(const config& c) {
+  auto logger = spdlog::stdout_color_mt("voxgate");
+  if (c.log_format == "json")
+    logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%v"})");
+  else
+    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  logger->set_level(spdlog::level::from_str(c.log_level));
+  spdlog::set_default_logger(logger);
+}
+
+namespace {
+
+int cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+}  // namespace
+
+gateway::gateway(config c) : config_(std::move(c)) {
+  if (!config_.public_url.empty()) {
+    std::string why;
+    configured_base_ = net::public_base_from_config(config_.public_url, &why);
+    if (!configured_base_) throw std::invalid_argument(why);
+  }
+  if (config_.token_secret.empty()) config_.token_secret = net::crypto::random_bytes(32);
+
+  io_ = std::make_unique<net::io_runtime>(config_.io_threads > 0 ? config_.io_threads : cores());
+  caf_config_ = std::make_unique<caf::actor_system_config>();
+  caf_config_->set("scheduler.max-threads", config_.caf_threads > 0 ? config_.caf_threads : cores());
+  caf_config_->set("logger.file-verbosity", caf::atom("quiet"));
+  caf_config_->set("logger.console-verbosity", caf::atom("quiet"));
+  system_ = std::make_unique<caf::actor_system>(*caf_config_);
+
+  net::http_server_options server_options;
+  server_options.host = config_.host;
+  server_options.port = config_.port;
+  server_ = std::make_unique<net::http_server>(*io_, server_options);
+
+  auto env = std::make_shared<actors::call_env>();
+  env->metrics = &metrics_;
+  env->ai_backend = config_.effective_backend();
+  env->ai_format = config_.ai_audio_format;
+  env->agent.instructions = config_.agent_instructions;
+  env->agent.voice = config_.openai_voice;
+  env->agent.tools_json = config_.agent_tools;
+  env->agent.greet_first = config_.agent_greets_first;
+  env->tool_webhook_url = config_.tool_webhook_url;
+  env->tool_timeout = std::chrono::milliseconds(config_.tool_timeout_ms);
+  env->twilio_account_sid = config_.twilio_account_sid;
+  env->twilio_auth_token = config_.twilio_auth_token;
+  env->twilio_api_base = config_.twilio_api_base;
+  env->token_secret = config_.token_secret;
+  env->max_calls = config_.max_calls;
+  net::io_runtime* io = io_.get();
+  net::tls_settings tls{config_.ca_file};
+  env->fetch = [io, tls](net::http_client_request r, std::function<void(net::http_client_response)> done) {
+    r.tls = tls;
+    net::http_fetch(*io, std::move(r), std::move(done));
+  };
+  if (env->ai_backend == "openai") {
+    actors::openai_options openai;
+    openai.url = config_.openai_realtime_url;
+    openai.api_key = config_.openai_api_key;
+    openai.tls = tls;
+    openai.metrics = &metrics_;
+    openai.connect = [io](net::ws_connect_options o, std::shared_ptr<net::ws_sink> sink,
+                          std::function<void(net::ws_channel_ptr, std::string)> done) {
+      net::ws_connect(*io, std::move(o), std::move(sink), std::move(done));
+    };
+    env->make_ai = [openai](caf::actor_system& sys, actors::ai_session_args args) {
+      return actors::spawn_openai_session(sys, openai, std::move(args));
+    };
+  } else {
+    actors::local_agent_options local;
+    local.metrics = &metrics_;
+    env->make_ai = [local](caf::actor_system& sys, actors::ai_session_args args) {
+      return actors::spawn_local_session(sys, local, std::move(args));
+    };
+  }
+  env_ = env;
+  supervisor_ = actors::spawn_supervisor(*system_, env_);
+
+  server_->on_upgrade_attempt([this](const net::upgrade_attempt& a) {
+    metrics_.upgrades.with({a.path.rfind("/telnyx/media/", 0) == 0 ? "/telnyx/media/" : a.path,
+                            a.accepted ? "accepted" : "refused", a.accepted ? "ok" : a.reason})
+        .inc();
+  });
+  add_twilio_routes();
+  add_ops_routes();
+}
+
+gateway::~gateway() { stop(); }
+
+std::string gateway::start() {
+  if (auto err = server_->start(); !err.empty()) return err;
+  io_->start();
+  if (config_.twilio_auth_token.empty())
+    spdlog::warn("TWILIO_AUTH_TOKEN is not set: Twilio webhook and media-socket signatures are NOT verified. "
+                 "Set it before taking real calls.");
+  if (!configured_base_)
+    spdlog::warn("PUBLIC_URL is not set: the public URL will be derived from each request's proxy headers "
+                 "(X-Forwarded-Proto/X-Forwarded-Host/Host). Set PUBLIC_URL=https://your.host to be sure.");
+  spdlog::info("voxgate listening on {}:{} ai={} max_calls={}", config_.host, port(), env_->ai_backend,
+               config_.max_calls);
+  return {};
+}
+
+net::public_base gateway::public_base_for(const net::header_list& headers) {
+  if (configured_base_) return *configured_base_;
+  auto base = net::derive_public_base(headers, false);
+  if (!derived_logged_.exchange(true))
+    spdlog::warn("public URL {} was {}. If providers cannot reach it, set PUBLIC_URL.", base.http, base.how);
+  return base;
+}
+
+std::uint64_t gateway::live_calls() {
+  caf::scoped_actor self{*system_};
+  std::uint64_t n = 0;
+  self->request(supervisor_, std::chrono::seconds(5), actors::count_atom::value)
+      .receive([&](std::uint64_t count) { n = count; }, [&](caf::error&) {});
+  return n;
+}
+
+std::uint64_t gateway::drain(std::chrono::seconds timeout) {
+  draining_ = true;
+  caf::anon_send(supervisor_, actors::drain_atom::value);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::uint64_t live = live_calls();
+  while (live > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    live = live_calls();
+  }
+  return live;
+}
+
+void gateway::stop() {
+  if (stopped_.exchange(true)) return;
+  server_->stop();
+  io_->stop();
+  // Ends every call (their sockets are gone with the I/O threads), then the system waits for them.
+  caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
+  system_.reset();
+}
+
+}  // namespace voxgate::app

@@ -1,0 +1,64 @@
+// The running gateway: CAF actor system, I/O threads, HTTP server and routes, wired from a config.
+// `voxgate serve` runs one; integration tests run one in-process on 127.0.0.1.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "actors/call_env.hpp"
+#include "actors/messages.hpp"
+#include "actors/metrics.hpp"
+#include "app/config.hpp"
+#include "net/http_server.hpp"
+#include "net/io_runtime.hpp"
+#include "net/public_url.hpp"
+
+namespace voxgate::app {
+
+class gateway {
+ public:
+  explicit gateway(config c);
+  ~gateway();
+  gateway(const gateway&) = delete;
+  gateway& operator=(const gateway&) = delete;
+
+  // Binds and starts serving; returns an error text, or empty on success.
+  std::string start();
+  // Refuses new calls and waits up to `timeout` for live ones to end. Returns the calls still live.
+  std::uint64_t drain(std::chrono::seconds timeout);
+  void stop();
+
+  std::uint16_t port() const { return server_->port(); }
+  std::uint64_t live_calls();
+  actors::metrics_registry& metrics() { return metrics_; }
+  const config& settings() const { return config_; }
+  // The public base for a request: PUBLIC_URL, or derived from its headers (logged once).
+  net::public_base public_base_for(const net::header_list& headers);
+
+ private:
+  void add_twilio_routes();
+  void add_ops_routes();
+
+  config config_;
+  actors::metrics_registry metrics_;
+  std::optional<net::public_base> configured_base_;
+  std::atomic<bool> derived_logged_{false};
+  std::atomic<bool> draining_{false};
+  std::atomic<bool> stopped_{false};
+  // Destruction order matters: the actor system (and every channel its actors hold) goes before
+  // the I/O runtime, after the I/O threads have been joined in stop().
+  std::unique_ptr<net::io_runtime> io_;
+  std::unique_ptr<caf::actor_system_config> caf_config_;
+  std::unique_ptr<caf::actor_system> system_;
+  std::unique_ptr<net::http_server> server_;
+  actors::call_env_ptr env_;
+  actors::supervisor_actor supervisor_;
+};
+
+void setup_logging(const config& c);
+
+}  // namespace voxgate::app

@@ -1,0 +1,100 @@
+// voxgate: the command-line front. `serve` runs the gateway; `version` prints the version.
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <string_view>
+
+#include "app/config.hpp"
+#include "app/gateway.hpp"
+
+namespace {
+
+constexpr std::string_view version = "0.1.0";
+
+int usage(std::ostream& out, int code) {
+  out << "voxgate " << version << ": phone calls (Twilio Media Streams) to realtime voice AI.\n\n"
+         "usage: voxgate <command> [--help]\n\n"
+         "commands:\n"
+         "  serve     run the gateway (configuration from the environment)\n"
+         "  version   print the version\n";
+  return code;
+}
+
+void print_urls(const voxgate::app::config& c, std::uint16_t port) {
+  std::string base = c.public_url.empty() ? "http://localhost:" + std::to_string(port) : c.public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  std::cout << "\nVoxGate is up.\n"
+            << "  Twilio console > Phone Numbers > your number > Voice > \"A call comes in\" (Webhook, HTTP POST):\n"
+            << "      " << base << "/twilio/voice\n"
+            << "  Media stream URL it will hand Twilio: "
+            << (base.rfind("https://", 0) == 0 ? "wss://" + base.substr(8) : "ws://" + base.substr(base.find("://") + 3))
+            << "/twilio/media\n"
+            << "  Operators: " << base << "/metrics  " << base << "/calls  " << base << "/healthz\n";
+  if (c.public_url.empty())
+    std::cout << "  PUBLIC_URL is not set: Twilio needs a public https URL (a tunnel or your host), e.g.\n"
+                 "      PUBLIC_URL=https://your-tunnel.example.com make run\n";
+  std::cout << std::endl;
+}
+
+int serve(int argc, char** argv) {
+  for (int i = 2; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::cout << "usage: voxgate serve\n\nRuns the gateway. " << voxgate::app::config_help();
+      return 0;
+    }
+    std::cerr << "voxgate serve: unknown argument '" << a << "' (configuration comes from the environment; see --help)\n";
+    return 2;
+  }
+  voxgate::app::config c;
+  auto errors = voxgate::app::load_config(c, [](const char* n) { return std::getenv(n); });
+  if (!errors.empty()) {
+    for (const auto& e : errors) std::cerr << "configuration error: " << e << "\n";
+    return 2;
+  }
+  voxgate::app::setup_logging(c);
+
+  // Signals are taken by sigwait below; block them before any thread starts so none inherits them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  try {
+    voxgate::app::gateway gw(c);
+    if (auto err = gw.start(); !err.empty()) {
+      spdlog::error("{}", err);
+      return 1;
+    }
+    print_urls(c, gw.port());
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("signal {}: draining (up to {} s); /readyz now answers 503", sig, c.drain_timeout_s);
+    auto left = gw.drain(std::chrono::seconds(c.drain_timeout_s));
+    if (left > 0) spdlog::warn("drain timeout: ending {} live calls", left);
+    gw.stop();
+    spdlog::info("stopped");
+  } catch (const std::exception& e) {
+    spdlog::error("voxgate: {}", e.what());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage(std::cerr, 2);
+  std::string_view cmd = argv[1];
+  if (cmd == "serve") return serve(argc, argv);
+  if (cmd == "version" || cmd == "--version") {
+    std::cout << "voxgate " << version << "\n";
+    return 0;
+  }
+  if (cmd == "help" || cmd == "--help" || cmd == "-h") return usage(std::cout, 0);
+  std::cerr << "voxgate: unknown command '" << cmd << "'\n";
+  return usage(std::cerr, 2);
+}

@@ -1,0 +1,106 @@
+// Twilio's two doors into the gateway: the voice webhook (answered with TwiML) and the media socket.
+#include <spdlog/spdlog.h>
+
+#include "actors/socket_sinks.hpp"
+#include "app/ask.hpp"
+#include "app/gateway.hpp"
+#include "net/twilio/signature.hpp"
+#include "net/twilio/twiml.hpp"
+#include "net/twilio/webhook.hpp"
+#include "net/url.hpp"
+
+namespace voxgate::app {
+
+namespace {
+
+constexpr std::string_view media_path = "/twilio/media";
+
+net::http_response twiml(std::string body) {
+  net::http_response r;
+  r.content_type = "text/xml; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+
+net::param_list query_params(const net::http_request& req) {
+  std::string_view target = req.target;
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  return net::parse_form(target.substr(q + 1)).value_or(net::param_list{});
+}
+
+}  // namespace
+
+void gateway::add_twilio_routes() {
+  server_->route("POST", "/twilio/voice", [this](net::http_request req, net::responder respond) {
+    auto& counter = metrics_.webhooks;
+    auto base = public_base_for(req.headers);
+    std::string why;
+    auto hook = net::twilio::parse_voice_webhook(req.body, &why);
+    if (!config_.twilio_auth_token.empty()) {
+      auto form = net::parse_form(req.body).value_or(net::param_list{});
+      auto url = base.http_url(req.target);
+      if (!net::twilio::verify_signature(config_.twilio_auth_token, url, form,
+                                         net::header_or(req.headers, "x-twilio-signature"))) {
+        counter.with({"twilio", "bad_signature"}).inc();
+        spdlog::warn("twilio webhook refused remote={} reason=bad_signature url_checked={} (is PUBLIC_URL what Twilio calls?)",
+                     req.remote, url);
+        respond(net::http_response::text(403, "signature check failed\n"));
+        return;
+      }
+    }
+    if (!hook) {
+      counter.with({"twilio", "malformed"}).inc();
+      spdlog::warn("twilio webhook refused remote={} reason=\"{}\"", req.remote, why);
+      respond(net::http_response::text(400, why + "\n"));
+      return;
+    }
+    actors::incoming_call call;
+    call.provider = actors::provider_kind::twilio;
+    call.call_id = hook->call_sid;
+    call.from = hook->from;
+    call.to = hook->to;
+    call.parameters = query_params(req);
+    auto stream_url = base.ws_url(media_path);
+    auto parameters = call.parameters;
+    spdlog::info("call={} twilio webhook from={} to={} stream_url={}", call.call_id, call.from, call.to, stream_url);
+    ask<actors::call_admission>(
+        *system_, supervisor_, std::chrono::seconds(5),
+        [this, respond, stream_url, parameters, call_id = call.call_id](actors::call_admission a) mutable {
+          if (!a.admitted) {
+            metrics_.webhooks.with({"twilio", "refused_" + a.reason}).inc();
+            respond(twiml(net::twilio::say_and_hangup(
+                "We're sorry, all of our agents are busy right now. Please call again in a few minutes.")));
+            return;
+          }
+          metrics_.webhooks.with({"twilio", "accepted"}).inc();
+          net::param_list stream_params{{"callSid", call_id}, {"token", a.token}};
+          for (auto& p : parameters)
+            if (p.first != "token" && p.first != "callSid") stream_params.push_back(p);
+          respond(twiml(net::twilio::connect_stream(stream_url, stream_params)));
+        },
+        [respond](std::string error) {
+          spdlog::error("twilio webhook: supervisor did not answer: {}", error);
+          respond(net::http_response::text(503, "gateway busy\n"));
+        },
+        actors::admit_atom::value, std::move(call));
+  });
+
+  server_->route_ws(std::string(media_path), [this](const net::http_request& req) {
+    if (!config_.twilio_auth_token.empty()) {
+      // Twilio signs the wss:// URL exactly as written in the TwiML, with no parameters.
+      auto url = public_base_for(req.headers).ws_url(media_path);
+      auto sig = net::header_or(req.headers, "x-twilio-signature");
+      if (!net::twilio::verify_signature(config_.twilio_auth_token, url, {}, sig))
+        return net::upgrade_decision::refuse(403, sig.empty() ? "missing X-Twilio-Signature" : "bad X-Twilio-Signature");
+    }
+    auto sink = std::make_shared<actors::handshake_sink>(supervisor_, actors::provider_kind::twilio, "");
+    net::upgrade_decision d;
+    d.accept = true;
+    d.sink = sink;
+    d.on_open = [sink](net::ws_channel_ptr channel) { sink->bind(channel); };
+    return d;
+  });
+}
+
+}  // namespace voxgate::app
