@@ -1,0 +1,113 @@
+#include "actors/playout.hpp"
+
+#include <gtest/gtest.h>
+
+using voxgate::actors::playout;
+
+namespace {
+
+std::vector<std::uint8_t> audio_ms(std::uint32_t ms) { return std::vector<std::uint8_t>(ms * 8, 0x55); }
+
+std::uint64_t drain(playout& p, std::uint64_t now, std::vector<playout::chunk>* out = nullptr) {
+  std::uint64_t bytes = 0;
+  while (auto c = p.next(now)) {
+    bytes += c->audio.size();
+    if (out) out->push_back(*c);
+  }
+  return bytes;
+}
+
+}  // namespace
+
+TEST(Playout, FeedsTheProviderAtMostLeadAhead) {
+  playout p({});
+  p.push("it1", audio_ms(2000));
+  std::vector<playout::chunk> chunks;
+  EXPECT_EQ(drain(p, 0, &chunks), 400u * 8);  // 400 ms lead
+  EXPECT_EQ(chunks.size(), 4u);                // in 100 ms chunks, each with its mark
+  EXPECT_EQ(chunks[0].mark, "g0.1.100");
+  EXPECT_EQ(drain(p, 100), 100u * 8);          // 100 ms played -> 100 ms more
+  EXPECT_EQ(p.sent_ms(), 500u);
+  EXPECT_EQ(p.played_ms(100), 100u);
+  EXPECT_EQ(p.remaining_ms(100), 1900u);
+}
+
+TEST(Playout, MarkReanchorsTheClockWhenPlaybackRunsLate) {
+  playout p({});
+  p.push("it1", audio_ms(1000));
+  drain(p, 0);
+  EXPECT_EQ(p.played_ms(300), 300u);
+  // The provider only finished the first 100 ms at t=300 (it started late): trust the mark.
+  p.on_mark("g0.1.100", 300);
+  EXPECT_EQ(p.played_ms(300), 100u);
+  EXPECT_EQ(p.played_ms(350), 150u);
+}
+
+TEST(Playout, BargeInReportsWhatWasHeardOfTheCurrentItem) {
+  playout p({});
+  p.push("it1", audio_ms(1000));
+  drain(p, 0);
+  auto cut = p.interrupt(250);
+  EXPECT_TRUE(cut.was_playing);
+  EXPECT_EQ(cut.item_id, "it1");
+  EXPECT_EQ(cut.audio_end_ms, 250u);
+  EXPECT_EQ(p.queued_bytes(), 0u);
+  EXPECT_EQ(p.generation(), 1u);
+}
+
+TEST(Playout, TruncationIsClampedToTheAudioReceived) {
+  playout p({});
+  p.push("it1", audio_ms(120));
+  drain(p, 0);
+  auto cut = p.interrupt(5000);  // long after: everything received was heard, no more
+  EXPECT_FALSE(cut.was_playing);
+  EXPECT_EQ(cut.audio_end_ms, 120u);
+}
+
+TEST(Playout, TruncationCountsFromTheStartOfTheItemBeingHeard) {
+  playout p({});
+  p.push("it1", audio_ms(200));
+  p.push("it2", audio_ms(1000));
+  drain(p, 0);
+  drain(p, 300);
+  auto cut = p.interrupt(450);  // it2 started at 200 ms
+  EXPECT_EQ(cut.item_id, "it2");
+  EXPECT_EQ(cut.audio_end_ms, 250u);
+}
+
+TEST(Playout, MarksFromBeforeAClearAreIgnored) {
+  playout p({});
+  p.push("it1", audio_ms(1000));
+  drain(p, 0);
+  p.interrupt(100);
+  p.push("it2", audio_ms(1000));
+  drain(p, 1000);  // new generation starts playing at t=1000
+  p.on_mark("g0.4.400", 1010);  // echoed by the clear: flushed, not played
+  EXPECT_EQ(p.played_ms(1010), 10u);
+  p.on_mark("g1.5.100", 1120);
+  EXPECT_EQ(p.played_ms(1120), 100u);
+  p.on_mark("garbage", 1120);
+  p.on_mark("g1.x.y", 1120);
+  EXPECT_EQ(p.played_ms(1120), 100u);
+}
+
+TEST(Playout, AudioOfAnInterruptedItemIsDiscarded) {
+  playout p({});
+  p.push("it1", audio_ms(1000));
+  drain(p, 0);
+  p.interrupt(100);
+  p.push("it1", audio_ms(500));  // a late delta of the cancelled response
+  EXPECT_EQ(p.queued_bytes(), 0u);
+  p.push("it2", audio_ms(100));
+  EXPECT_EQ(p.queued_bytes(), 800u);
+}
+
+TEST(Playout, RestartsTheClockAfterRunningDry) {
+  playout p({});
+  p.push("it1", audio_ms(100));
+  drain(p, 0);
+  EXPECT_TRUE(p.idle(200));
+  p.push("it2", audio_ms(100));
+  drain(p, 5000);
+  EXPECT_EQ(p.played_ms(5050), 150u);  // 100 ms of it1 + 50 ms of it2, not 5050
+}

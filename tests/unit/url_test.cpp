@@ -1,0 +1,51 @@
+#include "net/url.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace voxgate::net;
+
+TEST(Url, ParsesSchemeHostPortAndTarget) {
+  auto u = parse_url("WSS://Gw.Example.COM:8443/twilio/media?x=1#frag");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->scheme, "wss");
+  EXPECT_EQ(u->host, "gw.example.com");
+  EXPECT_EQ(u->port, 8443);
+  EXPECT_EQ(u->target, "/twilio/media?x=1");
+  EXPECT_EQ(u->path(), "/twilio/media");
+  EXPECT_EQ(u->query(), "x=1");
+  EXPECT_TRUE(u->tls());
+  auto bare = parse_url("http://localhost");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->target, "/");
+  EXPECT_EQ(bare->effective_port(), 80);
+}
+
+TEST(Url, RefusesWhatIsNotAnAbsoluteHttpOrWsUrl) {
+  for (const char* bad : {"", "gw.example.com/x", "ftp://x/", "http://", "http://:80/", "http://h:0/", "http://h:99999/",
+                          "http://user@h/", "http://h:12a/"})
+    EXPECT_FALSE(parse_url(bad)) << bad;
+}
+
+TEST(Form, DecodesPercentAndPlus) {
+  auto f = parse_form("From=%2B14155550100&Name=Ada+Lovelace&Empty=&Flag");
+  ASSERT_TRUE(f);
+  ASSERT_EQ(f->size(), 4u);
+  EXPECT_EQ(*find_param(*f, "From"), "+14155550100");
+  EXPECT_EQ(*find_param(*f, "Name"), "Ada Lovelace");
+  EXPECT_EQ(*find_param(*f, "Empty"), "");
+  EXPECT_EQ(*find_param(*f, "Flag"), "");
+  EXPECT_EQ(find_param(*f, "Missing"), nullptr);
+}
+
+TEST(Form, RefusesMalformedEscapes) {
+  EXPECT_FALSE(parse_form("a=%2"));
+  EXPECT_FALSE(parse_form("a=%zz"));
+  EXPECT_FALSE(parse_form("a%=1"));
+}
+
+TEST(Form, EncodeThenParseRoundTrips) {
+  param_list p{{"a b", "c&d=e"}, {"plus", "+1"}};
+  auto back = parse_form(encode_form(p));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, p);
+}
