@@ -14,6 +14,7 @@
 #include <deque>
 #include <memory>
 
+#include "net/outbound_queue.hpp"
 #include "net/ws_channel.hpp"
 
 namespace voxgate::net {
@@ -33,7 +34,7 @@ template <class Stream>
 class ws_connection final : public ws_channel, public std::enable_shared_from_this<ws_connection<Stream>> {
  public:
   ws_connection(websocket::stream<Stream>&& ws, std::string remote, ws_limits limits, bool handshake_mode)
-      : ws_(std::move(ws)), remote_(std::move(remote)), limits_(limits), handshake_(handshake_mode),
+      : ws_(std::move(ws)), remote_(std::move(remote)), limits_(limits), out_(limits.max_queue_bytes), handshake_(handshake_mode),
         id_(next_connection_id()), handshake_timer_(ws_.get_executor()) {
     ws_.read_message_max(limits_.max_frame_bytes);
     ws_.text(true);
@@ -91,11 +92,6 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
   std::uint64_t id() const override { return id_; }
 
  private:
-  struct outbound {
-    std::string text;
-    bool droppable;
-  };
-
   void do_read() {
     paused_ = false;
     reading_ = true;
@@ -128,25 +124,14 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
 
   void enqueue(std::string text, bool droppable) {
     if (closing_ || finished_) return;
-    queued_bytes_ += text.size();
-    out_.push_back({std::move(text), droppable});
-    // Over the bound: drop the oldest droppable frame that is not being written. Never block.
-    std::size_t first = writing_ ? 1 : 0;
-    for (std::size_t i = first; queued_bytes_ > limits_.max_queue_bytes && i < out_.size();) {
-      if (out_[i].droppable) {
-        queued_bytes_ -= out_[i].text.size();
-        out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(i));
-        dropped_.fetch_add(1, std::memory_order_relaxed);
-      } else {
-        ++i;
-      }
-    }
+    if (auto dropped = out_.push(std::move(text), droppable, writing_))
+      dropped_.fetch_add(dropped, std::memory_order_relaxed);
     if (!writing_) do_write();
   }
 
   void do_write() {
     writing_ = true;
-    ws_.async_write(boost::asio::buffer(out_.front().text),
+    ws_.async_write(boost::asio::buffer(out_.front()),
                     beast::bind_front_handler(&ws_connection::on_write, this->shared_from_this()));
   }
 
@@ -154,13 +139,11 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
     writing_ = false;
     if (ec) {
       out_.clear();
-      queued_bytes_ = 0;
       finish(describe(ec));
       return;
     }
     frames_out_.fetch_add(1, std::memory_order_relaxed);
-    queued_bytes_ -= out_.front().text.size();
-    out_.pop_front();
+    out_.pop();
     if (!out_.empty()) {
       do_write();
     } else if (closing_) {
@@ -206,11 +189,10 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
   beast::flat_buffer buffer_;
   std::string remote_;
   ws_limits limits_;
+  outbound_queue out_;
   bool handshake_;
   std::uint64_t id_;
   std::shared_ptr<ws_sink> sink_;
-  std::deque<outbound> out_;
-  std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool reading_ = false;
   bool paused_ = false;
