@@ -96,7 +96,7 @@ gateway::gateway(config c) : config_(std::move(c)) {
 
   server_->on_upgrade_attempt([this](const net::upgrade_attempt& a) {
     metrics_.upgrades.with({a.path.rfind("/telnyx/media/", 0) == 0 ? "/telnyx/media/" : a.path,
-                            a.accepted ? "accepted" : "refused", a.accepted ? "ok" : a.reason})
+                            a.accepted ? "accepted" : "refused", a.label})
         .inc();
   });
   add_twilio_routes();

@@ -74,13 +74,13 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
     return nullptr;
   }
 
-  void report(const http_request& req, bool accepted, unsigned status, std::string_view reason) {
+  void report(const http_request& req, bool accepted, unsigned status, std::string_view label, std::string_view reason) {
     // The line operators look for when "the media WebSocket never connects".
     spdlog::info("upgrade path={} remote={} host={} x_forwarded_proto={} x_forwarded_host={} result={} status={} reason=\"{}\"",
                  req.path(), req.remote, header_or(req.headers, "host", "-"),
                  header_or(req.headers, "x-forwarded-proto", "-"), header_or(req.headers, "x-forwarded-host", "-"),
                  accepted ? "accepted" : "refused", status, reason);
-    if (observer) observer({std::string(req.path()), req.remote, accepted, status, std::string(reason)});
+    if (observer) observer({std::string(req.path()), req.remote, accepted, status, std::string(label), std::string(reason)});
   }
 
   void do_accept();
@@ -138,7 +138,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
       return;
     }
     if (websocket::is_upgrade(msg)) {
-      server_->report(req, false, 404, "path not routed for WebSocket");
+      server_->report(req, false, 404, "not_routed", "no WebSocket route for this path (check the Stream url's path)");
       send_raw(404, "no WebSocket route for this path\n", false);
       return;
     }
@@ -163,7 +163,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void handle_upgrade(http_request req, const http_server::impl::ws_route_entry* route) {
     auto& msg = parser_->get();
     if (!websocket::is_upgrade(msg)) {
-      server_->report(req, false, 426,
+      server_->report(req, false, 426, "not_an_upgrade",
                       "not a WebSocket upgrade: Upgrade/Connection headers missing (a proxy may strip them)");
       send_raw(426, "this path takes WebSocket upgrades only\n", false, true);
       return;
@@ -172,10 +172,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
     try {
       decision = route->handler(req);
     } catch (const std::exception& e) {
-      decision = upgrade_decision::refuse(500, std::string("handler error: ") + e.what());
+      decision = upgrade_decision::refuse(500, "handler_error", std::string("handler error: ") + e.what());
     }
     if (!decision.accept) {
-      server_->report(req, false, decision.status, decision.reason);
+      server_->report(req, false, decision.status, decision.label, decision.reason);
       send_raw(decision.status, decision.reason + "\n", false);
       return;
     }
@@ -190,7 +190,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     ws->async_accept(msg, [self = shared_from_this(), ws, server, remote, req = std::move(req),
                            decision = std::move(decision)](beast::error_code ec) mutable {
       if (ec) {
-        server->report(req, false, 400, "handshake failed: " + ec.message());
+        server->report(req, false, 400, "handshake_failed", "handshake failed: " + ec.message());
         return;
       }
       beast::get_lowest_layer(*ws).socket().set_option(tcp::no_delay(true), ec);
@@ -198,7 +198,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
                        std::chrono::milliseconds(server->options.ws_handshake_timeout_ms)};
       auto conn = std::make_shared<ws_connection<beast::tcp_stream>>(std::move(*ws), remote, limits,
                                                                      decision.handshake_mode);
-      server->report(req, true, 101, decision.reason.empty() ? "ok" : decision.reason);
+      server->report(req, true, 101, "ok", decision.reason.empty() ? "ok" : decision.reason);
       if (decision.on_open) decision.on_open(conn);
       conn->start(decision.sink);
     });

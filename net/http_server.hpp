@@ -40,14 +40,16 @@ using http_handler = std::function<void(http_request, responder)>;
 struct upgrade_decision {
   bool accept = false;
   unsigned status = 403;     // when refused
-  std::string reason;        // for the log line and the metric label
+  std::string label;         // short, for the metric ("bad_signature")
+  std::string reason;        // a sentence, for the log line and the response body
   std::shared_ptr<ws_sink> sink;                      // when accepted: receives the first frames
   std::function<void(ws_channel_ptr)> on_open;        // when accepted: the channel, once open
   bool handshake_mode = true;                         // deliver one frame at a time until attach()
 
-  static upgrade_decision refuse(unsigned status, std::string reason) {
+  static upgrade_decision refuse(unsigned status, std::string label, std::string reason) {
     upgrade_decision d;
     d.status = status;
+    d.label = std::move(label);
     d.reason = std::move(reason);
     return d;
   }
@@ -60,7 +62,8 @@ struct upgrade_attempt {
   std::string remote;
   bool accepted = false;
   unsigned status = 101;
-  std::string reason;
+  std::string label;   // "ok" or a short refusal code
+  std::string reason;  // the sentence that was logged
 };
 
 struct http_server_options {
