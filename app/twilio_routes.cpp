@@ -63,10 +63,11 @@ void gateway::add_twilio_routes() {
     call.parameters = query_params(req);
     auto stream_url = base.ws_url(media_path);
     auto parameters = call.parameters;
+    auto call_id = call.call_id;  // copied before `call` is moved into the request below
     spdlog::info("call={} twilio webhook from={} to={} stream_url={}", call.call_id, call.from, call.to, stream_url);
     ask<actors::call_admission>(
         *system_, supervisor_, std::chrono::seconds(5),
-        [this, respond, stream_url, parameters, call_id = call.call_id](actors::call_admission a) mutable {
+        [this, respond, stream_url, parameters, call_id](actors::call_admission a) mutable {
           if (!a.admitted) {
             metrics_.webhooks.with({"twilio", "refused_" + a.reason}).inc();
             respond(twiml(net::twilio::say_and_hangup(
@@ -92,7 +93,9 @@ void gateway::add_twilio_routes() {
       auto url = public_base_for(req.headers).ws_url(media_path);
       auto sig = net::header_or(req.headers, "x-twilio-signature");
       if (!net::twilio::verify_signature(config_.twilio_auth_token, url, {}, sig))
-        return net::upgrade_decision::refuse(403, sig.empty() ? "missing X-Twilio-Signature" : "bad X-Twilio-Signature");
+        return sig.empty() ? net::upgrade_decision::refuse(403, "missing_signature", "no X-Twilio-Signature header")
+                           : net::upgrade_decision::refuse(403, "bad_signature",
+                                                           "X-Twilio-Signature does not match " + url + " (is PUBLIC_URL right?)");
     }
     auto sink = std::make_shared<actors::handshake_sink>(supervisor_, actors::provider_kind::twilio, "");
     net::upgrade_decision d;
