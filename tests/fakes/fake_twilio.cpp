@@ -1,0 +1,127 @@
+#include "tests/fakes/fake_twilio.hpp"
+
+#include <rapidjson/document.h>
+
+#include <future>
+#include <regex>
+
+#include "codecs/base64.hpp"
+#include "net/json.hpp"
+#include "net/twilio/signature.hpp"
+#include "net/ws_client.hpp"
+#include "tests/fakes/http_peer.hpp"
+
+namespace voxgate::fakes {
+
+std::optional<twiml_stream> parse_twiml_stream(const std::string& xml) {
+  std::smatch m;
+  if (!std::regex_search(xml, m, std::regex(R"re(<Connect><Stream url="([^"]*)"[^>]*>)re"))) return std::nullopt;
+  twiml_stream s;
+  s.url = m[1];
+  static const std::regex param(R"re(<Parameter name="([^"]*)" value="([^"]*)"/>)re");
+  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), param); it != std::sregex_iterator(); ++it)
+    s.parameters.emplace_back((*it)[1], (*it)[2]);
+  return s;
+}
+
+fake_twilio::fake_twilio(std::string gateway, std::string public_url, std::string auth_token)
+    : gateway_(std::move(gateway)), public_url_(std::move(public_url)), auth_token_(std::move(auth_token)) {
+  io_.start();
+}
+
+fake_twilio::~fake_twilio() {
+  if (*channel_) (*channel_)->close("test over");
+  io_.stop();
+}
+
+net::http_client_response fake_twilio::post_voice_webhook(const std::string& call_sid, const std::string& query,
+                                                          bool sign) {
+  net::param_list form{{"AccountSid", "AC00000000000000000000000000000000"},
+                       {"ApiVersion", "2010-04-01"},
+                       {"CallSid", call_sid},
+                       {"CallStatus", "ringing"},
+                       {"Direction", "inbound"},
+                       {"From", "+14155550100"},
+                       {"To", "+14155550199"}};
+  std::string target = "/twilio/voice" + (query.empty() ? "" : "?" + query);
+  net::http_client_request req;
+  req.method = "POST";
+  req.url = gateway_ + target;
+  req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+  if (sign)
+    req.headers.emplace_back("x-twilio-signature", net::twilio::compute_signature(auth_token_, public_url_ + target, form));
+  req.body = net::encode_form(form);
+  return fetch_sync(io_, std::move(req));
+}
+
+std::string fake_twilio::open_media(const twiml_stream& stream, bool sign) {
+  auto u = net::parse_url(stream.url);
+  if (!u) return "bad stream url";
+  net::ws_connect_options o;
+  o.url = "ws://" + gateway_.substr(gateway_.find("://") + 3) + std::string(u->path());
+  if (sign) o.headers.emplace_back("x-twilio-signature", net::twilio::compute_signature(auth_token_, stream.url, {}));
+  auto promise = std::make_shared<std::promise<std::string>>();
+  auto future = promise->get_future();
+  auto channel = channel_;
+  auto sink = std::make_shared<queue_sink>(received_, [channel, sid = stream_sid_](const std::string& frame) {
+    // Twilio echoes each mark once the audio before it has played; the fake plays instantly.
+    rapidjson::Document d;
+    d.Parse(frame.c_str());
+    if (!d.HasParseError() && d.HasMember("event") && std::string(d["event"].GetString()) == "mark" && *channel) {
+      std::string echo = R"({"event":"mark","sequenceNumber":"0","streamSid":")" + sid + R"(","mark":{"name":)";
+      net::json::append_string(echo, d["mark"]["name"].GetString());
+      echo += "}}";
+      (*channel)->send_text(std::move(echo));
+    }
+  });
+  net::ws_connect(io_, std::move(o), sink, [channel, promise](net::ws_channel_ptr ch, std::string error) {
+    *channel = std::move(ch);
+    promise->set_value(std::move(error));
+  });
+  return future.get();
+}
+
+void fake_twilio::send(std::string frame) {
+  if (*channel_) (*channel_)->send_text(std::move(frame));
+}
+
+void fake_twilio::send_connected() { send(R"({"event":"connected","protocol":"Call","version":"1.0.0"})"); }
+
+void fake_twilio::send_start(const std::string& call_sid, const net::param_list& custom_parameters) {
+  std::string params;
+  for (const auto& [k, v] : custom_parameters) {
+    if (!params.empty()) params += ',';
+    net::json::append_string(params, k);
+    params += ':';
+    net::json::append_string(params, v);
+  }
+  send(R"({"event":"start","sequenceNumber":")" + std::to_string(++sequence_) +
+       R"(","start":{"accountSid":"AC00000000000000000000000000000000","streamSid":")" + stream_sid_ +
+       R"(","callSid":")" + call_sid + R"(","tracks":["inbound"],"customParameters":{)" + params +
+       R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":")" + stream_sid_ + R"("})");
+}
+
+void fake_twilio::send_media(const std::string& raw_audio) {
+  ++sequence_;
+  send(R"({"event":"media","sequenceNumber":")" + std::to_string(sequence_) +
+       R"(","media":{"track":"inbound","chunk":")" + std::to_string(sequence_) + R"(","timestamp":")" +
+       std::to_string(sequence_ * 20) + R"(","payload":")" + codecs::base64::encode(raw_audio) +
+       R"("},"streamSid":")" + stream_sid_ + R"("})");
+}
+
+void fake_twilio::send_dtmf(const std::string& digit) {
+  send(R"({"event":"dtmf","streamSid":")" + stream_sid_ + R"(","sequenceNumber":")" + std::to_string(++sequence_) +
+       R"(","dtmf":{"track":"inbound_track","digit":")" + digit + R"("}})");
+}
+
+void fake_twilio::send_stop(const std::string& call_sid) {
+  send(R"({"event":"stop","sequenceNumber":")" + std::to_string(++sequence_) +
+       R"(","stop":{"accountSid":"AC00000000000000000000000000000000","callSid":")" + call_sid +
+       R"("},"streamSid":")" + stream_sid_ + R"("})");
+}
+
+void fake_twilio::hang_up_socket() {
+  if (*channel_) (*channel_)->close("caller hung up");
+}
+
+}  // namespace voxgate::fakes

@@ -1,0 +1,61 @@
+// A fake Twilio: places a call the way Twilio does (a signed voice webhook, then the media
+// WebSocket named in the TwiML, signed), streams caller audio, echoes marks as played, and records
+// everything the gateway sends back.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "net/http_client.hpp"
+#include "net/io_runtime.hpp"
+#include "net/url.hpp"
+#include "net/ws_channel.hpp"
+#include "tests/fakes/frame_queue.hpp"
+
+namespace voxgate::fakes {
+
+struct twiml_stream {
+  std::string url;
+  net::param_list parameters;
+};
+
+// Reads <Connect><Stream url=...><Parameter .../> out of TwiML; nothing if absent.
+std::optional<twiml_stream> parse_twiml_stream(const std::string& xml);
+
+class fake_twilio {
+ public:
+  // `gateway` is where sockets really go (http://127.0.0.1:port); `public_url` is what Twilio
+  // was told to call (PUBLIC_URL), the URL signatures are computed over.
+  fake_twilio(std::string gateway, std::string public_url, std::string auth_token);
+  ~fake_twilio();
+
+  net::http_client_response post_voice_webhook(const std::string& call_sid, const std::string& query = {},
+                                                bool sign = true);
+  // Opens the media socket for the stream the TwiML named (the host is swapped for the gateway's,
+  // as a proxy would); sends the signature unless `sign` is false. Empty on success.
+  std::string open_media(const twiml_stream& stream, bool sign = true);
+  void send(std::string frame);
+  void send_connected();
+  void send_start(const std::string& call_sid, const net::param_list& custom_parameters);
+  void send_media(const std::string& raw_audio);
+  void send_dtmf(const std::string& digit);
+  void send_stop(const std::string& call_sid);
+  void hang_up_socket();
+
+  std::shared_ptr<frame_queue> received() const { return received_; }
+  net::io_runtime& io() { return io_; }
+  const std::string& stream_sid() const { return stream_sid_; }
+
+ private:
+  std::string gateway_;
+  std::string public_url_;
+  std::string auth_token_;
+  std::string stream_sid_ = "MZ00000000000000000000000000000001";
+  net::io_runtime io_{1};
+  std::shared_ptr<frame_queue> received_ = std::make_shared<frame_queue>();
+  std::shared_ptr<net::ws_channel_ptr> channel_ = std::make_shared<net::ws_channel_ptr>();
+  int sequence_ = 0;
+};
+
+}  // namespace voxgate::fakes

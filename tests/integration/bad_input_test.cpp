@@ -1,0 +1,153 @@
+// Bad input at every door: a clear refusal, a metric, no crash, no leaked call actor.
+#include "gateway_fixture.hpp"
+#include "net/twilio/signature.hpp"
+#include "net/ws_client.hpp"
+
+using namespace voxgate;
+using namespace voxgate::testing;
+
+namespace {
+constexpr const char* sid = "CAfedcba9876543210fedcba9876543210";
+constexpr const char* other_sid = "CA11111111111111111111111111111111";
+}  // namespace
+
+TEST_F(GatewayTest, WebhookWithABadSignatureIsRefusedAndOpensNoAiSession) {
+  auto res = twilio->post_voice_webhook(sid, "", false);
+  EXPECT_EQ(res.status, 403u);
+  EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="twilio",result="bad_signature"})"), 1);
+  EXPECT_EQ(openai->sessions(), 0);
+  EXPECT_EQ(get("/calls").body, "[]");
+}
+
+TEST_F(GatewayTest, WebhookSignedForAnotherUrlIsRefused) {
+  fakes::fake_twilio wrong(gateway_url(), "https://old-tunnel.example.test", auth_token);
+  EXPECT_EQ(wrong.post_voice_webhook(sid).status, 403u);
+}
+
+TEST_F(GatewayTest, WebhookWithoutACallSidIsRefused) {
+  net::http_client_request r;
+  r.method = "POST";
+  r.url = gateway_url() + "/twilio/voice";
+  r.body = "From=%2B1555";
+  r.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+  r.headers.emplace_back("x-twilio-signature",
+                         net::twilio::compute_signature(auth_token, std::string(public_url) + "/twilio/voice", {{"From", "+1555"}}));
+  auto res = fakes::fetch_sync(twilio->io(), r);
+  EXPECT_EQ(res.status, 400u);
+  EXPECT_NE(res.body.find("CallSid"), std::string::npos);
+}
+
+TEST_F(GatewayTest, MediaUpgradeWithoutASignatureIsRefusedAndCounted) {
+  auto res = twilio->post_voice_webhook(sid);
+  auto stream = fakes::parse_twiml_stream(res.body);
+  ASSERT_TRUE(stream);
+  EXPECT_NE(twilio->open_media(*stream, false), "");
+  EXPECT_TRUE(eventually([&] {
+    return metric(R"(voxgate_ws_upgrade_attempts_total{path="/twilio/media",result="refused",reason="missing_signature"})") == 1;
+  }));
+}
+
+TEST_F(GatewayTest, PlainGetOnTheMediaPathSaysUpgradeRequired) {
+  auto res = get("/twilio/media");
+  EXPECT_EQ(res.status, 426u);
+  EXPECT_EQ(metric(R"(voxgate_ws_upgrade_attempts_total{path="/twilio/media",result="refused",reason="not_an_upgrade"})"), 1);
+}
+
+TEST_F(GatewayTest, StartForACallSidNoWebhookAnnouncedIsRefusedAndNoAiOpens) {
+  auto res = twilio->post_voice_webhook(sid);
+  auto stream = fakes::parse_twiml_stream(res.body);
+  ASSERT_TRUE(stream);
+  ASSERT_TRUE(eventually([&] { return openai->sessions() == 1; }));
+  ASSERT_EQ(twilio->open_media(*stream), "");
+  twilio->send_connected();
+  twilio->send_start(other_sid, stream->parameters);  // someone else's CallSid with this call's token
+  EXPECT_TRUE(twilio->received()->wait_closed(5s));
+  EXPECT_EQ(openai->sessions(), 1);
+  EXPECT_EQ(metric(R"(voxgate_media_sockets_refused_total{provider="twilio",reason="token_for_other_call"})"), 1);
+}
+
+TEST_F(GatewayTest, StartWithoutATokenIsRefused) {
+  auto res = twilio->post_voice_webhook(sid);
+  auto stream = fakes::parse_twiml_stream(res.body);
+  ASSERT_TRUE(stream);
+  ASSERT_EQ(twilio->open_media(*stream), "");
+  twilio->send_start(sid, {});
+  EXPECT_TRUE(twilio->received()->wait_closed(5s));
+  EXPECT_EQ(metric(R"(voxgate_media_sockets_refused_total{provider="twilio",reason="missing_token"})"), 1);
+}
+
+TEST_F(GatewayTest, MalformedFramesMidCallAreCountedAndTheCallGoesOn) {
+  connect_call(sid);
+  twilio->send("{this is not json");
+  twilio->send(R"({"event":"media","media":{"payload":"%%%not-base64%%%"}})");
+  twilio->send(R"({"event":"brand-new-event"})");
+  twilio->send_media(std::string(160, '\x01'));
+  ASSERT_TRUE(openai->events()->wait_for_field("type", "input_audio_buffer.append", 5s));
+  EXPECT_EQ(metric(R"(voxgate_bad_frames_total{source="twilio",reason="bad base64"})"), 1);
+  EXPECT_FALSE(twilio->received()->closed());
+  EXPECT_NE(get("/calls").body, "[]");
+}
+
+TEST_F(GatewayTest, AFrameOver64KiBClosesTheSocketAndEndsTheCall) {
+  connect_call(sid);
+  ASSERT_TRUE(eventually([&] { return get("/calls").body.find("streaming") != std::string::npos; }));
+  twilio->send(R"({"event":"media","media":{"payload":")" + std::string(70 * 1024, 'A') + R"("}})");
+  EXPECT_TRUE(twilio->received()->wait_closed(5s));
+  EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
+  EXPECT_TRUE(openai->events()->wait_closed(5s));
+}
+
+TEST_F(GatewayTest, TheAiClosingMidCallEndsTheCallCleanly) {
+  connect_call(sid);
+  ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
+  ASSERT_TRUE(eventually([&] { return get("/calls").body.find("streaming") != std::string::npos; }));
+  openai->drop();
+  EXPECT_TRUE(twilio->received()->wait_closed(5s));  // closing the socket ends a <Connect> call
+  EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
+  EXPECT_EQ(metric(R"(voxgate_calls_total{provider="twilio",outcome="ai_failed"})"), 1);
+}
+
+TEST_F(GatewayTest, TheCallerVanishingClosesTheAiSocket) {
+  connect_call(sid);
+  ASSERT_TRUE(eventually([&] { return get("/calls").body.find("streaming") != std::string::npos; }));
+  twilio->hang_up_socket();  // no stop message: the socket just goes
+  EXPECT_TRUE(openai->events()->wait_closed(5s));
+  EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
+  EXPECT_EQ(metric(R"(voxgate_actors_live{actor="call"})"), 0);
+}
+
+class FullGatewayTest : public GatewayTest {
+  void customize(app::config& c) override { c.max_calls = 1; }
+};
+
+TEST_F(FullGatewayTest, MaxCallsReachedTurnsCallersAwayPolitely) {
+  ASSERT_EQ(twilio->post_voice_webhook(sid).status, 200u);
+  auto res = twilio->post_voice_webhook(other_sid);
+  EXPECT_EQ(res.status, 200u);  // Twilio needs TwiML, not an error, to speak to the caller
+  EXPECT_NE(res.body.find("<Say>"), std::string::npos);
+  EXPECT_NE(res.body.find("<Hangup/>"), std::string::npos);
+  EXPECT_EQ(res.body.find("<Stream"), std::string::npos);
+  EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="twilio",result="refused_capacity"})"), 1);
+}
+
+class UnreachableAiGatewayTest : public GatewayTest {
+  void customize(app::config& c) override { c.openai_realtime_url = "ws://127.0.0.1:1/v1/realtime"; }
+};
+
+TEST_F(UnreachableAiGatewayTest, AnAiThatCannotBeReachedEndsTheCallWithAReason) {
+  auto res = twilio->post_voice_webhook(sid);
+  ASSERT_EQ(res.status, 200u);
+  EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="twilio",outcome="ai_failed"})") == 1; }));
+  EXPECT_EQ(metric(R"(voxgate_ai_errors_total{backend="openai",code="connect"})"), 1);
+  EXPECT_EQ(get("/calls").body, "[]");
+}
+
+class WrongKeyGatewayTest : public GatewayTest {
+  void customize(app::config& c) override { c.openai_api_key = "wrong-key"; }
+};
+
+TEST_F(WrongKeyGatewayTest, AnAiThatRefusesTheKeyEndsTheCall) {
+  twilio->post_voice_webhook(sid);
+  EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="twilio",outcome="ai_failed"})") == 1; }));
+  EXPECT_EQ(openai->refused(), 1);
+}

@@ -1,0 +1,92 @@
+// The transports on their own, over 127.0.0.1: the server's router and limits, and the WS client.
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "net/http_server.hpp"
+#include "net/io_runtime.hpp"
+#include "net/ws_client.hpp"
+#include "tests/fakes/frame_queue.hpp"
+#include "tests/fakes/http_peer.hpp"
+
+using namespace voxgate;
+using namespace std::chrono_literals;
+
+TEST(Transport, RouterAnswers404And405AndBoundsTheBody) {
+  fakes::http_peer peer;
+  peer.on("POST", "/echo", [](const net::http_request& r) { return net::http_response::text(200, r.body); });
+  ASSERT_EQ(peer.start(), "");
+  net::io_runtime io(1);
+  io.start();
+  net::http_client_request r;
+  r.url = peer.base_url() + "/nowhere";
+  EXPECT_EQ(fakes::fetch_sync(io, r).status, 404u);
+  r.url = peer.base_url() + "/echo";
+  EXPECT_EQ(fakes::fetch_sync(io, r).status, 405u);
+  r.method = "POST";
+  r.body = "hello";
+  auto ok = fakes::fetch_sync(io, r);
+  EXPECT_EQ(ok.status, 200u);
+  EXPECT_EQ(ok.body, "hello");
+  r.body = std::string(100 * 1024, 'x');  // over the 64 KiB body limit
+  EXPECT_EQ(fakes::fetch_sync(io, r).status, 413u);
+}
+
+TEST(Transport, WsClientReachesAServerAndBothSeeTheClose) {
+  net::io_runtime io(1);
+  net::http_server server(io, {"127.0.0.1", 0});
+  auto server_frames = std::make_shared<fakes::frame_queue>();
+  std::shared_ptr<net::ws_channel_ptr> server_side = std::make_shared<net::ws_channel_ptr>();
+  server.route_ws("/ws", [&](const net::http_request&) {
+    net::upgrade_decision d;
+    d.accept = true;
+    d.handshake_mode = false;
+    d.sink = std::make_shared<fakes::queue_sink>(server_frames, [server_side](const std::string& f) {
+      if (*server_side) (*server_side)->send_text("echo:" + f);
+    });
+    d.on_open = [server_side](net::ws_channel_ptr c) { *server_side = c; };
+    return d;
+  });
+  ASSERT_EQ(server.start(), "");
+  io.start();
+  auto client_frames = std::make_shared<fakes::frame_queue>();
+  std::promise<net::ws_channel_ptr> opened;
+  net::ws_connect(io, {"ws://127.0.0.1:" + std::to_string(server.port()) + "/ws"},
+                  std::make_shared<fakes::queue_sink>(client_frames),
+                  [&](net::ws_channel_ptr c, std::string) { opened.set_value(c); });
+  auto client = opened.get_future().get();
+  ASSERT_TRUE(client);
+  client->send_text("hi");
+  EXPECT_TRUE(client_frames->wait_for_field("x", "y", 0ms) == std::nullopt);
+  EXPECT_TRUE(client_frames->wait_for([](const std::string& f) { return f == "echo:hi"; }, 5s));
+  client->close("done");
+  EXPECT_TRUE(server_frames->wait_closed(5s));
+  EXPECT_TRUE(client_frames->wait_closed(5s));
+  server.stop();
+  io.stop();
+}
+
+TEST(Transport, WsClientReportsARefusedConnection) {
+  net::io_runtime io(1);
+  io.start();
+  std::promise<std::string> result;
+  net::ws_connect(io, {"ws://127.0.0.1:1/x"}, std::make_shared<fakes::queue_sink>(std::make_shared<fakes::frame_queue>()),
+                  [&](net::ws_channel_ptr c, std::string e) { result.set_value(c ? "" : e); });
+  auto error = result.get_future().get();
+  EXPECT_NE(error.find("connect"), std::string::npos) << error;
+}
+
+TEST(Transport, TlsIsVerifiedOnOutboundConnections) {
+  // A plain TCP listener that is not a TLS server: the handshake must fail, never fall back to plain.
+  fakes::http_peer plain;
+  plain.on("GET", "/", [](const net::http_request&) { return net::http_response::text(200, "plain"); });
+  ASSERT_EQ(plain.start(), "");
+  net::io_runtime io(1);
+  io.start();
+  auto https = "https://" + plain.base_url().substr(7) + "/";
+  net::http_client_request r;
+  r.url = https;
+  auto res = fakes::fetch_sync(io, r);
+  EXPECT_EQ(res.status, 0u);
+  EXPECT_NE(res.error.find("TLS handshake"), std::string::npos) << res.error;
+}

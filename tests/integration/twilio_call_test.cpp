@@ -1,0 +1,134 @@
+// One whole Twilio call through the real server: webhook -> TwiML -> media both ways -> barge-in
+// -> tool call -> DTMF -> stop -> the call is gone from /calls and from the metrics.
+#include "gateway_fixture.hpp"
+
+using namespace voxgate;
+using namespace voxgate::testing;
+
+namespace {
+constexpr const char* sid = "CA0123456789abcdef0123456789abcdef";
+
+std::string decoded_field(const std::string& json, const char* field) {
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  return *codecs::base64::decode(d[field].GetString());
+}
+}  // namespace
+
+TEST_F(GatewayTest, AWholeCallFromWebhookToHangup) {
+  // 1. The webhook: TwiML names the public wss URL with no query; routing data rides in <Parameter>s.
+  auto res = twilio->post_voice_webhook(sid, "businessId=acme");
+  ASSERT_EQ(res.status, 200u) << res.body;
+  EXPECT_NE(net::header_or(res.headers, "Content-Type").find("text/xml"), std::string::npos);
+  auto stream = fakes::parse_twiml_stream(res.body);
+  ASSERT_TRUE(stream) << res.body;
+  EXPECT_EQ(stream->url, "wss://gw.example.test/twilio/media");
+  ASSERT_NE(net::find_param(stream->parameters, "businessId"), nullptr);
+  EXPECT_EQ(*net::find_param(stream->parameters, "businessId"), "acme");
+  EXPECT_EQ(*net::find_param(stream->parameters, "callSid"), sid);
+  ASSERT_NE(net::find_param(stream->parameters, "token"), nullptr);
+
+  // 2. The AI session connects while the phone rings, configured for G.711 both ways.
+  auto update = openai->events()->wait_for_field("type", "session.update", 5s);
+  ASSERT_TRUE(update);
+  EXPECT_NE(update->find(R"("input":{"format":{"type":"audio/pcmu"})"), std::string::npos);
+  EXPECT_NE(update->find("lookup_order"), std::string::npos);
+  EXPECT_NE(update->find("end_call"), std::string::npos);
+  ASSERT_TRUE(openai->events()->wait_for_field("type", "response.create", 5s));  // the AI greets first
+
+  // 3. The media socket, signed the way Twilio signs it.
+  ASSERT_EQ(twilio->open_media(*stream), "");
+  twilio->send_connected();
+  twilio->send_start(sid, stream->parameters);
+  std::vector<std::string> sent;
+  for (int i = 0; i < 10; ++i) {
+    sent.emplace_back(160, static_cast<char>(0x10 + i));
+    twilio->send_media(sent.back());
+  }
+  std::size_t at = 0;
+  for (int i = 0; i < 10; ++i) {
+    auto append = openai->events()->wait_for_field("type", "input_audio_buffer.append", 5s, i == 0 ? 0 : at + 1, &at);
+    ASSERT_TRUE(append) << "append " << i;
+    EXPECT_EQ(decoded_field(*append, "audio"), sent[static_cast<std::size_t>(i)]);  // passthrough, in order
+  }
+
+  // 4. AI audio comes back as media with marks, paced (the fake echoes marks as played).
+  openai->send(audio_delta("item_1", std::string(8000, '\x42')));
+  auto media = twilio->received()->wait_for_field("event", "media", 5s);
+  ASSERT_TRUE(media);
+  EXPECT_NE(media->find(twilio->stream_sid()), std::string::npos);
+  ASSERT_TRUE(twilio->received()->wait_for_field("event", "mark", 5s));
+
+  // 5. Barge-in: the caller talks over the AI.
+  openai->send(R"({"type":"input_audio_buffer.speech_started","audio_start_ms":900,"item_id":"item_user_2"})");
+  ASSERT_TRUE(twilio->received()->wait_for_field("event", "clear", 5s));
+  auto truncate = openai->events()->wait_for_field("type", "conversation.item.truncate", 5s);
+  ASSERT_TRUE(truncate);
+  rapidjson::Document t;
+  t.Parse(truncate->c_str());
+  EXPECT_STREQ(t["item_id"].GetString(), "item_1");
+  EXPECT_LE(t["audio_end_ms"].GetInt(), 1000);  // never past what was received
+
+  // 6. A tool call reaches the business's endpoint with the call's routing data, and comes back.
+  openai->send(R"({"type":"response.function_call_arguments.done","response_id":"resp_2","item_id":"item_3","output_index":0,"call_id":"call_77","name":"lookup_order","arguments":"{\"id\":\"42\"}"})");
+  ASSERT_TRUE(tools.wait_requests(1, 5s));
+  rapidjson::Document body;
+  body.Parse(tools.requests()[0].body.c_str());
+  EXPECT_STREQ(body["call_id"].GetString(), sid);
+  EXPECT_STREQ(body["parameters"]["businessId"].GetString(), "acme");
+  EXPECT_STREQ(body["arguments"]["id"].GetString(), "42");
+  auto output = openai->events()->wait_for([](const std::string& f) { return f.find("function_call_output") != std::string::npos; }, 5s);
+  ASSERT_TRUE(output);
+  EXPECT_NE(output->find("shipped"), std::string::npos);
+  EXPECT_NE(output->find("call_77"), std::string::npos);
+
+  // 7. DTMF reaches the AI as a conversation item.
+  twilio->send_dtmf("5");
+  ASSERT_TRUE(openai->events()->wait_for([](const std::string& f) { return f.find("pressed the key 5") != std::string::npos; }, 5s));
+
+  // 8. /calls shows the live call while it streams.
+  auto calls = get("/calls");
+  EXPECT_NE(calls.body.find(R"("state":"streaming")"), std::string::npos) << calls.body;
+
+  // 9. The caller hangs up: the AI socket closes and the call is gone everywhere.
+  twilio->send_stop(sid);
+  EXPECT_TRUE(openai->events()->wait_closed(5s));
+  EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
+  EXPECT_EQ(metric(R"(voxgate_calls_total{provider="twilio",outcome="completed"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_calls_active{provider="twilio",state="streaming"})"), 0);
+  EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="twilio",result="accepted"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_ws_upgrade_attempts_total{path="/twilio/media",result="accepted",reason="ok"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_barge_ins_total{provider="twilio"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_actors_live{actor="call"})"), 0);
+  EXPECT_EQ(metric(R"(voxgate_actors_live{actor="ai_openai"})"), 0);
+  EXPECT_GE(metric(R"(voxgate_frames_total{provider="twilio",direction="in"})"), 10);
+}
+
+TEST_F(GatewayTest, CallerAudioBeforeTheAiIsReadyIsHeldNotDropped) {
+  openai->defer_session_updated();
+  connect_call(sid);
+  ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
+  for (int i = 0; i < 25; ++i) twilio->send_media(std::string(160, static_cast<char>(i)));
+  ASSERT_TRUE(eventually([&] { return metric(R"(voxgate_frames_total{provider="twilio",direction="in"})") == 25; }));
+  EXPECT_EQ(openai->events()->count_field("type", "input_audio_buffer.append"), 0u);  // nothing before session.updated
+  openai->release_session_updated();
+  std::size_t at = 0;
+  for (int i = 0; i < 25; ++i) {
+    auto append = openai->events()->wait_for_field("type", "input_audio_buffer.append", 5s, i == 0 ? 0 : at + 1, &at);
+    ASSERT_TRUE(append) << i;
+    EXPECT_EQ(decoded_field(*append, "audio"), std::string(160, static_cast<char>(i)));  // all of it, in order
+  }
+}
+
+TEST_F(GatewayTest, EndCallToolHangsUpThroughTwilioRest) {
+  connect_call(sid);
+  ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
+  openai->send(R"({"type":"response.function_call_arguments.done","call_id":"call_9","name":"end_call","arguments":"{}"})");
+  ASSERT_TRUE(rest.wait_requests(1, 5s));
+  auto req = rest.requests()[0];
+  EXPECT_EQ(req.target, "/2010-04-01/Accounts/AC00000000000000000000000000000000/Calls/" + std::string(sid) + ".json");
+  EXPECT_EQ(req.body, "Status=completed");
+  EXPECT_EQ(net::header_or(req.headers, "authorization").rfind("Basic ", 0), 0u);
+  EXPECT_TRUE(twilio->received()->wait_closed(5s));
+  EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="twilio",outcome="end_call"})") == 1; }));
+}
