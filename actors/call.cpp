@@ -29,6 +29,8 @@ struct call_state {
   ai_session_actor ai;
   transcoder_actor transcoder;  // only when formats differ
   std::optional<playout> play;
+  std::string chunk_audio;  // reused for every chunk handed to the provider
+  std::string chunk_mark;
   bool tick_pending = false;
   bool hangup_scheduled = false;
   bool stopped = false;  // the provider said stop
@@ -87,12 +89,12 @@ void pump(call_pointer self) {
   auto& st = self->state;
   if (!st.provider || !st.play) return;
   auto now = now_ms(self);
-  while (auto c = st.play->next(now)) {
-    std::string media;
+  while (st.play->next(now, st.chunk_audio, st.chunk_mark)) {
+    std::string media;  // owned by the socket's queue from here on
     st.dialect->build_media(st.stream_id,
-                            {reinterpret_cast<const std::uint8_t*>(c->audio.data()), c->audio.size()}, media);
+                            {reinterpret_cast<const std::uint8_t*>(st.chunk_audio.data()), st.chunk_audio.size()}, media);
     st.provider->send_text(std::move(media), true);
-    st.provider->send_text(st.dialect->build_mark(st.stream_id, c->mark));
+    st.provider->send_text(st.dialect->build_mark(st.stream_id, st.chunk_mark));
     st.frames_out->inc();
     st.record->frames_out.fetch_add(1, std::memory_order_relaxed);
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 
 namespace voxgate::actors {
 
@@ -12,6 +13,10 @@ void playout::push(std::string_view item_id, std::span<const std::uint8_t> bytes
   if (items_.empty() || items_.back().id != item_id) items_.push_back({std::string(item_id), pushed_bytes_, 0});
   items_.back().bytes += bytes.size();
   pushed_bytes_ += bytes.size();
+  if (head_ > 0 && head_ >= queue_.size() / 2) {  // reclaim the sent prefix before growing
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
   queue_.insert(queue_.end(), bytes.begin(), bytes.end());
   // Keep only the items that can still be heard.
   while (items_.size() > 8) items_.pop_front();
@@ -28,7 +33,13 @@ std::uint64_t playout::remaining_ms(std::uint64_t now_ms) const {
 }
 
 std::optional<playout::chunk> playout::next(std::uint64_t now_ms) {
-  if (queue_.empty()) return std::nullopt;
+  chunk c;
+  if (!next(now_ms, c.audio, c.mark)) return std::nullopt;
+  return c;
+}
+
+bool playout::next(std::uint64_t now_ms, std::string& audio, std::string& mark) {
+  if (queued_bytes() == 0) return false;
   std::uint64_t played = played_ms(now_ms);
   // The provider ran dry (or never started): playback restarts at the next byte we send.
   if (!anchored_ || played >= sent_ms()) {
@@ -38,18 +49,25 @@ std::optional<playout::chunk> playout::next(std::uint64_t now_ms) {
     played = anchor_ms_;
   }
   std::uint64_t ahead = sent_ms() - played;
-  if (ahead >= options_.lead_ms) return std::nullopt;
+  if (ahead >= options_.lead_ms) return false;
   std::size_t room = static_cast<std::size_t>((options_.lead_ms - ahead) * bpm_);
-  std::size_t n = std::min({queue_.size(), static_cast<std::size_t>(options_.chunk_ms) * bpm_, room});
+  std::size_t n = std::min({queued_bytes(), static_cast<std::size_t>(options_.chunk_ms) * bpm_, room});
   // Whole samples only.
   n -= n % options_.format.bytes_per_sample();
-  if (n == 0) return std::nullopt;
-  chunk c;
-  c.audio.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+  if (n == 0) return false;
+  audio.assign(reinterpret_cast<const char*>(queue_.data() + head_), n);
+  head_ += n;
+  if (head_ == queue_.size()) {
+    queue_.clear();
+    head_ = 0;
+  }
   sent_bytes_ += n;
-  c.mark = "g" + std::to_string(generation_) + "." + std::to_string(++mark_seq_) + "." + std::to_string(sent_ms());
-  return c;
+  // "g<generation>.<seq>.<end_ms>", written without temporaries.
+  char buf[64];
+  int len = std::snprintf(buf, sizeof buf, "g%u.%u.%llu", generation_, ++mark_seq_,
+                          static_cast<unsigned long long>(sent_ms()));
+  mark.assign(buf, static_cast<std::size_t>(len));
+  return true;
 }
 
 void playout::on_mark(std::string_view name, std::uint64_t now_ms) {
@@ -88,6 +106,7 @@ playout::interruption playout::interrupt(std::uint64_t now_ms) {
   // A new generation: a fresh timeline, and marks sent before now will be ignored.
   ++generation_;
   queue_.clear();
+  head_ = 0;
   items_.clear();
   pushed_bytes_ = sent_bytes_ = 0;
   anchored_ = false;

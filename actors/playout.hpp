@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "codecs/audio_format.hpp"
 
@@ -39,6 +40,8 @@ class playout {
   void push(std::string_view item_id, std::span<const std::uint8_t> bytes);
   // The next chunk to send now, if the lead allows and anything is queued.
   std::optional<chunk> next(std::uint64_t now_ms);
+  // The same, into caller-owned buffers that are reused from chunk to chunk (no allocation once warm).
+  bool next(std::uint64_t now_ms, std::string& audio, std::string& mark);
   // A mark came back: the provider played (or cleared) everything before it.
   void on_mark(std::string_view name, std::uint64_t now_ms);
   // The caller spoke: forget the queue, start a new generation, report what was heard.
@@ -46,7 +49,7 @@ class playout {
 
   std::uint64_t played_ms(std::uint64_t now_ms) const;  // in this generation's timeline
   std::uint64_t sent_ms() const { return sent_bytes_ / bpm_; }
-  std::size_t queued_bytes() const { return queue_.size(); }
+  std::size_t queued_bytes() const { return queue_.size() - head_; }
   // Milliseconds until the provider has played everything handed to it and queued here.
   std::uint64_t remaining_ms(std::uint64_t now_ms) const;
   bool idle(std::uint64_t now_ms) const { return remaining_ms(now_ms) == 0; }
@@ -61,7 +64,9 @@ class playout {
 
   options options_;
   std::uint32_t bpm_;  // bytes per millisecond
-  std::deque<std::uint8_t> queue_;
+  // Queued audio: bytes [head_, size) of queue_; compacted instead of reallocated.
+  std::vector<std::uint8_t> queue_;
+  std::size_t head_ = 0;
   std::deque<item> items_;
   std::uint64_t pushed_bytes_ = 0;  // timeline position of the next byte pushed
   std::uint64_t sent_bytes_ = 0;    // timeline position of the next byte sent
