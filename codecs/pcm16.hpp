@@ -16,6 +16,11 @@ inline void store_le(std::int16_t v, std::uint8_t* p) {
   p[1] = static_cast<std::uint8_t>((v >> 8) & 0xFF);
 }
 
+inline std::int16_t swap_bytes(std::int16_t v) {
+  auto u = static_cast<std::uint16_t>(v);
+  return static_cast<std::int16_t>(static_cast<std::uint16_t>((u >> 8) | (u << 8)));
+}
+
 // Bytes (LE) -> samples; returns the sample count (bytes / 2).
 inline std::size_t from_bytes(std::span<const std::uint8_t> in, std::span<std::int16_t> out) {
   std::size_t n = in.size() / 2;

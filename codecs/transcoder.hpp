@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "codecs/audio_format.hpp"
+#include "codecs/g722.hpp"
 #include "codecs/resampler.hpp"
 
 namespace voxgate::codecs {
@@ -21,16 +23,19 @@ class transcoder {
   bool identity() const { return from_ == to_; }
 
   // Converts `in` (bytes in `from`) and appends bytes in `to` to `out`. A trailing odd byte of
-  // PCM16 input is kept for the next call.
+  // 16-bit input, or an odd sample before G.722 encoding, is kept for the next call.
   void convert(std::string_view in, std::string& out);
 
  private:
   audio_format from_;
   audio_format to_;
   resampler resampler_;
+  std::optional<g722::decoder> g722_in_;
+  std::optional<g722::encoder> g722_out_;
   std::vector<std::int16_t> decoded_;    // reused scratch: no allocation after warm-up
   std::vector<std::int16_t> resampled_;
-  std::string carry_;                    // odd byte of a split PCM16 sample
+  std::string carry_;                    // odd byte of a split 16-bit sample
+  std::vector<std::int16_t> carry_samples_;  // odd sample waiting for its G.722 pair
 };
 
 }  // namespace voxgate::codecs
