@@ -74,13 +74,23 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
     return nullptr;
   }
 
+  // Prefix routes carry a secret in the rest of the path (a call token): log the prefix only.
+  std::string loggable_path(const http_request& req) const {
+    auto path = req.path();
+    for (const auto& r : ws_routes)
+      if (!r.path.empty() && r.path.back() == '/' && path.substr(0, r.path.size()) == r.path)
+        return r.path + "<redacted>";
+    return std::string(path);
+  }
+
   void report(const http_request& req, bool accepted, unsigned status, std::string_view label, std::string_view reason) {
+    auto path = loggable_path(req);
     // The line operators look for when "the media WebSocket never connects".
     spdlog::info("upgrade path={} remote={} host={} x_forwarded_proto={} x_forwarded_host={} result={} status={} reason=\"{}\"",
-                 req.path(), req.remote, header_or(req.headers, "host", "-"),
+                 path, req.remote, header_or(req.headers, "host", "-"),
                  header_or(req.headers, "x-forwarded-proto", "-"), header_or(req.headers, "x-forwarded-host", "-"),
                  accepted ? "accepted" : "refused", status, reason);
-    if (observer) observer({std::string(req.path()), req.remote, accepted, status, std::string(label), std::string(reason)});
+    if (observer) observer({path, req.remote, accepted, status, std::string(label), std::string(reason)});
   }
 
   void do_accept();

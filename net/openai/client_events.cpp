@@ -11,6 +11,8 @@ std::string format_json(codecs::audio_format f) {
     case codecs::encoding::pcma: return R"({"type":"audio/pcma"})";
     case codecs::encoding::pcm16:
       return R"({"type":"audio/pcm","rate":)" + std::to_string(f.sample_rate) + "}";
+    case codecs::encoding::l16:
+    case codecs::encoding::g722: break;  // not Realtime formats: the transcoder converts these
   }
   return "{}";
 }

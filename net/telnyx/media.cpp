@@ -1,0 +1,136 @@
+#include "net/telnyx/media.hpp"
+
+#include "codecs/base64.hpp"
+#include "net/json.hpp"
+
+namespace voxgate::net::telnyx {
+
+std::optional<codecs::audio_format> format_for(std::string_view encoding, std::uint32_t rate) {
+  if (encoding == "PCMU") return codecs::audio_format::g711_ulaw();
+  if (encoding == "PCMA") return codecs::audio_format::g711_alaw();
+  if (encoding == "G722") return codecs::audio_format::g722();
+  if (encoding == "L16") return codecs::audio_format::l16(rate ? rate : 16000);
+  return std::nullopt;
+}
+
+std::string_view codec_name(codecs::audio_format f) {
+  switch (f.enc) {
+    case codecs::encoding::pcmu: return "PCMU";
+    case codecs::encoding::pcma: return "PCMA";
+    case codecs::encoding::g722: return "G722";
+    case codecs::encoding::l16:
+    case codecs::encoding::pcm16: return "L16";
+  }
+  return "PCMU";
+}
+
+namespace {
+
+std::string_view parse_start(const json::value& root, media_event& out) {
+  const auto* start = json::member(root, "start");
+  if (!start || !start->IsObject()) return "start without a start object";
+  stream_start s;
+  s.stream_id = std::string(json::string_or(root, "stream_id"));
+  s.call_id = std::string(json::string_or(*start, "call_control_id"));
+  s.session_id = std::string(json::string_or(*start, "call_session_id"));
+  if (s.call_id.empty()) return "start without call_control_id";
+  std::string_view encoding = "PCMU";
+  std::uint32_t rate = 8000;
+  if (const auto* fmt = json::member(*start, "media_format")) {
+    encoding = json::string_or(*fmt, "encoding", "PCMU");
+    rate = static_cast<std::uint32_t>(json::counter_of(*fmt, "sample_rate").value_or(8000));
+  }
+  auto format = format_for(encoding, rate);
+  if (!format) return "start announces an encoding the gateway cannot decode";
+  s.format = *format;
+  if (const auto* params = json::member(*start, "custom_parameters"); params && params->IsObject()) {
+    for (auto it = params->MemberBegin(); it != params->MemberEnd(); ++it)
+      if (it->value.IsString())
+        s.custom_parameters.emplace_back(std::string(it->name.GetString(), it->name.GetStringLength()),
+                                         std::string(it->value.GetString(), it->value.GetStringLength()));
+  }
+  out.start = std::move(s);
+  return {};
+}
+
+}  // namespace
+
+std::string_view media_codec::parse(std::string& frame, media_event& out) const {
+  json::insitu_document doc;
+  if (auto err = doc.parse(frame); !err.empty()) return err;
+  const auto& root = doc.root();
+  auto event = json::string_of(root, "event");
+  if (!event) return "no event field";
+  out = media_event{};
+  out.sequence = json::counter_of(root, "sequence_number").value_or(0);
+  if (*event == "media") {
+    const auto* media = json::member(root, "media");
+    auto payload = media ? json::string_of(*media, "payload") : std::nullopt;
+    if (!payload) return "media without payload";
+    out.kind = json::string_or(*media, "track", "inbound") == "inbound" ? media_kind::media : media_kind::ignored;
+    out.payload = *payload;
+    out.timestamp_ms = json::counter_of(*media, "timestamp").value_or(0);
+    // Telnyx does not guarantee order: `chunk` numbers media frames for reordering.
+    out.sequence = json::counter_of(*media, "chunk").value_or(0);
+    return {};
+  }
+  if (*event == "start") {
+    out.kind = media_kind::start;
+    return parse_start(root, out);
+  }
+  if (*event == "connected") {
+    out.kind = media_kind::connected;
+    return {};
+  }
+  if (*event == "mark") {
+    const auto* mark = json::member(root, "mark");
+    auto name = mark ? json::string_of(*mark, "name") : std::nullopt;
+    if (!name) return "mark without name";
+    out.kind = media_kind::mark;
+    out.text = *name;
+    return {};
+  }
+  if (*event == "dtmf") {
+    const auto* dtmf = json::member(root, "dtmf");
+    auto digit = dtmf ? json::string_of(*dtmf, "digit") : std::nullopt;
+    if (!digit || digit->size() != 1) return "dtmf without a single digit";
+    out.kind = media_kind::dtmf;
+    out.text = *digit;
+    return {};
+  }
+  if (*event == "stop") {
+    out.kind = media_kind::stop;
+    return {};
+  }
+  if (*event == "error") {
+    out.kind = media_kind::error;
+    const auto* payload = json::member(root, "payload");
+    out.text = payload ? json::string_or(*payload, "detail", json::string_or(*payload, "title", "unspecified"))
+                       : json::string_or(root, "error", "unspecified");
+    return {};
+  }
+  out.kind = media_kind::ignored;
+  out.text = *event;
+  return {};
+}
+
+void media_codec::build_media(std::string_view, std::span<const std::uint8_t> audio, std::string& out) const {
+  static constexpr std::string_view head = R"({"event":"media","media":{"payload":")";
+  out.reserve(out.size() + head.size() + codecs::base64::encoded_size(audio.size()) + 3);
+  out += head;
+  codecs::base64::encode_append(audio, out);
+  out += "\"}}";
+}
+
+std::string media_codec::build_mark(std::string_view, std::string_view name) const {
+  std::string out;
+  out.reserve(40 + name.size());
+  out += R"({"event":"mark","mark":{"name":)";
+  json::append_string(out, name);
+  out += "}}";
+  return out;
+}
+
+std::string media_codec::build_clear(std::string_view) const { return R"({"event":"clear"})"; }
+
+}  // namespace voxgate::net::telnyx

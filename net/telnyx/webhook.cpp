@@ -1,0 +1,57 @@
+#include "net/telnyx/webhook.hpp"
+
+#include <rapidjson/document.h>
+
+#include "net/json.hpp"
+
+namespace voxgate::net::telnyx {
+
+std::optional<webhook_event> parse_webhook(std::string_view body, std::string* why) {
+  auto fail = [&](const char* reason) -> std::optional<webhook_event> {
+    if (why) *why = reason;
+    return std::nullopt;
+  };
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return fail("body is not a JSON object");
+  const auto* data = json::member(doc, "data");
+  if (!data || !data->IsObject()) return fail("no data object");
+  webhook_event e;
+  e.id = std::string(json::string_or(*data, "id"));
+  e.event_type = std::string(json::string_or(*data, "event_type"));
+  if (e.id.empty() || e.event_type.empty()) return fail("data.id or data.event_type missing");
+  e.occurred_at = std::string(json::string_or(*data, "occurred_at"));
+  static const json::value empty_object(rapidjson::kObjectType);
+  const auto* payload = json::member(*data, "payload");
+  const auto& p = payload && payload->IsObject() ? *payload : empty_object;
+  e.call_control_id = std::string(json::string_or(p, "call_control_id"));
+  e.call_leg_id = std::string(json::string_or(p, "call_leg_id"));
+  e.call_session_id = std::string(json::string_or(p, "call_session_id"));
+  e.from = std::string(json::string_or(p, "from"));
+  e.to = std::string(json::string_or(p, "to"));
+  e.direction = std::string(json::string_or(p, "direction"));
+  e.client_state = std::string(json::string_or(p, "client_state"));
+  const auto& t = e.event_type;
+  if (t == "call.initiated") {
+    e.kind = event_kind::call_initiated;
+  } else if (t == "call.answered") {
+    e.kind = event_kind::call_answered;
+  } else if (t == "call.hangup") {
+    e.kind = event_kind::call_hangup;
+    e.detail = std::string(json::string_or(p, "hangup_cause", "unspecified"));
+  } else if (t == "streaming.started") {
+    e.kind = event_kind::streaming_started;
+  } else if (t == "streaming.stopped") {
+    e.kind = event_kind::streaming_stopped;
+  } else if (t == "streaming.failed") {
+    e.kind = event_kind::streaming_failed;
+    e.detail = std::string(json::string_or(p, "failure_reason", "unspecified"));
+  } else if (t == "call.dtmf.received") {
+    e.kind = event_kind::dtmf_received;
+    e.detail = std::string(json::string_or(p, "digit"));
+  }
+  if (e.kind != event_kind::other && e.call_control_id.empty()) return fail("call event without call_control_id");
+  return e;
+}
+
+}  // namespace voxgate::net::telnyx
