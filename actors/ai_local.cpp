@@ -20,17 +20,21 @@ std::vector<std::int16_t> decode(const codecs::audio_format& f, const std::strin
     case codecs::encoding::pcmu: codecs::g711::decode_ulaw(in, out); break;
     case codecs::encoding::pcma: codecs::g711::decode_alaw(in, out); break;
     case codecs::encoding::pcm16: out.resize(codecs::pcm16::from_bytes(in, out)); break;
+    case codecs::encoding::l16:
+    case codecs::encoding::g722: break;  // never an AI format (AI_AUDIO_FORMAT is pcmu, pcma or pcm16)
   }
   return out;
 }
 
 std::string encode(const codecs::audio_format& f, const std::vector<std::int16_t>& samples) {
-  std::string out(samples.size() * f.bytes_per_sample(), '\0');
+  std::string out(samples.size() * f.alignment(), '\0');
   auto dst = std::span(reinterpret_cast<std::uint8_t*>(out.data()), out.size());
   switch (f.enc) {
     case codecs::encoding::pcmu: codecs::g711::encode_ulaw(samples, dst); break;
     case codecs::encoding::pcma: codecs::g711::encode_alaw(samples, dst); break;
     case codecs::encoding::pcm16: codecs::pcm16::to_bytes(samples, dst); break;
+    case codecs::encoding::l16:
+    case codecs::encoding::g722: break;  // never an AI format
   }
   return out;
 }

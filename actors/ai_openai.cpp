@@ -158,6 +158,7 @@ ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_opti
           st.held_bytes -= st.held.front().size();
           st.held.pop_front();
           ++st.held_dropped;
+          st.options.metrics->frames_dropped.with({"ai", "in_held"}).inc();
         }
       },
       [self](truncate_atom, std::string& item_id, std::uint32_t audio_end_ms) {

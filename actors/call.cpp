@@ -10,6 +10,8 @@
 #include "actors/tool_request.hpp"
 #include "actors/transcoder.hpp"
 #include "codecs/base64.hpp"
+#include "net/reorder_buffer.hpp"
+#include "net/telnyx/rest.hpp"
 
 namespace voxgate::actors {
 namespace {
@@ -23,6 +25,8 @@ struct call_state {
   std::string provider_name;
   const net::media_dialect* dialect = nullptr;
   codecs::audio_format provider_format = codecs::audio_format::g711_ulaw();
+  codecs::audio_format ai_format = codecs::audio_format::g711_ulaw();
+  net::reorder_buffer<std::string> reorder;  // Telnyx media arrives unordered
 
   net::ws_channel_ptr provider;  // null while ringing
   std::string stream_id;
@@ -73,6 +77,8 @@ void end_call(call_pointer self, const std::string& outcome) {
     auto stats = st.provider->stats();
     st.record->frames_dropped = stats.dropped_out;
     st.dropped_out->inc(stats.dropped_out);
+    if (stats.refused_binary)
+      st.env->metrics->bad_frames.with({st.provider_name, "binary frame"}).inc(stats.refused_binary);
     st.provider->close(outcome);
   }
   if (st.ai) self->send_exit(st.ai, caf::exit_reason::user_shutdown);
@@ -124,11 +130,17 @@ void on_provider_frame(call_pointer self, std::string& frame) {
       frame.resize(*n);
       st.frames_in->inc();
       st.record->frames_in.fetch_add(1, std::memory_order_relaxed);
-      audio_chunk chunk{st.provider_format, std::move(frame), {}};
-      if (st.transcoder)
-        self->send(st.transcoder, caller_atom::value, std::move(chunk));
-      else
-        self->send(st.ai, caller_atom::value, std::move(chunk));
+      auto forward = [self](std::string&& audio) {
+        auto& st = self->state;
+        audio_chunk chunk{st.provider_format, std::move(audio), {}};
+        if (st.transcoder)
+          self->send(st.transcoder, caller_atom::value, std::move(chunk));
+        else
+          self->send(st.ai, caller_atom::value, std::move(chunk));
+      };
+      // Twilio delivers in order; Telnyx numbers media chunks and does not promise order.
+      auto seq = st.record->call.provider == provider_kind::telnyx ? ev.sequence : 0;
+      st.reorder.push(seq, std::move(frame), forward);
       return;
     }
     case net::media_kind::mark:
@@ -136,6 +148,8 @@ void on_provider_frame(call_pointer self, std::string& frame) {
       pump(self);
       return;
     case net::media_kind::dtmf:
+      // Telnyx also sends call.dtmf.received, the documented channel: take DTMF from there only.
+      if (st.record->call.provider == provider_kind::telnyx) return;
       spdlog::info("call={} dtmf digit={}", st.id, ev.text);
       self->send(st.ai, dtmf_atom::value, std::string(ev.text));
       return;
@@ -196,17 +210,72 @@ void on_tool_call(call_pointer self, tool_call& call) {
   });
 }
 
+// Telnyx REST: errors are logged with Telnyx's code and never retried blindly.
+void telnyx_command(call_pointer self, net::http_client_request request, std::string what) {
+  auto& st = self->state;
+  call_actor me = self;
+  auto id = st.id;
+  st.env->fetch(std::move(request), [me, id, what](net::http_client_response r) {
+    if (r.ok()) {
+      spdlog::info("call={} telnyx {} accepted", id, what);
+      return;
+    }
+    if (!r.error.empty()) {
+      spdlog::error("call={} telnyx {} failed: {}", id, what, r.error);
+      if (what != "hangup") caf::anon_send(me, hangup_atom::value, "telnyx_" + what + "_failed");
+      return;
+    }
+    auto e = net::telnyx::describe_error(r.status, r.body);
+    if (e.call_already_ended) {
+      spdlog::info("call={} telnyx {}: the call has already ended (422/90018)", id, what);
+      caf::anon_send(me, hangup_atom::value, std::string("completed"));
+      return;
+    }
+    spdlog::error("call={} telnyx {} refused: status={} code={} title=\"{}\"", id, what, e.status, e.code, e.title);
+    if (what != "hangup") caf::anon_send(me, hangup_atom::value, "telnyx_" + what + "_failed");
+  });
+}
+
+void on_provider_event(call_pointer self, provider_event& ev) {
+  auto& st = self->state;
+  switch (ev.kind) {
+    case call_event_kind::answered:
+      if (st.record->call.provider == provider_kind::telnyx && !st.env->telnyx_answer_with_stream)
+        telnyx_command(self, telnyx_stream_request(*st.env, *st.record, false), "streaming_start");
+      return;
+    case call_event_kind::hangup:
+      spdlog::info("call={} provider hangup cause={}", st.id, ev.detail);
+      end_call(self, "completed");
+      return;
+    case call_event_kind::stream_failed:
+      spdlog::warn("call={} provider could not stream: {}", st.id, ev.detail);
+      end_call(self, "stream_failed");
+      return;
+    case call_event_kind::dtmf:
+      if (ev.detail.size() == 1) self->send(st.ai, dtmf_atom::value, ev.detail);
+      return;
+    case call_event_kind::stream_started:
+    case call_event_kind::stream_stopped:
+      spdlog::info("call={} provider stream {}", st.id, ev.kind == call_event_kind::stream_started ? "started" : "stopped");
+      return;
+  }
+}
+
 void hang_up(call_pointer self, const std::string& outcome) {
   auto& st = self->state;
   if (outcome == "end_call") {
     if (auto req = hangup_request(*st.env, st.record->call.provider, st.record->call.call_id)) {
       auto id = st.id;
-      st.env->fetch(std::move(*req), [id](net::http_client_response r) {
-        if (r.ok())
-          spdlog::info("call={} hung up through the provider's REST API", id);
-        else
-          spdlog::warn("call={} REST hangup failed: status={} {}", id, r.status, r.error);
-      });
+      if (st.record->call.provider == provider_kind::telnyx) {
+        telnyx_command(self, std::move(*req), "hangup");
+      } else {
+        st.env->fetch(std::move(*req), [id](net::http_client_response r) {
+          if (r.ok())
+            spdlog::info("call={} hung up through the provider's REST API", id);
+          else
+            spdlog::warn("call={} REST hangup failed: status={} {}", id, r.status, r.error);
+        });
+      }
     }
   }
   end_call(self, outcome);
@@ -225,10 +294,12 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
   st.am = env->metrics->for_actor("call");
   st.am.live->add();
   env->metrics->calls_active.with({st.provider_name, "ringing"}).add();
+  st.provider_format = record->call.media_format;
+  st.ai_format = ai_format_for(*env, st.provider_format);
   st.play.emplace(playout::options{st.provider_format, env->playout_lead_ms, env->playout_chunk_ms});
 
   // The AI session connects while the phone still rings.
-  st.ai = env->make_ai(self->system(), ai_session_args{st.id, self, env->agent, env->ai_format});
+  st.ai = env->make_ai(self->system(), ai_session_args{st.id, self, env->agent, st.ai_format});
   self->link_to(st.ai);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     if (msg.source == self->state.ai) {
@@ -242,6 +313,8 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
   });
   self->delayed_send(self, env->ringing_timeout, timeout_atom::value);
   spdlog::info("call={} created provider={} ai={}", st.id, st.provider_name, env->ai_backend);
+  if (record->call.provider == provider_kind::telnyx && env->telnyx_answer_with_stream)
+    telnyx_command(self, telnyx_stream_request(*env, *record, true), "answer");
 
   return {
       [self](attach_atom, pending_socket& socket, net::stream_start& start) {
@@ -257,8 +330,8 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
           spdlog::warn("call={} provider announced {} at {} Hz; expected {}", st.id, codecs::to_string(start.format.enc),
                        start.format.sample_rate, codecs::to_string(st.provider_format.enc));
         st.provider_format = start.format;
-        if (st.provider_format != st.env->ai_format) {
-          st.transcoder = spawn_transcoder(self->system(), st.env, st.provider_format, st.env->ai_format, self, st.ai);
+        if (st.provider_format != st.ai_format) {
+          st.transcoder = spawn_transcoder(self->system(), st.env, st.provider_format, st.ai_format, self, st.ai);
           self->link_to(st.transcoder);
         }
         set_phase(self, call_phase::streaming);
@@ -325,6 +398,10 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
       [self](hangup_atom, std::string& outcome) {
         self->state.am.handled->inc();
         hang_up(self, outcome);
+      },
+      [self](event_atom, provider_event& ev) {
+        self->state.am.handled->inc();
+        on_provider_event(self, ev);
       },
   };
 }

@@ -33,6 +33,20 @@ struct incoming_call {
   std::string from;
   std::string to;
   net::param_list parameters;  // routing data: the webhook URL's query parameters (e.g. businessId)
+  codecs::audio_format media_format = codecs::audio_format::g711_ulaw();  // what the provider should stream
+  std::string media_url;       // Telnyx: the stream URL without its token (wss://PUBLIC/telnyx/media/)
+};
+
+// A provider webhook about a call that already exists (Telnyx Call Control events).
+enum class call_event_kind : std::uint8_t { answered, hangup, stream_started, stream_stopped, stream_failed, dtmf };
+
+struct provider_event {
+  provider_kind provider = provider_kind::telnyx;
+  std::string event_id;  // deduplicated: providers retry and duplicate deliveries
+  call_event_kind kind = call_event_kind::hangup;
+  std::string call_id;
+  std::string session_id;
+  std::string detail;  // hangup cause, failure reason, DTMF digit
 };
 
 // The supervisor's answer to a webhook.
@@ -84,6 +98,7 @@ using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
 using ai_frame_atom = caf::atom_constant<caf::atom("ai_frame")>;
 using ai_closed_atom = caf::atom_constant<caf::atom("ai_closed")>;
 using ai_open_atom = caf::atom_constant<caf::atom("ai_open")>;
+using event_atom = caf::atom_constant<caf::atom("event")>;
 
 // ---- interfaces ----
 
@@ -121,7 +136,8 @@ using call_actor = caf::typed_actor<
     caf::reacts_to<tool_done_atom, tool_result>,                   // a tool webhook answered
     caf::reacts_to<tick_atom>,                                     // playout clock
     caf::reacts_to<timeout_atom>,                                  // no media socket in time
-    caf::reacts_to<hangup_atom, std::string>>;                     // end now, with this outcome
+    caf::reacts_to<hangup_atom, std::string>,                      // end now, with this outcome
+    caf::reacts_to<event_atom, provider_event>>;                   // a provider webhook about this call
 
 // Converts audio between the provider's format and the AI's, one stateful converter per direction.
 using transcoder_actor = caf::typed_actor<caf::reacts_to<caller_atom, audio_chunk>,
@@ -133,6 +149,7 @@ using supervisor_actor = caf::typed_actor<
     caf::reacts_to<hs_frame_atom, pending_socket, std::string>,  // a frame from a socket in handshake
     caf::reacts_to<hs_closed_atom, pending_socket, std::string>,
     caf::reacts_to<hangup_atom, std::string, std::string>,       // call id, outcome (operator/webhook)
+    caf::reacts_to<event_atom, provider_event>,                  // routed by either of the call's ids
     caf::replies_to<calls_atom>::with<std::string>,              // /calls as JSON
     caf::replies_to<count_atom>::with<std::uint64_t>,            // live calls
     caf::reacts_to<drain_atom>>;                                 // refuse new calls from now on
@@ -144,6 +161,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::audio_chunk)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::incoming_call)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::call_admission)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::tool_call)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::provider_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::tool_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::pending_socket)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::net::stream_start)

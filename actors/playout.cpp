@@ -53,7 +53,7 @@ bool playout::next(std::uint64_t now_ms, std::string& audio, std::string& mark) 
   std::size_t room = static_cast<std::size_t>((options_.lead_ms - ahead) * bpm_);
   std::size_t n = std::min({queued_bytes(), static_cast<std::size_t>(options_.chunk_ms) * bpm_, room});
   // Whole samples only.
-  n -= n % options_.format.bytes_per_sample();
+  n -= n % options_.format.alignment();
   if (n == 0) return false;
   audio.assign(reinterpret_cast<const char*>(queue_.data() + head_), n);
   head_ += n;

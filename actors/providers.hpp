@@ -9,11 +9,20 @@
 
 namespace voxgate::actors {
 
+struct call_record;
+
 const net::media_dialect& dialect_for(provider_kind provider);
 
 // The REST request that ends `call_id`, or nothing when the credentials are not configured
 // (closing the media socket then ends the call).
 std::optional<net::http_client_request> hangup_request(const call_env& env, provider_kind provider,
                                                        const std::string& call_id);
+
+// Telnyx: answer with the media stream attached (TELNYX_STREAM_MODE=answer), or start streaming on a
+// call answered elsewhere (streaming_start). The stream URL carries the call's token in its path.
+net::http_client_request telnyx_stream_request(const call_env& env, const call_record& record, bool answer);
+
+// The AI hears G.711 as the provider sends it when both sides speak G.711 (no transcoding at all).
+codecs::audio_format ai_format_for(const call_env& env, codecs::audio_format provider_format);
 
 }  // namespace voxgate::actors

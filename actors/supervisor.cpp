@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <deque>
 #include <map>
+#include <unordered_set>
 
 #include "actors/call.hpp"
 #include "actors/call_record.hpp"
@@ -35,6 +37,9 @@ struct supervisor_state {
   std::map<std::string, std::string> by_session;  // second key (Telnyx call_session_id) -> call id
   std::map<caf::actor_addr, std::string> by_actor;
   bool draining = false;
+  // Recently seen provider event ids (retries and duplicates are dropped), bounded.
+  std::unordered_set<std::string> seen_events;
+  std::deque<std::string> seen_order;
   actor_metrics am{};
 };
 
@@ -81,14 +86,27 @@ call_admission admit(supervisor_pointer self, incoming_call& call) {
   }
   auto record = std::make_shared<call_record>();
   record->call = call;
+  record->token = token();
   auto handle = spawn_call(self->system(), st.env, record);
   self->monitor(handle);
   st.by_actor[handle.address()] = call.call_id;
   if (!call.session_id.empty()) st.by_session[call.session_id] = call.call_id;
   st.calls.emplace(call.call_id, live_call{handle, record});
   out.admitted = true;
-  out.token = token();
+  out.token = record->token;
   return out;
+}
+
+bool first_delivery(supervisor_pointer self, const std::string& event_id) {
+  auto& st = self->state;
+  if (event_id.empty()) return true;
+  if (!st.seen_events.insert(event_id).second) return false;
+  st.seen_order.push_back(event_id);
+  if (st.seen_order.size() > 4096) {
+    st.seen_events.erase(st.seen_order.front());
+    st.seen_order.pop_front();
+  }
+  return true;
 }
 
 void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::string& frame) {
@@ -207,6 +225,23 @@ supervisor_actor::behavior_type supervisor_behavior(supervisor_pointer self, cal
           self->send(call->handle, hangup_atom::value, std::move(outcome));
         else
           spdlog::info("hangup for unknown call={} ignored", call_id);
+      },
+      [self](event_atom, provider_event& ev) {
+        auto& st = self->state;
+        st.am.handled->inc();
+        auto provider = std::string(to_string(ev.provider));
+        if (!first_delivery(self, ev.event_id)) {
+          st.env->metrics->webhooks.with({provider, "duplicate"}).inc();
+          return;
+        }
+        const auto* call = find_call(self, ev.call_id);
+        if (!call && !ev.session_id.empty()) call = find_call(self, ev.session_id);
+        if (!call) {
+          st.env->metrics->webhooks.with({provider, "unknown_call"}).inc();
+          spdlog::info("event {} for unknown call={} ignored", ev.event_id, ev.call_id);
+          return;
+        }
+        self->send(call->handle, event_atom::value, std::move(ev));
       },
       [self](calls_atom) -> std::string {
         self->state.am.handled->inc();
