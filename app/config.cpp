@@ -2,6 +2,9 @@
 
 #include <charconv>
 
+#include "net/telnyx/media.hpp"
+#include "net/telnyx/signature.hpp"
+
 namespace voxgate::app {
 
 std::string config::effective_backend() const {
@@ -25,6 +28,11 @@ const std::vector<config_var>& config_vars() {
       {"TWILIO_AUTH_TOKEN", "", "verifies X-Twilio-Signature; unset turns verification off (loud warning)", true},
       {"TWILIO_ACCOUNT_SID", "", "for REST hangup (end_call)"},
       {"TWILIO_API_BASE", "https://api.twilio.com/2010-04-01", "Twilio REST base URL"},
+      {"TELNYX_PUBLIC_KEY", "", "verifies Telnyx webhook signatures (base64 Ed25519 key); unset turns verification off (loud warning)"},
+      {"TELNYX_API_KEY", "", "Call Control REST key (answer, streaming_start, hangup)", true},
+      {"TELNYX_API_BASE", "https://api.telnyx.com/v2", "Telnyx REST base URL"},
+      {"TELNYX_STREAM_MODE", "answer", "answer: answer with the stream | streaming_start: stream calls answered elsewhere"},
+      {"TELNYX_CODEC", "PCMU", "PCMU | PCMA (no transcoding) | L16 | G722 (16 kHz, transcoded)"},
       {"TOOL_WEBHOOK_URL", "", "where tool calls are POSTed"},
       {"TOOL_TIMEOUT_MS", "5000", "tool webhook timeout"},
       {"MAX_CALLS", "1000", "calls admitted at once; beyond it callers hear a polite refusal"},
@@ -82,7 +90,7 @@ std::vector<std::string> load_config(config& c, const std::function<const char*(
   if (auto v = get("AGENT_GREETS_FIRST")) c.agent_greets_first = *v != "0" && *v != "false";
   if (auto v = get("AI_AUDIO_FORMAT")) {
     auto enc = codecs::parse_encoding(*v);
-    if (!enc)
+    if (!enc || (*enc != codecs::encoding::pcmu && *enc != codecs::encoding::pcma && *enc != codecs::encoding::pcm16))
       errors.push_back("AI_AUDIO_FORMAT must be pcmu, pcma or pcm16, got '" + *v + "'");
     else
       c.ai_audio_format = *enc == codecs::encoding::pcm16 ? codecs::audio_format::pcm16(24000)
@@ -92,6 +100,27 @@ std::vector<std::string> load_config(config& c, const std::function<const char*(
   if (auto v = get("TWILIO_AUTH_TOKEN")) c.twilio_auth_token = *v;
   if (auto v = get("TWILIO_ACCOUNT_SID")) c.twilio_account_sid = *v;
   if (auto v = get("TWILIO_API_BASE")) c.twilio_api_base = *v;
+  if (auto v = get("TELNYX_PUBLIC_KEY")) {
+    if (!net::telnyx::valid_public_key(*v))
+      errors.push_back("TELNYX_PUBLIC_KEY must be the base64 of a 32-byte Ed25519 public key");
+    else
+      c.telnyx_public_key = *v;
+  }
+  if (auto v = get("TELNYX_API_KEY")) c.telnyx_api_key = *v;
+  if (auto v = get("TELNYX_API_BASE")) c.telnyx_api_base = *v;
+  if (auto v = get("TELNYX_STREAM_MODE")) {
+    if (*v != "answer" && *v != "streaming_start")
+      errors.push_back("TELNYX_STREAM_MODE must be answer or streaming_start, got '" + *v + "'");
+    else
+      c.telnyx_stream_mode = *v;
+  }
+  if (auto v = get("TELNYX_CODEC")) {
+    auto f = net::telnyx::format_for(*v, 16000);
+    if (!f)
+      errors.push_back("TELNYX_CODEC must be PCMU, PCMA, L16 or G722, got '" + *v + "'");
+    else
+      c.telnyx_codec = *f;
+  }
   if (auto v = get("TOOL_WEBHOOK_URL")) c.tool_webhook_url = *v;
   integer("TOOL_TIMEOUT_MS", 100, 60000, c.tool_timeout_ms);
   integer("MAX_CALLS", 0, 1000000, c.max_calls);

@@ -27,6 +27,11 @@ struct config {
   std::string twilio_auth_token;
   std::string twilio_account_sid;
   std::string twilio_api_base = "https://api.twilio.com/2010-04-01";
+  std::string telnyx_public_key;  // base64 of the 32-byte Ed25519 key; empty: signatures not verified
+  std::string telnyx_api_key;
+  std::string telnyx_api_base = "https://api.telnyx.com/v2";
+  std::string telnyx_stream_mode = "answer";  // answer | streaming_start
+  codecs::audio_format telnyx_codec = codecs::audio_format::g711_ulaw();
   std::string tool_webhook_url;
   int tool_timeout_ms = 5000;
   std::uint64_t max_calls = 1000;

@@ -63,6 +63,9 @@ gateway::gateway(config c) : config_(std::move(c)) {
   env->twilio_account_sid = config_.twilio_account_sid;
   env->twilio_auth_token = config_.twilio_auth_token;
   env->twilio_api_base = config_.twilio_api_base;
+  env->telnyx_api_key = config_.telnyx_api_key;
+  env->telnyx_api_base = config_.telnyx_api_base;
+  env->telnyx_answer_with_stream = config_.telnyx_stream_mode == "answer";
   env->token_secret = config_.token_secret;
   env->max_calls = config_.max_calls;
   net::io_runtime* io = io_.get();
@@ -95,11 +98,12 @@ gateway::gateway(config c) : config_(std::move(c)) {
   supervisor_ = actors::spawn_supervisor(*system_, env_);
 
   server_->on_upgrade_attempt([this](const net::upgrade_attempt& a) {
-    metrics_.upgrades.with({a.path.rfind("/telnyx/media/", 0) == 0 ? "/telnyx/media/" : a.path,
+    metrics_.upgrades.with({a.path,
                             a.accepted ? "accepted" : "refused", a.label})
         .inc();
   });
   add_twilio_routes();
+  add_telnyx_routes();
   add_ops_routes();
 }
 
@@ -111,6 +115,9 @@ std::string gateway::start() {
   if (config_.twilio_auth_token.empty())
     spdlog::warn("TWILIO_AUTH_TOKEN is not set: Twilio webhook and media-socket signatures are NOT verified. "
                  "Set it before taking real calls.");
+  if (config_.telnyx_public_key.empty())
+    spdlog::warn("TELNYX_PUBLIC_KEY is not set: Telnyx webhook signatures are NOT verified. "
+                 "Set it before taking real Telnyx calls.");
   if (!configured_base_)
     spdlog::warn("PUBLIC_URL is not set: the public URL will be derived from each request's proxy headers "
                  "(X-Forwarded-Proto/X-Forwarded-Host/Host). Set PUBLIC_URL=https://your.host to be sure.");

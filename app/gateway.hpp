@@ -41,6 +41,7 @@ class gateway {
 
  private:
   void add_twilio_routes();
+  void add_telnyx_routes();
   void add_ops_routes();
 
   config config_;

@@ -74,6 +74,8 @@ void gateway::add_ops_routes() {
         200, "VoxGate: phone calls to realtime voice AI.\n"
              "Twilio voice webhook (POST): " + base.http_url("/twilio/voice") + "\n"
              "Twilio media stream:         " + base.ws_url("/twilio/media") + "\n"
+             "Telnyx webhook (POST):       " + base.http_url("/telnyx/webhook") + "\n"
+             "Telnyx media stream:         " + base.ws_url("/telnyx/media/<per-call token>") + "\n"
              "Operators: /healthz /readyz /metrics /calls\n"));
   });
 }
