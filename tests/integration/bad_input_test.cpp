@@ -2,6 +2,7 @@
 #include "gateway_fixture.hpp"
 #include "net/twilio/signature.hpp"
 #include "net/ws_client.hpp"
+#include "tests/fakes/raw_ws.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -150,4 +151,22 @@ TEST_F(WrongKeyGatewayTest, AnAiThatRefusesTheKeyEndsTheCall) {
   twilio->post_voice_webhook(sid);
   EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="twilio",outcome="ai_failed"})") == 1; }));
   EXPECT_EQ(openai->refused(), 1);
+}
+
+TEST_F(GatewayTest, BinaryFramesAreRefusedAndTheCallGoesOn) {
+  auto res = twilio->post_voice_webhook(sid);
+  auto stream = fakes::parse_twiml_stream(res.body);
+  ASSERT_TRUE(stream);
+  fakes::raw_ws raw;
+  ASSERT_EQ(raw.connect("127.0.0.1", gateway->port(), "/twilio/media",
+                        {{"X-Twilio-Signature", net::twilio::compute_signature(auth_token, stream->url, {})}}),
+            101);
+  std::string params;
+  for (const auto& [k, v] : stream->parameters) params += (params.empty() ? "" : ",") + std::string("\"") + k + "\":\"" + v + "\"";
+  raw.send_text(R"({"event":"start","start":{"streamSid":"MZ1","callSid":")" + std::string(sid) +
+                R"(","customParameters":{)" + params + R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":"MZ1"})");
+  raw.send_binary(std::string(160, '\x7f'));  // Twilio never sends these; refused, not fatal
+  raw.send_text(R"({"event":"media","media":{"payload":")" + codecs::base64::encode(std::string(160, '\x01')) + R"("}})");
+  ASSERT_TRUE(openai->events()->wait_for_field("type", "input_audio_buffer.append", 5s));
+  EXPECT_NE(get("/calls").body, "[]");
 }

@@ -1,0 +1,200 @@
+// Telnyx calls through the same supervisor and call actor: answer over REST with the stream, routing
+// by either id, deduplicated events, hangup racing the media stop, streaming.failed, reordering.
+#include "actors/supervisor.hpp"
+
+#include "actor_fixture.hpp"
+#include "net/call_token.hpp"
+
+using namespace voxgate;
+using namespace voxgate::actors;
+using voxgate::testing::ActorTest;
+using voxgate::testing::fake_channel;
+
+namespace {
+
+constexpr const char* ccid = "v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg";
+constexpr const char* session = "428c31b6-abf3-3bc1-b7f4-5013ef9657c1";
+
+class TelnyxCallTest : public ActorTest {
+ protected:
+  supervisor_actor sup;
+  codecs::audio_format ai_format_seen{};
+
+  void SetUp() override {
+    env->telnyx_api_key = "KEY";
+    env->telnyx_api_base = "http://127.0.0.1:9/v2";
+    auto probe_make = env->make_ai;
+    env->make_ai = [this, probe_make](caf::actor_system& s, ai_session_args args) {
+      ai_format_seen = args.format;
+      return probe_make(s, std::move(args));
+    };
+    sup = spawn_supervisor(sys, env);
+    run();
+  }
+  void TearDown() override {
+    caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+    run();
+  }
+
+  call_admission admit(codecs::audio_format format = codecs::audio_format::g711_ulaw()) {
+    incoming_call c;
+    c.provider = provider_kind::telnyx;
+    c.call_id = ccid;
+    c.session_id = session;
+    c.media_format = format;
+    c.media_url = "wss://gw.example.test/telnyx/media/";
+    self->send(sup, admit_atom::value, std::move(c));
+    run();
+    call_admission out;
+    self->receive([&](call_admission& a) { out = std::move(a); }, caf::after(std::chrono::seconds(0)) >> [] { ADD_FAILURE(); });
+    return out;
+  }
+
+  std::shared_ptr<fake_channel> stream(const std::string& token, const std::string& encoding = "PCMU") {
+    auto ch = std::make_shared<fake_channel>();
+    std::string start = R"({"event":"start","sequence_number":"1","stream_id":"S1","start":{"call_control_id":")" + std::string(ccid) +
+                        R"(","call_session_id":")" + session + R"(","media_format":{"encoding":")" + encoding +
+                        R"(","sample_rate":8000,"channels":1}}})";
+    caf::anon_send(sup, hs_frame_atom::value, pending_socket{ch, provider_kind::telnyx, token}, start);
+    run();
+    return ch;
+  }
+
+  void event(call_event_kind kind, const std::string& id, const std::string& call_id = ccid,
+             const std::string& session_id = "", const std::string& detail = "") {
+    caf::anon_send(sup, event_atom::value, provider_event{provider_kind::telnyx, id, kind, call_id, session_id, detail});
+    run();
+  }
+
+  std::uint64_t live() {
+    self->send(sup, count_atom::value);
+    run();
+    std::uint64_t n = 99;
+    self->receive([&](std::uint64_t x) { n = x; }, caf::after(std::chrono::seconds(0)) >> [] { ADD_FAILURE(); });
+    return n;
+  }
+
+  static std::string media(int chunk, std::size_t bytes) {
+    return R"({"event":"media","sequence_number":")" + std::to_string(chunk + 1) + R"(","media":{"track":"inbound","chunk":")" +
+           std::to_string(chunk) + R"(","timestamp":")" + std::to_string(chunk * 20) + R"(","payload":")" +
+           codecs::base64::encode(std::string(bytes, '\x55')) + R"("},"stream_id":"S1"})";
+  }
+};
+
+}  // namespace
+
+TEST_F(TelnyxCallTest, IncomingCallIsAnsweredWithABidirectionalStreamCarryingItsToken) {
+  auto a = admit();
+  ASSERT_TRUE(a.admitted);
+  EXPECT_EQ(ai->spawned, 1);  // the AI connects while Telnyx sets up the stream
+  ASSERT_EQ(fetches.size(), 1u);
+  const auto& req = fetches[0].request;
+  EXPECT_EQ(req.url, "http://127.0.0.1:9/v2/calls/v3%3AMdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg/actions/answer");
+  rapidjson::Document d;
+  d.Parse(req.body.c_str());
+  EXPECT_EQ(std::string(d["stream_url"].GetString()), "wss://gw.example.test/telnyx/media/" + a.token);
+  EXPECT_EQ(std::string(d["stream_auth_token"].GetString()), a.token);
+  EXPECT_STREQ(d["stream_bidirectional_mode"].GetString(), "rtp");
+  EXPECT_EQ(net::verify_call_token("test-secret", a.token, ccid, now_unix), net::token_check::ok);
+}
+
+TEST_F(TelnyxCallTest, StreamingStartModeWaitsForCallAnswered) {
+  env->telnyx_answer_with_stream = false;
+  admit();
+  EXPECT_TRUE(fetches.empty());
+  event(call_event_kind::answered, "evt-1");
+  ASSERT_EQ(fetches.size(), 1u);
+  EXPECT_NE(fetches[0].request.url.find("/actions/streaming_start"), std::string::npos);
+}
+
+TEST_F(TelnyxCallTest, MediaSocketWithTheUpgradeTokenIsHandedToTheCall) {
+  auto a = admit();
+  auto ch = stream(a.token);
+  EXPECT_FALSE(ch->closed);
+  EXPECT_TRUE(ch->attached);
+  auto bad = stream("v3:other.1.00");
+  EXPECT_TRUE(bad->closed);
+}
+
+TEST_F(TelnyxCallTest, EventsRouteByEitherIdAndDuplicatesAreDropped) {
+  auto a = admit();
+  stream(a.token);
+  event(call_event_kind::dtmf, "evt-d1", "unknown-ccid", session, "4");  // found by call_session_id
+  event(call_event_kind::dtmf, "evt-d1", "unknown-ccid", session, "4");  // a retried delivery
+  EXPECT_EQ(std::count(ai->entries.begin(), ai->entries.end(), "dtmf:4"), 1);
+  EXPECT_EQ(metrics.webhooks.value_of({"telnyx", "duplicate"}), 1);
+  event(call_event_kind::hangup, "evt-h1", "nobody", "no-session");
+  EXPECT_EQ(metrics.webhooks.value_of({"telnyx", "unknown_call"}), 1);
+  EXPECT_EQ(live(), 1u);
+}
+
+TEST_F(TelnyxCallTest, HangupWebhookRacingTheMediaStopEndsTheCallOnce) {
+  auto a = admit();
+  auto ch = stream(a.token);
+  ASSERT_TRUE(ch->attached);
+  ch->attached->on_text(R"({"event":"stop","sequence_number":"9","stream_id":"S1"})");
+  caf::anon_send(sup, event_atom::value,
+                 provider_event{provider_kind::telnyx, "evt-h", call_event_kind::hangup, ccid, session, "normal_clearing"});
+  run();
+  EXPECT_EQ(live(), 0u);
+  EXPECT_EQ(ai->terminated, 1);
+  EXPECT_EQ(metrics.calls_total.value_of({"telnyx", "completed"}), 1);
+  EXPECT_EQ(metrics.calls_active.value_of({"telnyx", "streaming"}), 0);
+}
+
+TEST_F(TelnyxCallTest, StreamingFailedEndsTheCallCleanly) {
+  admit();
+  event(call_event_kind::stream_failed, "evt-f", ccid, session, "connection refused");
+  EXPECT_EQ(live(), 0u);
+  EXPECT_EQ(ai->terminated, 1);
+  EXPECT_EQ(metrics.calls_total.value_of({"telnyx", "stream_failed"}), 1);
+}
+
+TEST_F(TelnyxCallTest, AnswerRefusedBecauseTheCallEndedEndsItQuietly) {
+  admit();
+  ASSERT_EQ(fetches.size(), 1u);
+  net::http_client_response r;
+  r.status = 422;
+  r.body = R"({"errors":[{"code":"90018","title":"Call has already ended"}]})";
+  fetches[0].done(r);
+  run();
+  EXPECT_EQ(live(), 0u);
+  EXPECT_EQ(metrics.calls_total.value_of({"telnyx", "completed"}), 1);
+  EXPECT_EQ(fetches.size(), 1u);  // never retried
+}
+
+TEST_F(TelnyxCallTest, AnswerRefusedForAuthEndsTheCallWithAReason) {
+  admit();
+  net::http_client_response r;
+  r.status = 401;
+  r.body = R"({"errors":[{"code":"10009","title":"Authentication failed"}]})";
+  fetches[0].done(r);
+  run();
+  EXPECT_EQ(live(), 0u);
+  EXPECT_EQ(metrics.calls_total.value_of({"telnyx", "telnyx_answer_failed"}), 1);
+  EXPECT_EQ(fetches.size(), 1u);
+}
+
+TEST_F(TelnyxCallTest, PcmaPassesThroughToTheAiWithNoTranscoding) {
+  auto a = admit(codecs::audio_format::g711_alaw());
+  EXPECT_EQ(ai_format_seen, codecs::audio_format::g711_alaw());
+  stream(a.token, "PCMA");
+  EXPECT_EQ(metrics.actors_live.value_of({"transcoder"}), 0);
+}
+
+TEST_F(TelnyxCallTest, AnnouncedCodecOtherThanAskedGetsTranscoded) {
+  auto a = admit(codecs::audio_format::g711_ulaw());
+  stream(a.token, "PCMA");  // asked for PCMU, Telnyx fell back to the leg's PCMA
+  EXPECT_EQ(metrics.actors_live.value_of({"transcoder"}), 1);
+}
+
+TEST_F(TelnyxCallTest, MediaChunksAreReorderedBeforeTheAi) {
+  auto a = admit();
+  auto ch = stream(a.token);
+  ASSERT_TRUE(ch->attached);
+  ch->attached->on_text(media(1, 160));
+  ch->attached->on_text(media(3, 162));
+  ch->attached->on_text(media(2, 161));
+  run();
+  EXPECT_EQ(ai->entries, (std::vector<std::string>{"caller:160", "caller:161", "caller:162"}));
+}
