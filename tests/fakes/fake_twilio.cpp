@@ -26,6 +26,13 @@ std::optional<twiml_stream> parse_twiml_stream(const std::string& xml) {
 
 fake_twilio::fake_twilio(std::string gateway, std::string public_url, std::string auth_token)
     : gateway_(std::move(gateway)), public_url_(std::move(public_url)), auth_token_(std::move(auth_token)) {
+  player_ = std::make_shared<mark_player>([channel = channel_, sid = stream_sid_](const std::string& name) {
+    if (!*channel) return;
+    std::string echo = R"({"event":"mark","sequenceNumber":"0","streamSid":")" + sid + R"(","mark":{"name":)";
+    net::json::append_string(echo, name);
+    echo += "}}";
+    (*channel)->send_text(std::move(echo));
+  });
   io_.start();
 }
 
@@ -63,16 +70,16 @@ std::string fake_twilio::open_media(const twiml_stream& stream, bool sign) {
   auto promise = std::make_shared<std::promise<std::string>>();
   auto future = promise->get_future();
   auto channel = channel_;
-  auto sink = std::make_shared<queue_sink>(received_, [channel, sid = stream_sid_](const std::string& frame) {
-    // Twilio echoes each mark once the audio before it has played; the fake plays instantly.
+  auto player = player_;
+  auto sink = std::make_shared<queue_sink>(received_, [player](const std::string& frame) {
+    // Twilio echoes a mark once the audio before it has played, and all pending marks on clear.
     rapidjson::Document d;
     d.Parse(frame.c_str());
-    if (!d.HasParseError() && d.HasMember("event") && std::string(d["event"].GetString()) == "mark" && *channel) {
-      std::string echo = R"({"event":"mark","sequenceNumber":"0","streamSid":")" + sid + R"(","mark":{"name":)";
-      net::json::append_string(echo, d["mark"]["name"].GetString());
-      echo += "}}";
-      (*channel)->send_text(std::move(echo));
-    }
+    if (d.HasParseError() || !d.HasMember("event")) return;
+    std::string event = d["event"].GetString();
+    if (event == "media") player->on_media(codecs::base64::decode(d["media"]["payload"].GetString()).value_or("").size());
+    if (event == "mark") player->on_mark(d["mark"]["name"].GetString());
+    if (event == "clear") player->on_clear();
   });
   net::ws_connect(io_, std::move(o), sink, [channel, promise](net::ws_channel_ptr ch, std::string error) {
     *channel = std::move(ch);

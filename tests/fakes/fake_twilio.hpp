@@ -12,6 +12,7 @@
 #include "net/url.hpp"
 #include "net/ws_channel.hpp"
 #include "tests/fakes/frame_queue.hpp"
+#include "tests/fakes/mark_player.hpp"
 
 namespace voxgate::fakes {
 
@@ -55,6 +56,7 @@ class fake_twilio {
   net::io_runtime io_{1};
   std::shared_ptr<frame_queue> received_ = std::make_shared<frame_queue>();
   std::shared_ptr<net::ws_channel_ptr> channel_ = std::make_shared<net::ws_channel_ptr>();
+  std::shared_ptr<mark_player> player_;
   int sequence_ = 0;
 };
 

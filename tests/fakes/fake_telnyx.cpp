@@ -1,0 +1,110 @@
+#include "tests/fakes/fake_telnyx.hpp"
+
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <future>
+
+#include "codecs/base64.hpp"
+#include "net/json.hpp"
+#include "net/url.hpp"
+#include "net/ws_client.hpp"
+
+namespace voxgate::fakes {
+
+fake_telnyx::fake_telnyx() {
+  player_ = std::make_shared<mark_player>([channel = channel_](const std::string& name) {
+    if (!*channel) return;
+    std::string echo = R"({"event":"mark","stream_id":"S1","mark":{"name":)";
+    net::json::append_string(echo, name);
+    echo += "}}";
+    (*channel)->send_text(std::move(echo));
+  });
+  rest_.on("POST", "/v2/calls/", [](const net::http_request&) {
+    net::http_response r;
+    r.content_type = "application/json";
+    r.body = R"({"data":{"result":"ok"}})";
+    return r;
+  });
+  io_.start();
+}
+
+fake_telnyx::~fake_telnyx() {
+  if (*channel_) (*channel_)->close("test over");
+  io_.stop();
+}
+
+std::string fake_telnyx::start_rest() { return rest_.start(); }
+
+net::http_client_response fake_telnyx::post_event(const std::string& event_id, const std::string& type,
+                                                  const std::string& ccid, const std::string& session,
+                                                  const std::string& payload_extra, bool sign) {
+  std::string body = R"({"data":{"record_type":"event","id":)" + net::json::quote(event_id) +
+                     R"(,"event_type":)" + net::json::quote(type) +
+                     R"(,"occurred_at":"2026-11-21T10:00:00.000000Z","payload":{"call_control_id":)" + net::json::quote(ccid) +
+                     R"(,"call_leg_id":"leg-1","call_session_id":)" + net::json::quote(session) +
+                     R"(,"connection_id":"7267","from":"+13125550100","to":"+13125550199","direction":"incoming","state":"parked")" +
+                     payload_extra + R"(}},"meta":{"attempt":1}})";
+  auto ts = std::to_string(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  net::http_client_request req;
+  req.method = "POST";
+  req.url = gateway_ + "/telnyx/webhook";
+  req.headers.emplace_back("content-type", "application/json");
+  req.headers.emplace_back("telnyx-timestamp", ts);
+  req.headers.emplace_back("telnyx-signature-ed25519", sign ? signer_.signature_for(ts, body) : std::string(88, 'A'));
+  req.body = body;
+  return fetch_sync(io_, std::move(req));
+}
+
+std::string fake_telnyx::open_media(const std::string& stream_url, const std::string& auth_token) {
+  auto u = net::parse_url(stream_url);
+  if (!u) return "bad stream url";
+  net::ws_connect_options o;
+  o.url = "ws://" + gateway_.substr(gateway_.find("://") + 3) + std::string(u->path());
+  o.headers.emplace_back("x-telnyx-streaming-auth-token", auth_token);
+  auto promise = std::make_shared<std::promise<std::string>>();
+  auto future = promise->get_future();
+  auto channel = channel_;
+  auto player = player_;
+  auto sink = std::make_shared<queue_sink>(received_, [player](const std::string& frame) {
+    // Telnyx returns a mark when the media before it finished playing, and all queued marks on clear.
+    rapidjson::Document d;
+    d.Parse(frame.c_str());
+    if (d.HasParseError() || !d.HasMember("event")) return;
+    std::string event = d["event"].GetString();
+    if (event == "media") player->on_media(codecs::base64::decode(d["media"]["payload"].GetString()).value_or("").size());
+    if (event == "mark") player->on_mark(d["mark"]["name"].GetString());
+    if (event == "clear") player->on_clear();
+  });
+  net::ws_connect(io_, std::move(o), sink, [channel, promise](net::ws_channel_ptr ch, std::string error) {
+    *channel = std::move(ch);
+    promise->set_value(std::move(error));
+  });
+  return future.get();
+}
+
+void fake_telnyx::send(std::string frame) {
+  if (*channel_) (*channel_)->send_text(std::move(frame));
+}
+
+void fake_telnyx::send_start(const std::string& ccid, const std::string& session, const std::string& encoding) {
+  send(R"({"event":"connected","version":"1.0.0"})");
+  send(R"({"event":"start","sequence_number":")" + std::to_string(++sequence_) +
+       R"(","stream_id":"S1","start":{"user_id":"u1","call_control_id":)" + net::json::quote(ccid) +
+       R"(,"call_session_id":)" + net::json::quote(session) +
+       R"(,"from":"+13125550100","to":"+13125550199","client_state":null,"media_format":{"encoding":")" + encoding +
+       R"(","sample_rate":8000,"channels":1}}})");
+}
+
+void fake_telnyx::send_media(int chunk, const std::string& raw_audio) {
+  send(R"({"event":"media","sequence_number":")" + std::to_string(++sequence_) +
+       R"(","media":{"track":"inbound","chunk":")" + std::to_string(chunk) + R"(","timestamp":")" +
+       std::to_string(chunk * 20) + R"(","payload":")" + codecs::base64::encode(raw_audio) + R"("},"stream_id":"S1"})");
+}
+
+void fake_telnyx::send_stop() {
+  send(R"({"event":"stop","sequence_number":")" + std::to_string(++sequence_) + R"(","stream_id":"S1","stop":{}})");
+}
+
+}  // namespace voxgate::fakes

@@ -1,0 +1,67 @@
+#include "tests/fakes/mark_player.hpp"
+
+#include <algorithm>
+
+namespace voxgate::fakes {
+
+mark_player::mark_player(std::function<void(const std::string&)> echo, std::size_t bytes_per_ms)
+    : echo_(std::move(echo)), bytes_per_ms_(bytes_per_ms), thread_([this] { run(); }) {}
+
+mark_player::~mark_player() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void mark_player::on_media(std::size_t audio_bytes) {
+  std::lock_guard lock(mutex_);
+  play_end_ = std::max(play_end_, clock::now()) + std::chrono::milliseconds(audio_bytes / bytes_per_ms_);
+}
+
+void mark_player::on_mark(std::string name) {
+  {
+    std::lock_guard lock(mutex_);
+    pending_.emplace_back(std::max(play_end_, clock::now()), std::move(name));
+  }
+  wake_.notify_all();
+}
+
+void mark_player::on_clear() {
+  std::deque<std::pair<clock::time_point, std::string>> flushed;
+  {
+    std::lock_guard lock(mutex_);
+    flushed.swap(pending_);
+    play_end_ = clock::now();
+  }
+  for (auto& [when, name] : flushed) echo_(name);
+}
+
+std::chrono::milliseconds mark_player::queued() const {
+  std::lock_guard lock(mutex_);
+  auto left = play_end_ - clock::now();
+  return std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(left));
+}
+
+void mark_player::run() {
+  std::unique_lock lock(mutex_);
+  while (!stop_) {
+    if (pending_.empty()) {
+      wake_.wait(lock);
+      continue;
+    }
+    auto [when, name] = pending_.front();
+    if (clock::now() < when) {
+      wake_.wait_until(lock, when);
+      continue;
+    }
+    pending_.pop_front();
+    lock.unlock();
+    echo_(name);
+    lock.lock();
+  }
+}
+
+}  // namespace voxgate::fakes

@@ -1,0 +1,39 @@
+// How Twilio and Telnyx answer marks: a mark comes back once the audio queued before it has played
+// (at 8 bytes per ms of G.711), at once if nothing is queued, and every pending mark comes back
+// immediately on `clear`. Both fakes use this so the gateway's playout clock is tested honestly.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace voxgate::fakes {
+
+class mark_player {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  explicit mark_player(std::function<void(const std::string&)> echo, std::size_t bytes_per_ms = 8);
+  ~mark_player();
+  void on_media(std::size_t audio_bytes);
+  void on_mark(std::string name);
+  void on_clear();
+  std::chrono::milliseconds queued() const;  // audio not yet played
+
+ private:
+  void run();
+  std::function<void(const std::string&)> echo_;
+  std::size_t bytes_per_ms_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  clock::time_point play_end_ = clock::now();
+  std::deque<std::pair<clock::time_point, std::string>> pending_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace voxgate::fakes

@@ -1,0 +1,135 @@
+// One whole Telnyx call through the real server: signed call.initiated -> answer recorded with a wss
+// stream_url -> media socket with the token -> media both ways -> barge-in -> call.hangup -> gone.
+#include "gateway_fixture.hpp"
+#include "net/telnyx/media.hpp"
+#include "tests/fakes/fake_telnyx.hpp"
+
+using namespace voxgate;
+using namespace voxgate::testing;
+
+namespace {
+
+constexpr const char* ccid = "v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg";
+constexpr const char* session = "428c31b6-abf3-3bc1-b7f4-5013ef9657c1";
+
+class TelnyxGatewayTest : public GatewayTest {
+ protected:
+  fakes::fake_telnyx telnyx;
+
+  void customize(app::config& c) override {
+    ASSERT_EQ(telnyx.start_rest(), "");
+    c.telnyx_public_key = telnyx.public_key();
+    c.telnyx_api_key = "test-telnyx-key";
+    c.telnyx_api_base = telnyx.rest_base();
+  }
+  void SetUp() override {
+    GatewayTest::SetUp();
+    telnyx.set_gateway(gateway_url());
+  }
+
+  // The answer command the gateway sent, parsed.
+  rapidjson::Document answer_body() {
+    rapidjson::Document d;
+    EXPECT_TRUE(telnyx.rest().wait_requests(1, 5s));
+    auto reqs = telnyx.rest().requests();
+    if (!reqs.empty()) d.Parse(reqs[0].body.c_str());
+    return d;
+  }
+};
+
+}  // namespace
+
+TEST_F(TelnyxGatewayTest, AWholeCallFromCallInitiatedToHangup) {
+  auto res = telnyx.post_event("evt-1", "call.initiated", ccid, session);
+  ASSERT_EQ(res.status, 200u) << res.body;
+
+  // Answered over REST with a bidirectional RTP stream whose URL carries the call's token.
+  auto answer = answer_body();
+  ASSERT_TRUE(answer.IsObject());
+  auto req = telnyx.rest().requests()[0];
+  EXPECT_NE(req.target.find("/actions/answer"), std::string::npos);
+  EXPECT_EQ(net::header_or(req.headers, "authorization"), "Bearer test-telnyx-key");
+  std::string stream_url = answer["stream_url"].GetString();
+  EXPECT_EQ(stream_url.rfind("wss://gw.example.test/telnyx/media/", 0), 0u) << stream_url;
+  EXPECT_EQ(stream_url.find('?'), std::string::npos);
+  EXPECT_STREQ(answer["stream_bidirectional_mode"].GetString(), "rtp");
+  EXPECT_STREQ(answer["stream_bidirectional_codec"].GetString(), "PCMU");
+  std::string token = answer["stream_auth_token"].GetString();
+  EXPECT_EQ(stream_url.substr(stream_url.rfind('/') + 1), token);
+
+  // The AI connected while Telnyx was setting up the stream.
+  ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
+
+  // Media socket: the token in the path and in the header.
+  ASSERT_EQ(telnyx.open_media(stream_url, token), "");
+  telnyx.send_start(ccid, session, "PCMU");
+  telnyx.send_media(1, std::string(160, '\x11'));
+  telnyx.send_media(3, std::string(160, '\x33'));  // out of order
+  telnyx.send_media(2, std::string(160, '\x22'));
+  std::size_t at = 0;
+  for (char expected : {'\x11', '\x22', '\x33'}) {
+    auto append = openai->events()->wait_for_field("type", "input_audio_buffer.append", 5s, at == 0 ? 0 : at + 1, &at);
+    ASSERT_TRUE(append);
+    rapidjson::Document d;
+    d.Parse(append->c_str());
+    EXPECT_EQ(*codecs::base64::decode(d["audio"].GetString()), std::string(160, expected));  // reordered
+  }
+
+  // AI audio goes back as Telnyx media frames with marks.
+  openai->send(audio_delta("item_1", std::string(4000, '\x42')));
+  auto media = telnyx.received()->wait_for_field("event", "media", 5s);
+  ASSERT_TRUE(media);
+  EXPECT_EQ(media->find("streamSid"), std::string::npos);  // Telnyx's shape, not Twilio's
+  ASSERT_TRUE(telnyx.received()->wait_for_field("event", "mark", 5s));
+
+  // Barge-in is the same shared behaviour.
+  openai->send(R"({"type":"input_audio_buffer.speech_started","audio_start_ms":100,"item_id":"item_u"})");
+  ASSERT_TRUE(telnyx.received()->wait_for_field("event", "clear", 5s));
+  ASSERT_TRUE(openai->events()->wait_for_field("type", "conversation.item.truncate", 5s));
+
+  // DTMF arrives as a webhook.
+  ASSERT_EQ(telnyx.post_event("evt-2", "call.dtmf.received", ccid, session, R"(,"digit":"9")").status, 200u);
+  ASSERT_TRUE(openai->events()->wait_for([](const std::string& f) { return f.find("pressed the key 9") != std::string::npos; }, 5s));
+
+  EXPECT_NE(get("/calls").body.find(R"("provider":"telnyx")"), std::string::npos);
+
+  // The caller hangs up: the webhook ends the call, the AI socket closes, the call is gone.
+  ASSERT_EQ(telnyx.post_event("evt-3", "call.hangup", ccid, session, R"(,"hangup_cause":"normal_clearing")").status, 200u);
+  EXPECT_TRUE(openai->events()->wait_closed(5s));
+  EXPECT_TRUE(telnyx.received()->wait_closed(5s));
+  EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
+  EXPECT_EQ(metric(R"(voxgate_calls_total{provider="telnyx",outcome="completed"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_ws_upgrade_attempts_total{path="/telnyx/media/<redacted>",result="accepted",reason="ok"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="telnyx",result="accepted"})"), 1);
+}
+
+TEST_F(TelnyxGatewayTest, UnsignedOrStaleWebhooksAreRefused) {
+  auto res = telnyx.post_event("evt-x", "call.initiated", ccid, session, "", false);
+  EXPECT_EQ(res.status, 403u);
+  EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="telnyx",result="bad_signature"})"), 1);
+  EXPECT_EQ(openai->sessions(), 0);
+}
+
+TEST_F(TelnyxGatewayTest, UnknownEventTypesAreAcknowledgedAndCounted) {
+  EXPECT_EQ(telnyx.post_event("evt-m", "call.machine.detection.ended", ccid, session, R"(,"result":"human")").status, 200u);
+  EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="telnyx",result="ignored"})"), 1);
+}
+
+TEST_F(TelnyxGatewayTest, MediaSocketWithABadTokenIsRefusedAtUpgrade) {
+  telnyx.post_event("evt-1", "call.initiated", ccid, session);
+  auto answer = answer_body();
+  std::string stream_url = answer["stream_url"].GetString();
+  EXPECT_NE(telnyx.open_media(stream_url + "x", stream_url.substr(stream_url.rfind('/') + 1) + "x"), "");
+  EXPECT_NE(telnyx.open_media(stream_url, "some-other-token"), "");  // header and path disagree
+  EXPECT_TRUE(eventually([&] {
+    return metric(R"(voxgate_ws_upgrade_attempts_total{path="/telnyx/media/<redacted>",result="refused",reason="token_mismatch"})") == 1;
+  }));
+}
+
+TEST_F(TelnyxGatewayTest, StreamingFailedEndsTheCallCleanly) {
+  telnyx.post_event("evt-1", "call.initiated", ccid, session);
+  ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
+  telnyx.post_event("evt-2", "streaming.failed", ccid, session, R"(,"failure_reason":"websocket handshake failed")");
+  EXPECT_TRUE(openai->events()->wait_closed(5s));
+  EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="telnyx",outcome="stream_failed"})") == 1; }));
+}
