@@ -1,6 +1,8 @@
 #include "actors/providers.hpp"
 
 #include "actors/call_record.hpp"
+#include "codecs/base64.hpp"
+#include "net/json.hpp"
 #include "net/telnyx/media.hpp"
 #include "net/telnyx/rest.hpp"
 #include "net/twilio/media.hpp"
@@ -37,7 +39,16 @@ net::http_client_request from(net::telnyx::rest_request r) {
 }  // namespace
 
 net::http_client_request telnyx_stream_request(const call_env& env, const call_record& record, bool answer) {
-  net::telnyx::stream_settings s{record.call.media_url + record.token, record.token, record.call.media_format};
+  // client_state: the call's routing data (the webhook's query parameters), small and base64 as Telnyx requires.
+  std::string state = "{";
+  for (const auto& [k, v] : record.call.parameters) {
+    std::string pair = (state.size() > 1 ? "," : "") + net::json::quote(k) + ":" + net::json::quote(v);
+    if (state.size() + pair.size() > 512) break;
+    state += pair;
+  }
+  state += "}";
+  net::telnyx::stream_settings s{record.call.media_url + record.token, record.token, record.call.media_format,
+                                 state == "{}" ? std::string() : codecs::base64::encode(state)};
   const auto& id = record.call.call_id;
   return from(answer ? net::telnyx::answer(env.telnyx_api_base, env.telnyx_api_key, id, s)
                      : net::telnyx::streaming_start(env.telnyx_api_base, env.telnyx_api_key, id, s));

@@ -30,6 +30,7 @@ std::string stream_fields(const stream_settings& s) {
   if (s.codec.enc == codecs::encoding::l16)
     out += R"(,"stream_bidirectional_sampling_rate":)" + std::to_string(s.codec.sample_rate);
   out += R"(,"stream_auth_token":)" + json::quote(s.auth_token);
+  if (!s.client_state.empty()) out += R"(,"client_state":)" + json::quote(s.client_state);
   return out;
 }
 

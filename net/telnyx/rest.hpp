@@ -21,6 +21,7 @@ struct stream_settings {
   std::string stream_url;    // wss://PUBLIC/telnyx/media/<token>
   std::string auth_token;    // the same token, sent back as x-telnyx-streaming-auth-token
   codecs::audio_format codec = codecs::audio_format::g711_ulaw();
+  std::string client_state;  // base64; Telnyx echoes it in later webhooks and in the stream's start
 };
 
 rest_request answer(std::string_view api_base, std::string_view api_key, std::string_view call_control_id,

@@ -43,6 +43,7 @@ class TelnyxCallTest : public ActorTest {
     c.session_id = session;
     c.media_format = format;
     c.media_url = "wss://gw.example.test/telnyx/media/";
+    c.parameters = {{"businessId", "acme"}};
     self->send(sup, admit_atom::value, std::move(c));
     run();
     call_admission out;
@@ -96,6 +97,37 @@ TEST_F(TelnyxCallTest, IncomingCallIsAnsweredWithABidirectionalStreamCarryingIts
   EXPECT_EQ(std::string(d["stream_auth_token"].GetString()), a.token);
   EXPECT_STREQ(d["stream_bidirectional_mode"].GetString(), "rtp");
   EXPECT_EQ(net::verify_call_token("test-secret", a.token, ccid, now_unix), net::token_check::ok);
+  EXPECT_EQ(*codecs::base64::decode(d["client_state"].GetString()), R"({"businessId":"acme"})");
+}
+
+TEST_F(TelnyxCallTest, EndCallHangsUpThroughTelnyxRest) {
+  auto a = admit();
+  stream(a.token);
+  fetches.clear();
+  ASSERT_TRUE(ai->listener);
+  caf::anon_send(caf::actor_cast<call_actor>(ai->listener), tool_atom::value, tool_call{"c1", "end_call", "{}"});
+  run();
+  advance(std::chrono::milliseconds(500));
+  ASSERT_EQ(fetches.size(), 1u);
+  EXPECT_NE(fetches[0].request.url.find("/actions/hangup"), std::string::npos);
+  EXPECT_EQ(net::header_or(fetches[0].request.headers, "authorization"), "Bearer KEY");
+  EXPECT_EQ(live(), 0u);
+  EXPECT_EQ(metrics.calls_total.value_of({"telnyx", "end_call"}), 1);
+}
+
+TEST_F(TelnyxCallTest, G722HdCallGoesThroughTheTranscoder) {
+  auto a = admit(codecs::audio_format::g722());
+  EXPECT_EQ(ai_format_seen, codecs::audio_format::g711_ulaw());  // the AI keeps its configured format
+  auto ch = stream(a.token, "G722");
+  EXPECT_EQ(metrics.actors_live.value_of({"transcoder"}), 1);
+  ASSERT_TRUE(ch->attached);
+  // 5 x 20 ms of G.722 (16 kHz, 160 bytes each) -> about 100 ms of 8 kHz mu-law, less the filter delay.
+  for (int i = 1; i <= 5; ++i) ch->attached->on_text(media(i, 160));
+  run();
+  ASSERT_EQ(ai->entries.size(), 5u);
+  std::size_t bytes = 0;
+  for (const auto& e : ai->entries) bytes += std::stoul(e.substr(e.find(':') + 1));
+  EXPECT_NEAR(static_cast<double>(bytes), 800.0, 60.0);
 }
 
 TEST_F(TelnyxCallTest, StreamingStartModeWaitsForCallAnswered) {

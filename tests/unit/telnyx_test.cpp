@@ -154,6 +154,15 @@ TEST(TelnyxRest, AnswerAttachesABidirectionalRtpStreamWithTheToken) {
   d.Parse(l16.body.c_str());
   EXPECT_EQ(d["stream_bidirectional_sampling_rate"].GetInt(), 16000);
   EXPECT_EQ(hangup("https://x/v2", "K", "c").url, "https://x/v2/calls/c/actions/hangup");
+  auto dtmf = send_dtmf("https://x/v2", "K", "c", "1#");
+  EXPECT_EQ(dtmf.url, "https://x/v2/calls/c/actions/send_dtmf");
+  EXPECT_EQ(dtmf.body, R"({"digits":"1#"})");
+  auto xfer = transfer("https://x/v2", "K", "c", "+13125550123");
+  EXPECT_EQ(xfer.url, "https://x/v2/calls/c/actions/transfer");
+  EXPECT_EQ(xfer.body, R"({"to":"+13125550123"})");
+  stream_settings with_state{"wss://u", "t", codecs::audio_format::g711_ulaw(), "eyJiIjoiMSJ9"};
+  d.Parse(answer("https://x/v2", "K", "c", with_state).body.c_str());
+  EXPECT_STREQ(d["client_state"].GetString(), "eyJiIjoiMSJ9");
 }
 
 TEST(TelnyxRest, UnderstandsErrorAnswers) {
