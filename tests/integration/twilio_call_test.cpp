@@ -91,8 +91,11 @@ TEST_F(GatewayTest, AWholeCallFromWebhookToHangup) {
   EXPECT_NE(calls.body.find(R"("state":"streaming")"), std::string::npos) << calls.body;
 
   // 9. The caller hangs up: the AI socket closes and the call is gone everywhere.
+  auto hung_up = std::chrono::steady_clock::now();
   twilio->send_stop(sid);
   EXPECT_TRUE(openai->events()->wait_closed(5s));
+  std::printf("[ figure ] caller stop -> AI socket closed: %.1f ms\n",
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - hung_up).count());
   EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
   EXPECT_EQ(metric(R"(voxgate_calls_total{provider="twilio",outcome="completed"})"), 1);
   EXPECT_EQ(metric(R"(voxgate_calls_active{provider="twilio",state="streaming"})"), 0);
@@ -102,6 +105,9 @@ TEST_F(GatewayTest, AWholeCallFromWebhookToHangup) {
   EXPECT_EQ(metric(R"(voxgate_actors_live{actor="call"})"), 0);
   EXPECT_EQ(metric(R"(voxgate_actors_live{actor="ai_openai"})"), 0);
   EXPECT_GE(metric(R"(voxgate_frames_total{provider="twilio",direction="in"})"), 10);
+  // The greeting's first audio was timed (session ready -> first delta).
+  EXPECT_EQ(metric(R"(voxgate_ai_time_to_first_audio_seconds_count{backend="openai"})"), 1);
+  EXPECT_GE(metric(R"(voxgate_actor_messages_total{actor="call"})"), 20);
 }
 
 TEST_F(GatewayTest, CallerAudioBeforeTheAiIsReadyIsHeldNotDropped) {
