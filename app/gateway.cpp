@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "actors/ai_sessions.hpp"
+#include "actors/socket_sinks.hpp"
 #include "actors/supervisor.hpp"
 #include "codecs/base64.hpp"
 #include "net/crypto.hpp"
@@ -108,6 +109,15 @@ gateway::gateway(config c) : config_(std::move(c)) {
 }
 
 gateway::~gateway() { stop(); }
+
+net::upgrade_decision gateway::accept_media_socket(actors::provider_kind provider, std::string upgrade_token) {
+  auto sink = std::make_shared<actors::handshake_sink>(supervisor_, provider, std::move(upgrade_token));
+  net::upgrade_decision d;
+  d.accept = true;
+  d.sink = sink;
+  d.on_open = [sink](net::ws_channel_ptr channel) { sink->bind(channel); };
+  return d;
+}
 
 std::string gateway::start() {
   if (auto err = server_->start(); !err.empty()) return err;

@@ -43,6 +43,8 @@ class gateway {
   void add_twilio_routes();
   void add_telnyx_routes();
   void add_ops_routes();
+  // Accepts a media socket in handshake mode: its first frames go to the supervisor.
+  net::upgrade_decision accept_media_socket(actors::provider_kind provider, std::string upgrade_token);
 
   config config_;
   actors::metrics_registry metrics_;

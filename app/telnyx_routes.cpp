@@ -2,7 +2,6 @@
 // token rides in the URL path and in the x-telnyx-streaming-auth-token upgrade header.
 #include <spdlog/spdlog.h>
 
-#include "actors/socket_sinks.hpp"
 #include "app/ask.hpp"
 #include "app/gateway.hpp"
 #include "net/call_token.hpp"
@@ -123,12 +122,7 @@ void gateway::add_telnyx_routes() {
     auto check = net::verify_call_token(config_.token_secret, token, "", unix_now());
     if (check != net::token_check::ok)
       return net::upgrade_decision::refuse(403, std::string(net::to_string(check)), "media token refused");
-    auto sink = std::make_shared<actors::handshake_sink>(supervisor_, actors::provider_kind::telnyx, token);
-    net::upgrade_decision d;
-    d.accept = true;
-    d.sink = sink;
-    d.on_open = [sink](net::ws_channel_ptr channel) { sink->bind(channel); };
-    return d;
+    return accept_media_socket(actors::provider_kind::telnyx, token);
   });
 }
 

@@ -1,7 +1,6 @@
 // Twilio's two doors into the gateway: the voice webhook (answered with TwiML) and the media socket.
 #include <spdlog/spdlog.h>
 
-#include "actors/socket_sinks.hpp"
 #include "app/ask.hpp"
 #include "app/gateway.hpp"
 #include "net/twilio/signature.hpp"
@@ -97,12 +96,7 @@ void gateway::add_twilio_routes() {
                            : net::upgrade_decision::refuse(403, "bad_signature",
                                                            "X-Twilio-Signature does not match " + url + " (is PUBLIC_URL right?)");
     }
-    auto sink = std::make_shared<actors::handshake_sink>(supervisor_, actors::provider_kind::twilio, "");
-    net::upgrade_decision d;
-    d.accept = true;
-    d.sink = sink;
-    d.on_open = [sink](net::ws_channel_ptr channel) { sink->bind(channel); };
-    return d;
+    return accept_media_socket(actors::provider_kind::twilio, "");
   });
 }
 

@@ -2,6 +2,7 @@
 
 #include "codecs/base64.hpp"
 #include "net/json.hpp"
+#include "net/media_events.hpp"
 
 namespace voxgate::net::twilio {
 namespace {
@@ -62,30 +63,7 @@ std::string_view media_codec::parse(std::string& frame, media_event& out) const 
     out.kind = media_kind::start;
     return parse_start(root, out);
   }
-  if (*event == "connected") {
-    out.kind = media_kind::connected;
-    return {};
-  }
-  if (*event == "mark") {
-    const auto* mark = json::member(root, "mark");
-    auto name = mark ? json::string_of(*mark, "name") : std::nullopt;
-    if (!name) return "mark without name";
-    out.kind = media_kind::mark;
-    out.text = *name;
-    return {};
-  }
-  if (*event == "dtmf") {
-    const auto* dtmf = json::member(root, "dtmf");
-    auto digit = dtmf ? json::string_of(*dtmf, "digit") : std::nullopt;
-    if (!digit || digit->size() != 1) return "dtmf without a single digit";
-    out.kind = media_kind::dtmf;
-    out.text = *digit;
-    return {};
-  }
-  if (*event == "stop") {
-    out.kind = media_kind::stop;
-    return {};
-  }
+  if (std::string_view error; parse_shared_event(*event, root, out, error)) return error;
   out.kind = media_kind::ignored;  // Twilio adds events without notice: count, don't fail
   out.text = *event;
   return {};

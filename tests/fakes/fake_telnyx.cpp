@@ -66,17 +66,7 @@ std::string fake_telnyx::open_media(const std::string& stream_url, const std::st
   auto promise = std::make_shared<std::promise<std::string>>();
   auto future = promise->get_future();
   auto channel = channel_;
-  auto player = player_;
-  auto sink = std::make_shared<queue_sink>(received_, [player](const std::string& frame) {
-    // Telnyx returns a mark when the media before it finished playing, and all queued marks on clear.
-    rapidjson::Document d;
-    d.Parse(frame.c_str());
-    if (d.HasParseError() || !d.HasMember("event")) return;
-    std::string event = d["event"].GetString();
-    if (event == "media") player->on_media(codecs::base64::decode(d["media"]["payload"].GetString()).value_or("").size());
-    if (event == "mark") player->on_mark(d["mark"]["name"].GetString());
-    if (event == "clear") player->on_clear();
-  });
+  auto sink = provider_sink(received_, player_);
   net::ws_connect(io_, std::move(o), sink, [channel, promise](net::ws_channel_ptr ch, std::string error) {
     *channel = std::move(ch);
     promise->set_value(std::move(error));

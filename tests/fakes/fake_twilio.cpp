@@ -70,17 +70,7 @@ std::string fake_twilio::open_media(const twiml_stream& stream, bool sign) {
   auto promise = std::make_shared<std::promise<std::string>>();
   auto future = promise->get_future();
   auto channel = channel_;
-  auto player = player_;
-  auto sink = std::make_shared<queue_sink>(received_, [player](const std::string& frame) {
-    // Twilio echoes a mark once the audio before it has played, and all pending marks on clear.
-    rapidjson::Document d;
-    d.Parse(frame.c_str());
-    if (d.HasParseError() || !d.HasMember("event")) return;
-    std::string event = d["event"].GetString();
-    if (event == "media") player->on_media(codecs::base64::decode(d["media"]["payload"].GetString()).value_or("").size());
-    if (event == "mark") player->on_mark(d["mark"]["name"].GetString());
-    if (event == "clear") player->on_clear();
-  });
+  auto sink = provider_sink(received_, player_);
   net::ws_connect(io_, std::move(o), sink, [channel, promise](net::ws_channel_ptr ch, std::string error) {
     *channel = std::move(ch);
     promise->set_value(std::move(error));

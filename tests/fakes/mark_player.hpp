@@ -7,9 +7,12 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+
+#include "tests/fakes/frame_queue.hpp"
 
 namespace voxgate::fakes {
 
@@ -35,5 +38,9 @@ class mark_player {
   bool stop_ = false;
   std::thread thread_;
 };
+
+// A sink for a fake provider's media socket: records every frame and feeds media, mark and clear
+// to `player`, so marks come back the way the provider sends them.
+std::shared_ptr<net::ws_sink> provider_sink(std::shared_ptr<frame_queue> received, std::shared_ptr<mark_player> player);
 
 }  // namespace voxgate::fakes
