@@ -8,6 +8,7 @@
 
 #include "app/config.hpp"
 #include "app/gateway.hpp"
+#include "app/probe.hpp"
 
 namespace {
 
@@ -18,6 +19,7 @@ int usage(std::ostream& out, int code) {
          "usage: voxgate <command> [--help]\n\n"
          "commands:\n"
          "  serve     run the gateway (configuration from the environment)\n"
+         "  probe     test the public path end to end, as the provider would (see probe --help)\n"
          "  version   print the version\n";
   return code;
 }
@@ -90,6 +92,7 @@ int main(int argc, char** argv) {
   if (argc < 2) return usage(std::cerr, 2);
   std::string_view cmd = argv[1];
   if (cmd == "serve") return serve(argc, argv);
+  if (cmd == "probe") return voxgate::app::probe_command(argc, argv);
   if (cmd == "version" || cmd == "--version") {
     std::cout << "voxgate " << version << "\n";
     return 0;

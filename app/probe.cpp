@@ -1,0 +1,406 @@
+#include "app/probe.hpp"
+
+#include <rapidjson/document.h>
+
+#include <iostream>
+#include <thread>
+
+#include "codecs/base64.hpp"
+#include "net/crypto.hpp"
+#include "net/json.hpp"
+#include "net/probe_client.hpp"
+#include "net/public_url.hpp"
+#include "net/twilio/signature.hpp"
+#include "net/url.hpp"
+
+namespace voxgate::app {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string hex(std::string_view raw) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : raw) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 15]);
+  }
+  return out;
+}
+
+// The attribute value after `name="` in `xml` from `from`, unescaped for &amp; only.
+std::string attribute(const std::string& xml, const std::string& name, std::size_t from = 0) {
+  auto at = xml.find(name + "=\"", from);
+  if (at == std::string::npos) return {};
+  at += name.size() + 2;
+  auto value = xml.substr(at, xml.find('"', at) - at);
+  for (std::size_t p; (p = value.find("&amp;")) != std::string::npos;) value.replace(p, 5, "&");
+  return value;
+}
+
+struct twiml_stream {
+  std::string url;
+  net::param_list parameters;
+};
+
+std::optional<twiml_stream> stream_of(const std::string& xml) {
+  auto at = xml.find("<Stream ");
+  if (at == std::string::npos || xml.find("<Connect>") == std::string::npos) return std::nullopt;
+  twiml_stream s{attribute(xml, "url", at), {}};
+  for (auto p = xml.find("<Parameter ", at); p != std::string::npos; p = xml.find("<Parameter ", p + 1))
+    s.parameters.emplace_back(attribute(xml, "name", p), attribute(xml, "value", p));
+  return s;
+}
+
+class prober {
+ public:
+  explicit prober(const probe_options& o) : options_(o) {}
+
+  probe_report run() {
+    auto u = net::parse_url(options_.public_url);
+    if (!u || (u->scheme != "https" && u->scheme != "http")) {
+      fail("url", 0ms, options_.public_url, "give the public base URL the provider calls, e.g. https://voice.example.com");
+      return report_;
+    }
+    base_ = *u;
+    while (!base_.target.empty() && base_.target.back() == '/') base_.target.pop_back();
+    if (base_.scheme == "http" && !options_.insecure_local)
+      fail("scheme", 0ms, "http://", "Twilio calls webhooks over https and media over wss only: serve the gateway behind TLS");
+    client_ = std::make_unique<net::probe_client>(base_, net::tls_settings{options_.ca_file}, options_.connect_to);
+    if (!step("dns", client_->resolve(), "the name does not resolve: check the domain, or the tunnel's current URL")) return report_;
+    if (!step("tcp", client_->connect(), "nothing accepts connections there: is the gateway (or its proxy/tunnel) running, and the port open?"))
+      return report_;
+    if (!step("tls", client_->tls_handshake(),
+              "providers reject this certificate (Twilio error 31910): use a publicly trusted certificate for this exact name"))
+      return report_;
+    auto stream = webhook();
+    if (!stream) return report_;
+    if (!check_stream_url(*stream)) return report_;
+    if (!upgrade(*stream)) return report_;
+    media(*stream);
+    return report_;
+  }
+
+ private:
+  void add(std::string name, bool ok, std::chrono::milliseconds took, std::string detail, std::string hint) {
+    report_.lines.push_back({std::move(name), ok, took, std::move(detail), ok ? std::string() : std::move(hint)});
+  }
+  void fail(std::string name, std::chrono::milliseconds took, std::string detail, std::string hint) {
+    add(std::move(name), false, took, std::move(detail), std::move(hint));
+  }
+  bool step(const std::string& name, const net::probe_step& s, const std::string& hint) {
+    add(name, s.ok, s.took, s.detail, hint);
+    return s.ok;
+  }
+
+  std::optional<twiml_stream> webhook() {
+    call_sid_ = "CA" + hex(net::crypto::random_bytes(16));
+    net::param_list form{{"AccountSid", "AC00000000000000000000000000000000"}, {"CallSid", call_sid_},
+                         {"CallStatus", "ringing"}, {"Direction", "inbound"},
+                         {"From", "+15005550006"}, {"To", "+15005550006"}, {"ApiVersion", "2010-04-01"}};
+    std::string target = base_.target + "/twilio/voice";
+    net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}};
+    if (!options_.auth_token.empty())
+      headers.emplace_back("X-Twilio-Signature",
+                           net::twilio::compute_signature(options_.auth_token, base_.origin() + target, form));
+    net::probe_http_response res;
+    auto s = client_->http("POST", target, headers, net::encode_form(form), res);
+    if (!s.ok) {
+      fail("webhook", s.took, s.detail, "the webhook request did not complete: see the tcp/tls lines");
+      return std::nullopt;
+    }
+    auto type = net::header_or(res.headers, "Content-Type");
+    std::string detail = "POST " + target + " -> HTTP " + std::to_string(res.status) + " " + type;
+    if (res.status == 403) {
+      fail("webhook", s.took, detail,
+           "the gateway refused the signature: its PUBLIC_URL must be exactly " + base_.origin() + base_.target +
+               " and its TWILIO_AUTH_TOKEN the one given here (--auth-token)");
+      return std::nullopt;
+    }
+    if (res.status == 404 || res.status == 405) {
+      fail("webhook", s.took, detail, "POST /twilio/voice is not routed here: is this URL the VoxGate gateway?");
+      return std::nullopt;
+    }
+    if (res.status >= 500) {
+      fail("webhook", s.took, detail, "the gateway or the proxy in front of it failed (a 502/504 is usually a proxy with no upstream)");
+      return std::nullopt;
+    }
+    if (res.status != 200 || type.find("xml") == std::string::npos || res.body.find("<Response>") == std::string::npos) {
+      fail("webhook", s.took, detail,
+           type.find("html") != std::string::npos ? "an HTML page answered: a static site or a proxy's default page, not VoxGate"
+                                                   : "the answer is not TwiML: something other than VoxGate answered");
+      return std::nullopt;
+    }
+    add("webhook", true, s.took, detail, {});
+    auto stream = stream_of(res.body);
+    if (!stream) {
+      fail("twiml", 0ms, res.body.substr(0, 200),
+           res.body.find("<Hangup") != std::string::npos ? "the gateway turned the call away (MAX_CALLS reached, or draining)"
+                                                          : "no <Connect><Stream> in the answer");
+      return std::nullopt;
+    }
+    add("twiml", true, 0ms, "<Connect><Stream url=\"" + stream->url + "\"> with " + std::to_string(stream->parameters.size()) + " parameters", {});
+    return stream;
+  }
+
+  bool check_stream_url(const twiml_stream& stream) {
+    auto u = net::parse_url(stream.url);
+    std::vector<std::string> problems;
+    std::string hint;
+    if (!u) {
+      fail("stream-url", 0ms, stream.url, "the Stream url does not parse (Twilio error 31923)");
+      return false;
+    }
+    bool secure_ok = u->scheme == "wss" || (options_.insecure_local && u->scheme == "ws");
+    if (!secure_ok) {
+      problems.push_back("scheme is " + u->scheme);
+      hint = "Twilio accepts only wss:// (error 31922): set PUBLIC_URL=https://" + base_.host_port();
+    }
+    if (u->host_port() != base_.host_port()) {
+      problems.push_back("host is " + u->host_port() + ", not " + base_.host_port());
+      hint = "the gateway believes its public host is " + u->host_port() + ": set PUBLIC_URL=" + base_.origin() +
+             " (without it, the host comes from proxy headers)";
+    }
+    if (!u->query().empty()) {
+      problems.push_back("has a query string");
+      hint = "Twilio drops query strings from the Stream url: per-call data must travel in <Parameter>s";
+    }
+    if (u->path().find("//") != std::string_view::npos) {
+      problems.push_back("has a double slash");
+      hint = "PUBLIC_URL ends with '/' somewhere the gateway did not strip: remove it";
+    }
+    if (u->path() != base_.target + "/twilio/media") {
+      problems.push_back("path is " + std::string(u->path()));
+      if (hint.empty()) hint = "the media path should be /twilio/media under the public URL";
+    }
+    if (!problems.empty()) {
+      std::string detail;
+      for (const auto& p : problems) detail += (detail.empty() ? "" : "; ") + p;
+      fail("stream-url", 0ms, stream.url + ": " + detail, hint);
+      return false;
+    }
+    stream_ = *u;
+    add("stream-url", true, 0ms, stream.url + ": scheme, host, no query, path", {});
+    return true;
+  }
+
+  bool upgrade(const twiml_stream& stream) {
+    net::header_list headers;
+    if (!options_.auth_token.empty())
+      headers.emplace_back("X-Twilio-Signature", net::twilio::compute_signature(options_.auth_token, stream.url, {}));
+    net::probe_http_response res;
+    auto s = client_->upgrade(std::string(stream_.path()), headers, res);
+    if (s.ok) {
+      add("upgrade", true, s.took, s.detail, {});
+      return true;
+    }
+    std::string hint;
+    auto type = net::header_or(res.headers, "Content-Type");
+    if (res.status == 404)
+      hint = "the media path is not routed: the proxy sends " + std::string(stream_.path()) + " somewhere else";
+    else if (res.status == 200 && type.find("html") != std::string::npos)
+      hint = "a proxy or a static site answered with a page instead of upgrading (Twilio error 31920)";
+    else if (res.status == 426 || res.status == 400)
+      hint = "the Upgrade/Connection headers were stripped on the way: let the proxy pass WebSocket upgrades "
+             "(nginx: proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\")";
+    else if (res.status == 403)
+      hint = "the gateway refused the upgrade's signature: PUBLIC_URL or the auth token differ from what Twilio uses";
+    else if (res.status == 502 || res.status == 503 || res.status == 504)
+      hint = "the proxy could not reach the gateway for the upgrade, or cut it off";
+    else
+      hint = "the upgrade did not get 101 Switching Protocols (Twilio error 31920)";
+    fail("upgrade", s.took, s.detail + (type.empty() ? "" : " " + type), hint);
+    return false;
+  }
+
+  void media(const twiml_stream& stream) {
+    std::string params;
+    for (const auto& [k, v] : stream.parameters) {
+      params += params.empty() ? "" : ",";
+      net::json::append_string(params, k);
+      params += ':';
+      net::json::append_string(params, v);
+    }
+    const std::string sid = "MZ" + hex(net::crypto::random_bytes(16));
+    client_->send_text(R"({"event":"connected","protocol":"Call","version":"1.0.0"})");
+    client_->send_text(R"({"event":"start","sequenceNumber":"1","start":{"accountSid":"AC00000000000000000000000000000000","streamSid":")" +
+                       sid + R"(","callSid":")" + call_sid_ + R"(","tracks":["inbound"],"customParameters":{)" + params +
+                       R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":")" + sid + R"("})");
+    auto started = std::chrono::steady_clock::now();
+    const std::string silence = codecs::base64::encode(std::string(160, '\xFF'));
+    std::optional<std::chrono::milliseconds> first_audio;
+    bool closed = false;
+    int frames = options_.seconds * 50;
+    for (int n = 0; n < frames && !closed; ++n) {
+      client_->send_text(R"({"event":"media","sequenceNumber":")" + std::to_string(n + 2) +
+                         R"(","media":{"track":"inbound","chunk":")" + std::to_string(n + 1) + R"(","timestamp":")" +
+                         std::to_string(n * 20) + R"(","payload":")" + silence + R"("},"streamSid":")" + sid + R"("})");
+      auto next = started + std::chrono::milliseconds(20 * (n + 1));
+      while (!closed) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next - std::chrono::steady_clock::now());
+        if (left <= 0ms) break;
+        auto frame = client_->read_text(left, &closed);
+        if (frame && !first_audio && frame->find("\"event\":\"media\"") != std::string::npos)
+          first_audio = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      }
+    }
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (closed) {
+      fail("media", took, "the gateway closed the stream after start",
+           "the stream was refused after start (token or CallSid not accepted): look for 'media socket refused' and "
+           "call=" + call_sid_ + " in the gateway's log");
+      return;
+    }
+    add("media", true, took, "sent " + std::to_string(frames) + " frames (" + std::to_string(options_.seconds) + " s) after start", {});
+    if (first_audio)
+      add("audio-back", true, *first_audio, "first audio from the gateway after " + std::to_string(first_audio->count()) + " ms", {});
+    else
+      fail("audio-back", took, "no audio came back",
+           "the call streamed but the AI said nothing: check the gateway's log for call=" + call_sid_ +
+               " (AI backend unreachable, bad key?)");
+    client_->send_text(R"({"event":"stop","sequenceNumber":"99999","stop":{"accountSid":"AC00000000000000000000000000000000","callSid":")" +
+                       call_sid_ + R"("},"streamSid":")" + sid + R"("})");
+    auto stop_at = std::chrono::steady_clock::now();
+    while (!closed && std::chrono::steady_clock::now() - stop_at < 3s) client_->read_text(100ms, &closed);
+    auto stop_took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - stop_at);
+    if (closed)
+      add("stop", true, stop_took, "the gateway closed the stream after stop", {});
+    else
+      fail("stop", stop_took, "the stream stayed open 3 s after stop", "the gateway did not end the call on stop: see its log");
+  }
+
+  probe_options options_;
+  probe_report report_;
+  net::url base_;
+  net::url stream_;
+  std::string call_sid_;
+  std::unique_ptr<net::probe_client> client_;
+};
+
+}  // namespace
+
+bool probe_report::ok() const {
+  for (const auto& l : lines)
+    if (!l.ok) return false;
+  return !lines.empty();
+}
+
+const probe_line* probe_report::find(const std::string& step) const {
+  for (const auto& l : lines)
+    if (l.step == step) return &l;
+  return nullptr;
+}
+
+probe_report run_probe(const probe_options& options) { return prober(options).run(); }
+
+std::string render(const probe_report& report) {
+  std::string out;
+  for (const auto& l : report.lines) {
+    char head[64];
+    std::snprintf(head, sizeof head, "%s %-11s %6lld ms  ", l.ok ? "\u2713" : "\u2717", l.step.c_str(),
+                  static_cast<long long>(l.took.count()));
+    out += head + l.detail + "\n";
+    if (!l.ok && !l.hint.empty()) out += "                          -> " + l.hint + "\n";
+  }
+  out += report.ok() ? "probe: the public path works end to end\n" : "probe: FAILED (see the first \u2717 line)\n";
+  return out;
+}
+
+std::string explain_public_url(const std::string& public_url_env, const net::header_list& headers) {
+  std::string out;
+  if (!public_url_env.empty()) {
+    std::string why;
+    auto base = net::public_base_from_config(public_url_env, &why);
+    if (!base) return "PUBLIC_URL=" + public_url_env + " is refused: " + why + "\n";
+    out += "PUBLIC_URL is set, so request headers do not matter:\n";
+    out += "  webhook: " + base->http_url("/twilio/voice") + "\n  stream:  " + base->ws_url("/twilio/media") + "\n";
+    return out;
+  }
+  auto base = net::derive_public_base(headers, false);
+  out += "PUBLIC_URL is not set; for these headers the gateway uses " + base.http + "\n";
+  out += "  how: " + base.how + "\n";
+  out += "  webhook: " + base.http_url("/twilio/voice") + "\n  stream:  " + base.ws_url("/twilio/media") + "\n";
+  if (base.ws.rfind("wss://", 0) != 0)
+    out += "  warning: the stream URL is not wss://, which Twilio refuses; the proxy must send X-Forwarded-Proto: https, "
+           "or set PUBLIC_URL\n";
+  return out;
+}
+
+int probe_command(int argc, char** argv) {
+  probe_options o;
+  bool explain = false;
+  net::header_list headers;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char* name) -> std::string {
+      if (i + 1 >= argc) throw std::invalid_argument(std::string(name) + " needs a value");
+      return argv[++i];
+    };
+    try {
+      if (a == "--help" || a == "-h") {
+        std::cout << "usage: voxgate probe PUBLIC_URL [--provider twilio] [--auth-token TOKEN] [--connect HOST:PORT]\n"
+                     "                     [--ca-file PEM] [--seconds N] [--insecure-local]\n"
+                     "       voxgate probe --explain [-H 'Name: value']...\n\n"
+                     "Walks the public path as the provider would: DNS, TCP, TLS, signed webhook, TwiML, Stream url\n"
+                     "checks, WebSocket upgrade, start and media, audio back, stop. One line per step; on failure the\n"
+                     "likely cause and the fix. Exit status 0 only when every step passed.\n"
+                     "  --auth-token      TWILIO_AUTH_TOKEN, to sign requests as Twilio does\n"
+                     "  --connect         connect here instead of the URL's host (the name is still used for TLS)\n"
+                     "  --insecure-local  accept http/ws, for a gateway on this machine (Twilio never would)\n"
+                     "  --explain         print how the gateway derives its public URL from request headers\n";
+        return 0;
+      }
+      if (a == "--provider") {
+        auto p = value("--provider");
+        if (p != "twilio") {
+          std::cerr << "voxgate probe: only --provider twilio is implemented so far\n";
+          return 2;
+        }
+      } else if (a == "--auth-token") {
+        o.auth_token = value("--auth-token");
+      } else if (a == "--connect") {
+        o.connect_to = value("--connect");
+      } else if (a == "--ca-file") {
+        o.ca_file = value("--ca-file");
+      } else if (a == "--seconds") {
+        o.seconds = std::max(1, std::atoi(value("--seconds").c_str()));
+      } else if (a == "--insecure-local") {
+        o.insecure_local = true;
+      } else if (a == "--explain") {
+        explain = true;
+      } else if (a == "-H") {
+        auto h = value("-H");
+        auto colon = h.find(':');
+        if (colon == std::string::npos) throw std::invalid_argument("-H takes 'Name: value'");
+        std::string name = h.substr(0, colon);
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        auto v = h.substr(colon + 1);
+        while (!v.empty() && v.front() == ' ') v.erase(0, 1);
+        headers.emplace_back(name, v);
+      } else if (!a.empty() && a[0] != '-' && o.public_url.empty()) {
+        o.public_url = a;
+      } else {
+        std::cerr << "voxgate probe: unknown argument '" << a << "' (see --help)\n";
+        return 2;
+      }
+    } catch (const std::exception& e) {
+      std::cerr << "voxgate probe: " << e.what() << "\n";
+      return 2;
+    }
+  }
+  if (explain) {
+    const char* env = std::getenv("PUBLIC_URL");
+    std::cout << explain_public_url(env ? env : "", headers);
+    return 0;
+  }
+  if (o.public_url.empty()) {
+    std::cerr << "voxgate probe: give the public URL to probe (see --help)\n";
+    return 2;
+  }
+  auto report = run_probe(o);
+  std::cout << render(report);
+  return report.ok() ? 0 : 1;
+}
+
+}  // namespace voxgate::app

@@ -1,0 +1,56 @@
+// Blocking, step-by-step client operations for `voxgate probe`: each step (DNS, TCP, TLS, an HTTP
+// request, a WebSocket upgrade, frames) runs alone and reports what happened, so a failure names
+// the layer it happened in. Not for the gateway's own traffic, which is asynchronous.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "net/headers.hpp"
+#include "net/tls.hpp"
+#include "net/url.hpp"
+
+namespace voxgate::net {
+
+struct probe_step {
+  bool ok = false;
+  std::string detail;  // what was found (addresses, certificate, status) or what went wrong
+  std::chrono::milliseconds took{0};
+};
+
+struct probe_http_response {
+  unsigned status = 0;
+  header_list headers;
+  std::string body;
+};
+
+class probe_client {
+ public:
+  // `connect_to` ("host:port") replaces where TCP connects, keeping the URL's name for TLS and Host.
+  probe_client(url target, tls_settings tls, std::string connect_to = {});
+  ~probe_client();
+
+  probe_step resolve();
+  probe_step connect();
+  probe_step tls_handshake();  // no-op success for http/ws
+  // One request on a fresh connection.
+  probe_step http(const std::string& method, const std::string& target, const header_list& headers,
+                  const std::string& body, probe_http_response& out);
+  // Upgrade on a fresh connection; on anything but 101 `out` holds what came back instead.
+  probe_step upgrade(const std::string& target, const header_list& headers, probe_http_response& out);
+  void send_text(const std::string& text);
+  // The next text frame within `timeout`, or nothing (timeout or closed; `closed` says which).
+  std::optional<std::string> read_text(std::chrono::milliseconds timeout, bool* closed = nullptr);
+  void close();
+
+  const std::vector<std::string>& addresses() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace voxgate::net
