@@ -8,6 +8,7 @@
 
 #include "app/config.hpp"
 #include "app/gateway.hpp"
+#include "app/call_command.hpp"
 #include "app/probe.hpp"
 
 namespace {
@@ -20,6 +21,7 @@ int usage(std::ostream& out, int code) {
          "commands:\n"
          "  serve     run the gateway (configuration from the environment)\n"
          "  probe     test the public path end to end, as the provider would (see probe --help)\n"
+         "  call      place one simulated call and hear it (see call --help)\n"
          "  version   print the version\n";
   return code;
 }
@@ -93,6 +95,7 @@ int main(int argc, char** argv) {
   std::string_view cmd = argv[1];
   if (cmd == "serve") return serve(argc, argv);
   if (cmd == "probe") return voxgate::app::probe_command(argc, argv);
+  if (cmd == "call") return voxgate::app::call_command(argc, argv);
   if (cmd == "version" || cmd == "--version") {
     std::cout << "voxgate " << version << "\n";
     return 0;

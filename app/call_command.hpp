@@ -1,0 +1,41 @@
+// `voxgate call`: one simulated phone call against a gateway, placed as the provider would place it.
+// Sends a WAV (or a generated test signal) as 20 ms frames in real time, plays back what comes back
+// on a simulated clock (marks answered when their audio has played, `clear` drops what had not),
+// records it, and reports a timeline.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace voxgate::app {
+
+struct call_options {
+  std::string gateway_url;  // http://localhost:8080
+  std::string public_url;   // what the gateway believes it is (for signatures); default: gateway_url
+  std::string auth_token;   // TWILIO_AUTH_TOKEN, to sign as Twilio does
+  std::string play_wav;     // caller audio; empty: a generated test signal
+  std::string record_wav;   // what the caller heard, 8 kHz
+  int seconds = 8;
+};
+
+struct call_event {
+  double at_s = 0;
+  std::string what;
+};
+
+struct call_result {
+  bool ok = false;
+  std::string error;
+  std::vector<call_event> timeline;
+  std::vector<std::int16_t> heard;  // 8 kHz PCM, placed at the time it would have played
+  std::size_t frames_sent = 0;
+  std::size_t frames_received = 0;
+  std::size_t clears = 0;
+  std::size_t marks_answered = 0;
+};
+
+call_result run_simulated_call(const call_options& options);
+int call_command(int argc, char** argv);
+
+}  // namespace voxgate::app
