@@ -360,8 +360,9 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
           st.env->metrics->ai_first_audio.with({st.env->ai_backend}).observe(waited);
           st.awaiting_audio_since.reset();
         }
-        st.play->push(chunk.item_id,
-                      {reinterpret_cast<const std::uint8_t*>(chunk.bytes.data()), chunk.bytes.size()});
+        if (st.play->push(chunk.item_id,
+                          {reinterpret_cast<const std::uint8_t*>(chunk.bytes.data()), chunk.bytes.size()}) > 0)
+          st.env->metrics->frames_dropped.with({st.provider_name, "ai_overflow"}).inc();
         pump(self);
       },
       [self](speech_atom) {

@@ -8,8 +8,17 @@ namespace voxgate::actors {
 
 playout::playout(options o) : options_(o), bpm_(o.format.bytes_per_ms()) {}
 
-void playout::push(std::string_view item_id, std::span<const std::uint8_t> bytes) {
-  if (bytes.empty() || (!interrupted_item_.empty() && item_id == interrupted_item_)) return;
+std::size_t playout::push(std::string_view item_id, std::span<const std::uint8_t> bytes) {
+  if (bytes.empty() || (!interrupted_item_.empty() && item_id == interrupted_item_)) return 0;
+  std::size_t room = static_cast<std::size_t>(options_.max_queued_ms) * bpm_;
+  room = room > queued_bytes() ? room - queued_bytes() : 0;
+  std::size_t dropped = 0;
+  if (bytes.size() > room) {
+    dropped = bytes.size() - room;
+    overflow_bytes_ += dropped;
+    bytes = bytes.first(room - room % options_.format.alignment());
+    if (bytes.empty()) return dropped;
+  }
   if (items_.empty() || items_.back().id != item_id) items_.push_back({std::string(item_id), pushed_bytes_, 0});
   items_.back().bytes += bytes.size();
   pushed_bytes_ += bytes.size();
@@ -20,6 +29,7 @@ void playout::push(std::string_view item_id, std::span<const std::uint8_t> bytes
   queue_.insert(queue_.end(), bytes.begin(), bytes.end());
   // Keep only the items that can still be heard.
   while (items_.size() > 8) items_.pop_front();
+  return dropped;
 }
 
 std::uint64_t playout::played_ms(std::uint64_t now_ms) const {

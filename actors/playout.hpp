@@ -21,6 +21,7 @@ class playout {
     codecs::audio_format format = codecs::audio_format::g711_ulaw();
     std::uint32_t lead_ms = 400;   // most audio the provider may hold unplayed
     std::uint32_t chunk_ms = 100;  // largest chunk handed over at once (each followed by a mark)
+    std::uint32_t max_queued_ms = 120000;  // bound on AI audio held here; beyond it, audio is dropped
   };
 
   struct chunk {
@@ -36,8 +37,9 @@ class playout {
 
   explicit playout(options o);
 
-  // AI audio for `item_id`. Audio of an interrupted item is discarded (it can still arrive after a cancel).
-  void push(std::string_view item_id, std::span<const std::uint8_t> bytes);
+  // AI audio for `item_id`. Audio of an interrupted item is discarded (it can still arrive after a
+  // cancel); audio beyond max_queued_ms is dropped and counted. Returns the bytes dropped.
+  std::size_t push(std::string_view item_id, std::span<const std::uint8_t> bytes);
   // The next chunk to send now, if the lead allows and anything is queued.
   std::optional<chunk> next(std::uint64_t now_ms);
   // The same, into caller-owned buffers that are reused from chunk to chunk (no allocation once warm).
@@ -54,6 +56,7 @@ class playout {
   std::uint64_t remaining_ms(std::uint64_t now_ms) const;
   bool idle(std::uint64_t now_ms) const { return remaining_ms(now_ms) == 0; }
   std::uint32_t generation() const { return generation_; }
+  std::uint64_t overflow_bytes() const { return overflow_bytes_; }
 
  private:
   struct item {
@@ -77,6 +80,7 @@ class playout {
   std::uint32_t generation_ = 0;
   std::uint32_t mark_seq_ = 0;
   std::string interrupted_item_;
+  std::uint64_t overflow_bytes_ = 0;
 };
 
 }  // namespace voxgate::actors

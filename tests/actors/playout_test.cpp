@@ -111,3 +111,13 @@ TEST(Playout, RestartsTheClockAfterRunningDry) {
   drain(p, 5000);
   EXPECT_EQ(p.played_ms(5050), 150u);  // 100 ms of it1 + 50 ms of it2, not 5050
 }
+
+TEST(Playout, AudioBeyondTheBoundIsDroppedAndCounted) {
+  playout p({voxgate::codecs::audio_format::g711_ulaw(), 400, 100, 1000});
+  EXPECT_EQ(p.push("it1", audio_ms(800)), 0u);
+  EXPECT_EQ(p.push("it1", audio_ms(800)), 600u * 8);  // only 200 ms fit under the 1 s bound
+  EXPECT_EQ(p.queued_bytes(), 1000u * 8);
+  EXPECT_EQ(p.overflow_bytes(), 600u * 8);
+  drain(p, 0);  // 400 ms handed over: room again
+  EXPECT_EQ(p.push("it1", audio_ms(400)), 0u);
+}

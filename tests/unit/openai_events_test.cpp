@@ -48,6 +48,10 @@ TEST(OpenAiClientEvents, AppendTruncateAndToolOutputAreWellFormed) {
   EXPECT_STREQ(d["item_id"].GetString(), "item_1");
   EXPECT_EQ(d["content_index"].GetInt(), 0);
   EXPECT_EQ(d["audio_end_ms"].GetInt(), 1234);
+  d.Parse(response_cancel().c_str());
+  EXPECT_STREQ(d["type"].GetString(), "response.cancel");
+  d.Parse(user_text_item("pressed 5").c_str());
+  EXPECT_STREQ(d["item"]["content"][0]["text"].GetString(), "pressed 5");
   d.Parse(function_call_output("call_9", R"({"ok":true})").c_str());
   EXPECT_STREQ(d["item"]["type"].GetString(), "function_call_output");
   EXPECT_STREQ(d["item"]["call_id"].GetString(), "call_9");
