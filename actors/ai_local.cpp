@@ -17,11 +17,18 @@ std::vector<std::int16_t> decode(const codecs::audio_format& f, const std::strin
   auto in = std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
   std::vector<std::int16_t> out(bytes.size());
   switch (f.enc) {
-    case codecs::encoding::pcmu: codecs::g711::decode_ulaw(in, out); break;
-    case codecs::encoding::pcma: codecs::g711::decode_alaw(in, out); break;
-    case codecs::encoding::pcm16: out.resize(codecs::pcm16::from_bytes(in, out)); break;
+    case codecs::encoding::pcmu:
+      codecs::g711::decode_ulaw(in, out);
+      break;
+    case codecs::encoding::pcma:
+      codecs::g711::decode_alaw(in, out);
+      break;
+    case codecs::encoding::pcm16:
+      out.resize(codecs::pcm16::from_bytes(in, out));
+      break;
     case codecs::encoding::l16:
-    case codecs::encoding::g722: break;  // never an AI format (AI_AUDIO_FORMAT is pcmu, pcma or pcm16)
+    case codecs::encoding::g722:
+      break;  // never an AI format (AI_AUDIO_FORMAT is pcmu, pcma or pcm16)
   }
   return out;
 }
@@ -30,11 +37,18 @@ std::string encode(const codecs::audio_format& f, const std::vector<std::int16_t
   std::string out(samples.size() * f.alignment(), '\0');
   auto dst = std::span(reinterpret_cast<std::uint8_t*>(out.data()), out.size());
   switch (f.enc) {
-    case codecs::encoding::pcmu: codecs::g711::encode_ulaw(samples, dst); break;
-    case codecs::encoding::pcma: codecs::g711::encode_alaw(samples, dst); break;
-    case codecs::encoding::pcm16: codecs::pcm16::to_bytes(samples, dst); break;
+    case codecs::encoding::pcmu:
+      codecs::g711::encode_ulaw(samples, dst);
+      break;
+    case codecs::encoding::pcma:
+      codecs::g711::encode_alaw(samples, dst);
+      break;
+    case codecs::encoding::pcm16:
+      codecs::pcm16::to_bytes(samples, dst);
+      break;
     case codecs::encoding::l16:
-    case codecs::encoding::g722: break;  // never an AI format
+    case codecs::encoding::g722:
+      break;  // never an AI format
   }
   return out;
 }
@@ -47,7 +61,8 @@ std::string greeting(const codecs::audio_format& f) {
     std::size_t n = static_cast<std::size_t>(rate * 0.2);
     for (std::size_t i = 0; i < n; ++i) {
       double env = std::sin(M_PI * static_cast<double>(i) / static_cast<double>(n));  // no clicks
-      samples.push_back(static_cast<std::int16_t>(8000 * env * std::sin(2 * M_PI * freq * static_cast<double>(i) / rate)));
+      samples.push_back(
+          static_cast<std::int16_t>(8000 * env * std::sin(2 * M_PI * freq * static_cast<double>(i) / rate)));
     }
   }
   return encode(f, samples);
@@ -134,7 +149,8 @@ ai_session_actor::behavior_type local_behavior(local_pointer self, local_agent_o
         auto f = self->state.args.format;
         std::vector<std::int16_t> beep(f.sample_rate / 5);
         for (std::size_t i = 0; i < beep.size(); ++i)
-          beep[i] = static_cast<std::int16_t>(6000 * std::sin(2 * M_PI * 1000.0 * static_cast<double>(i) / f.sample_rate));
+          beep[i] =
+              static_cast<std::int16_t>(6000 * std::sin(2 * M_PI * 1000.0 * static_cast<double>(i) / f.sample_rate));
         speak(self, "local-dtmf-" + std::to_string(++self->state.replies), encode(f, beep));
       },
       [self](ai_open_atom, net::ws_channel_ptr&, std::string&) { self->state.am.handled->inc(); },

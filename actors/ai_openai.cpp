@@ -53,9 +53,7 @@ void send_audio(openai_pointer self, const std::string& bytes) {
   send_text(self, std::move(msg), true);
 }
 
-void fail(openai_pointer self, const std::string& why) {
-  self->quit(caf::make_error(caf::sec::runtime_error, why));
-}
+void fail(openai_pointer self, const std::string& why) { self->quit(caf::make_error(caf::sec::runtime_error, why)); }
 
 void on_event(openai_pointer self, std::string& text) {
   auto& st = self->state;

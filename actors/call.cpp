@@ -55,9 +55,8 @@ struct call_state {
 using call_pointer = call_actor::stateful_pointer<call_state>;
 
 std::uint64_t now_ms(call_pointer self) {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        self->clock().now().time_since_epoch())
-                                        .count());
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(self->clock().now().time_since_epoch()).count());
 }
 
 void set_phase(call_pointer self, call_phase next) {
@@ -97,8 +96,8 @@ void pump(call_pointer self) {
   auto now = now_ms(self);
   while (st.play->next(now, st.chunk_audio, st.chunk_mark)) {
     std::string media;  // owned by the socket's queue from here on
-    st.dialect->build_media(st.stream_id,
-                            {reinterpret_cast<const std::uint8_t*>(st.chunk_audio.data()), st.chunk_audio.size()}, media);
+    st.dialect->build_media(
+        st.stream_id, {reinterpret_cast<const std::uint8_t*>(st.chunk_audio.data()), st.chunk_audio.size()}, media);
     st.provider->send_text(std::move(media), true);
     st.provider->send_text(st.dialect->build_mark(st.stream_id, st.chunk_mark));
     st.frames_out->inc();
@@ -256,7 +255,8 @@ void on_provider_event(call_pointer self, provider_event& ev) {
       return;
     case call_event_kind::stream_started:
     case call_event_kind::stream_stopped:
-      spdlog::info("call={} provider stream {}", st.id, ev.kind == call_event_kind::stream_started ? "started" : "stopped");
+      spdlog::info("call={} provider stream {}", st.id,
+                   ev.kind == call_event_kind::stream_started ? "started" : "stopped");
       return;
   }
 }
@@ -327,8 +327,9 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
         st.provider = socket.channel;
         st.stream_id = start.stream_id;
         if (start.format != st.provider_format)
-          spdlog::warn("call={} provider announced {} at {} Hz; expected {}", st.id, codecs::to_string(start.format.enc),
-                       start.format.sample_rate, codecs::to_string(st.provider_format.enc));
+          spdlog::warn("call={} provider announced {} at {} Hz; expected {}", st.id,
+                       codecs::to_string(start.format.enc), start.format.sample_rate,
+                       codecs::to_string(st.provider_format.enc));
         st.provider_format = start.format;
         if (st.provider_format != st.ai_format) {
           st.transcoder = spawn_transcoder(self->system(), st.env, st.provider_format, st.ai_format, self, st.ai);

@@ -63,7 +63,8 @@ struct call_env {
   std::int64_t token_ttl_seconds = 120;
   std::uint64_t max_calls = 1000;
   std::function<std::int64_t()> unix_now = [] {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
   };
 };
 

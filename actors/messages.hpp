@@ -34,7 +34,7 @@ struct incoming_call {
   std::string to;
   net::param_list parameters;  // routing data: the webhook URL's query parameters (e.g. businessId)
   codecs::audio_format media_format = codecs::audio_format::g711_ulaw();  // what the provider should stream
-  std::string media_url;       // Telnyx: the stream URL without its token (wss://PUBLIC/telnyx/media/)
+  std::string media_url;  // Telnyx: the stream URL without its token (wss://PUBLIC/telnyx/media/)
 };
 
 // A provider webhook about a call that already exists (Telnyx Call Control events).
@@ -114,45 +114,43 @@ using ai_listener = caf::typed_actor<caf::reacts_to<ai_audio_atom, audio_chunk>,
 
 // An AI session (openai, local, ...): one per call, linked to its call actor.
 using ai_session_actor = caf::typed_actor<
-    caf::reacts_to<caller_atom, audio_chunk>,                  // caller audio, in the session's input format
+    caf::reacts_to<caller_atom, audio_chunk>,                   // caller audio, in the session's input format
     caf::reacts_to<truncate_atom, std::string, std::uint32_t>,  // item_id, audio_end_ms actually played
     caf::reacts_to<tool_done_atom, tool_result>,                // a tool's output
     caf::reacts_to<dtmf_atom, std::string>,                     // a keypad digit from the caller
     // from its own socket (internal)
     caf::reacts_to<ai_open_atom, net::ws_channel_ptr, std::string>,  // channel or error text
-    caf::reacts_to<ai_frame_atom, std::string>,
-    caf::reacts_to<ai_closed_atom, std::string>,
-    caf::reacts_to<tick_atom>>;
+    caf::reacts_to<ai_frame_atom, std::string>, caf::reacts_to<ai_closed_atom, std::string>, caf::reacts_to<tick_atom>>;
 
 // A call: owns the provider socket, its AI session and (when formats differ) its transcoder.
-using call_actor = caf::typed_actor<
-    caf::reacts_to<attach_atom, pending_socket, net::stream_start>,  // from the supervisor
-    caf::reacts_to<frame_atom, std::string>,                       // provider frame
-    caf::reacts_to<closed_atom, std::string>,                      // provider socket closed
-    caf::reacts_to<ai_audio_atom, audio_chunk>,                    // AI audio, in the provider's format
-    caf::reacts_to<speech_atom>,                                   // the caller started speaking
-    caf::reacts_to<ai_state_atom, std::string>,                    // "ready", "speech_stopped", "response_done"
-    caf::reacts_to<tool_atom, tool_call>,                          // the AI calls a tool
-    caf::reacts_to<tool_done_atom, tool_result>,                   // a tool webhook answered
-    caf::reacts_to<tick_atom>,                                     // playout clock
-    caf::reacts_to<timeout_atom>,                                  // no media socket in time
-    caf::reacts_to<hangup_atom, std::string>,                      // end now, with this outcome
-    caf::reacts_to<event_atom, provider_event>>;                   // a provider webhook about this call
+using call_actor =
+    caf::typed_actor<caf::reacts_to<attach_atom, pending_socket, net::stream_start>,  // from the supervisor
+                     caf::reacts_to<frame_atom, std::string>,                         // provider frame
+                     caf::reacts_to<closed_atom, std::string>,                        // provider socket closed
+                     caf::reacts_to<ai_audio_atom, audio_chunk>,   // AI audio, in the provider's format
+                     caf::reacts_to<speech_atom>,                  // the caller started speaking
+                     caf::reacts_to<ai_state_atom, std::string>,   // "ready", "speech_stopped", "response_done"
+                     caf::reacts_to<tool_atom, tool_call>,         // the AI calls a tool
+                     caf::reacts_to<tool_done_atom, tool_result>,  // a tool webhook answered
+                     caf::reacts_to<tick_atom>,                    // playout clock
+                     caf::reacts_to<timeout_atom>,                 // no media socket in time
+                     caf::reacts_to<hangup_atom, std::string>,     // end now, with this outcome
+                     caf::reacts_to<event_atom, provider_event>>;  // a provider webhook about this call
 
 // Converts audio between the provider's format and the AI's, one stateful converter per direction.
-using transcoder_actor = caf::typed_actor<caf::reacts_to<caller_atom, audio_chunk>,
-                                          caf::reacts_to<ai_audio_atom, audio_chunk>>;
+using transcoder_actor =
+    caf::typed_actor<caf::reacts_to<caller_atom, audio_chunk>, caf::reacts_to<ai_audio_atom, audio_chunk>>;
 
 // The supervisor: admits calls, routes media sockets to them, knows every live call.
-using supervisor_actor = caf::typed_actor<
-    caf::replies_to<admit_atom, incoming_call>::with<call_admission>,
-    caf::reacts_to<hs_frame_atom, pending_socket, std::string>,  // a frame from a socket in handshake
-    caf::reacts_to<hs_closed_atom, pending_socket, std::string>,
-    caf::reacts_to<hangup_atom, std::string, std::string>,       // call id, outcome (operator/webhook)
-    caf::reacts_to<event_atom, provider_event>,                  // routed by either of the call's ids
-    caf::replies_to<calls_atom>::with<std::string>,              // /calls as JSON
-    caf::replies_to<count_atom>::with<std::uint64_t>,            // live calls
-    caf::reacts_to<drain_atom>>;                                 // refuse new calls from now on
+using supervisor_actor =
+    caf::typed_actor<caf::replies_to<admit_atom, incoming_call>::with<call_admission>,
+                     caf::reacts_to<hs_frame_atom, pending_socket, std::string>,  // a frame from a socket in handshake
+                     caf::reacts_to<hs_closed_atom, pending_socket, std::string>,
+                     caf::reacts_to<hangup_atom, std::string, std::string>,  // call id, outcome (operator/webhook)
+                     caf::reacts_to<event_atom, provider_event>,             // routed by either of the call's ids
+                     caf::replies_to<calls_atom>::with<std::string>,         // /calls as JSON
+                     caf::replies_to<count_atom>::with<std::uint64_t>,       // live calls
+                     caf::reacts_to<drain_atom>>;                            // refuse new calls from now on
 
 }  // namespace voxgate::actors
 

@@ -86,7 +86,8 @@ void family<Metric>::render(std::string& out) const {
       for (std::size_t i = 0; i < metric->bounds().size(); ++i)
         out += name_ + "_bucket" + labels_text(labels_, values, "le=\"" + number(metric->bounds()[i]) + "\"") + " " +
                std::to_string(metric->bucket(i)) + "\n";
-      out += name_ + "_bucket" + labels_text(labels_, values, "le=\"+Inf\"") + " " + std::to_string(metric->count()) + "\n";
+      out += name_ + "_bucket" + labels_text(labels_, values, "le=\"+Inf\"") + " " + std::to_string(metric->count()) +
+             "\n";
       out += name_ + "_sum" + labels_text(labels_, values) + " " + number(metric->sum()) + "\n";
       out += name_ + "_count" + labels_text(labels_, values) + " " + std::to_string(metric->count()) + "\n";
     } else {

@@ -55,7 +55,9 @@ class family {
  public:
   template <class... Args>
   family(std::string name, std::string help, std::vector<std::string> labels, Args... metric_args)
-      : name_(std::move(name)), help_(std::move(help)), labels_(std::move(labels)),
+      : name_(std::move(name)),
+        help_(std::move(help)),
+        labels_(std::move(labels)),
         make_([=] { return std::make_unique<Metric>(metric_args...); }) {}
 
   Metric& with(const std::vector<std::string>& values) {
@@ -89,13 +91,16 @@ class metrics_registry {
 
   family<gauge> calls_active{"voxgate_calls_active", "Calls alive on this instance", {"provider", "state"}};
   family<counter> calls_total{"voxgate_calls_total", "Calls ended, by outcome", {"provider", "outcome"}};
-  family<counter> upgrades{"voxgate_ws_upgrade_attempts_total", "WebSocket upgrade attempts", {"path", "result", "reason"}};
+  family<counter> upgrades{
+      "voxgate_ws_upgrade_attempts_total", "WebSocket upgrade attempts", {"path", "result", "reason"}};
   family<counter> webhooks{"voxgate_webhooks_total", "Webhooks received", {"provider", "result"}};
-  family<counter> media_refused{"voxgate_media_sockets_refused_total", "Media sockets refused after upgrade", {"provider", "reason"}};
+  family<counter> media_refused{
+      "voxgate_media_sockets_refused_total", "Media sockets refused after upgrade", {"provider", "reason"}};
   family<counter> frames{"voxgate_frames_total", "Audio frames", {"provider", "direction"}};
   family<counter> frames_dropped{"voxgate_frames_dropped_total", "Audio frames dropped", {"provider", "direction"}};
   family<counter> bad_frames{"voxgate_bad_frames_total", "Frames refused as malformed", {"source", "reason"}};
-  family<counter> ai_errors{"voxgate_ai_errors_total", "Errors reported by or about the AI session", {"backend", "code"}};
+  family<counter> ai_errors{
+      "voxgate_ai_errors_total", "Errors reported by or about the AI session", {"backend", "code"}};
   family<counter> tool_calls{"voxgate_tool_calls_total", "Tool calls", {"tool", "result"}};
   family<counter> barge_ins{"voxgate_barge_ins_total", "Caller interrupted the AI", {"provider"}};
   family<histogram> ai_first_audio{"voxgate_ai_time_to_first_audio_seconds",
@@ -105,9 +110,7 @@ class metrics_registry {
   family<gauge> actors_live{"voxgate_actors_live", "Live actors by type", {"actor"}};
   family<counter> actor_messages{"voxgate_actor_messages_total", "Messages handled by actor type", {"actor"}};
 
-  actor_metrics for_actor(const std::string& type) {
-    return {&actors_live.with({type}), &actor_messages.with({type})};
-  }
+  actor_metrics for_actor(const std::string& type) { return {&actors_live.with({type}), &actor_messages.with({type})}; }
 
   std::string render() const;
 };

@@ -38,9 +38,7 @@ std::uint64_t playout::played_ms(std::uint64_t now_ms) const {
   return std::min(estimate, sent_ms());
 }
 
-std::uint64_t playout::remaining_ms(std::uint64_t now_ms) const {
-  return (pushed_bytes_ / bpm_) - played_ms(now_ms);
-}
+std::uint64_t playout::remaining_ms(std::uint64_t now_ms) const { return (pushed_bytes_ / bpm_) - played_ms(now_ms); }
 
 std::optional<playout::chunk> playout::next(std::uint64_t now_ms) {
   chunk c;

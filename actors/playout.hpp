@@ -19,8 +19,8 @@ class playout {
  public:
   struct options {
     codecs::audio_format format = codecs::audio_format::g711_ulaw();
-    std::uint32_t lead_ms = 400;   // most audio the provider may hold unplayed
-    std::uint32_t chunk_ms = 100;  // largest chunk handed over at once (each followed by a mark)
+    std::uint32_t lead_ms = 400;           // most audio the provider may hold unplayed
+    std::uint32_t chunk_ms = 100;          // largest chunk handed over at once (each followed by a mark)
     std::uint32_t max_queued_ms = 120000;  // bound on AI audio held here; beyond it, audio is dropped
   };
 
@@ -30,8 +30,8 @@ class playout {
   };
 
   struct interruption {
-    bool was_playing = false;   // anything queued here or unplayed at the provider
-    std::string item_id;        // the item being heard when the caller spoke ("" if none)
+    bool was_playing = false;        // anything queued here or unplayed at the provider
+    std::string item_id;             // the item being heard when the caller spoke ("" if none)
     std::uint32_t audio_end_ms = 0;  // how much of that item was heard, clamped to what was received
   };
 

@@ -12,8 +12,10 @@ namespace voxgate::actors {
 
 std::string_view to_string(provider_kind p) {
   switch (p) {
-    case provider_kind::twilio: return "twilio";
-    case provider_kind::telnyx: return "telnyx";
+    case provider_kind::twilio:
+      return "twilio";
+    case provider_kind::telnyx:
+      return "telnyx";
   }
   return "?";
 }

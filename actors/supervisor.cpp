@@ -16,9 +16,12 @@ namespace voxgate::actors {
 
 std::string_view to_string(call_phase p) {
   switch (p) {
-    case call_phase::ringing: return "ringing";
-    case call_phase::streaming: return "streaming";
-    case call_phase::ending: return "ending";
+    case call_phase::ringing:
+      return "ringing";
+    case call_phase::streaming:
+      return "streaming";
+    case call_phase::ending:
+      return "ending";
   }
   return "?";
 }
@@ -67,7 +70,9 @@ call_admission admit(supervisor_pointer self, incoming_call& call) {
   auto& st = self->state;
   auto& env = *st.env;
   call_admission out;
-  auto token = [&] { return net::mint_call_token(env.token_secret, call.call_id, env.unix_now() + env.token_ttl_seconds); };
+  auto token = [&] {
+    return net::mint_call_token(env.token_secret, call.call_id, env.unix_now() + env.token_ttl_seconds);
+  };
   if (find_call(self, call.call_id)) {
     // A retried webhook: same call, fresh token, no second actor.
     out.admitted = true;

@@ -11,12 +11,11 @@
 namespace voxgate::app {
 
 template <class Reply, class Handle, class... Ts>
-void ask(caf::actor_system& sys, Handle target, std::chrono::milliseconds timeout,
-         std::function<void(Reply)> on_reply, std::function<void(std::string)> on_error, Ts... args) {
+void ask(caf::actor_system& sys, Handle target, std::chrono::milliseconds timeout, std::function<void(Reply)> on_reply,
+         std::function<void(std::string)> on_error, Ts... args) {
   sys.spawn([=](caf::event_based_actor* self) {
     self->request(target, timeout, args...)
-        .then([=](Reply& r) { on_reply(std::move(r)); },
-              [=](caf::error& e) { on_error(self->system().render(e)); });
+        .then([=](Reply& r) { on_reply(std::move(r)); }, [=](caf::error& e) { on_error(self->system().render(e)); });
   });
 }
 

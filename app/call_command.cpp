@@ -78,16 +78,20 @@ class handset {
 
   void on_media(const std::string& mulaw, clock_type::time_point now) {
     auto at = std::max(play_end_, now);
-    auto offset = static_cast<std::size_t>(std::chrono::duration_cast<std::chrono::microseconds>(at - start_).count() * 8 / 1000);
+    auto offset =
+        static_cast<std::size_t>(std::chrono::duration_cast<std::chrono::microseconds>(at - start_).count() * 8 / 1000);
     if (heard_.size() < offset + mulaw.size()) heard_.resize(offset + mulaw.size(), 0);
     for (std::size_t i = 0; i < mulaw.size(); ++i)
       heard_[offset + i] = codecs::g711::ulaw_to_linear(static_cast<std::uint8_t>(mulaw[i]));
     play_end_ = at + std::chrono::microseconds(mulaw.size() * 125);
   }
-  void on_mark(std::string name, clock_type::time_point now) { marks_.emplace_back(std::max(play_end_, now), std::move(name)); }
+  void on_mark(std::string name, clock_type::time_point now) {
+    marks_.emplace_back(std::max(play_end_, now), std::move(name));
+  }
   // Everything not yet played is dropped; every pending mark comes back at once.
   std::vector<std::string> on_clear(clock_type::time_point now) {
-    auto cut = static_cast<std::size_t>(std::chrono::duration_cast<std::chrono::microseconds>(now - start_).count() * 8 / 1000);
+    auto cut = static_cast<std::size_t>(std::chrono::duration_cast<std::chrono::microseconds>(now - start_).count() *
+                                        8 / 1000);
     if (heard_.size() > cut) heard_.resize(cut);
     play_end_ = now;
     std::vector<std::string> out;
@@ -144,11 +148,16 @@ call_result run_simulated_call(const call_options& o) {
     return r;
   }
   auto call_sid = "CA" + hex(net::crypto::random_bytes(16));
-  net::param_list form{{"AccountSid", "AC00000000000000000000000000000000"}, {"CallSid", call_sid},
-                       {"CallStatus", "ringing"}, {"Direction", "inbound"}, {"From", "+15005550006"}, {"To", "+15005550006"}};
+  net::param_list form{{"AccountSid", "AC00000000000000000000000000000000"},
+                       {"CallSid", call_sid},
+                       {"CallStatus", "ringing"},
+                       {"Direction", "inbound"},
+                       {"From", "+15005550006"},
+                       {"To", "+15005550006"}};
   net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}};
   if (!o.auth_token.empty())
-    headers.emplace_back("X-Twilio-Signature", net::twilio::compute_signature(o.auth_token, public_url + "/twilio/voice", form));
+    headers.emplace_back("X-Twilio-Signature",
+                         net::twilio::compute_signature(o.auth_token, public_url + "/twilio/voice", form));
   net::probe_http_response res;
   auto hook = client.http("POST", "/twilio/voice", headers, net::encode_form(form), res);
   if (!hook.ok || res.status != 200) {
@@ -181,9 +190,10 @@ call_result run_simulated_call(const call_options& o) {
   note("media socket open (" + stream_url + ")");
   std::string sid = "MZ" + hex(net::crypto::random_bytes(16));
   client.send_text(R"({"event":"connected","protocol":"Call","version":"1.0.0"})");
-  client.send_text(R"({"event":"start","sequenceNumber":"1","start":{"accountSid":"AC00000000000000000000000000000000","streamSid":")" +
-                   sid + R"(","callSid":")" + call_sid + R"(","tracks":["inbound"],"customParameters":{)" + params +
-                   R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":")" + sid + R"("})");
+  client.send_text(
+      R"({"event":"start","sequenceNumber":"1","start":{"accountSid":"AC00000000000000000000000000000000","streamSid":")" +
+      sid + R"(","callSid":")" + call_sid + R"(","tracks":["inbound"],"customParameters":{)" + params +
+      R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":")" + sid + R"("})");
   note("start sent");
 
   auto media_start = clock_type::now();
@@ -221,10 +231,12 @@ call_result run_simulated_call(const call_options& o) {
   std::size_t frames = caller.size() / 160;
   for (std::size_t n = 0; n < frames && !closed; ++n) {
     std::string mulaw(160, '\0');
-    for (std::size_t i = 0; i < 160; ++i) mulaw[i] = static_cast<char>(codecs::g711::linear_to_ulaw(caller[n * 160 + i]));
-    client.send_text(R"({"event":"media","sequenceNumber":")" + std::to_string(n + 2) + R"(","media":{"track":"inbound","chunk":")" +
-                     std::to_string(n + 1) + R"(","timestamp":")" + std::to_string(n * 20) + R"(","payload":")" +
-                     codecs::base64::encode(mulaw) + R"("},"streamSid":")" + sid + R"("})");
+    for (std::size_t i = 0; i < 160; ++i)
+      mulaw[i] = static_cast<char>(codecs::g711::linear_to_ulaw(caller[n * 160 + i]));
+    client.send_text(R"({"event":"media","sequenceNumber":")" + std::to_string(n + 2) +
+                     R"(","media":{"track":"inbound","chunk":")" + std::to_string(n + 1) + R"(","timestamp":")" +
+                     std::to_string(n * 20) + R"(","payload":")" + codecs::base64::encode(mulaw) +
+                     R"("},"streamSid":")" + sid + R"("})");
     ++r.frames_sent;
     auto next = media_start + std::chrono::milliseconds(20 * (n + 1));  // a monotonic clock, no drift
     while (!closed) {
@@ -237,8 +249,9 @@ call_result run_simulated_call(const call_options& o) {
   if (closed) {
     note("the gateway closed the media socket");
   } else {
-    client.send_text(R"({"event":"stop","sequenceNumber":"999999","stop":{"accountSid":"AC00000000000000000000000000000000","callSid":")" +
-                     call_sid + R"("},"streamSid":")" + sid + R"("})");
+    client.send_text(
+        R"({"event":"stop","sequenceNumber":"999999","stop":{"accountSid":"AC00000000000000000000000000000000","callSid":")" +
+        call_sid + R"("},"streamSid":")" + sid + R"("})");
     note("stop sent (caller hung up)");
     auto stop_at = clock_type::now();
     while (!closed && clock_type::now() - stop_at < 3s) client.read_text(50ms, &closed);
@@ -256,12 +269,13 @@ int call_command(int argc, char** argv) {
     std::string a = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
     if (a == "--help" || a == "-h") {
-      std::cout << "usage: voxgate call GATEWAY_URL [--provider twilio] [--play in.wav] [--record out.wav] [--seconds N]\n"
-                   "                    [--auth-token TOKEN] [--public-url URL]\n\n"
-                   "Places one simulated call as Twilio would: signed webhook, media socket, caller audio as 20 ms\n"
-                   "frames in real time (a WAV, or a test signal that talks over the greeting), marks answered after\n"
-                   "playback, clear honoured. Prints a timeline; --record writes what the caller heard (8 kHz WAV).\n"
-                   "Try: make run, then: build/voxgate call http://localhost:8080 --record out.wav\n";
+      std::cout
+          << "usage: voxgate call GATEWAY_URL [--provider twilio] [--play in.wav] [--record out.wav] [--seconds N]\n"
+             "                    [--auth-token TOKEN] [--public-url URL]\n\n"
+             "Places one simulated call as Twilio would: signed webhook, media socket, caller audio as 20 ms\n"
+             "frames in real time (a WAV, or a test signal that talks over the greeting), marks answered after\n"
+             "playback, clear honoured. Prints a timeline; --record writes what the caller heard (8 kHz WAV).\n"
+             "Try: make run, then: build/voxgate call http://localhost:8080 --record out.wav\n";
       return 0;
     }
     if (a == "--provider") {
@@ -298,7 +312,8 @@ int call_command(int argc, char** argv) {
     std::ofstream out(o.record_wav, std::ios::binary);
     auto bytes = codecs::wav::to_bytes({8000, r.heard});
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    std::printf("recorded %.1f s of what the caller heard to %s\n", static_cast<double>(r.heard.size()) / 8000.0, o.record_wav.c_str());
+    std::printf("recorded %.1f s of what the caller heard to %s\n", static_cast<double>(r.heard.size()) / 8000.0,
+                o.record_wav.c_str());
   }
   if (!r.ok) std::fprintf(stderr, "voxgate call: %s\n", r.error.c_str());
   return r.ok ? 0 : 1;

@@ -19,7 +19,8 @@ const std::vector<config_var>& config_vars() {
       {"PUBLIC_URL", "", "https://your.host as providers reach it; without it the URL is derived from proxy headers"},
       {"AI_BACKEND", "openai if OPENAI_API_KEY is set, else local", "openai | local"},
       {"OPENAI_API_KEY", "", "OpenAI API key", true},
-      {"OPENAI_REALTIME_URL", "wss://api.openai.com/v1/realtime?model=gpt-realtime", "Realtime endpoint (ws:// allowed for local peers)"},
+      {"OPENAI_REALTIME_URL", "wss://api.openai.com/v1/realtime?model=gpt-realtime",
+       "Realtime endpoint (ws:// allowed for local peers)"},
       {"OPENAI_VOICE", "marin", "voice for the AI's speech"},
       {"AGENT_INSTRUCTIONS", "a short helpful-assistant prompt", "the AI's system instructions"},
       {"AGENT_TOOLS", "[]", "JSON array of function tools offered to the AI (end_call is always added)"},
@@ -28,10 +29,12 @@ const std::vector<config_var>& config_vars() {
       {"TWILIO_AUTH_TOKEN", "", "verifies X-Twilio-Signature; unset turns verification off (loud warning)", true},
       {"TWILIO_ACCOUNT_SID", "", "for REST hangup (end_call)"},
       {"TWILIO_API_BASE", "https://api.twilio.com/2010-04-01", "Twilio REST base URL"},
-      {"TELNYX_PUBLIC_KEY", "", "verifies Telnyx webhook signatures (base64 Ed25519 key); unset turns verification off (loud warning)"},
+      {"TELNYX_PUBLIC_KEY", "",
+       "verifies Telnyx webhook signatures (base64 Ed25519 key); unset turns verification off (loud warning)"},
       {"TELNYX_API_KEY", "", "Call Control REST key (answer, streaming_start, hangup)", true},
       {"TELNYX_API_BASE", "https://api.telnyx.com/v2", "Telnyx REST base URL"},
-      {"TELNYX_STREAM_MODE", "answer", "answer: answer with the stream | streaming_start: stream calls answered elsewhere"},
+      {"TELNYX_STREAM_MODE", "answer",
+       "answer: answer with the stream | streaming_start: stream calls answered elsewhere"},
       {"TELNYX_CODEC", "PCMU", "PCMU | PCMA (no transcoding) | L16 | G722 (16 kHz, transcoded)"},
       {"TOOL_WEBHOOK_URL", "", "where tool calls are POSTed"},
       {"TOOL_TIMEOUT_MS", "5000", "tool webhook timeout"},
@@ -93,7 +96,7 @@ std::vector<std::string> load_config(config& c, const std::function<const char*(
     if (!enc || (*enc != codecs::encoding::pcmu && *enc != codecs::encoding::pcma && *enc != codecs::encoding::pcm16))
       errors.push_back("AI_AUDIO_FORMAT must be pcmu, pcma or pcm16, got '" + *v + "'");
     else
-      c.ai_audio_format = *enc == codecs::encoding::pcm16 ? codecs::audio_format::pcm16(24000)
+      c.ai_audio_format = *enc == codecs::encoding::pcm16  ? codecs::audio_format::pcm16(24000)
                           : *enc == codecs::encoding::pcma ? codecs::audio_format::g711_alaw()
                                                            : codecs::audio_format::g711_ulaw();
   }

@@ -99,9 +99,7 @@ gateway::gateway(config c) : config_(std::move(c)) {
   supervisor_ = actors::spawn_supervisor(*system_, env_);
 
   server_->on_upgrade_attempt([this](const net::upgrade_attempt& a) {
-    metrics_.upgrades.with({a.path,
-                            a.accepted ? "accepted" : "refused", a.label})
-        .inc();
+    metrics_.upgrades.with({a.path, a.accepted ? "accepted" : "refused", a.label}).inc();
   });
   add_twilio_routes();
   add_telnyx_routes();
@@ -123,14 +121,17 @@ std::string gateway::start() {
   if (auto err = server_->start(); !err.empty()) return err;
   io_->start();
   if (config_.twilio_auth_token.empty())
-    spdlog::warn("TWILIO_AUTH_TOKEN is not set: Twilio webhook and media-socket signatures are NOT verified. "
-                 "Set it before taking real calls.");
+    spdlog::warn(
+        "TWILIO_AUTH_TOKEN is not set: Twilio webhook and media-socket signatures are NOT verified. "
+        "Set it before taking real calls.");
   if (config_.telnyx_public_key.empty())
-    spdlog::warn("TELNYX_PUBLIC_KEY is not set: Telnyx webhook signatures are NOT verified. "
-                 "Set it before taking real Telnyx calls.");
+    spdlog::warn(
+        "TELNYX_PUBLIC_KEY is not set: Telnyx webhook signatures are NOT verified. "
+        "Set it before taking real Telnyx calls.");
   if (!configured_base_)
-    spdlog::warn("PUBLIC_URL is not set: the public URL will be derived from each request's proxy headers "
-                 "(X-Forwarded-Proto/X-Forwarded-Host/Host). Set PUBLIC_URL=https://your.host to be sure.");
+    spdlog::warn(
+        "PUBLIC_URL is not set: the public URL will be derived from each request's proxy headers "
+        "(X-Forwarded-Proto/X-Forwarded-Host/Host). Set PUBLIC_URL=https://your.host to be sure.");
   spdlog::info("voxgate listening on {}:{} ai={} max_calls={}", config_.host, port(), env_->ai_backend,
                config_.max_calls);
   return {};

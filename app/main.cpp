@@ -6,9 +6,9 @@
 #include <iostream>
 #include <string_view>
 
+#include "app/call_command.hpp"
 #include "app/config.hpp"
 #include "app/gateway.hpp"
-#include "app/call_command.hpp"
 #include "app/probe.hpp"
 
 namespace {
@@ -16,7 +16,8 @@ namespace {
 constexpr std::string_view version = "0.1.0";
 
 int usage(std::ostream& out, int code) {
-  out << "voxgate " << version << ": phone calls (Twilio Media Streams) to realtime voice AI.\n\n"
+  out << "voxgate " << version
+      << ": phone calls (Twilio Media Streams) to realtime voice AI.\n\n"
          "usage: voxgate <command> [--help]\n\n"
          "commands:\n"
          "  serve     run the gateway (configuration from the environment)\n"
@@ -33,7 +34,8 @@ void print_urls(const voxgate::app::config& c, std::uint16_t port) {
             << "  Twilio console > Phone Numbers > your number > Voice > \"A call comes in\" (Webhook, HTTP POST):\n"
             << "      " << base << "/twilio/voice\n"
             << "  Media stream URL it will hand Twilio: "
-            << (base.rfind("https://", 0) == 0 ? "wss://" + base.substr(8) : "ws://" + base.substr(base.find("://") + 3))
+            << (base.rfind("https://", 0) == 0 ? "wss://" + base.substr(8)
+                                               : "ws://" + base.substr(base.find("://") + 3))
             << "/twilio/media\n"
             << "  Operators: " << base << "/metrics  " << base << "/calls  " << base << "/healthz\n";
   if (c.public_url.empty())
@@ -49,7 +51,8 @@ int serve(int argc, char** argv) {
       std::cout << "usage: voxgate serve\n\nRuns the gateway. " << voxgate::app::config_help();
       return 0;
     }
-    std::cerr << "voxgate serve: unknown argument '" << a << "' (configuration comes from the environment; see --help)\n";
+    std::cerr << "voxgate serve: unknown argument '" << a
+              << "' (configuration comes from the environment; see --help)\n";
     return 2;
   }
   voxgate::app::config c;

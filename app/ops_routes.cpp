@@ -1,7 +1,7 @@
 // Operator endpoints: liveness, readiness (false while draining), Prometheus metrics, live calls.
+#include <unistd.h>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "app/ask.hpp"
 #include "app/gateway.hpp"
@@ -44,9 +44,8 @@ std::string process_metrics() {
 }  // namespace
 
 void gateway::add_ops_routes() {
-  server_->route("GET", "/healthz", [](net::http_request, net::responder respond) {
-    respond(net::http_response::text(200, "ok\n"));
-  });
+  server_->route("GET", "/healthz",
+                 [](net::http_request, net::responder respond) { respond(net::http_response::text(200, "ok\n")); });
   server_->route("GET", "/readyz", [this](net::http_request, net::responder respond) {
     respond(draining_ ? net::http_response::text(503, "draining\n") : net::http_response::text(200, "ready\n"));
   });
@@ -70,13 +69,21 @@ void gateway::add_ops_routes() {
   });
   server_->route("GET", "/", [this](net::http_request req, net::responder respond) {
     auto base = public_base_for(req.headers);
-    respond(net::http_response::text(
-        200, "VoxGate: phone calls to realtime voice AI.\n"
-             "Twilio voice webhook (POST): " + base.http_url("/twilio/voice") + "\n"
-             "Twilio media stream:         " + base.ws_url("/twilio/media") + "\n"
-             "Telnyx webhook (POST):       " + base.http_url("/telnyx/webhook") + "\n"
-             "Telnyx media stream:         " + base.ws_url("/telnyx/media/<per-call token>") + "\n"
-             "Operators: /healthz /readyz /metrics /calls\n"));
+    respond(net::http_response::text(200,
+                                     "VoxGate: phone calls to realtime voice AI.\n"
+                                     "Twilio voice webhook (POST): " +
+                                         base.http_url("/twilio/voice") +
+                                         "\n"
+                                         "Twilio media stream:         " +
+                                         base.ws_url("/twilio/media") +
+                                         "\n"
+                                         "Telnyx webhook (POST):       " +
+                                         base.http_url("/telnyx/webhook") +
+                                         "\n"
+                                         "Telnyx media stream:         " +
+                                         base.ws_url("/telnyx/media/<per-call token>") +
+                                         "\n"
+                                         "Operators: /healthz /readyz /metrics /calls\n"));
   });
 }
 

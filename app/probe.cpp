@@ -60,19 +60,24 @@ class prober {
   probe_report run() {
     auto u = net::parse_url(options_.public_url);
     if (!u || (u->scheme != "https" && u->scheme != "http")) {
-      fail("url", 0ms, options_.public_url, "give the public base URL the provider calls, e.g. https://voice.example.com");
+      fail("url", 0ms, options_.public_url,
+           "give the public base URL the provider calls, e.g. https://voice.example.com");
       return report_;
     }
     base_ = *u;
     while (!base_.target.empty() && base_.target.back() == '/') base_.target.pop_back();
     if (base_.scheme == "http" && !options_.insecure_local)
-      fail("scheme", 0ms, "http://", "Twilio calls webhooks over https and media over wss only: serve the gateway behind TLS");
+      fail("scheme", 0ms, "http://",
+           "Twilio calls webhooks over https and media over wss only: serve the gateway behind TLS");
     client_ = std::make_unique<net::probe_client>(base_, net::tls_settings{options_.ca_file}, options_.connect_to);
-    if (!step("dns", client_->resolve(), "the name does not resolve: check the domain, or the tunnel's current URL")) return report_;
-    if (!step("tcp", client_->connect(), "nothing accepts connections there: is the gateway (or its proxy/tunnel) running, and the port open?"))
+    if (!step("dns", client_->resolve(), "the name does not resolve: check the domain, or the tunnel's current URL"))
+      return report_;
+    if (!step("tcp", client_->connect(),
+              "nothing accepts connections there: is the gateway (or its proxy/tunnel) running, and the port open?"))
       return report_;
     if (!step("tls", client_->tls_handshake(),
-              "providers reject this certificate (Twilio error 31910): use a publicly trusted certificate for this exact name"))
+              "providers reject this certificate (Twilio error 31910): use a publicly trusted certificate for this "
+              "exact name"))
       return report_;
     auto stream = webhook();
     if (!stream) return report_;
@@ -96,9 +101,13 @@ class prober {
 
   std::optional<twiml_stream> webhook() {
     call_sid_ = "CA" + hex(net::crypto::random_bytes(16));
-    net::param_list form{{"AccountSid", "AC00000000000000000000000000000000"}, {"CallSid", call_sid_},
-                         {"CallStatus", "ringing"}, {"Direction", "inbound"},
-                         {"From", "+15005550006"}, {"To", "+15005550006"}, {"ApiVersion", "2010-04-01"}};
+    net::param_list form{{"AccountSid", "AC00000000000000000000000000000000"},
+                         {"CallSid", call_sid_},
+                         {"CallStatus", "ringing"},
+                         {"Direction", "inbound"},
+                         {"From", "+15005550006"},
+                         {"To", "+15005550006"},
+                         {"ApiVersion", "2010-04-01"}};
     std::string target = base_.target + "/twilio/voice";
     net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}};
     if (!options_.auth_token.empty())
@@ -123,24 +132,31 @@ class prober {
       return std::nullopt;
     }
     if (res.status >= 500) {
-      fail("webhook", s.took, detail, "the gateway or the proxy in front of it failed (a 502/504 is usually a proxy with no upstream)");
+      fail("webhook", s.took, detail,
+           "the gateway or the proxy in front of it failed (a 502/504 is usually a proxy with no upstream)");
       return std::nullopt;
     }
-    if (res.status != 200 || type.find("xml") == std::string::npos || res.body.find("<Response>") == std::string::npos) {
+    if (res.status != 200 || type.find("xml") == std::string::npos ||
+        res.body.find("<Response>") == std::string::npos) {
       fail("webhook", s.took, detail,
-           type.find("html") != std::string::npos ? "an HTML page answered: a static site or a proxy's default page, not VoxGate"
-                                                   : "the answer is not TwiML: something other than VoxGate answered");
+           type.find("html") != std::string::npos
+               ? "an HTML page answered: a static site or a proxy's default page, not VoxGate"
+               : "the answer is not TwiML: something other than VoxGate answered");
       return std::nullopt;
     }
     add("webhook", true, s.took, detail, {});
     auto stream = stream_of(res.body);
     if (!stream) {
       fail("twiml", 0ms, res.body.substr(0, 200),
-           res.body.find("<Hangup") != std::string::npos ? "the gateway turned the call away (MAX_CALLS reached, or draining)"
-                                                          : "no <Connect><Stream> in the answer");
+           res.body.find("<Hangup") != std::string::npos
+               ? "the gateway turned the call away (MAX_CALLS reached, or draining)"
+               : "no <Connect><Stream> in the answer");
       return std::nullopt;
     }
-    add("twiml", true, 0ms, "<Connect><Stream url=\"" + stream->url + "\"> with " + std::to_string(stream->parameters.size()) + " parameters", {});
+    add("twiml", true, 0ms,
+        "<Connect><Stream url=\"" + stream->url + "\"> with " + std::to_string(stream->parameters.size()) +
+            " parameters",
+        {});
     return stream;
   }
 
@@ -202,8 +218,10 @@ class prober {
     else if (res.status == 200 && type.find("html") != std::string::npos)
       hint = "a proxy or a static site answered with a page instead of upgrading (Twilio error 31920)";
     else if (res.status == 426 || res.status == 400)
-      hint = "the Upgrade/Connection headers were stripped on the way: let the proxy pass WebSocket upgrades "
-             "(nginx: proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\")";
+      hint =
+          "the Upgrade/Connection headers were stripped on the way: let the proxy pass WebSocket upgrades "
+          "(nginx: proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "
+          "\"upgrade\")";
     else if (res.status == 403)
       hint = "the gateway refused the upgrade's signature: PUBLIC_URL or the auth token differ from what Twilio uses";
     else if (res.status == 502 || res.status == 503 || res.status == 504)
@@ -224,9 +242,11 @@ class prober {
     }
     const std::string sid = "MZ" + hex(net::crypto::random_bytes(16));
     client_->send_text(R"({"event":"connected","protocol":"Call","version":"1.0.0"})");
-    client_->send_text(R"({"event":"start","sequenceNumber":"1","start":{"accountSid":"AC00000000000000000000000000000000","streamSid":")" +
-                       sid + R"(","callSid":")" + call_sid_ + R"(","tracks":["inbound"],"customParameters":{)" + params +
-                       R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":")" + sid + R"("})");
+    client_->send_text(
+        R"({"event":"start","sequenceNumber":"1","start":{"accountSid":"AC00000000000000000000000000000000","streamSid":")" +
+        sid + R"(","callSid":")" + call_sid_ + R"(","tracks":["inbound"],"customParameters":{)" + params +
+        R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":")" + sid +
+        R"("})");
     auto started = std::chrono::steady_clock::now();
     const std::string silence = codecs::base64::encode(std::string(160, '\xFF'));
     std::optional<std::chrono::milliseconds> first_audio;
@@ -242,32 +262,38 @@ class prober {
         if (left <= 0ms) break;
         auto frame = client_->read_text(left, &closed);
         if (frame && !first_audio && frame->find("\"event\":\"media\"") != std::string::npos)
-          first_audio = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+          first_audio =
+              std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
       }
     }
     auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     if (closed) {
       fail("media", took, "the gateway closed the stream after start",
            "the stream was refused after start (token or CallSid not accepted): look for 'media socket refused' and "
-           "call=" + call_sid_ + " in the gateway's log");
+           "call=" +
+               call_sid_ + " in the gateway's log");
       return;
     }
-    add("media", true, took, "sent " + std::to_string(frames) + " frames (" + std::to_string(options_.seconds) + " s) after start", {});
+    add("media", true, took,
+        "sent " + std::to_string(frames) + " frames (" + std::to_string(options_.seconds) + " s) after start", {});
     if (first_audio)
-      add("audio-back", true, *first_audio, "first audio from the gateway after " + std::to_string(first_audio->count()) + " ms", {});
+      add("audio-back", true, *first_audio,
+          "first audio from the gateway after " + std::to_string(first_audio->count()) + " ms", {});
     else
       fail("audio-back", took, "no audio came back",
            "the call streamed but the AI said nothing: check the gateway's log for call=" + call_sid_ +
                " (AI backend unreachable, bad key?)");
-    client_->send_text(R"({"event":"stop","sequenceNumber":"99999","stop":{"accountSid":"AC00000000000000000000000000000000","callSid":")" +
-                       call_sid_ + R"("},"streamSid":")" + sid + R"("})");
+    client_->send_text(
+        R"({"event":"stop","sequenceNumber":"99999","stop":{"accountSid":"AC00000000000000000000000000000000","callSid":")" +
+        call_sid_ + R"("},"streamSid":")" + sid + R"("})");
     auto stop_at = std::chrono::steady_clock::now();
     while (!closed && std::chrono::steady_clock::now() - stop_at < 3s) client_->read_text(100ms, &closed);
     auto stop_took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - stop_at);
     if (closed)
       add("stop", true, stop_took, "the gateway closed the stream after stop", {});
     else
-      fail("stop", stop_took, "the stream stayed open 3 s after stop", "the gateway did not end the call on stop: see its log");
+      fail("stop", stop_took, "the stream stayed open 3 s after stop",
+           "the gateway did not end the call on stop: see its log");
   }
 
   probe_options options_;
@@ -322,8 +348,9 @@ std::string explain_public_url(const std::string& public_url_env, const net::hea
   out += "  how: " + base.how + "\n";
   out += "  webhook: " + base.http_url("/twilio/voice") + "\n  stream:  " + base.ws_url("/twilio/media") + "\n";
   if (base.ws.rfind("wss://", 0) != 0)
-    out += "  warning: the stream URL is not wss://, which Twilio refuses; the proxy must send X-Forwarded-Proto: https, "
-           "or set PUBLIC_URL\n";
+    out +=
+        "  warning: the stream URL is not wss://, which Twilio refuses; the proxy must send X-Forwarded-Proto: https, "
+        "or set PUBLIC_URL\n";
   return out;
 }
 

@@ -11,11 +11,11 @@
 namespace voxgate::app {
 
 struct probe_options {
-  std::string public_url;   // what the provider is told to call (https://host)
-  std::string auth_token;   // TWILIO_AUTH_TOKEN, to sign as Twilio does; empty: unsigned
-  std::string connect_to;   // host:port to connect to instead of the URL's (tests, split DNS)
-  std::string ca_file;      // extra trusted CA
-  int seconds = 3;          // of media to send after start
+  std::string public_url;       // what the provider is told to call (https://host)
+  std::string auth_token;       // TWILIO_AUTH_TOKEN, to sign as Twilio does; empty: unsigned
+  std::string connect_to;       // host:port to connect to instead of the URL's (tests, split DNS)
+  std::string ca_file;          // extra trusted CA
+  int seconds = 3;              // of media to send after start
   bool insecure_local = false;  // accept http/ws (a local gateway); Twilio itself never would
 };
 

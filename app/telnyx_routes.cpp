@@ -19,14 +19,21 @@ constexpr std::string_view media_prefix = "/telnyx/media/";
 std::optional<actors::call_event_kind> event_kind_of(net::telnyx::event_kind k) {
   using net::telnyx::event_kind;
   switch (k) {
-    case event_kind::call_answered: return actors::call_event_kind::answered;
-    case event_kind::call_hangup: return actors::call_event_kind::hangup;
-    case event_kind::streaming_started: return actors::call_event_kind::stream_started;
-    case event_kind::streaming_stopped: return actors::call_event_kind::stream_stopped;
-    case event_kind::streaming_failed: return actors::call_event_kind::stream_failed;
-    case event_kind::dtmf_received: return actors::call_event_kind::dtmf;
+    case event_kind::call_answered:
+      return actors::call_event_kind::answered;
+    case event_kind::call_hangup:
+      return actors::call_event_kind::hangup;
+    case event_kind::streaming_started:
+      return actors::call_event_kind::stream_started;
+    case event_kind::streaming_stopped:
+      return actors::call_event_kind::stream_stopped;
+    case event_kind::streaming_failed:
+      return actors::call_event_kind::stream_failed;
+    case event_kind::dtmf_received:
+      return actors::call_event_kind::dtmf;
     case event_kind::call_initiated:
-    case event_kind::other: break;
+    case event_kind::other:
+      break;
   }
   return std::nullopt;
 }
@@ -41,10 +48,9 @@ void gateway::add_telnyx_routes() {
   server_->route("POST", "/telnyx/webhook", [this](net::http_request req, net::responder respond) {
     auto& counter = metrics_.webhooks;
     if (!config_.telnyx_public_key.empty()) {
-      auto check = net::telnyx::verify_signature(config_.telnyx_public_key,
-                                                 net::header_or(req.headers, "telnyx-timestamp"),
-                                                 net::header_or(req.headers, "telnyx-signature-ed25519"), req.body,
-                                                 unix_now());
+      auto check =
+          net::telnyx::verify_signature(config_.telnyx_public_key, net::header_or(req.headers, "telnyx-timestamp"),
+                                        net::header_or(req.headers, "telnyx-signature-ed25519"), req.body, unix_now());
       if (check != net::telnyx::signature_check::ok) {
         counter.with({"telnyx", std::string(net::telnyx::to_string(check))}).inc();
         spdlog::warn("telnyx webhook refused remote={} reason={}", req.remote, net::telnyx::to_string(check));
@@ -108,8 +114,8 @@ void gateway::add_telnyx_routes() {
       return;
     }
     counter.with({"telnyx", "event"}).inc();
-    actors::provider_event ev{actors::provider_kind::telnyx, event->id, *kind, event->call_control_id,
-                              event->call_session_id, event->detail};
+    actors::provider_event ev{actors::provider_kind::telnyx, event->id,    *kind, event->call_control_id,
+                              event->call_session_id,        event->detail};
     caf::anon_send(supervisor_, actors::event_atom::value, std::move(ev));
     respond(net::http_response::text(200, "ok\n"));
   });
@@ -118,7 +124,8 @@ void gateway::add_telnyx_routes() {
     auto token = std::string(req.path().substr(media_prefix.size()));
     auto header = net::header_or(req.headers, "x-telnyx-streaming-auth-token");
     if (!header.empty() && !net::crypto::constant_time_equal(header, token))
-      return net::upgrade_decision::refuse(403, "token_mismatch", "x-telnyx-streaming-auth-token differs from the URL's token");
+      return net::upgrade_decision::refuse(403, "token_mismatch",
+                                           "x-telnyx-streaming-auth-token differs from the URL's token");
     auto check = net::verify_call_token(config_.token_secret, token, "", unix_now());
     if (check != net::token_check::ok)
       return net::upgrade_decision::refuse(403, std::string(net::to_string(check)), "media token refused");

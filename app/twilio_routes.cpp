@@ -42,8 +42,9 @@ void gateway::add_twilio_routes() {
       if (!net::twilio::verify_signature(config_.twilio_auth_token, url, form,
                                          net::header_or(req.headers, "x-twilio-signature"))) {
         counter.with({"twilio", "bad_signature"}).inc();
-        spdlog::warn("twilio webhook refused remote={} reason=bad_signature url_checked={} (is PUBLIC_URL what Twilio calls?)",
-                     req.remote, url);
+        spdlog::warn(
+            "twilio webhook refused remote={} reason=bad_signature url_checked={} (is PUBLIC_URL what Twilio calls?)",
+            req.remote, url);
         respond(net::http_response::text(403, "signature check failed\n"));
         return;
       }
@@ -92,9 +93,10 @@ void gateway::add_twilio_routes() {
       auto url = public_base_for(req.headers).ws_url(media_path);
       auto sig = net::header_or(req.headers, "x-twilio-signature");
       if (!net::twilio::verify_signature(config_.twilio_auth_token, url, {}, sig))
-        return sig.empty() ? net::upgrade_decision::refuse(403, "missing_signature", "no X-Twilio-Signature header")
-                           : net::upgrade_decision::refuse(403, "bad_signature",
-                                                           "X-Twilio-Signature does not match " + url + " (is PUBLIC_URL right?)");
+        return sig.empty()
+                   ? net::upgrade_decision::refuse(403, "missing_signature", "no X-Twilio-Signature header")
+                   : net::upgrade_decision::refuse(
+                         403, "bad_signature", "X-Twilio-Signature does not match " + url + " (is PUBLIC_URL right?)");
     }
     return accept_media_socket(actors::provider_kind::twilio, "");
   });

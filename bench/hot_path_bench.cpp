@@ -44,8 +44,8 @@ std::string openai_delta(std::size_t bytes) {
 }
 
 void report(benchmark::State& state, std::uint64_t allocs_before) {
-  state.counters["allocs/frame"] = benchmark::Counter(
-      static_cast<double>(allocations.load() - allocs_before) / static_cast<double>(state.iterations()));
+  state.counters["allocs/frame"] = benchmark::Counter(static_cast<double>(allocations.load() - allocs_before) /
+                                                      static_cast<double>(state.iterations()));
 }
 
 // One 20 ms caller frame. The first copy stands for the socket read, which makes the frame's string.
@@ -96,7 +96,8 @@ void BM_OpenAiDeltaToTwilioMedia(benchmark::State& state) {
   // Per Twilio frame sent (20 ms), the unit that matters for capacity.
   state.counters["allocs/twilio_frame"] =
       benchmark::Counter(static_cast<double>(allocations.load() - before) / static_cast<double>(frames));
-  state.counters["ns/twilio_frame"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns/twilio_frame"] =
+      benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_OpenAiDeltaToTwilioMedia)->Arg(160)->Arg(800)->Arg(4800);
 

@@ -8,11 +8,16 @@ namespace voxgate::codecs {
 
 std::string_view to_string(encoding e) {
   switch (e) {
-    case encoding::pcmu: return "pcmu";
-    case encoding::pcma: return "pcma";
-    case encoding::pcm16: return "pcm16";
-    case encoding::l16: return "l16";
-    case encoding::g722: return "g722";
+    case encoding::pcmu:
+      return "pcmu";
+    case encoding::pcma:
+      return "pcma";
+    case encoding::pcm16:
+      return "pcm16";
+    case encoding::l16:
+      return "l16";
+    case encoding::g722:
+      return "g722";
   }
   return "?";
 }

@@ -20,9 +20,15 @@ constexpr std::int16_t alaw_decode_one(std::uint8_t code) {
   int t = (code & 0x0F) << 4;
   int seg = (code & 0x70) >> 4;
   switch (seg) {
-    case 0: t += 8; break;
-    case 1: t += 0x108; break;
-    default: t += 0x108; t <<= seg - 1;
+    case 0:
+      t += 8;
+      break;
+    case 1:
+      t += 0x108;
+      break;
+    default:
+      t += 0x108;
+      t <<= seg - 1;
   }
   return static_cast<std::int16_t>((code & 0x80) ? t : -t);
 }

@@ -8,9 +8,7 @@
 
 namespace voxgate::codecs::pcm16 {
 
-inline std::int16_t load_le(const std::uint8_t* p) {
-  return static_cast<std::int16_t>(p[0] | (p[1] << 8));
-}
+inline std::int16_t load_le(const std::uint8_t* p) { return static_cast<std::int16_t>(p[0] | (p[1] << 8)); }
 inline void store_le(std::int16_t v, std::uint8_t* p) {
   p[0] = static_cast<std::uint8_t>(v & 0xFF);
   p[1] = static_cast<std::uint8_t>((v >> 8) & 0xFF);

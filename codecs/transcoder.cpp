@@ -34,9 +34,15 @@ void transcoder::convert(std::string_view in, std::string& out) {
   decoded_.resize(in.size() * 2);
   std::size_t n = 0;
   switch (from_.enc) {
-    case encoding::pcmu: n = g711::decode_ulaw(bytes_of(in), decoded_); break;
-    case encoding::pcma: n = g711::decode_alaw(bytes_of(in), decoded_); break;
-    case encoding::g722: n = g722_in_->decode(bytes_of(in), decoded_); break;
+    case encoding::pcmu:
+      n = g711::decode_ulaw(bytes_of(in), decoded_);
+      break;
+    case encoding::pcma:
+      n = g711::decode_alaw(bytes_of(in), decoded_);
+      break;
+    case encoding::g722:
+      n = g722_in_->decode(bytes_of(in), decoded_);
+      break;
     case encoding::pcm16:
     case encoding::l16:
       n = pcm16::from_bytes(bytes_of(in), decoded_);
@@ -59,9 +65,15 @@ void transcoder::convert(std::string_view in, std::string& out) {
     return reinterpret_cast<std::uint8_t*>(out.data() + at);
   };
   switch (to_.enc) {
-    case encoding::pcmu: g711::encode_ulaw(samples, {grow(samples.size()), samples.size()}); break;
-    case encoding::pcma: g711::encode_alaw(samples, {grow(samples.size()), samples.size()}); break;
-    case encoding::pcm16: pcm16::to_bytes(samples, {grow(samples.size() * 2), samples.size() * 2}); break;
+    case encoding::pcmu:
+      g711::encode_ulaw(samples, {grow(samples.size()), samples.size()});
+      break;
+    case encoding::pcma:
+      g711::encode_alaw(samples, {grow(samples.size()), samples.size()});
+      break;
+    case encoding::pcm16:
+      pcm16::to_bytes(samples, {grow(samples.size() * 2), samples.size() * 2});
+      break;
     case encoding::l16: {
       auto* dst = grow(samples.size() * 2);
       for (std::size_t i = 0; i < samples.size(); ++i) pcm16::store_le(pcm16::swap_bytes(samples[i]), dst + 2 * i);

@@ -18,8 +18,7 @@ std::uint32_t get32(std::string_view s, std::size_t at) {
   return v;
 }
 std::uint16_t get16(std::string_view s, std::size_t at) {
-  return static_cast<std::uint16_t>(static_cast<unsigned char>(s[at]) |
-                                    (static_cast<unsigned char>(s[at + 1]) << 8));
+  return static_cast<std::uint16_t>(static_cast<unsigned char>(s[at]) | (static_cast<unsigned char>(s[at + 1]) << 8));
 }
 bool fail(std::string* why, const char* reason) {
   if (why) *why = reason;

@@ -19,8 +19,8 @@ std::string hex(std::string_view raw) {
 }
 
 bool token_char_ok(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == ':' || c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+         c == ':' || c == '.';
 }
 
 }  // namespace
@@ -32,11 +32,16 @@ std::string mint_call_token(std::string_view secret, std::string_view call_id, s
 
 std::string_view to_string(token_check r) {
   switch (r) {
-    case token_check::ok: return "ok";
-    case token_check::malformed: return "malformed_token";
-    case token_check::bad_signature: return "bad_token_signature";
-    case token_check::expired: return "expired_token";
-    case token_check::wrong_call: return "token_for_other_call";
+    case token_check::ok:
+      return "ok";
+    case token_check::malformed:
+      return "malformed_token";
+    case token_check::bad_signature:
+      return "bad_token_signature";
+    case token_check::expired:
+      return "expired_token";
+    case token_check::wrong_call:
+      return "token_for_other_call";
   }
   return "?";
 }

@@ -15,20 +15,16 @@ namespace {
 std::string hmac(const EVP_MD* md, std::string_view key, std::string_view message) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(md, key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &len);
+  HMAC(md, key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), out, &len);
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
 }  // namespace
 
-std::string hmac_sha1(std::string_view key, std::string_view message) {
-  return hmac(EVP_sha1(), key, message);
-}
+std::string hmac_sha1(std::string_view key, std::string_view message) { return hmac(EVP_sha1(), key, message); }
 
-std::string hmac_sha256(std::string_view key, std::string_view message) {
-  return hmac(EVP_sha256(), key, message);
-}
+std::string hmac_sha256(std::string_view key, std::string_view message) { return hmac(EVP_sha256(), key, message); }
 
 std::string sha256_hex(std::string_view message) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -57,8 +53,8 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 bool ed25519_verify(std::string_view public_key, std::string_view signature, std::string_view message) {
   if (public_key.size() != 32 || signature.size() != 64) return false;
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                  reinterpret_cast<const unsigned char*>(public_key.data()), 32),
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(public_key.data()),
+                                  32),
       &EVP_PKEY_free);
   if (!key) return false;
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);

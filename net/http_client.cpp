@@ -25,8 +25,11 @@ class fetch_op : public std::enable_shared_from_this<fetch_op<Stream>> {
 
   template <class... Args>
   fetch_op(asio::io_context& ioc, url target, http_client_request request, done_fn done, Args&&... stream_args)
-      : stream_(std::forward<Args>(stream_args)...), resolver_(asio::make_strand(ioc)), target_(std::move(target)),
-        request_(std::move(request)), done_(std::move(done)) {}
+      : stream_(std::forward<Args>(stream_args)...),
+        resolver_(asio::make_strand(ioc)),
+        target_(std::move(target)),
+        request_(std::move(request)),
+        done_(std::move(done)) {}
 
   void run() {
     lowest().expires_after(request_.timeout);
@@ -71,7 +74,8 @@ class fetch_op : public std::enable_shared_from_this<fetch_op<Stream>> {
   void on_write(beast::error_code ec, std::size_t) {
     if (ec) return fail("write: " + ec.message());
     parser_.body_limit(request_.max_response_bytes);
-    http::async_read(stream_, buffer_, parser_, beast::bind_front_handler(&fetch_op::on_read, this->shared_from_this()));
+    http::async_read(stream_, buffer_, parser_,
+                     beast::bind_front_handler(&fetch_op::on_read, this->shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {

@@ -57,8 +57,7 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   const ws_route_entry* find_ws_route(std::string_view path) const {
     for (const auto& r : ws_routes) {
       bool prefix = !r.path.empty() && r.path.back() == '/';
-      if (prefix ? path.substr(0, r.path.size()) == r.path && path.size() > r.path.size() : path == r.path)
-        return &r;
+      if (prefix ? path.substr(0, r.path.size()) == r.path && path.size() > r.path.size() : path == r.path) return &r;
     }
     return nullptr;
   }
@@ -83,13 +82,14 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
     return std::string(path);
   }
 
-  void report(const http_request& req, bool accepted, unsigned status, std::string_view label, std::string_view reason) {
+  void report(const http_request& req, bool accepted, unsigned status, std::string_view label,
+              std::string_view reason) {
     auto path = loggable_path(req);
     // The line operators look for when "the media WebSocket never connects".
-    spdlog::info("upgrade path={} remote={} host={} x_forwarded_proto={} x_forwarded_host={} result={} status={} reason=\"{}\"",
-                 path, req.remote, header_or(req.headers, "host", "-"),
-                 header_or(req.headers, "x-forwarded-proto", "-"), header_or(req.headers, "x-forwarded-host", "-"),
-                 accepted ? "accepted" : "refused", status, reason);
+    spdlog::info(
+        "upgrade path={} remote={} host={} x_forwarded_proto={} x_forwarded_host={} result={} status={} reason=\"{}\"",
+        path, req.remote, header_or(req.headers, "host", "-"), header_or(req.headers, "x-forwarded-proto", "-"),
+        header_or(req.headers, "x-forwarded-host", "-"), accepted ? "accepted" : "refused", status, reason);
     if (observer) observer({path, req.remote, accepted, status, std::string(label), std::string(reason)});
   }
 
@@ -191,8 +191,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
     }
     stream_.expires_never();
     auto ws = std::make_shared<websocket::stream<beast::tcp_stream>>(std::move(stream_));
-    ws->set_option(websocket::stream_base::timeout{
-        std::chrono::seconds(10), std::chrono::seconds(30), true});  // pings find a vanished peer
+    ws->set_option(websocket::stream_base::timeout{std::chrono::seconds(10), std::chrono::seconds(30),
+                                                   true});  // pings find a vanished peer
     ws->set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "voxgate"); }));
     auto server = server_;
@@ -206,8 +206,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
       beast::get_lowest_layer(*ws).socket().set_option(tcp::no_delay(true), ec);
       ws_limits limits{server->options.max_ws_frame_bytes, server->options.max_ws_queue_bytes,
                        std::chrono::milliseconds(server->options.ws_handshake_timeout_ms)};
-      auto conn = std::make_shared<ws_connection<beast::tcp_stream>>(std::move(*ws), remote, limits,
-                                                                     decision.handshake_mode);
+      auto conn =
+          std::make_shared<ws_connection<beast::tcp_stream>>(std::move(*ws), remote, limits, decision.handshake_mode);
       server->report(req, true, 101, "ok", decision.reason.empty() ? "ok" : decision.reason);
       if (decision.on_open) decision.on_open(conn);
       conn->start(decision.sink);
@@ -305,7 +305,8 @@ std::string http_server::start() {
   if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) impl_->acceptor.bind(ep, ec);
   if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) + ": " + ec.message();
+  if (ec)
+    return "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) + ": " + ec.message();
   impl_->do_accept();
   return {};
 }

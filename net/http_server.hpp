@@ -39,12 +39,12 @@ using http_handler = std::function<void(http_request, responder)>;
 
 struct upgrade_decision {
   bool accept = false;
-  unsigned status = 403;     // when refused
-  std::string label;         // short, for the metric ("bad_signature")
-  std::string reason;        // a sentence, for the log line and the response body
-  std::shared_ptr<ws_sink> sink;                      // when accepted: receives the first frames
-  std::function<void(ws_channel_ptr)> on_open;        // when accepted: the channel, once open
-  bool handshake_mode = true;                         // deliver one frame at a time until attach()
+  unsigned status = 403;                        // when refused
+  std::string label;                            // short, for the metric ("bad_signature")
+  std::string reason;                           // a sentence, for the log line and the response body
+  std::shared_ptr<ws_sink> sink;                // when accepted: receives the first frames
+  std::function<void(ws_channel_ptr)> on_open;  // when accepted: the channel, once open
+  bool handshake_mode = true;                   // deliver one frame at a time until attach()
 
   static upgrade_decision refuse(unsigned status, std::string label, std::string reason) {
     upgrade_decision d;
@@ -80,7 +80,7 @@ class http_server {
   http_server(io_runtime& io, http_server_options options);
   ~http_server();
 
-  void route(std::string method, std::string path, http_handler handler);        // exact path
+  void route(std::string method, std::string path, http_handler handler);  // exact path
   void route_prefix(std::string method, std::string prefix, http_handler handler);
   // Upgrade route: `path` exact, or a prefix when it ends with '/'.
   void route_ws(std::string path, upgrade_handler handler);

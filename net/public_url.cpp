@@ -26,7 +26,8 @@ std::optional<public_base> public_base_from_config(std::string_view text, std::s
     return std::nullopt;
   };
   if (!u) return fail("PUBLIC_URL is not an absolute http(s) URL");
-  if (u->scheme != "http" && u->scheme != "https") return fail("PUBLIC_URL must start with https:// (or http:// for local tests)");
+  if (u->scheme != "http" && u->scheme != "https")
+    return fail("PUBLIC_URL must start with https:// (or http:// for local tests)");
   if (!u->query().empty()) return fail("PUBLIC_URL must not carry a query string");
   std::string prefix(u->path());
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();

@@ -34,9 +34,7 @@ std::string_view url::query() const {
   return q == std::string_view::npos ? std::string_view{} : t.substr(q + 1);
 }
 
-std::string url::host_port() const {
-  return port ? host + ":" + std::to_string(port) : host;
-}
+std::string url::host_port() const { return port ? host + ":" + std::to_string(port) : host; }
 
 std::string url::origin() const { return scheme + "://" + host_port(); }
 
@@ -45,8 +43,7 @@ std::optional<url> parse_url(std::string_view text) {
   if (sep == std::string_view::npos || sep == 0) return std::nullopt;
   url u;
   u.scheme = lower(text.substr(0, sep));
-  if (u.scheme != "http" && u.scheme != "https" && u.scheme != "ws" && u.scheme != "wss")
-    return std::nullopt;
+  if (u.scheme != "http" && u.scheme != "https" && u.scheme != "ws" && u.scheme != "wss") return std::nullopt;
   auto rest = text.substr(sep + 3);
   auto slash = rest.find_first_of("/?#");
   auto authority = rest.substr(0, slash);
@@ -56,8 +53,7 @@ std::optional<url> parse_url(std::string_view text) {
     auto port_text = authority.substr(colon + 1);
     unsigned port = 0;
     auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc{} || p != port_text.data() + port_text.size() || port == 0 || port > 65535)
-      return std::nullopt;
+    if (ec != std::errc{} || p != port_text.data() + port_text.size() || port == 0 || port > 65535) return std::nullopt;
     u.port = static_cast<std::uint16_t>(port);
     authority = authority.substr(0, colon);
   }

@@ -13,10 +13,10 @@ namespace voxgate::net {
 using param_list = std::vector<std::pair<std::string, std::string>>;
 
 struct url {
-  std::string scheme;  // lowercase: http, https, ws, wss
-  std::string host;    // lowercase
+  std::string scheme;      // lowercase: http, https, ws, wss
+  std::string host;        // lowercase
   std::uint16_t port = 0;  // 0 when absent
-  std::string target;  // path plus "?query" when present; "/" at least
+  std::string target;      // path plus "?query" when present; "/" at least
 
   bool tls() const { return scheme == "https" || scheme == "wss"; }
   std::uint16_t effective_port() const { return port ? port : (tls() ? 443 : 80); }

@@ -23,8 +23,12 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
 
   connect_op(websocket::stream<Stream>&& ws, asio::io_context& ioc, url target, ws_connect_options options,
              std::shared_ptr<ws_sink> sink, done_fn done)
-      : ws_(std::move(ws)), resolver_(asio::make_strand(ioc)), target_(std::move(target)),
-        options_(std::move(options)), sink_(std::move(sink)), done_(std::move(done)) {}
+      : ws_(std::move(ws)),
+        resolver_(asio::make_strand(ioc)),
+        target_(std::move(target)),
+        options_(std::move(options)),
+        sink_(std::move(sink)),
+        done_(std::move(done)) {}
 
   void run() {
     resolver_.async_resolve(target_.host, std::to_string(target_.effective_port()),
@@ -47,10 +51,11 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
     } else {
       if (!prepare_tls_stream(ws_.next_layer().native_handle(), target_.host))
         return fail("TLS setup failed for " + target_.host);
-      ws_.next_layer().async_handshake(asio::ssl::stream_base::client, [self = this->shared_from_this()](beast::error_code ec) {
-        if (ec) return self->fail("TLS handshake with " + self->target_.host + ": " + ec.message());
-        self->handshake();
-      });
+      ws_.next_layer().async_handshake(
+          asio::ssl::stream_base::client, [self = this->shared_from_this()](beast::error_code ec) {
+            if (ec) return self->fail("TLS handshake with " + self->target_.host + ": " + ec.message());
+            self->handshake();
+          });
     }
   }
 

@@ -8,9 +8,9 @@
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <chrono>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <chrono>
 #include <deque>
 #include <memory>
 
@@ -34,8 +34,13 @@ template <class Stream>
 class ws_connection final : public ws_channel, public std::enable_shared_from_this<ws_connection<Stream>> {
  public:
   ws_connection(websocket::stream<Stream>&& ws, std::string remote, ws_limits limits, bool handshake_mode)
-      : ws_(std::move(ws)), remote_(std::move(remote)), limits_(limits), out_(limits.max_queue_bytes), handshake_(handshake_mode),
-        id_(next_connection_id()), handshake_timer_(ws_.get_executor()) {
+      : ws_(std::move(ws)),
+        remote_(std::move(remote)),
+        limits_(limits),
+        out_(limits.max_queue_bytes),
+        handshake_(handshake_mode),
+        id_(next_connection_id()),
+        handshake_timer_(ws_.get_executor()) {
     ws_.read_message_max(limits_.max_frame_bytes);
     ws_.text(true);
   }
@@ -53,10 +58,10 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
   }
 
   void send_text(std::string text, bool droppable_audio) override {
-    boost::asio::post(ws_.get_executor(), [self = this->shared_from_this(), t = std::move(text),
-                                           droppable_audio]() mutable {
-      self->enqueue(std::move(t), droppable_audio);
-    });
+    boost::asio::post(ws_.get_executor(),
+                      [self = this->shared_from_this(), t = std::move(text), droppable_audio]() mutable {
+                        self->enqueue(std::move(t), droppable_audio);
+                      });
   }
 
   void close(std::string reason) override {
@@ -107,8 +112,8 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
     if (!ws_.got_text()) {
       // Providers speak JSON text; a binary frame is refused (counted, logged once) and the call goes on.
       if (binary_.fetch_add(1, std::memory_order_relaxed) == 0)
-        spdlog::warn("ws conn={} remote={} refused a binary frame ({} bytes): only text frames are accepted",
-                     id_, remote_, buffer_.size());
+        spdlog::warn("ws conn={} remote={} refused a binary frame ({} bytes): only text frames are accepted", id_,
+                     remote_, buffer_.size());
       buffer_.consume(buffer_.size());
       do_read();
       return;
@@ -179,8 +184,7 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
   static std::string describe(beast::error_code ec) {
     if (ec == websocket::error::closed) return "closed by peer";
     if (ec == websocket::error::message_too_big) return "frame over the size limit";
-    if (ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset)
-      return "connection lost";
+    if (ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset) return "connection lost";
     if (ec == boost::asio::error::operation_aborted) return "aborted";
     return ec.message();
   }

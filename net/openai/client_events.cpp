@@ -7,12 +7,15 @@ namespace voxgate::net::openai {
 
 std::string format_json(codecs::audio_format f) {
   switch (f.enc) {
-    case codecs::encoding::pcmu: return R"({"type":"audio/pcmu"})";
-    case codecs::encoding::pcma: return R"({"type":"audio/pcma"})";
+    case codecs::encoding::pcmu:
+      return R"({"type":"audio/pcmu"})";
+    case codecs::encoding::pcma:
+      return R"({"type":"audio/pcma"})";
     case codecs::encoding::pcm16:
       return R"({"type":"audio/pcm","rate":)" + std::to_string(f.sample_rate) + "}";
     case codecs::encoding::l16:
-    case codecs::encoding::g722: break;  // not Realtime formats: the transcoder converts these
+    case codecs::encoding::g722:
+      break;  // not Realtime formats: the transcoder converts these
   }
   return "{}";
 }

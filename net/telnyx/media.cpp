@@ -16,11 +16,15 @@ std::optional<codecs::audio_format> format_for(std::string_view encoding, std::u
 
 std::string_view codec_name(codecs::audio_format f) {
   switch (f.enc) {
-    case codecs::encoding::pcmu: return "PCMU";
-    case codecs::encoding::pcma: return "PCMA";
-    case codecs::encoding::g722: return "G722";
+    case codecs::encoding::pcmu:
+      return "PCMU";
+    case codecs::encoding::pcma:
+      return "PCMA";
+    case codecs::encoding::g722:
+      return "G722";
     case codecs::encoding::l16:
-    case codecs::encoding::pcm16: return "L16";
+    case codecs::encoding::pcm16:
+      return "L16";
   }
   return "PCMU";
 }

@@ -37,18 +37,21 @@ std::string stream_fields(const stream_settings& s) {
 }  // namespace
 
 rest_request answer(std::string_view base, std::string_view key, std::string_view ccid, const stream_settings& s) {
-  return command(base, key, ccid, "answer",
-                 "{" + stream_fields(s) + R"(,"command_id":)" + json::quote("voxgate-answer-" + std::string(ccid)) + "}");
+  return command(
+      base, key, ccid, "answer",
+      "{" + stream_fields(s) + R"(,"command_id":)" + json::quote("voxgate-answer-" + std::string(ccid)) + "}");
 }
 
 rest_request streaming_start(std::string_view base, std::string_view key, std::string_view ccid,
                              const stream_settings& s) {
-  return command(base, key, ccid, "streaming_start",
-                 "{" + stream_fields(s) + R"(,"command_id":)" + json::quote("voxgate-stream-" + std::string(ccid)) + "}");
+  return command(
+      base, key, ccid, "streaming_start",
+      "{" + stream_fields(s) + R"(,"command_id":)" + json::quote("voxgate-stream-" + std::string(ccid)) + "}");
 }
 
 rest_request hangup(std::string_view base, std::string_view key, std::string_view ccid) {
-  return command(base, key, ccid, "hangup", R"({"command_id":)" + json::quote("voxgate-hangup-" + std::string(ccid)) + "}");
+  return command(base, key, ccid, "hangup",
+                 R"({"command_id":)" + json::quote("voxgate-hangup-" + std::string(ccid)) + "}");
 }
 
 rest_request send_dtmf(std::string_view base, std::string_view key, std::string_view ccid, std::string_view digits) {

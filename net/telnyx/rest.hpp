@@ -18,8 +18,8 @@ struct rest_request {
 };
 
 struct stream_settings {
-  std::string stream_url;    // wss://PUBLIC/telnyx/media/<token>
-  std::string auth_token;    // the same token, sent back as x-telnyx-streaming-auth-token
+  std::string stream_url;  // wss://PUBLIC/telnyx/media/<token>
+  std::string auth_token;  // the same token, sent back as x-telnyx-streaming-auth-token
   codecs::audio_format codec = codecs::audio_format::g711_ulaw();
   std::string client_state;  // base64; Telnyx echoes it in later webhooks and in the stream's start
 };

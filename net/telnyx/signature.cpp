@@ -10,12 +10,18 @@ namespace voxgate::net::telnyx {
 
 std::string_view to_string(signature_check r) {
   switch (r) {
-    case signature_check::ok: return "ok";
-    case signature_check::missing_headers: return "missing_signature";
-    case signature_check::bad_timestamp: return "bad_timestamp";
-    case signature_check::stale: return "stale_timestamp";
-    case signature_check::bad_key: return "bad_public_key";
-    case signature_check::bad_signature: return "bad_signature";
+    case signature_check::ok:
+      return "ok";
+    case signature_check::missing_headers:
+      return "missing_signature";
+    case signature_check::bad_timestamp:
+      return "bad_timestamp";
+    case signature_check::stale:
+      return "stale_timestamp";
+    case signature_check::bad_key:
+      return "bad_public_key";
+    case signature_check::bad_signature:
+      return "bad_signature";
   }
   return "?";
 }

@@ -29,9 +29,9 @@ struct webhook_event {
   std::string call_session_id;
   std::string from;
   std::string to;
-  std::string direction;     // "incoming" | "outgoing"
+  std::string direction;  // "incoming" | "outgoing"
   std::string client_state;
-  std::string detail;        // hangup_cause, failure_reason or the DTMF digit
+  std::string detail;  // hangup_cause, failure_reason or the DTMF digit
 };
 
 std::optional<webhook_event> parse_webhook(std::string_view body, std::string* why);

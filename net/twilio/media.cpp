@@ -22,9 +22,8 @@ std::string_view parse_start(const json::value& root, media_event& out) {
   if (const auto* params = json::member(*start, "customParameters"); params && params->IsObject()) {
     for (auto it = params->MemberBegin(); it != params->MemberEnd(); ++it) {
       if (!it->value.IsString()) continue;
-      s.custom_parameters.emplace_back(
-          std::string(it->name.GetString(), it->name.GetStringLength()),
-          std::string(it->value.GetString(), it->value.GetStringLength()));
+      s.custom_parameters.emplace_back(std::string(it->name.GetString(), it->name.GetStringLength()),
+                                       std::string(it->value.GetString(), it->value.GetStringLength()));
     }
   }
   out.start = std::move(s);

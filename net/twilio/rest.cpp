@@ -5,8 +5,8 @@
 
 namespace voxgate::net::twilio {
 
-rest_request hangup_call(std::string_view api_base, std::string_view account_sid,
-                         std::string_view auth_token, std::string_view call_sid) {
+rest_request hangup_call(std::string_view api_base, std::string_view account_sid, std::string_view auth_token,
+                         std::string_view call_sid) {
   rest_request r;
   r.method = "POST";
   std::string base(api_base);

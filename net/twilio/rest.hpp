@@ -16,7 +16,7 @@ struct rest_request {
 };
 
 // POST {base}/Accounts/{AC}/Calls/{CA}.json  Status=completed, HTTP Basic auth.
-rest_request hangup_call(std::string_view api_base, std::string_view account_sid,
-                         std::string_view auth_token, std::string_view call_sid);
+rest_request hangup_call(std::string_view api_base, std::string_view account_sid, std::string_view auth_token,
+                         std::string_view call_sid);
 
 }  // namespace voxgate::net::twilio

@@ -13,9 +13,7 @@ std::string with_port_toggled(std::string_view full_url) {
   auto u = parse_url(full_url);
   if (!u) return {};
   std::uint16_t def = u->tls() ? 443 : 80;
-  std::string host = u->port == 0 ? u->host + ":" + std::to_string(def)
-                     : u->port == def ? u->host
-                                      : std::string{};
+  std::string host = u->port == 0 ? u->host + ":" + std::to_string(def) : u->port == def ? u->host : std::string{};
   if (host.empty()) return {};
   // Rebuild from the original text so the path keeps its exact percent-encoding.
   auto sep = full_url.find("://");

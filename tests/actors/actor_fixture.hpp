@@ -2,9 +2,9 @@
 // time, one message at a time), a recording fake socket, a probe AI session, and a fake HTTP client.
 #pragma once
 
-#include <caf/all.hpp>
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <caf/all.hpp>
 
 #include <memory>
 #include <string>
@@ -129,7 +129,8 @@ class ActorTest : public ::testing::Test {
 
   static std::string twilio_start(const std::string& call_sid, const std::string& token) {
     return R"({"event":"start","sequenceNumber":"1","start":{"streamSid":"MZ1","callSid":")" + call_sid +
-           R"(","customParameters":{"token":")" + token + R"("},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":"MZ1"})";
+           R"(","customParameters":{"token":")" + token +
+           R"("},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":"MZ1"})";
   }
   static std::string twilio_media(std::size_t bytes, char fill = '\x7f') {
     return R"({"event":"media","sequenceNumber":"2","media":{"track":"inbound","chunk":"1","timestamp":"20","payload":")" +

@@ -54,7 +54,8 @@ class CallTest : public ActorTest {
     for (const auto& s : provider->sent) {
       rapidjson::Document d;
       d.Parse(s.c_str());
-      if (std::string(d["event"].GetString()) == "media") n += codecs::base64::decode(d["media"]["payload"].GetString())->size();
+      if (std::string(d["event"].GetString()) == "media")
+        n += codecs::base64::decode(d["media"]["payload"].GetString())->size();
     }
     return n;
   }
@@ -64,7 +65,8 @@ class CallTest : public ActorTest {
     run();
   }
   void ai_says(const std::string& item, std::uint32_t ms) {
-    caf::anon_send(call, ai_audio_atom::value, audio_chunk{codecs::audio_format::g711_ulaw(), std::string(ms * 8, '\x55'), item});
+    caf::anon_send(call, ai_audio_atom::value,
+                   audio_chunk{codecs::audio_format::g711_ulaw(), std::string(ms * 8, '\x55'), item});
     run();
   }
 };
@@ -192,7 +194,8 @@ TEST_F(CallTest, EndCallWaitsForTheGoodbyeThenHangsUpThroughTwilioRest) {
   advance(std::chrono::milliseconds(1000));
   EXPECT_TRUE(call_down);
   ASSERT_EQ(fetches.size(), 1u);
-  EXPECT_EQ(fetches[0].request.url, "http://127.0.0.1:9/2010-04-01/Accounts/ACtest/Calls/" + std::string(sid) + ".json");
+  EXPECT_EQ(fetches[0].request.url,
+            "http://127.0.0.1:9/2010-04-01/Accounts/ACtest/Calls/" + std::string(sid) + ".json");
   EXPECT_EQ(fetches[0].request.body, "Status=completed");
   EXPECT_EQ(record->outcome, "end_call");
   EXPECT_TRUE(provider->closed);
@@ -233,9 +236,12 @@ TEST_F(CallTest, AiErrorExitIsReportedAsAiFailed) {
       return {
           [me](caller_atom, audio_chunk&) { me->quit(caf::make_error(caf::sec::runtime_error, "AI socket closed")); },
           [](truncate_atom, std::string&, std::uint32_t) {},
-          [](tool_done_atom, tool_result&) {}, [](dtmf_atom, std::string&) {},
-          [](ai_open_atom, net::ws_channel_ptr&, std::string&) {}, [](ai_frame_atom, std::string&) {},
-          [](ai_closed_atom, std::string&) {}, [](tick_atom) {},
+          [](tool_done_atom, tool_result&) {},
+          [](dtmf_atom, std::string&) {},
+          [](ai_open_atom, net::ws_channel_ptr&, std::string&) {},
+          [](ai_frame_atom, std::string&) {},
+          [](ai_closed_atom, std::string&) {},
+          [](tick_atom) {},
       };
     });
   };

@@ -31,7 +31,8 @@ audio_chunk frame(std::int16_t amplitude) {
   // 20 ms of G.711 mu-law: a square wave at `amplitude` (0 = silence).
   std::string bytes(160, '\0');
   for (std::size_t i = 0; i < bytes.size(); ++i)
-    bytes[i] = static_cast<char>(codecs::g711::linear_to_ulaw(static_cast<std::int16_t>(i % 16 < 8 ? amplitude : -amplitude)));
+    bytes[i] =
+        static_cast<char>(codecs::g711::linear_to_ulaw(static_cast<std::int16_t>(i % 16 < 8 ? amplitude : -amplitude)));
   return {codecs::audio_format::g711_ulaw(), bytes, {}};
 }
 
@@ -42,7 +43,8 @@ TEST_F(ActorTest, LocalAgentGreetsThenEchoesTheCallersTurnAfterAPause) {
   auto l = sys.spawn(listener, log);
   local_agent_options options;
   options.metrics = &metrics;
-  auto agent = spawn_local_session(sys, options, ai_session_args{"CA1", l, agent_settings{}, codecs::audio_format::g711_ulaw()});
+  auto agent =
+      spawn_local_session(sys, options, ai_session_args{"CA1", l, agent_settings{}, codecs::audio_format::g711_ulaw()});
   run();
   ASSERT_GE(log->events.size(), 2u);
   EXPECT_EQ(log->events[0], "ready");
@@ -52,7 +54,7 @@ TEST_F(ActorTest, LocalAgentGreetsThenEchoesTheCallersTurnAfterAPause) {
   log->events.clear();
   for (int i = 0; i < 3; ++i) caf::anon_send(agent, caller_atom::value, frame(0));
   run();
-  EXPECT_TRUE(log->events.empty());  // silence is not speech
+  EXPECT_TRUE(log->events.empty());                                                     // silence is not speech
   for (int i = 0; i < 25; ++i) caf::anon_send(agent, caller_atom::value, frame(4000));  // 500 ms of speech
   run();
   ASSERT_FALSE(log->events.empty());

@@ -24,9 +24,9 @@ TEST(Playout, FeedsTheProviderAtMostLeadAhead) {
   p.push("it1", audio_ms(2000));
   std::vector<playout::chunk> chunks;
   EXPECT_EQ(drain(p, 0, &chunks), 400u * 8);  // 400 ms lead
-  EXPECT_EQ(chunks.size(), 4u);                // in 100 ms chunks, each with its mark
+  EXPECT_EQ(chunks.size(), 4u);               // in 100 ms chunks, each with its mark
   EXPECT_EQ(chunks[0].mark, "g0.1.100");
-  EXPECT_EQ(drain(p, 100), 100u * 8);          // 100 ms played -> 100 ms more
+  EXPECT_EQ(drain(p, 100), 100u * 8);  // 100 ms played -> 100 ms more
   EXPECT_EQ(p.sent_ms(), 500u);
   EXPECT_EQ(p.played_ms(100), 100u);
   EXPECT_EQ(p.remaining_ms(100), 1900u);
@@ -81,7 +81,7 @@ TEST(Playout, MarksFromBeforeAClearAreIgnored) {
   drain(p, 0);
   p.interrupt(100);
   p.push("it2", audio_ms(1000));
-  drain(p, 1000);  // new generation starts playing at t=1000
+  drain(p, 1000);               // new generation starts playing at t=1000
   p.on_mark("g0.4.400", 1010);  // echoed by the clear: flushed, not played
   EXPECT_EQ(p.played_ms(1010), 10u);
   p.on_mark("g1.5.100", 1120);

@@ -154,7 +154,8 @@ TEST_F(SupervisorTest, AnEndedCallIsForgottenAndCountedByOutcome) {
   EXPECT_EQ(metrics.actors_live.value_of({"call"}), 0);
   self->send(sup, calls_atom::value);
   run();
-  self->receive([](std::string& json) { EXPECT_EQ(json, "[]"); }, caf::after(std::chrono::seconds(0)) >> [] { ADD_FAILURE(); });
+  self->receive([](std::string& json) { EXPECT_EQ(json, "[]"); },
+                caf::after(std::chrono::seconds(0)) >> [] { ADD_FAILURE(); });
 }
 
 TEST_F(SupervisorTest, CallsJsonListsLiveCallsWithParameters) {

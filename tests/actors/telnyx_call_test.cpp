@@ -47,15 +47,16 @@ class TelnyxCallTest : public ActorTest {
     self->send(sup, admit_atom::value, std::move(c));
     run();
     call_admission out;
-    self->receive([&](call_admission& a) { out = std::move(a); }, caf::after(std::chrono::seconds(0)) >> [] { ADD_FAILURE(); });
+    self->receive([&](call_admission& a) { out = std::move(a); },
+                  caf::after(std::chrono::seconds(0)) >> [] { ADD_FAILURE(); });
     return out;
   }
 
   std::shared_ptr<fake_channel> stream(const std::string& token, const std::string& encoding = "PCMU") {
     auto ch = std::make_shared<fake_channel>();
-    std::string start = R"({"event":"start","sequence_number":"1","stream_id":"S1","start":{"call_control_id":")" + std::string(ccid) +
-                        R"(","call_session_id":")" + session + R"(","media_format":{"encoding":")" + encoding +
-                        R"(","sample_rate":8000,"channels":1}}})";
+    std::string start = R"({"event":"start","sequence_number":"1","stream_id":"S1","start":{"call_control_id":")" +
+                        std::string(ccid) + R"(","call_session_id":")" + session + R"(","media_format":{"encoding":")" +
+                        encoding + R"(","sample_rate":8000,"channels":1}}})";
     caf::anon_send(sup, hs_frame_atom::value, pending_socket{ch, provider_kind::telnyx, token}, start);
     run();
     return ch;
@@ -63,7 +64,8 @@ class TelnyxCallTest : public ActorTest {
 
   void event(call_event_kind kind, const std::string& id, const std::string& call_id = ccid,
              const std::string& session_id = "", const std::string& detail = "") {
-    caf::anon_send(sup, event_atom::value, provider_event{provider_kind::telnyx, id, kind, call_id, session_id, detail});
+    caf::anon_send(sup, event_atom::value,
+                   provider_event{provider_kind::telnyx, id, kind, call_id, session_id, detail});
     run();
   }
 
@@ -76,9 +78,10 @@ class TelnyxCallTest : public ActorTest {
   }
 
   static std::string media(int chunk, std::size_t bytes) {
-    return R"({"event":"media","sequence_number":")" + std::to_string(chunk + 1) + R"(","media":{"track":"inbound","chunk":")" +
-           std::to_string(chunk) + R"(","timestamp":")" + std::to_string(chunk * 20) + R"(","payload":")" +
-           codecs::base64::encode(std::string(bytes, '\x55')) + R"("},"stream_id":"S1"})";
+    return R"({"event":"media","sequence_number":")" + std::to_string(chunk + 1) +
+           R"(","media":{"track":"inbound","chunk":")" + std::to_string(chunk) + R"(","timestamp":")" +
+           std::to_string(chunk * 20) + R"(","payload":")" + codecs::base64::encode(std::string(bytes, '\x55')) +
+           R"("},"stream_id":"S1"})";
   }
 };
 
@@ -90,7 +93,8 @@ TEST_F(TelnyxCallTest, IncomingCallIsAnsweredWithABidirectionalStreamCarryingIts
   EXPECT_EQ(ai->spawned, 1);  // the AI connects while Telnyx sets up the stream
   ASSERT_EQ(fetches.size(), 1u);
   const auto& req = fetches[0].request;
-  EXPECT_EQ(req.url, "http://127.0.0.1:9/v2/calls/v3%3AMdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg/actions/answer");
+  EXPECT_EQ(req.url,
+            "http://127.0.0.1:9/v2/calls/v3%3AMdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg/actions/answer");
   rapidjson::Document d;
   d.Parse(req.body.c_str());
   EXPECT_EQ(std::string(d["stream_url"].GetString()), "wss://gw.example.test/telnyx/media/" + a.token);
@@ -165,8 +169,9 @@ TEST_F(TelnyxCallTest, HangupWebhookRacingTheMediaStopEndsTheCallOnce) {
   auto ch = stream(a.token);
   ASSERT_TRUE(ch->attached);
   ch->attached->on_text(R"({"event":"stop","sequence_number":"9","stream_id":"S1"})");
-  caf::anon_send(sup, event_atom::value,
-                 provider_event{provider_kind::telnyx, "evt-h", call_event_kind::hangup, ccid, session, "normal_clearing"});
+  caf::anon_send(
+      sup, event_atom::value,
+      provider_event{provider_kind::telnyx, "evt-h", call_event_kind::hangup, ccid, session, "normal_clearing"});
   run();
   EXPECT_EQ(live(), 0u);
   EXPECT_EQ(ai->terminated, 1);

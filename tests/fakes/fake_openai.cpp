@@ -31,7 +31,8 @@ fake_openai::fake_openai(std::string api_key, bool echo)
         }
         ch->send_text(R"({"type":"session.updated","event_id":"evt_2","session":{"type":"realtime"}})");
       } else if (type == "input_audio_buffer.append" && echo_) {
-        std::string delta = R"({"type":"response.output_audio.delta","event_id":"evt_d","response_id":"resp_echo","item_id":"item_echo","output_index":0,"content_index":0,"delta":)";
+        std::string delta =
+            R"({"type":"response.output_audio.delta","event_id":"evt_d","response_id":"resp_echo","item_id":"item_echo","output_index":0,"content_index":0,"delta":)";
         net::json::append_string(delta, d["audio"].GetString());
         delta += "}";
         ch->send_text(std::move(delta));
@@ -50,7 +51,8 @@ fake_openai::fake_openai(std::string api_key, bool echo)
         ++sessions_;
       }
       opened_.notify_all();
-      ch->send_text(R"({"type":"session.created","event_id":"evt_1","session":{"type":"realtime","model":"gpt-realtime"}})");
+      ch->send_text(
+          R"({"type":"session.created","event_id":"evt_1","session":{"type":"realtime","model":"gpt-realtime"}})");
     };
     return decision;
   });

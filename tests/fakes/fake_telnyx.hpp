@@ -12,8 +12,8 @@
 #include "net/ws_channel.hpp"
 #include "tests/fakes/ed25519_signer.hpp"
 #include "tests/fakes/frame_queue.hpp"
-#include "tests/fakes/mark_player.hpp"
 #include "tests/fakes/http_peer.hpp"
+#include "tests/fakes/mark_player.hpp"
 
 namespace voxgate::fakes {
 
@@ -22,7 +22,7 @@ class fake_telnyx {
   fake_telnyx();
   ~fake_telnyx();
   void set_gateway(std::string url) { gateway_ = std::move(url); }  // http://127.0.0.1:port
-  std::string start_rest();  // the fake REST API; empty on success
+  std::string start_rest();                                         // the fake REST API; empty on success
   std::string rest_base() const { return rest_.base_url() + "/v2"; }
   std::string public_key() const { return signer_.public_key_b64(); }
   http_peer& rest() { return rest_; }

@@ -56,7 +56,8 @@ net::http_client_response fake_twilio::post_voice_webhook(const std::string& cal
   req.url = gateway_ + target;
   req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
   if (sign)
-    req.headers.emplace_back("x-twilio-signature", net::twilio::compute_signature(auth_token_, public_url_ + target, form));
+    req.headers.emplace_back("x-twilio-signature",
+                             net::twilio::compute_signature(auth_token_, public_url_ + target, form));
   req.body = net::encode_form(form);
   return fetch_sync(io_, std::move(req));
 }
@@ -95,15 +96,16 @@ void fake_twilio::send_start(const std::string& call_sid, const net::param_list&
   send(R"({"event":"start","sequenceNumber":")" + std::to_string(++sequence_) +
        R"(","start":{"accountSid":"AC00000000000000000000000000000000","streamSid":")" + stream_sid_ +
        R"(","callSid":")" + call_sid + R"(","tracks":["inbound"],"customParameters":{)" + params +
-       R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":")" + stream_sid_ + R"("})");
+       R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":")" + stream_sid_ +
+       R"("})");
 }
 
 void fake_twilio::send_media(const std::string& raw_audio) {
   ++sequence_;
   send(R"({"event":"media","sequenceNumber":")" + std::to_string(sequence_) +
        R"(","media":{"track":"inbound","chunk":")" + std::to_string(sequence_) + R"(","timestamp":")" +
-       std::to_string(sequence_ * 20) + R"(","payload":")" + codecs::base64::encode(raw_audio) +
-       R"("},"streamSid":")" + stream_sid_ + R"("})");
+       std::to_string(sequence_ * 20) + R"(","payload":")" + codecs::base64::encode(raw_audio) + R"("},"streamSid":")" +
+       stream_sid_ + R"("})");
 }
 
 void fake_twilio::send_dtmf(const std::string& digit) {
@@ -113,8 +115,8 @@ void fake_twilio::send_dtmf(const std::string& digit) {
 
 void fake_twilio::send_stop(const std::string& call_sid) {
   send(R"({"event":"stop","sequenceNumber":")" + std::to_string(++sequence_) +
-       R"(","stop":{"accountSid":"AC00000000000000000000000000000000","callSid":")" + call_sid +
-       R"("},"streamSid":")" + stream_sid_ + R"("})");
+       R"(","stop":{"accountSid":"AC00000000000000000000000000000000","callSid":")" + call_sid + R"("},"streamSid":")" +
+       stream_sid_ + R"("})");
 }
 
 void fake_twilio::hang_up_socket() {

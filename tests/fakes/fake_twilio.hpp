@@ -32,7 +32,7 @@ class fake_twilio {
   ~fake_twilio();
 
   net::http_client_response post_voice_webhook(const std::string& call_sid, const std::string& query = {},
-                                                bool sign = true);
+                                               bool sign = true);
   // Opens the media socket for the stream the TwiML named (the host is swapped for the gateway's,
   // as a proxy would); sends the signature unless `sign` is false. Empty on success.
   std::string open_media(const twiml_stream& stream, bool sign = true);

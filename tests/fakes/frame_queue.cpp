@@ -43,7 +43,8 @@ std::optional<std::string> frame_queue::wait_for(const std::function<bool(const 
 }
 
 std::optional<std::string> frame_queue::wait_for_field(const std::string& key, const std::string& value,
-                                                       std::chrono::milliseconds timeout, std::size_t from, std::size_t* at) {
+                                                       std::chrono::milliseconds timeout, std::size_t from,
+                                                       std::size_t* at) {
   return wait_for([&](const std::string& f) { return has_field(f, key, value); }, timeout, from, at);
 }
 

@@ -22,10 +22,12 @@ class frame_queue {
 
   // The first frame at index >= from that satisfies pred; its index goes to *at.
   std::optional<std::string> wait_for(const std::function<bool(const std::string&)>& pred,
-                                      std::chrono::milliseconds timeout, std::size_t from = 0, std::size_t* at = nullptr);
+                                      std::chrono::milliseconds timeout, std::size_t from = 0,
+                                      std::size_t* at = nullptr);
   // Frames whose JSON field `key` equals `value` (a cheap textual match on "key":"value").
   std::optional<std::string> wait_for_field(const std::string& key, const std::string& value,
-                                            std::chrono::milliseconds timeout, std::size_t from = 0, std::size_t* at = nullptr);
+                                            std::chrono::milliseconds timeout, std::size_t from = 0,
+                                            std::size_t* at = nullptr);
   bool wait_closed(std::chrono::milliseconds timeout);
   std::size_t count_field(const std::string& key, const std::string& value) const;
   std::vector<std::string> snapshot() const;

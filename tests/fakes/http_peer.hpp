@@ -22,7 +22,7 @@ class http_peer {
   ~http_peer();
   // Answers `method` requests under `prefix` with `answer`.
   void on(std::string method, std::string prefix, answer_fn answer);
-  std::string start();  // returns an error text, or empty
+  std::string start();           // returns an error text, or empty
   std::string base_url() const;  // http://127.0.0.1:port
   std::vector<net::http_request> requests() const;
   // Waits until at least n requests arrived.

@@ -68,13 +68,15 @@ void mark_player::run() {
   }
 }
 
-std::shared_ptr<net::ws_sink> provider_sink(std::shared_ptr<frame_queue> received, std::shared_ptr<mark_player> player) {
+std::shared_ptr<net::ws_sink> provider_sink(std::shared_ptr<frame_queue> received,
+                                            std::shared_ptr<mark_player> player) {
   return std::make_shared<queue_sink>(std::move(received), [player](const std::string& frame) {
     rapidjson::Document d;
     d.Parse(frame.c_str());
     if (d.HasParseError() || !d.HasMember("event")) return;
     std::string event = d["event"].GetString();
-    if (event == "media") player->on_media(codecs::base64::decode(d["media"]["payload"].GetString()).value_or("").size());
+    if (event == "media")
+      player->on_media(codecs::base64::decode(d["media"]["payload"].GetString()).value_or("").size());
     if (event == "mark") player->on_mark(d["mark"]["name"].GetString());
     if (event == "clear") player->on_clear();
   });

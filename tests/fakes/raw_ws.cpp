@@ -38,7 +38,7 @@ int raw_ws::connect(const std::string& host, std::uint16_t port, const std::stri
 
 void raw_ws::send_frame(std::uint8_t opcode, const std::string& payload) {
   std::string frame;
-  frame.push_back(static_cast<char>(0x80 | opcode));  // FIN
+  frame.push_back(static_cast<char>(0x80 | opcode));      // FIN
   const std::uint8_t mask[4] = {0x12, 0x34, 0x56, 0x78};  // clients must mask
   if (payload.size() < 126) {
     frame.push_back(static_cast<char>(0x80 | payload.size()));

@@ -1,12 +1,12 @@
 #include "tests/fakes/strip_proxy.hpp"
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
-#include <atomic>
 #include <istream>
 #include <string>
 #include <thread>

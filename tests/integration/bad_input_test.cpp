@@ -31,8 +31,9 @@ TEST_F(GatewayTest, WebhookWithoutACallSidIsRefused) {
   r.url = gateway_url() + "/twilio/voice";
   r.body = "From=%2B1555";
   r.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
-  r.headers.emplace_back("x-twilio-signature",
-                         net::twilio::compute_signature(auth_token, std::string(public_url) + "/twilio/voice", {{"From", "+1555"}}));
+  r.headers.emplace_back(
+      "x-twilio-signature",
+      net::twilio::compute_signature(auth_token, std::string(public_url) + "/twilio/voice", {{"From", "+1555"}}));
   auto res = fakes::fetch_sync(twilio->io(), r);
   EXPECT_EQ(res.status, 400u);
   EXPECT_NE(res.body.find("CallSid"), std::string::npos);
@@ -44,14 +45,17 @@ TEST_F(GatewayTest, MediaUpgradeWithoutASignatureIsRefusedAndCounted) {
   ASSERT_TRUE(stream);
   EXPECT_NE(twilio->open_media(*stream, false), "");
   EXPECT_TRUE(eventually([&] {
-    return metric(R"(voxgate_ws_upgrade_attempts_total{path="/twilio/media",result="refused",reason="missing_signature"})") == 1;
+    return metric(
+               R"(voxgate_ws_upgrade_attempts_total{path="/twilio/media",result="refused",reason="missing_signature"})") ==
+           1;
   }));
 }
 
 TEST_F(GatewayTest, PlainGetOnTheMediaPathSaysUpgradeRequired) {
   auto res = get("/twilio/media");
   EXPECT_EQ(res.status, 426u);
-  EXPECT_EQ(metric(R"(voxgate_ws_upgrade_attempts_total{path="/twilio/media",result="refused",reason="not_an_upgrade"})"), 1);
+  EXPECT_EQ(
+      metric(R"(voxgate_ws_upgrade_attempts_total{path="/twilio/media",result="refused",reason="not_an_upgrade"})"), 1);
 }
 
 TEST_F(GatewayTest, StartForACallSidNoWebhookAnnouncedIsRefusedAndNoAiOpens) {
@@ -162,11 +166,14 @@ TEST_F(GatewayTest, BinaryFramesAreRefusedAndTheCallGoesOn) {
                         {{"X-Twilio-Signature", net::twilio::compute_signature(auth_token, stream->url, {})}}),
             101);
   std::string params;
-  for (const auto& [k, v] : stream->parameters) params += (params.empty() ? "" : ",") + std::string("\"") + k + "\":\"" + v + "\"";
+  for (const auto& [k, v] : stream->parameters)
+    params += (params.empty() ? "" : ",") + std::string("\"") + k + "\":\"" + v + "\"";
   raw.send_text(R"({"event":"start","start":{"streamSid":"MZ1","callSid":")" + std::string(sid) +
-                R"(","customParameters":{)" + params + R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":"MZ1"})");
+                R"(","customParameters":{)" + params +
+                R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":"MZ1"})");
   raw.send_binary(std::string(160, '\x7f'));  // Twilio never sends these; refused, not fatal
-  raw.send_text(R"({"event":"media","media":{"payload":")" + codecs::base64::encode(std::string(160, '\x01')) + R"("}})");
+  raw.send_text(R"({"event":"media","media":{"payload":")" + codecs::base64::encode(std::string(160, '\x01')) +
+                R"("}})");
   ASSERT_TRUE(openai->events()->wait_for_field("type", "input_audio_buffer.append", 5s));
   EXPECT_NE(get("/calls").body, "[]");
 }

@@ -53,7 +53,8 @@ class GatewayTest : public ::testing::Test {
     c.twilio_account_sid = "AC00000000000000000000000000000000";
     c.twilio_api_base = rest.base_url() + "/2010-04-01";
     c.tool_webhook_url = tools.base_url() + "/tools";
-    c.agent_tools = R"([{"type":"function","name":"lookup_order","description":"Find an order","parameters":{"type":"object","properties":{"id":{"type":"string"}}}}])";
+    c.agent_tools =
+        R"([{"type":"function","name":"lookup_order","description":"Find an order","parameters":{"type":"object","properties":{"id":{"type":"string"}}}}])";
     c.io_threads = 2;
     c.caf_threads = 2;
     c.log_level = "warn";

@@ -38,7 +38,8 @@ class ProbeTest : public GatewayTest {
 TEST_F(ProbeTest, AHealthyGatewayPassesEveryStep) {
   auto report = app::run_probe(options());
   EXPECT_TRUE(report.ok()) << app::render(report);
-  for (const char* step : {"dns", "tcp", "tls", "webhook", "twiml", "stream-url", "upgrade", "media", "audio-back", "stop"})
+  for (const char* step :
+       {"dns", "tcp", "tls", "webhook", "twiml", "stream-url", "upgrade", "media", "audio-back", "stop"})
     EXPECT_NE(report.find(step), nullptr) << step;
   EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));  // the probe's call ended cleanly
 }
@@ -128,7 +129,8 @@ TEST(Probe, NothingListeningIsCaughtAtTcp) {
 }
 
 TEST(ProbeExplain, SaysHowThePublicUrlIsDerived) {
-  auto derived = app::explain_public_url("", {{"host", "10.0.0.5:8080"}, {"x-forwarded-proto", "https"}, {"x-forwarded-host", "voice.example.com"}});
+  auto derived = app::explain_public_url(
+      "", {{"host", "10.0.0.5:8080"}, {"x-forwarded-proto", "https"}, {"x-forwarded-host", "voice.example.com"}});
   EXPECT_NE(derived.find("https://voice.example.com"), std::string::npos);
   EXPECT_NE(derived.find("wss://voice.example.com/twilio/media"), std::string::npos);
   EXPECT_NE(derived.find("X-Forwarded-Host=voice.example.com"), std::string::npos);

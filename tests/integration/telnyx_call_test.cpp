@@ -89,17 +89,20 @@ TEST_F(TelnyxGatewayTest, AWholeCallFromCallInitiatedToHangup) {
 
   // DTMF arrives as a webhook.
   ASSERT_EQ(telnyx.post_event("evt-2", "call.dtmf.received", ccid, session, R"(,"digit":"9")").status, 200u);
-  ASSERT_TRUE(openai->events()->wait_for([](const std::string& f) { return f.find("pressed the key 9") != std::string::npos; }, 5s));
+  ASSERT_TRUE(openai->events()->wait_for(
+      [](const std::string& f) { return f.find("pressed the key 9") != std::string::npos; }, 5s));
 
   EXPECT_NE(get("/calls").body.find(R"("provider":"telnyx")"), std::string::npos);
 
   // The caller hangs up: the webhook ends the call, the AI socket closes, the call is gone.
-  ASSERT_EQ(telnyx.post_event("evt-3", "call.hangup", ccid, session, R"(,"hangup_cause":"normal_clearing")").status, 200u);
+  ASSERT_EQ(telnyx.post_event("evt-3", "call.hangup", ccid, session, R"(,"hangup_cause":"normal_clearing")").status,
+            200u);
   EXPECT_TRUE(openai->events()->wait_closed(5s));
   EXPECT_TRUE(telnyx.received()->wait_closed(5s));
   EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
   EXPECT_EQ(metric(R"(voxgate_calls_total{provider="telnyx",outcome="completed"})"), 1);
-  EXPECT_EQ(metric(R"(voxgate_ws_upgrade_attempts_total{path="/telnyx/media/<redacted>",result="accepted",reason="ok"})"), 1);
+  EXPECT_EQ(
+      metric(R"(voxgate_ws_upgrade_attempts_total{path="/telnyx/media/<redacted>",result="accepted",reason="ok"})"), 1);
   EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="telnyx",result="accepted"})"), 1);
 }
 
@@ -111,7 +114,8 @@ TEST_F(TelnyxGatewayTest, UnsignedOrStaleWebhooksAreRefused) {
 }
 
 TEST_F(TelnyxGatewayTest, UnknownEventTypesAreAcknowledgedAndCounted) {
-  EXPECT_EQ(telnyx.post_event("evt-m", "call.machine.detection.ended", ccid, session, R"(,"result":"human")").status, 200u);
+  EXPECT_EQ(telnyx.post_event("evt-m", "call.machine.detection.ended", ccid, session, R"(,"result":"human")").status,
+            200u);
   EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="telnyx",result="ignored"})"), 1);
 }
 
@@ -122,7 +126,9 @@ TEST_F(TelnyxGatewayTest, MediaSocketWithABadTokenIsRefusedAtUpgrade) {
   EXPECT_NE(telnyx.open_media(stream_url + "x", stream_url.substr(stream_url.rfind('/') + 1) + "x"), "");
   EXPECT_NE(telnyx.open_media(stream_url, "some-other-token"), "");  // header and path disagree
   EXPECT_TRUE(eventually([&] {
-    return metric(R"(voxgate_ws_upgrade_attempts_total{path="/telnyx/media/<redacted>",result="refused",reason="token_mismatch"})") == 1;
+    return metric(
+               R"(voxgate_ws_upgrade_attempts_total{path="/telnyx/media/<redacted>",result="refused",reason="token_mismatch"})") ==
+           1;
   }));
 }
 
@@ -131,5 +137,6 @@ TEST_F(TelnyxGatewayTest, StreamingFailedEndsTheCallCleanly) {
   ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
   telnyx.post_event("evt-2", "streaming.failed", ccid, session, R"(,"failure_reason":"websocket handshake failed")");
   EXPECT_TRUE(openai->events()->wait_closed(5s));
-  EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="telnyx",outcome="stream_failed"})") == 1; }));
+  EXPECT_TRUE(
+      eventually([&] { return metric(R"(voxgate_calls_total{provider="telnyx",outcome="stream_failed"})") == 1; }));
 }

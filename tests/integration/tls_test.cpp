@@ -30,8 +30,8 @@ struct certificate {
 
 certificate make_certificate(const std::filesystem::path& dir, const std::string& name, const std::string& san) {
   certificate c{(dir / (name + ".pem")).string(), (dir / (name + ".key")).string()};
-  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=" + name + " -addext subjectAltName=" + san +
-                    " -keyout " + c.key + " -out " + c.cert + " >/dev/null 2>&1";
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=" + name +
+                    " -addext subjectAltName=" + san + " -keyout " + c.key + " -out " + c.cert + " >/dev/null 2>&1";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << "openssl is needed (scripts/bootstrap.sh installs it)";
   return c;
 }
@@ -39,7 +39,8 @@ certificate make_certificate(const std::filesystem::path& dir, const std::string
 // A one-connection TLS WebSocket echo server on 127.0.0.1.
 class tls_echo_server {
  public:
-  explicit tls_echo_server(const certificate& c) : ctx_(asio::ssl::context::tls_server), acceptor_(ioc_, {asio::ip::make_address("127.0.0.1"), 0}) {
+  explicit tls_echo_server(const certificate& c)
+      : ctx_(asio::ssl::context::tls_server), acceptor_(ioc_, {asio::ip::make_address("127.0.0.1"), 0}) {
     ctx_.use_certificate_chain_file(c.cert);
     ctx_.use_private_key_file(c.key, asio::ssl::context::pem);
     thread_ = std::thread([this] {
@@ -118,13 +119,15 @@ TEST_F(Tls, TrustedCertificateWithTheRightNameConnects) {
 TEST_F(Tls, UntrustedCertificateIsRefused) {
   auto cert = make_certificate(dir, "localhost", "DNS:localhost");
   tls_echo_server server(cert);
-  auto error = connect(io, "wss://localhost:" + std::to_string(server.port()) + "/", "", std::make_shared<fakes::frame_queue>());
+  auto error =
+      connect(io, "wss://localhost:" + std::to_string(server.port()) + "/", "", std::make_shared<fakes::frame_queue>());
   EXPECT_NE(error.find("certificate verify failed"), std::string::npos) << error;
 }
 
 TEST_F(Tls, CertificateForAnotherNameIsRefused) {
   auto cert = make_certificate(dir, "elsewhere.example", "DNS:elsewhere.example");
   tls_echo_server server(cert);
-  auto error = connect(io, "wss://localhost:" + std::to_string(server.port()) + "/", cert.cert, std::make_shared<fakes::frame_queue>());
+  auto error = connect(io, "wss://localhost:" + std::to_string(server.port()) + "/", cert.cert,
+                       std::make_shared<fakes::frame_queue>());
   EXPECT_NE(error.find("certificate verify failed"), std::string::npos) << error;
 }

@@ -70,7 +70,8 @@ TEST(Transport, WsClientReportsARefusedConnection) {
   net::io_runtime io(1);
   io.start();
   std::promise<std::string> result;
-  net::ws_connect(io, {"ws://127.0.0.1:1/x"}, std::make_shared<fakes::queue_sink>(std::make_shared<fakes::frame_queue>()),
+  net::ws_connect(io, {"ws://127.0.0.1:1/x"},
+                  std::make_shared<fakes::queue_sink>(std::make_shared<fakes::frame_queue>()),
                   [&](net::ws_channel_ptr c, std::string e) { result.set_value(c ? "" : e); });
   auto error = result.get_future().get();
   EXPECT_NE(error.find("connect"), std::string::npos) << error;

@@ -70,21 +70,24 @@ TEST_F(GatewayTest, AWholeCallFromWebhookToHangup) {
   EXPECT_LE(t["audio_end_ms"].GetInt(), 1000);  // never past what was received
 
   // 6. A tool call reaches the business's endpoint with the call's routing data, and comes back.
-  openai->send(R"({"type":"response.function_call_arguments.done","response_id":"resp_2","item_id":"item_3","output_index":0,"call_id":"call_77","name":"lookup_order","arguments":"{\"id\":\"42\"}"})");
+  openai->send(
+      R"({"type":"response.function_call_arguments.done","response_id":"resp_2","item_id":"item_3","output_index":0,"call_id":"call_77","name":"lookup_order","arguments":"{\"id\":\"42\"}"})");
   ASSERT_TRUE(tools.wait_requests(1, 5s));
   rapidjson::Document body;
   body.Parse(tools.requests()[0].body.c_str());
   EXPECT_STREQ(body["call_id"].GetString(), sid);
   EXPECT_STREQ(body["parameters"]["businessId"].GetString(), "acme");
   EXPECT_STREQ(body["arguments"]["id"].GetString(), "42");
-  auto output = openai->events()->wait_for([](const std::string& f) { return f.find("function_call_output") != std::string::npos; }, 5s);
+  auto output = openai->events()->wait_for(
+      [](const std::string& f) { return f.find("function_call_output") != std::string::npos; }, 5s);
   ASSERT_TRUE(output);
   EXPECT_NE(output->find("shipped"), std::string::npos);
   EXPECT_NE(output->find("call_77"), std::string::npos);
 
   // 7. DTMF reaches the AI as a conversation item.
   twilio->send_dtmf("5");
-  ASSERT_TRUE(openai->events()->wait_for([](const std::string& f) { return f.find("pressed the key 5") != std::string::npos; }, 5s));
+  ASSERT_TRUE(openai->events()->wait_for(
+      [](const std::string& f) { return f.find("pressed the key 5") != std::string::npos; }, 5s));
 
   // 8. /calls shows the live call while it streams.
   auto calls = get("/calls");
@@ -129,7 +132,8 @@ TEST_F(GatewayTest, CallerAudioBeforeTheAiIsReadyIsHeldNotDropped) {
 TEST_F(GatewayTest, EndCallToolHangsUpThroughTwilioRest) {
   connect_call(sid);
   ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
-  openai->send(R"({"type":"response.function_call_arguments.done","call_id":"call_9","name":"end_call","arguments":"{}"})");
+  openai->send(
+      R"({"type":"response.function_call_arguments.done","call_id":"call_9","name":"end_call","arguments":"{}"})");
   ASSERT_TRUE(rest.wait_requests(1, 5s));
   auto req = rest.requests()[0];
   EXPECT_EQ(req.target, "/2010-04-01/Accounts/AC00000000000000000000000000000000/Calls/" + std::string(sid) + ".json");

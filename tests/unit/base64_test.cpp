@@ -7,8 +7,13 @@
 namespace b64 = voxgate::codecs::base64;
 
 TEST(Base64, Rfc4648Vectors) {
-  const std::pair<std::string, std::string> vectors[] = {
-      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<std::string, std::string> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
   for (const auto& [raw, enc] : vectors) {
     EXPECT_EQ(b64::encode(raw), enc);
     auto dec = b64::decode(enc);
@@ -19,7 +24,8 @@ TEST(Base64, Rfc4648Vectors) {
 }
 
 TEST(Base64, RefusesWhatIsNotStrictStandardBase64) {
-  for (const char* bad : {"Zg=", "Zg", "Zg==Zg==", "Z-8=", "Z_8=", "Zm9v\n", "Zm 9v", "Zh==", "Zm9=", "====", "=Zm9", "Z=g="}) {
+  for (const char* bad :
+       {"Zg=", "Zg", "Zg==Zg==", "Z-8=", "Z_8=", "Zm9v\n", "Zm 9v", "Zh==", "Zm9=", "====", "=Zm9", "Z=g="}) {
     EXPECT_FALSE(b64::decode(bad)) << bad;
   }
   for (const char* bad : {"Zg=", "Z-8=", "Zm9v\n", "====", "Z=g="}) EXPECT_FALSE(b64::is_valid(bad)) << bad;

@@ -17,7 +17,8 @@ TEST(CallToken, VerifiesForItsOwnCallUntilItExpires) {
 TEST(CallToken, TelnyxIdsWithColonsArePathSafe) {
   auto t = mint_call_token("k", "v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg", 50);
   EXPECT_EQ(t.find_first_of("/?#% "), std::string::npos);
-  EXPECT_EQ(verify_call_token("k", t, "v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg", 10), token_check::ok);
+  EXPECT_EQ(verify_call_token("k", t, "v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg", 10),
+            token_check::ok);
 }
 
 TEST(CallToken, RefusesForgedOrMangledTokens) {

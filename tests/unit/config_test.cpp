@@ -32,7 +32,8 @@ TEST(Config, AnOpenAiKeySelectsOpenAi) {
 
 TEST(Config, BadValuesAreReportedByName) {
   config c;
-  auto errors = load_config(c, env({{"PORT", "80x"}, {"AI_BACKEND", "gemini"}, {"MAX_CALLS", "-1"}, {"LOG_FORMAT", "xml"}}));
+  auto errors =
+      load_config(c, env({{"PORT", "80x"}, {"AI_BACKEND", "gemini"}, {"MAX_CALLS", "-1"}, {"LOG_FORMAT", "xml"}}));
   ASSERT_EQ(errors.size(), 4u);
   EXPECT_NE(errors[0].find("PORT"), std::string::npos);
   config d;

@@ -60,7 +60,8 @@ TEST(OpenAiClientEvents, AppendTruncateAndToolOutputAreWellFormed) {
 
 TEST(OpenAiServerEvents, ParsesTheEventsTheGatewayActsOn) {
   server_event ev;
-  std::string delta = R"({"type":"response.output_audio.delta","event_id":"e","response_id":"r1","item_id":"it1","output_index":0,"content_index":0,"delta":"AAEC"})";
+  std::string delta =
+      R"({"type":"response.output_audio.delta","event_id":"e","response_id":"r1","item_id":"it1","output_index":0,"content_index":0,"delta":"AAEC"})";
   ASSERT_EQ(parse_server_event(delta, ev), "");
   EXPECT_EQ(ev.kind, server_kind::audio_delta);
   EXPECT_EQ(ev.item_id, "it1");
@@ -69,7 +70,8 @@ TEST(OpenAiServerEvents, ParsesTheEventsTheGatewayActsOn) {
   ASSERT_EQ(parse_server_event(speech, ev), "");
   EXPECT_EQ(ev.kind, server_kind::speech_started);
   EXPECT_EQ(ev.audio_ms, 1500u);
-  std::string tool = R"({"type":"response.function_call_arguments.done","call_id":"c1","name":"lookup","arguments":"{\"id\":\"7\"}"})";
+  std::string tool =
+      R"({"type":"response.function_call_arguments.done","call_id":"c1","name":"lookup","arguments":"{\"id\":\"7\"}"})";
   ASSERT_EQ(parse_server_event(tool, ev), "");
   EXPECT_EQ(ev.kind, server_kind::function_call_done);
   EXPECT_EQ(ev.name, "lookup");
@@ -78,7 +80,8 @@ TEST(OpenAiServerEvents, ParsesTheEventsTheGatewayActsOn) {
   ASSERT_EQ(parse_server_event(done, ev), "");
   EXPECT_EQ(ev.kind, server_kind::response_done);
   EXPECT_EQ(ev.status, "cancelled");
-  std::string err = R"({"type":"error","error":{"type":"invalid_request_error","code":"session_expired","message":"Your session hit the maximum duration."}})";
+  std::string err =
+      R"({"type":"error","error":{"type":"invalid_request_error","code":"session_expired","message":"Your session hit the maximum duration."}})";
   ASSERT_EQ(parse_server_event(err, ev), "");
   EXPECT_EQ(ev.kind, server_kind::error);
   EXPECT_EQ(ev.error_code, "session_expired");
@@ -89,8 +92,8 @@ TEST(OpenAiServerEvents, ParsesTheEventsTheGatewayActsOn) {
 
 TEST(OpenAiServerEvents, RefusesMalformedEvents) {
   server_event ev;
-  for (std::string bad : {std::string("{"), std::string(R"({"no":"type"})"),
-                          std::string(R"({"type":"response.output_audio.delta"})"),
-                          std::string(R"({"type":"response.function_call_arguments.done","name":"x"})")})
+  for (std::string bad :
+       {std::string("{"), std::string(R"({"no":"type"})"), std::string(R"({"type":"response.output_audio.delta"})"),
+        std::string(R"({"type":"response.function_call_arguments.done","name":"x"})")})
     EXPECT_NE(parse_server_event(bad, ev), "") << bad;
 }

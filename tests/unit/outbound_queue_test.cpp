@@ -9,7 +9,7 @@ TEST(OutboundQueue, OverTheBoundDropsTheOldestAudioNotInFlight) {
   EXPECT_EQ(q.push(std::string(100, 'a'), true, false), 0u);  // a: being written
   EXPECT_EQ(q.push(std::string(100, 'b'), true, true), 0u);
   EXPECT_EQ(q.push(std::string(100, 'c'), true, true), 0u);
-  EXPECT_EQ(q.push(std::string(100, 'd'), true, true), 1u);   // b goes, a stays (in flight)
+  EXPECT_EQ(q.push(std::string(100, 'd'), true, true), 1u);  // b goes, a stays (in flight)
   EXPECT_EQ(q.size(), 3u);
   EXPECT_EQ(q.front()[0], 'a');
   q.pop();

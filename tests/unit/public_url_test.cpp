@@ -30,7 +30,8 @@ TEST(PublicUrl, ConfiguredUrlRefusesQueryAndOtherSchemes) {
 }
 
 TEST(PublicUrl, DerivedFromForwardedHeadersSaysHow) {
-  header_list h{{"host", "10.0.0.5:8080"}, {"x-forwarded-proto", "https, http"}, {"x-forwarded-host", "App.Example.com"}};
+  header_list h{
+      {"host", "10.0.0.5:8080"}, {"x-forwarded-proto", "https, http"}, {"x-forwarded-host", "App.Example.com"}};
   auto b = derive_public_base(h, false);
   EXPECT_EQ(b.http, "https://app.example.com");
   EXPECT_EQ(b.ws, "wss://app.example.com");

@@ -30,7 +30,11 @@ double snr_db(const std::vector<std::int16_t>& x, double freq, double rate, std:
   for (std::size_t i = skip; i < x.size(); ++i) {
     double s = std::sin(2 * M_PI * freq * static_cast<double>(i) / rate);
     double c = std::cos(2 * M_PI * freq * static_cast<double>(i) / rate);
-    ss += s * s; sc += s * c; cc += c * c; ys += x[i] * s; yc += x[i] * c;
+    ss += s * s;
+    sc += s * c;
+    cc += c * c;
+    ys += x[i] * s;
+    yc += x[i] * c;
   }
   double det = ss * cc - sc * sc;
   double a = (ys * cc - yc * sc) / det, b = (yc * ss - ys * sc) / det;
@@ -66,8 +70,9 @@ TEST(Resampler, ToneThrough8kTo24kTo8kKeepsHighSnr) {
     ASSERT_GT(back.size(), 7000u);
     double reference = snr_db(in, freq, 8000, 400);  // the 16-bit input's own limit
     double snr = snr_db(back, freq, 8000, 400);
-    std::printf("[ figure ] %.1f Hz tone 8k->24k->8k (speex quality 5, 20 ms chunks): SNR %.1f dB (input itself: %.1f dB)\n",
-                freq, snr, reference);
+    std::printf(
+        "[ figure ] %.1f Hz tone 8k->24k->8k (speex quality 5, 20 ms chunks): SNR %.1f dB (input itself: %.1f dB)\n",
+        freq, snr, reference);
     EXPECT_GT(snr, 60.0) << freq;
   }
 }
@@ -124,12 +129,14 @@ TEST(Transcoder, G722At16kRoundTripsAToneThroughPcm16) {
   transcoder enc(audio_format::pcm16(16000), audio_format::g722());
   transcoder dec(audio_format::g722(), audio_format::pcm16(16000));
   std::string g722, back;
-  for (std::size_t at = 0; at < pcm_bytes.size(); at += 642) enc.convert(std::string_view(pcm_bytes).substr(at, 642), g722);
+  for (std::size_t at = 0; at < pcm_bytes.size(); at += 642)
+    enc.convert(std::string_view(pcm_bytes).substr(at, 642), g722);
   EXPECT_NEAR(static_cast<double>(g722.size()), 8000.0, 2.0);  // 64 kbit/s
   for (std::size_t at = 0; at < g722.size(); at += 160) dec.convert(std::string_view(g722).substr(at, 160), back);
   std::vector<std::int16_t> decoded(back.size() / 2);
   for (std::size_t i = 0; i < decoded.size(); ++i)
-    decoded[i] = static_cast<std::int16_t>(static_cast<unsigned char>(back[2 * i]) | (static_cast<unsigned char>(back[2 * i + 1]) << 8));
+    decoded[i] = static_cast<std::int16_t>(static_cast<unsigned char>(back[2 * i]) |
+                                           (static_cast<unsigned char>(back[2 * i + 1]) << 8));
   double snr = snr_db(decoded, 1013.7, 16000, 800);
   std::printf("[ figure ] G.722 round trip of a 1013.7 Hz tone: SNR %.1f dB\n", snr);
   EXPECT_GT(snr, 20.0);

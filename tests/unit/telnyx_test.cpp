@@ -17,7 +17,8 @@ std::string envelope(const std::string& type, const std::string& payload_extra =
   return R"({"data":{"record_type":"event","id":"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0","event_type":")" + type +
          R"(","occurred_at":"2026-11-21T10:00:00.000000Z","payload":{"call_control_id":"v3:abc:def","call_leg_id":"leg-1",)"
          R"("call_session_id":"sess-1","from":"+13125550100","to":"+13125550199","direction":"incoming","state":"parked",)"
-         R"("client_state":null)" + payload_extra + R"(}},"meta":{"attempt":1}})";
+         R"("client_state":null)" +
+         payload_extra + R"(}},"meta":{"attempt":1}})";
 }
 
 }  // namespace
@@ -31,7 +32,8 @@ TEST(TelnyxWebhook, ParsesTheCallEventsTheGatewayActsOn) {
   EXPECT_EQ(e->call_control_id, "v3:abc:def");
   EXPECT_EQ(e->call_session_id, "sess-1");
   EXPECT_EQ(e->direction, "incoming");
-  auto h = parse_webhook(envelope("call.hangup", R"(,"hangup_cause":"normal_clearing","hangup_source":"caller")"), &why);
+  auto h =
+      parse_webhook(envelope("call.hangup", R"(,"hangup_cause":"normal_clearing","hangup_source":"caller")"), &why);
   ASSERT_TRUE(h);
   EXPECT_EQ(h->kind, event_kind::call_hangup);
   EXPECT_EQ(h->detail, "normal_clearing");
@@ -43,7 +45,8 @@ TEST(TelnyxWebhook, ParsesTheCallEventsTheGatewayActsOn) {
   ASSERT_TRUE(d);
   EXPECT_EQ(d->kind, event_kind::dtmf_received);
   EXPECT_EQ(d->detail, "7");
-  for (const char* t : {"call.answered", "streaming.started", "streaming.stopped"}) EXPECT_TRUE(parse_webhook(envelope(t), &why));
+  for (const char* t : {"call.answered", "streaming.started", "streaming.stopped"})
+    EXPECT_TRUE(parse_webhook(envelope(t), &why));
 }
 
 TEST(TelnyxWebhook, UnknownEventTypesParseAsOther) {
@@ -93,7 +96,8 @@ TEST(TelnyxSignature, VerifiesKeysMadeWithOpenSslAndRefusesEveryAlteration) {
 
 TEST(TelnyxMedia, StartAnnouncesTheCodecActuallyUsed) {
   const media_codec codec;
-  std::string f = R"({"event":"start","sequence_number":"1","stream_id":"32DE0DEA","start":{"user_id":"u","call_control_id":"v3:abc","call_session_id":"sess-1","from":"+1","to":"+2","client_state":"aGk=","custom_parameters":{"k":"v"},"media_format":{"encoding":"PCMA","sample_rate":8000,"channels":1}}})";
+  std::string f =
+      R"({"event":"start","sequence_number":"1","stream_id":"32DE0DEA","start":{"user_id":"u","call_control_id":"v3:abc","call_session_id":"sess-1","from":"+1","to":"+2","client_state":"aGk=","custom_parameters":{"k":"v"},"media_format":{"encoding":"PCMA","sample_rate":8000,"channels":1}}})";
   net::media_event ev;
   ASSERT_EQ(codec.parse(f, ev), "");
   ASSERT_EQ(ev.kind, net::media_kind::start);
@@ -101,16 +105,19 @@ TEST(TelnyxMedia, StartAnnouncesTheCodecActuallyUsed) {
   EXPECT_EQ(ev.start->call_id, "v3:abc");
   EXPECT_EQ(ev.start->session_id, "sess-1");
   EXPECT_EQ(ev.start->format, codecs::audio_format::g711_alaw());
-  std::string l16 = R"({"event":"start","stream_id":"s","start":{"call_control_id":"c","media_format":{"encoding":"L16","sample_rate":16000}}})";
+  std::string l16 =
+      R"({"event":"start","stream_id":"s","start":{"call_control_id":"c","media_format":{"encoding":"L16","sample_rate":16000}}})";
   ASSERT_EQ(codec.parse(l16, ev), "");
   EXPECT_EQ(ev.start->format, codecs::audio_format::l16(16000));
-  std::string opus = R"({"event":"start","stream_id":"s","start":{"call_control_id":"c","media_format":{"encoding":"OPUS","sample_rate":48000}}})";
+  std::string opus =
+      R"({"event":"start","stream_id":"s","start":{"call_control_id":"c","media_format":{"encoding":"OPUS","sample_rate":48000}}})";
   EXPECT_NE(codec.parse(opus, ev), "");
 }
 
 TEST(TelnyxMedia, MediaCarriesItsChunkNumberForReordering) {
   const media_codec codec;
-  std::string f = R"({"event":"media","sequence_number":"4","media":{"track":"inbound","chunk":"2","timestamp":"40","payload":"AAEC"},"stream_id":"s"})";
+  std::string f =
+      R"({"event":"media","sequence_number":"4","media":{"track":"inbound","chunk":"2","timestamp":"40","payload":"AAEC"},"stream_id":"s"})";
   net::media_event ev;
   ASSERT_EQ(codec.parse(f, ev), "");
   EXPECT_EQ(ev.kind, net::media_kind::media);

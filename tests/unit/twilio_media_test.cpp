@@ -32,7 +32,8 @@ TEST(TwilioMedia, ParsesStartWithCustomParameters) {
 }
 
 TEST(TwilioMedia, ParsesMediaWithCountersAsStringsOrNumbers) {
-  std::string f = R"({"event":"media","sequenceNumber":"4","media":{"track":"inbound","chunk":"2","timestamp":"5","payload":"AAEC"},"streamSid":"MZ1"})";
+  std::string f =
+      R"({"event":"media","sequenceNumber":"4","media":{"track":"inbound","chunk":"2","timestamp":"5","payload":"AAEC"},"streamSid":"MZ1"})";
   media_event ev;
   ASSERT_EQ(codec.parse(f, ev), "");
   EXPECT_EQ(ev.kind, media_kind::media);
@@ -66,10 +67,12 @@ TEST(TwilioMedia, ParsesMarkDtmfStopAndIgnoresUnknownEvents) {
 
 TEST(TwilioMedia, RefusesMalformedFramesWithAReason) {
   media_event ev;
-  for (std::string bad : {std::string("not json"), std::string("[1,2]"), std::string(R"({"no":"event"})"),
-                          std::string(R"({"event":"media","media":{}})"), std::string(R"({"event":"start","start":{}})"),
-                          std::string(R"({"event":"mark","mark":{}})"), std::string(R"({"event":"dtmf","dtmf":{"digit":"12"}})"),
-                          std::string(R"({"event":"start","start":{"streamSid":"MZ","callSid":"CA","mediaFormat":{"encoding":"audio/l16"}}})")}) {
+  for (std::string bad :
+       {std::string("not json"), std::string("[1,2]"), std::string(R"({"no":"event"})"),
+        std::string(R"({"event":"media","media":{}})"), std::string(R"({"event":"start","start":{}})"),
+        std::string(R"({"event":"mark","mark":{}})"), std::string(R"({"event":"dtmf","dtmf":{"digit":"12"}})"),
+        std::string(
+            R"({"event":"start","start":{"streamSid":"MZ","callSid":"CA","mediaFormat":{"encoding":"audio/l16"}}})")}) {
     auto copy = bad;
     EXPECT_NE(codec.parse(copy, ev), "") << bad;
   }

@@ -9,8 +9,11 @@ namespace {
 const char* token = "12345";
 const char* vector_url = "https://mycompany.com/myapp.php?foo=1&bar=2";
 param_list params() {
-  return {{"CallSid", "CA1234567890ABCDE"}, {"Caller", "+14158675309"}, {"Digits", "1234"},
-          {"From", "+14158675309"}, {"To", "+18005551212"}};
+  return {{"CallSid", "CA1234567890ABCDE"},
+          {"Caller", "+14158675309"},
+          {"Digits", "1234"},
+          {"From", "+14158675309"},
+          {"To", "+18005551212"}};
 }
 }  // namespace
 

@@ -21,8 +21,8 @@ TEST(Url, ParsesSchemeHostPortAndTarget) {
 }
 
 TEST(Url, RefusesWhatIsNotAnAbsoluteHttpOrWsUrl) {
-  for (const char* bad : {"", "gw.example.com/x", "ftp://x/", "http://", "http://:80/", "http://h:0/", "http://h:99999/",
-                          "http://user@h/", "http://h:12a/"})
+  for (const char* bad : {"", "gw.example.com/x", "ftp://x/", "http://", "http://:80/", "http://h:0/",
+                          "http://h:99999/", "http://user@h/", "http://h:12a/"})
     EXPECT_FALSE(parse_url(bad)) << bad;
 }
 
