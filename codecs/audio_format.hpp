@@ -20,9 +20,11 @@ struct audio_format {
   constexpr bool g711() const { return enc == encoding::pcmu || enc == encoding::pcma; }
   // Chunks are cut at multiples of this many bytes (whole samples).
   constexpr std::uint32_t alignment() const { return linear16() ? 2 : 1; }
+  // Never 0, so time arithmetic cannot divide by zero whatever a provider announces.
   constexpr std::uint32_t bytes_per_ms() const {
     if (enc == encoding::g722) return 8;
-    return sample_rate / 1000 * (linear16() ? 2 : 1);
+    std::uint32_t n = sample_rate / 1000 * (linear16() ? 2 : 1);
+    return n ? n : 1;
   }
   constexpr std::uint32_t bytes_to_ms(std::uint64_t bytes) const {
     return static_cast<std::uint32_t>(bytes / bytes_per_ms());

@@ -10,7 +10,12 @@ std::optional<codecs::audio_format> format_for(std::string_view encoding, std::u
   if (encoding == "PCMU") return codecs::audio_format::g711_ulaw();
   if (encoding == "PCMA") return codecs::audio_format::g711_alaw();
   if (encoding == "G722") return codecs::audio_format::g722();
-  if (encoding == "L16") return codecs::audio_format::l16(rate ? rate : 16000);
+  if (encoding == "L16") {
+    if (rate == 0) rate = 16000;
+    // Only the rates Telnyx offers; anything else is refused rather than guessed at.
+    if (rate != 8000 && rate != 16000 && rate != 24000 && rate != 48000) return std::nullopt;
+    return codecs::audio_format::l16(rate);
+  }
   return std::nullopt;
 }
 

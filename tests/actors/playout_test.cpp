@@ -121,3 +121,11 @@ TEST(Playout, AudioBeyondTheBoundIsDroppedAndCounted) {
   drain(p, 0);  // 400 ms handed over: room again
   EXPECT_EQ(p.push("it1", audio_ms(400)), 0u);
 }
+
+TEST(Playout, ANonsenseFormatCannotDivideByZero) {
+  playout p({voxgate::codecs::audio_format::l16(500), 400, 100, 1000});
+  p.push("it1", audio_ms(10));
+  EXPECT_GE(p.remaining_ms(0), 0u);
+  drain(p, 0);
+  EXPECT_LE(p.played_ms(10), p.sent_ms());
+}
