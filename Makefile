@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: bootstrap configure build run test bench clean
+.PHONY: bootstrap configure build run test bench sanitize clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -18,6 +18,14 @@ run: build
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# Every test under AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer (slow: ~20 min on 2 cores).
+sanitize: bootstrap
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DVOXGATE_BENCH=OFF \
+	  -DCMAKE_CXX_FLAGS="-O1 -g1 -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+	@cmake --build build-asan -j$(JOBS)
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j$(JOBS)
 
 bench: build
 	@$(BUILD)/bench/voxgate_bench
