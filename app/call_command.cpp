@@ -14,9 +14,9 @@
 #include "codecs/g711.hpp"
 #include "codecs/resampler.hpp"
 #include "codecs/wav.hpp"
-#include "net/crypto.hpp"
 #include "net/json.hpp"
 #include "net/probe_client.hpp"
+#include "net/twilio/caller.hpp"
 #include "net/twilio/signature.hpp"
 #include "net/url.hpp"
 
@@ -26,16 +26,6 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 using namespace std::chrono_literals;
-
-std::string hex(std::string_view raw) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : raw) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
 
 // Quiet, then a second of a voiced tone (the caller "speaks" over the greeting), then quiet, so the
 // local agent shows its whole repertoire: greeting, barge-in, and playing the caller back.
@@ -147,13 +137,8 @@ call_result run_simulated_call(const call_options& o) {
     r.error = "resolve: " + s.detail;
     return r;
   }
-  auto call_sid = "CA" + hex(net::crypto::random_bytes(16));
-  net::param_list form{{"AccountSid", "AC00000000000000000000000000000000"},
-                       {"CallSid", call_sid},
-                       {"CallStatus", "ringing"},
-                       {"Direction", "inbound"},
-                       {"From", "+15005550006"},
-                       {"To", "+15005550006"}};
+  auto call_sid = net::twilio::random_sid("CA");
+  auto form = net::twilio::voice_webhook_form(call_sid);
   net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}};
   if (!o.auth_token.empty())
     headers.emplace_back("X-Twilio-Signature",
@@ -171,13 +156,9 @@ call_result run_simulated_call(const call_options& o) {
     return r;
   }
   auto stream_url = attribute(res.body, "url", at);
-  std::string params;
-  for (auto p = res.body.find("<Parameter ", at); p != std::string::npos; p = res.body.find("<Parameter ", p + 1)) {
-    params += params.empty() ? "" : ",";
-    net::json::append_string(params, attribute(res.body, "name", p));
-    params += ':';
-    net::json::append_string(params, attribute(res.body, "value", p));
-  }
+  net::param_list params;
+  for (auto p = res.body.find("<Parameter ", at); p != std::string::npos; p = res.body.find("<Parameter ", p + 1))
+    params.emplace_back(attribute(res.body, "name", p), attribute(res.body, "value", p));
   auto stream = net::parse_url(stream_url);
   net::header_list ws_headers;
   if (!o.auth_token.empty())
@@ -188,12 +169,9 @@ call_result run_simulated_call(const call_options& o) {
     return r;
   }
   note("media socket open (" + stream_url + ")");
-  std::string sid = "MZ" + hex(net::crypto::random_bytes(16));
-  client.send_text(R"({"event":"connected","protocol":"Call","version":"1.0.0"})");
-  client.send_text(
-      R"({"event":"start","sequenceNumber":"1","start":{"accountSid":"AC00000000000000000000000000000000","streamSid":")" +
-      sid + R"(","callSid":")" + call_sid + R"(","tracks":["inbound"],"customParameters":{)" + params +
-      R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":")" + sid + R"("})");
+  std::string sid = net::twilio::random_sid("MZ");
+  client.send_text(net::twilio::connected_message());
+  client.send_text(net::twilio::start_message(sid, call_sid, params));
   note("start sent");
 
   auto media_start = clock_type::now();
@@ -202,9 +180,7 @@ call_result run_simulated_call(const call_options& o) {
   bool heard_anything = false;
   auto answer_marks = [&](const std::vector<std::string>& names) {
     for (const auto& n : names) {
-      std::string echo = R"({"event":"mark","sequenceNumber":"0","streamSid":")" + sid + R"(","mark":{"name":)";
-      net::json::append_string(echo, n);
-      client.send_text(echo + "}}");
+      client.send_text(net::twilio::mark_echo(sid, n));
       ++r.marks_answered;
     }
   };
@@ -233,10 +209,7 @@ call_result run_simulated_call(const call_options& o) {
     std::string mulaw(160, '\0');
     for (std::size_t i = 0; i < 160; ++i)
       mulaw[i] = static_cast<char>(codecs::g711::linear_to_ulaw(caller[n * 160 + i]));
-    client.send_text(R"({"event":"media","sequenceNumber":")" + std::to_string(n + 2) +
-                     R"(","media":{"track":"inbound","chunk":")" + std::to_string(n + 1) + R"(","timestamp":")" +
-                     std::to_string(n * 20) + R"(","payload":")" + codecs::base64::encode(mulaw) +
-                     R"("},"streamSid":")" + sid + R"("})");
+    client.send_text(net::twilio::media_message(sid, n + 2, n + 1, mulaw));
     ++r.frames_sent;
     auto next = media_start + std::chrono::milliseconds(20 * (n + 1));  // a monotonic clock, no drift
     while (!closed) {
@@ -249,9 +222,7 @@ call_result run_simulated_call(const call_options& o) {
   if (closed) {
     note("the gateway closed the media socket");
   } else {
-    client.send_text(
-        R"({"event":"stop","sequenceNumber":"999999","stop":{"accountSid":"AC00000000000000000000000000000000","callSid":")" +
-        call_sid + R"("},"streamSid":")" + sid + R"("})");
+    client.send_text(net::twilio::stop_message(sid, 999999, call_sid));
     note("stop sent (caller hung up)");
     auto stop_at = clock_type::now();
     while (!closed && clock_type::now() - stop_at < 3s) client.read_text(50ms, &closed);

@@ -5,11 +5,9 @@
 #include <iostream>
 #include <thread>
 
-#include "codecs/base64.hpp"
-#include "net/crypto.hpp"
-#include "net/json.hpp"
 #include "net/probe_client.hpp"
 #include "net/public_url.hpp"
+#include "net/twilio/caller.hpp"
 #include "net/twilio/signature.hpp"
 #include "net/url.hpp"
 
@@ -18,16 +16,6 @@ namespace voxgate::app {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string hex(std::string_view raw) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : raw) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
 
 // The attribute value after `name="` in `xml` from `from`, unescaped for &amp; only.
 std::string attribute(const std::string& xml, const std::string& name, std::size_t from = 0) {
@@ -100,14 +88,8 @@ class prober {
   }
 
   std::optional<twiml_stream> webhook() {
-    call_sid_ = "CA" + hex(net::crypto::random_bytes(16));
-    net::param_list form{{"AccountSid", "AC00000000000000000000000000000000"},
-                         {"CallSid", call_sid_},
-                         {"CallStatus", "ringing"},
-                         {"Direction", "inbound"},
-                         {"From", "+15005550006"},
-                         {"To", "+15005550006"},
-                         {"ApiVersion", "2010-04-01"}};
+    call_sid_ = net::twilio::random_sid("CA");
+    auto form = net::twilio::voice_webhook_form(call_sid_);
     std::string target = base_.target + "/twilio/voice";
     net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}};
     if (!options_.auth_token.empty())
@@ -233,29 +215,17 @@ class prober {
   }
 
   void media(const twiml_stream& stream) {
-    std::string params;
-    for (const auto& [k, v] : stream.parameters) {
-      params += params.empty() ? "" : ",";
-      net::json::append_string(params, k);
-      params += ':';
-      net::json::append_string(params, v);
-    }
-    const std::string sid = "MZ" + hex(net::crypto::random_bytes(16));
-    client_->send_text(R"({"event":"connected","protocol":"Call","version":"1.0.0"})");
-    client_->send_text(
-        R"({"event":"start","sequenceNumber":"1","start":{"accountSid":"AC00000000000000000000000000000000","streamSid":")" +
-        sid + R"(","callSid":")" + call_sid_ + R"(","tracks":["inbound"],"customParameters":{)" + params +
-        R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":")" + sid +
-        R"("})");
+    const std::string sid = net::twilio::random_sid("MZ");
+    client_->send_text(net::twilio::connected_message());
+    client_->send_text(net::twilio::start_message(sid, call_sid_, stream.parameters));
     auto started = std::chrono::steady_clock::now();
-    const std::string silence = codecs::base64::encode(std::string(160, '\xFF'));
+    const std::string silence(160, '\xFF');  // mu-law silence
     std::optional<std::chrono::milliseconds> first_audio;
     bool closed = false;
     int frames = options_.seconds * 50;
     for (int n = 0; n < frames && !closed; ++n) {
-      client_->send_text(R"({"event":"media","sequenceNumber":")" + std::to_string(n + 2) +
-                         R"(","media":{"track":"inbound","chunk":")" + std::to_string(n + 1) + R"(","timestamp":")" +
-                         std::to_string(n * 20) + R"(","payload":")" + silence + R"("},"streamSid":")" + sid + R"("})");
+      client_->send_text(net::twilio::media_message(sid, static_cast<std::uint64_t>(n) + 2,
+                                                    static_cast<std::uint64_t>(n) + 1, silence));
       auto next = started + std::chrono::milliseconds(20 * (n + 1));
       while (!closed) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next - std::chrono::steady_clock::now());
@@ -283,9 +253,7 @@ class prober {
       fail("audio-back", took, "no audio came back",
            "the call streamed but the AI said nothing: check the gateway's log for call=" + call_sid_ +
                " (AI backend unreachable, bad key?)");
-    client_->send_text(
-        R"({"event":"stop","sequenceNumber":"99999","stop":{"accountSid":"AC00000000000000000000000000000000","callSid":")" +
-        call_sid_ + R"("},"streamSid":")" + sid + R"("})");
+    client_->send_text(net::twilio::stop_message(sid, 99999, call_sid_));
     auto stop_at = std::chrono::steady_clock::now();
     while (!closed && std::chrono::steady_clock::now() - stop_at < 3s) client_->read_text(100ms, &closed);
     auto stop_took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - stop_at);

@@ -7,6 +7,7 @@
 
 #include "codecs/base64.hpp"
 #include "net/json.hpp"
+#include "net/twilio/caller.hpp"
 #include "net/twilio/signature.hpp"
 #include "net/ws_client.hpp"
 #include "tests/fakes/http_peer.hpp"
@@ -27,11 +28,7 @@ std::optional<twiml_stream> parse_twiml_stream(const std::string& xml) {
 fake_twilio::fake_twilio(std::string gateway, std::string public_url, std::string auth_token)
     : gateway_(std::move(gateway)), public_url_(std::move(public_url)), auth_token_(std::move(auth_token)) {
   player_ = std::make_shared<mark_player>([channel = channel_, sid = stream_sid_](const std::string& name) {
-    if (!*channel) return;
-    std::string echo = R"({"event":"mark","sequenceNumber":"0","streamSid":")" + sid + R"(","mark":{"name":)";
-    net::json::append_string(echo, name);
-    echo += "}}";
-    (*channel)->send_text(std::move(echo));
+    if (*channel) (*channel)->send_text(net::twilio::mark_echo(sid, name));
   });
   io_.start();
 }
@@ -43,13 +40,7 @@ fake_twilio::~fake_twilio() {
 
 net::http_client_response fake_twilio::post_voice_webhook(const std::string& call_sid, const std::string& query,
                                                           bool sign) {
-  net::param_list form{{"AccountSid", "AC00000000000000000000000000000000"},
-                       {"ApiVersion", "2010-04-01"},
-                       {"CallSid", call_sid},
-                       {"CallStatus", "ringing"},
-                       {"Direction", "inbound"},
-                       {"From", "+14155550100"},
-                       {"To", "+14155550199"}};
+  auto form = net::twilio::voice_webhook_form(call_sid);
   std::string target = "/twilio/voice" + (query.empty() ? "" : "?" + query);
   net::http_client_request req;
   req.method = "POST";
@@ -83,40 +74,25 @@ void fake_twilio::send(std::string frame) {
   if (*channel_) (*channel_)->send_text(std::move(frame));
 }
 
-void fake_twilio::send_connected() { send(R"({"event":"connected","protocol":"Call","version":"1.0.0"})"); }
+void fake_twilio::send_connected() { send(net::twilio::connected_message()); }
 
 void fake_twilio::send_start(const std::string& call_sid, const net::param_list& custom_parameters) {
-  std::string params;
-  for (const auto& [k, v] : custom_parameters) {
-    if (!params.empty()) params += ',';
-    net::json::append_string(params, k);
-    params += ':';
-    net::json::append_string(params, v);
-  }
-  send(R"({"event":"start","sequenceNumber":")" + std::to_string(++sequence_) +
-       R"(","start":{"accountSid":"AC00000000000000000000000000000000","streamSid":")" + stream_sid_ +
-       R"(","callSid":")" + call_sid + R"(","tracks":["inbound"],"customParameters":{)" + params +
-       R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":")" + stream_sid_ +
-       R"("})");
+  ++sequence_;
+  send(net::twilio::start_message(stream_sid_, call_sid, custom_parameters));
 }
 
 void fake_twilio::send_media(const std::string& raw_audio) {
   ++sequence_;
-  send(R"({"event":"media","sequenceNumber":")" + std::to_string(sequence_) +
-       R"(","media":{"track":"inbound","chunk":")" + std::to_string(sequence_) + R"(","timestamp":")" +
-       std::to_string(sequence_ * 20) + R"(","payload":")" + codecs::base64::encode(raw_audio) + R"("},"streamSid":")" +
-       stream_sid_ + R"("})");
+  send(net::twilio::media_message(stream_sid_, static_cast<std::uint64_t>(sequence_),
+                                  static_cast<std::uint64_t>(sequence_), raw_audio));
 }
 
 void fake_twilio::send_dtmf(const std::string& digit) {
-  send(R"({"event":"dtmf","streamSid":")" + stream_sid_ + R"(","sequenceNumber":")" + std::to_string(++sequence_) +
-       R"(","dtmf":{"track":"inbound_track","digit":")" + digit + R"("}})");
+  send(net::twilio::dtmf_message(stream_sid_, static_cast<std::uint64_t>(++sequence_), digit));
 }
 
 void fake_twilio::send_stop(const std::string& call_sid) {
-  send(R"({"event":"stop","sequenceNumber":")" + std::to_string(++sequence_) +
-       R"(","stop":{"accountSid":"AC00000000000000000000000000000000","callSid":")" + call_sid + R"("},"streamSid":")" +
-       stream_sid_ + R"("})");
+  send(net::twilio::stop_message(stream_sid_, static_cast<std::uint64_t>(++sequence_), call_sid));
 }
 
 void fake_twilio::hang_up_socket() {

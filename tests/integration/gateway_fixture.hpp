@@ -50,7 +50,7 @@ class GatewayTest : public ::testing::Test {
     c.openai_api_key = openai_key;
     c.openai_realtime_url = openai->url();
     c.twilio_auth_token = auth_token;
-    c.twilio_account_sid = "AC00000000000000000000000000000000";
+    c.twilio_account_sid = "AC_test_account";
     c.twilio_api_base = rest.base_url() + "/2010-04-01";
     c.tool_webhook_url = tools.base_url() + "/tools";
     c.agent_tools =

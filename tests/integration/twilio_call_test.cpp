@@ -136,7 +136,7 @@ TEST_F(GatewayTest, EndCallToolHangsUpThroughTwilioRest) {
       R"({"type":"response.function_call_arguments.done","call_id":"call_9","name":"end_call","arguments":"{}"})");
   ASSERT_TRUE(rest.wait_requests(1, 5s));
   auto req = rest.requests()[0];
-  EXPECT_EQ(req.target, "/2010-04-01/Accounts/AC00000000000000000000000000000000/Calls/" + std::string(sid) + ".json");
+  EXPECT_EQ(req.target, "/2010-04-01/Accounts/AC_test_account/Calls/" + std::string(sid) + ".json");
   EXPECT_EQ(req.body, "Status=completed");
   EXPECT_EQ(net::header_or(req.headers, "authorization").rfind("Basic ", 0), 0u);
   EXPECT_TRUE(twilio->received()->wait_closed(5s));

@@ -1,0 +1,30 @@
+// Twilio's side of the protocol, for the tools that play Twilio (voxgate probe, voxgate call, the
+// test fakes): the voice webhook form and the media-stream messages Twilio sends. Pure builders.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "net/url.hpp"
+
+namespace voxgate::net::twilio {
+
+// Deliberately not a real Account SID shape (not hex): nothing here can be mistaken for a credential.
+constexpr std::string_view simulated_account_sid = "AC_voxgate_simulated";
+
+// "CA" / "MZ" + 32 random hex digits.
+std::string random_sid(std::string_view prefix);
+
+param_list voice_webhook_form(std::string_view call_sid);
+
+std::string connected_message();
+// `custom_parameters` become start.customParameters, as the TwiML's <Parameter>s do.
+std::string start_message(std::string_view stream_sid, std::string_view call_sid, const param_list& custom_parameters);
+std::string media_message(std::string_view stream_sid, std::uint64_t sequence, std::uint64_t chunk,
+                          std::string_view raw_mulaw);
+std::string mark_echo(std::string_view stream_sid, std::string_view name);
+std::string dtmf_message(std::string_view stream_sid, std::uint64_t sequence, std::string_view digit);
+std::string stop_message(std::string_view stream_sid, std::uint64_t sequence, std::string_view call_sid);
+
+}  // namespace voxgate::net::twilio
