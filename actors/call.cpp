@@ -138,7 +138,7 @@ void on_provider_frame(call_pointer self, std::string& frame) {
           self->send(st.ai, caller_atom::value, std::move(chunk));
       };
       // Twilio delivers in order; Telnyx numbers media chunks and does not promise order.
-      auto seq = st.record->call.provider == provider_kind::telnyx ? ev.sequence : 0;
+      auto seq = st.record->call.provider == provider_kind::telnyx ? ev.chunk : 0;
       st.reorder.push(seq, std::move(frame), forward);
       return;
     }

@@ -26,9 +26,10 @@ struct stream_start {
 
 struct media_event {
   media_kind kind = media_kind::ignored;
-  std::string_view payload;  // media: base64 audio, a view into the parsed frame
-  std::string_view text;     // mark name, DTMF digit, error detail, or the unknown event's name
-  std::uint64_t sequence = 0;
+  std::string_view payload;    // media: base64 audio, a view into the parsed frame
+  std::string_view text;       // mark name, DTMF digit, error detail, or the unknown event's name
+  std::uint64_t sequence = 0;  // message counter (counts every message, not only media)
+  std::uint64_t chunk = 0;     // media: media-frame counter, for reordering (0 when absent)
   std::uint64_t timestamp_ms = 0;
   std::optional<stream_start> start;
 };

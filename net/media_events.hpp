@@ -1,5 +1,5 @@
-// The media-stream events Twilio and Telnyx spell the same way (connected, mark, dtmf, stop), parsed
-// once for both dialects. Anything else is left to the dialect.
+// The media-stream events Twilio and Telnyx spell the same way (media, connected, mark, dtmf, stop),
+// parsed once for both dialects. Anything else (start, error, ...) is left to the dialect.
 #pragma once
 
 #include <string_view>

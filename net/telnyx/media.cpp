@@ -73,17 +73,6 @@ std::string_view media_codec::parse(std::string& frame, media_event& out) const 
   if (!event) return "no event field";
   out = media_event{};
   out.sequence = json::counter_of(root, "sequence_number").value_or(0);
-  if (*event == "media") {
-    const auto* media = json::member(root, "media");
-    auto payload = media ? json::string_of(*media, "payload") : std::nullopt;
-    if (!payload) return "media without payload";
-    out.kind = json::string_or(*media, "track", "inbound") == "inbound" ? media_kind::media : media_kind::ignored;
-    out.payload = *payload;
-    out.timestamp_ms = json::counter_of(*media, "timestamp").value_or(0);
-    // Telnyx does not guarantee order: `chunk` numbers media frames for reordering.
-    out.sequence = json::counter_of(*media, "chunk").value_or(0);
-    return {};
-  }
   if (*event == "start") {
     out.kind = media_kind::start;
     return parse_start(root, out);

@@ -47,17 +47,6 @@ std::string_view media_codec::parse(std::string& frame, media_event& out) const 
   if (!event) return "no event field";
   out = media_event{};
   out.sequence = json::counter_of(root, "sequenceNumber").value_or(0);
-  if (*event == "media") {
-    const auto* media = json::member(root, "media");
-    auto payload = media ? json::string_of(*media, "payload") : std::nullopt;
-    if (!payload) return "media without payload";
-    out.kind = media_kind::media;
-    out.payload = *payload;
-    out.timestamp_ms = json::counter_of(*media, "timestamp").value_or(0);
-    // Only the caller's audio is bridged; an outbound track (a <Start> fork) is not ours to send on.
-    if (json::string_or(*media, "track", "inbound") != "inbound") out.kind = media_kind::ignored;
-    return {};
-  }
   if (*event == "start") {
     out.kind = media_kind::start;
     return parse_start(root, out);

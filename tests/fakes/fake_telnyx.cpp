@@ -58,20 +58,8 @@ net::http_client_response fake_telnyx::post_event(const std::string& event_id, c
 }
 
 std::string fake_telnyx::open_media(const std::string& stream_url, const std::string& auth_token) {
-  auto u = net::parse_url(stream_url);
-  if (!u) return "bad stream url";
-  net::ws_connect_options o;
-  o.url = "ws://" + gateway_.substr(gateway_.find("://") + 3) + std::string(u->path());
-  o.headers.emplace_back("x-telnyx-streaming-auth-token", auth_token);
-  auto promise = std::make_shared<std::promise<std::string>>();
-  auto future = promise->get_future();
-  auto channel = channel_;
-  auto sink = provider_sink(received_, player_);
-  net::ws_connect(io_, std::move(o), sink, [channel, promise](net::ws_channel_ptr ch, std::string error) {
-    *channel = std::move(ch);
-    promise->set_value(std::move(error));
-  });
-  return future.get();
+  return open_provider_socket(io_, gateway_, stream_url, {{"x-telnyx-streaming-auth-token", auth_token}}, received_,
+                              player_, channel_);
 }
 
 void fake_telnyx::send(std::string frame) {

@@ -54,20 +54,9 @@ net::http_client_response fake_twilio::post_voice_webhook(const std::string& cal
 }
 
 std::string fake_twilio::open_media(const twiml_stream& stream, bool sign) {
-  auto u = net::parse_url(stream.url);
-  if (!u) return "bad stream url";
-  net::ws_connect_options o;
-  o.url = "ws://" + gateway_.substr(gateway_.find("://") + 3) + std::string(u->path());
-  if (sign) o.headers.emplace_back("x-twilio-signature", net::twilio::compute_signature(auth_token_, stream.url, {}));
-  auto promise = std::make_shared<std::promise<std::string>>();
-  auto future = promise->get_future();
-  auto channel = channel_;
-  auto sink = provider_sink(received_, player_);
-  net::ws_connect(io_, std::move(o), sink, [channel, promise](net::ws_channel_ptr ch, std::string error) {
-    *channel = std::move(ch);
-    promise->set_value(std::move(error));
-  });
-  return future.get();
+  net::header_list headers;
+  if (sign) headers.emplace_back("x-twilio-signature", net::twilio::compute_signature(auth_token_, stream.url, {}));
+  return open_provider_socket(io_, gateway_, stream.url, std::move(headers), received_, player_, channel_);
 }
 
 void fake_twilio::send(std::string frame) {

@@ -3,8 +3,11 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <future>
 
 #include "codecs/base64.hpp"
+#include "net/url.hpp"
+#include "net/ws_client.hpp"
 
 namespace voxgate::fakes {
 
@@ -80,6 +83,24 @@ std::shared_ptr<net::ws_sink> provider_sink(std::shared_ptr<frame_queue> receive
     if (event == "mark") player->on_mark(d["mark"]["name"].GetString());
     if (event == "clear") player->on_clear();
   });
+}
+
+std::string open_provider_socket(net::io_runtime& io, const std::string& gateway, const std::string& stream_url,
+                                 net::header_list headers, std::shared_ptr<frame_queue> received,
+                                 std::shared_ptr<mark_player> player, std::shared_ptr<net::ws_channel_ptr> channel) {
+  auto u = net::parse_url(stream_url);
+  if (!u) return "bad stream url";
+  net::ws_connect_options o;
+  o.url = "ws://" + gateway.substr(gateway.find("://") + 3) + std::string(u->path());
+  o.headers = std::move(headers);
+  auto promise = std::make_shared<std::promise<std::string>>();
+  auto future = promise->get_future();
+  net::ws_connect(io, std::move(o), provider_sink(std::move(received), std::move(player)),
+                  [channel, promise](net::ws_channel_ptr ch, std::string error) {
+                    *channel = std::move(ch);
+                    promise->set_value(std::move(error));
+                  });
+  return future.get();
 }
 
 }  // namespace voxgate::fakes

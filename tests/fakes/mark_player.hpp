@@ -12,6 +12,8 @@
 #include <string>
 #include <thread>
 
+#include "net/headers.hpp"
+#include "net/io_runtime.hpp"
 #include "tests/fakes/frame_queue.hpp"
 
 namespace voxgate::fakes {
@@ -42,5 +44,11 @@ class mark_player {
 // A sink for a fake provider's media socket: records every frame and feeds media, mark and clear
 // to `player`, so marks come back the way the provider sends them.
 std::shared_ptr<net::ws_sink> provider_sink(std::shared_ptr<frame_queue> received, std::shared_ptr<mark_player> player);
+
+// Opens a fake provider's media socket: to `gateway` (http://host:port) at the path of `stream_url`,
+// as a proxy in front of the gateway would. Stores the channel in `channel`; returns an error or empty.
+std::string open_provider_socket(net::io_runtime& io, const std::string& gateway, const std::string& stream_url,
+                                 net::header_list headers, std::shared_ptr<frame_queue> received,
+                                 std::shared_ptr<mark_player> player, std::shared_ptr<net::ws_channel_ptr> channel);
 
 }  // namespace voxgate::fakes

@@ -57,7 +57,6 @@ TEST(Transport, WsClientReachesAServerAndBothSeeTheClose) {
   auto client = opened.get_future().get();
   ASSERT_TRUE(client);
   client->send_text("hi");
-  EXPECT_TRUE(client_frames->wait_for_field("x", "y", 0ms) == std::nullopt);
   EXPECT_TRUE(client_frames->wait_for([](const std::string& f) { return f == "echo:hi"; }, 5s));
   client->close("done");
   EXPECT_TRUE(server_frames->wait_closed(5s));

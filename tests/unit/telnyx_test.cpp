@@ -121,7 +121,8 @@ TEST(TelnyxMedia, MediaCarriesItsChunkNumberForReordering) {
   net::media_event ev;
   ASSERT_EQ(codec.parse(f, ev), "");
   EXPECT_EQ(ev.kind, net::media_kind::media);
-  EXPECT_EQ(ev.sequence, 2u);
+  EXPECT_EQ(ev.sequence, 4u);
+  EXPECT_EQ(ev.chunk, 2u);
   EXPECT_EQ(ev.payload, "AAEC");
   std::string err = R"({"event":"error","payload":{"code":100002,"title":"Unknown","detail":"bad frame"}})";
   ASSERT_EQ(codec.parse(err, ev), "");

@@ -39,7 +39,11 @@ TEST(TwilioMedia, ParsesMediaWithCountersAsStringsOrNumbers) {
   EXPECT_EQ(ev.kind, media_kind::media);
   EXPECT_EQ(ev.payload, "AAEC");
   EXPECT_EQ(ev.sequence, 4u);
+  EXPECT_EQ(ev.chunk, 2u);
   EXPECT_EQ(ev.timestamp_ms, 5u);
+  std::string outbound = R"({"event":"media","media":{"track":"outbound","chunk":"1","payload":"AAEC"}})";
+  ASSERT_EQ(codec.parse(outbound, ev), "");
+  EXPECT_EQ(ev.kind, media_kind::ignored);  // only the caller's audio is bridged
   std::string g = R"({"event":"media","sequenceNumber":7,"media":{"timestamp":40,"payload":"AAEC"}})";
   ASSERT_EQ(codec.parse(g, ev), "");
   EXPECT_EQ(ev.sequence, 7u);

@@ -1,0 +1,75 @@
+// The log lines operators rely on: one line per WebSocket upgrade attempt with its result and reason,
+// and one loud line (once) saying how the public URL was derived when PUBLIC_URL is not set.
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
+
+#include "gateway_fixture.hpp"
+
+using namespace voxgate;
+using namespace voxgate::testing;
+
+namespace {
+
+// Captures every log line of the gateway; installed before its threads start, removed after they stop.
+class LoggedGatewayTest : public GatewayTest {
+ protected:
+  void SetUp() override {
+    previous_ = spdlog::default_logger();
+    sink_ = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(1000);
+    sink_->set_pattern("%v");
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink_));
+    GatewayTest::SetUp();
+  }
+  void TearDown() override {
+    GatewayTest::TearDown();
+    spdlog::set_default_logger(previous_);
+  }
+  std::vector<std::string> lines_with(const std::string& text) {
+    std::vector<std::string> out;
+    for (auto& l : sink_->last_formatted())
+      if (l.find(text) != std::string::npos) out.push_back(l);
+    return out;
+  }
+  net::http_client_response get_with(const std::string& path, net::header_list headers) {
+    net::http_client_request r;
+    r.url = gateway_url() + path;
+    r.headers = std::move(headers);
+    return fakes::fetch_sync(twilio->io(), std::move(r));
+  }
+
+  std::shared_ptr<spdlog::logger> previous_;
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+};
+
+class DerivedUrlGatewayTest : public LoggedGatewayTest {
+  void customize(app::config& c) override { c.public_url.clear(); }
+};
+
+}  // namespace
+
+TEST_F(LoggedGatewayTest, EveryUpgradeAttemptLogsOneLineWithItsResultAndReason) {
+  EXPECT_EQ(get("/twilio/media").status, 426u);
+  auto refused = lines_with("upgrade path=/twilio/media");
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_NE(refused[0].find("result=refused status=426"), std::string::npos) << refused[0];
+  EXPECT_NE(refused[0].find("a proxy may strip them"), std::string::npos) << refused[0];
+  EXPECT_NE(refused[0].find("host=127.0.0.1"), std::string::npos) << refused[0];
+
+  connect_call("CA0123456789abcdef0123456789abcdef");
+  // (The fake OpenAI server logs its own upgrades on /v1/realtime in this process: count ours only.)
+  ASSERT_TRUE(eventually([&] { return lines_with("upgrade path=/twilio/media").size() == 2; }));
+  auto accepted = lines_with("upgrade path=/twilio/media")[1];
+  EXPECT_NE(accepted.find("result=accepted status=101"), std::string::npos) << accepted;
+}
+
+TEST_F(DerivedUrlGatewayTest, ADerivedPublicUrlIsLoggedOnceWithHowItWasDerived) {
+  net::header_list proxy{{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "voice.example.com"}};
+  auto res = get_with("/", proxy);
+  EXPECT_NE(res.body.find("wss://voice.example.com/twilio/media"), std::string::npos) << res.body;
+  get_with("/", proxy);
+  auto derived = lines_with("was derived");
+  ASSERT_EQ(derived.size(), 1u);  // once, not per request
+  EXPECT_NE(derived[0].find("https://voice.example.com"), std::string::npos) << derived[0];
+  EXPECT_NE(derived[0].find("X-Forwarded-Host=voice.example.com"), std::string::npos) << derived[0];
+  EXPECT_EQ(lines_with("PUBLIC_URL is not set").size(), 1u);  // and the start-up warning
+}
