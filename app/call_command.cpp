@@ -54,13 +54,6 @@ std::optional<std::vector<std::int16_t>> load_wav_8k(const std::string& path, st
   return out;
 }
 
-std::string attribute(const std::string& xml, const std::string& name, std::size_t from) {
-  auto at = xml.find(name + "=\"", from);
-  if (at == std::string::npos) return {};
-  at += name.size() + 2;
-  return xml.substr(at, xml.find('"', at) - at);
-}
-
 // The caller's phone: plays what arrives in order, answers marks when their audio has played.
 class handset {
  public:
@@ -150,15 +143,13 @@ call_result run_simulated_call(const call_options& o) {
     return r;
   }
   note("webhook answered (HTTP 200, " + std::to_string(hook.took.count()) + " ms) call=" + call_sid);
-  auto at = res.body.find("<Stream ");
-  if (at == std::string::npos) {
+  auto instruction = net::twilio::parse_stream_instruction(res.body);
+  if (!instruction) {
     r.error = "the gateway did not connect the call: " + res.body;
     return r;
   }
-  auto stream_url = attribute(res.body, "url", at);
-  net::param_list params;
-  for (auto p = res.body.find("<Parameter ", at); p != std::string::npos; p = res.body.find("<Parameter ", p + 1))
-    params.emplace_back(attribute(res.body, "name", p), attribute(res.body, "value", p));
+  auto& stream_url = instruction->url;
+  auto& params = instruction->parameters;
   auto stream = net::parse_url(stream_url);
   net::header_list ws_headers;
   if (!o.auth_token.empty())

@@ -9,7 +9,9 @@
 #include "app/call_command.hpp"
 #include "app/config.hpp"
 #include "app/gateway.hpp"
+#include "app/load_command.hpp"
 #include "app/probe.hpp"
+#include "app/process_usage.hpp"
 
 namespace {
 
@@ -23,6 +25,7 @@ int usage(std::ostream& out, int code) {
          "  serve     run the gateway (configuration from the environment)\n"
          "  probe     test the public path end to end, as the provider would (see probe --help)\n"
          "  call      place one simulated call and hear it (see call --help)\n"
+         "  load      many concurrent simulated calls: latency, losses, CPU and memory per call (see load --help)\n"
          "  version   print the version\n";
   return code;
 }
@@ -62,6 +65,8 @@ int serve(int argc, char** argv) {
     return 2;
   }
   voxgate::app::setup_logging(c);
+  // Each call holds two sockets (provider and AI): the usual soft limit of 1,024 would cap a box at ~500 calls.
+  spdlog::info("file descriptor limit {}", voxgate::app::raise_fd_limit());
 
   // Signals are taken by sigwait below; block them before any thread starts so none inherits them.
   sigset_t signals;
@@ -99,6 +104,7 @@ int main(int argc, char** argv) {
   if (cmd == "serve") return serve(argc, argv);
   if (cmd == "probe") return voxgate::app::probe_command(argc, argv);
   if (cmd == "call") return voxgate::app::call_command(argc, argv);
+  if (cmd == "load") return voxgate::app::load_command(argc, argv);
   if (cmd == "version" || cmd == "--version") {
     std::cout << "voxgate " << version << "\n";
     return 0;

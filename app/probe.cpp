@@ -17,29 +17,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The attribute value after `name="` in `xml` from `from`, unescaped for &amp; only.
-std::string attribute(const std::string& xml, const std::string& name, std::size_t from = 0) {
-  auto at = xml.find(name + "=\"", from);
-  if (at == std::string::npos) return {};
-  at += name.size() + 2;
-  auto value = xml.substr(at, xml.find('"', at) - at);
-  for (std::size_t p; (p = value.find("&amp;")) != std::string::npos;) value.replace(p, 5, "&");
-  return value;
-}
-
-struct twiml_stream {
-  std::string url;
-  net::param_list parameters;
-};
-
-std::optional<twiml_stream> stream_of(const std::string& xml) {
-  auto at = xml.find("<Stream ");
-  if (at == std::string::npos || xml.find("<Connect>") == std::string::npos) return std::nullopt;
-  twiml_stream s{attribute(xml, "url", at), {}};
-  for (auto p = xml.find("<Parameter ", at); p != std::string::npos; p = xml.find("<Parameter ", p + 1))
-    s.parameters.emplace_back(attribute(xml, "name", p), attribute(xml, "value", p));
-  return s;
-}
+using twiml_stream = net::twilio::stream_instruction;
 
 class prober {
  public:
@@ -127,7 +105,7 @@ class prober {
       return std::nullopt;
     }
     add("webhook", true, s.took, detail, {});
-    auto stream = stream_of(res.body);
+    auto stream = net::twilio::parse_stream_instruction(res.body);
     if (!stream) {
       fail("twiml", 0ms, res.body.substr(0, 200),
            res.body.find("<Hangup") != std::string::npos

@@ -1,5 +1,9 @@
 #include "net/twilio/caller.hpp"
 
+#include <algorithm>
+#include <cstdio>
+#include <utility>
+
 #include "codecs/base64.hpp"
 #include "net/crypto.hpp"
 #include "net/json.hpp"
@@ -53,6 +57,21 @@ std::string media_message(std::string_view stream_sid, std::uint64_t sequence, s
          R"("},"streamSid":)" + json::quote(stream_sid) + "}";
 }
 
+void append_media_message(std::string& out, std::string_view stream_sid, std::uint64_t sequence, std::uint64_t chunk,
+                          std::string_view payload_base64) {
+  char digits[192];  // the fixed text is ~100 bytes, each number at most 20
+  int n = std::snprintf(
+      digits, sizeof digits,
+      R"j({"event":"media","sequenceNumber":"%llu","media":{"track":"inbound","chunk":"%llu","timestamp":"%llu","payload":")j",
+      static_cast<unsigned long long>(sequence), static_cast<unsigned long long>(chunk),
+      static_cast<unsigned long long>((chunk - 1) * 20));
+  out.append(digits, std::min(static_cast<std::size_t>(n), sizeof digits - 1));
+  out.append(payload_base64);
+  out.append(R"("},"streamSid":")");
+  out.append(stream_sid);  // SIDs are [A-Za-z0-9_]: nothing to escape
+  out.append(R"("})");
+}
+
 std::string mark_echo(std::string_view stream_sid, std::string_view name) {
   return R"({"event":"mark","sequenceNumber":"0","streamSid":)" + json::quote(stream_sid) + R"(,"mark":{"name":)" +
          json::quote(name) + "}}";
@@ -67,6 +86,59 @@ std::string stop_message(std::string_view stream_sid, std::uint64_t sequence, st
   return R"({"event":"stop","sequenceNumber":")" + std::to_string(sequence) + R"(","stop":{"accountSid":)" +
          json::quote(simulated_account_sid) + R"(,"callSid":)" + json::quote(call_sid) + R"(},"streamSid":)" +
          json::quote(stream_sid) + "}";
+}
+
+namespace {
+
+std::string attribute(std::string_view xml, std::string_view name, std::size_t from, std::size_t until) {
+  std::string key = " " + std::string(name) + "=\"";
+  auto at = xml.find(key, from);
+  if (at == std::string_view::npos || at > until) return {};
+  at += key.size();
+  auto end = xml.find('"', at);
+  if (end == std::string_view::npos) return {};
+  return unescape_xml(xml.substr(at, end - at));
+}
+
+}  // namespace
+
+std::string unescape_xml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '&') {
+      out.push_back(text[i]);
+      continue;
+    }
+    static constexpr std::pair<std::string_view, char> entities[] = {
+        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+    bool matched = false;
+    for (auto [entity, c] : entities)
+      if (text.substr(i, entity.size()) == entity) {
+        out.push_back(c);
+        i += entity.size() - 1;
+        matched = true;
+        break;
+      }
+    if (!matched) out.push_back('&');
+  }
+  return out;
+}
+
+std::optional<stream_instruction> parse_stream_instruction(std::string_view twiml) {
+  auto at = twiml.find("<Stream ");
+  if (at == std::string_view::npos) return std::nullopt;
+  auto tag_end = twiml.find('>', at);
+  stream_instruction out;
+  out.url = attribute(twiml, "url", at, tag_end);
+  if (out.url.empty()) return std::nullopt;
+  auto close = twiml.find("</Stream>", at);
+  for (auto p = twiml.find("<Parameter ", at); p != std::string_view::npos && p < close;
+       p = twiml.find("<Parameter ", p + 1)) {
+    auto end = twiml.find('>', p);
+    out.parameters.emplace_back(attribute(twiml, "name", p, end), attribute(twiml, "value", p, end));
+  }
+  return out;
 }
 
 }  // namespace voxgate::net::twilio

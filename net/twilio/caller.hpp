@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,8 +24,21 @@ std::string connected_message();
 std::string start_message(std::string_view stream_sid, std::string_view call_sid, const param_list& custom_parameters);
 std::string media_message(std::string_view stream_sid, std::uint64_t sequence, std::uint64_t chunk,
                           std::string_view raw_mulaw);
+// The same message with the payload already base64-encoded, appended to `out` (no allocation once
+// `out` has grown): for tools sending thousands of frames a second.
+void append_media_message(std::string& out, std::string_view stream_sid, std::uint64_t sequence, std::uint64_t chunk,
+                          std::string_view payload_base64);
 std::string mark_echo(std::string_view stream_sid, std::string_view name);
 std::string dtmf_message(std::string_view stream_sid, std::uint64_t sequence, std::string_view digit);
 std::string stop_message(std::string_view stream_sid, std::uint64_t sequence, std::string_view call_sid);
+
+// What a <Connect><Stream> TwiML answer tells Twilio: the stream url and its <Parameter>s.
+struct stream_instruction {
+  std::string url;
+  param_list parameters;
+};
+// Nothing when the TwiML holds no <Stream> (the gateway refused the call, e.g. with <Say><Hangup/>).
+std::optional<stream_instruction> parse_stream_instruction(std::string_view twiml);
+std::string unescape_xml(std::string_view text);  // the five predefined entities
 
 }  // namespace voxgate::net::twilio

@@ -1,0 +1,557 @@
+#include "app/load_calls.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "codecs/base64.hpp"
+#include "codecs/g711.hpp"
+#include "net/crypto.hpp"
+#include "net/twilio/caller.hpp"
+#include "net/twilio/signature.hpp"
+#include "net/url.hpp"
+#include "net/ws_frame.hpp"
+
+namespace voxgate::app {
+
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
+
+constexpr std::uint64_t frame_us = 20000;
+constexpr int wheel_slots = 20;  // one per millisecond of the 20 ms frame period
+constexpr std::size_t max_http_response = 64 * 1024;
+constexpr std::uint64_t setup_timeout_us = 15'000'000;
+constexpr std::uint64_t stop_timeout_us = 3'000'000;
+
+// One second of a warbling tone in mu-law, looped: every frame differs from its neighbours, so audio
+// that comes back at the wrong position is noticed.
+struct caller_audio {
+  std::vector<std::uint8_t> loop;
+  std::vector<std::string> frames_base64;
+};
+
+caller_audio make_caller_audio() {
+  caller_audio a;
+  a.loop.resize(8000);
+  for (std::size_t i = 0; i < a.loop.size(); ++i) {
+    double t = static_cast<double>(i) / 8000.0;
+    double v = 8000 * std::sin(2 * M_PI * (300 + 200 * std::sin(2 * M_PI * 3 * t)) * t);
+    a.loop[i] = codecs::g711::linear_to_ulaw(static_cast<std::int16_t>(v));
+  }
+  for (std::size_t f = 0; f < a.loop.size() / audio_position_tracker::frame_bytes; ++f)
+    a.frames_base64.push_back(codecs::base64::encode(std::span<const std::uint8_t>(
+        a.loop.data() + f * audio_position_tracker::frame_bytes, audio_position_tracker::frame_bytes)));
+  return a;
+}
+
+enum class phase { waiting, webhook, upgrading, streaming, draining, stopping, done, failed };
+
+struct call {
+  explicit call(asio::io_context& io) : socket(io) {}
+  tcp::socket socket;
+  phase state = phase::waiting;
+  std::string call_sid, stream_sid, ws_key, ws_target, ws_host;
+  net::twilio::stream_instruction stream;
+  std::vector<std::uint8_t> in = std::vector<std::uint8_t>(8192);
+  std::size_t in_len = 0;
+  std::string out_pending, out_flight;
+  bool writing = false;
+  net::ws::frame_reader reader{1 << 16};
+  audio_position_tracker tracker;
+  std::uint64_t frames_total = 0;
+  std::uint64_t next_frame_us = 0;
+  std::uint64_t deadline_us = 0;
+  int slot = 0;
+};
+
+std::string_view field(std::string_view json, std::string_view key) {
+  auto at = json.find(key);
+  if (at == std::string_view::npos) return {};
+  at += key.size();
+  auto end = json.find('"', at);
+  return end == std::string_view::npos ? std::string_view{} : json.substr(at, end - at);
+}
+
+// A header's value in a response head, by case-insensitive name.
+std::string_view header(std::string_view head, std::string_view name) {
+  for (std::size_t at = head.find("\r\n"); at != std::string_view::npos; at = head.find("\r\n", at + 2)) {
+    auto line = head.substr(at + 2, head.find("\r\n", at + 2) - at - 2);
+    if (line.size() <= name.size() || line[name.size()] != ':') continue;
+    bool same = true;
+    for (std::size_t i = 0; i < name.size() && same; ++i)
+      same = std::tolower(static_cast<unsigned char>(line[i])) == std::tolower(static_cast<unsigned char>(name[i]));
+    if (!same) continue;
+    auto value = line.substr(name.size() + 1);
+    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    return value;
+  }
+  return {};
+}
+
+class load_engine {
+ public:
+  load_engine(const load_options& o, const std::function<void(const load_progress&)>& progress)
+      : options_(o), progress_(progress), timer_(io_), audio_(make_caller_audio()) {}
+
+  load_report run() {
+    report_.calls = options_.calls;
+    report_.fd_limit = raise_fd_limit();
+    auto gateway = net::parse_url(options_.gateway_url);
+    if (!gateway || gateway->scheme != "http") {
+      report_.error =
+          "GATEWAY_URL must be http://host:port: the load tool talks to the gateway itself, not its TLS proxy";
+      return report_;
+    }
+    host_header_ = gateway->host_port();
+    public_url_ = options_.public_url.empty() ? gateway->origin() : options_.public_url;
+    while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
+    error_code ec;
+    tcp::resolver resolver(io_);
+    endpoints_ = resolver.resolve(gateway->host, std::to_string(gateway->effective_port()), ec);
+    if (ec) {
+      report_.error = "cannot resolve " + gateway->host + ": " + ec.message();
+      return report_;
+    }
+    frames_per_call_ = static_cast<std::uint64_t>(std::llround(options_.duration_s * 50));
+    if (options_.pid > 0) {
+      report_.gateway_baseline = read_process_usage(options_.pid);
+      if (!report_.gateway_baseline) {
+        report_.error = "no process " + std::to_string(options_.pid) + " to sample (--pid)";
+        return report_;
+      }
+    }
+    calls_.reserve(static_cast<std::size_t>(options_.calls));
+    for (int i = 0; i < options_.calls; ++i) calls_.push_back(std::make_unique<call>(io_));
+    scratch_.reserve(2048);
+    decoded_.resize(64 * 1024);
+    double ramp_s = options_.calls / std::max(options_.ramp_per_s, 0.001);
+    give_up_us_ = static_cast<std::uint64_t>((ramp_s + options_.duration_s + options_.drain_s + 30) * 1e6);
+    start_ = clock::now();
+    tick_at_ = start_;
+    arm_timer();
+    io_.run();
+    report_.wall_s = seconds_since_start();
+    for (auto& c : calls_) {
+      report_.frames_sent += c->tracker.frames_sent();
+      report_.frames_back += std::min(c->tracker.frames_back(), c->tracker.frames_sent());
+      report_.frames_late += c->tracker.frames_late();
+      report_.bytes_differing += c->tracker.bytes_differing();
+      report_.bytes_beyond_sent += c->tracker.bytes_beyond_sent();
+      if (c->state == phase::done) report_.frames_lost += c->tracker.frames_missing();
+    }
+    return report_;
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+
+  std::uint64_t now_us() const {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - start_).count());
+  }
+  double seconds_since_start() const { return static_cast<double>(now_us()) / 1e6; }
+
+  std::uint32_t next_mask() {
+    mask_state_ ^= mask_state_ << 13;
+    mask_state_ ^= mask_state_ >> 17;
+    mask_state_ ^= mask_state_ << 5;
+    return mask_state_;
+  }
+
+  // ---- the one timer: every millisecond, visit that millisecond's slot of calls ----
+
+  void arm_timer() {
+    tick_at_ += std::chrono::milliseconds(1);
+    timer_.expires_at(tick_at_);
+    timer_.async_wait([this](error_code ec) {
+      if (!ec) tick();
+    });
+  }
+
+  void tick() {
+    std::uint64_t now = now_us();
+    std::uint64_t due_ms = now / 1000;
+    report_.tick_lag.record(now - std::min(now, (last_ms_ + 1) * 1000));
+    int target = static_cast<int>(
+        std::min<double>(options_.calls, std::floor(static_cast<double>(now) / 1e6 * options_.ramp_per_s) + 1));
+    while (report_.placed < target) place(*calls_[static_cast<std::size_t>(report_.placed)], due_ms);
+    for (; last_ms_ < due_ms; ++last_ms_) visit(static_cast<int>((last_ms_ + 1) % wheel_slots), now);
+    if (!steady_ && report_.placed == options_.calls && connecting_ == 0 && active_ > 0) begin_steady();
+    if (now / 1'000'000 != last_progress_s_) {
+      last_progress_s_ = now / 1'000'000;
+      if (progress_) progress_(snapshot());
+    }
+    if (finished_ == options_.calls) return;  // the last handlers drain; io_.run() returns
+    if (now > give_up_us_) {
+      for (auto& c : calls_)
+        if (c->state != phase::done && c->state != phase::failed) fail(*c, "still unfinished when the run timed out");
+      return;
+    }
+    arm_timer();
+  }
+
+  void visit(int slot, std::uint64_t now) {
+    auto& calls = wheel_[static_cast<std::size_t>(slot)];
+    for (std::size_t i = 0; i < calls.size();) {
+      call& c = *calls[i];
+      if (c.state == phase::done || c.state == phase::failed) {
+        calls[i] = calls.back();
+        calls.pop_back();
+        continue;
+      }
+      ++i;
+      switch (c.state) {
+        case phase::webhook:
+        case phase::upgrading:
+          if (now > c.deadline_us) fail(c, c.state == phase::webhook ? "webhook timed out" : "upgrade timed out");
+          break;
+        case phase::streaming:
+          while (c.next_frame_us <= now && c.tracker.frames_sent() < frames_per_call_) send_frame(c, now);
+          if (c.tracker.frames_sent() >= frames_per_call_) {
+            c.state = phase::draining;
+            c.deadline_us = now + static_cast<std::uint64_t>(options_.drain_s * 1e6);
+            end_steady();
+          }
+          flush(c);
+          break;
+        case phase::draining:
+          if (c.tracker.frames_back() >= c.tracker.frames_sent() || now > c.deadline_us) {
+            // As Twilio hangs up: stop, then it closes the socket itself.
+            scratch_ = net::twilio::stop_message(c.stream_sid, c.tracker.frames_sent() + 2, c.call_sid);
+            net::ws::append_client_frame(c.out_pending, net::ws::opcode::text, scratch_, next_mask());
+            net::ws::append_client_frame(c.out_pending, net::ws::opcode::close, std::string_view("\x03\xe8", 2),
+                                         next_mask());
+            c.state = phase::stopping;
+            c.deadline_us = now + stop_timeout_us;
+          }
+          flush(c);
+          break;
+        case phase::stopping:
+          if (now > c.deadline_us) fail(c, "the gateway did not close the media socket within 3 s of stop");
+          flush(c);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  // ---- steady window: every call placed and connected, none finished yet ----
+
+  void begin_steady() {
+    steady_ = true;
+    steady_start_us_ = now_us();
+    own_steady_start_ = own_usage();
+    if (options_.pid > 0) report_.gateway_steady_start = read_process_usage(options_.pid);
+  }
+
+  void end_steady() {
+    if (!steady_ || steady_ended_) return;
+    steady_ended_ = true;
+    report_.steady_s = static_cast<double>(now_us() - steady_start_us_) / 1e6;
+    auto own = own_usage();
+    report_.own_steady = {own.cpu_s - own_steady_start_.cpu_s, own.rss_kib};
+    if (options_.pid > 0) report_.gateway_steady_end = read_process_usage(options_.pid);
+  }
+
+  bool in_steady() const { return steady_ && !steady_ended_; }
+
+  // ---- one call ----
+
+  void place(call& c, std::uint64_t now_ms) {
+    ++report_.placed;
+    ++connecting_;
+    c.state = phase::webhook;
+    c.deadline_us = now_us() + setup_timeout_us;
+    c.slot = static_cast<int>(now_ms % wheel_slots);
+    wheel_[static_cast<std::size_t>(c.slot)].push_back(&c);
+    c.call_sid = net::twilio::random_sid("CA");
+    auto form = net::twilio::voice_webhook_form(c.call_sid);
+    std::string body = net::encode_form(form);
+    std::string request =
+        "POST /twilio/voice HTTP/1.1\r\nHost: " + host_header_ +
+        "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\nConnection: close\r\n";
+    if (!options_.auth_token.empty())
+      request += "X-Twilio-Signature: " +
+                 net::twilio::compute_signature(options_.auth_token, public_url_ + "/twilio/voice", form) + "\r\n";
+    c.out_flight = request + "\r\n" + body;
+    asio::async_connect(c.socket, endpoints_, [this, &c](error_code ec, const tcp::endpoint&) {
+      if (c.state != phase::webhook) return;
+      if (ec) return fail(c, "webhook: connect: " + ec.message());
+      asio::async_write(c.socket, asio::buffer(c.out_flight), [this, &c](error_code ec, std::size_t) {
+        if (c.state != phase::webhook) return;
+        if (ec) return fail(c, "webhook: write: " + ec.message());
+        c.in_len = 0;
+        read_http(c);
+      });
+    });
+  }
+
+  // Reads an HTTP response into c.in: to the end of the headers (upgrade) or of the body (webhook).
+  void read_http(call& c) {
+    if (c.in_len == c.in.size()) c.in.resize(c.in.size() * 2);
+    c.socket.async_read_some(
+        asio::buffer(c.in.data() + c.in_len, c.in.size() - c.in_len), [this, &c](error_code ec, std::size_t n) {
+          if (c.state != phase::webhook && c.state != phase::upgrading) return;
+          c.in_len += n;
+          std::string_view text(reinterpret_cast<const char*>(c.in.data()), c.in_len);
+          auto head_end = text.find("\r\n\r\n");
+          bool eof = ec == asio::error::eof;
+          if (ec && !eof)
+            return fail(c, std::string(c.state == phase::webhook ? "webhook" : "upgrade") + ": read: " + ec.message());
+          if (head_end != std::string_view::npos) {
+            if (c.state == phase::upgrading) return on_upgrade_response(c, text.substr(0, head_end), head_end + 4);
+            auto length = header(text.substr(0, head_end), "content-length");
+            std::size_t want = std::string_view::npos;
+            if (!length.empty()) std::from_chars(length.data(), length.data() + length.size(), want);
+            if (eof || (want != std::string_view::npos && text.size() - head_end - 4 >= want))
+              return on_webhook_response(c, text.substr(0, head_end), text.substr(head_end + 4));
+          }
+          if (eof) return fail(c, "the gateway closed the connection before a full response");
+          if (c.in_len >= max_http_response) return fail(c, "response larger than 64 KiB");
+          read_http(c);
+        });
+  }
+
+  void on_webhook_response(call& c, std::string_view head, std::string_view body) {
+    if (head.substr(0, 12) != "HTTP/1.1 200") {
+      auto line = head.substr(0, head.find('\r'));
+      return fail(c, "webhook answered " + std::string(line.substr(std::min<std::size_t>(9, line.size()))));
+    }
+    auto stream = net::twilio::parse_stream_instruction(body);
+    if (!stream) return fail(c, "webhook answered without <Stream> (refused: at capacity or draining?)");
+    auto url = net::parse_url(stream->url);
+    if (!url) return fail(c, "webhook answered a Stream url that does not parse");
+    c.stream = std::move(*stream);
+    c.ws_target = std::string(url->path());  // Twilio keeps no query string either
+    c.ws_host = url->host_port();
+    error_code ignored;
+    c.socket.close(ignored);
+    c.state = phase::upgrading;
+    asio::async_connect(c.socket, endpoints_, [this, &c](error_code ec, const tcp::endpoint&) {
+      if (c.state != phase::upgrading) return;
+      if (ec) return fail(c, "upgrade: connect: " + ec.message());
+      error_code ignored;
+      c.socket.set_option(tcp::no_delay(true), ignored);
+      auto key = codecs::base64::encode(net::crypto::random_bytes(16));
+      c.ws_key = key;
+      std::string request = "GET " + c.ws_target + " HTTP/1.1\r\nHost: " + c.ws_host +
+                            "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                            "Sec-WebSocket-Key: " +
+                            key + "\r\n";
+      if (!options_.auth_token.empty())
+        request +=
+            "X-Twilio-Signature: " + net::twilio::compute_signature(options_.auth_token, c.stream.url, {}) + "\r\n";
+      c.out_flight = request + "\r\n";
+      asio::async_write(c.socket, asio::buffer(c.out_flight), [this, &c](error_code ec, std::size_t) {
+        if (c.state != phase::upgrading) return;
+        if (ec) return fail(c, "upgrade: write: " + ec.message());
+        c.in_len = 0;
+        read_http(c);
+      });
+    });
+  }
+
+  void on_upgrade_response(call& c, std::string_view head, std::size_t consumed) {
+    if (head.substr(0, 12) != "HTTP/1.1 101") {
+      auto line = head.substr(0, head.find('\r'));
+      return fail(c, "upgrade answered " + std::string(line.substr(std::min<std::size_t>(9, line.size()))));
+    }
+    if (header(head, "sec-websocket-accept") != net::ws::accept_key(c.ws_key))
+      return fail(c, "upgrade: wrong Sec-WebSocket-Accept");
+    std::memmove(c.in.data(), c.in.data() + consumed, c.in_len - consumed);
+    c.in_len -= consumed;
+    --connecting_;
+    ++active_;
+    ++report_.connected;
+    report_.peak_active = std::max(report_.peak_active, active_);
+    c.stream_sid = net::twilio::random_sid("MZ");
+    c.out_flight.clear();
+    c.out_pending.reserve(2048);
+    c.out_flight.reserve(2048);
+    net::ws::append_client_frame(c.out_pending, net::ws::opcode::text, net::twilio::connected_message(), next_mask());
+    net::ws::append_client_frame(c.out_pending, net::ws::opcode::text,
+                                 net::twilio::start_message(c.stream_sid, c.call_sid, c.stream.parameters),
+                                 next_mask());
+    c.state = phase::streaming;
+    // Frames go out on this call's slot of the wheel: the first slot visit from now.
+    std::uint64_t now = now_us();
+    std::uint64_t phase_us = static_cast<std::uint64_t>(c.slot) * 1000;
+    c.next_frame_us = (now - now % frame_us) + phase_us;
+    if (c.next_frame_us < now) c.next_frame_us += frame_us;
+    flush(c);
+    on_frames(c);  // anything that arrived with the 101
+    if (c.state == phase::streaming) read_frames(c);
+  }
+
+  void send_frame(call& c, std::uint64_t now) {
+    std::uint64_t k = c.tracker.frames_sent();
+    scratch_.clear();
+    net::twilio::append_media_message(scratch_, c.stream_sid, k + 2, k + 1,
+                                      audio_.frames_base64[k % audio_.frames_base64.size()]);
+    net::ws::append_client_frame(c.out_pending, net::ws::opcode::text, scratch_, next_mask());
+    c.tracker.on_sent(now);
+    c.next_frame_us += frame_us;
+  }
+
+  void flush(call& c) {
+    if (c.writing || c.out_pending.empty() || c.state == phase::done || c.state == phase::failed) return;
+    std::swap(c.out_pending, c.out_flight);
+    c.out_pending.clear();
+    c.writing = true;
+    asio::async_write(c.socket, asio::buffer(c.out_flight), [this, &c](error_code ec, std::size_t) {
+      c.writing = false;
+      if (c.state == phase::done || c.state == phase::failed) return;
+      if (ec) return socket_lost(c, "write: " + ec.message());
+      flush(c);
+    });
+  }
+
+  void read_frames(call& c) {
+    if (c.in_len == c.in.size()) c.in.resize(c.in.size() * 2);
+    c.socket.async_read_some(asio::buffer(c.in.data() + c.in_len, c.in.size() - c.in_len),
+                             [this, &c](error_code ec, std::size_t n) {
+                               if (c.state == phase::done || c.state == phase::failed) return;
+                               if (ec) return socket_lost(c, ec == asio::error::eof ? "closed" : ec.message());
+                               c.in_len += n;
+                               on_frames(c);
+                               if (c.state == phase::done || c.state == phase::failed) return;
+                               read_frames(c);
+                             });
+  }
+
+  void on_frames(call& c) {
+    std::size_t at = 0;
+    for (;;) {
+      std::size_t used = 0;
+      net::ws::frame_reader::frame f;
+      auto s = c.reader.next(c.in.data() + at, c.in_len - at, used, f);
+      at += used;
+      if (s == net::ws::frame_reader::status::need_more) break;
+      if (s == net::ws::frame_reader::status::error) return fail(c, "bad frame from the gateway: " + c.reader.error());
+      if (f.op == net::ws::opcode::text) {
+        on_message(c, f.payload);
+      } else if (f.op == net::ws::opcode::ping) {
+        net::ws::append_client_frame(c.out_pending, net::ws::opcode::pong, f.payload, next_mask());
+        flush(c);
+      } else if (f.op == net::ws::opcode::close) {
+        net::ws::append_client_frame(c.out_pending, net::ws::opcode::close, {}, next_mask());
+        flush(c);
+        unsigned code = f.payload.size() >= 2
+                            ? (static_cast<unsigned char>(f.payload[0]) << 8) | static_cast<unsigned char>(f.payload[1])
+                            : 1005;
+        return socket_lost(c, "close frame " + std::to_string(code));
+      }
+    }
+    std::memmove(c.in.data(), c.in.data() + at, c.in_len - at);
+    c.in_len -= at;
+  }
+
+  void on_message(call& c, std::string_view text) {
+    auto event = field(text, R"("event":")");
+    if (event == "media") {
+      auto payload = field(text, R"("payload":")");
+      auto n =
+          payload.size() <= decoded_.size() / 3 * 4 ? codecs::base64::decode(payload, decoded_.data()) : std::nullopt;
+      if (!n) return fail(c, "media payload that is not valid base64");
+      c.tracker.on_received(std::span<const std::uint8_t>(decoded_.data(), *n), now_us(), audio_.loop, report_.latency,
+                            in_steady() ? &report_.steady_latency : nullptr);
+    } else if (event == "mark") {
+      // Answered with the next frame this call sends, ~20 ms on: about when its audio has played.
+      scratch_ = R"({"event":"mark","sequenceNumber":"0","streamSid":")";
+      scratch_ += c.stream_sid;
+      scratch_ += R"(","mark":{"name":")";
+      scratch_ += field(text, R"("name":")");
+      scratch_ += R"("}})";
+      net::ws::append_client_frame(c.out_pending, net::ws::opcode::text, scratch_, next_mask());
+      ++report_.marks_answered;
+    } else if (event == "clear") {
+      ++report_.clears;
+    }
+  }
+
+  void socket_lost(call& c, const std::string& why) {
+    if (c.state == phase::stopping) return finish(c, phase::done, {});
+    fail(c, "media socket lost mid-call (" + why + ")");
+  }
+
+  void fail(call& c, const std::string& why) { finish(c, phase::failed, why); }
+
+  void finish(call& c, phase how, const std::string& why) {
+    if (c.state == phase::done || c.state == phase::failed) return;
+    if (c.state == phase::webhook || c.state == phase::upgrading) --connecting_;
+    if (c.state == phase::streaming || c.state == phase::draining || c.state == phase::stopping) --active_;
+    if (c.state == phase::streaming) end_steady();
+    c.state = how;
+    ++finished_;
+    if (how == phase::failed) {
+      ++report_.failed;
+      ++report_.failures[why];
+    } else {
+      ++report_.completed;
+    }
+    error_code ignored;
+    c.socket.close(ignored);
+  }
+
+  load_progress snapshot() const {
+    load_progress p;
+    p.elapsed_s = seconds_since_start();
+    p.placed = report_.placed;
+    p.connected = report_.connected;
+    p.failed = report_.failed;
+    p.active = active_;
+    p.finished = finished_;
+    for (const auto& c : calls_) {
+      p.frames_sent += c->tracker.frames_sent();
+      p.frames_back += c->tracker.frames_back();
+    }
+    p.p99_us = report_.latency.quantile(0.99);
+    return p;
+  }
+
+  const load_options& options_;
+  const std::function<void(const load_progress&)>& progress_;
+  asio::io_context io_{1};
+  asio::steady_timer timer_;
+  tcp::resolver::results_type endpoints_;
+  caller_audio audio_;
+  std::string host_header_, public_url_;
+  std::vector<std::unique_ptr<call>> calls_;
+  std::array<std::vector<call*>, wheel_slots> wheel_;
+  std::uint64_t frames_per_call_ = 0;
+  std::string scratch_;
+  std::vector<std::uint8_t> decoded_;
+  std::uint32_t mask_state_ = 0x9e3779b9u;
+  clock::time_point start_, tick_at_;
+  std::uint64_t last_ms_ = 0, last_progress_s_ = 0, give_up_us_ = 0;
+  int connecting_ = 0, active_ = 0, finished_ = 0;
+  bool steady_ = false, steady_ended_ = false;
+  std::uint64_t steady_start_us_ = 0;
+  process_usage own_steady_start_;
+  load_report report_;
+};
+
+}  // namespace
+
+load_report run_load(const load_options& options, const std::function<void(const load_progress&)>& progress) {
+  load_engine engine(options, progress);
+  return engine.run();
+}
+
+}  // namespace voxgate::app

@@ -1,0 +1,56 @@
+// The engine of `voxgate load`: thousands of simulated Twilio calls from one thread. Each call is
+// placed as Twilio places it (signed webhook, TwiML, signed media upgrade, connected, start, 20 ms
+// media frames in real time, marks answered, stop), driven by one timer for all calls, with the
+// caller audio base64-encoded once up front. The gateway is expected to echo the audio back (an
+// echo AI behind it), so every byte that returns is timed against when it was sent.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "app/load_stats.hpp"
+#include "app/process_usage.hpp"
+
+namespace voxgate::app {
+
+struct load_options {
+  std::string gateway_url;  // http://host:port, the gateway itself (plain HTTP; TLS ends at the proxy)
+  std::string public_url;   // what the gateway signs with; defaults to gateway_url
+  std::string auth_token;   // Twilio auth token to sign webhooks and upgrades with ("" sends none)
+  int calls = 10;
+  double duration_s = 10;   // caller audio per call
+  double ramp_per_s = 100;  // calls placed per second
+  int pid = 0;              // the gateway's PID, to sample its CPU and memory (0: don't)
+  double drain_s = 2;       // after the last frame, how long to wait for its echo before stop
+};
+
+struct load_progress {
+  double elapsed_s = 0;
+  int placed = 0, connected = 0, failed = 0, active = 0, finished = 0;
+  std::uint64_t frames_sent = 0, frames_back = 0;
+  std::uint64_t p99_us = 0;  // over everything so far
+};
+
+struct load_report {
+  int calls = 0, placed = 0, connected = 0, failed = 0, completed = 0, peak_active = 0;
+  std::map<std::string, int> failures;  // reason -> calls
+  latency_histogram latency;            // every echoed frame
+  latency_histogram steady_latency;     // frames sent while every call was up
+  latency_histogram tick_lag;           // how late the load tool's own timer fired
+  std::uint64_t frames_sent = 0, frames_back = 0, frames_lost = 0, frames_late = 0;
+  std::uint64_t bytes_differing = 0, bytes_beyond_sent = 0;
+  std::uint64_t marks_answered = 0, clears = 0;
+  double wall_s = 0, steady_s = 0;
+  process_usage own_steady;  // the load tool's own CPU during the steady window
+  // With --pid: the gateway before any call, and over the steady window.
+  std::optional<process_usage> gateway_baseline, gateway_steady_start, gateway_steady_end;
+  std::uint64_t fd_limit = 0;
+  std::string error;  // set when the run could not start at all
+};
+
+load_report run_load(const load_options& options, const std::function<void(const load_progress&)>& progress);
+
+}  // namespace voxgate::app

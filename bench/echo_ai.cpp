@@ -1,0 +1,65 @@
+// The capacity bench's AI: a lean OpenAI Realtime peer on 127.0.0.1 that echoes the caller's audio.
+// On /v1/realtime it speaks the GA protocol as far as a gateway needs for audio (session.created,
+// session.updated, and each input_audio_buffer.append answered by a response.output_audio.delta
+// with the same audio). On /raw it echoes back every message holding "event":"media" verbatim,
+// which is what the bare relay (the floor) needs. One thread; no recording, so memory stays flat.
+#include <boost/asio/io_context.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "bench/ws_session.hpp"
+
+namespace {
+
+using namespace voxgate::bench;
+
+constexpr std::string_view created =
+    R"({"type":"session.created","event_id":"evt_1","session":{"type":"realtime","model":"gpt-realtime"}})";
+constexpr std::string_view updated = R"({"type":"session.updated","event_id":"evt_2","session":{"type":"realtime"}})";
+constexpr std::string_view delta_head =
+    R"({"type":"response.output_audio.delta","event_id":"evt_d","response_id":"resp_echo","item_id":"item_echo","output_index":0,"content_index":0,"delta":")";
+
+void open_session(tcp::socket socket, beast::http::request<beast::http::string_body> request) {
+  bool raw = request.target().starts_with("/raw");
+  auto session = std::make_shared<ws_session>(std::move(socket));
+  session->stream().async_accept(request, [session, raw](beast::error_code ec) {
+    if (ec) return;
+    std::weak_ptr<ws_session> weak = session;
+    session->start(
+        [weak, raw](std::string&& text) {
+          auto s = weak.lock();
+          if (!s) return;
+          if (raw) {
+            if (text.find(R"("event":"media")") != std::string::npos) s->send(std::move(text));
+            return;
+          }
+          auto type = json_field(text, R"("type":")");
+          if (type == "input_audio_buffer.append") {
+            auto audio = json_field(text, R"("audio":")");
+            std::string delta;
+            delta.reserve(delta_head.size() + audio.size() + 2);
+            delta.append(delta_head).append(audio).append("\"}");
+            s->send(std::move(delta));
+          } else if (type == "session.update") {
+            s->send(std::string(updated));
+          }
+        },
+        [session] {});  // keeps the session alive until its socket ends
+    if (!raw) session->send(std::string(created));
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2 || std::string(argv[1]) == "--help") {
+    std::cerr << "usage: echo_ai PORT\n  serves ws://127.0.0.1:PORT/v1/realtime (OpenAI echo) and /raw (media echo)\n";
+    return 2;
+  }
+  boost::asio::io_context io{1};
+  serve(io, static_cast<std::uint16_t>(std::atoi(argv[1])), open_session);
+  std::cout << "echo_ai listening on 127.0.0.1:" << argv[1] << std::endl;
+  io.run();
+}

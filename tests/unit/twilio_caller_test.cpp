@@ -1,0 +1,31 @@
+#include "net/twilio/caller.hpp"
+
+#include <gtest/gtest.h>
+
+#include "codecs/base64.hpp"
+
+using namespace voxgate::net::twilio;
+
+TEST(TwilioCaller, PreEncodedMediaMessageEqualsTheOrdinaryOne) {
+  std::string audio(160, '\x7f');
+  std::string out = "prefix";
+  append_media_message(out, "MZ0123456789abcdef0123456789abcdef", 123456789012ull, 987654321ull,
+                       voxgate::codecs::base64::encode(audio));
+  EXPECT_EQ(out, "prefix" + media_message("MZ0123456789abcdef0123456789abcdef", 123456789012ull, 987654321ull, audio));
+}
+
+TEST(TwilioCaller, StreamInstructionCarriesUrlAndParameters) {
+  auto s = parse_stream_instruction(
+      R"(<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="wss://gw.example/twilio/media"><Parameter name="token" value="a&amp;b"/><Parameter name="from" value="+1555"/></Stream></Connect></Response>)");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->url, "wss://gw.example/twilio/media");
+  ASSERT_EQ(s->parameters.size(), 2u);
+  EXPECT_EQ(s->parameters[0].first, "token");
+  EXPECT_EQ(s->parameters[0].second, "a&b");
+  EXPECT_EQ(s->parameters[1].second, "+1555");
+}
+
+TEST(TwilioCaller, RefusalTwimlHasNoStreamInstruction) {
+  EXPECT_FALSE(parse_stream_instruction("<Response><Say>We are busy.</Say><Hangup/></Response>"));
+  EXPECT_FALSE(parse_stream_instruction("<Response><Connect><Stream/></Connect></Response>"));
+}

@@ -1,0 +1,101 @@
+#include "net/ws_frame.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+using namespace voxgate::net::ws;
+
+namespace {
+
+std::vector<std::uint8_t> server_frame(std::uint8_t first, std::string_view payload) {
+  std::vector<std::uint8_t> f{first};
+  if (payload.size() < 126) {
+    f.push_back(static_cast<std::uint8_t>(payload.size()));
+  } else {
+    f.push_back(126);
+    f.push_back(static_cast<std::uint8_t>(payload.size() >> 8));
+    f.push_back(static_cast<std::uint8_t>(payload.size() & 0xff));
+  }
+  f.insert(f.end(), payload.begin(), payload.end());
+  return f;
+}
+
+std::string unmask(const std::string& frame, std::size_t header) {
+  std::string out;
+  for (std::size_t i = header + 4; i < frame.size(); ++i)
+    out.push_back(static_cast<char>(frame[i] ^ frame[header + (i - header - 4) % 4]));
+  return out;
+}
+
+}  // namespace
+
+TEST(WsFrame, ClientFramesAreFinalMaskedAndCarryTheirLength) {
+  std::string small, large;
+  append_client_frame(small, opcode::text, "hello", 0x01020304u);
+  ASSERT_EQ(small.size(), 2u + 4u + 5u);
+  EXPECT_EQ(static_cast<std::uint8_t>(small[0]), 0x81);
+  EXPECT_EQ(static_cast<std::uint8_t>(small[1]), 0x80 | 5);
+  EXPECT_NE(small.substr(6), "hello");  // masked on the wire
+  EXPECT_EQ(unmask(small, 2), "hello");
+
+  std::string payload(300, 'x');
+  append_client_frame(large, opcode::binary, payload, 0xdeadbeefu);
+  EXPECT_EQ(static_cast<std::uint8_t>(large[0]), 0x82);
+  EXPECT_EQ(static_cast<std::uint8_t>(large[1]), 0x80 | 126);
+  EXPECT_EQ((static_cast<std::uint8_t>(large[2]) << 8) | static_cast<std::uint8_t>(large[3]), 300);
+  EXPECT_EQ(unmask(large, 4), payload);
+}
+
+TEST(WsFrame, ReaderWaitsForWholeFramesAndReadsSeveralFromOneBuffer) {
+  auto a = server_frame(0x81, "first");
+  auto b = server_frame(0x81, std::string(200, 'b'));
+  std::vector<std::uint8_t> bytes(a);
+  bytes.insert(bytes.end(), b.begin(), b.end());
+  frame_reader r;
+  frame_reader::frame f;
+  std::size_t used = 0;
+  EXPECT_EQ(r.next(bytes.data(), 1, used, f), frame_reader::status::need_more);
+  EXPECT_EQ(r.next(bytes.data(), a.size() + 3, used, f), frame_reader::status::frame);
+  EXPECT_EQ(f.payload, "first");
+  EXPECT_EQ(used, a.size());
+  EXPECT_EQ(r.next(bytes.data() + used, 3, used, f), frame_reader::status::need_more);
+  EXPECT_EQ(r.next(bytes.data() + a.size(), b.size(), used, f), frame_reader::status::frame);
+  EXPECT_EQ(f.payload, std::string(200, 'b'));
+}
+
+TEST(WsFrame, FragmentsAreReassembledAroundAPing) {
+  std::vector<std::uint8_t> bytes;
+  for (auto part : {server_frame(0x01, "hel"), server_frame(0x89, "p"), server_frame(0x80, "lo")})
+    bytes.insert(bytes.end(), part.begin(), part.end());
+  frame_reader r;
+  frame_reader::frame f;
+  std::size_t at = 0, used = 0;
+  ASSERT_EQ(r.next(bytes.data(), bytes.size(), used, f), frame_reader::status::frame);
+  EXPECT_EQ(f.op, opcode::ping);
+  at += used;
+  ASSERT_EQ(r.next(bytes.data() + at, bytes.size() - at, used, f), frame_reader::status::frame);
+  EXPECT_EQ(f.op, opcode::text);
+  EXPECT_EQ(f.payload, "hello");
+}
+
+TEST(WsFrame, ProtocolViolationsAreErrorsWithAReason) {
+  frame_reader::frame f;
+  std::size_t used = 0;
+  std::vector<std::uint8_t> masked{0x81, 0x81, 1, 2, 3, 4, 'x'};
+  frame_reader a;
+  EXPECT_EQ(a.next(masked.data(), masked.size(), used, f), frame_reader::status::error);
+  EXPECT_NE(a.error().find("masked"), std::string::npos);
+
+  auto big = server_frame(0x81, std::string(300, 'y'));
+  frame_reader b(100);
+  EXPECT_EQ(b.next(big.data(), big.size(), used, f), frame_reader::status::error);
+
+  auto orphan = server_frame(0x80, "tail");
+  frame_reader c;
+  EXPECT_EQ(c.next(orphan.data(), orphan.size(), used, f), frame_reader::status::error);
+}
+
+TEST(WsFrame, AcceptKeyMatchesRfc6455Example) {
+  EXPECT_EQ(accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+}
