@@ -99,7 +99,7 @@ void pump(call_pointer self) {
     st.dialect->build_media(
         st.stream_id, {reinterpret_cast<const std::uint8_t*>(st.chunk_audio.data()), st.chunk_audio.size()}, media);
     st.provider->send_text(std::move(media), true);
-    st.provider->send_text(st.dialect->build_mark(st.stream_id, st.chunk_mark));
+    if (!st.chunk_mark.empty()) st.provider->send_text(st.dialect->build_mark(st.stream_id, st.chunk_mark));
     st.frames_out->inc();
     st.record->frames_out.fetch_add(1, std::memory_order_relaxed);
   }

@@ -70,6 +70,13 @@ bool playout::next(std::uint64_t now_ms, std::string& audio, std::string& mark) 
     head_ = 0;
   }
   sent_bytes_ += n;
+  // Audio that trickles in (an AI streaming in real time) leaves in small chunks: one mark per
+  // chunk_ms of audio is enough to keep the playback estimate anchored, at a fraction of the messages.
+  if (sent_ms() - marked_ms_ < options_.chunk_ms) {
+    mark.clear();
+    return true;
+  }
+  marked_ms_ = sent_ms();
   // "g<generation>.<seq>.<end_ms>", written without temporaries.
   char buf[64];
   int len = std::snprintf(buf, sizeof buf, "g%u.%u.%llu", generation_, ++mark_seq_,
@@ -117,6 +124,7 @@ playout::interruption playout::interrupt(std::uint64_t now_ms) {
   head_ = 0;
   items_.clear();
   pushed_bytes_ = sent_bytes_ = 0;
+  marked_ms_ = 0;
   anchored_ = false;
   anchor_ms_ = anchor_time_ = 0;
   return out;

@@ -20,13 +20,13 @@ class playout {
   struct options {
     codecs::audio_format format = codecs::audio_format::g711_ulaw();
     std::uint32_t lead_ms = 400;           // most audio the provider may hold unplayed
-    std::uint32_t chunk_ms = 100;          // largest chunk handed over at once (each followed by a mark)
+    std::uint32_t chunk_ms = 100;          // largest chunk handed over at once; a mark every chunk_ms of audio
     std::uint32_t max_queued_ms = 120000;  // bound on AI audio held here; beyond it, audio is dropped
   };
 
   struct chunk {
     std::string audio;  // raw bytes in the provider's format
-    std::string mark;   // mark name to send right after it
+    std::string mark;   // mark name to send right after it; empty when less than chunk_ms went since the last
   };
 
   struct interruption {
@@ -79,6 +79,7 @@ class playout {
   bool anchored_ = false;
   std::uint32_t generation_ = 0;
   std::uint32_t mark_seq_ = 0;
+  std::uint64_t marked_ms_ = 0;  // timeline position of the last mark
   std::string interrupted_item_;
   std::uint64_t overflow_bytes_ = 0;
 };

@@ -32,6 +32,20 @@ TEST(Playout, FeedsTheProviderAtMostLeadAhead) {
   EXPECT_EQ(p.remaining_ms(100), 1900u);
 }
 
+TEST(Playout, AudioTricklingInGetsOneMarkPerChunkOfAudioNotPerChunk) {
+  playout p({});
+  std::vector<playout::chunk> chunks;
+  for (std::uint64_t t = 0; t < 200; t += 20) {  // an AI streaming 20 ms deltas in real time
+    p.push("it1", audio_ms(20));
+    drain(p, t, &chunks);
+  }
+  ASSERT_EQ(chunks.size(), 10u);  // each delta goes out as soon as it comes: no added latency
+  std::vector<std::string> marks;
+  for (const auto& c : chunks)
+    if (!c.mark.empty()) marks.push_back(c.mark);
+  EXPECT_EQ(marks, (std::vector<std::string>{"g0.1.100", "g0.2.200"}));
+}
+
 TEST(Playout, MarkReanchorsTheClockWhenPlaybackRunsLate) {
   playout p({});
   p.push("it1", audio_ms(1000));
