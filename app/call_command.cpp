@@ -2,20 +2,28 @@
 
 #include <rapidjson/document.h>
 
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
+#include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "codecs/base64.hpp"
 #include "codecs/g711.hpp"
 #include "codecs/resampler.hpp"
 #include "codecs/wav.hpp"
+#include "net/http_server.hpp"
+#include "net/io_runtime.hpp"
 #include "net/json.hpp"
 #include "net/probe_client.hpp"
+#include "net/telnyx/caller.hpp"
 #include "net/twilio/caller.hpp"
 #include "net/twilio/signature.hpp"
 #include "net/url.hpp"
@@ -99,6 +107,256 @@ class handset {
   std::deque<std::pair<clock_type::time_point, std::string>> marks_;
 };
 
+// What differs between providers once the media socket is open: the messages the caller's side sends.
+struct media_script {
+  std::function<std::string(std::size_t n, const std::string& mulaw)> media;
+  std::function<std::string(const std::string& name)> mark_echo;
+  std::function<std::string()> stop;
+  std::function<void()> after_stop;  // e.g. Telnyx's call.hangup webhook
+};
+
+using note_fn = std::function<void(std::string)>;
+
+std::optional<media_script> place_twilio(const call_options& o, const std::string& public_url,
+                                         net::probe_client& client, const note_fn& note, call_result& r) {
+  auto call_sid = net::twilio::random_sid("CA");
+  auto form = net::twilio::voice_webhook_form(call_sid);
+  net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}};
+  if (!o.auth_token.empty())
+    headers.emplace_back("X-Twilio-Signature",
+                         net::twilio::compute_signature(o.auth_token, public_url + "/twilio/voice", form));
+  net::probe_http_response res;
+  auto hook = client.http("POST", "/twilio/voice", headers, net::encode_form(form), res);
+  if (!hook.ok || res.status != 200) {
+    r.error = "webhook: " + (hook.ok ? "HTTP " + std::to_string(res.status) + " " + res.body : hook.detail);
+    return std::nullopt;
+  }
+  note("webhook answered (HTTP 200, " + std::to_string(hook.took.count()) + " ms) call=" + call_sid);
+  auto instruction = net::twilio::parse_stream_instruction(res.body);
+  if (!instruction) {
+    r.error = "the gateway did not connect the call: " + res.body;
+    return std::nullopt;
+  }
+  auto stream = net::parse_url(instruction->url);
+  net::header_list ws_headers;
+  if (!o.auth_token.empty())
+    ws_headers.emplace_back("X-Twilio-Signature", net::twilio::compute_signature(o.auth_token, instruction->url, {}));
+  net::probe_http_response up;
+  if (!stream || !client.upgrade(std::string(stream->path()), ws_headers, up).ok) {
+    r.error = "media upgrade to " + instruction->url + " failed: HTTP " + std::to_string(up.status);
+    return std::nullopt;
+  }
+  note("media socket open (" + instruction->url + ")");
+  std::string sid = net::twilio::random_sid("MZ");
+  client.send_text(net::twilio::connected_message());
+  client.send_text(net::twilio::start_message(sid, call_sid, instruction->parameters));
+  note("start sent");
+  media_script s;
+  s.media = [sid](std::size_t n, const std::string& mulaw) {
+    return net::twilio::media_message(sid, n + 2, n + 1, mulaw);
+  };
+  s.mark_echo = [sid](const std::string& name) { return net::twilio::mark_echo(sid, name); };
+  s.stop = [sid, call_sid] { return net::twilio::stop_message(sid, 999999, call_sid); };
+  return s;
+}
+
+// Plays Telnyx's Call Control API on 127.0.0.1:api_port, where the gateway (TELNYX_API_BASE) sends
+// its answer: that answer carries the media socket's URL and token.
+class call_control_api {
+ public:
+  explicit call_control_api(std::uint16_t port) : server_(io_, net::http_server_options{"127.0.0.1", port}) {
+    server_.route_prefix("POST", "/v2/calls/", [this](net::http_request req, net::responder respond) {
+      auto path = std::string(req.path());
+      auto at = path.rfind("/actions/");
+      {
+        std::lock_guard lock(mutex_);
+        commands_.push_back({at == std::string::npos ? path : path.substr(at + 9), req.body});
+      }
+      changed_.notify_all();
+      net::http_response res;
+      res.content_type = "application/json";
+      res.body = R"({"data":{"result":"ok"}})";
+      respond(std::move(res));
+    });
+  }
+  ~call_control_api() {
+    server_.stop();
+    io_.stop();
+  }
+  std::string start() {
+    auto err = server_.start();
+    if (err.empty()) io_.start();
+    return err;
+  }
+  // The first command among `actions` within `timeout`: (action, JSON body).
+  std::optional<std::pair<std::string, std::string>> wait_for(std::initializer_list<std::string_view> actions,
+                                                              std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    std::optional<std::pair<std::string, std::string>> found;
+    changed_.wait_for(lock, timeout, [&] {
+      for (const auto& c : commands_)
+        for (auto a : actions)
+          if (c.first == a) {
+            found = c;
+            return true;
+          }
+      return false;
+    });
+    return found;
+  }
+
+ private:
+  net::io_runtime io_{1};
+  net::http_server server_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::pair<std::string, std::string>> commands_;
+};
+
+std::optional<media_script> place_telnyx(const call_options& o, net::probe_client& client, const note_fn& note,
+                                         call_result& r) {
+  std::optional<net::telnyx::signing_key> key;
+  if (!o.telnyx_private_key_pem.empty()) {
+    key = net::telnyx::signing_key::from_pem(o.telnyx_private_key_pem, &r.error);
+    if (!key) return std::nullopt;
+  }
+  auto api = std::make_shared<call_control_api>(o.api_port);
+  if (auto err = api->start(); !err.empty()) {
+    r.error =
+        "cannot listen for the gateway's Call Control commands on 127.0.0.1:" + std::to_string(o.api_port) + ": " + err;
+    return std::nullopt;
+  }
+  std::string ccid = "v3:" + net::twilio::random_sid("call");
+  std::string session = net::twilio::random_sid("session-");
+  int event_number = 0;
+  auto post = [&client, key = std::make_shared<std::optional<net::telnyx::signing_key>>(std::move(key)), ccid, session,
+               event_number](const std::string& type) mutable {
+    auto body = net::telnyx::webhook_event(ccid + "-evt-" + std::to_string(++event_number), type, ccid, session);
+    auto ts = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    net::header_list headers{{"Content-Type", "application/json"}, {"telnyx-timestamp", ts}};
+    if (*key) headers.emplace_back("telnyx-signature-ed25519", (*key)->signature_for(ts, body));
+    net::probe_http_response res;
+    auto s = client.http("POST", "/telnyx/webhook", headers, body, res);
+    return std::make_pair(s, res);
+  };
+  auto [hook, res] = post("call.initiated");
+  if (!hook.ok || res.status != 200) {
+    r.error = "webhook: " + (hook.ok ? "HTTP " + std::to_string(res.status) + " " + res.body : hook.detail);
+    if (res.status == 403) r.error += " (give the private key whose public half is the gateway's TELNYX_PUBLIC_KEY)";
+    return std::nullopt;
+  }
+  note("call.initiated answered (HTTP 200, " + std::to_string(hook.took.count()) + " ms) call=" + ccid);
+  auto command = api->wait_for({"answer", "streaming_start", "reject"}, 5s);
+  if (!command) {
+    r.error =
+        "the gateway sent no answer to the Call Control API within 5 s: start it with "
+        "TELNYX_API_BASE=http://127.0.0.1:" +
+        std::to_string(o.api_port) + "/v2 (and any TELNYX_API_KEY) so this simulator receives it";
+    return std::nullopt;
+  }
+  if (command->first == "reject") {
+    r.error = "the gateway rejected the call (at MAX_CALLS, or draining)";
+    return std::nullopt;
+  }
+  rapidjson::Document d;
+  d.Parse(command->second.c_str());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("stream_url") || !d["stream_url"].IsString()) {
+    r.error = "the gateway's " + command->first + " command has no stream_url: " + command->second;
+    return std::nullopt;
+  }
+  std::string stream_url = d["stream_url"].GetString();
+  std::string token = d.HasMember("stream_auth_token") && d["stream_auth_token"].IsString()
+                          ? d["stream_auth_token"].GetString()
+                          : std::string();
+  note("the gateway sent " + command->first + " with stream_url " + stream_url);
+  post("call.answered");
+  auto stream = net::parse_url(stream_url);
+  net::probe_http_response up;
+  if (!stream || !client.upgrade(std::string(stream->path()), {{"x-telnyx-streaming-auth-token", token}}, up).ok) {
+    r.error = "media upgrade to " + stream_url + " failed: HTTP " + std::to_string(up.status);
+    return std::nullopt;
+  }
+  note("media socket open");
+  std::string stream_id = net::twilio::random_sid("stream-");
+  client.send_text(net::telnyx::connected_message());
+  client.send_text(net::telnyx::start_message(stream_id, ccid, session, "PCMU"));
+  post("streaming.started");
+  note("start sent");
+  media_script s;
+  s.media = [stream_id](std::size_t n, const std::string& mulaw) {
+    return net::telnyx::media_message(stream_id, n + 2, n + 1, mulaw);
+  };
+  s.mark_echo = [stream_id](const std::string& name) { return net::telnyx::mark_echo(stream_id, name); };
+  s.stop = [stream_id] { return net::telnyx::stop_message(stream_id, 999999); };
+  s.after_stop = [post, api]() mutable { post("call.hangup"); };
+  return s;
+}
+
+void stream_call(net::probe_client& client, const media_script& script, const std::vector<std::int16_t>& caller,
+                 clock_type::time_point start, const note_fn& note, call_result& r) {
+  auto media_start = clock_type::now();
+  handset phone(start);
+  bool closed = false;
+  bool heard_anything = false;
+  auto answer_marks = [&](const std::vector<std::string>& names) {
+    for (const auto& n : names) {
+      client.send_text(script.mark_echo(n));
+      ++r.marks_answered;
+    }
+  };
+  auto handle = [&](const std::string& frame) {
+    rapidjson::Document d;
+    d.Parse(frame.c_str());
+    if (d.HasParseError() || !d.IsObject() || !d.HasMember("event") || !d["event"].IsString()) return;
+    std::string event = d["event"].GetString();
+    auto now = clock_type::now();
+    if (event == "media" && d.HasMember("media") && d["media"].IsObject() && d["media"].HasMember("payload") &&
+        d["media"]["payload"].IsString()) {
+      ++r.frames_received;
+      auto audio = codecs::base64::decode(d["media"]["payload"].GetString()).value_or("");
+      if (!heard_anything) note("first audio back");
+      heard_anything = true;
+      phone.on_media(audio, now);
+    } else if (event == "mark" && d.HasMember("mark") && d["mark"].IsObject() && d["mark"].HasMember("name") &&
+               d["mark"]["name"].IsString()) {
+      phone.on_mark(d["mark"]["name"].GetString(), now);
+    } else if (event == "clear") {
+      ++r.clears;
+      note("clear: the gateway flushed its audio (barge-in)");
+      answer_marks(phone.on_clear(now));
+    }
+  };
+  std::size_t frames = caller.size() / 160;
+  for (std::size_t n = 0; n < frames && !closed; ++n) {
+    std::string mulaw(160, '\0');
+    for (std::size_t i = 0; i < 160; ++i)
+      mulaw[i] = static_cast<char>(codecs::g711::linear_to_ulaw(caller[n * 160 + i]));
+    client.send_text(script.media(n, mulaw));
+    ++r.frames_sent;
+    auto next = media_start + std::chrono::milliseconds(20 * (n + 1));  // a monotonic clock, no drift
+    while (!closed) {
+      answer_marks(phone.due_marks(clock_type::now()));
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next - clock_type::now());
+      if (left <= 0ms) break;
+      if (auto frame = client.read_text(std::min(left, 5ms), &closed)) handle(*frame);
+    }
+  }
+  if (closed) {
+    note("the gateway closed the media socket");
+  } else {
+    client.send_text(script.stop());
+    note("stop sent (caller hung up)");
+    if (script.after_stop) script.after_stop();
+    auto stop_at = clock_type::now();
+    while (!closed && clock_type::now() - stop_at < 3s) client.read_text(50ms, &closed);
+    note(closed ? "media socket closed by the gateway" : "the gateway kept the socket open 3 s after stop");
+  }
+  r.heard = std::move(phone.heard());
+  r.ok = heard_anything;
+  if (!heard_anything) r.error = "no audio came back from the gateway";
+}
+
 }  // namespace
 
 call_result run_simulated_call(const call_options& o) {
@@ -130,98 +388,10 @@ call_result run_simulated_call(const call_options& o) {
     r.error = "resolve: " + s.detail;
     return r;
   }
-  auto call_sid = net::twilio::random_sid("CA");
-  auto form = net::twilio::voice_webhook_form(call_sid);
-  net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}};
-  if (!o.auth_token.empty())
-    headers.emplace_back("X-Twilio-Signature",
-                         net::twilio::compute_signature(o.auth_token, public_url + "/twilio/voice", form));
-  net::probe_http_response res;
-  auto hook = client.http("POST", "/twilio/voice", headers, net::encode_form(form), res);
-  if (!hook.ok || res.status != 200) {
-    r.error = "webhook: " + (hook.ok ? "HTTP " + std::to_string(res.status) + " " + res.body : hook.detail);
-    return r;
-  }
-  note("webhook answered (HTTP 200, " + std::to_string(hook.took.count()) + " ms) call=" + call_sid);
-  auto instruction = net::twilio::parse_stream_instruction(res.body);
-  if (!instruction) {
-    r.error = "the gateway did not connect the call: " + res.body;
-    return r;
-  }
-  auto& stream_url = instruction->url;
-  auto& params = instruction->parameters;
-  auto stream = net::parse_url(stream_url);
-  net::header_list ws_headers;
-  if (!o.auth_token.empty())
-    ws_headers.emplace_back("X-Twilio-Signature", net::twilio::compute_signature(o.auth_token, stream_url, {}));
-  net::probe_http_response up;
-  if (!stream || !client.upgrade(std::string(stream->path()), ws_headers, up).ok) {
-    r.error = "media upgrade to " + stream_url + " failed: HTTP " + std::to_string(up.status);
-    return r;
-  }
-  note("media socket open (" + stream_url + ")");
-  std::string sid = net::twilio::random_sid("MZ");
-  client.send_text(net::twilio::connected_message());
-  client.send_text(net::twilio::start_message(sid, call_sid, params));
-  note("start sent");
-
-  auto media_start = clock_type::now();
-  handset phone(start);
-  bool closed = false;
-  bool heard_anything = false;
-  auto answer_marks = [&](const std::vector<std::string>& names) {
-    for (const auto& n : names) {
-      client.send_text(net::twilio::mark_echo(sid, n));
-      ++r.marks_answered;
-    }
-  };
-  auto handle = [&](const std::string& frame) {
-    rapidjson::Document d;
-    d.Parse(frame.c_str());
-    if (d.HasParseError() || !d.HasMember("event")) return;
-    std::string event = d["event"].GetString();
-    auto now = clock_type::now();
-    if (event == "media") {
-      ++r.frames_received;
-      auto audio = codecs::base64::decode(d["media"]["payload"].GetString()).value_or("");
-      if (!heard_anything) note("first audio back");
-      heard_anything = true;
-      phone.on_media(audio, now);
-    } else if (event == "mark") {
-      phone.on_mark(d["mark"]["name"].GetString(), now);
-    } else if (event == "clear") {
-      ++r.clears;
-      note("clear: the gateway flushed its audio (barge-in)");
-      answer_marks(phone.on_clear(now));
-    }
-  };
-  std::size_t frames = caller.size() / 160;
-  for (std::size_t n = 0; n < frames && !closed; ++n) {
-    std::string mulaw(160, '\0');
-    for (std::size_t i = 0; i < 160; ++i)
-      mulaw[i] = static_cast<char>(codecs::g711::linear_to_ulaw(caller[n * 160 + i]));
-    client.send_text(net::twilio::media_message(sid, n + 2, n + 1, mulaw));
-    ++r.frames_sent;
-    auto next = media_start + std::chrono::milliseconds(20 * (n + 1));  // a monotonic clock, no drift
-    while (!closed) {
-      answer_marks(phone.due_marks(clock_type::now()));
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next - clock_type::now());
-      if (left <= 0ms) break;
-      if (auto frame = client.read_text(std::min(left, 5ms), &closed)) handle(*frame);
-    }
-  }
-  if (closed) {
-    note("the gateway closed the media socket");
-  } else {
-    client.send_text(net::twilio::stop_message(sid, 999999, call_sid));
-    note("stop sent (caller hung up)");
-    auto stop_at = clock_type::now();
-    while (!closed && clock_type::now() - stop_at < 3s) client.read_text(50ms, &closed);
-    note(closed ? "media socket closed by the gateway" : "the gateway kept the socket open 3 s after stop");
-  }
-  r.heard = std::move(phone.heard());
-  r.ok = heard_anything;
-  if (!heard_anything) r.error = "no audio came back from the gateway";
+  auto script =
+      o.provider == "telnyx" ? place_telnyx(o, client, note, r) : place_twilio(o, public_url, client, note, r);
+  if (!script) return r;
+  stream_call(client, *script, caller, start, note, r);
   return r;
 }
 
@@ -232,19 +402,34 @@ int call_command(int argc, char** argv) {
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
     if (a == "--help" || a == "-h") {
       std::cout
-          << "usage: voxgate call GATEWAY_URL [--provider twilio] [--play in.wav] [--record out.wav] [--seconds N]\n"
-             "                    [--auth-token TOKEN] [--public-url URL]\n\n"
-             "Places one simulated call as Twilio would: signed webhook, media socket, caller audio as 20 ms\n"
+          << "usage: voxgate call GATEWAY_URL [--provider twilio|telnyx] [--play in.wav] [--record out.wav] [--seconds "
+             "N]\n"
+             "                    [--auth-token TOKEN] [--public-url URL]                 (twilio)\n"
+             "                    [--telnyx-private-key key.pem] [--api-port 8091]       (telnyx)\n\n"
+             "Places one simulated call as the provider would: signed webhook, media socket, caller audio as 20 ms\n"
              "frames in real time (a WAV, or a test signal that talks over the greeting), marks answered after\n"
              "playback, clear honoured. Prints a timeline; --record writes what the caller heard (8 kHz WAV).\n"
-             "Try: make run, then: build/voxgate call http://localhost:8080 --record out.wav\n";
+             "Try: make run, then: build/voxgate call http://localhost:8080 --record out.wav\n\n"
+             "Telnyx: the gateway answers through the Call Control API, so this simulator plays that API on\n"
+             "127.0.0.1:--api-port; start the gateway with TELNYX_API_BASE=http://127.0.0.1:8091/v2. With\n"
+             "TELNYX_PUBLIC_KEY set there, sign with the matching private key (openssl genpkey -algorithm ed25519).\n";
       return 0;
     }
     if (a == "--provider") {
-      if (value() != "twilio") {
-        std::cerr << "voxgate call: only --provider twilio is implemented so far\n";
+      o.provider = value();
+      if (o.provider != "twilio" && o.provider != "telnyx") {
+        std::cerr << "voxgate call: --provider is twilio or telnyx\n";
         return 2;
       }
+    } else if (a == "--telnyx-private-key") {
+      std::ifstream in(value(), std::ios::binary);
+      if (!in) {
+        std::cerr << "voxgate call: cannot read --telnyx-private-key " << argv[i] << "\n";
+        return 2;
+      }
+      o.telnyx_private_key_pem.assign((std::istreambuf_iterator<char>(in)), {});
+    } else if (a == "--api-port") {
+      o.api_port = static_cast<std::uint16_t>(std::atoi(value().c_str()));
     } else if (a == "--play") {
       o.play_wav = value();
     } else if (a == "--record") {

@@ -11,12 +11,15 @@
 namespace voxgate::app {
 
 struct call_options {
-  std::string gateway_url;  // http://localhost:8080
-  std::string public_url;   // what the gateway believes it is (for signatures); default: gateway_url
-  std::string auth_token;   // TWILIO_AUTH_TOKEN, to sign as Twilio does
-  std::string play_wav;     // caller audio; empty: a generated test signal
-  std::string record_wav;   // what the caller heard, 8 kHz
+  std::string gateway_url;          // http://localhost:8080
+  std::string provider = "twilio";  // or "telnyx"
+  std::string public_url;           // what the gateway believes it is (for signatures); default: gateway_url
+  std::string auth_token;           // TWILIO_AUTH_TOKEN, to sign as Twilio does
+  std::string play_wav;             // caller audio; empty: a generated test signal
+  std::string record_wav;           // what the caller heard, 8 kHz
   int seconds = 8;
+  std::string telnyx_private_key_pem;  // signs Telnyx webhooks; empty sends them unsigned
+  std::uint16_t api_port = 8091;       // where the Telnyx simulator plays the Call Control API
 };
 
 struct call_event {

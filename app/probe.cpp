@@ -2,11 +2,14 @@
 
 #include <rapidjson/document.h>
 
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <thread>
 
 #include "net/probe_client.hpp"
 #include "net/public_url.hpp"
+#include "net/telnyx/caller.hpp"
 #include "net/twilio/caller.hpp"
 #include "net/twilio/signature.hpp"
 #include "net/url.hpp"
@@ -45,6 +48,10 @@ class prober {
               "providers reject this certificate (Twilio error 31910): use a publicly trusted certificate for this "
               "exact name"))
       return report_;
+    if (options_.provider == "telnyx") {
+      telnyx();
+      return report_;
+    }
     auto stream = webhook();
     if (!stream) return report_;
     if (!check_stream_url(*stream)) return report_;
@@ -242,6 +249,76 @@ class prober {
            "the gateway did not end the call on stop: see its log");
   }
 
+  // Telnyx answers calls through the Call Control API, so the media URL and its token travel in the
+  // gateway's REST answer, which only Telnyx receives. What the probe can check from outside: that a
+  // signed webhook is accepted, and that a media upgrade reaches the gateway (which must refuse the
+  // probe's made-up token) rather than a proxy, a static site or a 404.
+  void telnyx() {
+    std::string target = base_.target + "/telnyx/webhook";
+    std::string ccid = "v3:voxgate-probe-" + net::twilio::random_sid("");
+    auto body = net::telnyx::webhook_event(ccid + "-evt", "call.hangup", ccid, ccid + "-session");
+    auto ts = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    net::header_list headers{{"Content-Type", "application/json"}, {"telnyx-timestamp", ts}};
+    if (!options_.telnyx_private_key_pem.empty()) {
+      std::string why;
+      auto key = net::telnyx::signing_key::from_pem(options_.telnyx_private_key_pem, &why);
+      if (!key) return fail("webhook", 0ms, "--telnyx-private-key", why);
+      headers.emplace_back("telnyx-signature-ed25519", key->signature_for(ts, body));
+    }
+    net::probe_http_response res;
+    auto s = client_->http("POST", target, headers, body, res);
+    if (!s.ok) return fail("webhook", s.took, s.detail, "the webhook request did not complete: see the tcp/tls lines");
+    auto type = net::header_or(res.headers, "Content-Type");
+    std::string detail = "POST " + target + " (a signed call.hangup for no live call) -> HTTP " +
+                         std::to_string(res.status) + " " + type;
+    if (res.status == 403)
+      return fail("webhook", s.took, detail + " " + res.body.substr(0, 60),
+                  "the gateway refused the signature: its TELNYX_PUBLIC_KEY must be the public half of the key given "
+                  "here (--telnyx-private-key), and both clocks within 300 s");
+    if (res.status == 404 || res.status == 405)
+      return fail("webhook", s.took, detail,
+                  "POST /telnyx/webhook is not routed here: is this URL the VoxGate gateway?");
+    if (res.status != 200 || type.find("html") != std::string::npos)
+      return fail("webhook", s.took, detail,
+                  type.find("html") != std::string::npos
+                      ? "an HTML page answered: a static site or a proxy's default page, not VoxGate"
+                      : "the webhook was not accepted: see the gateway's log");
+    add("webhook", true, s.took, detail, {});
+
+    std::string media_path = base_.target + "/telnyx/media/voxgate-probe-not-a-token";
+    net::probe_http_response up;
+    auto u = client_->upgrade(media_path, {{"x-telnyx-streaming-auth-token", "voxgate-probe-not-a-token"}}, up);
+    auto up_type = net::header_or(up.headers, "Content-Type");
+    std::string up_detail = "GET " + base_.target + "/telnyx/media/<made-up token> -> HTTP " +
+                            std::to_string(up.status) + (up_type.empty() ? "" : " " + up_type);
+    if (u.ok)
+      return fail("upgrade", u.took, up_detail + ": 101",
+                  "the media socket accepted a made-up token: this is not VoxGate, or its token check is off");
+    if (up.status == 403 && up.body.find("token") != std::string::npos) {
+      add("upgrade", true, u.took,
+          up_detail + ": the upgrade reached the gateway, which refused the made-up token as it must", {});
+    } else {
+      std::string hint;
+      if (up.status == 404)
+        hint = "the media path is not routed: the proxy sends /telnyx/media/ somewhere else";
+      else if (up.status == 200 && up_type.find("html") != std::string::npos)
+        hint = "a proxy or a static site answered with a page instead of passing the upgrade on";
+      else if (up.status == 426 || up.status == 400)
+        hint = "the Upgrade/Connection headers were stripped on the way: let the proxy pass WebSocket upgrades";
+      else if (up.status == 502 || up.status == 503 || up.status == 504)
+        hint = "the proxy could not reach the gateway for the upgrade, or cut it off";
+      else
+        hint = "the upgrade did not reach VoxGate's media route";
+      return fail("upgrade", u.took, up_detail, hint);
+    }
+    add("media", true, 0ms,
+        "not streamed: Telnyx's media URL and token travel in the gateway's Call Control answer, which only Telnyx "
+        "receives. For audio end to end, run `voxgate call --provider telnyx` against a gateway whose TELNYX_API_BASE "
+        "points at it",
+        {});
+  }
+
   probe_options options_;
   probe_report report_;
   net::url base_;
@@ -312,24 +389,32 @@ int probe_command(int argc, char** argv) {
     };
     try {
       if (a == "--help" || a == "-h") {
-        std::cout << "usage: voxgate probe PUBLIC_URL [--provider twilio] [--auth-token TOKEN] [--connect HOST:PORT]\n"
-                     "                     [--ca-file PEM] [--seconds N] [--insecure-local]\n"
-                     "       voxgate probe --explain [-H 'Name: value']...\n\n"
-                     "Walks the public path as the provider would: DNS, TCP, TLS, signed webhook, TwiML, Stream url\n"
-                     "checks, WebSocket upgrade, start and media, audio back, stop. One line per step; on failure the\n"
-                     "likely cause and the fix. Exit status 0 only when every step passed.\n"
-                     "  --auth-token      TWILIO_AUTH_TOKEN, to sign requests as Twilio does\n"
-                     "  --connect         connect here instead of the URL's host (the name is still used for TLS)\n"
-                     "  --insecure-local  accept http/ws, for a gateway on this machine (Twilio never would)\n"
-                     "  --explain         print how the gateway derives its public URL from request headers\n";
+        std::cout
+            << "usage: voxgate probe PUBLIC_URL [--provider twilio|telnyx] [--auth-token TOKEN] [--connect HOST:PORT]\n"
+               "                     [--telnyx-private-key PEM] [--ca-file PEM] [--seconds N] [--insecure-local]\n"
+               "       voxgate probe --explain [-H 'Name: value']...\n\n"
+               "Walks the public path as the provider would: DNS, TCP, TLS, signed webhook, TwiML, Stream url\n"
+               "checks, WebSocket upgrade, start and media, audio back, stop. One line per step; on failure the\n"
+               "likely cause and the fix. Exit status 0 only when every step passed.\n"
+               "  --auth-token      TWILIO_AUTH_TOKEN, to sign requests as Twilio does\n"
+               "  --provider telnyx signed webhook and media upgrade checks (Telnyx answers over REST, so\n"
+               "                    media end to end is `voxgate call --provider telnyx`'s job)\n"
+               "  --telnyx-private-key  Ed25519 PEM whose public half is the gateway's TELNYX_PUBLIC_KEY\n"
+               "  --connect         connect here instead of the URL's host (the name is still used for TLS)\n"
+               "  --insecure-local  accept http/ws, for a gateway on this machine (Twilio never would)\n"
+               "  --explain         print how the gateway derives its public URL from request headers\n";
         return 0;
       }
       if (a == "--provider") {
-        auto p = value("--provider");
-        if (p != "twilio") {
-          std::cerr << "voxgate probe: only --provider twilio is implemented so far\n";
+        o.provider = value("--provider");
+        if (o.provider != "twilio" && o.provider != "telnyx") {
+          std::cerr << "voxgate probe: --provider is twilio or telnyx\n";
           return 2;
         }
+      } else if (a == "--telnyx-private-key") {
+        std::ifstream in(value("--telnyx-private-key"), std::ios::binary);
+        if (!in) throw std::invalid_argument(std::string("cannot read ") + argv[i]);
+        o.telnyx_private_key_pem.assign((std::istreambuf_iterator<char>(in)), {});
       } else if (a == "--auth-token") {
         o.auth_token = value("--auth-token");
       } else if (a == "--connect") {

@@ -11,12 +11,14 @@
 namespace voxgate::app {
 
 struct probe_options {
-  std::string public_url;       // what the provider is told to call (https://host)
-  std::string auth_token;       // TWILIO_AUTH_TOKEN, to sign as Twilio does; empty: unsigned
-  std::string connect_to;       // host:port to connect to instead of the URL's (tests, split DNS)
-  std::string ca_file;          // extra trusted CA
-  int seconds = 3;              // of media to send after start
-  bool insecure_local = false;  // accept http/ws (a local gateway); Twilio itself never would
+  std::string public_url;              // what the provider is told to call (https://host)
+  std::string provider = "twilio";     // or "telnyx"
+  std::string telnyx_private_key_pem;  // signs the Telnyx webhook; empty: unsigned
+  std::string auth_token;              // TWILIO_AUTH_TOKEN, to sign as Twilio does; empty: unsigned
+  std::string connect_to;              // host:port to connect to instead of the URL's (tests, split DNS)
+  std::string ca_file;                 // extra trusted CA
+  int seconds = 3;                     // of media to send after start
+  bool insecure_local = false;         // accept http/ws (a local gateway); Twilio itself never would
 };
 
 struct probe_line {

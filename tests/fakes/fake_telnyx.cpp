@@ -7,6 +7,7 @@
 
 #include "codecs/base64.hpp"
 #include "net/json.hpp"
+#include "net/telnyx/caller.hpp"
 #include "net/url.hpp"
 #include "net/ws_client.hpp"
 
@@ -39,12 +40,7 @@ std::string fake_telnyx::start_rest() { return rest_.start(); }
 net::http_client_response fake_telnyx::post_event(const std::string& event_id, const std::string& type,
                                                   const std::string& ccid, const std::string& session,
                                                   const std::string& payload_extra, bool sign) {
-  std::string body =
-      R"({"data":{"record_type":"event","id":)" + net::json::quote(event_id) + R"(,"event_type":)" +
-      net::json::quote(type) + R"(,"occurred_at":"2026-11-21T10:00:00.000000Z","payload":{"call_control_id":)" +
-      net::json::quote(ccid) + R"(,"call_leg_id":"leg-1","call_session_id":)" + net::json::quote(session) +
-      R"(,"connection_id":"7267","from":"+13125550100","to":"+13125550199","direction":"incoming","state":"parked")" +
-      payload_extra + R"(}},"meta":{"attempt":1}})";
+  std::string body = net::telnyx::webhook_event(event_id, type, ccid, session, payload_extra);
   auto ts = std::to_string(
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   net::http_client_request req;

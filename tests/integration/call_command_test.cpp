@@ -2,6 +2,7 @@
 #include "app/call_command.hpp"
 #include "codecs/pcm16.hpp"
 #include "gateway_fixture.hpp"
+#include "net/telnyx/caller.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -51,4 +52,61 @@ TEST(CallCommand, AnUnreachableGatewayIsAClearError) {
   auto r = app::run_simulated_call(o);
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("webhook"), std::string::npos) << r.error;
+}
+
+namespace {
+
+constexpr std::uint16_t telnyx_api_port = 18391;
+
+class TelnyxCallCommandTest : public GatewayTest {
+ protected:
+  void customize(app::config& c) override {
+    c.ai_backend = "local";
+    c.public_url.clear();
+    c.telnyx_api_base = "http://127.0.0.1:" + std::to_string(telnyx_api_port) + "/v2";
+    c.telnyx_api_key = "test-telnyx-key";
+    c.telnyx_public_key = key.public_key_b64();
+  }
+  app::call_options telnyx_call() const {
+    app::call_options o;
+    o.gateway_url = gateway_url();
+    o.provider = "telnyx";
+    o.telnyx_private_key_pem = key.private_key_pem();
+    o.api_port = telnyx_api_port;
+    o.seconds = 4;
+    return o;
+  }
+  net::telnyx::signing_key key;
+};
+
+}  // namespace
+
+TEST_F(TelnyxCallCommandTest, ATelnyxCallIsAnsweredThroughTheApiAndHeard) {
+  auto r = app::run_simulated_call(telnyx_call());
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_TRUE(has(r, "call.initiated answered"));
+  EXPECT_TRUE(has(r, "the gateway sent answer with stream_url ws://"));
+  EXPECT_TRUE(has(r, "first audio back"));
+  EXPECT_TRUE(has(r, "clear"));
+  EXPECT_EQ(r.frames_sent, 200u);
+  EXPECT_GT(r.marks_answered, 0u);
+  EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
+  EXPECT_EQ(metric(R"(voxgate_actors_live{actor="call"})"), 0);
+}
+
+TEST_F(TelnyxCallCommandTest, AWrongSigningKeyIsNamedAsTheProblem) {
+  auto o = telnyx_call();
+  o.telnyx_private_key_pem = net::telnyx::signing_key().private_key_pem();
+  auto r = app::run_simulated_call(o);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("HTTP 403"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("TELNYX_PUBLIC_KEY"), std::string::npos);
+}
+
+TEST_F(TelnyxCallCommandTest, AGatewayAnsweringElsewhereIsExplained) {
+  auto o = telnyx_call();
+  o.api_port = telnyx_api_port + 1;  // the gateway's TELNYX_API_BASE points elsewhere
+  auto r = app::run_simulated_call(o);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("TELNYX_API_BASE=http://127.0.0.1:18392/v2"), std::string::npos) << r.error;
 }

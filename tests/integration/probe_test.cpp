@@ -2,6 +2,7 @@
 // misconfiguration is caught at the right step with the right hint.
 #include "app/probe.hpp"
 #include "gateway_fixture.hpp"
+#include "net/telnyx/caller.hpp"
 #include "tests/fakes/strip_proxy.hpp"
 
 using namespace voxgate;
@@ -139,4 +140,48 @@ TEST(ProbeExplain, SaysHowThePublicUrlIsDerived) {
   auto configured = app::explain_public_url("https://voice.example.com/", {{"host", "ignored"}});
   EXPECT_NE(configured.find("PUBLIC_URL is set"), std::string::npos);
   EXPECT_NE(configured.find("wss://voice.example.com/twilio/media"), std::string::npos);
+}
+
+namespace {
+
+class TelnyxProbeTest : public ProbeTest {
+ protected:
+  void customize(app::config& c) override {
+    ProbeTest::customize(c);
+    c.telnyx_public_key = key.public_key_b64();
+  }
+  app::probe_options telnyx_options() {
+    auto o = options();
+    o.provider = "telnyx";
+    o.telnyx_private_key_pem = key.private_key_pem();
+    return o;
+  }
+  net::telnyx::signing_key key;
+};
+
+}  // namespace
+
+TEST_F(TelnyxProbeTest, AHealthyGatewayAcceptsTheSignedWebhookAndRoutesTheUpgrade) {
+  auto report = app::run_probe(telnyx_options());
+  EXPECT_TRUE(report.ok()) << app::render(report);
+  ASSERT_NE(report.find("upgrade"), nullptr);
+  EXPECT_NE(report.find("upgrade")->detail.find("refused the made-up token"), std::string::npos);
+  EXPECT_EQ(metric(R"(voxgate_actors_live{actor="call"})"), 0);  // the probe's event started no call
+}
+
+TEST_F(TelnyxProbeTest, AKeyThatIsNotTheGatewaysIsCaughtAtTheWebhook) {
+  auto o = telnyx_options();
+  o.telnyx_private_key_pem = net::telnyx::signing_key().private_key_pem();
+  auto report = app::run_probe(o);
+  ASSERT_EQ(first_failure(report), "webhook") << app::render(report);
+  EXPECT_NE(report.find("webhook")->hint.find("TELNYX_PUBLIC_KEY"), std::string::npos);
+}
+
+TEST_F(TelnyxProbeTest, AProxyThatStripsUpgradeHeadersIsCaughtAtTheUpgrade) {
+  fakes::strip_proxy proxy(gateway->port());
+  auto o = telnyx_options();
+  o.connect_to = "127.0.0.1:" + std::to_string(proxy.port());
+  auto report = app::run_probe(o);
+  ASSERT_EQ(first_failure(report), "upgrade") << app::render(report);
+  EXPECT_NE(report.find("upgrade")->hint.find("stripped"), std::string::npos);
 }

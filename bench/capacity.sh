@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Capacity of one core: the gateway pinned to core 0 (taskset) against an echo AI, with `voxgate load`
+# and the echo AI on core 1; then the floor, a bare Beast relay, on the same load. Writes a table.
+#
+#   bench/capacity.sh                      # 100, 500, 1000, 2000 calls; 30 s each
+#   COUNTS="1000" DURATION=60 bench/capacity.sh
+#   FIND=1 bench/capacity.sh               # then bisect for the largest count meeting the targets
+#
+# Needs `make build` first (build/voxgate, build/bench/echo_ai, build/bench/bare_relay) and 2 cores.
+set -euo pipefail
+
+BUILD=${BUILD:-build}
+COUNTS=${COUNTS:-"100 500 1000 2000"}
+DURATION=${DURATION:-30}
+RAMP=${RAMP:-200}
+FIND=${FIND:-0}
+OUT=${OUT:-$BUILD/capacity.md}
+GATEWAY_CORE=${GATEWAY_CORE:-0}
+LOAD_CORE=${LOAD_CORE:-1}
+P99_TARGET_MS=${P99_TARGET_MS:-5}
+AI_PORT=18100 RELAY_PORT=18101 GATEWAY_PORT=18102
+TOKEN=capacity-bench-token
+LOGS=$(mktemp -d)
+
+voxgate=$BUILD/voxgate
+for bin in "$voxgate" "$BUILD/bench/echo_ai" "$BUILD/bench/bare_relay"; do
+  [[ -x $bin ]] || { echo "missing $bin: run make build first" >&2; exit 2; }
+done
+command -v taskset >/dev/null || { echo "taskset is missing (util-linux)" >&2; exit 2; }
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+wait_port() {
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done
+  echo "nothing listening on 127.0.0.1:$1" >&2; return 1
+}
+
+# A key's value from load's JSON summary (one key per line).
+value() { awk -F': ' -v k="\"$1\"" '$1 ~ k { gsub(/,$/, "", $2); print $2 }' "$2"; }
+
+ulimit -n "$(ulimit -Hn)"
+taskset -c "$LOAD_CORE" "$BUILD/bench/echo_ai" $AI_PORT >"$LOGS/echo_ai.log" 2>&1 &
+pids+=($!)
+wait_port $AI_PORT
+
+start_target() {  # $1: gateway | floor; prints the PID
+  if [[ $1 == gateway ]]; then
+    PORT=$GATEWAY_PORT HOST=127.0.0.1 AI_BACKEND=openai OPENAI_API_KEY=bench-key \
+    OPENAI_REALTIME_URL="ws://127.0.0.1:$AI_PORT/v1/realtime?model=gpt-realtime" AGENT_GREETS_FIRST=0 \
+    TWILIO_AUTH_TOKEN=$TOKEN PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT" MAX_CALLS=100000 \
+    IO_THREADS=1 ACTOR_THREADS=1 LOG_LEVEL=warn \
+      taskset -c "$GATEWAY_CORE" "$voxgate" serve >"$LOGS/gateway.log" 2>&1 &
+    echo $!
+    wait_port $GATEWAY_PORT
+  else
+    taskset -c "$GATEWAY_CORE" "$BUILD/bench/bare_relay" $RELAY_PORT $AI_PORT >"$LOGS/relay.log" 2>&1 &
+    echo $!
+    wait_port $RELAY_PORT
+  fi
+}
+
+# One run: $1 target, $2 calls; leaves the JSON in $LOGS/$1-$2.json and echoes "holds" or "misses".
+run() {
+  local target=$1 calls=$2 port pid json=$LOGS/$1-$2.json
+  port=$([[ $target == gateway ]] && echo $GATEWAY_PORT || echo $RELAY_PORT)
+  pid=$(start_target "$target")
+  sleep 1
+  taskset -c "$LOAD_CORE" "$voxgate" load "http://127.0.0.1:$port" --calls "$calls" --duration "$DURATION" \
+    --ramp "$RAMP" --auth-token $TOKEN --pid "$pid" --json >"$json" 2>"$LOGS/load.err" || true
+  kill "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  local failed lost p99
+  failed=$(value failed "$json"); lost=$(value frames_lost "$json"); p99=$(value steady_latency_p99_ms "$json")
+  if [[ $failed == 0 && $lost == 0 ]] && awk -v p="$p99" -v t="$P99_TARGET_MS" 'BEGIN { exit !(p != "" && p <= t) }'; then
+    echo holds
+  else
+    echo misses
+  fi
+}
+
+row() {  # $1 target, $2 calls, $3 verdict
+  local j=$LOGS/$1-$2.json floor=$LOGS/floor-$2.json ratio="-"
+  local cpu; cpu=$(value gateway_cpu_s_per_call_minute "$j")
+  if [[ $1 == gateway && -f $floor ]]; then
+    ratio=$(awk -v a="$cpu" -v b="$(value gateway_cpu_s_per_call_minute "$floor")" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "-" }')
+  fi
+  printf "| %s | %s | %s/%s | %s | %s | %s / %s / %s | %s | %s | %.0f%% | %s |\n" "$1" "$2" \
+    "$(value connected "$j")" "$(value failed "$j")" "${cpu:--}" "$ratio" \
+    "$(value steady_latency_p50_ms "$j")" "$(value steady_latency_p99_ms "$j")" "$(value steady_latency_max_ms "$j")" \
+    "$(value frames_lost "$j")" "$(value gateway_rss_per_call_kib "$j")" \
+    "$(awk -v c="$(value load_cpu_s_steady "$j")" -v s="$(value steady_s "$j")" 'BEGIN { print (s > 0 ? 100 * c / s : 0) }')" "$3"
+}
+
+{
+  echo "Capacity on one core ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); $DURATION s per call, ramp $RAMP calls/s"
+  echo
+  echo "| target | calls | up/failed | CPU s per call-minute | × floor | RTT p50 / p99 / max ms (steady) | frames lost | RSS KiB per call | load tool CPU | p99 ≤ ${P99_TARGET_MS} ms, no loss |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+} >"$OUT"
+
+for calls in $COUNTS; do
+  for target in floor gateway; do
+    verdict=$(run "$target" "$calls")
+    row "$target" "$calls" "$verdict" | tee -a "$OUT"
+  done
+done
+
+if [[ $FIND == 1 ]]; then
+  echo >>"$OUT"
+  for target in floor gateway; do
+    lo=0 hi=${FIND_MAX:-4000}
+    while (( hi - lo > ${FIND_STEP:-100} )); do
+      mid=$(( (lo + hi) / 2 / 50 * 50 ))
+      (( mid <= lo )) && mid=$(( lo + 50 ))
+      if [[ $(run "$target" "$mid") == holds ]]; then lo=$mid; else hi=$mid; fi
+      row "$target" "$mid" "(search)" >&2
+    done
+    echo "Largest count meeting p99 ≤ ${P99_TARGET_MS} ms with no frame lost, $target: $lo calls (next step, $hi, misses)" | tee -a "$OUT"
+  done
+fi
+
+echo
+cat "$OUT"
+echo "(JSON summaries and logs in $LOGS)"
