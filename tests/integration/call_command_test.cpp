@@ -1,4 +1,9 @@
 // `voxgate call` against a local gateway with the built-in agent: greeting, barge-in, playback.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "app/call_command.hpp"
 #include "codecs/pcm16.hpp"
 #include "gateway_fixture.hpp"
@@ -56,14 +61,25 @@ TEST(CallCommand, AnUnreachableGatewayIsAClearError) {
 
 namespace {
 
-constexpr std::uint16_t telnyx_api_port = 18391;
+// A port nothing listens on right now (ctest runs tests in parallel processes: no fixed ports).
+std::uint16_t free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
 
 class TelnyxCallCommandTest : public GatewayTest {
  protected:
   void customize(app::config& c) override {
     c.ai_backend = "local";
     c.public_url.clear();
-    c.telnyx_api_base = "http://127.0.0.1:" + std::to_string(telnyx_api_port) + "/v2";
+    c.telnyx_api_base = "http://127.0.0.1:" + std::to_string(api_port) + "/v2";
     c.telnyx_api_key = "test-telnyx-key";
     c.telnyx_public_key = key.public_key_b64();
   }
@@ -72,11 +88,12 @@ class TelnyxCallCommandTest : public GatewayTest {
     o.gateway_url = gateway_url();
     o.provider = "telnyx";
     o.telnyx_private_key_pem = key.private_key_pem();
-    o.api_port = telnyx_api_port;
+    o.api_port = api_port;
     o.seconds = 4;
     return o;
   }
   net::telnyx::signing_key key;
+  std::uint16_t api_port = free_port();
 };
 
 }  // namespace
@@ -105,8 +122,9 @@ TEST_F(TelnyxCallCommandTest, AWrongSigningKeyIsNamedAsTheProblem) {
 
 TEST_F(TelnyxCallCommandTest, AGatewayAnsweringElsewhereIsExplained) {
   auto o = telnyx_call();
-  o.api_port = telnyx_api_port + 1;  // the gateway's TELNYX_API_BASE points elsewhere
+  while (o.api_port == api_port) o.api_port = free_port();  // the gateway's TELNYX_API_BASE points elsewhere
   auto r = app::run_simulated_call(o);
   EXPECT_FALSE(r.ok);
-  EXPECT_NE(r.error.find("TELNYX_API_BASE=http://127.0.0.1:18392/v2"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("TELNYX_API_BASE=http://127.0.0.1:" + std::to_string(o.api_port) + "/v2"), std::string::npos)
+      << r.error;
 }
