@@ -4,7 +4,7 @@
 #
 #   bench/capacity.sh                      # 100, 500, 1000, 2000 calls; 30 s each
 #   COUNTS="1000" DURATION=60 bench/capacity.sh
-#   FIND=1 bench/capacity.sh               # then bisect for the largest count meeting the targets
+#   FIND=1 FIND_MIN=100 FIND_MAX=500 bench/capacity.sh   # then bisect for the largest count meeting the targets
 #
 # Needs `make build` first (build/voxgate, build/bench/echo_ai, build/bench/bare_relay) and 2 cores.
 set -euo pipefail
@@ -110,7 +110,7 @@ done
 if [[ $FIND == 1 ]]; then
   echo >>"$OUT"
   for target in floor gateway; do
-    lo=0 hi=${FIND_MAX:-4000}
+    lo=${FIND_MIN:-0} hi=${FIND_MAX:-4000}
     while (( hi - lo > ${FIND_STEP:-100} )); do
       mid=$(( (lo + hi) / 2 / 50 * 50 ))
       (( mid <= lo )) && mid=$(( lo + 50 ))
