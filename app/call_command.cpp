@@ -280,7 +280,7 @@ std::optional<media_script> place_telnyx(const call_options& o, net::probe_clien
   note("media socket open");
   std::string stream_id = net::twilio::random_sid("stream-");
   client.send_text(net::telnyx::connected_message());
-  client.send_text(net::telnyx::start_message(stream_id, ccid, session, "PCMU"));
+  client.send_text(net::telnyx::start_message(stream_id, 1, ccid, session, "PCMU"));
   post("streaming.started");
   note("start sent");
   media_script s;
@@ -289,6 +289,8 @@ std::optional<media_script> place_telnyx(const call_options& o, net::probe_clien
   };
   s.mark_echo = [stream_id](const std::string& name) { return net::telnyx::mark_echo(stream_id, name); };
   s.stop = [stream_id] { return net::telnyx::stop_message(stream_id, 999999); };
+  // Holding `api` keeps the Call Control API up until after the hangup: the gateway's own hangup
+  // command arrives there as the call ends.
   s.after_stop = [post, api]() mutable { post("call.hangup"); };
   return s;
 }

@@ -18,6 +18,7 @@
 #include "codecs/base64.hpp"
 #include "codecs/g711.hpp"
 #include "net/crypto.hpp"
+#include "net/json.hpp"
 #include "net/twilio/caller.hpp"
 #include "net/twilio/signature.hpp"
 #include "net/url.hpp"
@@ -72,19 +73,10 @@ struct call {
   bool writing = false;
   net::ws::frame_reader reader{1 << 16};
   audio_position_tracker tracker;
-  std::uint64_t frames_total = 0;
   std::uint64_t next_frame_us = 0;
   std::uint64_t deadline_us = 0;
   int slot = 0;
 };
-
-std::string_view field(std::string_view json, std::string_view key) {
-  auto at = json.find(key);
-  if (at == std::string_view::npos) return {};
-  at += key.size();
-  auto end = json.find('"', at);
-  return end == std::string_view::npos ? std::string_view{} : json.substr(at, end - at);
-}
 
 // A header's value in a response head, by case-insensitive name.
 std::string_view header(std::string_view head, std::string_view name) {
@@ -463,9 +455,12 @@ class load_engine {
   }
 
   void on_message(call& c, std::string_view text) {
-    auto event = field(text, R"("event":")");
+    text_.assign(text);  // parsed in place; the buffer keeps its capacity from message to message
+    net::json::insitu_document doc;
+    if (auto err = doc.parse(text_); !err.empty()) return fail(c, "a message from the gateway that is not JSON");
+    auto event = net::json::string_or(doc.root(), "event");
     if (event == "media") {
-      auto payload = field(text, R"("payload":")");
+      auto payload = string_in(doc.root(), "media", "payload");
       auto n =
           payload.size() <= decoded_.size() / 3 * 4 ? codecs::base64::decode(payload, decoded_.data()) : std::nullopt;
       if (!n) return fail(c, "media payload that is not valid base64");
@@ -473,16 +468,17 @@ class load_engine {
                             in_steady() ? &report_.steady_latency : nullptr);
     } else if (event == "mark") {
       // Answered with the next frame this call sends, ~20 ms on: about when its audio has played.
-      scratch_ = R"({"event":"mark","sequenceNumber":"0","streamSid":")";
-      scratch_ += c.stream_sid;
-      scratch_ += R"(","mark":{"name":")";
-      scratch_ += field(text, R"("name":")");
-      scratch_ += R"("}})";
+      scratch_ = net::twilio::mark_echo(c.stream_sid, string_in(doc.root(), "mark", "name"));
       net::ws::append_client_frame(c.out_pending, net::ws::opcode::text, scratch_, next_mask());
       ++report_.marks_answered;
     } else if (event == "clear") {
       ++report_.clears;
     }
+  }
+
+  static std::string_view string_in(const net::json::value& root, std::string_view object, std::string_view key) {
+    auto* inner = net::json::member(root, object);
+    return inner && inner->IsObject() ? net::json::string_or(*inner, key) : std::string_view{};
   }
 
   void socket_lost(call& c, const std::string& why) {
@@ -535,7 +531,7 @@ class load_engine {
   std::vector<std::unique_ptr<call>> calls_;
   std::array<std::vector<call*>, wheel_slots> wheel_;
   std::uint64_t frames_per_call_ = 0;
-  std::string scratch_;
+  std::string scratch_, text_;
   std::vector<std::uint8_t> decoded_;
   std::uint32_t mask_state_ = 0x9e3779b9u;
   clock::time_point start_, tick_at_;

@@ -22,6 +22,34 @@ using namespace std::chrono_literals;
 
 using twiml_stream = net::twilio::stream_instruction;
 
+// What an unexpected webhook answer most likely means, for any provider; empty when it is none of the
+// common cases. A 403 is provider-specific (whose key or token) and left to the caller.
+std::string webhook_refusal_hint(unsigned status, std::string_view type, const std::string& target) {
+  if (status == 404 || status == 405) return "POST " + target + " is not routed here: is this URL the VoxGate gateway?";
+  if (status >= 500)
+    return "the gateway or the proxy in front of it failed (a 502/504 is usually a proxy with no upstream)";
+  if (type.find("html") != std::string_view::npos)
+    return "an HTML page answered: a static site or a proxy's default page, not VoxGate";
+  return {};
+}
+
+// Why a media upgrade got something other than 101, for any provider (a 403 is left to the caller).
+// `provider_error` names the provider's own error code for it, if it has one.
+std::string upgrade_refusal_hint(unsigned status, std::string_view type, std::string_view path,
+                                 std::string_view provider_error) {
+  std::string suffix = provider_error.empty() ? "" : " (" + std::string(provider_error) + ")";
+  if (status == 404) return "the media path is not routed: the proxy sends " + std::string(path) + " somewhere else";
+  if (status == 200 && type.find("html") != std::string_view::npos)
+    return "a proxy or a static site answered with a page instead of upgrading" + suffix;
+  if (status == 426 || status == 400)
+    return "the Upgrade/Connection headers were stripped on the way: let the proxy pass WebSocket upgrades "
+           "(nginx: proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "
+           "\"upgrade\")";
+  if (status == 502 || status == 503 || status == 504)
+    return "the proxy could not reach the gateway for the upgrade, or cut it off";
+  return "the upgrade did not get 101 Switching Protocols" + suffix;
+}
+
 class prober {
  public:
   explicit prober(const probe_options& o) : options_(o) {}
@@ -94,21 +122,13 @@ class prober {
                " and its TWILIO_AUTH_TOKEN the one given here (--auth-token)");
       return std::nullopt;
     }
-    if (res.status == 404 || res.status == 405) {
-      fail("webhook", s.took, detail, "POST /twilio/voice is not routed here: is this URL the VoxGate gateway?");
-      return std::nullopt;
-    }
-    if (res.status >= 500) {
-      fail("webhook", s.took, detail,
-           "the gateway or the proxy in front of it failed (a 502/504 is usually a proxy with no upstream)");
+    if (auto hint = webhook_refusal_hint(res.status, type, target); !hint.empty()) {
+      fail("webhook", s.took, detail, hint);
       return std::nullopt;
     }
     if (res.status != 200 || type.find("xml") == std::string::npos ||
         res.body.find("<Response>") == std::string::npos) {
-      fail("webhook", s.took, detail,
-           type.find("html") != std::string::npos
-               ? "an HTML page answered: a static site or a proxy's default page, not VoxGate"
-               : "the answer is not TwiML: something other than VoxGate answered");
+      fail("webhook", s.took, detail, "the answer is not TwiML: something other than VoxGate answered");
       return std::nullopt;
     }
     add("webhook", true, s.took, detail, {});
@@ -178,23 +198,11 @@ class prober {
       add("upgrade", true, s.took, s.detail, {});
       return true;
     }
-    std::string hint;
     auto type = net::header_or(res.headers, "Content-Type");
-    if (res.status == 404)
-      hint = "the media path is not routed: the proxy sends " + std::string(stream_.path()) + " somewhere else";
-    else if (res.status == 200 && type.find("html") != std::string::npos)
-      hint = "a proxy or a static site answered with a page instead of upgrading (Twilio error 31920)";
-    else if (res.status == 426 || res.status == 400)
-      hint =
-          "the Upgrade/Connection headers were stripped on the way: let the proxy pass WebSocket upgrades "
-          "(nginx: proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "
-          "\"upgrade\")";
-    else if (res.status == 403)
-      hint = "the gateway refused the upgrade's signature: PUBLIC_URL or the auth token differ from what Twilio uses";
-    else if (res.status == 502 || res.status == 503 || res.status == 504)
-      hint = "the proxy could not reach the gateway for the upgrade, or cut it off";
-    else
-      hint = "the upgrade did not get 101 Switching Protocols (Twilio error 31920)";
+    auto hint = res.status == 403
+                    ? "the gateway refused the upgrade's signature: PUBLIC_URL or the auth token differ from what "
+                      "Twilio uses"
+                    : upgrade_refusal_hint(res.status, type, stream_.path(), "Twilio error 31920");
     fail("upgrade", s.took, s.detail + (type.empty() ? "" : " " + type), hint);
     return false;
   }
@@ -276,14 +284,10 @@ class prober {
       return fail("webhook", s.took, detail + " " + res.body.substr(0, 60),
                   "the gateway refused the signature: its TELNYX_PUBLIC_KEY must be the public half of the key given "
                   "here (--telnyx-private-key), and both clocks within 300 s");
-    if (res.status == 404 || res.status == 405)
-      return fail("webhook", s.took, detail,
-                  "POST /telnyx/webhook is not routed here: is this URL the VoxGate gateway?");
-    if (res.status != 200 || type.find("html") != std::string::npos)
-      return fail("webhook", s.took, detail,
-                  type.find("html") != std::string::npos
-                      ? "an HTML page answered: a static site or a proxy's default page, not VoxGate"
-                      : "the webhook was not accepted: see the gateway's log");
+    if (auto hint = webhook_refusal_hint(res.status, type, target); !hint.empty())
+      return fail("webhook", s.took, detail, hint);
+    if (res.status != 200)
+      return fail("webhook", s.took, detail, "the webhook was not accepted: see the gateway's log");
     add("webhook", true, s.took, detail, {});
 
     std::string media_path = base_.target + "/telnyx/media/voxgate-probe-not-a-token";
@@ -295,23 +299,11 @@ class prober {
     if (u.ok)
       return fail("upgrade", u.took, up_detail + ": 101",
                   "the media socket accepted a made-up token: this is not VoxGate, or its token check is off");
-    if (up.status == 403 && up.body.find("token") != std::string::npos) {
-      add("upgrade", true, u.took,
-          up_detail + ": the upgrade reached the gateway, which refused the made-up token as it must", {});
-    } else {
-      std::string hint;
-      if (up.status == 404)
-        hint = "the media path is not routed: the proxy sends /telnyx/media/ somewhere else";
-      else if (up.status == 200 && up_type.find("html") != std::string::npos)
-        hint = "a proxy or a static site answered with a page instead of passing the upgrade on";
-      else if (up.status == 426 || up.status == 400)
-        hint = "the Upgrade/Connection headers were stripped on the way: let the proxy pass WebSocket upgrades";
-      else if (up.status == 502 || up.status == 503 || up.status == 504)
-        hint = "the proxy could not reach the gateway for the upgrade, or cut it off";
-      else
-        hint = "the upgrade did not reach VoxGate's media route";
-      return fail("upgrade", u.took, up_detail, hint);
-    }
+    if (up.status != 403 || up.body.find("token") == std::string::npos)
+      return fail("upgrade", u.took, up_detail,
+                  upgrade_refusal_hint(up.status, up_type, base_.target + "/telnyx/media/", ""));
+    add("upgrade", true, u.took,
+        up_detail + ": the upgrade reached the gateway, which refused the made-up token as it must", {});
     add("media", true, 0ms,
         "not streamed: Telnyx's media URL and token travel in the gateway's Call Control answer, which only Telnyx "
         "receives. For audio end to end, run `voxgate call --provider telnyx` against a gateway whose TELNYX_API_BASE "

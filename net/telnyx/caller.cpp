@@ -87,11 +87,11 @@ std::string webhook_event(std::string_view event_id, std::string_view event_type
 
 std::string connected_message() { return R"({"event":"connected","version":"1.0.0"})"; }
 
-std::string start_message(std::string_view stream_id, std::string_view ccid, std::string_view session,
-                          std::string_view encoding) {
-  return R"({"event":"start","sequence_number":"1","stream_id":)" + json::quote(stream_id) +
-         R"(,"start":{"user_id":"u1","call_control_id":)" + json::quote(ccid) + R"(,"call_session_id":)" +
-         json::quote(session) +
+std::string start_message(std::string_view stream_id, std::uint64_t sequence, std::string_view ccid,
+                          std::string_view session, std::string_view encoding) {
+  return R"({"event":"start","sequence_number":")" + std::to_string(sequence) + R"(","stream_id":)" +
+         json::quote(stream_id) + R"(,"start":{"user_id":"u1","call_control_id":)" + json::quote(ccid) +
+         R"(,"call_session_id":)" + json::quote(session) +
          R"(,"from":"+13125550100","to":"+13125550199","client_state":null,"media_format":{"encoding":)" +
          json::quote(encoding) + R"(,"sample_rate":8000,"channels":1}}})";
 }

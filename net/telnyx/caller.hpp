@@ -38,7 +38,7 @@ std::string webhook_event(std::string_view event_id, std::string_view event_type
                           std::string_view call_session_id, std::string_view payload_extra = {});
 
 std::string connected_message();
-std::string start_message(std::string_view stream_id, std::string_view call_control_id,
+std::string start_message(std::string_view stream_id, std::uint64_t sequence, std::string_view call_control_id,
                           std::string_view call_session_id, std::string_view encoding);
 std::string media_message(std::string_view stream_id, std::uint64_t sequence, std::uint64_t chunk,
                           std::string_view raw_audio);

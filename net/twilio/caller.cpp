@@ -51,10 +51,9 @@ std::string start_message(std::string_view stream_sid, std::string_view call_sid
 
 std::string media_message(std::string_view stream_sid, std::uint64_t sequence, std::uint64_t chunk,
                           std::string_view raw_mulaw) {
-  return R"({"event":"media","sequenceNumber":")" + std::to_string(sequence) +
-         R"(","media":{"track":"inbound","chunk":")" + std::to_string(chunk) + R"(","timestamp":")" +
-         std::to_string((chunk - 1) * 20) + R"(","payload":")" + codecs::base64::encode(raw_mulaw) +
-         R"("},"streamSid":)" + json::quote(stream_sid) + "}";
+  std::string out;
+  append_media_message(out, stream_sid, sequence, chunk, codecs::base64::encode(raw_mulaw));
+  return out;
 }
 
 void append_media_message(std::string& out, std::string_view stream_sid, std::uint64_t sequence, std::uint64_t chunk,
@@ -67,9 +66,9 @@ void append_media_message(std::string& out, std::string_view stream_sid, std::ui
       static_cast<unsigned long long>((chunk - 1) * 20));
   out.append(digits, std::min(static_cast<std::size_t>(n), sizeof digits - 1));
   out.append(payload_base64);
-  out.append(R"("},"streamSid":")");
-  out.append(stream_sid);  // SIDs are [A-Za-z0-9_]: nothing to escape
-  out.append(R"("})");
+  out.append(R"("},"streamSid":)");
+  json::append_string(out, stream_sid);
+  out.push_back('}');
 }
 
 std::string mark_echo(std::string_view stream_sid, std::string_view name) {

@@ -16,10 +16,7 @@ namespace voxgate::fakes {
 fake_telnyx::fake_telnyx() {
   player_ = std::make_shared<mark_player>([channel = channel_](const std::string& name) {
     if (!*channel) return;
-    std::string echo = R"({"event":"mark","stream_id":"S1","mark":{"name":)";
-    net::json::append_string(echo, name);
-    echo += "}}";
-    (*channel)->send_text(std::move(echo));
+    (*channel)->send_text(net::telnyx::mark_echo("S1", name));
   });
   rest_.on("POST", "/v2/calls/", [](const net::http_request&) {
     net::http_response r;
@@ -63,22 +60,14 @@ void fake_telnyx::send(std::string frame) {
 }
 
 void fake_telnyx::send_start(const std::string& ccid, const std::string& session, const std::string& encoding) {
-  send(R"({"event":"connected","version":"1.0.0"})");
-  send(R"({"event":"start","sequence_number":")" + std::to_string(++sequence_) +
-       R"(","stream_id":"S1","start":{"user_id":"u1","call_control_id":)" + net::json::quote(ccid) +
-       R"(,"call_session_id":)" + net::json::quote(session) +
-       R"(,"from":"+13125550100","to":"+13125550199","client_state":null,"media_format":{"encoding":")" + encoding +
-       R"(","sample_rate":8000,"channels":1}}})");
+  send(net::telnyx::connected_message());
+  send(net::telnyx::start_message("S1", ++sequence_, ccid, session, encoding));
 }
 
 void fake_telnyx::send_media(int chunk, const std::string& raw_audio) {
-  send(R"({"event":"media","sequence_number":")" + std::to_string(++sequence_) +
-       R"(","media":{"track":"inbound","chunk":")" + std::to_string(chunk) + R"(","timestamp":")" +
-       std::to_string(chunk * 20) + R"(","payload":")" + codecs::base64::encode(raw_audio) + R"("},"stream_id":"S1"})");
+  send(net::telnyx::media_message("S1", ++sequence_, static_cast<std::uint64_t>(chunk), raw_audio));
 }
 
-void fake_telnyx::send_stop() {
-  send(R"({"event":"stop","sequence_number":")" + std::to_string(++sequence_) + R"(","stream_id":"S1","stop":{}})");
-}
+void fake_telnyx::send_stop() { send(net::telnyx::stop_message("S1", ++sequence_)); }
 
 }  // namespace voxgate::fakes

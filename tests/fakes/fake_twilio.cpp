@@ -3,7 +3,6 @@
 #include <rapidjson/document.h>
 
 #include <future>
-#include <regex>
 
 #include "codecs/base64.hpp"
 #include "net/json.hpp"
@@ -13,17 +12,6 @@
 #include "tests/fakes/http_peer.hpp"
 
 namespace voxgate::fakes {
-
-std::optional<twiml_stream> parse_twiml_stream(const std::string& xml) {
-  std::smatch m;
-  if (!std::regex_search(xml, m, std::regex(R"re(<Connect><Stream url="([^"]*)"[^>]*>)re"))) return std::nullopt;
-  twiml_stream s;
-  s.url = m[1];
-  static const std::regex param(R"re(<Parameter name="([^"]*)" value="([^"]*)"/>)re");
-  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), param); it != std::sregex_iterator(); ++it)
-    s.parameters.emplace_back((*it)[1], (*it)[2]);
-  return s;
-}
 
 fake_twilio::fake_twilio(std::string gateway, std::string public_url, std::string auth_token)
     : gateway_(std::move(gateway)), public_url_(std::move(public_url)), auth_token_(std::move(auth_token)) {

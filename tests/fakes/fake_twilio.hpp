@@ -9,6 +9,7 @@
 
 #include "net/http_client.hpp"
 #include "net/io_runtime.hpp"
+#include "net/twilio/caller.hpp"
 #include "net/url.hpp"
 #include "net/ws_channel.hpp"
 #include "tests/fakes/frame_queue.hpp"
@@ -16,13 +17,8 @@
 
 namespace voxgate::fakes {
 
-struct twiml_stream {
-  std::string url;
-  net::param_list parameters;
-};
-
-// Reads <Connect><Stream url=...><Parameter .../> out of TwiML; nothing if absent.
-std::optional<twiml_stream> parse_twiml_stream(const std::string& xml);
+// TwiML is read with the tools' parser, net::twilio::parse_stream_instruction.
+using twiml_stream = net::twilio::stream_instruction;
 
 class fake_twilio {
  public:

@@ -41,7 +41,7 @@ TEST_F(GatewayTest, WebhookWithoutACallSidIsRefused) {
 
 TEST_F(GatewayTest, MediaUpgradeWithoutASignatureIsRefusedAndCounted) {
   auto res = twilio->post_voice_webhook(sid);
-  auto stream = fakes::parse_twiml_stream(res.body);
+  auto stream = net::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream);
   EXPECT_NE(twilio->open_media(*stream, false), "");
   EXPECT_TRUE(eventually([&] {
@@ -60,7 +60,7 @@ TEST_F(GatewayTest, PlainGetOnTheMediaPathSaysUpgradeRequired) {
 
 TEST_F(GatewayTest, StartForACallSidNoWebhookAnnouncedIsRefusedAndNoAiOpens) {
   auto res = twilio->post_voice_webhook(sid);
-  auto stream = fakes::parse_twiml_stream(res.body);
+  auto stream = net::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream);
   ASSERT_TRUE(eventually([&] { return openai->sessions() == 1; }));
   ASSERT_EQ(twilio->open_media(*stream), "");
@@ -73,7 +73,7 @@ TEST_F(GatewayTest, StartForACallSidNoWebhookAnnouncedIsRefusedAndNoAiOpens) {
 
 TEST_F(GatewayTest, StartWithoutATokenIsRefused) {
   auto res = twilio->post_voice_webhook(sid);
-  auto stream = fakes::parse_twiml_stream(res.body);
+  auto stream = net::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream);
   ASSERT_EQ(twilio->open_media(*stream), "");
   twilio->send_start(sid, {});
@@ -159,7 +159,7 @@ TEST_F(WrongKeyGatewayTest, AnAiThatRefusesTheKeyEndsTheCall) {
 
 TEST_F(GatewayTest, BinaryFramesAreRefusedAndTheCallGoesOn) {
   auto res = twilio->post_voice_webhook(sid);
-  auto stream = fakes::parse_twiml_stream(res.body);
+  auto stream = net::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream);
   fakes::raw_ws raw;
   ASSERT_EQ(raw.connect("127.0.0.1", gateway->port(), "/twilio/media",

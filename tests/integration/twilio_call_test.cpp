@@ -20,7 +20,7 @@ TEST_F(GatewayTest, AWholeCallFromWebhookToHangup) {
   auto res = twilio->post_voice_webhook(sid, "businessId=acme");
   ASSERT_EQ(res.status, 200u) << res.body;
   EXPECT_NE(net::header_or(res.headers, "Content-Type").find("text/xml"), std::string::npos);
-  auto stream = fakes::parse_twiml_stream(res.body);
+  auto stream = net::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream) << res.body;
   EXPECT_EQ(stream->url, "wss://gw.example.test/twilio/media");
   ASSERT_NE(net::find_param(stream->parameters, "businessId"), nullptr);

@@ -145,7 +145,7 @@ TEST(TelnyxMedia, BuildsRtpModeOutboundFrames) {
 }
 
 TEST(TelnyxRest, AnswerAttachesABidirectionalRtpStreamWithTheToken) {
-  stream_settings s{"wss://gw.example.test/telnyx/media/tok.1.ab", "tok.1.ab", codecs::audio_format::g711_alaw()};
+  stream_settings s{"wss://gw.example.test/telnyx/media/tok.1.ab", "tok.1.ab", codecs::audio_format::g711_alaw(), {}};
   auto r = answer("https://api.telnyx.com/v2/", "KEY123", "v3:abc:def", s);
   EXPECT_EQ(r.url, "https://api.telnyx.com/v2/calls/v3%3Aabc%3Adef/actions/answer");
   EXPECT_EQ(r.headers[0].second, "Bearer KEY123");
@@ -158,7 +158,7 @@ TEST(TelnyxRest, AnswerAttachesABidirectionalRtpStreamWithTheToken) {
   EXPECT_STREQ(d["stream_track"].GetString(), "inbound_track");
   EXPECT_STREQ(d["stream_auth_token"].GetString(), "tok.1.ab");
   EXPECT_STREQ(d["command_id"].GetString(), "voxgate-answer-v3:abc:def");
-  auto l16 = streaming_start("https://x/v2", "K", "c", {"wss://u", "t", codecs::audio_format::l16(16000)});
+  auto l16 = streaming_start("https://x/v2", "K", "c", {"wss://u", "t", codecs::audio_format::l16(16000), {}});
   d.Parse(l16.body.c_str());
   EXPECT_EQ(d["stream_bidirectional_sampling_rate"].GetInt(), 16000);
   EXPECT_EQ(hangup("https://x/v2", "K", "c").url, "https://x/v2/calls/c/actions/hangup");

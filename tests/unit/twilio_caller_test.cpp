@@ -6,12 +6,12 @@
 
 using namespace voxgate::net::twilio;
 
-TEST(TwilioCaller, PreEncodedMediaMessageEqualsTheOrdinaryOne) {
-  std::string audio(160, '\x7f');
+TEST(TwilioCaller, MediaMessageIsTwiliosShapeAppendedAfterWhatWasThere) {
   std::string out = "prefix";
-  append_media_message(out, "MZ0123456789abcdef0123456789abcdef", 123456789012ull, 987654321ull,
-                       voxgate::codecs::base64::encode(audio));
-  EXPECT_EQ(out, "prefix" + media_message("MZ0123456789abcdef0123456789abcdef", 123456789012ull, 987654321ull, audio));
+  append_media_message(out, "MZ01", 123456789012ull, 3, voxgate::codecs::base64::encode(std::string(3, '\x7f')));
+  EXPECT_EQ(out, R"(prefix{"event":"media","sequenceNumber":"123456789012","media":{"track":"inbound","chunk":"3",)"
+                 R"("timestamp":"40","payload":"f39/"},"streamSid":"MZ01"})");
+  EXPECT_EQ(media_message("MZ01", 123456789012ull, 3, std::string(3, '\x7f')), out.substr(6));
 }
 
 TEST(TwilioCaller, StreamInstructionCarriesUrlAndParameters) {
