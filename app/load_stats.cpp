@@ -53,14 +53,17 @@ void audio_position_tracker::on_received(std::span<const std::uint8_t> bytes, st
                                          latency_histogram* also) {
   std::uint64_t sent_bytes = frames_sent_ * frame_bytes;
   std::uint64_t frames_before = bytes_received_ / frame_bytes;
-  for (std::uint8_t b : bytes) {
-    std::uint64_t position = bytes_received_++;
-    if (position >= sent_bytes) {
-      ++bytes_beyond_sent_;
-    } else if (!loop.empty() && b != loop[position % loop.size()]) {
-      ++bytes_differing_;
+  std::uint64_t within_sent =
+      bytes_received_ < sent_bytes ? std::min<std::uint64_t>(bytes.size(), sent_bytes - bytes_received_) : 0;
+  bytes_beyond_sent_ += bytes.size() - within_sent;
+  if (!loop.empty()) {
+    std::size_t at = static_cast<std::size_t>(bytes_received_ % loop.size());  // where in the loop this chunk starts
+    for (std::size_t i = 0; i < within_sent; ++i) {
+      bytes_differing_ += bytes[i] != loop[at];
+      if (++at == loop.size()) at = 0;
     }
   }
+  bytes_received_ += bytes.size();
   std::uint64_t frames_after = std::min(bytes_received_ / frame_bytes, frames_sent_);
   for (std::uint64_t k = frames_before; k < frames_after; ++k) {
     if (frames_sent_ - k > ring_frames) {

@@ -1,7 +1,7 @@
 #include "net/twilio/caller.hpp"
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
 #include <utility>
 
 #include "codecs/base64.hpp"
@@ -58,13 +58,18 @@ std::string media_message(std::string_view stream_sid, std::uint64_t sequence, s
 
 void append_media_message(std::string& out, std::string_view stream_sid, std::uint64_t sequence, std::uint64_t chunk,
                           std::string_view payload_base64) {
-  char digits[192];  // the fixed text is ~100 bytes, each number at most 20
-  int n = std::snprintf(
-      digits, sizeof digits,
-      R"j({"event":"media","sequenceNumber":"%llu","media":{"track":"inbound","chunk":"%llu","timestamp":"%llu","payload":")j",
-      static_cast<unsigned long long>(sequence), static_cast<unsigned long long>(chunk),
-      static_cast<unsigned long long>((chunk - 1) * 20));
-  out.append(digits, std::min(static_cast<std::size_t>(n), sizeof digits - 1));
+  auto number = [&out](std::uint64_t v) {
+    char digits[20];
+    auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+    out.append(digits, static_cast<std::size_t>(end - digits));
+  };
+  out.append(R"({"event":"media","sequenceNumber":")");
+  number(sequence);
+  out.append(R"(","media":{"track":"inbound","chunk":")");
+  number(chunk);
+  out.append(R"(","timestamp":")");
+  number((chunk - 1) * 20);
+  out.append(R"(","payload":")");
   out.append(payload_base64);
   out.append(R"("},"streamSid":)");
   json::append_string(out, stream_sid);

@@ -47,6 +47,19 @@ TEST(WsFrame, ClientFramesAreFinalMaskedAndCarryTheirLength) {
   EXPECT_EQ(unmask(large, 4), payload);
 }
 
+TEST(WsFrame, EveryByteIsMaskedWithItsKeyByteWhateverTheLength) {
+  for (std::size_t n : {1u, 7u, 8u, 9u, 125u, 301u}) {
+    std::string payload;
+    for (std::size_t i = 0; i < n; ++i) payload.push_back(static_cast<char>(i * 37 + 11));
+    std::string frame;
+    append_client_frame(frame, opcode::text, payload, 0xa1b2c3d4u);
+    std::size_t header = n < 126 ? 2 : 4;
+    ASSERT_EQ(frame.size(), header + 4 + n);
+    EXPECT_EQ(frame.substr(header, 4), "\xa1\xb2\xc3\xd4");
+    EXPECT_EQ(unmask(frame, header), payload) << n << " bytes";
+  }
+}
+
 TEST(WsFrame, ReaderWaitsForWholeFramesAndReadsSeveralFromOneBuffer) {
   auto a = server_frame(0x81, "first");
   auto b = server_frame(0x81, std::string(200, 'b'));

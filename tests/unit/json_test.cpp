@@ -1,0 +1,33 @@
+#include "net/json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace voxgate::net::json {
+namespace {
+
+TEST(JsonQuote, PlainTextIsCopiedWhole) {
+  EXPECT_EQ(quote("MZ18ad3ab5a668481ce02b83e7395059f0"), R"("MZ18ad3ab5a668481ce02b83e7395059f0")");
+  EXPECT_EQ(quote(""), R"("")");
+  EXPECT_EQ(quote("caf\xc3\xa9 \xe2\x98\x8e"), "\"caf\xc3\xa9 \xe2\x98\x8e\"");  // UTF-8 passes through
+}
+
+TEST(JsonQuote, QuotesBackslashesAndControlCharactersAreEscaped) {
+  EXPECT_EQ(quote(R"(say "hi")"), R"("say \"hi\"")");
+  EXPECT_EQ(quote("a\\b"), R"("a\\b")");
+  EXPECT_EQ(quote("line\nnext\r\tend"), R"("line\nnext\r\tend")");
+  EXPECT_EQ(quote(std::string("\x01x\x1f", 3)), R"("\u0001x\u001f")");
+  EXPECT_EQ(quote("\"\"\n"), R"("\"\"\n")");  // escapes back to back, and at both ends
+}
+
+TEST(JsonQuote, WhatIsQuotedParsesBackToTheSameText) {
+  std::string text = "tab\there \"quoted\" back\\slash \x02 caf\xc3\xa9";
+  std::string doc_text = R"({"k":)" + quote(text) + "}";
+  insitu_document doc;
+  ASSERT_EQ(doc.parse(doc_text), "");
+  EXPECT_EQ(string_or(doc.root(), "k"), text);
+}
+
+}  // namespace
+}  // namespace voxgate::net::json
