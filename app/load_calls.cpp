@@ -1,13 +1,11 @@
 #include "app/load_calls.hpp"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <array>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -15,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "app/poller.hpp"
 #include "codecs/base64.hpp"
 #include "codecs/g711.hpp"
 #include "net/crypto.hpp"
@@ -27,10 +26,6 @@
 namespace voxgate::app {
 
 namespace {
-
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
-using error_code = boost::system::error_code;
 
 constexpr std::uint64_t frame_us = 20000;
 constexpr int wheel_slots = 20;  // one per millisecond of the 20 ms frame period
@@ -62,15 +57,18 @@ caller_audio make_caller_audio() {
 enum class phase { waiting, webhook, upgrading, streaming, draining, stopping, done, failed };
 
 struct call {
-  explicit call(asio::io_context& io) : socket(io) {}
-  tcp::socket socket;
+  std::uint32_t index = 0;
+  std::uint32_t generation = 0;  // of its socket: an event for a socket already closed is not the new one's
+  int fd = -1;
+  bool connecting = false;  // a connect under way on fd
+  bool watching_writes = false;
   phase state = phase::waiting;
   std::string call_sid, stream_sid, ws_key, ws_target, ws_host;
   net::twilio::stream_instruction stream;
   std::vector<std::uint8_t> in = std::vector<std::uint8_t>(8192);
   std::size_t in_len = 0;
-  std::string out_pending, out_flight;
-  bool writing = false;
+  std::string out;           // bytes for the socket not yet sent
+  std::size_t out_sent = 0;  // how many of them have gone
   net::ws::frame_reader reader{1 << 16};
   audio_position_tracker tracker;
   std::uint64_t next_frame_us = 0;
@@ -97,7 +95,7 @@ std::string_view header(std::string_view head, std::string_view name) {
 class load_engine {
  public:
   load_engine(const load_options& o, const std::function<void(const load_progress&)>& progress)
-      : options_(o), progress_(progress), timer_(io_), audio_(make_caller_audio()) {}
+      : options_(o), progress_(progress), audio_(make_caller_audio()) {}
 
   load_report run() {
     report_.calls = options_.calls;
@@ -111,11 +109,15 @@ class load_engine {
     host_header_ = gateway->host_port();
     public_url_ = options_.public_url.empty() ? gateway->origin() : options_.public_url;
     while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
-    error_code ec;
-    tcp::resolver resolver(io_);
-    endpoints_ = resolver.resolve(gateway->host, std::to_string(gateway->effective_port()), ec);
-    if (ec) {
-      report_.error = "cannot resolve " + gateway->host + ": " + ec.message();
+    std::string why;
+    auto endpoint = resolve_tcp(gateway->host, static_cast<std::uint16_t>(gateway->effective_port()), why);
+    if (!endpoint) {
+      report_.error = "cannot resolve " + gateway->host + ": " + why;
+      return report_;
+    }
+    endpoint_ = *endpoint;
+    if (!poller_.ok()) {
+      report_.error = "cannot create an epoll set";
       return report_;
     }
     frames_per_call_ = static_cast<std::uint64_t>(std::llround(options_.duration_s * 50));
@@ -127,15 +129,17 @@ class load_engine {
       }
     }
     calls_.reserve(static_cast<std::size_t>(options_.calls));
-    for (int i = 0; i < options_.calls; ++i) calls_.push_back(std::make_unique<call>(io_));
+    for (int i = 0; i < options_.calls; ++i) {
+      calls_.push_back(std::make_unique<call>());
+      calls_.back()->index = static_cast<std::uint32_t>(i);
+    }
     scratch_.reserve(2048);
     decoded_.resize(64 * 1024);
     double ramp_s = options_.calls / std::max(options_.ramp_per_s, 0.001);
     give_up_us_ = static_cast<std::uint64_t>((ramp_s + options_.duration_s + options_.drain_s + 30) * 1e6);
     start_ = clock::now();
     tick_at_ = start_;
-    arm_timer();
-    io_.run();
+    loop();
     report_.wall_s = seconds_since_start();
     for (auto& c : calls_) {
       report_.frames_sent += c->tracker.frames_sent();
@@ -164,17 +168,41 @@ class load_engine {
     return mask_state_;
   }
 
-  // ---- the one timer: every millisecond, visit that millisecond's slot of calls ----
+  // ---- one loop: sockets as they are ready, and every millisecond that millisecond's slot of calls ----
 
-  void arm_timer() {
-    tick_at_ += std::chrono::milliseconds(1);
-    timer_.expires_at(tick_at_);
-    timer_.async_wait([this](error_code ec) {
-      if (!ec) tick();
-    });
+  void loop() {
+    for (;;) {
+      tick_at_ += std::chrono::milliseconds(1);
+      for (;;) {
+        auto left = std::chrono::duration_cast<std::chrono::microseconds>(tick_at_ - clock::now());
+        for (const auto& e : poller_.wait(left)) on_event(e);
+        if (clock::now() >= tick_at_) break;
+      }
+      if (!tick()) return;
+    }
   }
 
-  void tick() {
+  static std::uint64_t tag_of(const call& c) { return (std::uint64_t{c.index} << 32) | c.generation; }
+
+  void on_event(const poller::event& e) {
+    auto index = static_cast<std::size_t>(e.tag >> 32);
+    if (index >= calls_.size()) return;
+    call& c = *calls_[index];
+    if (static_cast<std::uint32_t>(e.tag) != c.generation || c.fd < 0) return;  // a socket since closed
+    if (c.connecting) {
+      if (!e.writable && !e.readable) return;
+      c.connecting = false;
+      auto why = connect_error(c.fd);
+      const char* what = c.state == phase::webhook ? "webhook" : "upgrade";
+      if (!why.empty()) return fail(c, std::string(what) + ": connect: " + why);
+      return flush(c);
+    }
+    if (e.writable) flush(c);
+    if (e.readable && c.fd >= 0) on_readable(c);
+  }
+
+  // Returns false once the run is over.
+  bool tick() {
     std::uint64_t now = now_us();
     std::uint64_t due_ms = now / 1000;
     report_.tick_lag.record(now - std::min(now, (last_ms_ + 1) * 1000));
@@ -187,13 +215,13 @@ class load_engine {
       last_progress_s_ = now / 1'000'000;
       if (progress_) progress_(snapshot());
     }
-    if (finished_ == options_.calls) return;  // the last handlers drain; io_.run() returns
+    if (finished_ == options_.calls) return false;
     if (now > give_up_us_) {
       for (auto& c : calls_)
         if (c->state != phase::done && c->state != phase::failed) fail(*c, "still unfinished when the run timed out");
-      return;
+      return false;
     }
-    arm_timer();
+    return true;
   }
 
   void visit(int slot, std::uint64_t now) {
@@ -224,9 +252,8 @@ class load_engine {
           if (c.tracker.frames_back() >= c.tracker.frames_sent() || now > c.deadline_us) {
             // As Twilio hangs up: stop, then it closes the socket itself.
             scratch_ = net::twilio::stop_message(c.stream_sid, c.tracker.frames_sent() + 2, c.call_sid);
-            net::ws::append_client_frame(c.out_pending, net::ws::opcode::text, scratch_, next_mask());
-            net::ws::append_client_frame(c.out_pending, net::ws::opcode::close, std::string_view("\x03\xe8", 2),
-                                         next_mask());
+            net::ws::append_client_frame(c.out, net::ws::opcode::text, scratch_, next_mask());
+            net::ws::append_client_frame(c.out, net::ws::opcode::close, std::string_view("\x03\xe8", 2), next_mask());
             c.state = phase::stopping;
             c.deadline_us = now + stop_timeout_us;
           }
@@ -281,43 +308,65 @@ class load_engine {
     if (!options_.auth_token.empty())
       request += "X-Twilio-Signature: " +
                  net::twilio::compute_signature(options_.auth_token, public_url_ + "/twilio/voice", form) + "\r\n";
-    c.out_flight = request + "\r\n" + body;
-    asio::async_connect(c.socket, endpoints_, [this, &c](error_code ec, const tcp::endpoint&) {
-      if (c.state != phase::webhook) return;
-      if (ec) return fail(c, "webhook: connect: " + ec.message());
-      asio::async_write(c.socket, asio::buffer(c.out_flight), [this, &c](error_code ec, std::size_t) {
-        if (c.state != phase::webhook) return;
-        if (ec) return fail(c, "webhook: write: " + ec.message());
-        c.in_len = 0;
-        read_http(c);
-      });
-    });
+    c.out = request + "\r\n" + body;
+    connect(c, "webhook");
   }
 
-  // Reads an HTTP response into c.in: to the end of the headers (upgrade) or of the body (webhook).
-  void read_http(call& c) {
+  // Opens the call's next socket; what waits in c.out goes once it is connected.
+  void connect(call& c, const char* what) {
+    close_socket(c);
+    std::string why;
+    c.fd = start_connect(endpoint_, why);
+    if (c.fd < 0) return fail(c, std::string(what) + ": connect: " + why);
+    ++c.generation;
+    c.connecting = true;
+    c.watching_writes = true;
+    c.in_len = 0;
+    poller_.watch(c.fd, tag_of(c), true);
+  }
+
+  void close_socket(call& c) {
+    if (c.fd < 0) return;
+    ::close(c.fd);  // leaves the epoll set with it
+    c.fd = -1;
+    c.connecting = false;
+  }
+
+  void on_readable(call& c) {
     if (c.in_len == c.in.size()) c.in.resize(c.in.size() * 2);
-    c.socket.async_read_some(
-        asio::buffer(c.in.data() + c.in_len, c.in.size() - c.in_len), [this, &c](error_code ec, std::size_t n) {
-          if (c.state != phase::webhook && c.state != phase::upgrading) return;
-          c.in_len += n;
-          std::string_view text(reinterpret_cast<const char*>(c.in.data()), c.in_len);
-          auto head_end = text.find("\r\n\r\n");
-          bool eof = ec == asio::error::eof;
-          if (ec && !eof)
-            return fail(c, std::string(c.state == phase::webhook ? "webhook" : "upgrade") + ": read: " + ec.message());
-          if (head_end != std::string_view::npos) {
-            if (c.state == phase::upgrading) return on_upgrade_response(c, text.substr(0, head_end), head_end + 4);
-            auto length = header(text.substr(0, head_end), "content-length");
-            std::size_t want = std::string_view::npos;
-            if (!length.empty()) std::from_chars(length.data(), length.data() + length.size(), want);
-            if (eof || (want != std::string_view::npos && text.size() - head_end - 4 >= want))
-              return on_webhook_response(c, text.substr(0, head_end), text.substr(head_end + 4));
-          }
-          if (eof) return fail(c, "the gateway closed the connection before a full response");
-          if (c.in_len >= max_http_response) return fail(c, "response larger than 64 KiB");
-          read_http(c);
-        });
+    ssize_t n = ::recv(c.fd, c.in.data() + c.in_len, c.in.size() - c.in_len, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    bool streaming = c.state != phase::webhook && c.state != phase::upgrading;
+    if (n < 0) {
+      std::string why = std::strerror(errno);
+      if (streaming) return socket_lost(c, why);
+      return fail(c, std::string(c.state == phase::webhook ? "webhook" : "upgrade") + ": read: " + why);
+    }
+    if (n == 0) {
+      if (streaming) return socket_lost(c, "closed");
+      return on_http(c, true);
+    }
+    c.in_len += static_cast<std::size_t>(n);
+    if (streaming)
+      on_frames(c);
+    else
+      on_http(c, false);
+  }
+
+  // An HTTP response gathering in c.in: complete at the end of the headers (upgrade) or of the body (webhook).
+  void on_http(call& c, bool eof) {
+    std::string_view text(reinterpret_cast<const char*>(c.in.data()), c.in_len);
+    auto head_end = text.find("\r\n\r\n");
+    if (head_end != std::string_view::npos) {
+      if (c.state == phase::upgrading) return on_upgrade_response(c, text.substr(0, head_end), head_end + 4);
+      auto length = header(text.substr(0, head_end), "content-length");
+      std::size_t want = std::string_view::npos;
+      if (!length.empty()) std::from_chars(length.data(), length.data() + length.size(), want);
+      if (eof || (want != std::string_view::npos && text.size() - head_end - 4 >= want))
+        return on_webhook_response(c, text.substr(0, head_end), text.substr(head_end + 4));
+    }
+    if (eof) return fail(c, "the gateway closed the connection before a full response");
+    if (c.in_len >= max_http_response) return fail(c, "response larger than 64 KiB");
   }
 
   void on_webhook_response(call& c, std::string_view head, std::string_view body) {
@@ -332,31 +381,18 @@ class load_engine {
     c.stream = std::move(*stream);
     c.ws_target = std::string(url->path());  // Twilio keeps no query string either
     c.ws_host = url->host_port();
-    error_code ignored;
-    c.socket.close(ignored);
     c.state = phase::upgrading;
-    asio::async_connect(c.socket, endpoints_, [this, &c](error_code ec, const tcp::endpoint&) {
-      if (c.state != phase::upgrading) return;
-      if (ec) return fail(c, "upgrade: connect: " + ec.message());
-      error_code ignored;
-      c.socket.set_option(tcp::no_delay(true), ignored);
-      auto key = codecs::base64::encode(net::crypto::random_bytes(16));
-      c.ws_key = key;
-      std::string request = "GET " + c.ws_target + " HTTP/1.1\r\nHost: " + c.ws_host +
-                            "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                            "Sec-WebSocket-Key: " +
-                            key + "\r\n";
-      if (!options_.auth_token.empty())
-        request +=
-            "X-Twilio-Signature: " + net::twilio::compute_signature(options_.auth_token, c.stream.url, {}) + "\r\n";
-      c.out_flight = request + "\r\n";
-      asio::async_write(c.socket, asio::buffer(c.out_flight), [this, &c](error_code ec, std::size_t) {
-        if (c.state != phase::upgrading) return;
-        if (ec) return fail(c, "upgrade: write: " + ec.message());
-        c.in_len = 0;
-        read_http(c);
-      });
-    });
+    c.ws_key = codecs::base64::encode(net::crypto::random_bytes(16));
+    std::string request = "GET " + c.ws_target + " HTTP/1.1\r\nHost: " + c.ws_host +
+                          "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                          "Sec-WebSocket-Key: " +
+                          c.ws_key + "\r\n";
+    if (!options_.auth_token.empty())
+      request +=
+          "X-Twilio-Signature: " + net::twilio::compute_signature(options_.auth_token, c.stream.url, {}) + "\r\n";
+    c.out = request + "\r\n";
+    c.out_sent = 0;
+    connect(c, "upgrade");
   }
 
   void on_upgrade_response(call& c, std::string_view head, std::size_t consumed) {
@@ -373,11 +409,11 @@ class load_engine {
     ++report_.connected;
     report_.peak_active = std::max(report_.peak_active, active_);
     c.stream_sid = net::twilio::random_sid("MZ");
-    c.out_flight.clear();
-    c.out_pending.reserve(2048);
-    c.out_flight.reserve(2048);
-    net::ws::append_client_frame(c.out_pending, net::ws::opcode::text, net::twilio::connected_message(), next_mask());
-    net::ws::append_client_frame(c.out_pending, net::ws::opcode::text,
+    c.out.clear();
+    c.out_sent = 0;
+    c.out.reserve(2048);
+    net::ws::append_client_frame(c.out, net::ws::opcode::text, net::twilio::connected_message(), next_mask());
+    net::ws::append_client_frame(c.out, net::ws::opcode::text,
                                  net::twilio::start_message(c.stream_sid, c.call_sid, c.stream.parameters),
                                  next_mask());
     c.state = phase::streaming;
@@ -388,7 +424,6 @@ class load_engine {
     if (c.next_frame_us < now) c.next_frame_us += frame_us;
     flush(c);
     on_frames(c);  // anything that arrived with the 101
-    if (c.state == phase::streaming) read_frames(c);
   }
 
   void send_frame(call& c, std::uint64_t now) {
@@ -396,35 +431,33 @@ class load_engine {
     scratch_.clear();
     net::twilio::append_media_message(scratch_, c.stream_sid, k + 2, k + 1,
                                       audio_.frames_base64[k % audio_.frames_base64.size()]);
-    net::ws::append_client_frame(c.out_pending, net::ws::opcode::text, scratch_, next_mask());
+    net::ws::append_client_frame(c.out, net::ws::opcode::text, scratch_, next_mask());
     c.tracker.on_sent(now);
     c.next_frame_us += frame_us;
   }
 
+  // Sends what waits in c.out straight away; what the socket cannot take yet goes when it turns writable.
   void flush(call& c) {
-    if (c.writing || c.out_pending.empty() || c.state == phase::done || c.state == phase::failed) return;
-    std::swap(c.out_pending, c.out_flight);
-    c.out_pending.clear();
-    c.writing = true;
-    asio::async_write(c.socket, asio::buffer(c.out_flight), [this, &c](error_code ec, std::size_t) {
-      c.writing = false;
-      if (c.state == phase::done || c.state == phase::failed) return;
-      if (ec) return socket_lost(c, "write: " + ec.message());
-      flush(c);
-    });
-  }
-
-  void read_frames(call& c) {
-    if (c.in_len == c.in.size()) c.in.resize(c.in.size() * 2);
-    c.socket.async_read_some(asio::buffer(c.in.data() + c.in_len, c.in.size() - c.in_len),
-                             [this, &c](error_code ec, std::size_t n) {
-                               if (c.state == phase::done || c.state == phase::failed) return;
-                               if (ec) return socket_lost(c, ec == asio::error::eof ? "closed" : ec.message());
-                               c.in_len += n;
-                               on_frames(c);
-                               if (c.state == phase::done || c.state == phase::failed) return;
-                               read_frames(c);
-                             });
+    if (c.fd < 0 || c.connecting || c.state == phase::done || c.state == phase::failed) return;
+    if (c.out_sent < c.out.size()) {
+      ssize_t n = ::send(c.fd, c.out.data() + c.out_sent, c.out.size() - c.out_sent, MSG_NOSIGNAL);
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        std::string why = std::string("write: ") + std::strerror(errno);
+        if (c.state == phase::webhook || c.state == phase::upgrading)
+          return fail(c, std::string(c.state == phase::webhook ? "webhook: " : "upgrade: ") + why);
+        return socket_lost(c, why);
+      }
+      if (n > 0) c.out_sent += static_cast<std::size_t>(n);
+      if (c.out_sent == c.out.size()) {
+        c.out.clear();
+        c.out_sent = 0;
+      }
+    }
+    bool waiting = c.out_sent < c.out.size();
+    if (waiting != c.watching_writes) {
+      c.watching_writes = waiting;
+      poller_.change(c.fd, tag_of(c), waiting);
+    }
   }
 
   void on_frames(call& c) {
@@ -439,10 +472,10 @@ class load_engine {
       if (f.op == net::ws::opcode::text) {
         on_message(c, f.payload);
       } else if (f.op == net::ws::opcode::ping) {
-        net::ws::append_client_frame(c.out_pending, net::ws::opcode::pong, f.payload, next_mask());
+        net::ws::append_client_frame(c.out, net::ws::opcode::pong, f.payload, next_mask());
         flush(c);
       } else if (f.op == net::ws::opcode::close) {
-        net::ws::append_client_frame(c.out_pending, net::ws::opcode::close, {}, next_mask());
+        net::ws::append_client_frame(c.out, net::ws::opcode::close, {}, next_mask());
         flush(c);
         unsigned code = f.payload.size() >= 2
                             ? (static_cast<unsigned char>(f.payload[0]) << 8) | static_cast<unsigned char>(f.payload[1])
@@ -469,7 +502,7 @@ class load_engine {
     } else if (event == "mark") {
       // Answered with the next frame this call sends, ~20 ms on: about when its audio has played.
       scratch_ = net::twilio::mark_echo(c.stream_sid, string_in(doc.root(), "mark", "name"));
-      net::ws::append_client_frame(c.out_pending, net::ws::opcode::text, scratch_, next_mask());
+      net::ws::append_client_frame(c.out, net::ws::opcode::text, scratch_, next_mask());
       ++report_.marks_answered;
     } else if (event == "clear") {
       ++report_.clears;
@@ -501,8 +534,7 @@ class load_engine {
     } else {
       ++report_.completed;
     }
-    error_code ignored;
-    c.socket.close(ignored);
+    close_socket(c);
   }
 
   load_progress snapshot() const {
@@ -523,9 +555,8 @@ class load_engine {
 
   const load_options& options_;
   const std::function<void(const load_progress&)>& progress_;
-  asio::io_context io_{1};
-  asio::steady_timer timer_;
-  tcp::resolver::results_type endpoints_;
+  poller poller_;
+  tcp_endpoint endpoint_;
   caller_audio audio_;
   std::string host_header_, public_url_;
   std::vector<std::unique_ptr<call>> calls_;
