@@ -19,20 +19,6 @@ namespace http = beast::http;
 boost::asio::io_context* io_context = nullptr;
 tcp::endpoint ai_endpoint;
 
-void answer_webhook(tcp::socket socket, const http::request<http::string_body>& request) {
-  auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
-  auto response = std::make_shared<http::response<http::string_body>>(http::status::ok, request.version());
-  response->set(http::field::content_type, "text/xml");
-  response->body() = R"(<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="ws://)" +
-                     std::string(request[http::field::host]) + R"(/media"/></Connect></Response>)";
-  response->keep_alive(false);
-  response->prepare_payload();
-  http::async_write(*stream, *response, [stream, response](beast::error_code, std::size_t) {
-    beast::error_code ec;
-    stream->socket().shutdown(tcp::socket::shutdown_send, ec);
-  });
-}
-
 void relay_call(tcp::socket socket, const http::request<http::string_body>& request) {
   auto provider = std::make_shared<ws_session>(std::move(socket));
   auto ai = std::make_shared<ws_session>(tcp::socket(*io_context));
@@ -69,7 +55,7 @@ int main(int argc, char** argv) {
           if (websocket::is_upgrade(req))
             relay_call(std::move(socket), req);
           else
-            answer_webhook(std::move(socket), req);
+            answer_with_twiml(std::move(socket), req, "/media");
         });
   std::cout << "bare_relay listening on 127.0.0.1:" << argv[1] << std::endl;
   io.run();

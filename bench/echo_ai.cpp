@@ -2,7 +2,8 @@
 // On /v1/realtime it speaks the GA protocol as far as a gateway needs for audio (session.created,
 // session.updated, and each input_audio_buffer.append answered by a response.output_audio.delta
 // with the same audio). On /raw it echoes back every message holding "event":"media" verbatim,
-// which is what the bare relay (the floor) needs. One thread; no recording, so memory stays flat.
+// which is what the bare relay (the floor) needs. A POST gets TwiML naming /raw, so `voxgate load`
+// can call it directly (the load tool's own capacity, with no gateway in between). One thread; no recording, so memory stays flat.
 #include <boost/asio/io_context.hpp>
 
 #include <cstdlib>
@@ -22,6 +23,7 @@ constexpr std::string_view delta_head =
     R"({"type":"response.output_audio.delta","event_id":"evt_d","response_id":"resp_echo","item_id":"item_echo","output_index":0,"content_index":0,"delta":")";
 
 void open_session(tcp::socket socket, beast::http::request<beast::http::string_body> request) {
+  if (!websocket::is_upgrade(request)) return answer_with_twiml(std::move(socket), request, "/raw");
   bool raw = request.target().starts_with("/raw");
   auto session = std::make_shared<ws_session>(std::move(socket));
   session->stream().async_accept(request, [session, raw](beast::error_code ec) {
@@ -55,7 +57,7 @@ void open_session(tcp::socket socket, beast::http::request<beast::http::string_b
 
 int main(int argc, char** argv) {
   if (argc != 2 || std::string(argv[1]) == "--help") {
-    std::cerr << "usage: echo_ai PORT\n  serves ws://127.0.0.1:PORT/v1/realtime (OpenAI echo) and /raw (media echo)\n";
+    std::cerr << "usage: echo_ai PORT\n  serves ws://127.0.0.1:PORT/v1/realtime (OpenAI echo) and /raw (media echo);\n  a POST gets TwiML naming /raw\n";
     return 2;
   }
   boost::asio::io_context io{1};

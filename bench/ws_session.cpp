@@ -31,6 +31,22 @@ void accept_next(tcp::acceptor& acceptor, on_request handler) {
 
 }  // namespace
 
+void answer_with_twiml(tcp::socket socket, const http::request<http::string_body>& request,
+                       std::string_view stream_path) {
+  auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+  auto response = std::make_shared<http::response<http::string_body>>(http::status::ok, request.version());
+  response->set(http::field::content_type, "text/xml");
+  response->body() = R"(<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="ws://)" +
+                     std::string(request[http::field::host]) + std::string(stream_path) +
+                     R"("/></Connect></Response>)";
+  response->keep_alive(false);
+  response->prepare_payload();
+  http::async_write(*stream, *response, [stream, response](beast::error_code, std::size_t) {
+    beast::error_code ec;
+    stream->socket().shutdown(tcp::socket::shutdown_send, ec);
+  });
+}
+
 void serve(boost::asio::io_context& io, std::uint16_t port, on_request handler) {
   auto acceptor = new tcp::acceptor(io);  // lives as long as the process
   tcp::endpoint at(boost::asio::ip::make_address("127.0.0.1"), port);

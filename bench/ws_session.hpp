@@ -95,6 +95,10 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
 using on_request = std::function<void(tcp::socket, beast::http::request<beast::http::string_body>)>;
 void serve(boost::asio::io_context& io, std::uint16_t port, on_request handler);
 
+// Answers a webhook POST (any path) with TwiML whose <Stream> is ws://<Host header><stream_path>.
+void answer_with_twiml(tcp::socket socket, const beast::http::request<beast::http::string_body>& request,
+                       std::string_view stream_path);
+
 // The value of "key":"…" in a flat JSON text, found without parsing (the peers know their input).
 inline std::string_view json_field(std::string_view json, std::string_view key_with_quote_colon_quote) {
   auto at = json.find(key_with_quote_colon_quote);
