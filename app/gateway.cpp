@@ -8,6 +8,7 @@
 #include "actors/ai_sessions.hpp"
 #include "actors/socket_sinks.hpp"
 #include "actors/supervisor.hpp"
+#include "app/log_format.hpp"
 #include "codecs/base64.hpp"
 #include "net/crypto.hpp"
 #include "net/http_client.hpp"
@@ -18,7 +19,7 @@ namespace voxgate::app {
 void setup_logging(const config& c) {
   auto logger = spdlog::stdout_color_mt("voxgate");
   if (c.log_format == "json")
-    logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%v"})");
+    logger->set_formatter(json_log_formatter());
   else
     logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
   logger->set_level(spdlog::level::from_str(c.log_level));
