@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <array>
-#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -17,6 +16,7 @@
 #include "codecs/base64.hpp"
 #include "codecs/g711.hpp"
 #include "net/crypto.hpp"
+#include "net/headers.hpp"
 #include "net/json.hpp"
 #include "net/twilio/caller.hpp"
 #include "net/twilio/signature.hpp"
@@ -75,22 +75,6 @@ struct call {
   std::uint64_t deadline_us = 0;
   int slot = 0;
 };
-
-// A header's value in a response head, by case-insensitive name.
-std::string_view header(std::string_view head, std::string_view name) {
-  for (std::size_t at = head.find("\r\n"); at != std::string_view::npos; at = head.find("\r\n", at + 2)) {
-    auto line = head.substr(at + 2, head.find("\r\n", at + 2) - at - 2);
-    if (line.size() <= name.size() || line[name.size()] != ':') continue;
-    bool same = true;
-    for (std::size_t i = 0; i < name.size() && same; ++i)
-      same = std::tolower(static_cast<unsigned char>(line[i])) == std::tolower(static_cast<unsigned char>(name[i]));
-    if (!same) continue;
-    auto value = line.substr(name.size() + 1);
-    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    return value;
-  }
-  return {};
-}
 
 class load_engine {
  public:
@@ -359,7 +343,7 @@ class load_engine {
     auto head_end = text.find("\r\n\r\n");
     if (head_end != std::string_view::npos) {
       if (c.state == phase::upgrading) return on_upgrade_response(c, text.substr(0, head_end), head_end + 4);
-      auto length = header(text.substr(0, head_end), "content-length");
+      auto length = net::header_in_head(text.substr(0, head_end), "content-length");
       std::size_t want = std::string_view::npos;
       if (!length.empty()) std::from_chars(length.data(), length.data() + length.size(), want);
       if (eof || (want != std::string_view::npos && text.size() - head_end - 4 >= want))
@@ -400,7 +384,7 @@ class load_engine {
       auto line = head.substr(0, head.find('\r'));
       return fail(c, "upgrade answered " + std::string(line.substr(std::min<std::size_t>(9, line.size()))));
     }
-    if (header(head, "sec-websocket-accept") != net::ws::accept_key(c.ws_key))
+    if (net::header_in_head(head, "sec-websocket-accept") != net::ws::accept_key(c.ws_key))
       return fail(c, "upgrade: wrong Sec-WebSocket-Accept");
     std::memmove(c.in.data(), c.in.data() + consumed, c.in_len - consumed);
     c.in_len -= consumed;

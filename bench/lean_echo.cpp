@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "app/poller.hpp"
+#include "net/headers.hpp"
 #include "net/ws_frame.hpp"
 
 namespace {
@@ -38,19 +39,6 @@ struct connection {
   std::string out;
   std::size_t out_sent = 0;
 };
-
-std::string_view header_value(std::string_view head, std::string_view name) {
-  for (std::size_t at = head.find("\r\n"); at != std::string_view::npos; at = head.find("\r\n", at + 2)) {
-    auto line = head.substr(at + 2, head.find("\r\n", at + 2) - at - 2);
-    if (line.size() > name.size() && line[name.size()] == ':' &&
-        strncasecmp(line.data(), name.data(), name.size()) == 0) {
-      auto value = line.substr(name.size() + 1);
-      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      return value;
-    }
-  }
-  return {};
-}
 
 class lean_echo {
  public:
@@ -124,15 +112,15 @@ class lean_echo {
     if (head.starts_with("GET ")) {
       c.out +=
           "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " +
-          voxgate::net::ws::accept_key(header_value(head, "Sec-WebSocket-Key")) + "\r\n\r\n";
+          voxgate::net::ws::accept_key(voxgate::net::header_in_head(head, "Sec-WebSocket-Key")) + "\r\n\r\n";
       c.upgraded = true;
       return head_end + 4;
     }
-    auto length = header_value(head, "Content-Length");
+    auto length = voxgate::net::header_in_head(head, "Content-Length");
     std::size_t body = length.empty() ? 0 : static_cast<std::size_t>(std::atol(std::string(length).c_str()));
     if (text.size() < head_end + 4 + body) return 0;
     std::string twiml = R"(<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="ws://)" +
-                        std::string(header_value(head, "Host")) + R"(/raw"/></Connect></Response>)";
+                        std::string(voxgate::net::header_in_head(head, "Host")) + R"(/raw"/></Connect></Response>)";
     c.out += "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nConnection: close\r\nContent-Length: " +
              std::to_string(twiml.size()) + "\r\n\r\n" + twiml;
     c.closing = true;

@@ -15,4 +15,16 @@ std::string header_or(const header_list& headers, std::string_view name, std::st
   return v ? *v : std::string(fallback);
 }
 
+std::string_view header_in_head(std::string_view head, std::string_view name) {
+  for (std::size_t at = head.find("\r\n"); at != std::string_view::npos; at = head.find("\r\n", at + 2)) {
+    auto line = head.substr(at + 2, head.find("\r\n", at + 2) - at - 2);
+    if (line.size() <= name.size() || line[name.size()] != ':') continue;
+    if (strncasecmp(line.data(), name.data(), name.size()) != 0) continue;
+    auto value = line.substr(name.size() + 1);
+    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    return value;
+  }
+  return {};
+}
+
 }  // namespace voxgate::net

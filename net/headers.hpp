@@ -15,4 +15,9 @@ using header_list = std::vector<std::pair<std::string, std::string>>;
 const std::string* find_header(const header_list& headers, std::string_view name);
 std::string header_or(const header_list& headers, std::string_view name, std::string_view fallback = {});
 
+// A header's value in a raw HTTP head (the request or status line, then header lines, each ending in
+// CRLF; the blank line optional), by case-insensitive name, leading spaces trimmed; empty when absent.
+// For the tools that speak HTTP by hand (`voxgate load`, the bench echo).
+std::string_view header_in_head(std::string_view head, std::string_view name);
+
 }  // namespace voxgate::net

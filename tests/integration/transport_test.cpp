@@ -51,7 +51,7 @@ TEST(Transport, WsClientReachesAServerAndBothSeeTheClose) {
   io.start();
   auto client_frames = std::make_shared<fakes::frame_queue>();
   std::promise<net::ws_channel_ptr> opened;
-  net::ws_connect(io, {"ws://127.0.0.1:" + std::to_string(server.port()) + "/ws"},
+  net::ws_connect(io, {.url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/ws", .headers = {}, .tls = {}},
                   std::make_shared<fakes::queue_sink>(client_frames),
                   [&](net::ws_channel_ptr c, std::string) { opened.set_value(c); });
   auto client = opened.get_future().get();
@@ -70,7 +70,7 @@ TEST(Transport, WsClientReportsARefusedConnection) {
   net::io_runtime io(1);
   io.start();
   std::promise<std::string> result;
-  net::ws_connect(io, {"ws://127.0.0.1:1/x"},
+  net::ws_connect(io, {.url = "ws://127.0.0.1:1/x", .headers = {}, .tls = {}},
                   std::make_shared<fakes::queue_sink>(std::make_shared<fakes::frame_queue>()),
                   [&](net::ws_channel_ptr c, std::string e) { result.set_value(c ? "" : e); });
   auto error = result.get_future().get();

@@ -1,0 +1,28 @@
+#include "net/headers.hpp"
+
+#include <gtest/gtest.h>
+
+namespace voxgate::net {
+namespace {
+
+constexpr std::string_view head =
+    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nsec-websocket-ACCEPT:   s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
+    "Content-Length-Extra: 9\r\nContent-Length: 12\r\n\r\n";
+
+TEST(HeaderInHead, FindsAValueByCaseInsensitiveNameWithLeadingSpacesTrimmed) {
+  EXPECT_EQ(header_in_head(head, "Sec-WebSocket-Accept"), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+  EXPECT_EQ(header_in_head(head, "upgrade"), "websocket");
+}
+
+TEST(HeaderInHead, ANameIsNotMatchedByALongerOneOrByTheStatusLine) {
+  EXPECT_EQ(header_in_head(head, "Content-Length"), "12");
+  EXPECT_EQ(header_in_head(head, "HTTP/1.1 101 Switching Protocols"), "");
+  EXPECT_EQ(header_in_head(head, "Connection"), "");
+}
+
+TEST(HeaderInHead, TheLastLineNeedsNoTrailingCrlf) {
+  EXPECT_EQ(header_in_head("POST / HTTP/1.1\r\nHost: gw.example.test", "host"), "gw.example.test");
+}
+
+}  // namespace
+}  // namespace voxgate::net
