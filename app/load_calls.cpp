@@ -173,8 +173,7 @@ class load_engine {
     if (index >= calls_.size()) return;
     call& c = *calls_[index];
     if (static_cast<std::uint32_t>(e.tag) != c.generation || c.fd < 0) return;  // a socket since closed
-    if (c.connecting) {
-      if (!e.writable && !e.readable) return;
+    if (c.connecting) {  // done: writable when connected, readable (an error) when refused
       c.connecting = false;
       auto why = connect_error(c.fd);
       const char* what = c.state == phase::webhook ? "webhook" : "upgrade";

@@ -1,7 +1,8 @@
 // Plain non-blocking TCP for the load tool, with the fewest system calls per message: one
 // level-triggered epoll set, so a ready socket costs one recv() and an idle one nothing, and a
-// send() goes straight to the socket. (Asio's reactor adds a failed speculative recv() after every
-// message it reads; at thousands of calls that is a fifth of the tool's CPU on a VM.)
+// send() goes straight to the socket. (Boost 1.74's asio follows every read with a speculative recv()
+// that fails, and re-arms a timerfd per timer wait; leaving it cut the load tool's CPU by about a
+// fifth, docs/BENCHMARKS.md.)
 #pragma once
 
 #include <sys/epoll.h>
