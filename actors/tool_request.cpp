@@ -31,8 +31,7 @@ net::http_client_request make_tool_request(const call_env& env, const incoming_c
   body += R"(,"arguments":)";
   // The AI's arguments are JSON text; embed them as JSON when they parse, else as a string.
   rapidjson::Document args;
-  args.Parse(tool.arguments.c_str());
-  if (!args.HasParseError() && args.IsObject())
+  if (net::json::parse(args, tool.arguments).empty() && args.IsObject())
     body += tool.arguments;
   else
     net::json::append_string(body, tool.arguments);

@@ -260,8 +260,7 @@ std::optional<media_script> place_telnyx(const call_options& o, net::probe_clien
     return std::nullopt;
   }
   rapidjson::Document d;
-  d.Parse(command->second.c_str());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("stream_url") || !d["stream_url"].IsString()) {
+  if (!net::json::parse(d, command->second).empty() || !d.IsObject() || !d.HasMember("stream_url") || !d["stream_url"].IsString()) {
     r.error = "the gateway's " + command->first + " command has no stream_url: " + command->second;
     return std::nullopt;
   }
@@ -309,8 +308,7 @@ void stream_call(net::probe_client& client, const media_script& script, const st
   };
   auto handle = [&](const std::string& frame) {
     rapidjson::Document d;
-    d.Parse(frame.c_str());
-    if (d.HasParseError() || !d.IsObject() || !d.HasMember("event") || !d["event"].IsString()) return;
+    if (!net::json::parse(d, frame).empty() || !d.IsObject() || !d.HasMember("event") || !d["event"].IsString()) return;
     std::string event = d["event"].GetString();
     auto now = clock_type::now();
     if (event == "media" && d.HasMember("media") && d["media"].IsObject() && d["media"].HasMember("payload") &&

@@ -11,7 +11,36 @@ insitu_document::insitu_document()
       stack_pool_(stack_buffer_, sizeof(stack_buffer_)),
       doc_(&value_pool_, sizeof(stack_buffer_) / 2, &stack_pool_) {}
 
+std::string_view check_depth(std::string_view text, std::size_t limit) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;  // the escaped character cannot end the string
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return "JSON nested too deeply";
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return {};
+}
+
+std::string_view parse(rapidjson::Document& doc, std::string_view text) {
+  if (auto err = check_depth(text); !err.empty()) return err;
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError()) return rapidjson::GetParseError_En(doc.GetParseError());
+  return {};
+}
+
 std::string_view insitu_document::parse(std::string& text) {
+  if (auto err = check_depth(text); !err.empty()) return err;
   doc_.ParseInsitu(text.data());
   if (doc_.HasParseError()) return rapidjson::GetParseError_En(doc_.GetParseError());
   if (!doc_.IsObject()) return "not a JSON object";

@@ -13,6 +13,19 @@ namespace voxgate::net::json {
 
 using value = rapidjson::Value;
 
+// How deeply arrays and objects may nest in anything we read. RapidJSON's parser recurses once per
+// level, so without a bound one frame of 900,000 '[' overflows the stack and kills every call. No
+// message of any peer we speak to nests beyond a handful of levels.
+inline constexpr std::size_t max_depth = 64;
+
+// Empty when `text` nests at most `limit` levels deep, else the reason. One pass, no allocation;
+// brackets inside strings do not count. Run before every parse (parse() below does).
+std::string_view check_depth(std::string_view text, std::size_t limit = max_depth);
+
+// Parses `text` into `doc` with the depth bound. Returns an error text, or an empty view on success
+// (the root may be any JSON value).
+std::string_view parse(rapidjson::Document& doc, std::string_view text);
+
 // Parses `text` in place (the buffer is modified; string views point into it). The DOM lives in
 // fixed buffers inside this object, so keep it on the stack for the duration of one message.
 class insitu_document {

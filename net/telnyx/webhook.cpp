@@ -12,8 +12,7 @@ std::optional<webhook_event> parse_webhook(std::string_view body, std::string* w
     return std::nullopt;
   };
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return fail("body is not a JSON object");
+  if (!json::parse(doc, body).empty() || !doc.IsObject()) return fail("body is not a JSON object");
   const auto* data = json::member(doc, "data");
   if (!data || !data->IsObject()) return fail("no data object");
   webhook_event e;

@@ -29,5 +29,35 @@ TEST(JsonQuote, WhatIsQuotedParsesBackToTheSameText) {
   EXPECT_EQ(string_or(doc.root(), "k"), text);
 }
 
+// 900,000 '[' in one AI frame overflowed the stack inside RapidJSON's recursive parse and killed the
+// process. The bound refuses it before the parser sees it, in both the in-situ and the DOM parse.
+TEST(JsonDepth, DeeplyNestedInputIsRefusedNotParsed) {
+  std::string deep(900'000, '[');
+  insitu_document doc;
+  EXPECT_EQ(doc.parse(deep), "JSON nested too deeply");
+  std::string objects = "{\"a\":";
+  for (int i = 0; i < 100'000; ++i) objects += "{\"a\":";
+  rapidjson::Document dom;
+  EXPECT_EQ(parse(dom, objects), "JSON nested too deeply");
+}
+
+TEST(JsonDepth, NestingUpToTheBoundParses) {
+  std::string ok = std::string(max_depth, '[') + std::string(max_depth, ']');
+  rapidjson::Document dom;
+  EXPECT_EQ(parse(dom, ok), "");
+  std::string over = "[" + ok + "]";
+  EXPECT_EQ(parse(dom, over), "JSON nested too deeply");
+}
+
+TEST(JsonDepth, BracketsInsideStringsDoNotCount) {
+  std::string text = R"({"s":")" + std::string(1000, '[') + R"(\"[[[","t":"\\"})";
+  EXPECT_EQ(check_depth(text), "");
+  insitu_document doc;
+  ASSERT_EQ(doc.parse(text), "");
+  EXPECT_EQ(string_or(doc.root(), "t"), "\\");
+  // An escaped quote does not end the string: the brackets after it are still inside.
+  EXPECT_EQ(check_depth(R"(["\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["])"), "");
+}
+
 }  // namespace
 }  // namespace voxgate::net::json
