@@ -80,13 +80,9 @@ void transcoder::convert(std::string_view in, std::string& out) {
       break;
     }
     case encoding::g722: {
-      // G.722 codes sample pairs: an odd sample waits for the next call.
-      carry_samples_.insert(carry_samples_.end(), samples.begin(), samples.end());
-      std::size_t pairs = carry_samples_.size() / 2;
-      auto* dst = grow(pairs);
-      std::size_t written = g722_out_->encode(std::span(carry_samples_.data(), pairs * 2), {dst, pairs});
-      out.resize(at + written);
-      carry_samples_.erase(carry_samples_.begin(), carry_samples_.begin() + static_cast<std::ptrdiff_t>(pairs * 2));
+      // The encoder keeps an odd sample for the next call (G.722 codes sample pairs).
+      std::size_t room = (samples.size() + 1) / 2;
+      out.resize(at + g722_out_->encode(samples, {grow(room), room}));
       break;
     }
   }

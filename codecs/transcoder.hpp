@@ -35,7 +35,6 @@ class transcoder {
   std::vector<std::int16_t> decoded_;  // reused scratch: no allocation after warm-up
   std::vector<std::int16_t> resampled_;
   std::string carry_;                        // odd byte of a split 16-bit sample
-  std::vector<std::int16_t> carry_samples_;  // odd sample waiting for its G.722 pair
 };
 
 }  // namespace voxgate::codecs
