@@ -27,8 +27,9 @@ std::size_t playout::push(std::string_view item_id, std::span<const std::uint8_t
     head_ = 0;
   }
   queue_.insert(queue_.end(), bytes.begin(), bytes.end());
-  // Keep only the items that can still be heard.
-  while (items_.size() > 8) items_.pop_front();
+  // Items are forgotten once played (next()); this cap only bounds an AI that sends thousands of
+  // tiny items faster than they play.
+  while (items_.size() > max_items) items_.pop_front();
   return dropped;
 }
 
@@ -56,6 +57,7 @@ bool playout::next(std::uint64_t now_ms, std::string& audio, std::string& mark) 
     anchored_ = true;
     played = anchor_ms_;
   }
+  forget_played(played);
   std::uint64_t ahead = sent_ms() - played;
   if (ahead >= options_.lead_ms) return false;
   std::size_t room = static_cast<std::size_t>((options_.lead_ms - ahead) * bpm_);
@@ -83,6 +85,13 @@ bool playout::next(std::uint64_t now_ms, std::string& audio, std::string& mark) 
                           static_cast<unsigned long long>(sent_ms()));
   mark.assign(buf, static_cast<std::size_t>(len));
   return true;
+}
+
+void playout::forget_played(std::uint64_t played_ms) {
+  // The item being heard is the last one that starts at or before the played position: every
+  // item before it is over and can no longer be interrupted.
+  std::uint64_t played_byte = played_ms * bpm_;
+  while (items_.size() > 1 && items_[1].start_byte <= played_byte) items_.pop_front();
 }
 
 void playout::on_mark(std::string_view name, std::uint64_t now_ms) {

@@ -59,6 +59,10 @@ class playout {
   std::uint64_t overflow_bytes() const { return overflow_bytes_; }
 
  private:
+  static constexpr std::size_t max_items = 4096;
+
+  void forget_played(std::uint64_t played_ms);
+
   struct item {
     std::string id;
     std::uint64_t start_byte;  // position of its first byte in this generation's timeline

@@ -144,3 +144,27 @@ TEST(Playout, ANonsenseFormatCannotDivideByZero) {
   EXPECT_EQ(drain(p, 0), 80u);
   EXPECT_EQ(p.played_ms(10), 10u);
 }
+
+// Twelve short AI items queued at once (more than the eight the clock used to keep): a barge-in in
+// the third must truncate the third at what was heard of it, not the oldest item kept at 0 ms.
+TEST(Playout, BargeInFindsThePlayingItemBehindManyQueuedItems) {
+  playout p({});
+  for (int i = 1; i <= 12; ++i) p.push("it" + std::to_string(i), audio_ms(50));
+  for (std::uint64_t t = 0; t <= 130; t += 10) drain(p, t);
+  auto cut = p.interrupt(130);  // items are 50 ms each: 130 ms in is 30 ms into it3
+  EXPECT_TRUE(cut.was_playing);
+  EXPECT_EQ(cut.item_id, "it3");
+  EXPECT_EQ(cut.audio_end_ms, 30u);
+}
+
+// Played items are forgotten as playback moves on, so a long call keeps no history.
+TEST(Playout, ItemsArePrunedOncePlayed) {
+  playout p({});
+  for (std::uint64_t t = 0; t < 10'000; t += 100) {
+    p.push("it" + std::to_string(t), audio_ms(100));
+    drain(p, t);
+  }
+  auto cut = p.interrupt(9'950);
+  EXPECT_EQ(cut.item_id, "it9900");
+  EXPECT_EQ(cut.audio_end_ms, 50u);
+}
