@@ -21,7 +21,7 @@ void setup_logging(const config& c) {
   if (c.log_format == "json")
     logger->set_formatter(json_log_formatter());
   else
-    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+    logger->set_formatter(text_log_formatter());
   logger->set_level(spdlog::level::from_str(c.log_level));
   spdlog::set_default_logger(logger);
 }

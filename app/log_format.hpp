@@ -1,5 +1,5 @@
-// LOG_FORMAT=json: one JSON object per line, with the message escaped so that a quote, a backslash or
-// a newline in it (a caller's name, a provider's error text) cannot break the line or forge fields.
+// The log line formats. Messages carry text from callers and peers (a caller's name, a provider's
+// error text): each format escapes it so that it can neither break the line nor forge one.
 #pragma once
 
 #include <spdlog/formatter.h>
@@ -9,5 +9,7 @@
 namespace voxgate::app {
 
 std::unique_ptr<spdlog::formatter> json_log_formatter();
+// LOG_FORMAT=text: one line per event, control characters in the message escaped (\n, \xNN).
+std::unique_ptr<spdlog::formatter> text_log_formatter();
 
 }  // namespace voxgate::app

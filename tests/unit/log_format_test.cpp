@@ -46,5 +46,30 @@ TEST(JsonLogFormat, AMessageCannotAddFields) {
   EXPECT_EQ(net::json::string_or(doc.root(), "msg"), R"(x","level":"forged)");
 }
 
+std::string text_line_for(const std::string& message) {
+  std::ostringstream out;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out);
+  spdlog::logger logger("text_test", sink);
+  logger.set_formatter(text_log_formatter());
+  logger.info(message);
+  logger.flush();
+  return out.str();
+}
+
+// A signed webhook's From holding a newline and a timestamp used to write a second line that looked
+// like the gateway's own.
+TEST(TextLogFormat, ANewlineInAMessageCannotStartAForgedLine) {
+  std::string line = text_line_for("call=CA1 from=+1555\n2026-11-30 12:00:00.000 info call=CA2 ended outcome=completed");
+  EXPECT_EQ(line.find('\n'), line.size() - 1) << line;  // the only newline ends the line
+  EXPECT_NE(line.find(R"(from=+1555\n2026-11-30 12:00:00.000 info call=CA2)"), std::string::npos) << line;
+}
+
+TEST(TextLogFormat, ControlCharactersAreEscapedAndTheRestKept) {
+  std::string line = text_line_for("a\rb\tc\x01" "d\x7f caf\xc3\xa9 \"q\" \\");
+  EXPECT_NE(line.find(R"(a\rb\tc\x01d\x7f caf)"), std::string::npos) << line;
+  EXPECT_NE(line.find("caf\xc3\xa9 \"q\" \\\n"), std::string::npos) << line;  // UTF-8, quotes, backslash kept
+  EXPECT_NE(line.find(" info "), std::string::npos) << line;
+}
+
 }  // namespace
 }  // namespace voxgate::app
