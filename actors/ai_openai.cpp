@@ -137,6 +137,7 @@ ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_opti
   connect.tls = st.options.tls;
   connect.headers.emplace_back("authorization", "Bearer " + st.options.api_key);
   ai_session_actor me = self;
+  self->delayed_send(self, st.options.setup_timeout, tick_atom::value);
   st.options.connect(std::move(connect), std::make_shared<ai_socket_sink>(me),
                      [me](net::ws_channel_ptr channel, std::string error) {
                        caf::anon_send(me, ai_open_atom::value, std::move(channel), std::move(error));
@@ -195,7 +196,16 @@ ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_opti
         st.options.metrics->ai_errors.with({"openai", "closed"}).inc();
         fail(self, "AI socket closed: " + reason);
       },
-      [self](tick_atom) { self->state.am.handled->inc(); },
+      [self](tick_atom) {
+        // The only tick is the set-up deadline.
+        auto& st = self->state;
+        st.am.handled->inc();
+        if (st.ready) return;
+        st.options.metrics->ai_errors.with({"openai", "setup_timeout"}).inc();
+        spdlog::error("call={} OpenAI session not ready within {} ms (connected: {}): ending the call",
+                      st.args.call_id, st.options.setup_timeout.count(), *st.channel ? "yes" : "no");
+        fail(self, "AI session not ready in time");
+      },
   };
 }
 

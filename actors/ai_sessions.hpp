@@ -2,6 +2,8 @@
 // and a built-in local agent that needs no key and no network.
 #pragma once
 
+#include <chrono>
+
 #include "actors/call_env.hpp"
 #include "actors/messages.hpp"
 
@@ -14,6 +16,9 @@ struct openai_options {
   ws_connector connect;
   metrics_registry* metrics = nullptr;
   std::size_t max_held_bytes = 8000 * 10;  // caller audio held until session.updated (10 s of G.711)
+  // From spawn to session.updated. An AI that accepts the socket and then says nothing (or one byte a
+  // second) would otherwise leave the caller in silence forever.
+  std::chrono::milliseconds setup_timeout{10000};
 };
 
 ai_session_actor spawn_openai_session(caf::actor_system& sys, openai_options options, ai_session_args args);

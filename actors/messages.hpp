@@ -79,6 +79,7 @@ using admit_atom = caf::atom_constant<caf::atom("admit")>;
 using calls_atom = caf::atom_constant<caf::atom("calls")>;
 using count_atom = caf::atom_constant<caf::atom("count")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
+using end_all_atom = caf::atom_constant<caf::atom("end_all")>;
 using hs_frame_atom = caf::atom_constant<caf::atom("hs_frame")>;
 using hs_closed_atom = caf::atom_constant<caf::atom("hs_closed")>;
 using attach_atom = caf::atom_constant<caf::atom("attach")>;
@@ -150,7 +151,8 @@ using supervisor_actor =
                      caf::reacts_to<event_atom, provider_event>,             // routed by either of the call's ids
                      caf::replies_to<calls_atom>::with<std::string>,         // /calls as JSON
                      caf::replies_to<count_atom>::with<std::uint64_t>,       // live calls
-                     caf::reacts_to<drain_atom>>;                            // refuse new calls from now on
+                     caf::reacts_to<drain_atom>,                             // refuse new calls from now on
+                     caf::reacts_to<end_all_atom, std::string>>;             // end every call now, with this outcome
 
 }  // namespace voxgate::actors
 

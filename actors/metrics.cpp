@@ -107,6 +107,7 @@ std::string metrics_registry::render() const {
   calls_active.render(out);
   calls_total.render(out);
   upgrades.render(out);
+  accept_errors.render(out);
   webhooks.render(out);
   media_refused.render(out);
   frames.render(out);

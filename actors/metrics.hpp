@@ -93,6 +93,8 @@ class metrics_registry {
   family<counter> calls_total{"voxgate_calls_total", "Calls ended, by outcome", {"provider", "outcome"}};
   family<counter> upgrades{
       "voxgate_ws_upgrade_attempts_total", "WebSocket upgrade attempts", {"path", "result", "reason"}};
+  family<counter> accept_errors{
+      "voxgate_accept_errors_total", "Failed accepts on the listener (out_of_fds: the connection is shed)", {"reason"}};
   family<counter> webhooks{"voxgate_webhooks_total", "Webhooks received", {"provider", "result"}};
   family<counter> media_refused{
       "voxgate_media_sockets_refused_total", "Media sockets refused after upgrade", {"provider", "reason"}};

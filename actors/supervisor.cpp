@@ -261,6 +261,11 @@ supervisor_actor::behavior_type supervisor_behavior(supervisor_pointer self, cal
         self->state.draining = true;
         spdlog::info("draining: new calls are refused; {} calls still live", self->state.calls.size());
       },
+      [self](end_all_atom, std::string& outcome) {
+        self->state.am.handled->inc();
+        self->state.draining = true;
+        for (auto& [id, call] : self->state.calls) self->send(call.handle, hangup_atom::value, outcome);
+      },
   };
 }
 

@@ -38,6 +38,8 @@ const std::vector<config_var>& config_vars() {
       {"TELNYX_CODEC", "PCMU", "PCMU | PCMA (no transcoding) | L16 | G722 (16 kHz, transcoded)"},
       {"TOOL_WEBHOOK_URL", "", "where tool calls are POSTed"},
       {"TOOL_TIMEOUT_MS", "5000", "tool webhook timeout"},
+      {"AI_SETUP_TIMEOUT_MS", "10000",
+       "time for the AI session to become ready (connected and configured); past it the call ends as ai_failed"},
       {"MAX_CALLS", "1000", "calls admitted at once; beyond it callers hear a polite refusal"},
       {"CALL_TOKEN_SECRET", "random per process", "HMAC key for per-call media tokens (set it when scaled out)", true},
       {"TLS_CA_FILE", "", "extra CA bundle for outbound TLS"},
@@ -126,6 +128,7 @@ std::vector<std::string> load_config(config& c, const std::function<const char*(
   }
   if (auto v = get("TOOL_WEBHOOK_URL")) c.tool_webhook_url = *v;
   integer("TOOL_TIMEOUT_MS", 100, 60000, c.tool_timeout_ms);
+  integer("AI_SETUP_TIMEOUT_MS", 100, 120000, c.ai_setup_timeout_ms);
   integer("MAX_CALLS", 0, 1000000, c.max_calls);
   if (auto v = get("CALL_TOKEN_SECRET")) c.token_secret = *v;
   if (auto v = get("TLS_CA_FILE")) c.ca_file = *v;

@@ -34,6 +34,7 @@ struct config {
   codecs::audio_format telnyx_codec = codecs::audio_format::g711_ulaw();
   std::string tool_webhook_url;
   int tool_timeout_ms = 5000;
+  int ai_setup_timeout_ms = 10000;
   std::uint64_t max_calls = 1000;
   std::string token_secret;  // empty: random per process
   std::string ca_file;       // extra CA for outbound TLS (tests, private CAs)

@@ -82,6 +82,7 @@ gateway::gateway(config c) : config_(std::move(c)) {
     openai.api_key = config_.openai_api_key;
     openai.tls = tls;
     openai.metrics = &metrics_;
+    openai.setup_timeout = std::chrono::milliseconds(config_.ai_setup_timeout_ms);
     openai.connect = [io](net::ws_connect_options o, std::shared_ptr<net::ws_sink> sink,
                           std::function<void(net::ws_channel_ptr, std::string)> done) {
       net::ws_connect(*io, std::move(o), std::move(sink), std::move(done));
@@ -102,6 +103,7 @@ gateway::gateway(config c) : config_(std::move(c)) {
   server_->on_upgrade_attempt([this](const net::upgrade_attempt& a) {
     metrics_.upgrades.with({a.path, a.accepted ? "accepted" : "refused", a.label}).inc();
   });
+  server_->on_accept_error([this](std::string_view reason) { metrics_.accept_errors.with({std::string(reason)}).inc(); });
   add_twilio_routes();
   add_telnyx_routes();
   add_ops_routes();
@@ -154,6 +156,18 @@ std::uint64_t gateway::live_calls() {
   return n;
 }
 
+// Calls still up when the loops stop would be cut with no close frame: the caller and the AI would
+// both see 1006. End them while the loops run, and give the close handshakes a moment.
+void gateway::end_calls(std::chrono::milliseconds grace) {
+  if (live_calls() == 0 && net::open_ws_connections() == 0) return;
+  caf::anon_send(supervisor_, actors::end_all_atom::value, std::string("shutdown"));
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < deadline && (live_calls() > 0 || net::open_ws_connections() > 0))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (auto left = net::open_ws_connections(); left > 0)
+    spdlog::warn("shutdown: {} WebSocket connections did not finish their close in {} ms", left, grace.count());
+}
+
 std::uint64_t gateway::drain(std::chrono::seconds timeout) {
   draining_ = true;
   caf::anon_send(supervisor_, actors::drain_atom::value);
@@ -169,6 +183,7 @@ std::uint64_t gateway::drain(std::chrono::seconds timeout) {
 void gateway::stop() {
   if (stopped_.exchange(true)) return;
   server_->stop();
+  end_calls(std::chrono::seconds(2));
   io_->stop();
   // Ends every call (their sockets are gone with the I/O threads), then the system waits for them.
   caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);

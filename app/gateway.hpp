@@ -40,6 +40,7 @@ class gateway {
   net::public_base public_base_for(const net::header_list& headers);
 
  private:
+  void end_calls(std::chrono::milliseconds grace);
   void add_twilio_routes();
   void add_telnyx_routes();
   void add_ops_routes();

@@ -71,15 +71,45 @@ class fetch_op : public std::enable_shared_from_this<fetch_op<Stream>> {
     http::async_write(stream_, req_, beast::bind_front_handler(&fetch_op::on_write, this->shared_from_this()));
   }
 
+  // The answer is bounded while it is read, not after: Beast 1.74's async_read can lose the parser's
+  // body_limit error when the header and the body's start arrive in one read, and string_body
+  // reserves a declared Content-Length up front (900 GB declared was an uncaught bad_alloc). So the
+  // header is read alone and its length checked, then the body a piece at a time, counted.
   void on_write(beast::error_code ec, std::size_t) {
     if (ec) return fail("write: " + ec.message());
+    parser_.header_limit(16 * 1024);
     parser_.body_limit(request_.max_response_bytes);
-    http::async_read(stream_, buffer_, parser_,
-                     beast::bind_front_handler(&fetch_op::on_read, this->shared_from_this()));
+    http::async_read_header(stream_, buffer_, parser_,
+                            beast::bind_front_handler(&fetch_op::on_header, this->shared_from_this()));
   }
 
-  void on_read(beast::error_code ec, std::size_t) {
-    if (ec) return fail(ec == beast::error::timeout ? "timed out" : "read: " + ec.message());
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return fail(read_error(ec));
+    if (auto declared = parser_.content_length(); declared && *declared > request_.max_response_bytes)
+      return fail(over_limit());
+    read_body();
+  }
+
+  void read_body() {
+    if (parser_.is_done()) return on_read();
+    http::async_read_some(stream_, buffer_, parser_,
+                          beast::bind_front_handler(&fetch_op::on_body, this->shared_from_this()));
+  }
+
+  void on_body(beast::error_code ec, std::size_t) {
+    if (ec) return fail(ec == http::error::body_limit ? over_limit() : read_error(ec));
+    if (parser_.get().body().size() > request_.max_response_bytes) return fail(over_limit());
+    read_body();
+  }
+
+  std::string over_limit() const {
+    return "answer over the " + std::to_string(request_.max_response_bytes / 1024) + " KiB limit";
+  }
+  static std::string read_error(beast::error_code ec) {
+    return ec == beast::error::timeout ? "timed out" : "read: " + ec.message();
+  }
+
+  void on_read() {
     auto& res = parser_.get();
     http_client_response out;
     out.status = res.result_int();
@@ -106,7 +136,7 @@ class fetch_op : public std::enable_shared_from_this<fetch_op<Stream>> {
   url target_;
   http_client_request request_;
   done_fn done_;
-  beast::flat_buffer buffer_;
+  beast::flat_buffer buffer_{64 * 1024};  // a read never holds more than this beyond what the parser took
   http::request<http::string_body> req_;
   http::response_parser<http::string_body> parser_;
 };

@@ -1,8 +1,14 @@
 #include "net/http_server.hpp"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/http.hpp>
 
@@ -14,6 +20,16 @@ namespace voxgate::net {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
+
+std::atomic<std::int64_t>& ws_connection_count() {
+  static std::atomic<std::int64_t> count{0};
+  return count;
+}
+
+std::size_t open_ws_connections() {
+  auto n = ws_connection_count().load(std::memory_order_relaxed);
+  return n > 0 ? static_cast<std::size_t>(n) : 0;
+}
 
 std::uint64_t next_connection_id() {
   static std::atomic<std::uint64_t> next{1};
@@ -44,7 +60,15 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
     upgrade_handler handler;
   };
 
-  impl(io_runtime& io, http_server_options o) : ioc(io.internals().ioc), options(std::move(o)), acceptor(ioc) {}
+  impl(io_runtime& io, http_server_options o)
+      : ioc(io.internals().ioc),
+        options(std::move(o)),
+        acceptor(ioc),
+        backoff(acceptor.get_executor()),
+        spare_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {}
+  ~impl() {
+    if (spare_fd >= 0) ::close(spare_fd);
+  }
 
   asio::io_context& ioc;
   http_server_options options;
@@ -52,7 +76,12 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   std::vector<route_entry> routes;
   std::vector<ws_route_entry> ws_routes;
   std::function<void(const upgrade_attempt&)> observer;
+  std::function<void(std::string_view)> accept_error_observer;
   std::atomic<bool> stopped{false};
+  asio::steady_timer backoff;  // between failed accepts
+  int spare_fd;                // given up to shed a connection when out of descriptors
+  bool accept_failing = false;
+  std::atomic<std::uint64_t> accept_failures{0}, shed_connections{0};
 
   const ws_route_entry* find_ws_route(std::string_view path) const {
     for (const auto& r : ws_routes) {
@@ -73,27 +102,37 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
     return nullptr;
   }
 
-  // Prefix routes carry a secret in the rest of the path (a call token): log the prefix only.
-  std::string loggable_path(const http_request& req) const {
+  // Prefix routes carry a secret in the rest of the path (a call token): log the prefix only. A path
+  // no route knows is shown (bounded) in the log line but reported as one value, so that a scanner
+  // cannot grow the metric's series without bound.
+  std::string loggable_path(const http_request& req, bool& routed) const {
     auto path = req.path();
+    routed = true;
     for (const auto& r : ws_routes)
       if (!r.path.empty() && r.path.back() == '/' && path.substr(0, r.path.size()) == r.path)
         return r.path + "<redacted>";
-    return std::string(path);
+    if (find_ws_route(path)) return std::string(path);
+    routed = false;
+    return std::string(path.substr(0, 200));
   }
 
   void report(const http_request& req, bool accepted, unsigned status, std::string_view label,
               std::string_view reason) {
-    auto path = loggable_path(req);
+    bool routed = false;
+    auto path = loggable_path(req, routed);
     // The line operators look for when "the media WebSocket never connects".
     spdlog::info(
         "upgrade path={} remote={} host={} x_forwarded_proto={} x_forwarded_host={} result={} status={} reason=\"{}\"",
         path, req.remote, header_or(req.headers, "host", "-"), header_or(req.headers, "x-forwarded-proto", "-"),
         header_or(req.headers, "x-forwarded-host", "-"), accepted ? "accepted" : "refused", status, reason);
-    if (observer) observer({path, req.remote, accepted, status, std::string(label), std::string(reason)});
+    if (observer)
+      observer({routed ? path : std::string(unrouted_path), req.remote, accepted, status, std::string(label),
+                std::string(reason)});
   }
 
   void do_accept();
+  void on_accept_error(beast::error_code ec);
+  void shed_one();
 };
 
 namespace {
@@ -205,7 +244,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
       }
       beast::get_lowest_layer(*ws).socket().set_option(tcp::no_delay(true), ec);
       ws_limits limits{server->options.max_ws_frame_bytes, server->options.max_ws_queue_bytes,
-                       std::chrono::milliseconds(server->options.ws_handshake_timeout_ms)};
+                       std::chrono::milliseconds(server->options.ws_handshake_timeout_ms),
+                       std::chrono::milliseconds(2000)};
       auto conn =
           std::make_shared<ws_connection<beast::tcp_stream>>(std::move(*ws), remote, limits, decision.handshake_mode);
       server->report(req, true, 101, "ok", decision.reason.empty() ? "ok" : decision.reason);
@@ -265,14 +305,43 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
 void http_server::impl::do_accept() {
   acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-    if (self->stopped) return;
+    if (self->stopped || ec == asio::error::operation_aborted) return;
     if (!ec) {
       std::make_shared<http_session>(std::move(socket), self)->run();
-    } else if (ec == asio::error::operation_aborted) {
+      self->do_accept();
       return;
     }
+    self->on_accept_error(ec);
+  });
+}
+
+// Out of descriptors (EMFILE/ENFILE), the pending connection stays in the backlog and accept fails
+// again at once: re-arming immediately spins a core and starves every other socket. Instead, give
+// up the spare descriptor, accept the connection and close it (the client sees a reset at once, not
+// a hang), take the spare back, and wait a moment before accepting again. Logged once per episode.
+void http_server::impl::on_accept_error(beast::error_code ec) {
+  bool out_of_fds = ec == asio::error::no_descriptors || ec.value() == ENFILE;
+  ++accept_failures;
+  if (accept_error_observer) accept_error_observer(out_of_fds ? "out_of_fds" : "other");
+  if (!accept_failing) spdlog::error("accept failed: {}; backing off (logged once until accepts succeed)", ec.message());
+  accept_failing = true;
+  if (out_of_fds) shed_one();
+  backoff.expires_after(std::chrono::milliseconds(100));
+  backoff.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+    if (wait_ec || self->stopped) return;
+    self->accept_failing = false;
     self->do_accept();
   });
+}
+
+void http_server::impl::shed_one() {
+  if (spare_fd >= 0) ::close(spare_fd);
+  int fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd >= 0) {
+    ++shed_connections;
+    ::close(fd);
+  }
+  spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
 http_server::http_server(io_runtime& io, http_server_options options)
@@ -296,6 +365,10 @@ void http_server::on_upgrade_attempt(std::function<void(const upgrade_attempt&)>
   impl_->observer = std::move(observer);
 }
 
+void http_server::on_accept_error(std::function<void(std::string_view reason)> observer) {
+  impl_->accept_error_observer = std::move(observer);
+}
+
 std::string http_server::start() {
   beast::error_code ec;
   auto address = asio::ip::make_address(impl_->options.host, ec);
@@ -316,6 +389,7 @@ void http_server::stop() {
   asio::post(impl_->acceptor.get_executor(), [self = impl_] {
     beast::error_code ec;
     self->acceptor.close(ec);
+    self->backoff.cancel();
   });
 }
 

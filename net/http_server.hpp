@@ -57,6 +57,9 @@ struct upgrade_decision {
 // Decides synchronously on the I/O thread: keep it to pure checks.
 using upgrade_handler = std::function<upgrade_decision(const http_request&)>;
 
+// The value reported as an upgrade attempt's path when no route knows the path.
+inline constexpr std::string_view unrouted_path = "<unrouted>";
+
 struct upgrade_attempt {
   std::string path;
   std::string remote;
@@ -85,6 +88,8 @@ class http_server {
   // Upgrade route: `path` exact, or a prefix when it ends with '/'.
   void route_ws(std::string path, upgrade_handler handler);
   void on_upgrade_attempt(std::function<void(const upgrade_attempt&)> observer);
+  // Called on the I/O thread for each failed accept: "out_of_fds" or "other".
+  void on_accept_error(std::function<void(std::string_view reason)> observer);
 
   // Binds and starts accepting; returns an error text, or empty on success.
   std::string start();

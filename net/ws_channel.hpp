@@ -43,4 +43,8 @@ class ws_channel {
 
 using ws_channel_ptr = std::shared_ptr<ws_channel>;
 
+// WebSocket connections open (not yet finished) in this process, server and client side: shutdown waits for this to
+// reach zero so that every peer gets a close frame.
+std::size_t open_ws_connections();
+
 }  // namespace voxgate::net

@@ -26,9 +26,13 @@ struct ws_limits {
   std::size_t max_frame_bytes = 64 * 1024;
   std::size_t max_queue_bytes = 256 * 1024;
   std::chrono::milliseconds handshake_timeout{10000};  // server side: time allowed to attach
+  // After our close frame, time allowed for the peer's; then the socket is shut. A silent or
+  // stalled peer would otherwise hold the connection for Beast's close timeout (30 s).
+  std::chrono::milliseconds close_timeout{2000};
 };
 
 std::uint64_t next_connection_id();
+std::atomic<std::int64_t>& ws_connection_count();
 
 template <class Stream>
 class ws_connection final : public ws_channel, public std::enable_shared_from_this<ws_connection<Stream>> {
@@ -40,9 +44,14 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
         out_(limits.max_queue_bytes),
         handshake_(handshake_mode),
         id_(next_connection_id()),
-        handshake_timer_(ws_.get_executor()) {
+        handshake_timer_(ws_.get_executor()),
+        close_timer_(ws_.get_executor()) {
     ws_.read_message_max(limits_.max_frame_bytes);
     ws_.text(true);
+    ws_connection_count().fetch_add(1, std::memory_order_relaxed);
+  }
+  ~ws_connection() override {
+    if (!finished_) ws_connection_count().fetch_sub(1, std::memory_order_relaxed);
   }
 
   // Starts reading into `sink`. Call once, from the strand (right after the handshake).
@@ -166,6 +175,13 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
   void do_close() {
     if (finished_ || close_sent_) return;
     close_sent_ = true;
+    close_timer_.expires_after(limits_.close_timeout);
+    close_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (ec || self->finished_) return;
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().close(ignored);  // pending operations end with an error
+      if (!self->reading_) self->finish(self->close_reason_);
+    });
     ws_.async_close(websocket::close_code::normal, [self = this->shared_from_this()](beast::error_code) {
       // A pending read ends with `closed` once the peer answers; without one, finish here.
       if (!self->reading_) self->finish(self->close_reason_);
@@ -175,7 +191,9 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
   void finish(std::string reason) {
     if (finished_) return;
     finished_ = true;
+    ws_connection_count().fetch_sub(1, std::memory_order_relaxed);
     handshake_timer_.cancel();
+    close_timer_.cancel();
     if (close_reason_.empty()) close_reason_ = reason;
     auto sink = sink_;
     if (sink) sink->on_closed(closing_ ? close_reason_ : reason);
@@ -205,6 +223,7 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
   bool finished_ = false;
   std::string close_reason_;
   boost::asio::steady_timer handshake_timer_;
+  boost::asio::steady_timer close_timer_;
   std::atomic<std::uint64_t> frames_in_{0}, frames_out_{0}, dropped_{0}, binary_{0};
 };
 

@@ -51,6 +51,7 @@ fake_openai::fake_openai(std::string api_key, bool echo)
         ++sessions_;
       }
       opened_.notify_all();
+      if (silent_) return;
       ch->send_text(
           R"({"type":"session.created","event_id":"evt_1","session":{"type":"realtime","model":"gpt-realtime"}})");
     };

@@ -33,6 +33,8 @@ class fake_openai {
   // Holds session.updated back until release(), as a slow session set-up would.
   void defer_session_updated() { defer_ = true; }
   void release_session_updated();
+  // Accepts the socket and then says nothing (no session.created), as a stalled AI would.
+  void stay_silent() { silent_ = true; }
 
  private:
   std::string api_key_;
@@ -46,6 +48,7 @@ class fake_openai {
   std::atomic<int> sessions_{0};
   std::atomic<int> refused_{0};
   std::atomic<bool> defer_{false};
+  std::atomic<bool> silent_{false};
   bool update_pending_ = false;
 };
 
