@@ -202,11 +202,40 @@ void on_tool_call(call_pointer self, tool_call& call) {
   auto request = make_tool_request(env, st.record->call, call);
   call_actor me = self;
   auto metrics = env.metrics;
-  env.fetch(std::move(request), [me, metrics, call_id = call.call_id, name = call.name](net::http_client_response r) {
+  env.fetch(std::move(request), [me, metrics, id = st.id, call_id = call.call_id,
+                                 name = call.name](net::http_client_response r) {
     auto result = tool_output_from(r);
     metrics->tool_calls.with({name, r.ok() ? "ok" : "error"}).inc();
+    // The AI hears the error and the call goes on; without this line the operator would only see a
+    // counter move (a tool endpoint with a bad certificate looked exactly like a slow business).
+    if (!r.ok()) spdlog::warn("call={} tool {} failed, the AI gets an error output: {}", id, name, result);
     caf::anon_send(me, tool_done_atom::value, tool_result{call_id, std::move(result)});
   });
+}
+
+enum class telnyx_answer { accepted, call_already_ended, key_refused, failed };
+
+// One log line for one Telnyx REST answer, and what it means for the call.
+telnyx_answer log_telnyx_answer(const std::string& id, const std::string& what, const net::http_client_response& r) {
+  if (r.ok()) {
+    spdlog::info("call={} telnyx {} accepted", id, what);
+    return telnyx_answer::accepted;
+  }
+  if (!r.error.empty()) {
+    spdlog::error("call={} telnyx {} failed: {}", id, what, r.error);
+    return telnyx_answer::failed;
+  }
+  auto e = net::telnyx::describe_error(r.status, r.body);
+  if (e.call_already_ended) {
+    spdlog::info("call={} telnyx {}: the call has already ended (422/90018)", id, what);
+    return telnyx_answer::call_already_ended;
+  }
+  if (!e.unreadable_body.empty())
+    spdlog::error("call={} telnyx {} refused: status={} with a body that is not Telnyx's error JSON: {}", id, what,
+                  e.status, e.unreadable_body);
+  else
+    spdlog::error("call={} telnyx {} refused: status={} code={} title=\"{}\"", id, what, e.status, e.code, e.title);
+  return e.status == 401 ? telnyx_answer::key_refused : telnyx_answer::failed;
 }
 
 // Telnyx REST: errors are logged with Telnyx's code and never retried blindly.
@@ -214,24 +243,27 @@ void telnyx_command(call_pointer self, net::http_client_request request, std::st
   auto& st = self->state;
   call_actor me = self;
   auto id = st.id;
-  st.env->fetch(std::move(request), [me, id, what](net::http_client_response r) {
-    if (r.ok()) {
-      spdlog::info("call={} telnyx {} accepted", id, what);
-      return;
+  auto env = st.env;
+  // After a failed answer or streaming_start the caller is still on the line (ringing, or answered and
+  // hearing silence), and Telnyx may have acted on a command whose answer timed out or could not be
+  // read: tell it to hang up, once, unless it refused our key (a hangup would be refused as well).
+  std::optional<net::http_client_request> hangup;
+  if (what != "hangup") hangup = hangup_request(*env, provider_kind::telnyx, st.record->call.call_id);
+  env->fetch(std::move(request), [me, env, id, what, hangup = std::move(hangup)](net::http_client_response r) mutable {
+    switch (log_telnyx_answer(id, what, r)) {
+      case telnyx_answer::accepted:
+        return;
+      case telnyx_answer::call_already_ended:
+        caf::anon_send(me, hangup_atom::value, std::string("completed"));
+        return;
+      case telnyx_answer::failed:
+        if (hangup)
+          env->fetch(std::move(*hangup), [id](net::http_client_response h) { log_telnyx_answer(id, "hangup", h); });
+        [[fallthrough]];
+      case telnyx_answer::key_refused:
+        if (what != "hangup") caf::anon_send(me, hangup_atom::value, "telnyx_" + what + "_failed");
+        return;
     }
-    if (!r.error.empty()) {
-      spdlog::error("call={} telnyx {} failed: {}", id, what, r.error);
-      if (what != "hangup") caf::anon_send(me, hangup_atom::value, "telnyx_" + what + "_failed");
-      return;
-    }
-    auto e = net::telnyx::describe_error(r.status, r.body);
-    if (e.call_already_ended) {
-      spdlog::info("call={} telnyx {}: the call has already ended (422/90018)", id, what);
-      caf::anon_send(me, hangup_atom::value, std::string("completed"));
-      return;
-    }
-    spdlog::error("call={} telnyx {} refused: status={} code={} title=\"{}\"", id, what, e.status, e.code, e.title);
-    if (what != "hangup") caf::anon_send(me, hangup_atom::value, "telnyx_" + what + "_failed");
   });
 }
 
@@ -239,7 +271,8 @@ void on_provider_event(call_pointer self, provider_event& ev) {
   auto& st = self->state;
   switch (ev.kind) {
     case call_event_kind::answered:
-      if (st.record->call.provider == provider_kind::telnyx && !st.env->telnyx_answer_with_stream)
+      if (st.record->call.provider == provider_kind::telnyx &&
+          (!st.env->telnyx_answer_with_stream || !net::telnyx::answer_can_stream(st.record->call.media_format)))
         telnyx_command(self, telnyx_stream_request(*st.env, *st.record, false), "streaming_start");
       return;
     case call_event_kind::hangup:

@@ -24,6 +24,9 @@ struct stream_settings {
   std::string client_state;  // base64; Telnyx echoes it in later webhooks and in the stream's start
 };
 
+// Whether the answer command can start the stream itself: it has no sampling-rate field, so L16 at
+// other than 8 kHz is answered plainly and streamed with streaming_start on call.answered.
+bool answer_can_stream(const codecs::audio_format& codec);
 rest_request answer(std::string_view api_base, std::string_view api_key, std::string_view call_control_id,
                     const stream_settings& stream);
 rest_request streaming_start(std::string_view api_base, std::string_view api_key, std::string_view call_control_id,
@@ -41,6 +44,9 @@ struct rest_error {
   std::string title;
   bool call_already_ended = false;  // 422 / 90018: the goal (a call that is over) is reached
   bool retryable = false;           // 429 and 5xx only; never 4xx
+  // When the body is not Telnyx's error JSON (a proxy's HTML page, plain text, cut-off JSON): its
+  // first bytes, printable ASCII only, so the log line shows what answered instead of `code= title=""`.
+  std::string unreadable_body;
 };
 rest_error describe_error(unsigned status, std::string_view body);
 
