@@ -60,6 +60,7 @@ class fake_channel final : public net::ws_channel {
 // What the probe AI session received, as short strings ("caller:160", "truncate:it1:250", ...).
 struct ai_probe_log {
   std::vector<std::string> entries;
+  std::string caller_audio;  // every caller byte, in order
   int spawned = 0;
   int terminated = 0;
   actors::ai_listener listener;  // the call that spawned the latest session
@@ -71,7 +72,10 @@ inline actors::ai_session_actor::behavior_type probe_ai(actors::ai_session_actor
   using namespace actors;
   self->attach_functor([log] { ++log->terminated; });
   return {
-      [log](caller_atom, audio_chunk& c) { log->entries.push_back("caller:" + std::to_string(c.bytes.size())); },
+      [log](caller_atom, audio_chunk& c) {
+        log->entries.push_back("caller:" + std::to_string(c.bytes.size()));
+        log->caller_audio += c.bytes;
+      },
       [log](truncate_atom, std::string& item, std::uint32_t ms) {
         log->entries.push_back("truncate:" + item + ":" + std::to_string(ms));
       },

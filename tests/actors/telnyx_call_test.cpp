@@ -3,6 +3,9 @@
 #include "actors/supervisor.hpp"
 
 #include "actor_fixture.hpp"
+#include <cmath>
+
+#include "codecs/g711.hpp"
 #include "net/call_token.hpp"
 
 using namespace voxgate;
@@ -77,17 +80,17 @@ class TelnyxCallTest : public ActorTest {
     return n;
   }
 
-  static std::string media(int chunk, std::size_t bytes) {
+  static std::string media_of(int chunk, const std::string& audio) {
     return R"({"event":"media","sequence_number":")" + std::to_string(chunk + 1) +
            R"(","media":{"track":"inbound","chunk":")" + std::to_string(chunk) + R"(","timestamp":")" +
-           std::to_string(chunk * 20) + R"(","payload":")" + codecs::base64::encode(std::string(bytes, '\x55')) +
-           R"("},"stream_id":"S1"})";
+           std::to_string(chunk * 20) + R"(","payload":")" + codecs::base64::encode(audio) + R"("},"stream_id":"S1"})";
   }
+  static std::string media(int chunk, std::size_t bytes) { return media_of(chunk, std::string(bytes, '\x55')); }
 };
 
 }  // namespace
 
-TEST_F(TelnyxCallTest, IncomingCallIsAnsweredWithABidirectionalStreamCarryingItsToken) {
+TEST_F(TelnyxCallTest, IncomingCallIsAnsweredWithABidirectionalStreamCarryingItsTokenInThePath) {
   auto a = admit();
   ASSERT_TRUE(a.admitted);
   EXPECT_EQ(ai->spawned, 1);  // the AI connects while Telnyx sets up the stream
@@ -98,7 +101,7 @@ TEST_F(TelnyxCallTest, IncomingCallIsAnsweredWithABidirectionalStreamCarryingIts
   rapidjson::Document d;
   d.Parse(req.body.c_str());
   EXPECT_EQ(std::string(d["stream_url"].GetString()), "wss://gw.example.test/telnyx/media/" + a.token);
-  EXPECT_EQ(std::string(d["stream_auth_token"].GetString()), a.token);
+  EXPECT_FALSE(d.HasMember("stream_auth_token"));  // answer takes none (providers.md 5.3): the path carries it
   EXPECT_STREQ(d["stream_bidirectional_mode"].GetString(), "rtp");
   EXPECT_EQ(net::verify_call_token("test-secret", a.token, ccid, now_unix), net::token_check::ok);
   EXPECT_EQ(*codecs::base64::decode(d["client_state"].GetString()), R"({"businessId":"acme"})");
@@ -221,8 +224,25 @@ TEST_F(TelnyxCallTest, PcmaPassesThroughToTheAiWithNoTranscoding) {
 
 TEST_F(TelnyxCallTest, AnnouncedCodecOtherThanAskedGetsTranscoded) {
   auto a = admit(codecs::audio_format::g711_ulaw());
-  stream(a.token, "PCMA");  // asked for PCMU, Telnyx fell back to the leg's PCMA
+  auto ch = stream(a.token, "PCMA");  // asked for PCMU, Telnyx fell back to the leg's PCMA
   EXPECT_EQ(metrics.actors_live.value_of({"transcoder"}), 1);
+  ASSERT_TRUE(ch->attached);
+  // A 440 Hz tone in A-law from the caller reaches the AI as the same tone in mu-law: decode both
+  // sides and compare sample by sample (within the two laws' quantisation), not just the byte count.
+  std::vector<std::int16_t> tone(160);
+  for (std::size_t i = 0; i < tone.size(); ++i)
+    tone[i] = static_cast<std::int16_t>(6000 * std::sin(2 * 3.14159265 * 440 * static_cast<double>(i) / 8000));
+  std::string alaw(tone.size(), '\0');
+  codecs::g711::encode_alaw(tone, {reinterpret_cast<std::uint8_t*>(alaw.data()), alaw.size()});
+  ch->attached->on_text(media_of(1, alaw));
+  run();
+  ASSERT_EQ(ai->caller_audio.size(), alaw.size());
+  EXPECT_NE(ai->caller_audio, alaw);  // not passed through as A-law
+  std::vector<std::int16_t> sent(alaw.size()), got(alaw.size());
+  codecs::g711::decode_alaw({reinterpret_cast<const std::uint8_t*>(alaw.data()), alaw.size()}, sent);
+  codecs::g711::decode_ulaw({reinterpret_cast<const std::uint8_t*>(ai->caller_audio.data()), alaw.size()}, got);
+  for (std::size_t i = 0; i < sent.size(); ++i)
+    ASSERT_NEAR(got[i], sent[i], std::max(64, std::abs(sent[i]) / 16)) << "sample " << i;
 }
 
 TEST_F(TelnyxCallTest, MediaChunksAreReorderedBeforeTheAi) {
@@ -234,4 +254,23 @@ TEST_F(TelnyxCallTest, MediaChunksAreReorderedBeforeTheAi) {
   ch->attached->on_text(media(2, 161));
   run();
   EXPECT_EQ(ai->entries, (std::vector<std::string>{"caller:160", "caller:161", "caller:162"}));
+}
+
+// The answer command has no sampling-rate field (providers.md 5.3): L16 at 16 kHz is answered
+// plainly, and streamed with streaming_start (rate and token included) once the call is answered.
+TEST_F(TelnyxCallTest, L16At16kIsAnsweredPlainlyThenStreamedWithItsRate) {
+  auto a = admit(codecs::audio_format::l16(16000));
+  ASSERT_EQ(fetches.size(), 1u);
+  EXPECT_NE(fetches[0].request.url.find("/actions/answer"), std::string::npos);
+  rapidjson::Document d;
+  d.Parse(fetches[0].request.body.c_str());
+  EXPECT_FALSE(d.HasMember("stream_url")) << fetches[0].request.body;
+  fetches.clear();
+  event(call_event_kind::answered, "ev-answered");
+  ASSERT_EQ(fetches.size(), 1u);
+  EXPECT_NE(fetches[0].request.url.find("/actions/streaming_start"), std::string::npos);
+  d.Parse(fetches[0].request.body.c_str());
+  EXPECT_EQ(d["stream_bidirectional_sampling_rate"].GetInt(), 16000);
+  EXPECT_STREQ(d["stream_bidirectional_codec"].GetString(), "L16");
+  EXPECT_EQ(std::string(d["stream_auth_token"].GetString()), a.token);
 }
