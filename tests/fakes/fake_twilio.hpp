@@ -41,6 +41,7 @@ class fake_twilio {
   void hang_up_socket();
 
   std::shared_ptr<frame_queue> received() const { return received_; }
+  const mark_player& handset() const { return *player_; }
   net::io_runtime& io() { return io_; }
   const std::string& stream_sid() const { return stream_sid_; }
 

@@ -25,7 +25,9 @@ mark_player::~mark_player() {
 
 void mark_player::on_media(std::size_t audio_bytes) {
   std::lock_guard lock(mutex_);
-  play_end_ = std::max(play_end_, clock::now()) + std::chrono::milliseconds(audio_bytes / bytes_per_ms_);
+  std::chrono::milliseconds ms(audio_bytes / bytes_per_ms_);
+  received_ += ms;
+  play_end_ = std::max(play_end_, clock::now()) + ms;
 }
 
 void mark_player::on_mark(std::string name) {
@@ -41,7 +43,9 @@ void mark_player::on_clear() {
   {
     std::lock_guard lock(mutex_);
     flushed.swap(pending_);
-    play_end_ = clock::now();
+    auto now = clock::now();
+    if (play_end_ > now) cleared_ += std::chrono::duration_cast<std::chrono::milliseconds>(play_end_ - now);
+    play_end_ = now;
   }
   for (auto& [when, name] : flushed) echo_(name);
 }
@@ -50,6 +54,12 @@ std::chrono::milliseconds mark_player::queued() const {
   std::lock_guard lock(mutex_);
   auto left = play_end_ - clock::now();
   return std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(left));
+}
+
+std::chrono::milliseconds mark_player::played() const {
+  auto left = queued();
+  std::lock_guard lock(mutex_);
+  return received_ - cleared_ - left;
 }
 
 void mark_player::run() {

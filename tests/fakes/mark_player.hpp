@@ -28,6 +28,7 @@ class mark_player {
   void on_mark(std::string name);
   void on_clear();
   std::chrono::milliseconds queued() const;  // audio not yet played
+  std::chrono::milliseconds played() const;  // audio the caller has heard so far
 
  private:
   void run();
@@ -36,6 +37,8 @@ class mark_player {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   clock::time_point play_end_ = clock::now();
+  std::chrono::milliseconds received_{0};  // all audio received
+  std::chrono::milliseconds cleared_{0};   // audio flushed by a clear before it played
   std::deque<std::pair<clock::time_point, std::string>> pending_;
   bool stop_ = false;
   std::thread thread_;

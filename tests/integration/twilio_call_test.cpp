@@ -59,15 +59,22 @@ TEST_F(GatewayTest, AWholeCallFromWebhookToHangup) {
   EXPECT_NE(media->find(twilio->stream_sid()), std::string::npos);
   ASSERT_TRUE(twilio->received()->wait_for_field("event", "mark", 5s));
 
-  // 5. Barge-in: the caller talks over the AI.
+  // 5. Barge-in: the caller talks over the AI, once the handset has played some of its audio.
+  ASSERT_TRUE(eventually([&] { return twilio->handset().played() >= 300ms; }));
+  auto heard_before = twilio->handset().played();
   openai->send(R"({"type":"input_audio_buffer.speech_started","audio_start_ms":900,"item_id":"item_user_2"})");
   ASSERT_TRUE(twilio->received()->wait_for_field("event", "clear", 5s));
+  auto heard_after = twilio->handset().played();
   auto truncate = openai->events()->wait_for_field("type", "conversation.item.truncate", 5s);
   ASSERT_TRUE(truncate);
   rapidjson::Document t;
   t.Parse(truncate->c_str());
   EXPECT_STREQ(t["item_id"].GetString(), "item_1");
   EXPECT_LE(t["audio_end_ms"].GetInt(), 1000);  // never past what was received
+  // What the handset really played, bounded on both sides (the estimate runs on marks echoed after
+  // playback, so it may trail by a little; a truncate at 0 ms or at what was sent fails here).
+  EXPECT_GE(t["audio_end_ms"].GetInt(), heard_before.count() - 60);
+  EXPECT_LE(t["audio_end_ms"].GetInt(), heard_after.count() + 60);
 
   // 6. A tool call reaches the business's endpoint with the call's routing data, and comes back.
   openai->send(
