@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: bootstrap configure build run test bench sanitize clean
+.PHONY: bootstrap configure build run test bench sanitize fuzz clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -29,6 +29,25 @@ sanitize: bootstrap
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(CURDIR)/tests/ubsan.supp \
 	  ctest --output-on-failure -j$(JOBS)
+
+# libFuzzer (clang-14, ASan + UBSan) on every pure parser and verifier, one target at a time, each for
+# FUZZ_RUNS executions or FUZZ_SECONDS, whichever comes first; seeds in tests/fuzz/corpus, new inputs
+# and crashes under build-fuzz/fuzz-out (docs/FUZZING.md). FUZZ_TARGETS="json url" runs a subset.
+FUZZ_RUNS ?= 10000000
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?=
+fuzz: bootstrap
+	@for p in clang-14 libfuzzer-14-dev; do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOXGATE_FUZZ=ON \
+	  -DVOXGATE_BENCH=OFF >/dev/null
+	@cmake --build build-fuzz --target voxgate_fuzzers -j$(JOBS)
+	@FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run_fuzzers.sh build-fuzz $(FUZZ_TARGETS)
 
 bench: build
 	@$(BUILD)/bench/voxgate_bench

@@ -34,6 +34,9 @@ std::string_view check_depth(std::string_view text, std::size_t limit) {
 
 std::string_view parse(rapidjson::Document& doc, std::string_view text) {
   if (auto err = check_depth(text); !err.empty()) return err;
+  // RapidJSON's length-bounded parse skips any of a BOM's bytes (EF, BB, BF) at the start, each on its
+  // own, where the in-situ parse refuses them: both refuse a document that starts with a non-ASCII byte.
+  if (!text.empty() && static_cast<unsigned char>(text.front()) >= 0x80) return "not JSON: starts with a non-ASCII byte";
   doc.Parse(text.data(), text.size());
   if (doc.HasParseError()) return rapidjson::GetParseError_En(doc.GetParseError());
   return {};

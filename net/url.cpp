@@ -49,7 +49,9 @@ std::optional<url> parse_url(std::string_view text) {
   auto authority = rest.substr(0, slash);
   if (authority.empty() || authority.find('@') != std::string_view::npos) return std::nullopt;
   auto colon = authority.rfind(':');
-  if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+  auto bracket = authority.rfind(']');
+  // Colons inside a bracketed IPv6 literal ("[::1]") separate nothing; one after the ']' starts the port.
+  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
     auto port_text = authority.substr(colon + 1);
     unsigned port = 0;
     auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);

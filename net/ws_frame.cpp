@@ -76,6 +76,10 @@ frame_reader::status frame_reader::next(const std::uint8_t* data, std::size_t si
       header = 10;
     }
     bool control = static_cast<std::uint8_t>(op) >= 8;
+    if ((op > opcode::binary && op < opcode::close) || op > opcode::pong) {
+      error_ = "unknown opcode " + std::to_string(static_cast<int>(op));  // 3-7 and 0xB-0xF are reserved
+      return status::error;
+    }
     if (control && (len > 125 || !fin)) {
       error_ = "a control frame longer than 125 bytes or fragmented";
       return status::error;

@@ -8,6 +8,7 @@ packages=(
   libcaf-dev libboost-dev libssl-dev rapidjson-dev libspdlog-dev libfmt-dev
   libspeexdsp-dev libspandsp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libclang-rt-14-dev
   openssl ca-certificates
 )
 

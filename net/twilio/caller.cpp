@@ -94,14 +94,21 @@ std::string stop_message(std::string_view stream_sid, std::uint64_t sequence, st
 
 namespace {
 
+// Reads the tag from `from` to `until` attribute by attribute (name="value"), so that text inside one
+// attribute's value (a <Parameter> name ending in ` value=`) is never taken for another attribute.
 std::string attribute(std::string_view xml, std::string_view name, std::size_t from, std::size_t until) {
-  std::string key = " " + std::string(name) + "=\"";
-  auto at = xml.find(key, from);
-  if (at == std::string_view::npos || at > until) return {};
-  at += key.size();
-  auto end = xml.find('"', at);
-  if (end == std::string_view::npos) return {};
-  return unescape_xml(xml.substr(at, end - at));
+  auto tag = xml.substr(from, until == std::string_view::npos ? until : until - from);
+  for (auto at = tag.find(' '); at != std::string_view::npos;) {
+    at = tag.find_first_not_of(' ', at);
+    auto eq = tag.find('=', at);
+    if (at == std::string_view::npos || eq == std::string_view::npos || eq + 1 >= tag.size() || tag[eq + 1] != '"')
+      return {};
+    auto end = tag.find('"', eq + 2);
+    if (end == std::string_view::npos) return {};
+    if (tag.substr(at, eq - at) == name) return unescape_xml(tag.substr(eq + 2, end - eq - 2));
+    at = end + 1;
+  }
+  return {};
 }
 
 }  // namespace

@@ -107,6 +107,15 @@ TEST(WsFrame, ProtocolViolationsAreErrorsWithAReason) {
   auto orphan = server_frame(0x80, "tail");
   frame_reader c;
   EXPECT_EQ(c.next(orphan.data(), orphan.size(), used, f), frame_reader::status::error);
+
+  // RFC 6455 5.2: opcodes 3-7 and 0xB-0xF are reserved; a frame using one fails the connection
+  // (found by the ws_frame fuzzer, which saw 0xB passed on as a frame).
+  for (std::uint8_t op : {0x3, 0x7, 0xB, 0xF}) {
+    auto reserved = server_frame(static_cast<std::uint8_t>(0x80 | op), "");
+    frame_reader d;
+    EXPECT_EQ(d.next(reserved.data(), reserved.size(), used, f), frame_reader::status::error) << int(op);
+    EXPECT_NE(d.error().find("unknown opcode"), std::string::npos);
+  }
 }
 
 TEST(WsFrame, AcceptKeyMatchesRfc6455Example) {

@@ -1,0 +1,40 @@
+// Telnyx Call Control webhooks: any body into a typed webhook_event; the simulated Telnyx side's
+// envelope reads back field for field.
+#include <fuzzer/FuzzedDataProvider.h>
+
+// webhook.hpp first: caller.hpp's function webhook_event() hides the struct of that name.
+#include "net/telnyx/webhook.hpp"
+#include "net/telnyx/caller.hpp"
+#include "tests/fuzz/fuzz_check.hpp"
+
+namespace telnyx = voxgate::net::telnyx;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string why;
+  auto e = telnyx::parse_webhook(voxgate::fuzz::as_text(data, size), &why);
+  if (e) {
+    FUZZ_CHECK(!e->id.empty() && !e->event_type.empty());
+    FUZZ_CHECK(e->kind == telnyx::event_kind::other || !e->call_control_id.empty());
+  } else {
+    FUZZ_CHECK(!why.empty());
+  }
+
+  FuzzedDataProvider in(data, size);
+  auto id = in.ConsumeRandomLengthString(40);
+  std::string type = in.ConsumeBool() ? in.PickValueInArray({"call.initiated", "call.answered", "call.hangup",
+                                                             "streaming.started", "streaming.failed",
+                                                             "call.dtmf.received"})
+                                      : in.ConsumeRandomLengthString(30);
+  auto ccid = in.ConsumeRandomLengthString(80);
+  auto session = in.ConsumeRemainingBytesAsString();
+  e = telnyx::parse_webhook(telnyx::webhook_event(id, type, ccid, session), &why);
+  if (id.empty() || type.empty()) {
+    FUZZ_CHECK(!e);
+  } else if (e) {
+    FUZZ_CHECK(e->id == id && e->event_type == type && e->call_control_id == ccid && e->call_session_id == session);
+    FUZZ_CHECK(e->direction == "incoming" && e->call_leg_id == "leg-1");
+  } else {
+    FUZZ_CHECK(ccid.empty());  // only a known call event without call_control_id is refused
+  }
+  return 0;
+}
