@@ -183,7 +183,9 @@ std::uint64_t gateway::drain(std::chrono::seconds timeout) {
 void gateway::stop() {
   if (stopped_.exchange(true)) return;
   server_->stop();
-  end_calls(std::chrono::seconds(2));
+  // Longer than the close deadline: every close has then finished, answered or cut, before the
+  // loops stop (stopping on the deadline's heels raced the sockets' own shutdown).
+  end_calls(net::ws_close_timeout + std::chrono::seconds(1));
   io_->stop();
   // Ends every call (their sockets are gone with the I/O threads), then the system waits for them.
   caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);

@@ -244,8 +244,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
       }
       beast::get_lowest_layer(*ws).socket().set_option(tcp::no_delay(true), ec);
       ws_limits limits{server->options.max_ws_frame_bytes, server->options.max_ws_queue_bytes,
-                       std::chrono::milliseconds(server->options.ws_handshake_timeout_ms),
-                       std::chrono::milliseconds(2000)};
+                       std::chrono::milliseconds(server->options.ws_handshake_timeout_ms)};
       auto conn =
           std::make_shared<ws_connection<beast::tcp_stream>>(std::move(*ws), remote, limits, decision.handshake_mode);
       server->report(req, true, 101, "ok", decision.reason.empty() ? "ok" : decision.reason);

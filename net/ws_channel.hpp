@@ -2,6 +2,7 @@
 // Implemented by net's Beast sessions (server side and client side); everything here is thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -42,6 +43,10 @@ class ws_channel {
 };
 
 using ws_channel_ptr = std::shared_ptr<ws_channel>;
+
+// After our close frame, the time a peer has to answer before its socket is shut. A silent or frozen
+// peer would otherwise hold the connection for Beast's close timeout (30 s).
+inline constexpr std::chrono::milliseconds ws_close_timeout{2000};
 
 // WebSocket connections open (not yet finished) in this process, server and client side: shutdown waits for this to
 // reach zero so that every peer gets a close frame.

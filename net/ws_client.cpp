@@ -73,8 +73,7 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
 
   void on_handshake(beast::error_code ec) {
     if (ec) return fail("WebSocket handshake with " + target_.origin() + ": " + ec.message());
-    ws_limits limits{options_.max_frame_bytes, options_.max_queue_bytes, std::chrono::milliseconds(0),
-                     std::chrono::milliseconds(2000)};
+    ws_limits limits{options_.max_frame_bytes, options_.max_queue_bytes, std::chrono::milliseconds(0)};
     auto conn = std::make_shared<ws_connection<Stream>>(std::move(ws_), target_.host_port(), limits, false);
     conn->start(sink_);
     auto done = std::move(done_);

@@ -26,9 +26,7 @@ struct ws_limits {
   std::size_t max_frame_bytes = 64 * 1024;
   std::size_t max_queue_bytes = 256 * 1024;
   std::chrono::milliseconds handshake_timeout{10000};  // server side: time allowed to attach
-  // After our close frame, time allowed for the peer's; then the socket is shut. A silent or
-  // stalled peer would otherwise hold the connection for Beast's close timeout (30 s).
-  std::chrono::milliseconds close_timeout{2000};
+  std::chrono::milliseconds close_timeout = ws_close_timeout;
 };
 
 std::uint64_t next_connection_id();

@@ -28,7 +28,12 @@ fake_telnyx::fake_telnyx() {
 }
 
 fake_telnyx::~fake_telnyx() {
-  if (*channel_) (*channel_)->close("test over");
+  // Hang up with a close frame and let the handshake finish before the loop stops: stopping at once
+  // left the gateway's side of the socket open, waiting out its close timeout.
+  if (*channel_) {
+    (*channel_)->close("test over");
+    received_->wait_closed(std::chrono::seconds(1));
+  }
   io_.stop();
 }
 

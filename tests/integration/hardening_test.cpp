@@ -239,3 +239,16 @@ TEST_F(GatewayTest, UnroutedUpgradePathsShareOneMetricSeries) {
   EXPECT_EQ(metric(R"(voxgate_ws_upgrade_attempts_total{path="<unrouted>",result="refused",reason="not_routed"})"), 3);
   EXPECT_EQ(body.find("/random1"), std::string::npos);
 }
+
+// A caller whose side froze (no close answered, no FIN) must not hold up the shutdown, nor keep the
+// AI from its close frame: our close goes unanswered and the close deadline shuts that socket. The
+// shutdown now waits longer than that deadline; waiting exactly as long let the loops stop while
+// sockets were being shut (a teardown like this one once ended in a corrupted heap at thread exit).
+TEST_F(GatewayTest, AFrozenCallerDoesNotHoldUpShutdownOrTheAisClose) {
+  connect_call(sid);
+  ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
+  twilio->io().stop();  // the caller's side stops reading and answering, its socket still open
+  gateway->stop();
+  ASSERT_TRUE(openai->events()->wait_closed(5s));
+  EXPECT_EQ(openai->events()->close_reason(), "closed by peer");
+}
