@@ -80,8 +80,7 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   std::atomic<bool> stopped{false};
   asio::steady_timer backoff;  // between failed accepts
   int spare_fd;                // given up to shed a connection when out of descriptors
-  bool accept_failing = false;
-  std::atomic<std::uint64_t> accept_failures{0}, shed_connections{0};
+  bool accept_failing = false;  // since the last accept that worked: log the episode once
 
   const ws_route_entry* find_ws_route(std::string_view path) const {
     for (const auto& r : ws_routes) {
@@ -306,6 +305,8 @@ void http_server::impl::do_accept() {
   acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
     if (self->stopped || ec == asio::error::operation_aborted) return;
     if (!ec) {
+      if (self->accept_failing) spdlog::info("accepting connections again");
+      self->accept_failing = false;
       std::make_shared<http_session>(std::move(socket), self)->run();
       self->do_accept();
       return;
@@ -320,7 +321,6 @@ void http_server::impl::do_accept() {
 // a hang), take the spare back, and wait a moment before accepting again. Logged once per episode.
 void http_server::impl::on_accept_error(beast::error_code ec) {
   bool out_of_fds = ec == asio::error::no_descriptors || ec.value() == ENFILE;
-  ++accept_failures;
   if (accept_error_observer) accept_error_observer(out_of_fds ? "out_of_fds" : "other");
   if (!accept_failing) spdlog::error("accept failed: {}; backing off (logged once until accepts succeed)", ec.message());
   accept_failing = true;
@@ -328,7 +328,6 @@ void http_server::impl::on_accept_error(beast::error_code ec) {
   backoff.expires_after(std::chrono::milliseconds(100));
   backoff.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
     if (wait_ec || self->stopped) return;
-    self->accept_failing = false;
     self->do_accept();
   });
 }
@@ -336,10 +335,7 @@ void http_server::impl::on_accept_error(beast::error_code ec) {
 void http_server::impl::shed_one() {
   if (spare_fd >= 0) ::close(spare_fd);
   int fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-  if (fd >= 0) {
-    ++shed_connections;
-    ::close(fd);
-  }
+  if (fd >= 0) ::close(fd);
   spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
