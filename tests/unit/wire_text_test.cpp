@@ -183,7 +183,7 @@ constexpr std::uint8_t documented_audio[] = {0x9e, 0x8f, 0x89, 0x86, 0x86, 0x89,
 // CallStatus, ApiVersion, Direction, geo fields "if available", and [OBS] Caller/Called.
 TEST(TwilioWire, VoiceWebhookFormFromTheDocsParsesIntoTheCallFields) {
   std::string body =
-      "AccountSid=AC0123456789abcdef0123456789abcdef&ApiVersion=2010-04-01"
+      "AccountSid=ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx&ApiVersion=2010-04-01"
       "&CallSid=CA0123456789abcdef0123456789abcdef&CallStatus=ringing&Called=%2B18005551212"
       "&Caller=%2B16175551212&Direction=inbound&From=%2B16175551212&FromCity=BOSTON&FromCountry=US"
       "&FromState=MA&FromZip=02108&To=%2B18005551212&ToCity=SAN+FRANCISCO&ToCountry=US";
@@ -191,7 +191,7 @@ TEST(TwilioWire, VoiceWebhookFormFromTheDocsParsesIntoTheCallFields) {
   auto hook = twilio::parse_voice_webhook(body, &why);
   ASSERT_TRUE(hook) << why;
   EXPECT_EQ(hook->call_sid, "CA0123456789abcdef0123456789abcdef");
-  EXPECT_EQ(hook->account_sid, "AC0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(hook->account_sid, "ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
   EXPECT_EQ(hook->from, "+16175551212");
   EXPECT_EQ(hook->to, "+18005551212");
   EXPECT_EQ(hook->direction, "inbound");
@@ -270,16 +270,16 @@ TEST(TwilioWire, OutboundClearIsExactlyTheDocumentedMessage) {
 // providers.md 4: hang up with POST {base}/Accounts/{AC}/Calls/{CA}.json, form body
 // Status=completed, HTTP Basic auth AccountSid:AuthToken, base URL https://api.twilio.com/2010-04-01.
 TEST(TwilioWire, HangupRequestIsTheDocumentedRestCall) {
-  auto r = twilio::hangup_call("https://api.twilio.com/2010-04-01", "AC0123456789abcdef0123456789abcdef",
+  auto r = twilio::hangup_call("https://api.twilio.com/2010-04-01", "ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                                "your_auth_token", "CA0123456789abcdef0123456789abcdef");
   EXPECT_EQ(r.method, "POST");
   EXPECT_EQ(r.url,
-            "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Calls/"
+            "https://api.twilio.com/2010-04-01/Accounts/ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/Calls/"
             "CA0123456789abcdef0123456789abcdef.json");
   EXPECT_EQ(r.body, "Status=completed");
-  // base64("AC0123456789abcdef0123456789abcdef:your_auth_token"), computed outside the project.
+  // base64("ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx:your_auth_token"), computed outside the project.
   EXPECT_EQ(header_or(r.headers, "authorization"),
-            "Basic QUMwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZjp5b3VyX2F1dGhfdG9rZW4=");
+            "Basic QUN4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eDp5b3VyX2F1dGhfdG9rZW4=");
   EXPECT_EQ(header_or(r.headers, "content-type"), "application/x-www-form-urlencoded");
 }
 
