@@ -59,7 +59,13 @@ std::optional<url> parse_url(std::string_view text) {
     u.port = static_cast<std::uint16_t>(port);
     authority = authority.substr(0, colon);
   }
+  // A host is a name, an IPv4 address or a bracketed IPv6 literal: no colon or bracket outside the
+  // brackets, no space or control character (found by the url fuzzer: "\0]:8M" was taken for a host).
   if (authority.empty()) return std::nullopt;
+  bool bracketed = authority.front() == '[' && authority.back() == ']';
+  if (!bracketed && authority.find_first_of(":[]") != std::string_view::npos) return std::nullopt;
+  for (char c : authority)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return std::nullopt;
   u.host = lower(authority);
   std::string_view target = slash == std::string_view::npos ? "" : rest.substr(slash);
   target = target.substr(0, target.find('#'));

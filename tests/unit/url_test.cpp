@@ -22,7 +22,10 @@ TEST(Url, ParsesSchemeHostPortAndTarget) {
 
 TEST(Url, RefusesWhatIsNotAnAbsoluteHttpOrWsUrl) {
   for (const char* bad : {"", "gw.example.com/x", "ftp://x/", "http://", "http://:80/", "http://h:0/",
-                          "http://h:99999/", "http://user@h/", "http://h:12a/"})
+                          "http://h:99999/", "http://user@h/", "http://h:12a/",
+                          // no colon or bracket outside an IPv6 literal, no space or control character
+                          // (the url fuzzer found "\0]:8M:80" read as host "\0]:8M", port 80)
+                          "http://]:8M:80/", "http://a]b/", "http://[::1/", "http://h h/", "http://h\x01/"})
     EXPECT_FALSE(parse_url(bad)) << bad;
 }
 
