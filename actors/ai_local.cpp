@@ -1,4 +1,4 @@
-// The built-in local agent: no key, no network. It greets with a generated chime, listens with a
+// The built-in local agent: no key, no network. It greets with a short spoken prompt, listens with a
 // simple energy VAD, and after the caller pauses plays their words back. Enough to hear a call end
 // to end, to exercise barge-in (it reports speech like a real AI), and to load-test the gateway.
 #include <spdlog/spdlog.h>
@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "actors/ai_sessions.hpp"
+#include "actors/prompts.hpp"
 #include "codecs/g711.hpp"
 #include "codecs/pcm16.hpp"
 
@@ -51,21 +52,6 @@ std::string encode(const codecs::audio_format& f, const std::vector<std::int16_t
       break;  // never an AI format
   }
   return out;
-}
-
-// A rising three-note chime: the local agent's "hello".
-std::string greeting(const codecs::audio_format& f) {
-  std::vector<std::int16_t> samples;
-  const double rate = f.sample_rate;
-  for (double freq : {523.25, 659.25, 783.99}) {
-    std::size_t n = static_cast<std::size_t>(rate * 0.2);
-    for (std::size_t i = 0; i < n; ++i) {
-      double env = std::sin(M_PI * static_cast<double>(i) / static_cast<double>(n));  // no clicks
-      samples.push_back(
-          static_cast<std::int16_t>(8000 * env * std::sin(2 * M_PI * freq * static_cast<double>(i) / rate)));
-    }
-  }
-  return encode(f, samples);
 }
 
 struct local_state {
@@ -133,7 +119,7 @@ ai_session_actor::behavior_type local_behavior(local_pointer self, local_agent_o
   st.am = st.options.metrics->for_actor("ai_local");
   st.am.live->add();
   self->send(st.args.listener, ai_state_atom::value, std::string("ready"));
-  if (st.args.agent.greet_first) speak(self, "local-greeting", greeting(st.args.format));
+  if (st.args.agent.greet_first) speak(self, "local-greeting", prompts::encoded(prompts::prompt::greeting, st.args.format));
   return {
       [self](caller_atom, audio_chunk& chunk) {
         self->state.am.handled->inc();

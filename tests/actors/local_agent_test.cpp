@@ -1,6 +1,7 @@
 // The built-in local agent: greets, hears the caller with an energy VAD, plays their words back.
 #include "actor_fixture.hpp"
 #include "actors/ai_sessions.hpp"
+#include "actors/prompts.hpp"
 #include "codecs/g711.hpp"
 
 using namespace voxgate;
@@ -22,6 +23,7 @@ ai_listener::behavior_type listener(ai_listener::pointer, std::shared_ptr<listen
         log->events.push_back("audio:" + c.item_id);
       },
       [log](speech_atom) { log->events.push_back("speech"); },
+      [log](speech_end_atom, std::uint32_t ms) { log->events.push_back("speech_end:" + std::to_string(ms)); },
       [log](ai_state_atom, std::string& s) { log->events.push_back(s); },
       [log](tool_atom, tool_call&) { log->events.push_back("tool"); },
   };
@@ -50,7 +52,9 @@ TEST_F(ActorTest, LocalAgentGreetsThenEchoesTheCallersTurnAfterAPause) {
   EXPECT_EQ(log->events[0], "ready");
   EXPECT_EQ(log->events[1], "audio:local-greeting");
   auto greeting_bytes = log->audio_bytes;
-  EXPECT_EQ(greeting_bytes, 3u * 1600u);  // three 200 ms notes
+  // The spoken greeting, whole: a person notices it (more than a second and a half of speech).
+  EXPECT_EQ(greeting_bytes, prompts::encoded(prompts::prompt::greeting, codecs::audio_format::g711_ulaw()).size());
+  EXPECT_GT(greeting_bytes, 12000u);
   log->events.clear();
   for (int i = 0; i < 3; ++i) caf::anon_send(agent, caller_atom::value, frame(0));
   run();
