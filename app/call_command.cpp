@@ -35,10 +35,17 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-// Quiet, then a second of a voiced tone (the caller "speaks" over the greeting), then quiet, so the
-// local agent shows its whole repertoire: greeting, barge-in, and playing the caller back.
-std::vector<std::int16_t> test_signal(int seconds) {
-  std::vector<std::int16_t> s(static_cast<std::size_t>(seconds) * 8000, 0);
+// The caller waits for the gateway's greeting as a person does: until its audio has played and this
+// long has passed without more; and never longer than the bound, so a silent gateway cannot stall it.
+constexpr auto greeting_quiet = 700ms;
+constexpr auto greeting_bound = 8s;
+
+std::size_t samples_in(double seconds) { return static_cast<std::size_t>(std::lround(seconds * 8000)); }
+
+// Quiet, then a second of a voiced tone, then quiet: the local agent hears the caller, and after the
+// pause plays them back (started without waiting for the greeting, the tone also talks over it: barge-in).
+std::vector<std::int16_t> test_signal(double seconds) {
+  std::vector<std::int16_t> s(samples_in(seconds), 0);
   for (std::size_t i = 2400; i < 10400 && i < s.size(); ++i) {
     double t = static_cast<double>(i) / 8000.0;
     s[i] = static_cast<std::int16_t>(6000 * std::sin(2 * M_PI * 220 * t) * (0.6 + 0.4 * std::sin(2 * M_PI * 3 * t)));
@@ -98,6 +105,8 @@ class handset {
     }
     return out;
   }
+  // When everything received so far will have played.
+  clock_type::time_point played_until() const { return play_end_; }
   std::vector<std::int16_t>& heard() { return heard_; }
 
  private:
@@ -117,18 +126,28 @@ struct media_script {
 
 using note_fn = std::function<void(std::string)>;
 
-std::optional<media_script> place_twilio(const call_options& o, const std::string& public_url,
+// Why a webhook did not get 200, with the likely cause when it is a common one.
+std::string webhook_failure(const net::probe_step& hook, const net::probe_http_response& res, const net::url& gateway) {
+  if (hook.ok) return "webhook: HTTP " + std::to_string(res.status) + " " + res.body;
+  std::string out = "webhook: " + hook.detail;
+  if (hook.plain_http) return out + " (is the gateway plain http? try http://" + gateway.host_port() + ")";
+  if (hook.detail.rfind("connect:", 0) == 0)
+    return out + " (is the gateway running, and listening at " + gateway.host_port() + "?)";
+  return out;
+}
+
+std::optional<media_script> place_twilio(const call_options& o, const net::url& gateway, const std::string& public_url,
                                          net::probe_client& client, const note_fn& note, call_result& r) {
   auto call_sid = net::twilio::random_sid("CA");
   auto form = net::twilio::voice_webhook_form(call_sid);
-  net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}};
+  net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}, {net::simulated_header, "call"}};
   if (!o.auth_token.empty())
     headers.emplace_back("X-Twilio-Signature",
                          net::twilio::compute_signature(o.auth_token, public_url + "/twilio/voice", form));
   net::probe_http_response res;
   auto hook = client.http("POST", "/twilio/voice", headers, net::encode_form(form), res);
   if (!hook.ok || res.status != 200) {
-    r.error = "webhook: " + (hook.ok ? "HTTP " + std::to_string(res.status) + " " + res.body : hook.detail);
+    r.error = webhook_failure(hook, res, gateway);
     return std::nullopt;
   }
   note("webhook answered (HTTP 200, " + std::to_string(hook.took.count()) + " ms) call=" + call_sid);
@@ -213,8 +232,8 @@ class call_control_api {
   std::vector<std::pair<std::string, std::string>> commands_;
 };
 
-std::optional<media_script> place_telnyx(const call_options& o, net::probe_client& client, const note_fn& note,
-                                         call_result& r) {
+std::optional<media_script> place_telnyx(const call_options& o, const net::url& gateway, net::probe_client& client,
+                                         const note_fn& note, call_result& r) {
   std::optional<net::telnyx::signing_key> key;
   if (!o.telnyx_private_key_pem.empty()) {
     key = net::telnyx::signing_key::from_pem(o.telnyx_private_key_pem, &r.error);
@@ -234,7 +253,8 @@ std::optional<media_script> place_telnyx(const call_options& o, net::probe_clien
     auto body = net::telnyx::webhook_event(ccid + "-evt-" + std::to_string(++event_number), type, ccid, session);
     auto ts = std::to_string(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-    net::header_list headers{{"Content-Type", "application/json"}, {"telnyx-timestamp", ts}};
+    net::header_list headers{
+        {"Content-Type", "application/json"}, {"telnyx-timestamp", ts}, {net::simulated_header, "call"}};
     if (*key) headers.emplace_back("telnyx-signature-ed25519", (*key)->signature_for(ts, body));
     net::probe_http_response res;
     auto s = client.http("POST", "/telnyx/webhook", headers, body, res);
@@ -242,7 +262,7 @@ std::optional<media_script> place_telnyx(const call_options& o, net::probe_clien
   };
   auto [hook, res] = post("call.initiated");
   if (!hook.ok || res.status != 200) {
-    r.error = "webhook: " + (hook.ok ? "HTTP " + std::to_string(res.status) + " " + res.body : hook.detail);
+    r.error = webhook_failure(hook, res, gateway);
     if (res.status == 403) r.error += " (give the private key whose public half is the gateway's TELNYX_PUBLIC_KEY)";
     return std::nullopt;
   }
@@ -260,7 +280,8 @@ std::optional<media_script> place_telnyx(const call_options& o, net::probe_clien
     return std::nullopt;
   }
   rapidjson::Document d;
-  if (!net::json::parse(d, command->second).empty() || !d.IsObject() || !d.HasMember("stream_url") || !d["stream_url"].IsString()) {
+  if (!net::json::parse(d, command->second).empty() || !d.IsObject() || !d.HasMember("stream_url") ||
+      !d["stream_url"].IsString()) {
     r.error = "the gateway's " + command->first + " command has no stream_url: " + command->second;
     return std::nullopt;
   }
@@ -295,7 +316,7 @@ std::optional<media_script> place_telnyx(const call_options& o, net::probe_clien
 }
 
 void stream_call(net::probe_client& client, const media_script& script, const std::vector<std::int16_t>& caller,
-                 clock_type::time_point start, const note_fn& note, call_result& r) {
+                 clock_type::time_point start, bool wait_greeting, const note_fn& note, call_result& r) {
   auto media_start = clock_type::now();
   handset phone(start);
   bool closed = false;
@@ -327,20 +348,43 @@ void stream_call(net::probe_client& client, const media_script& script, const st
       answer_marks(phone.on_clear(now));
     }
   };
-  std::size_t frames = caller.size() / 160;
-  for (std::size_t n = 0; n < frames && !closed; ++n) {
-    std::string mulaw(160, '\0');
-    for (std::size_t i = 0; i < 160; ++i)
-      mulaw[i] = static_cast<char>(codecs::g711::linear_to_ulaw(caller[n * 160 + i]));
-    client.send_text(script.media(n, mulaw));
+  // One 20 ms frame from the caller's phone, then what the gateway sends until the next one is due.
+  auto send_frame = [&](const std::string& mulaw) {
+    client.send_text(script.media(r.frames_sent, mulaw));
     ++r.frames_sent;
-    auto next = media_start + std::chrono::milliseconds(20 * (n + 1));  // a monotonic clock, no drift
+    auto next = media_start + std::chrono::milliseconds(20 * r.frames_sent);  // a monotonic clock, no drift
     while (!closed) {
       answer_marks(phone.due_marks(clock_type::now()));
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next - clock_type::now());
       if (left <= 0ms) break;
       if (auto frame = client.read_text(std::min(left, 5ms), &closed)) handle(*frame);
     }
+  };
+  if (wait_greeting) {
+    const std::string silence(160, '\xFF');  // mu-law silence: a phone streams while its caller listens
+    auto bound = clock_type::now() + greeting_bound;
+    while (!closed) {
+      auto now = clock_type::now();
+      if (heard_anything && now - phone.played_until() >= greeting_quiet) {
+        note("the greeting has played: the caller starts talking");
+        break;
+      }
+      if (now >= bound) {
+        note(std::string(heard_anything ? "the greeting goes on" : "no greeting") + " after " +
+             std::to_string(greeting_bound.count()) + " s: the caller starts talking");
+        break;
+      }
+      send_frame(silence);
+    }
+  } else {
+    note("the caller starts talking (not waiting for a greeting)");
+  }
+  std::size_t frames = caller.size() / 160;
+  for (std::size_t n = 0; n < frames && !closed; ++n) {
+    std::string mulaw(160, '\0');
+    for (std::size_t i = 0; i < 160; ++i)
+      mulaw[i] = static_cast<char>(codecs::g711::linear_to_ulaw(caller[n * 160 + i]));
+    send_frame(mulaw);
   }
   if (closed) {
     note("the gateway closed the media socket");
@@ -380,7 +424,7 @@ call_result run_simulated_call(const call_options& o) {
     auto loaded = load_wav_8k(o.play_wav, r.error);
     if (!loaded) return r;
     caller = std::move(*loaded);
-    caller.resize(std::max(caller.size(), static_cast<std::size_t>(o.seconds) * 8000), 0);
+    caller.resize(std::max(caller.size(), samples_in(o.seconds)), 0);
   }
 
   net::probe_client client(*gateway, {});
@@ -388,80 +432,116 @@ call_result run_simulated_call(const call_options& o) {
     r.error = "resolve: " + s.detail;
     return r;
   }
-  auto script =
-      o.provider == "telnyx" ? place_telnyx(o, client, note, r) : place_twilio(o, public_url, client, note, r);
+  auto script = o.provider == "telnyx" ? place_telnyx(o, *gateway, client, note, r)
+                                       : place_twilio(o, *gateway, public_url, client, note, r);
   if (!script) return r;
-  stream_call(client, *script, caller, start, note, r);
+  stream_call(client, *script, caller, start, o.wait_greeting, note, r);
   return r;
 }
 
+const args::command& call_arguments() {
+  using args::kind;
+  static const args::command c{
+      .name = "call",
+      .usage = {"GATEWAY_URL [options]"},
+      .description =
+          "Places one simulated call as the provider would: signed webhook, media socket, then, once the\n"
+          "gateway's greeting has played, caller audio as 20 ms frames in real time (a WAV, or a test signal).\n"
+          "Marks answered after playback, clear honoured. Prints a timeline; --record writes what the caller\n"
+          "heard. Exit status 0 when audio came back.\n"
+          "Try: make run, then: build/voxgate call http://localhost:8080 --record out.wav\n\n"
+          "Telnyx: the gateway answers through the Call Control API, so this simulator plays that API on\n"
+          "127.0.0.1:--api-port; start the gateway with TELNYX_API_BASE=http://127.0.0.1:8091/v2. With\n"
+          "TELNYX_PUBLIC_KEY set there, sign with the matching private key (openssl genpkey -algorithm ed25519).",
+      .positional = "GATEWAY_URL",
+      .options = {
+          {.name = "--provider",
+           .type = kind::text,
+           .help = "which provider to play",
+           .default_value = "twilio",
+           .choices = {"twilio", "telnyx"}},
+          {.name = "--play",
+           .type = kind::text,
+           .value_name = "IN.WAV",
+           .help = "the caller's audio (any rate, mono 16-bit); without it a test signal:\n"
+                   "0.3 s quiet, a second of tone, then quiet"},
+          {.name = "--record",
+           .type = kind::text,
+           .value_name = "OUT.WAV",
+           .help = "write what the caller heard (8 kHz)"},
+          {.name = "--seconds",
+           .type = kind::number,
+           .value_name = "S",
+           .help = "of caller audio after the greeting (a longer --play file plays whole)",
+           .default_value = "8",
+           .min = 0.1,
+           .max = 3600},
+          {.name = "--no-wait-greeting",
+           .help = "talk as soon as the media stream is up, over any greeting (by default the caller\n"
+                   "waits until the greeting has played and 0.7 s passed, at most 8 s)"},
+          {.name = "--auth-token",
+           .type = kind::text,
+           .value_name = "TOKEN",
+           .help = "twilio: the gateway's TWILIO_AUTH_TOKEN, to sign as Twilio does"},
+          {.name = "--public-url",
+           .type = kind::text,
+           .value_name = "URL",
+           .help = "twilio: the gateway's PUBLIC_URL, which signatures cover (default: GATEWAY_URL)"},
+          {.name = "--telnyx-private-key",
+           .type = kind::text,
+           .value_name = "PEM",
+           .help = "telnyx: Ed25519 private key file whose public half is the gateway's TELNYX_PUBLIC_KEY"},
+          {.name = "--api-port",
+           .type = kind::integer,
+           .value_name = "PORT",
+           .help = "telnyx: where this simulator plays the Call Control API",
+           .default_value = "8091",
+           .min = 1,
+           .max = 65535},
+      }};
+  return c;
+}
+
 int call_command(int argc, char** argv) {
+  args::values a;
+  if (auto status = args::read(call_arguments(), argc, argv, a)) return *status;
   call_options o;
-  for (int i = 2; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--help" || a == "-h") {
-      std::cout
-          << "usage: voxgate call GATEWAY_URL [--provider twilio|telnyx] [--play in.wav] [--record out.wav] [--seconds "
-             "N]\n"
-             "                    [--auth-token TOKEN] [--public-url URL]                 (twilio)\n"
-             "                    [--telnyx-private-key key.pem] [--api-port 8091]       (telnyx)\n\n"
-             "Places one simulated call as the provider would: signed webhook, media socket, caller audio as 20 ms\n"
-             "frames in real time (a WAV, or a test signal that talks over the greeting), marks answered after\n"
-             "playback, clear honoured. Prints a timeline; --record writes what the caller heard (8 kHz WAV).\n"
-             "Try: make run, then: build/voxgate call http://localhost:8080 --record out.wav\n\n"
-             "Telnyx: the gateway answers through the Call Control API, so this simulator plays that API on\n"
-             "127.0.0.1:--api-port; start the gateway with TELNYX_API_BASE=http://127.0.0.1:8091/v2. With\n"
-             "TELNYX_PUBLIC_KEY set there, sign with the matching private key (openssl genpkey -algorithm ed25519).\n";
-      return 0;
-    }
-    if (a == "--provider") {
-      o.provider = value();
-      if (o.provider != "twilio" && o.provider != "telnyx") {
-        std::cerr << "voxgate call: --provider is twilio or telnyx\n";
-        return 2;
-      }
-    } else if (a == "--telnyx-private-key") {
-      std::ifstream in(value(), std::ios::binary);
-      if (!in) {
-        std::cerr << "voxgate call: cannot read --telnyx-private-key " << argv[i] << "\n";
-        return 2;
-      }
-      o.telnyx_private_key_pem.assign((std::istreambuf_iterator<char>(in)), {});
-    } else if (a == "--api-port") {
-      o.api_port = static_cast<std::uint16_t>(std::atoi(value().c_str()));
-    } else if (a == "--play") {
-      o.play_wav = value();
-    } else if (a == "--record") {
-      o.record_wav = value();
-    } else if (a == "--seconds") {
-      o.seconds = std::max(1, std::atoi(value().c_str()));
-    } else if (a == "--auth-token") {
-      o.auth_token = value();
-    } else if (a == "--public-url") {
-      o.public_url = value();
-    } else if (!a.empty() && a[0] != '-' && o.gateway_url.empty()) {
-      o.gateway_url = a;
-    } else {
-      std::cerr << "voxgate call: unknown argument '" << a << "' (see --help)\n";
+  o.gateway_url = a.positional();
+  if (o.gateway_url.empty()) {
+    std::cerr << "voxgate call: give the gateway's URL, e.g. http://localhost:8080 (see --help)\n";
+    return 2;
+  }
+  o.provider = a.text("--provider");
+  o.play_wav = a.text("--play");
+  o.record_wav = a.text("--record");
+  o.seconds = a.number("--seconds");
+  o.wait_greeting = !a.flag("--no-wait-greeting");
+  o.auth_token = a.text("--auth-token");
+  o.public_url = a.text("--public-url");
+  o.api_port = static_cast<std::uint16_t>(a.integer("--api-port"));
+  if (auto path = a.text("--telnyx-private-key"); !path.empty()) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      std::cerr << "voxgate call: cannot read --telnyx-private-key '" << path << "'\n";
       return 2;
     }
-  }
-  if (o.gateway_url.empty()) {
-    std::cerr << "voxgate call: give the gateway's URL, e.g. http://localhost:8080\n";
-    return 2;
+    o.telnyx_private_key_pem.assign((std::istreambuf_iterator<char>(in)), {});
   }
   auto r = run_simulated_call(o);
   for (const auto& e : r.timeline) std::printf("%8.3f s  %s\n", e.at_s, e.what.c_str());
-  std::printf("frames sent %zu, received %zu, marks answered %zu, clears %zu\n", r.frames_sent, r.frames_received,
-              r.marks_answered, r.clears);
-  if (!o.record_wav.empty()) {
-    std::ofstream out(o.record_wav, std::ios::binary);
-    auto bytes = codecs::wav::to_bytes({8000, r.heard});
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    std::printf("recorded %.1f s of what the caller heard to %s\n", static_cast<double>(r.heard.size()) / 8000.0,
-                o.record_wav.c_str());
+  // A call that failed before its media flowed has no figures to show: its error says it all.
+  if (r.frames_sent > 0) {
+    std::printf("frames sent %zu, received %zu, marks answered %zu, clears %zu\n", r.frames_sent, r.frames_received,
+                r.marks_answered, r.clears);
+    if (!o.record_wav.empty()) {
+      std::ofstream out(o.record_wav, std::ios::binary);
+      auto bytes = codecs::wav::to_bytes({8000, r.heard});
+      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      std::printf("recorded %.1f s of what the caller heard to %s\n", static_cast<double>(r.heard.size()) / 8000.0,
+                  o.record_wav.c_str());
+    }
   }
+  std::fflush(stdout);
   if (!r.ok) std::fprintf(stderr, "voxgate call: %s\n", r.error.c_str());
   return r.ok ? 0 : 1;
 }

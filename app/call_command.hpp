@@ -1,23 +1,26 @@
 // `voxgate call`: one simulated phone call against a gateway, placed as the provider would place it.
-// Sends a WAV (or a generated test signal) as 20 ms frames in real time, plays back what comes back
-// on a simulated clock (marks answered when their audio has played, `clear` drops what had not),
-// records it, and reports a timeline.
+// Waits for the gateway's greeting, then sends a WAV (or a generated test signal) as 20 ms frames in
+// real time; plays what comes back on a simulated clock (marks answered when their audio has played,
+// `clear` drops what had not), records it, and reports a timeline.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "app/args.hpp"
+
 namespace voxgate::app {
 
 struct call_options {
-  std::string gateway_url;          // http://localhost:8080
-  std::string provider = "twilio";  // or "telnyx"
-  std::string public_url;           // what the gateway believes it is (for signatures); default: gateway_url
-  std::string auth_token;           // TWILIO_AUTH_TOKEN, to sign as Twilio does
-  std::string play_wav;             // caller audio; empty: a generated test signal
-  std::string record_wav;           // what the caller heard, 8 kHz
-  int seconds = 8;
+  std::string gateway_url;             // http://localhost:8080
+  std::string provider = "twilio";     // or "telnyx"
+  std::string public_url;              // what the gateway believes it is (for signatures); default: gateway_url
+  std::string auth_token;              // TWILIO_AUTH_TOKEN, to sign as Twilio does
+  std::string play_wav;                // caller audio; empty: a generated test signal
+  std::string record_wav;              // what the caller heard, 8 kHz
+  double seconds = 8;                  // of caller audio, after the greeting
+  bool wait_greeting = true;           // hold the caller's audio until the gateway's greeting has played
   std::string telnyx_private_key_pem;  // signs Telnyx webhooks; empty sends them unsigned
   std::uint16_t api_port = 8091;       // where the Telnyx simulator plays the Call Control API
 };
@@ -39,6 +42,9 @@ struct call_result {
 };
 
 call_result run_simulated_call(const call_options& options);
+
+// What `voxgate call` accepts, declared once for parsing and --help.
+const args::command& call_arguments();
 int call_command(int argc, char** argv);
 
 }  // namespace voxgate::app

@@ -18,6 +18,7 @@
 #include "net/crypto.hpp"
 #include "net/headers.hpp"
 #include "net/json.hpp"
+#include "net/probe_client.hpp"
 #include "net/twilio/caller.hpp"
 #include "net/twilio/signature.hpp"
 #include "net/url.hpp"
@@ -100,6 +101,12 @@ class load_engine {
       return report_;
     }
     endpoint_ = *endpoint;
+    // Every call would fail the same way: say it once, rather than as a run of failed calls.
+    if (auto why = try_connect(endpoint_, std::chrono::seconds(5)); !why.empty()) {
+      report_.error = "cannot connect to " + host_header_ + " (" + why +
+                      "): is the gateway running, and is this its address and port?";
+      return report_;
+    }
     if (!poller_.ok()) {
       report_.error = "cannot create an epoll set";
       return report_;
@@ -287,7 +294,7 @@ class load_engine {
     std::string request =
         "POST /twilio/voice HTTP/1.1\r\nHost: " + host_header_ +
         "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + std::to_string(body.size()) +
-        "\r\nConnection: close\r\n";
+        "\r\nConnection: close\r\n" + net::simulated_header + ": load\r\n";
     if (!options_.auth_token.empty())
       request += "X-Twilio-Signature: " +
                  net::twilio::compute_signature(options_.auth_token, public_url_ + "/twilio/voice", form) + "\r\n";

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "app/args.hpp"
 #include "net/json.hpp"
 
 namespace voxgate::app {
@@ -51,18 +52,28 @@ void print_human(const load_options& o, const load_report& r) {
   std::printf("calls: %d placed, %d connected, %d completed, %d failed (peak %d at once)\n", r.placed, r.connected,
               r.completed, r.failed, r.peak_active);
   for (const auto& [why, n] : r.failures) std::printf("  %5d  %s\n", n, why.c_str());
-  std::printf("round trip by audio position, all: p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms  (%llu frames)\n",
-              ms(r.latency.quantile(0.5)), ms(r.latency.quantile(0.95)), ms(r.latency.quantile(0.99)),
-              ms(r.latency.max()), static_cast<unsigned long long>(r.latency.count()));
-  std::printf("                         steady: p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms  (%.1f s)\n",
-              ms(r.steady_latency.quantile(0.5)), ms(r.steady_latency.quantile(0.95)),
-              ms(r.steady_latency.quantile(0.99)), ms(r.steady_latency.max()), r.steady_s);
+  if (r.connected == 0) {
+    std::printf("no call connected: nothing was measured\n");
+    return;
+  }
+  if (r.latency.count() == 0) {
+    std::printf("round trip by audio position: no frame came back where it was sent, so none was timed\n");
+  } else {
+    std::printf(
+        "round trip by audio position, all: p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms  (%llu frames)\n",
+        ms(r.latency.quantile(0.5)), ms(r.latency.quantile(0.95)), ms(r.latency.quantile(0.99)), ms(r.latency.max()),
+        static_cast<unsigned long long>(r.latency.count()));
+    std::printf("                         steady: p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms  (%.1f s)\n",
+                ms(r.steady_latency.quantile(0.5)), ms(r.steady_latency.quantile(0.95)),
+                ms(r.steady_latency.quantile(0.99)), ms(r.steady_latency.max()), r.steady_s);
+  }
   std::printf(
-      "frames: %llu sent, %llu back, %llu lost, %llu late; %llu bytes differing; marks answered %llu; clears %llu\n",
+      "frames: %llu sent, %llu back, %llu lost, %llu late; %llu bytes differing, %llu beyond what was sent; marks "
+      "answered %llu; clears %llu\n",
       static_cast<unsigned long long>(r.frames_sent), static_cast<unsigned long long>(r.frames_back),
       static_cast<unsigned long long>(r.frames_lost), static_cast<unsigned long long>(r.frames_late),
-      static_cast<unsigned long long>(r.bytes_differing), static_cast<unsigned long long>(r.marks_answered),
-      static_cast<unsigned long long>(r.clears));
+      static_cast<unsigned long long>(r.bytes_differing), static_cast<unsigned long long>(r.bytes_beyond_sent),
+      static_cast<unsigned long long>(r.marks_answered), static_cast<unsigned long long>(r.clears));
   if (r.steady_s > 0)
     std::printf("load tool: %.2f CPU s over the %.1f s steady window (%.0f%% of a core); its timer p99 lag %.2f ms\n",
                 r.own_steady.cpu_s, r.steady_s, 100 * r.own_steady.cpu_s / r.steady_s, ms(r.tick_lag.quantile(0.99)));
@@ -74,7 +85,41 @@ void print_human(const load_options& o, const load_report& r) {
     std::printf("gateway (pid %d): no steady window (every call placed and up at once) to measure over\n", o.pid);
 }
 
+// Why a finished run did not pass, for its last line: "2 calls failed, 40 frames lost".
+std::string shortfalls(const load_report& r) {
+  std::string out;
+  auto add = [&out](std::uint64_t n, const char* what) {
+    if (n > 0) out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + what;
+  };
+  add(static_cast<std::uint64_t>(r.failed), r.failed == 1 ? "call failed" : "calls failed");
+  add(r.frames_lost, r.frames_lost == 1 ? "frame lost" : "frames lost");
+  add(r.bytes_differing, "bytes came back different");
+  add(r.bytes_beyond_sent, "bytes came back beyond what was sent");
+  return out;
+}
+
 }  // namespace
+
+bool load_passed(const load_report& r) {
+  return r.error.empty() && r.failed == 0 && r.connected == r.calls && r.frames_lost == 0 && r.bytes_differing == 0 &&
+         r.bytes_beyond_sent == 0;
+}
+
+std::string load_hint(const load_report& r) {
+  // Audio that is not the caller's: different where it came back, or more of it than was ever sent (a
+  // greeting arriving before the caller's audio fills no position; it only runs ahead of it).
+  std::uint64_t foreign = r.bytes_differing + r.bytes_beyond_sent;
+  std::uint64_t bytes_back = r.frames_back * audio_position_tracker::frame_bytes + r.bytes_beyond_sent;
+  bool most_lost = r.frames_sent > 0 && r.frames_lost * 2 > r.frames_sent;
+  bool most_foreign = bytes_back > 0 && foreign * 2 > bytes_back;
+  if (!most_lost && !most_foreign) return {};
+  return std::string(most_lost ? "most frames never came back"
+                               : "most of the audio that came back was not the caller's") +
+         ": `voxgate load` expects a gateway whose AI echoes the caller's audio back, and the default local agent "
+         "does not (it greets, and plays the caller back only after a pause). Run build/bench/echo_ai 8100 and start "
+         "the gateway with AI_BACKEND=openai OPENAI_API_KEY=any "
+         "OPENAI_REALTIME_URL=ws://127.0.0.1:8100/v1/realtime AGENT_GREETS_FIRST=0";
+}
 
 std::string load_summary_json(const load_options& o, const load_report& r) {
   std::string out = "{\n";
@@ -119,75 +164,97 @@ std::string load_summary_json(const load_options& o, const load_report& r) {
     append_number(out, "gateway_rss_per_call_kib", g->rss_per_call_kib);
   }
   out += "  \"ok\": ";
-  out += r.error.empty() && r.failed == 0 && r.connected == r.calls ? "true" : "false";
+  out += load_passed(r) ? "true" : "false";
   out += "\n}\n";
   return out;
 }
 
+const args::command& load_arguments() {
+  using args::kind;
+  static const args::command c{
+      .name = "load",
+      .usage = {"GATEWAY_URL [options]"},
+      .description =
+          "Places N concurrent simulated Twilio calls from one thread, R per second, each streaming S seconds\n"
+          "of caller audio as 20 ms frames in real time, answering marks, then stop.\n"
+          "Needs a gateway whose AI echoes audio back: every byte that returns is timed against when its audio\n"
+          "position was sent, whatever chunks it comes back in. The default local agent does not echo; run\n"
+          "build/bench/echo_ai 8100 and start the gateway with AI_BACKEND=openai OPENAI_API_KEY=any\n"
+          "OPENAI_REALTIME_URL=ws://127.0.0.1:8100/v1/realtime AGENT_GREETS_FIRST=0 (bench/capacity.sh does).\n"
+          "GATEWAY_URL is the gateway itself over plain HTTP (e.g. http://127.0.0.1:8080), not its TLS proxy.\n"
+          "Exit status 0 only when every call connected and completed and all its audio came back unchanged.",
+      .positional = "GATEWAY_URL",
+      .options = {
+          {.name = "--calls",
+           .type = kind::integer,
+           .value_name = "N",
+           .help = "concurrent calls to place",
+           .default_value = "10",
+           .min = 1,
+           .max = 100000},
+          {.name = "--duration",
+           .type = kind::number,
+           .value_name = "S",
+           .help = "of caller audio per call",
+           .default_value = "10",
+           .min = 0.02,
+           .max = 86400},
+          {.name = "--ramp",
+           .type = kind::number,
+           .value_name = "R",
+           .help = "calls placed per second",
+           .default_value = "100",
+           .min = 0.01,
+           .max = 100000},
+          {.name = "--provider",
+           .type = kind::text,
+           .help = "only twilio is load-tested: a Telnyx call would also need the gateway's\n"
+                   "Call Control answer faked",
+           .default_value = "twilio",
+           .choices = {"twilio"}},
+          {.name = "--pid",
+           .type = kind::integer,
+           .value_name = "PID",
+           .help = "the gateway's process: its CPU seconds per call-minute and RSS per call over\n"
+                   "the steady window (every call up, none finished yet)",
+           .min = 1,
+           .max = 4194304},
+          {.name = "--auth-token",
+           .type = kind::text,
+           .value_name = "TOKEN",
+           .help = "the gateway's TWILIO_AUTH_TOKEN, to sign as Twilio does"},
+          {.name = "--public-url",
+           .type = kind::text,
+           .value_name = "URL",
+           .help = "the gateway's PUBLIC_URL, which signatures cover (default: GATEWAY_URL)"},
+          {.name = "--drain",
+           .type = kind::number,
+           .value_name = "S",
+           .help = "after a call's last frame, how long to wait for its echo before stop",
+           .default_value = "2",
+           .min = 0,
+           .max = 600},
+          {.name = "--json", .help = "print the summary as JSON"},
+      }};
+  return c;
+}
+
 int load_command(int argc, char** argv) {
+  args::values a;
+  if (auto status = args::read(load_arguments(), argc, argv, a)) return *status;
   load_options o;
-  bool json = false;
-  for (int i = 2; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    auto number = [&](double lo) {
-      std::string v = value();
-      char* end = nullptr;
-      double d = std::strtod(v.c_str(), &end);
-      if (v.empty() || *end != '\0' || d < lo) {
-        std::cerr << "voxgate load: " << a << " needs a number >= " << lo << ", got '" << v << "'\n";
-        std::exit(2);
-      }
-      return d;
-    };
-    if (a == "--help" || a == "-h") {
-      std::cout
-          << "usage: voxgate load GATEWAY_URL --calls N --duration S [--ramp R] [--provider twilio] [--pid PID]\n"
-             "                    [--auth-token TOKEN] [--public-url URL] [--drain S] [--json]\n\n"
-             "Places N concurrent simulated Twilio calls from one thread, R per second (default 100), each\n"
-             "streaming S seconds of caller audio as 20 ms frames in real time, answering marks, then stop.\n"
-             "Meant for a gateway whose AI echoes audio back (bench/echo_ai): every byte that returns is timed\n"
-             "against when its audio position was sent, whatever chunks it comes back in.\n"
-             "GATEWAY_URL is the gateway itself over plain HTTP (e.g. http://127.0.0.1:8080), not its TLS proxy.\n"
-             "--auth-token signs as Twilio does (the gateway's TWILIO_AUTH_TOKEN); --public-url is its PUBLIC_URL.\n"
-             "--pid: the gateway's process, for CPU seconds per call-minute and RSS per call over the steady\n"
-             "window (every call up, none finished yet).\n"
-             "Exit status 0 only when every call connected and completed.\n";
-      return 0;
-    }
-    if (a == "--calls") {
-      o.calls = static_cast<int>(number(1));
-    } else if (a == "--duration") {
-      o.duration_s = number(0.02);
-    } else if (a == "--ramp") {
-      o.ramp_per_s = number(0.01);
-    } else if (a == "--pid") {
-      o.pid = static_cast<int>(number(1));
-    } else if (a == "--drain") {
-      o.drain_s = number(0);
-    } else if (a == "--auth-token") {
-      o.auth_token = value();
-    } else if (a == "--public-url") {
-      o.public_url = value();
-    } else if (a == "--json") {
-      json = true;
-    } else if (a == "--provider") {
-      if (auto p = value(); p != "twilio") {
-        std::cerr << "voxgate load: --provider " << p
-                  << ": only twilio is load-tested (a Telnyx call also needs the gateway's REST answer faked)\n";
-        return 2;
-      }
-    } else if (!a.empty() && a[0] != '-' && o.gateway_url.empty()) {
-      o.gateway_url = a;
-    } else {
-      std::cerr << "voxgate load: unknown argument '" << a << "' (see --help)\n";
-      return 2;
-    }
-  }
+  o.gateway_url = a.positional();
   if (o.gateway_url.empty()) {
-    std::cerr << "voxgate load: give the gateway's URL, e.g. http://127.0.0.1:8080\n";
+    std::cerr << "voxgate load: give the gateway's URL, e.g. http://127.0.0.1:8080 (see --help)\n";
     return 2;
   }
+  o.calls = static_cast<int>(a.integer("--calls"));
+  o.duration_s = a.number("--duration");
+  o.ramp_per_s = a.number("--ramp");
+  o.pid = static_cast<int>(a.integer("--pid"));
+  o.drain_s = a.number("--drain");
+  o.auth_token = a.text("--auth-token");
+  o.public_url = a.text("--public-url");
   bool tty = isatty(STDERR_FILENO);
   auto progress = [&](const load_progress& p) {
     if (!tty) return;
@@ -200,13 +267,17 @@ int load_command(int argc, char** argv) {
   if (tty) std::fprintf(stderr, "\n");
   if (!report.error.empty()) {
     std::cerr << "voxgate load: " << report.error << "\n";
-    return 2;
+    return 1;
   }
-  if (json)
+  if (a.flag("--json"))
     std::fputs(load_summary_json(o, report).c_str(), stdout);
   else
     print_human(o, report);
-  return report.failed == 0 && report.connected == report.calls ? 0 : 1;
+  std::fflush(stdout);
+  if (load_passed(report)) return 0;
+  std::cerr << "voxgate load: FAILED: " << shortfalls(report) << "\n";
+  if (auto hint = load_hint(report); !hint.empty()) std::cerr << "voxgate load: " << hint << "\n";
+  return 1;
 }
 
 }  // namespace voxgate::app

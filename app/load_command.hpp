@@ -5,11 +5,19 @@
 
 #include <string>
 
+#include "app/args.hpp"
 #include "app/load_calls.hpp"
 
 namespace voxgate::app {
 
 std::string load_summary_json(const load_options& options, const load_report& report);
+// Whether a run passed: every call connected and completed, and all its audio came back, unchanged.
+bool load_passed(const load_report& report);
+// What most likely went wrong when most of the audio did not come back as sent ("" otherwise).
+std::string load_hint(const load_report& report);
+
+// What `voxgate load` accepts, declared once for parsing and --help.
+const args::command& load_arguments();
 int load_command(int argc, char** argv);
 
 }  // namespace voxgate::app

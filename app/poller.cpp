@@ -3,6 +3,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -54,6 +55,19 @@ std::string connect_error(int fd) {
   socklen_t len = sizeof err;
   if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
   return err == 0 ? std::string() : std::string(std::strerror(err));
+}
+
+std::string try_connect(const tcp_endpoint& to, std::chrono::milliseconds timeout) {
+  std::string why;
+  int fd = start_connect(to, why);
+  if (fd < 0) return why;
+  pollfd p{fd, POLLOUT, 0};
+  int n = ::poll(&p, 1, static_cast<int>(timeout.count()));
+  why = n > 0    ? connect_error(fd)
+        : n == 0 ? "no answer within " + std::to_string(timeout.count()) + " ms"
+                 : std::strerror(errno);
+  close(fd);
+  return why;
 }
 
 poller::poller() : fd_(epoll_create1(EPOLL_CLOEXEC)), raw_(max_events) { ready_.reserve(max_events); }

@@ -32,6 +32,10 @@ int start_connect(const tcp_endpoint& to, std::string& error);
 // After a started connect turns writable: "" if it connected, else why not.
 std::string connect_error(int fd);
 
+// One blocking connect, closed at once: "" if something accepts connections at `to` within
+// `timeout`, else why not ("Connection refused").
+std::string try_connect(const tcp_endpoint& to, std::chrono::milliseconds timeout);
+
 class poller {
  public:
   struct event {

@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -21,6 +22,12 @@ namespace {
 using namespace std::chrono_literals;
 
 using twiml_stream = net::twilio::stream_instruction;
+
+std::string seconds_text(int frames) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", frames * 0.02);
+  return buf;
+}
 
 // What an unexpected webhook answer most likely means, for any provider; empty when it is none of the
 // common cases. A 403 is provider-specific (whose key or token) and left to the caller.
@@ -72,9 +79,12 @@ class prober {
     if (!step("tcp", client_->connect(),
               "nothing accepts connections there: is the gateway (or its proxy/tunnel) running, and the port open?"))
       return report_;
-    if (!step("tls", client_->tls_handshake(),
-              "providers reject this certificate (Twilio error 31910): use a publicly trusted certificate for this "
-              "exact name"))
+    auto tls = client_->tls_handshake();
+    if (!step("tls", tls,
+              tls.plain_http ? "is the gateway plain http? try http://" + base_.host_port() + base_.target +
+                                   " with --insecure-local (a provider needs TLS in front of it)"
+                             : "providers reject this certificate (Twilio error 31910): use a publicly trusted "
+                               "certificate for this exact name"))
       return report_;
     if (options_.provider == "telnyx") {
       telnyx();
@@ -104,7 +114,7 @@ class prober {
     call_sid_ = net::twilio::random_sid("CA");
     auto form = net::twilio::voice_webhook_form(call_sid_);
     std::string target = base_.target + "/twilio/voice";
-    net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}};
+    net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}, {net::simulated_header, "probe"}};
     if (!options_.auth_token.empty())
       headers.emplace_back("X-Twilio-Signature",
                            net::twilio::compute_signature(options_.auth_token, base_.origin() + target, form));
@@ -215,7 +225,7 @@ class prober {
     const std::string silence(160, '\xFF');  // mu-law silence
     std::optional<std::chrono::milliseconds> first_audio;
     bool closed = false;
-    int frames = options_.seconds * 50;
+    int frames = std::max(1, static_cast<int>(std::lround(options_.seconds * 50)));
     for (int n = 0; n < frames && !closed; ++n) {
       client_->send_text(net::twilio::media_message(sid, static_cast<std::uint64_t>(n) + 2,
                                                     static_cast<std::uint64_t>(n) + 1, silence));
@@ -237,8 +247,8 @@ class prober {
                call_sid_ + " in the gateway's log");
       return;
     }
-    add("media", true, took,
-        "sent " + std::to_string(frames) + " frames (" + std::to_string(options_.seconds) + " s) after start", {});
+    add("media", true, took, "sent " + std::to_string(frames) + " frames (" + seconds_text(frames) + " s) after start",
+        {});
     if (first_audio)
       add("audio-back", true, *first_audio,
           "first audio from the gateway after " + std::to_string(first_audio->count()) + " ms", {});
@@ -267,7 +277,8 @@ class prober {
     auto body = net::telnyx::webhook_event(ccid + "-evt", "call.hangup", ccid, ccid + "-session");
     auto ts = std::to_string(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-    net::header_list headers{{"Content-Type", "application/json"}, {"telnyx-timestamp", ts}};
+    net::header_list headers{
+        {"Content-Type", "application/json"}, {"telnyx-timestamp", ts}, {net::simulated_header, "probe"}};
     if (!options_.telnyx_private_key_pem.empty()) {
       std::string why;
       auto key = net::telnyx::signing_key::from_pem(options_.telnyx_private_key_pem, &why);
@@ -369,84 +380,98 @@ std::string explain_public_url(const std::string& public_url_env, const net::hea
   return out;
 }
 
+const args::command& probe_arguments() {
+  using args::kind;
+  static const args::command c{
+      .name = "probe",
+      .usage = {"PUBLIC_URL [options]", "--explain [-H 'Name: value']..."},
+      .description =
+          "Walks the public path as the provider would: DNS, TCP, TLS, signed webhook, TwiML, Stream url\n"
+          "checks, WebSocket upgrade, start and media, audio back, stop. One line per step; on failure the\n"
+          "likely cause and the fix. Exit status 0 only when every step passed.",
+      .positional = "PUBLIC_URL",
+      .options = {
+          {.name = "--provider",
+           .type = kind::text,
+           .help = "which provider to play; for telnyx, its signed webhook and media upgrade only\n"
+                   "(media end to end is `voxgate call --provider telnyx`'s job)",
+           .default_value = "twilio",
+           .choices = {"twilio", "telnyx"}},
+          {.name = "--auth-token",
+           .type = kind::text,
+           .value_name = "TOKEN",
+           .help = "TWILIO_AUTH_TOKEN, to sign requests as Twilio does"},
+          {.name = "--telnyx-private-key",
+           .type = kind::text,
+           .value_name = "PEM",
+           .help = "Ed25519 private key file whose public half is the gateway's TELNYX_PUBLIC_KEY"},
+          {.name = "--connect",
+           .type = kind::text,
+           .value_name = "HOST:PORT",
+           .help = "connect here instead of the URL's host (the name is still used for TLS)"},
+          {.name = "--ca-file",
+           .type = kind::text,
+           .value_name = "PEM",
+           .help = "also trust this CA certificate (a privately signed gateway)"},
+          {.name = "--seconds",
+           .type = kind::number,
+           .value_name = "S",
+           .help = "of media to stream after start",
+           .default_value = "3",
+           .min = 0.1,
+           .max = 3600},
+          {.name = "--insecure-local", .help = "accept http/ws, for a gateway on this machine (Twilio never would)"},
+          {.name = "--explain",
+           .help = "print how the gateway derives its public URL from request headers (-H) and PUBLIC_URL"},
+          {.name = "--header",
+           .short_name = 'H',
+           .type = kind::texts,
+           .value_name = "'NAME: VALUE'",
+           .help = "a request header for --explain (repeatable)"},
+      }};
+  return c;
+}
+
 int probe_command(int argc, char** argv) {
-  probe_options o;
-  bool explain = false;
-  net::header_list headers;
-  for (int i = 2; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&](const char* name) -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(std::string(name) + " needs a value");
-      return argv[++i];
-    };
-    try {
-      if (a == "--help" || a == "-h") {
-        std::cout
-            << "usage: voxgate probe PUBLIC_URL [--provider twilio|telnyx] [--auth-token TOKEN] [--connect HOST:PORT]\n"
-               "                     [--telnyx-private-key PEM] [--ca-file PEM] [--seconds N] [--insecure-local]\n"
-               "       voxgate probe --explain [-H 'Name: value']...\n\n"
-               "Walks the public path as the provider would: DNS, TCP, TLS, signed webhook, TwiML, Stream url\n"
-               "checks, WebSocket upgrade, start and media, audio back, stop. One line per step; on failure the\n"
-               "likely cause and the fix. Exit status 0 only when every step passed.\n"
-               "  --auth-token      TWILIO_AUTH_TOKEN, to sign requests as Twilio does\n"
-               "  --provider telnyx signed webhook and media upgrade checks (Telnyx answers over REST, so\n"
-               "                    media end to end is `voxgate call --provider telnyx`'s job)\n"
-               "  --telnyx-private-key  Ed25519 PEM whose public half is the gateway's TELNYX_PUBLIC_KEY\n"
-               "  --connect         connect here instead of the URL's host (the name is still used for TLS)\n"
-               "  --insecure-local  accept http/ws, for a gateway on this machine (Twilio never would)\n"
-               "  --explain         print how the gateway derives its public URL from request headers\n";
-        return 0;
-      }
-      if (a == "--provider") {
-        o.provider = value("--provider");
-        if (o.provider != "twilio" && o.provider != "telnyx") {
-          std::cerr << "voxgate probe: --provider is twilio or telnyx\n";
-          return 2;
-        }
-      } else if (a == "--telnyx-private-key") {
-        std::ifstream in(value("--telnyx-private-key"), std::ios::binary);
-        if (!in) throw std::invalid_argument(std::string("cannot read ") + argv[i]);
-        o.telnyx_private_key_pem.assign((std::istreambuf_iterator<char>(in)), {});
-      } else if (a == "--auth-token") {
-        o.auth_token = value("--auth-token");
-      } else if (a == "--connect") {
-        o.connect_to = value("--connect");
-      } else if (a == "--ca-file") {
-        o.ca_file = value("--ca-file");
-      } else if (a == "--seconds") {
-        o.seconds = std::max(1, std::atoi(value("--seconds").c_str()));
-      } else if (a == "--insecure-local") {
-        o.insecure_local = true;
-      } else if (a == "--explain") {
-        explain = true;
-      } else if (a == "-H") {
-        auto h = value("-H");
-        auto colon = h.find(':');
-        if (colon == std::string::npos) throw std::invalid_argument("-H takes 'Name: value'");
-        std::string name = h.substr(0, colon);
-        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        auto v = h.substr(colon + 1);
-        while (!v.empty() && v.front() == ' ') v.erase(0, 1);
-        headers.emplace_back(name, v);
-      } else if (!a.empty() && a[0] != '-' && o.public_url.empty()) {
-        o.public_url = a;
-      } else {
-        std::cerr << "voxgate probe: unknown argument '" << a << "' (see --help)\n";
+  args::values a;
+  if (auto status = args::read(probe_arguments(), argc, argv, a)) return *status;
+  if (a.flag("--explain")) {
+    net::header_list headers;
+    for (const auto& h : a.texts("--header")) {
+      auto colon = h.find(':');
+      if (colon == std::string::npos) {
+        std::cerr << "voxgate probe: --header must be 'Name: value', got '" << h << "'\n";
         return 2;
       }
-    } catch (const std::exception& e) {
-      std::cerr << "voxgate probe: " << e.what() << "\n";
-      return 2;
+      std::string name = h.substr(0, colon);
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto v = h.substr(colon + 1);
+      while (!v.empty() && v.front() == ' ') v.erase(0, 1);
+      headers.emplace_back(name, v);
     }
-  }
-  if (explain) {
     const char* env = std::getenv("PUBLIC_URL");
     std::cout << explain_public_url(env ? env : "", headers);
     return 0;
   }
+  probe_options o;
+  o.public_url = a.positional();
   if (o.public_url.empty()) {
-    std::cerr << "voxgate probe: give the public URL to probe (see --help)\n";
+    std::cerr << "voxgate probe: give the public URL to probe, e.g. https://voice.example.com (see --help)\n";
     return 2;
+  }
+  o.provider = a.text("--provider");
+  o.auth_token = a.text("--auth-token");
+  o.connect_to = a.text("--connect");
+  o.ca_file = a.text("--ca-file");
+  o.seconds = a.number("--seconds");
+  o.insecure_local = a.flag("--insecure-local");
+  if (auto path = a.text("--telnyx-private-key"); !path.empty()) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      std::cerr << "voxgate probe: cannot read --telnyx-private-key '" << path << "'\n";
+      return 2;
+    }
+    o.telnyx_private_key_pem.assign((std::istreambuf_iterator<char>(in)), {});
   }
   auto report = run_probe(o);
   std::cout << render(report);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/args.hpp"
 #include "net/headers.hpp"
 
 namespace voxgate::app {
@@ -17,7 +18,7 @@ struct probe_options {
   std::string auth_token;              // TWILIO_AUTH_TOKEN, to sign as Twilio does; empty: unsigned
   std::string connect_to;              // host:port to connect to instead of the URL's (tests, split DNS)
   std::string ca_file;                 // extra trusted CA
-  int seconds = 3;                     // of media to send after start
+  double seconds = 3;                  // of media to send after start
   bool insecure_local = false;         // accept http/ws (a local gateway); Twilio itself never would
 };
 
@@ -41,6 +42,8 @@ std::string render(const probe_report& report);
 // How the gateway derives its public URL from a request with these headers (and PUBLIC_URL if set).
 std::string explain_public_url(const std::string& public_url_env, const net::header_list& headers);
 
+// What `voxgate probe` accepts, declared once for parsing and --help.
+const args::command& probe_arguments();
 int probe_command(int argc, char** argv);
 
 }  // namespace voxgate::app

@@ -1,5 +1,7 @@
 #include "net/probe_client.hpp"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include <deque>
@@ -41,6 +43,14 @@ std::string certificate_summary(SSL* ssl) {
   return std::string("subject ") + subject + ", issuer " + issuer + ", expires in " + std::to_string(days) + " days";
 }
 
+// OpenSSL read a plain-text answer (an HTTP status line) where a TLS record should be: the server
+// speaks plain http. OpenSSL 3.0 says "wrong version number"; others read "HTTP" as a record length.
+bool plain_text_reply(const beast::error_code& ec) {
+  if (ec.category() != asio::error::get_ssl_category()) return false;
+  auto reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value()));
+  return reason == SSL_R_WRONG_VERSION_NUMBER || reason == SSL_R_PACKET_LENGTH_TOO_LONG;
+}
+
 }  // namespace
 
 struct probe_client::impl {
@@ -58,10 +68,12 @@ struct probe_client::impl {
   bool read_pending = false;
   bool read_closed = false;
   std::deque<std::string> frames;
+  bool plain_http = false;  // the last open() met a plain-text server where TLS was expected
 
   // A fresh TCP (+TLS) connection; returns an error text or empty.
   template <class Stream>
   std::string open(Stream& stream) {
+    plain_http = false;
     beast::error_code ec;
     auto& lowest = beast::get_lowest_layer(stream);
     lowest.expires_after(std::chrono::seconds(10));
@@ -73,6 +85,7 @@ struct probe_client::impl {
       if (ec) {
         long verify = SSL_get_verify_result(stream.native_handle());
         if (verify != X509_V_OK) return std::string("certificate: ") + X509_verify_cert_error_string(verify);
+        plain_http = plain_text_reply(ec);
         return "TLS handshake: " + ec.message();
       }
     }
@@ -126,7 +139,7 @@ probe_step probe_client::tls_handshake() {
   if (!impl_->target.tls()) return {true, "plain " + impl_->target.scheme + ": no TLS", since(start)};
   beast::ssl_stream<beast::tcp_stream> s(impl_->ioc, *impl_->ctx);
   auto err = impl_->open(s);
-  if (!err.empty()) return {false, err, since(start)};
+  if (!err.empty()) return {false, err, since(start), impl_->plain_http};
   auto summary = certificate_summary(s.native_handle());
   beast::error_code ec;
   s.shutdown(ec);
@@ -167,7 +180,7 @@ probe_step probe_client::http(const std::string& method, const std::string& targ
     beast::tcp_stream s(impl_->ioc);
     err = exchange(s);
   }
-  if (!err.empty()) return {false, err, since(start)};
+  if (!err.empty()) return {false, err, since(start), impl_->plain_http};
   return {true, "HTTP " + std::to_string(out.status), since(start)};
 }
 
@@ -209,7 +222,7 @@ probe_step probe_client::upgrade(const std::string& target, const header_list& h
     err = handshake(*impl_->ws);
     if (!err.empty()) impl_->ws.reset();
   }
-  if (!err.empty()) return {false, "HTTP " + std::to_string(out.status) + ": " + err, since(start)};
+  if (!err.empty()) return {false, "HTTP " + std::to_string(out.status) + ": " + err, since(start), impl_->plain_http};
   return {true, "HTTP 101 Switching Protocols", since(start)};
 }
 

@@ -15,10 +15,15 @@
 
 namespace voxgate::net {
 
+// Every webhook VoxGate's own tools send carries this header with the tool's name ("probe", "call",
+// "load"), so the gateway can tell their calls from real ones.
+inline constexpr const char* simulated_header = "X-VoxGate-Simulated";
+
 struct probe_step {
   bool ok = false;
   std::string detail;  // what was found (addresses, certificate, status) or what went wrong
   std::chrono::milliseconds took{0};
+  bool plain_http = false;  // a TLS handshake met a server that answered in plain text (an http:// one)
 };
 
 struct probe_http_response {

@@ -1,4 +1,5 @@
-// `voxgate call` against a local gateway with the built-in agent: greeting, barge-in, playback.
+// `voxgate call` against a local gateway with the built-in agent: greeting, barge-in, playback; and
+// what it says when the call cannot be placed.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -23,31 +24,85 @@ class CallCommandTest : public GatewayTest {
   }
 };
 
-bool has(const app::call_result& r, const std::string& what) {
-  for (const auto& e : r.timeline)
-    if (e.what.find(what) != std::string::npos) return true;
-  return false;
+// Where in the timeline the first note containing `what` is; -1 when none does.
+int at(const app::call_result& r, const std::string& what) {
+  for (std::size_t i = 0; i < r.timeline.size(); ++i)
+    if (r.timeline[i].what.find(what) != std::string::npos) return static_cast<int>(i);
+  return -1;
+}
+
+bool has(const app::call_result& r, const std::string& what) { return at(r, what) >= 0; }
+
+std::string timeline(const app::call_result& r) {
+  std::string out;
+  for (const auto& e : r.timeline) out += std::to_string(e.at_s) + " " + e.what + "\n";
+  return out;
+}
+
+// `voxgate <line...>` through call_command: its exit status, stdout and stderr.
+struct run_result {
+  int status;
+  std::string out, err;
+};
+run_result run_call_command(std::vector<std::string> line) {
+  line.insert(line.begin(), {"voxgate", "call"});
+  std::vector<char*> argv;
+  for (auto& a : line) argv.push_back(a.data());
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  int status = app::call_command(static_cast<int>(argv.size()), argv.data());
+  auto out = ::testing::internal::GetCapturedStdout();
+  return {status, out, ::testing::internal::GetCapturedStderr()};
 }
 
 }  // namespace
 
-TEST_F(CallCommandTest, ANewcomerHearsTheLocalAgent) {
+TEST_F(CallCommandTest, ANewcomerHearsTheLocalAgentGreetThenPlayThemBack) {
   app::call_options o;
   o.gateway_url = gateway_url();
   o.seconds = 4;
   auto r = app::run_simulated_call(o);
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_TRUE(has(r, "webhook answered"));
-  EXPECT_TRUE(has(r, "first audio back"));
-  EXPECT_TRUE(has(r, "clear"));  // the test signal talks over the greeting
+  // The caller waits for the greeting to play, then talks: nothing talks over it.
+  auto greeting = at(r, "first audio back");
+  auto talking = at(r, "the greeting has played: the caller starts talking");
+  ASSERT_GE(greeting, 0) << timeline(r);
+  ASSERT_GT(talking, greeting) << timeline(r);
+  EXPECT_FALSE(has(r, "clear")) << timeline(r);
   EXPECT_TRUE(has(r, "media socket closed by the gateway"));
-  EXPECT_EQ(r.frames_sent, 200u);
+  EXPECT_GT(r.frames_sent, 200u);  // the 4 s of caller audio, after the frames of the wait
   EXPECT_GT(r.frames_received, 0u);
   EXPECT_GT(r.marks_answered, 0u);
-  // What was heard: the start of the greeting, then the caller's own words played back.
+  // What was heard: the greeting, then the caller's own words played back.
   EXPECT_GT(codecs::pcm16::rms(r.heard), 100.0);
   EXPECT_GT(r.heard.size(), 8000u);
   EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
+}
+
+TEST_F(CallCommandTest, NotWaitingForTheGreetingTalksOverItAndTheGatewayBargesIn) {
+  app::call_options o;
+  o.gateway_url = gateway_url();
+  o.seconds = 4;
+  o.wait_greeting = false;
+  auto r = app::run_simulated_call(o);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(at(r, "the caller starts talking (not waiting for a greeting)"), at(r, "start sent") + 1) << timeline(r);
+  EXPECT_TRUE(has(r, "clear")) << timeline(r);  // the test signal talks over the greeting
+  EXPECT_EQ(r.frames_sent, 200u);
+  EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
+}
+
+TEST_F(CallCommandTest, AnHttpsUrlForThePlainHttpGatewaySuggestsHttp) {
+  app::call_options o;
+  o.gateway_url = "https://127.0.0.1:" + std::to_string(gateway->port());
+  o.seconds = 1;
+  auto r = app::run_simulated_call(o);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("wrong version number"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("is the gateway plain http? try http://127.0.0.1:" + std::to_string(gateway->port())),
+            std::string::npos)
+      << r.error;
 }
 
 TEST(CallCommand, AnUnreachableGatewayIsAClearError) {
@@ -56,7 +111,15 @@ TEST(CallCommand, AnUnreachableGatewayIsAClearError) {
   o.seconds = 1;
   auto r = app::run_simulated_call(o);
   EXPECT_FALSE(r.ok);
-  EXPECT_NE(r.error.find("webhook"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("webhook: connect: Connection refused (is the gateway running"), std::string::npos) << r.error;
+}
+
+TEST(CallCommand, AFailedCallPrintsItsErrorAndNoSummaryOfNothing) {
+  auto r = run_call_command({"http://127.0.0.1:1", "--seconds", "1", "--record", "/nonexistent/never.wav"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("voxgate call: webhook: connect:"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("frames sent"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("recorded"), std::string::npos) << r.out;
 }
 
 namespace {
@@ -103,9 +166,9 @@ TEST_F(TelnyxCallCommandTest, ATelnyxCallIsAnsweredThroughTheApiAndHeard) {
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_TRUE(has(r, "call.initiated answered"));
   EXPECT_TRUE(has(r, "the gateway sent answer with stream_url ws://"));
-  EXPECT_TRUE(has(r, "first audio back"));
-  EXPECT_TRUE(has(r, "clear"));
-  EXPECT_EQ(r.frames_sent, 200u);
+  EXPECT_GE(at(r, "first audio back"), 0) << timeline(r);
+  EXPECT_GT(at(r, "the greeting has played"), at(r, "first audio back")) << timeline(r);
+  EXPECT_GT(r.frames_sent, 200u);
   EXPECT_GT(r.marks_answered, 0u);
   EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
   EXPECT_EQ(metric(R"(voxgate_actors_live{actor="call"})"), 0);
@@ -127,4 +190,23 @@ TEST_F(TelnyxCallCommandTest, AGatewayAnsweringElsewhereIsExplained) {
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("TELNYX_API_BASE=http://127.0.0.1:" + std::to_string(o.api_port) + "/v2"), std::string::npos)
       << r.error;
+}
+
+TEST(CallCommand, ItsWebhooksSayTheCallIsSimulatedByCall) {
+  fakes::http_peer provider_side;  // answers every webhook 403: the call stops at the first request
+  provider_side.on("POST", "/", [](const net::http_request&) { return net::http_response::text(403, "no"); });
+  ASSERT_EQ(provider_side.start(), "");
+  for (const char* provider : {"twilio", "telnyx"}) {
+    app::call_options o;
+    o.gateway_url = provider_side.base_url();
+    o.provider = provider;
+    o.seconds = 1;
+    o.api_port = free_port();
+    EXPECT_FALSE(app::run_simulated_call(o).ok);
+  }
+  auto requests = provider_side.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].path(), "/twilio/voice");
+  EXPECT_EQ(requests[1].path(), "/telnyx/webhook");
+  for (const auto& req : requests) EXPECT_EQ(net::header_or(req.headers, "X-VoxGate-Simulated"), "call") << req.target;
 }

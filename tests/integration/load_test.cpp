@@ -29,6 +29,31 @@ class FullLoadTest : public LoadTest {
   void customize(app::config& c) override { c.max_calls = 2; }
 };
 
+// The gateway as `make run` starts it: the local agent greets, and plays the caller back after a pause.
+class LocalAgentLoadTest : public GatewayTest {
+  void customize(app::config& c) override {
+    c.ai_backend = "local";
+    c.public_url.clear();
+    c.twilio_auth_token.clear();
+  }
+};
+
+// `voxgate <line...>` through load_command: its exit status, stdout and stderr.
+struct run_result {
+  int status;
+  std::string out, err;
+};
+run_result run_load_command(std::vector<std::string> line) {
+  line.insert(line.begin(), {"voxgate", "load"});
+  std::vector<char*> argv;
+  for (auto& a : line) argv.push_back(a.data());
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  int status = app::load_command(static_cast<int>(argv.size()), argv.data());
+  auto out = ::testing::internal::GetCapturedStdout();
+  return {status, out, ::testing::internal::GetCapturedStderr()};
+}
+
 }  // namespace
 
 TEST_F(LoadTest, EveryEchoedFrameComesBackAtItsPositionAndIsTimed) {
@@ -80,11 +105,81 @@ TEST_F(FullLoadTest, CallsBeyondCapacityAreReportedAsRefused) {
   EXPECT_NE(r.failures.begin()->first.find("without <Stream>"), std::string::npos);
 }
 
-TEST_F(LoadTest, NothingListeningFailsEachCallWithTheConnectError) {
+TEST_F(LoadTest, NothingListeningIsOneClearErrorNotASummary) {
   auto o = options(2, 1);
   o.gateway_url = "http://127.0.0.1:1";
   auto r = app::run_load(o, {});
+  EXPECT_EQ(r.error,
+            "cannot connect to 127.0.0.1:1 (Connection refused): is the gateway running, and is this its "
+            "address and port?");
+  EXPECT_EQ(r.placed, 0);
+  auto run = run_load_command({"http://127.0.0.1:1", "--calls", "2", "--duration", "1"});
+  EXPECT_EQ(run.status, 1);
+  EXPECT_NE(run.err.find("voxgate load: cannot connect to 127.0.0.1:1 (Connection refused)"), std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.out.find("p50"), std::string::npos) << run.out;
+}
+
+TEST_F(LoadTest, NoCallConnectingPrintsNoLatencyOfNothing) {
+  auto run = run_load_command({gateway_url(), "--calls", "2", "--duration", "1", "--public-url", public_url,
+                               "--auth-token", "not-the-gateways-token"});
+  EXPECT_EQ(run.status, 1);
+  EXPECT_NE(run.out.find("calls: 2 placed, 0 connected"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("no call connected: nothing was measured"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("p50"), std::string::npos) << run.out;
+  EXPECT_NE(run.err.find("FAILED: 2 calls failed"), std::string::npos) << run.err;
+}
+
+TEST(LoadVerdict, AnyLostOrAlteredFrameFailsTheRun) {
+  app::load_report r;
+  r.calls = r.placed = r.connected = r.completed = 2;
+  r.frames_sent = r.frames_back = 100;
+  EXPECT_TRUE(app::load_passed(r));
+  EXPECT_EQ(app::load_hint(r), "");
+  r.frames_back = 99;
+  r.frames_lost = 1;
+  EXPECT_FALSE(app::load_passed(r));
+  EXPECT_EQ(app::load_hint(r), "");  // one frame is not a gateway without an echo
+  app::load_options o;
+  EXPECT_NE(app::load_summary_json(o, r).find(R"("ok": false)"), std::string::npos);
+  r.frames_lost = 0;
+  r.frames_back = 100;
+  r.bytes_differing = 10;
+  EXPECT_FALSE(app::load_passed(r));
+  r.bytes_differing = 0;
+  r.bytes_beyond_sent = 160;  // an echo never returns more than it was sent
+  EXPECT_FALSE(app::load_passed(r));
+  r.bytes_beyond_sent = 200 * 160;  // twice as much again: a greeting running ahead of the caller's audio
+  EXPECT_NE(app::load_hint(r).find("was not the caller's"), std::string::npos) << app::load_hint(r);
+  r.bytes_beyond_sent = 0;
+  r.frames_lost = 60;  // most of them
+  r.frames_back = 40;
+  EXPECT_NE(app::load_hint(r).find("echoes the caller's audio back"), std::string::npos) << app::load_hint(r);
+}
+
+TEST_F(LocalAgentLoadTest, AGatewayWhoseAiDoesNotEchoFailsTheRunAndSaysWhatLoadNeeds) {
+  auto run = run_load_command({gateway_url(), "--calls", "1", "--duration", "1", "--drain", "0.5"});
+  EXPECT_EQ(run.status, 1) << run.out << run.err;
+  EXPECT_NE(run.out.find("frames: 50 sent"), std::string::npos) << run.out;  // the summary, still
+  EXPECT_NE(run.err.find("FAILED:"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("echoes the caller's audio back"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("bench/echo_ai"), std::string::npos) << run.err;
+}
+
+TEST(LoadCalls, ItsWebhooksSayTheCallIsSimulatedByLoad) {
+  fakes::http_peer provider_side;  // not a gateway: every call stops at its webhook
+  provider_side.on("POST", "/", [](const net::http_request&) { return net::http_response::text(404, "no"); });
+  ASSERT_EQ(provider_side.start(), "");
+  app::load_options o;
+  o.gateway_url = provider_side.base_url();
+  o.calls = 2;
+  o.duration_s = 1;
+  auto r = app::run_load(o, {});
   EXPECT_EQ(r.failed, 2);
-  ASSERT_EQ(r.failures.size(), 1u);
-  EXPECT_EQ(r.failures.begin()->first.rfind("webhook: connect:", 0), 0u);
+  auto requests = provider_side.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  for (const auto& req : requests) {
+    EXPECT_EQ(req.path(), "/twilio/voice");
+    EXPECT_EQ(net::header_or(req.headers, "X-VoxGate-Simulated"), "load");
+  }
 }

@@ -185,3 +185,29 @@ TEST_F(TelnyxProbeTest, AProxyThatStripsUpgradeHeadersIsCaughtAtTheUpgrade) {
   ASSERT_EQ(first_failure(report), "upgrade") << app::render(report);
   EXPECT_NE(report.find("upgrade")->hint.find("stripped"), std::string::npos);
 }
+
+TEST_F(ProbeTest, AnHttpsUrlForThePlainHttpGatewaySuggestsHttp) {
+  auto report = app::run_probe(options("https://gw.example.test"));
+  ASSERT_EQ(first_failure(report), "tls") << app::render(report);
+  EXPECT_NE(report.find("tls")->detail.find("wrong version number"), std::string::npos) << app::render(report);
+  EXPECT_NE(report.find("tls")->hint.find("is the gateway plain http? try http://gw.example.test"), std::string::npos)
+      << app::render(report);
+}
+
+TEST(Probe, ItsWebhooksSayTheCallIsSimulatedByProbe) {
+  fakes::http_peer provider_side;  // not a gateway: the probe stops at the webhook
+  provider_side.on("POST", "/", [](const net::http_request&) { return net::http_response::text(404, "no"); });
+  ASSERT_EQ(provider_side.start(), "");
+  for (const char* provider : {"twilio", "telnyx"}) {
+    app::probe_options o;
+    o.public_url = provider_side.base_url();
+    o.provider = provider;
+    o.insecure_local = true;
+    app::run_probe(o);
+  }
+  auto requests = provider_side.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].path(), "/twilio/voice");
+  EXPECT_EQ(requests[1].path(), "/telnyx/webhook");
+  for (const auto& req : requests) EXPECT_EQ(net::header_or(req.headers, "X-VoxGate-Simulated"), "probe") << req.target;
+}
