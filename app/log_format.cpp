@@ -2,7 +2,10 @@
 
 #include <spdlog/pattern_formatter.h>
 
+#include <algorithm>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "net/json.hpp"
 
@@ -10,18 +13,95 @@ namespace voxgate::app {
 
 namespace {
 
-// %* in a pattern: the message as the inside of a JSON string.
-class json_escaped_message : public spdlog::custom_flag_formatter {
+// A log message split into its words and its `key=value` pairs (see net/log_value.hpp).
+struct message_parts {
+  std::string words;
+  std::vector<std::pair<std::string_view, std::string>> fields;
+};
+
+bool key_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
+
+message_parts split_message(std::string_view m) {
+  message_parts parts;
+  std::size_t i = 0;
+  while (i < m.size()) {
+    if (m[i] == ' ') {
+      ++i;
+      continue;
+    }
+    std::size_t key_end = i;
+    while (key_end < m.size() && key_char(m[key_end])) ++key_end;
+    if (key_end > i && key_end < m.size() && m[key_end] == '=' && !(m[i] >= '0' && m[i] <= '9')) {
+      std::string value;
+      std::size_t j = key_end + 1;
+      if (j < m.size() && m[j] == '"') {  // "..." with \" and \\ escaped; runs to the closing quote
+        for (++j; j < m.size() && m[j] != '"'; ++j) {
+          if (m[j] == '\\' && j + 1 < m.size()) ++j;
+          value += m[j];
+        }
+        if (j < m.size()) ++j;
+      } else {
+        std::size_t end = m.find(' ', j);
+        if (end == std::string_view::npos) end = m.size();
+        value.assign(m.substr(j, end - j));
+        j = end;
+      }
+      parts.fields.emplace_back(m.substr(i, key_end - i), std::move(value));
+      i = j;
+      continue;
+    }
+    std::size_t end = m.find(' ', i);
+    if (end == std::string_view::npos) end = m.size();
+    if (!parts.words.empty()) parts.words += ' ';
+    parts.words.append(m.substr(i, end - i));
+    i = end;
+  }
+  return parts;
+}
+
+bool is_number(std::string_view v) {
+  std::size_t i = v.size() > 1 && v[0] == '-' ? 1 : 0;
+  if (i == v.size() || (v[i] == '0' && v.size() > i + 1 && v[i + 1] != '.')) return false;
+  bool dot = false;
+  for (; i < v.size(); ++i) {
+    if (v[i] == '.' && !dot && i + 1 < v.size()) {
+      dot = true;
+    } else if (v[i] < '0' || v[i] > '9') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// %* in the JSON pattern: "msg" with the message's words, then each key=value pair as a field of its
+// own (`call` is named `call_id`; numbers stay numbers). A key the line already has, or one the
+// message repeats, is kept once: the first wins, so a value can never overwrite ts, level or msg.
+class json_message_fields : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
-    quoted_.clear();
-    net::json::append_string(quoted_, std::string_view(msg.payload.data(), msg.payload.size()));
-    dest.append(quoted_.data() + 1, quoted_.data() + quoted_.size() - 1);  // without the quotes
+    auto parts = split_message(std::string_view(msg.payload.data(), msg.payload.size()));
+    out_.clear();
+    out_ += "\"msg\":";
+    net::json::append_string(out_, parts.words);
+    std::vector<std::string_view> seen{"ts", "level", "msg"};
+    for (auto& [key, value] : parts.fields) {
+      std::string_view name = key == "call" ? std::string_view("call_id") : key;
+      if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+      seen.push_back(name);
+      out_ += ",\"";
+      out_.append(name);
+      out_ += "\":";
+      if (is_number(value))
+        out_ += value;
+      else
+        net::json::append_string(out_, value);
+    }
+    dest.append(out_.data(), out_.data() + out_.size());
   }
-  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<json_escaped_message>(); }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<json_message_fields>(); }
 
  private:
-  std::string quoted_;
+  std::string out_;
 };
 
 // %* in a text pattern: the message with control characters escaped (\n, \r, \t, \xNN), so that
@@ -75,8 +155,7 @@ std::unique_ptr<spdlog::formatter> text_log_formatter() {
 
 std::unique_ptr<spdlog::formatter> json_log_formatter() {
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
-  formatter->add_flag<json_escaped_message>('*').set_pattern(
-      R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%*"})");
+  formatter->add_flag<json_message_fields>('*').set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l",%*})");
   return formatter;
 }
 

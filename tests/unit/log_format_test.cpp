@@ -9,6 +9,7 @@
 #include <string>
 
 #include "net/json.hpp"
+#include "net/log_value.hpp"
 
 namespace voxgate::app {
 namespace {
@@ -44,6 +45,46 @@ TEST(JsonLogFormat, AMessageCannotAddFields) {
   ASSERT_EQ(doc.parse(text), "") << line;
   EXPECT_EQ(net::json::string_or(doc.root(), "level"), "warning");
   EXPECT_EQ(net::json::string_or(doc.root(), "msg"), R"(x","level":"forged)");
+}
+
+TEST(JsonLogFormat, KeyValuePairsBecomeFields) {
+  std::string line = json_line_for(
+      "call=CA123 ended outcome=completed provider=twilio duration_ms=61234 from=\"+1 555 \\\"0100\\\"\" ratio=0.5 "
+      "zip=007");
+  std::string text = line.substr(0, line.size() - 1);
+  net::json::insitu_document doc;
+  ASSERT_EQ(doc.parse(text), "") << line;
+  const auto& root = doc.root();
+  EXPECT_EQ(net::json::string_or(root, "msg"), "ended");
+  EXPECT_EQ(net::json::string_or(root, "call_id"), "CA123");
+  EXPECT_EQ(net::json::string_or(root, "outcome"), "completed");
+  EXPECT_EQ(net::json::string_or(root, "provider"), "twilio");
+  EXPECT_EQ(net::json::string_or(root, "from"), "+1 555 \"0100\"");
+  ASSERT_TRUE(root.HasMember("duration_ms") && root["duration_ms"].IsInt());
+  EXPECT_EQ(root["duration_ms"].GetInt(), 61234);
+  ASSERT_TRUE(root["ratio"].IsDouble());
+  EXPECT_EQ(net::json::string_or(root, "zip"), "007");  // not a JSON number: kept as text
+}
+
+TEST(JsonLogFormat, AQuotedValueCannotAddOrOverwriteFields) {
+  // What a caller controls is logged quoted (net::quoted): its spaces and `x=y` stay inside.
+  std::string line = json_line_for("call=CA1 from=\"+1 outcome=forged level=error\" outcome=completed level=info");
+  std::string text = line.substr(0, line.size() - 1);
+  net::json::insitu_document doc;
+  ASSERT_EQ(doc.parse(text), "") << line;
+  EXPECT_EQ(net::json::string_or(doc.root(), "from"), "+1 outcome=forged level=error");
+  EXPECT_EQ(net::json::string_or(doc.root(), "outcome"), "completed");
+  EXPECT_EQ(net::json::string_or(doc.root(), "level"), "warning");  // the line's own level wins
+}
+
+TEST(JsonLogFormat, NetQuotedRoundTripsAnyText) {
+  std::string from = "+1 555\" to=\\ x";
+  std::string line = json_line_for(fmt::format("call=CA1 from={} ok=1", net::quoted{from}));
+  std::string text = line.substr(0, line.size() - 1);
+  net::json::insitu_document doc;
+  ASSERT_EQ(doc.parse(text), "") << line;
+  EXPECT_EQ(net::json::string_or(doc.root(), "from"), from);
+  EXPECT_TRUE(doc.root().HasMember("ok"));
 }
 
 std::string text_line_for(const std::string& message) {
