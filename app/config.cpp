@@ -1,9 +1,19 @@
 #include "app/config.hpp"
 
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
+#include <rapidjson/document.h>
+
+#include "net/json.hpp"
+#include "net/public_url.hpp"
 #include "net/telnyx/media.hpp"
 #include "net/telnyx/signature.hpp"
+#include "net/url.hpp"
 
 namespace voxgate::app {
 
@@ -12,138 +22,228 @@ std::string config::effective_backend() const {
   return openai_api_key.empty() ? "local" : "openai";
 }
 
-const std::vector<config_var>& config_vars() {
-  static const std::vector<config_var> vars = {
-      {"PORT", "8080", "TCP port for webhooks, media sockets and metrics"},
-      {"HOST", "0.0.0.0", "address to listen on"},
-      {"PUBLIC_URL", "", "https://your.host as providers reach it; without it the URL is derived from proxy headers"},
-      {"AI_BACKEND", "openai if OPENAI_API_KEY is set, else local", "openai | local"},
-      {"OPENAI_API_KEY", "", "OpenAI API key", true},
-      {"OPENAI_REALTIME_URL", "wss://api.openai.com/v1/realtime?model=gpt-realtime",
-       "Realtime endpoint (ws:// allowed for local peers)"},
-      {"OPENAI_VOICE", "marin", "voice for the AI's speech"},
-      {"AGENT_INSTRUCTIONS", "a short helpful-assistant prompt", "the AI's system instructions"},
-      {"AGENT_TOOLS", "[]", "JSON array of function tools offered to the AI (end_call is always added)"},
-      {"AGENT_GREETS_FIRST", "1", "1: the AI speaks first when the call connects"},
-      {"AI_AUDIO_FORMAT", "pcmu", "pcmu (no transcoding for Twilio) | pcma | pcm16 (24 kHz PCM, transcoded)"},
-      {"TWILIO_AUTH_TOKEN", "", "verifies X-Twilio-Signature; unset turns verification off (loud warning)", true},
-      {"TWILIO_ACCOUNT_SID", "", "for REST hangup (end_call)"},
-      {"TWILIO_API_BASE", "https://api.twilio.com/2010-04-01", "Twilio REST base URL"},
-      {"TELNYX_PUBLIC_KEY", "",
-       "verifies Telnyx webhook signatures (base64 Ed25519 key); unset turns verification off (loud warning)"},
-      {"TELNYX_API_KEY", "", "Call Control REST key (answer, streaming_start, hangup)", true},
-      {"TELNYX_API_BASE", "https://api.telnyx.com/v2", "Telnyx REST base URL"},
-      {"TELNYX_STREAM_MODE", "answer",
-       "answer: answer with the stream | streaming_start: stream calls answered elsewhere"},
-      {"TELNYX_CODEC", "PCMU", "PCMU | PCMA (no transcoding) | L16 | G722 (16 kHz, transcoded)"},
-      {"TOOL_WEBHOOK_URL", "", "where tool calls are POSTed"},
-      {"TOOL_TIMEOUT_MS", "5000", "tool webhook timeout"},
-      {"AI_SETUP_TIMEOUT_MS", "10000",
-       "time for the AI session to become ready (connected and configured); past it the call ends as ai_failed"},
-      {"MAX_CALLS", "1000", "calls admitted at once; beyond it callers hear a polite refusal"},
-      {"CALL_TOKEN_SECRET", "random per process", "HMAC key for per-call media tokens (set it when scaled out)", true},
-      {"TLS_CA_FILE", "", "extra CA bundle for outbound TLS"},
-      {"LOG_LEVEL", "info", "trace | debug | info | warn | error"},
-      {"LOG_FORMAT", "text", "text | json"},
-      {"IO_THREADS", "cores", "socket threads"},
-      {"ACTOR_THREADS", "cores", "CAF scheduler threads"},
-      {"DRAIN_TIMEOUT", "30", "seconds to wait for live calls on SIGTERM"},
-  };
-  return vars;
-}
-
 namespace {
 
-bool parse_int(const std::string& text, long long lo, long long hi, long long& out) {
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc{} && p == text.data() + text.size() && out >= lo && out <= hi;
+// What a refused value was expected to be; nothing when the value was taken.
+using verdict = std::optional<std::string>;
+const verdict taken;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+template <class Int>
+auto whole_number(long long lo, long long hi, Int config::*field) {
+  return [=](config& c, const std::string& v) -> verdict {
+    long long n = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc{} || p != v.data() + v.size() || n < lo || n > hi)
+      return "a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
+    c.*field = static_cast<Int>(n);
+    return taken;
+  };
+}
+
+auto one_of(std::vector<std::string> choices, std::string config::*field) {
+  return [=](config& c, const std::string& v) -> verdict {
+    auto it = std::find(choices.begin(), choices.end(), lower(v));
+    if (it == choices.end()) {
+      std::string list;
+      for (const auto& ch : choices) list += (list.empty() ? "" : ", ") + ch;
+      return "one of " + list;
+    }
+    c.*field = *it;
+    return taken;
+  };
+}
+
+auto text(std::string config::*field) {
+  return [=](config& c, const std::string& v) -> verdict {
+    c.*field = v;
+    return taken;
+  };
+}
+
+// An absolute URL whose scheme is one of `schemes`, with a host.
+auto url(std::vector<std::string> schemes, std::string config::*field) {
+  return [=](config& c, const std::string& v) -> verdict {
+    auto u = net::parse_url(v);
+    std::string list;
+    for (const auto& s : schemes) list += (list.empty() ? "" : " or ") + s + "://";
+    if (!u || u->host.empty() || std::find(schemes.begin(), schemes.end(), u->scheme) == schemes.end())
+      return "an absolute URL starting with " + list;
+    c.*field = v;
+    return taken;
+  };
+}
+
+verdict listen_address(config& c, const std::string& v) {
+  unsigned char buf[16];
+  if (inet_pton(AF_INET, v.c_str(), buf) != 1 && inet_pton(AF_INET6, v.c_str(), buf) != 1)
+    return "an IP address to listen on (0.0.0.0 for every IPv4 interface, :: for IPv6)";
+  c.host = v;
+  return taken;
+}
+
+verdict public_url(config& c, const std::string& v) {
+  std::string why;
+  if (!net::public_base_from_config(v, &why)) return "an https:// URL (http:// for local tests) with no query string";
+  c.public_url = v;
+  return taken;
+}
+
+verdict ai_backend(config& c, const std::string& v) {
+  auto b = lower(v);
+  if (b != "openai" && b != "local") return "openai or local";
+  c.ai_backend = b;
+  return taken;
+}
+
+// A JSON array of function tools as the Realtime API takes them: each {"type":"function","name":...}.
+verdict agent_tools(config& c, const std::string& v) {
+  const std::string expected = R"(a JSON array of tools, each {"type":"function","name":"...",...})";
+  rapidjson::Document d;
+  if (!net::json::parse(d, v).empty() || !d.IsArray()) return expected;
+  for (const auto& tool : d.GetArray()) {
+    if (!tool.IsObject()) return expected;
+    const auto* type = net::json::member(tool, "type");
+    const auto* name = net::json::member(tool, "name");
+    if (!type || !type->IsString() || std::string_view(type->GetString()) != "function" || !name ||
+        !name->IsString() || name->GetStringLength() == 0)
+      return expected;
+  }
+  c.agent_tools = v;
+  return taken;
+}
+
+verdict yes_no(config& c, const std::string& v) {
+  auto b = lower(v);
+  if (b == "1" || b == "true" || b == "yes") {
+    c.agent_greets_first = true;
+  } else if (b == "0" || b == "false" || b == "no") {
+    c.agent_greets_first = false;
+  } else {
+    return "1 or 0 (true/false, yes/no)";
+  }
+  return taken;
+}
+
+verdict ai_audio_format(config& c, const std::string& v) {
+  auto enc = codecs::parse_encoding(v);
+  if (!enc || (*enc != codecs::encoding::pcmu && *enc != codecs::encoding::pcma && *enc != codecs::encoding::pcm16))
+    return "pcmu, pcma or pcm16";
+  c.ai_audio_format = *enc == codecs::encoding::pcm16  ? codecs::audio_format::pcm16(24000)
+                      : *enc == codecs::encoding::pcma ? codecs::audio_format::g711_alaw()
+                                                       : codecs::audio_format::g711_ulaw();
+  return taken;
+}
+
+verdict twilio_account_sid(config& c, const std::string& v) {
+  bool hex = std::all_of(v.begin() + std::min<std::size_t>(2, v.size()), v.end(),
+                         [](unsigned char ch) { return std::isxdigit(ch); });
+  if (v.size() != 34 || v.compare(0, 2, "AC") != 0 || !hex) return "AC followed by 32 hexadecimal digits";
+  c.twilio_account_sid = v;
+  return taken;
+}
+
+verdict telnyx_public_key(config& c, const std::string& v) {
+  if (!net::telnyx::valid_public_key(v)) return "the base64 of a 32-byte Ed25519 public key (Mission Control > Keys)";
+  c.telnyx_public_key = v;
+  return taken;
+}
+
+verdict telnyx_codec(config& c, const std::string& v) {
+  std::string upper = v;
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char ch) { return std::toupper(ch); });
+  auto f = net::telnyx::format_for(upper, 16000);
+  if (!f) return "PCMU, PCMA, L16 or G722";
+  c.telnyx_codec = *f;
+  return taken;
+}
+
+verdict token_secret(config& c, const std::string& v) {
+  if (v.size() < 16) return "at least 16 characters";
+  c.token_secret = v;
+  return taken;
+}
+
+verdict ca_file(config& c, const std::string& v) {
+  if (access(v.c_str(), R_OK) != 0) return "a readable file of PEM certificates";
+  c.ca_file = v;
+  return taken;
 }
 
 }  // namespace
 
+const std::vector<config_var>& config_vars() {
+  static const std::vector<config_var> vars = {
+      {"PORT", "8080", "TCP port for webhooks, media sockets and metrics", whole_number(0, 65535, &config::port)},
+      {"HOST", "0.0.0.0", "IP address to listen on", listen_address},
+      {"PUBLIC_URL", "", "https://your.host as providers reach it; without it the URL is derived from proxy headers",
+       public_url},
+      {"AI_BACKEND", "openai if OPENAI_API_KEY is set, else local", "openai | local", ai_backend},
+      {"OPENAI_API_KEY", "", "OpenAI API key", text(&config::openai_api_key), true},
+      {"OPENAI_REALTIME_URL", "wss://api.openai.com/v1/realtime?model=gpt-realtime",
+       "Realtime endpoint (ws:// allowed for local peers)", url({"wss", "ws"}, &config::openai_realtime_url)},
+      {"OPENAI_VOICE", "marin", "voice for the AI's speech", text(&config::openai_voice)},
+      {"AGENT_INSTRUCTIONS", "a short helpful-assistant prompt", "the AI's system instructions",
+       text(&config::agent_instructions)},
+      {"AGENT_TOOLS", "[]", "JSON array of function tools offered to the AI (end_call is always added)", agent_tools},
+      {"AGENT_GREETS_FIRST", "1", "1: the AI speaks first when the call connects; 0: it waits for the caller",
+       yes_no},
+      {"AI_AUDIO_FORMAT", "pcmu", "pcmu | pcma (G.711 to the AI, no transcoding) | pcm16 (24 kHz PCM, transcoded)",
+       ai_audio_format},
+      {"TWILIO_AUTH_TOKEN", "", "verifies X-Twilio-Signature; unset turns verification off (loud warning)",
+       text(&config::twilio_auth_token), true},
+      {"TWILIO_ACCOUNT_SID", "", "AC...: for the REST hang-up (end_call)", twilio_account_sid},
+      {"TWILIO_API_BASE", "https://api.twilio.com/2010-04-01", "Twilio REST base URL",
+       url({"https", "http"}, &config::twilio_api_base)},
+      {"TELNYX_PUBLIC_KEY", "",
+       "verifies Telnyx webhook signatures (base64 Ed25519 key); unset turns verification off (loud warning)",
+       telnyx_public_key},
+      {"TELNYX_API_KEY", "", "Call Control REST key (answer, streaming_start, hangup)", text(&config::telnyx_api_key),
+       true},
+      {"TELNYX_API_BASE", "https://api.telnyx.com/v2", "Telnyx REST base URL",
+       url({"https", "http"}, &config::telnyx_api_base)},
+      {"TELNYX_STREAM_MODE", "answer",
+       "answer: answer with the stream | streaming_start: stream calls answered elsewhere",
+       one_of({"answer", "streaming_start"}, &config::telnyx_stream_mode)},
+      {"TELNYX_CODEC", "PCMU", "PCMU | PCMA (no transcoding) | L16 | G722 (16 kHz, transcoded)", telnyx_codec},
+      {"TOOL_WEBHOOK_URL", "", "where the AI's tool calls are POSTed (JSON)",
+       url({"https", "http"}, &config::tool_webhook_url)},
+      {"TOOL_TIMEOUT_MS", "5000", "tool webhook timeout", whole_number(100, 60000, &config::tool_timeout_ms)},
+      {"AI_SETUP_TIMEOUT_MS", "10000",
+       "time for the AI session to become ready (connected and configured); past it the call ends as ai_failed",
+       whole_number(100, 120000, &config::ai_setup_timeout_ms)},
+      {"MAX_CALLS", "1000", "calls admitted at once; beyond it callers hear a polite refusal",
+       whole_number(0, 1000000, &config::max_calls)},
+      {"CALL_TOKEN_SECRET", "random per process",
+       "HMAC key for per-call media tokens, 16 characters or more (set it when scaled out)", token_secret, true},
+      {"TLS_CA_FILE", "", "extra CA bundle (PEM) trusted for outbound TLS", ca_file},
+      {"LOG_LEVEL", "info", "trace | debug | info | warn | error",
+       one_of({"trace", "debug", "info", "warn", "error"}, &config::log_level)},
+      {"LOG_FORMAT", "text", "text | json (one JSON object per line on stdout)",
+       one_of({"text", "json"}, &config::log_format)},
+      {"IO_THREADS", "0 (one per core)", "socket threads", whole_number(0, 256, &config::io_threads)},
+      {"ACTOR_THREADS", "0 (one per core)", "CAF scheduler threads", whole_number(0, 256, &config::caf_threads)},
+      {"DRAIN_TIMEOUT", "30", "seconds to wait for live calls on SIGTERM",
+       whole_number(0, 3600, &config::drain_timeout_s)},
+  };
+  return vars;
+}
+
 std::vector<std::string> load_config(config& c, const std::function<const char*(const char*)>& getenv) {
   std::vector<std::string> errors;
-  auto get = [&](const char* name) -> std::optional<std::string> {
-    const char* v = getenv(name);
-    if (!v || !*v) return std::nullopt;
-    return std::string(v);
-  };
-  auto integer = [&](const char* name, long long lo, long long hi, auto& field) {
-    if (auto v = get(name)) {
-      long long n = 0;
-      if (parse_int(*v, lo, hi, n))
-        field = static_cast<std::remove_reference_t<decltype(field)>>(n);
-      else
-        errors.push_back(std::string(name) + " must be a whole number from " + std::to_string(lo) + " to " +
-                         std::to_string(hi) + ", got '" + *v + "'");
-    }
-  };
-  integer("PORT", 0, 65535, c.port);
-  if (auto v = get("HOST")) c.host = *v;
-  if (auto v = get("PUBLIC_URL")) c.public_url = *v;
-  if (auto v = get("AI_BACKEND")) {
-    if (*v != "openai" && *v != "local")
-      errors.push_back("AI_BACKEND must be openai or local, got '" + *v + "'");
-    else
-      c.ai_backend = *v;
+  for (const auto& var : config_vars()) {
+    const char* v = getenv(var.name.c_str());
+    if (!v || !*v) continue;
+    if (auto expected = var.apply(c, v))
+      errors.push_back(var.name + "=" + (var.secret ? std::string("(hidden)") : "'" + std::string(v) + "'") +
+                       ": expected " + *expected);
   }
-  if (auto v = get("OPENAI_API_KEY")) c.openai_api_key = *v;
-  if (auto v = get("OPENAI_REALTIME_URL")) c.openai_realtime_url = *v;
-  if (auto v = get("OPENAI_VOICE")) c.openai_voice = *v;
-  if (auto v = get("AGENT_INSTRUCTIONS")) c.agent_instructions = *v;
-  if (auto v = get("AGENT_TOOLS")) c.agent_tools = *v;
-  if (auto v = get("AGENT_GREETS_FIRST")) c.agent_greets_first = *v != "0" && *v != "false";
-  if (auto v = get("AI_AUDIO_FORMAT")) {
-    auto enc = codecs::parse_encoding(*v);
-    if (!enc || (*enc != codecs::encoding::pcmu && *enc != codecs::encoding::pcma && *enc != codecs::encoding::pcm16))
-      errors.push_back("AI_AUDIO_FORMAT must be pcmu, pcma or pcm16, got '" + *v + "'");
-    else
-      c.ai_audio_format = *enc == codecs::encoding::pcm16  ? codecs::audio_format::pcm16(24000)
-                          : *enc == codecs::encoding::pcma ? codecs::audio_format::g711_alaw()
-                                                           : codecs::audio_format::g711_ulaw();
-  }
-  if (auto v = get("TWILIO_AUTH_TOKEN")) c.twilio_auth_token = *v;
-  if (auto v = get("TWILIO_ACCOUNT_SID")) c.twilio_account_sid = *v;
-  if (auto v = get("TWILIO_API_BASE")) c.twilio_api_base = *v;
-  if (auto v = get("TELNYX_PUBLIC_KEY")) {
-    if (!net::telnyx::valid_public_key(*v))
-      errors.push_back("TELNYX_PUBLIC_KEY must be the base64 of a 32-byte Ed25519 public key");
-    else
-      c.telnyx_public_key = *v;
-  }
-  if (auto v = get("TELNYX_API_KEY")) c.telnyx_api_key = *v;
-  if (auto v = get("TELNYX_API_BASE")) c.telnyx_api_base = *v;
-  if (auto v = get("TELNYX_STREAM_MODE")) {
-    if (*v != "answer" && *v != "streaming_start")
-      errors.push_back("TELNYX_STREAM_MODE must be answer or streaming_start, got '" + *v + "'");
-    else
-      c.telnyx_stream_mode = *v;
-  }
-  if (auto v = get("TELNYX_CODEC")) {
-    auto f = net::telnyx::format_for(*v, 16000);
-    if (!f)
-      errors.push_back("TELNYX_CODEC must be PCMU, PCMA, L16 or G722, got '" + *v + "'");
-    else
-      c.telnyx_codec = *f;
-  }
-  if (auto v = get("TOOL_WEBHOOK_URL")) c.tool_webhook_url = *v;
-  integer("TOOL_TIMEOUT_MS", 100, 60000, c.tool_timeout_ms);
-  integer("AI_SETUP_TIMEOUT_MS", 100, 120000, c.ai_setup_timeout_ms);
-  integer("MAX_CALLS", 0, 1000000, c.max_calls);
-  if (auto v = get("CALL_TOKEN_SECRET")) c.token_secret = *v;
-  if (auto v = get("TLS_CA_FILE")) c.ca_file = *v;
-  if (auto v = get("LOG_LEVEL")) c.log_level = *v;
-  if (auto v = get("LOG_FORMAT")) {
-    if (*v != "text" && *v != "json")
-      errors.push_back("LOG_FORMAT must be text or json, got '" + *v + "'");
-    else
-      c.log_format = *v;
-  }
-  integer("IO_THREADS", 0, 256, c.io_threads);
-  integer("ACTOR_THREADS", 0, 256, c.caf_threads);
-  integer("DRAIN_TIMEOUT", 0, 3600, c.drain_timeout_s);
   if (c.effective_backend() == "openai" && c.openai_api_key.empty())
-    errors.push_back("AI_BACKEND=openai needs OPENAI_API_KEY");
+    errors.push_back("AI_BACKEND=openai needs OPENAI_API_KEY (or AI_BACKEND=local for the keyless local agent)");
   return errors;
 }
 
@@ -156,6 +256,19 @@ std::string config_help() {
     out.append(24, ' ');
     out += v.help + (v.secret ? " [secret: never logged]" : "") + "\n";
   }
+  return out;
+}
+
+std::string config_markdown() {
+  std::string out = "| setting | default | meaning |\n|---|---|---|\n";
+  auto cell = [](std::string s) {
+    std::string escaped;
+    for (char ch : s) escaped += ch == '|' ? std::string("\\|") : std::string(1, ch);
+    return escaped;
+  };
+  for (const auto& v : config_vars())
+    out += "| `" + v.name + "` | " + (v.default_value.empty() ? "" : "`" + cell(v.default_value) + "`") + " | " +
+           cell(v.help) + (v.secret ? " (secret: never logged)" : "") + " |\n";
   return out;
 }
 

@@ -47,18 +47,24 @@ struct config {
   std::string effective_backend() const;
 };
 
+// One setting: its environment variable, the default shown in --help, what it means, and how a
+// value is read (it returns what was expected when it refuses the value).
 struct config_var {
   std::string name;
   std::string default_value;
   std::string help;
-  bool secret = false;
+  std::function<std::optional<std::string>(config&, const std::string&)> apply;
+  bool secret = false;  // the value is never printed, not even in an error
 };
 
 const std::vector<config_var>& config_vars();
 
-// Reads the environment through `getenv` (injectable for tests). Returns errors, one per bad value.
+// Reads the environment through `getenv` (injectable for tests), every setting checked at once.
+// Returns the errors, one per refused value, each naming the setting, the value and what was expected.
 std::vector<std::string> load_config(config& out, const std::function<const char*(const char*)>& getenv);
 
 std::string config_help();
+// The settings as a Markdown table: the README's configuration section is this, verbatim.
+std::string config_markdown();
 
 }  // namespace voxgate::app

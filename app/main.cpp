@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "app/args.hpp"
 #include "app/call_command.hpp"
 #include "app/config.hpp"
 #include "app/gateway.hpp"
@@ -19,7 +20,7 @@ constexpr std::string_view version = "0.1.0";
 
 int usage(std::ostream& out, int code) {
   out << "voxgate " << version
-      << ": phone calls (Twilio Media Streams) to realtime voice AI.\n\n"
+      << ": phone calls (Twilio, Telnyx) to realtime voice AI.\n\n"
          "usage: voxgate <command> [--help]\n\n"
          "commands:\n"
          "  serve     run the gateway (configuration from the environment)\n"
@@ -30,38 +31,52 @@ int usage(std::ostream& out, int code) {
   return code;
 }
 
+// The banner is for a person at a terminal: it goes to stderr, so that stdout carries only log lines
+// (pure JSON lines with LOG_FORMAT=json).
 void print_urls(const voxgate::app::config& c, std::uint16_t port) {
   std::string base = c.public_url.empty() ? "http://localhost:" + std::to_string(port) : c.public_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  std::cout << "\nVoxGate is up.\n"
-            << "  Twilio console > Phone Numbers > your number > Voice > \"A call comes in\" (Webhook, HTTP POST):\n"
-            << "      " << base << "/twilio/voice\n"
-            << "  Media stream URL it will hand Twilio: "
-            << (base.rfind("https://", 0) == 0 ? "wss://" + base.substr(8)
-                                               : "ws://" + base.substr(base.find("://") + 3))
-            << "/twilio/media\n"
-            << "  Operators: " << base << "/metrics  " << base << "/calls  " << base << "/healthz\n";
-  if (c.public_url.empty())
-    std::cout << "  PUBLIC_URL is not set: Twilio needs a public https URL (a tunnel or your host), e.g.\n"
-                 "      PUBLIC_URL=https://your-tunnel.example.com make run\n";
-  std::cout << std::endl;
+  std::string ws = base.rfind("https://", 0) == 0 ? "wss://" + base.substr(8) : "ws://" + base.substr(base.find("://") + 3);
+  auto& out = std::cerr;
+  out << "\nVoxGate is up.\n";
+  if (c.public_url.empty()) {
+    out << "  PUBLIC_URL is not set, so these are local URLs: Twilio and Telnyx cannot reach localhost.\n"
+           "  Give the gateway a public https URL (your host, or a tunnel to this port) and restart, e.g.\n"
+           "      PUBLIC_URL=https://your-tunnel.example.com make run\n"
+           "  Then paste <PUBLIC_URL>/twilio/voice into the Twilio console. Locally, `voxgate call` places a\n"
+           "  simulated call right now.\n";
+  }
+  out << "  Twilio console > Phone Numbers > your number > Voice > \"A call comes in\" (Webhook, HTTP POST):\n"
+      << "      " << base << "/twilio/voice\n"
+      << "  Telnyx Call Control application > Webhook URL:\n"
+      << "      " << base << "/telnyx/webhook\n"
+      << "  Media stream URL handed to Twilio: " << ws << "/twilio/media\n"
+      << "  Operators: " << base << "/metrics  " << base << "/calls  " << base << "/healthz\n"
+      << std::endl;
+}
+
+const voxgate::app::args::command& serve_command() {
+  static const voxgate::app::args::command c{
+      "serve",
+      {""},
+      "Runs the gateway. Its configuration comes from the environment, every setting checked at start.\n\n" +
+          voxgate::app::config_help(),
+      "",
+      {{"--settings-markdown", 0, voxgate::app::args::kind::flag, "", "print the settings as the README's Markdown table"}}};
+  return c;
 }
 
 int serve(int argc, char** argv) {
-  for (int i = 2; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a == "--help" || a == "-h") {
-      std::cout << "usage: voxgate serve\n\nRuns the gateway. " << voxgate::app::config_help();
-      return 0;
-    }
-    std::cerr << "voxgate serve: unknown argument '" << a
-              << "' (configuration comes from the environment; see --help)\n";
-    return 2;
+  voxgate::app::args::values given;
+  if (auto status = voxgate::app::args::read(serve_command(), argc, argv, given)) return *status;
+  if (given.flag("--settings-markdown")) {
+    std::cout << voxgate::app::config_markdown();
+    return 0;
   }
   voxgate::app::config c;
   auto errors = voxgate::app::load_config(c, [](const char* n) { return std::getenv(n); });
   if (!errors.empty()) {
-    for (const auto& e : errors) std::cerr << "configuration error: " << e << "\n";
+    for (const auto& e : errors) std::cerr << "voxgate serve: configuration error: " << e << "\n";
     return 2;
   }
   voxgate::app::setup_logging(c);

@@ -47,3 +47,57 @@ TEST(Config, HelpListsEveryVariableAndMarksSecrets) {
   for (const auto& v : config_vars()) EXPECT_NE(help.find(v.name), std::string::npos) << v.name;
   EXPECT_NE(help.find("[secret: never logged]"), std::string::npos);
 }
+
+TEST(Config, EachBadSettingIsRefusedWithItsNameItsValueAndWhatWasExpected) {
+  const std::map<std::string, std::string> bad = {
+      {"LOG_LEVEL", "verbose"},           {"OPENAI_REALTIME_URL", "notaurl"}, {"TOOL_WEBHOOK_URL", "notaurl"},
+      {"AGENT_TOOLS", "notjson"},         {"PUBLIC_URL", "voice.example.com"}, {"AGENT_GREETS_FIRST", "maybe"},
+      {"TWILIO_ACCOUNT_SID", "12345"},    {"HOST", "localhost:80"},            {"TLS_CA_FILE", "/no/such/file.pem"},
+      {"TELNYX_API_BASE", "ftp://x"},     {"TELNYX_STREAM_MODE", "both"},     {"TWILIO_API_BASE", "api.twilio.com"},
+      {"OPENAI_REALTIME_URL", "https://api.openai.com/v1/realtime"}};
+  for (const auto& [name, value] : bad) {
+    config c;
+    auto errors = load_config(c, env({{name, value}}));
+    ASSERT_EQ(errors.size(), 1u) << name;
+    EXPECT_EQ(errors[0].rfind(name + "='" + value + "': expected ", 0), 0u) << errors[0];
+  }
+  // Together: every bad value is reported, not only the first.
+  config c;
+  EXPECT_EQ(load_config(c, env({{"LOG_LEVEL", "verbose"}, {"PORT", "abc"}, {"AGENT_TOOLS", "{}"}})).size(), 3u);
+}
+
+TEST(Config, ToolsMustBeAnArrayOfNamedFunctions) {
+  for (std::string tools : {"{}", R"([{"name":"x"}])", R"([{"type":"function"}])", "[1]", R"([{"type":"function","name":""}])"}) {
+    config c;
+    EXPECT_EQ(load_config(c, env({{"AGENT_TOOLS", tools}})).size(), 1u) << tools;
+  }
+  config c;
+  std::string good = R"([{"type":"function","name":"lookup","parameters":{"type":"object"}}])";
+  EXPECT_TRUE(load_config(c, env({{"AGENT_TOOLS", good}})).empty());
+  EXPECT_EQ(c.agent_tools, good);
+}
+
+TEST(Config, ChoicesAreCaseInsensitive) {
+  config c;
+  EXPECT_TRUE(load_config(c, env({{"TELNYX_CODEC", "pcma"}, {"AI_AUDIO_FORMAT", "PCMA"}, {"LOG_FORMAT", "JSON"},
+                                    {"LOG_LEVEL", "Debug"}}))
+                  .empty());
+  EXPECT_EQ(c.telnyx_codec, voxgate::codecs::audio_format::g711_alaw());
+  EXPECT_EQ(c.ai_audio_format, voxgate::codecs::audio_format::g711_alaw());
+  EXPECT_EQ(c.log_format, "json");
+  EXPECT_EQ(c.log_level, "debug");
+}
+
+TEST(Config, ASecretIsNeverEchoedInAnError) {
+  config c;
+  auto errors = load_config(c, env({{"CALL_TOKEN_SECRET", "short-s3cret"}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].find("short-s3cret"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("CALL_TOKEN_SECRET"), std::string::npos);
+}
+
+TEST(Config, TheReadmeTableIsTheSettingsTable) {
+  auto table = config_markdown();
+  for (const auto& v : config_vars()) EXPECT_NE(table.find("| `" + v.name + "` |"), std::string::npos) << v.name;
+  EXPECT_NE(table.find("pcma"), std::string::npos);
+}

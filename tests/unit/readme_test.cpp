@@ -1,0 +1,79 @@
+// The README as a newcomer sees it: rendered by a CommonMark renderer (cmark, Debian's package), every
+// section heading must come out as a heading (an unclosed code fence swallows the sections after it),
+// and its settings table is the gateway's own settings list.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app/config.hpp"
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string run(const std::string& command) {
+  std::string out;
+  FILE* p = popen(command.c_str(), "r");
+  if (!p) return out;
+  std::array<char, 4096> buf{};
+  while (auto n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  pclose(p);
+  return out;
+}
+
+// The "## ..." lines of a Markdown text, skipping fenced code as a writer means it: a fence opens at
+// ``` and closes at the next line that is ``` alone.
+std::vector<std::string> intended_headings(const std::string& markdown) {
+  std::vector<std::string> headings;
+  std::istringstream lines(markdown);
+  bool in_fence = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("```", 0) == 0) {
+      in_fence = !in_fence;
+      continue;
+    }
+    if (!in_fence && line.rfind("#", 0) == 0) headings.push_back(line.substr(line.find(' ') + 1));
+  }
+  return headings;
+}
+
+const std::string readme_path = std::string(VOXGATE_SOURCE_DIR) + "/README.md";
+
+}  // namespace
+
+TEST(Readme, EverySectionRendersAsAHeading) {
+  std::string html = run("cmark " + readme_path + " 2>&1");
+  ASSERT_NE(html.find("<h1>"), std::string::npos) << "cmark (scripts/bootstrap.sh installs it) said: " << html;
+  auto headings = intended_headings(read_file(readme_path));
+  ASSERT_GE(headings.size(), 8u);
+  for (const auto& h : headings) {
+    bool rendered = false;
+    for (int level = 1; level <= 3; ++level)
+      rendered |= html.find("<h" + std::to_string(level) + ">" + h + "</h" + std::to_string(level) + ">") !=
+                  std::string::npos;
+    EXPECT_TRUE(rendered) << "not rendered as a heading (an unclosed code fence above it?): " << h;
+  }
+  // No paragraph trails off into nothing.
+  EXPECT_EQ(html.find(",</p>"), std::string::npos);
+}
+
+TEST(Readme, TheSettingsTableIsTheGatewaysOwnList) {
+  auto readme = read_file(readme_path);
+  auto begin = readme.find("<!-- settings:begin -->\n");
+  auto end = readme.find("<!-- settings:end -->");
+  ASSERT_NE(begin, std::string::npos);
+  ASSERT_NE(end, std::string::npos);
+  begin += std::string("<!-- settings:begin -->\n").size();
+  EXPECT_EQ(readme.substr(begin, end - begin), voxgate::app::config_markdown())
+      << "regenerate it: build/voxgate serve --settings-markdown";
+}
