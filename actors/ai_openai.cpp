@@ -80,7 +80,8 @@ void on_event(openai_pointer self, std::string& text) {
       self->send(st.args.listener, speech_atom::value);
       return;
     case server_kind::speech_stopped:
-      self->send(st.args.listener, ai_state_atom::value, std::string("speech_stopped"));
+      // Where in the caller's audio the turn ended (audio_end_ms), so the call can time what the caller waits.
+      self->send(st.args.listener, speech_end_atom::value, ev.audio_ms);
       return;
     case server_kind::function_call_done:
       spdlog::info("call={} AI calls tool {}", st.args.call_id, ev.name);

@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <optional>
 
 #include "actors/playout.hpp"
+#include "actors/prompts.hpp"
 #include "actors/providers.hpp"
 #include "actors/socket_sinks.hpp"
 #include "actors/tool_request.hpp"
@@ -15,6 +17,45 @@
 
 namespace voxgate::actors {
 namespace {
+
+using time_point = caf::actor_clock::time_point;
+
+// When the caller's audio reached the gateway, by position in the audio handed to the AI (ms from its
+// first byte): an AI that says where in that audio the caller's turn ended is placed back in time.
+// Keeps the last few seconds in a fixed ring (no allocation per frame).
+class caller_timeline {
+ public:
+  void add(std::uint32_t ms, time_point at) {
+    end_ms_ += ms;
+    ring_[next_++ % ring_.size()] = {end_ms_, at};
+  }
+  std::uint64_t end_ms() const { return end_ms_; }
+  // When the audio at `pos` arrived: the arrival of the chunk holding it, extrapolated at real-time
+  // pace past the ends of the window.
+  std::optional<time_point> arrival(std::uint64_t pos) const {
+    if (next_ == 0) return std::nullopt;
+    const entry* holding = nullptr;
+    std::size_t n = std::min<std::size_t>(next_, ring_.size());
+    for (std::size_t i = 1; i <= n; ++i) {
+      const auto& e = ring_[(next_ - i) % ring_.size()];
+      if (e.end_ms <= pos) break;
+      holding = &e;
+    }
+    if (!holding) return ring_[(next_ - 1) % ring_.size()].at;  // at or past the newest audio
+    if (holding == &ring_[(next_ - n) % ring_.size()] && n == ring_.size())
+      return holding->at - std::chrono::milliseconds(holding->end_ms - pos);  // older than the window
+    return holding->at;
+  }
+
+ private:
+  struct entry {
+    std::uint64_t end_ms = 0;
+    time_point at{};
+  };
+  std::array<entry, 128> ring_{};  // 2.5 s of 20 ms frames: the AI decides well within that
+  std::size_t next_ = 0;
+  std::uint64_t end_ms_ = 0;
+};
 
 struct call_state {
   static inline const char* name = "call";
@@ -39,9 +80,15 @@ struct call_state {
   bool hangup_scheduled = false;
   bool stopped = false;  // the provider said stop
   std::uint32_t bad_frames_logged = 0;
+  bool ai_ready = false;
+  bool ai_down = false;      // the AI session ended; the call is on its way out
+  bool apologizing = false;  // the AI failed before it was ready: the caller hears the apology, then it ends
 
-  // AI time-to-first-audio: from ready (the greeting) or the caller's end of speech.
-  std::optional<caf::actor_clock::time_point> awaiting_audio_since;
+  // AI time to first audio: from the caller's end of speech (or ready, for a greeting) to the first
+  // frame of the reply sent to the provider, which sits at `reply_at_ms` in the playout's timeline.
+  std::optional<time_point> awaiting_audio_since;
+  std::optional<std::uint64_t> reply_at_ms;
+  caller_timeline caller_audio;
 
   counter* frames_in = nullptr;
   counter* frames_out = nullptr;
@@ -67,6 +114,28 @@ void set_phase(call_pointer self, call_phase next) {
   if (next != call_phase::ending) active.with({st.provider_name, std::string(to_string(next))}).add();
 }
 
+// A value for a key=value log line: as is when it is one plain word, else quoted with \ and " escaped.
+std::string log_value(std::string_view v) {
+  bool plain = !v.empty() && v.find_first_of(" \"=\\") == std::string_view::npos;
+  if (plain) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Who ended the call, from its outcome: the caller hung up (or the far end: Twilio's stop, Telnyx's
+// call.hangup), the AI called end_call, the provider's stream failed or went away, or the gateway did
+// (the AI failed, no media came, shutdown, an operator).
+std::string_view ended_by(std::string_view outcome) {
+  if (outcome == "completed") return "caller";
+  if (outcome == "end_call") return "ai";
+  if (outcome == "stream_failed" || outcome.rfind("provider_closed", 0) == 0) return "provider";
+  return "gateway";
+}
+
 void end_call(call_pointer self, const std::string& outcome) {
   auto& st = self->state;
   if (st.record->phase.load() == call_phase::ending) return;
@@ -83,9 +152,14 @@ void end_call(call_pointer self, const std::string& outcome) {
   if (st.ai) self->send_exit(st.ai, caf::exit_reason::user_shutdown);
   if (st.transcoder) self->send_exit(st.transcoder, caf::exit_reason::user_shutdown);
   auto age = std::chrono::steady_clock::now() - st.record->created;
-  spdlog::info("call={} ended outcome={} provider={} duration_ms={} frames_in={} frames_out={} dropped_out={}", st.id,
-               outcome, st.provider_name, std::chrono::duration_cast<std::chrono::milliseconds>(age).count(),
-               st.record->frames_in.load(), st.record->frames_out.load(), st.record->frames_dropped.load());
+  const auto& call = st.record->call;
+  spdlog::info(
+      "call={} ended outcome={} ended_by={} provider={} from={} to={} ai={}{} barge_ins={} duration_ms={} frames_in={} "
+      "frames_out={} dropped_out={}",
+      st.id, log_value(outcome), ended_by(outcome), st.provider_name, log_value(call.from), log_value(call.to),
+      st.env->ai_backend, call.simulated.empty() ? "" : " simulated=" + log_value(call.simulated),
+      st.record->barge_ins.load(), std::chrono::duration_cast<std::chrono::milliseconds>(age).count(),
+      st.record->frames_in.load(), st.record->frames_out.load(), st.record->frames_dropped.load());
   self->quit();
 }
 
@@ -102,11 +176,56 @@ void pump(call_pointer self) {
     if (!st.chunk_mark.empty()) st.provider->send_text(st.dialect->build_mark(st.stream_id, st.chunk_mark));
     st.frames_out->inc();
     st.record->frames_out.fetch_add(1, std::memory_order_relaxed);
+    if (st.reply_at_ms && st.play->sent_ms() > *st.reply_at_ms) {
+      auto waited = std::chrono::duration<double>(self->clock().now() - *st.awaiting_audio_since).count();
+      st.env->metrics->ai_first_audio.with({st.env->ai_backend}).observe(waited);
+      st.awaiting_audio_since.reset();
+      st.reply_at_ms.reset();
+    }
   }
   if (st.play->queued_bytes() > 0 && !st.tick_pending) {
     st.tick_pending = true;
     self->delayed_send(self, std::chrono::milliseconds(st.env->playout_chunk_ms / 2), tick_atom::value);
   }
+  if (st.apologizing && st.play->queued_bytes() == 0) {
+    // All of the apology is with the provider: end once the playout clock (and its marks) says it played.
+    auto left = st.play->remaining_ms(now);
+    if (left == 0) {
+      end_call(self, "ai_failed");
+    } else if (!st.tick_pending) {
+      st.tick_pending = true;
+      self->delayed_send(self, std::chrono::milliseconds(left), tick_atom::value);
+    }
+  }
+}
+
+// The AI could not be reached (it failed before it was ready): rather than a dead line, the caller
+// hears a short apology, then the call ends as ai_failed. A media stream not up yet gets a moment.
+void apologize(call_pointer self) {
+  auto& st = self->state;
+  st.apologizing = true;
+  if (!st.provider) {
+    self->delayed_send(self, st.env->apology_stream_wait, timeout_atom::value);  // ignored once streaming
+    return;
+  }
+  auto audio = prompts::encoded(prompts::prompt::apology, st.provider_format);
+  auto ms = st.provider_format.bytes_to_ms(audio.size());
+  spdlog::info("call={} the AI cannot be reached: playing the apology ({} ms), then hanging up", st.id, ms);
+  st.play->push("apology", {reinterpret_cast<const std::uint8_t*>(audio.data()), audio.size()});
+  // The bound, should marks never come back.
+  self->delayed_send(self, std::chrono::milliseconds(ms) + st.env->apology_margin, hangup_atom::value,
+                     std::string("ai_failed"));
+  pump(self);
+}
+
+// The AI ended the caller's turn, having heard caller audio up to `decided_at_ms`: the caller stopped
+// speaking the AI's silence window before that, and the wait for the reply starts when that audio came.
+void turn_ended(call_pointer self, std::uint64_t decided_at_ms) {
+  auto& st = self->state;
+  auto silence = static_cast<std::uint64_t>(st.env->ai_turn_silence.count());
+  auto spoken_until = decided_at_ms > silence ? decided_at_ms - silence : 0;
+  st.awaiting_audio_since = st.caller_audio.arrival(spoken_until).value_or(self->clock().now());
+  st.reply_at_ms.reset();
 }
 
 void on_provider_frame(call_pointer self, std::string& frame) {
@@ -131,6 +250,8 @@ void on_provider_frame(call_pointer self, std::string& frame) {
       st.record->frames_in.fetch_add(1, std::memory_order_relaxed);
       auto forward = [self](std::string&& audio) {
         auto& st = self->state;
+        if (st.ai_down) return;
+        st.caller_audio.add(st.provider_format.bytes_to_ms(audio.size()), self->clock().now());
         audio_chunk chunk{st.provider_format, std::move(audio), {}};
         if (st.transcoder)
           self->send(st.transcoder, caller_atom::value, std::move(chunk));
@@ -150,7 +271,7 @@ void on_provider_frame(call_pointer self, std::string& frame) {
       // Telnyx also sends call.dtmf.received, the documented channel: take DTMF from there only.
       if (st.record->call.provider == provider_kind::telnyx) return;
       spdlog::info("call={} dtmf digit={}", st.id, ev.text);
-      self->send(st.ai, dtmf_atom::value, std::string(ev.text));
+      if (!st.ai_down) self->send(st.ai, dtmf_atom::value, std::string(ev.text));
       return;
     case net::media_kind::stop:
       st.stopped = true;
@@ -175,6 +296,7 @@ void barge_in(call_pointer self) {
   if (st.provider) st.provider->send_text(st.dialect->build_clear(st.stream_id));
   if (!cut.item_id.empty()) self->send(st.ai, truncate_atom::value, cut.item_id, cut.audio_end_ms);
   st.env->metrics->barge_ins.with({st.provider_name}).inc();
+  st.record->barge_ins.fetch_add(1, std::memory_order_relaxed);
   spdlog::info("call={} barge-in item={} heard_ms={}", st.id, cut.item_id, cut.audio_end_ms);
 }
 
@@ -202,10 +324,13 @@ void on_tool_call(call_pointer self, tool_call& call) {
   auto request = make_tool_request(env, st.record->call, call);
   call_actor me = self;
   auto metrics = env.metrics;
-  env.fetch(std::move(request), [me, metrics, id = st.id, call_id = call.call_id,
-                                 name = call.name](net::http_client_response r) {
+  env.fetch(std::move(request), [me, metrics, id = st.id, call_id = call.call_id, name = call.name,
+                                 sent = std::chrono::steady_clock::now()](net::http_client_response r) {
     auto result = tool_output_from(r);
-    metrics->tool_calls.with({name, r.ok() ? "ok" : "error"}).inc();
+    std::string outcome = r.ok() ? "ok" : "error";
+    metrics->tool_calls.with({name, outcome}).inc();
+    metrics->tool_duration.with({name, outcome})
+        .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count());
     // The AI hears the error and the call goes on; without this line the operator would only see a
     // counter move (a tool endpoint with a bad certificate looked exactly like a slow business).
     if (!r.ok()) spdlog::warn("call={} tool {} failed, the AI gets an error output: {}", id, name, result);
@@ -284,7 +409,7 @@ void on_provider_event(call_pointer self, provider_event& ev) {
       end_call(self, "stream_failed");
       return;
     case call_event_kind::dtmf:
-      if (ev.detail.size() == 1) self->send(st.ai, dtmf_atom::value, ev.detail);
+      if (ev.detail.size() == 1 && !st.ai_down) self->send(st.ai, dtmf_atom::value, ev.detail);
       return;
     case call_event_kind::stream_started:
     case call_event_kind::stream_stopped:
@@ -335,9 +460,14 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
   st.ai = env->make_ai(self->system(), ai_session_args{st.id, self, env->agent, st.ai_format});
   self->link_to(st.ai);
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    if (msg.source == self->state.ai) {
-      spdlog::warn("call={} AI session ended: {}", self->state.id, self->system().render(msg.reason));
-      end_call(self, "ai_failed");
+    auto& st = self->state;
+    if (msg.source == st.ai) {
+      spdlog::warn("call={} AI session ended: {}", st.id, self->system().render(msg.reason));
+      st.ai_down = true;
+      if (st.ai_ready || st.record->phase.load() == call_phase::ending)
+        end_call(self, "ai_failed");
+      else
+        apologize(self);
     } else if (msg.source == self->state.transcoder) {
       end_call(self, "internal_error");
     } else {
@@ -364,7 +494,7 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
                        codecs::to_string(start.format.enc), start.format.sample_rate,
                        codecs::to_string(st.provider_format.enc));
         st.provider_format = start.format;
-        if (st.provider_format != st.ai_format) {
+        if (st.provider_format != st.ai_format && !st.ai_down) {
           st.transcoder = spawn_transcoder(self->system(), st.env, st.provider_format, st.ai_format, self, st.ai);
           self->link_to(st.transcoder);
         }
@@ -372,7 +502,12 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
         st.provider->attach(std::make_shared<call_sink>(self));
         spdlog::info("call={} streaming stream={} format={}/{}", st.id, st.stream_id,
                      codecs::to_string(st.provider_format.enc), st.provider_format.sample_rate);
-        pump(self);
+        // A greeting is waited for from the moment the caller can hear it.
+        if (st.awaiting_audio_since) st.awaiting_audio_since = self->clock().now();
+        if (st.apologizing)
+          apologize(self);
+        else
+          pump(self);
       },
       [self](frame_atom, std::string& frame) {
         self->state.am.handled->inc();
@@ -389,25 +524,33 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
           if (st.transcoder) self->send(st.transcoder, ai_audio_atom::value, std::move(chunk));
           return;
         }
-        if (st.awaiting_audio_since) {
-          auto waited = std::chrono::duration<double>(self->clock().now() - *st.awaiting_audio_since).count();
-          st.env->metrics->ai_first_audio.with({st.env->ai_backend}).observe(waited);
-          st.awaiting_audio_since.reset();
-        }
+        if (st.awaiting_audio_since && !st.reply_at_ms)  // where the reply starts in the playout's timeline
+          st.reply_at_ms = st.play->sent_ms() + st.provider_format.bytes_to_ms(st.play->queued_bytes());
         if (st.play->push(chunk.item_id,
                           {reinterpret_cast<const std::uint8_t*>(chunk.bytes.data()), chunk.bytes.size()}) > 0)
           st.env->metrics->frames_dropped.with({st.provider_name, "ai_overflow"}).inc();
         pump(self);
       },
       [self](speech_atom) {
-        self->state.am.handled->inc();
+        auto& st = self->state;
+        st.am.handled->inc();
+        st.awaiting_audio_since.reset();  // the caller speaks (again): the wait starts when they stop
+        st.reply_at_ms.reset();
         barge_in(self);
+      },
+      [self](speech_end_atom, std::uint32_t decided_at_ms) {
+        self->state.am.handled->inc();
+        turn_ended(self, decided_at_ms);
       },
       [self](ai_state_atom, std::string& what) {
         auto& st = self->state;
         st.am.handled->inc();
-        if (what == "speech_stopped" || (what == "ready" && st.env->agent.greet_first))
-          st.awaiting_audio_since = self->clock().now();
+        if (what == "speech_stopped") {
+          turn_ended(self, st.caller_audio.end_ms());  // it decided on all the audio it had
+        } else if (what == "ready") {
+          st.ai_ready = true;
+          if (st.env->agent.greet_first) st.awaiting_audio_since = self->clock().now();
+        }
       },
       [self](tool_atom, tool_call& call) {
         self->state.am.handled->inc();
@@ -424,11 +567,16 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
       },
       [self](timeout_atom) {
         self->state.am.handled->inc();
-        if (self->state.record->phase.load() == call_phase::ringing) {
-          spdlog::warn("call={} no media stream arrived within {} ms of the webhook", self->state.id,
-                       self->state.env->ringing_timeout.count());
-          end_call(self, "no_media");
+        auto& st = self->state;
+        if (st.record->phase.load() != call_phase::ringing) return;
+        if (st.apologizing) {
+          spdlog::info("call={} the AI cannot be reached and no media stream came for the apology", st.id);
+          end_call(self, "ai_failed");
+          return;
         }
+        spdlog::warn("call={} no media stream arrived within {} ms of the webhook", st.id,
+                     st.env->ringing_timeout.count());
+        end_call(self, "no_media");
       },
       [self](hangup_atom, std::string& outcome) {
         self->state.am.handled->inc();

@@ -58,6 +58,13 @@ struct call_env {
   std::uint32_t playout_chunk_ms = 100;
   std::chrono::milliseconds ringing_timeout{30000};  // webhook answered, no media socket yet
   std::chrono::milliseconds hangup_grace{400};       // after end_call, let the goodbye finish
+  // The silence the AI waits for before it ends the caller's turn (OpenAI's server VAD
+  // silence_duration_ms, the local agent's end_of_turn_ms): the caller's speech ended that long before.
+  std::chrono::milliseconds ai_turn_silence{500};
+  // An AI that fails before it is ready: the caller hears an apology. How long to wait for a media
+  // stream that is not up yet, and how long past the apology's length to wait for it to play out.
+  std::chrono::milliseconds apology_stream_wait{2500};
+  std::chrono::milliseconds apology_margin{2000};
 
   std::string token_secret;
   std::int64_t token_ttl_seconds = 120;

@@ -22,6 +22,7 @@ struct call_record {
   std::atomic<std::uint64_t> frames_in{0};
   std::atomic<std::uint64_t> frames_out{0};
   std::atomic<std::uint64_t> frames_dropped{0};
+  std::atomic<std::uint32_t> barge_ins{0};
   std::string outcome;
 };
 

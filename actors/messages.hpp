@@ -35,6 +35,9 @@ struct incoming_call {
   net::param_list parameters;  // routing data: the webhook URL's query parameters (e.g. businessId)
   codecs::audio_format media_format = codecs::audio_format::g711_ulaw();  // what the provider should stream
   std::string media_url;  // Telnyx: the stream URL without its token (wss://PUBLIC/telnyx/media/)
+  // Placed by one of VoxGate's own tools (X-VoxGate-Simulated: "probe", "call", "load"; "other" for any
+  // other value), empty for a real call. Only a label: it changes no behaviour and no check.
+  std::string simulated;
 };
 
 // A provider webhook about a call that already exists (Telnyx Call Control events).
@@ -87,7 +90,8 @@ using frame_atom = caf::atom_constant<caf::atom("frame")>;
 using closed_atom = caf::atom_constant<caf::atom("closed")>;
 using caller_atom = caf::atom_constant<caf::atom("caller")>;  // caller audio toward the AI
 using ai_audio_atom = caf::atom_constant<caf::atom("ai_audio")>;
-using speech_atom = caf::atom_constant<caf::atom("speech")>;  // caller started speaking (barge-in)
+using speech_atom = caf::atom_constant<caf::atom("speech")>;          // caller started speaking (barge-in)
+using speech_end_atom = caf::atom_constant<caf::atom("speech_end")>;  // the AI ended the caller's turn
 using ai_state_atom = caf::atom_constant<caf::atom("ai_state")>;
 using tool_atom = caf::atom_constant<caf::atom("tool")>;
 using tool_done_atom = caf::atom_constant<caf::atom("tool_done")>;
@@ -109,8 +113,11 @@ using ai_audio_sink = caf::typed_actor<caf::reacts_to<ai_audio_atom, audio_chunk
 // Where caller audio goes: the AI session, or the transcoder in front of it.
 using caller_audio_sink = caf::typed_actor<caf::reacts_to<caller_atom, audio_chunk>>;
 
-// What an AI session reports to its call.
+// What an AI session reports to its call. The end of the caller's turn comes as ai_state
+// "speech_stopped", or better as speech_end with the position in the caller audio the session received
+// (ms from its first byte) at which it decided, as OpenAI's speech_stopped says (audio_end_ms).
 using ai_listener = caf::typed_actor<caf::reacts_to<ai_audio_atom, audio_chunk>, caf::reacts_to<speech_atom>,
+                                     caf::reacts_to<speech_end_atom, std::uint32_t>,
                                      caf::reacts_to<ai_state_atom, std::string>, caf::reacts_to<tool_atom, tool_call>>;
 
 // An AI session (openai, local, ...): one per call, linked to its call actor.
@@ -128,15 +135,16 @@ using call_actor =
     caf::typed_actor<caf::reacts_to<attach_atom, pending_socket, net::stream_start>,  // from the supervisor
                      caf::reacts_to<frame_atom, std::string>,                         // provider frame
                      caf::reacts_to<closed_atom, std::string>,                        // provider socket closed
-                     caf::reacts_to<ai_audio_atom, audio_chunk>,   // AI audio, in the provider's format
-                     caf::reacts_to<speech_atom>,                  // the caller started speaking
-                     caf::reacts_to<ai_state_atom, std::string>,   // "ready", "speech_stopped", "response_done"
-                     caf::reacts_to<tool_atom, tool_call>,         // the AI calls a tool
-                     caf::reacts_to<tool_done_atom, tool_result>,  // a tool webhook answered
-                     caf::reacts_to<tick_atom>,                    // playout clock
-                     caf::reacts_to<timeout_atom>,                 // no media socket in time
-                     caf::reacts_to<hangup_atom, std::string>,     // end now, with this outcome
-                     caf::reacts_to<event_atom, provider_event>>;  // a provider webhook about this call
+                     caf::reacts_to<ai_audio_atom, audio_chunk>,      // AI audio, in the provider's format
+                     caf::reacts_to<speech_atom>,                     // the caller started speaking
+                     caf::reacts_to<speech_end_atom, std::uint32_t>,  // the caller's turn ended, at this ms
+                     caf::reacts_to<ai_state_atom, std::string>,      // "ready", "speech_stopped", "response_done"
+                     caf::reacts_to<tool_atom, tool_call>,            // the AI calls a tool
+                     caf::reacts_to<tool_done_atom, tool_result>,     // a tool webhook answered
+                     caf::reacts_to<tick_atom>,                       // playout clock
+                     caf::reacts_to<timeout_atom>,                    // no media socket in time
+                     caf::reacts_to<hangup_atom, std::string>,        // end now, with this outcome
+                     caf::reacts_to<event_atom, provider_event>>;     // a provider webhook about this call
 
 // Converts audio between the provider's format and the AI's, one stateful converter per direction.
 using transcoder_actor =

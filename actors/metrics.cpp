@@ -33,7 +33,7 @@ std::string labels_text(const std::vector<std::string>& names, const std::vector
 
 std::string number(double v) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
+  std::snprintf(buf, sizeof buf, "%.12g", v);
   return buf;
 }
 
@@ -106,6 +106,8 @@ std::string metrics_registry::render() const {
   std::string out;
   calls_active.render(out);
   calls_total.render(out);
+  simulated_calls.render(out);
+  call_duration.render(out);
   upgrades.render(out);
   accept_errors.render(out);
   webhooks.render(out);
@@ -115,10 +117,14 @@ std::string metrics_registry::render() const {
   bad_frames.render(out);
   ai_errors.render(out);
   tool_calls.render(out);
+  tool_duration.render(out);
   barge_ins.render(out);
   ai_first_audio.render(out);
   actors_live.render(out);
   actor_messages.render(out);
+  build_info.render(out);
+  max_calls.render(out);
+  draining.render(out);
   return out;
 }
 

@@ -91,6 +91,15 @@ class metrics_registry {
 
   family<gauge> calls_active{"voxgate_calls_active", "Calls alive on this instance", {"provider", "state"}};
   family<counter> calls_total{"voxgate_calls_total", "Calls ended, by outcome", {"provider", "outcome"}};
+  // The part of calls_total placed by VoxGate's own tools (probe, call, load): subtract it for real traffic.
+  family<counter> simulated_calls{
+      "voxgate_simulated_calls_total",
+      "Calls ended that VoxGate's tools placed (X-VoxGate-Simulated); also in voxgate_calls_total",
+      {"provider", "outcome"}};
+  family<histogram> call_duration{"voxgate_call_duration_seconds",
+                                  "Call length, from the webhook that announced it to its end",
+                                  {"provider"},
+                                  std::vector<double>{1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600}};
   family<counter> upgrades{
       "voxgate_ws_upgrade_attempts_total", "WebSocket upgrade attempts", {"path", "result", "reason"}};
   family<counter> accept_errors{
@@ -104,13 +113,24 @@ class metrics_registry {
   family<counter> ai_errors{
       "voxgate_ai_errors_total", "Errors reported by or about the AI session", {"backend", "code"}};
   family<counter> tool_calls{"voxgate_tool_calls_total", "Tool calls", {"tool", "result"}};
+  family<histogram> tool_duration{"voxgate_tool_call_duration_seconds",
+                                  "Tool webhook round trip, from the POST to its answer or failure",
+                                  {"tool", "result"},
+                                  std::vector<double>{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10}};
   family<counter> barge_ins{"voxgate_barge_ins_total", "Caller interrupted the AI", {"provider"}};
-  family<histogram> ai_first_audio{"voxgate_ai_time_to_first_audio_seconds",
-                                   "From the caller's end of speech (or session ready) to the AI's first audio",
-                                   {"backend"},
-                                   std::vector<double>{0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5}};
+  family<histogram> ai_first_audio{
+      "voxgate_ai_time_to_first_audio_seconds",
+      "What the caller waits: from the end of their speech (the AI's end-of-turn "
+      "decision, placed in the caller's audio and less the AI's silence window) to the "
+      "first frame of the reply sent to the provider; for a greeting, from the AI ready and "
+      "the media stream up",
+      {"backend"},
+      std::vector<double>{0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5}};
   family<gauge> actors_live{"voxgate_actors_live", "Live actors by type", {"actor"}};
   family<counter> actor_messages{"voxgate_actor_messages_total", "Messages handled by actor type", {"actor"}};
+  family<gauge> build_info{"voxgate_build_info", "Always 1; the running version in its label", {"version"}};
+  family<gauge> max_calls{"voxgate_max_calls", "MAX_CALLS: live calls beyond this are refused", {}};
+  family<gauge> draining{"voxgate_draining", "1 while draining: new calls are refused, live ones finish", {}};
 
   actor_metrics for_actor(const std::string& type) { return {&actors_live.with({type}), &actor_messages.with({type})}; }
 

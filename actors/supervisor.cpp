@@ -162,6 +162,10 @@ std::string calls_json(supervisor_pointer self) {
     out += R"({"id":)" + net::json::quote(id);
     out += R"(,"provider":)" + net::json::quote(to_string(r.call.provider));
     if (!r.call.session_id.empty()) out += R"(,"session_id":)" + net::json::quote(r.call.session_id);
+    out += R"(,"from":)" + net::json::quote(r.call.from);
+    out += R"(,"to":)" + net::json::quote(r.call.to);
+    out += R"(,"ai":)" + net::json::quote(self->state.env->ai_backend);
+    if (!r.call.simulated.empty()) out += R"(,"simulated":)" + net::json::quote(r.call.simulated);
     out += R"(,"state":)" + net::json::quote(to_string(r.phase.load()));
     out += R"(,"age_ms":)" +
            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now - r.created).count());
@@ -207,6 +211,9 @@ supervisor_actor::behavior_type supervisor_behavior(supervisor_pointer self, cal
       }
       auto label = outcome.substr(0, outcome.find(':'));
       st.env->metrics->calls_total.with({provider, label}).inc();
+      if (!r.call.simulated.empty()) st.env->metrics->simulated_calls.with({provider, label}).inc();
+      st.env->metrics->call_duration.with({provider})
+          .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - r.created).count());
       if (!r.call.session_id.empty()) st.by_session.erase(r.call.session_id);
       st.calls.erase(c);
     }

@@ -26,6 +26,14 @@ void setup_logging(const config& c) {
   spdlog::set_default_logger(logger);
 }
 
+std::string simulated_origin(const net::header_list& headers) {
+  auto v = net::header_or(headers, "x-voxgate-simulated");
+  if (v.empty()) return {};
+  for (std::string_view tool : {"probe", "call", "load"})
+    if (v == tool) return std::string(tool);
+  return "other";
+}
+
 namespace {
 
 int cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
@@ -90,9 +98,11 @@ gateway::gateway(config c) : config_(std::move(c)) {
     env->make_ai = [openai](caf::actor_system& sys, actors::ai_session_args args) {
       return actors::spawn_openai_session(sys, openai, std::move(args));
     };
+    env->ai_turn_silence = std::chrono::milliseconds(500);  // silence_duration_ms in net::openai::session_update
   } else {
     actors::local_agent_options local;
     local.metrics = &metrics_;
+    env->ai_turn_silence = std::chrono::milliseconds(local.end_of_turn_ms);
     env->make_ai = [local](caf::actor_system& sys, actors::ai_session_args args) {
       return actors::spawn_local_session(sys, local, std::move(args));
     };
@@ -170,6 +180,7 @@ void gateway::end_calls(std::chrono::milliseconds grace) {
 
 std::uint64_t gateway::drain(std::chrono::seconds timeout) {
   draining_ = true;
+  metrics_.draining.with({}).set(1);
   caf::anon_send(supervisor_, actors::drain_atom::value);
   auto deadline = std::chrono::steady_clock::now() + timeout;
   std::uint64_t live = live_calls();

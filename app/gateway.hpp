@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "actors/call_env.hpp"
 #include "actors/messages.hpp"
@@ -18,6 +19,9 @@
 #include "net/public_url.hpp"
 
 namespace voxgate::app {
+
+// What `voxgate version` prints and voxgate_build_info reports.
+inline constexpr std::string_view build_version = "0.1.0";
 
 class gateway {
  public:
@@ -64,5 +68,9 @@ class gateway {
 };
 
 void setup_logging(const config& c);
+
+// X-VoxGate-Simulated, sent by VoxGate's own tools: "probe", "call" or "load" ("other" for any other
+// value), or empty for a real call. A label only: it changes no behaviour and no security check.
+std::string simulated_origin(const net::header_list& headers);
 
 }  // namespace voxgate::app

@@ -16,7 +16,7 @@
 
 namespace {
 
-constexpr std::string_view version = "0.1.0";
+constexpr std::string_view version = voxgate::app::build_version;
 
 int usage(std::ostream& out, int code) {
   out << "voxgate " << version

@@ -1,49 +1,93 @@
 // Operator endpoints: liveness, readiness (false while draining), Prometheus metrics, live calls.
-#include <unistd.h>
-#include <fstream>
-#include <sstream>
+#include <cstdio>
 
 #include "app/ask.hpp"
 #include "app/gateway.hpp"
+#include "app/process_usage.hpp"
+#include "net/call_token.hpp"
+#include "net/telnyx/signature.hpp"
 
 namespace voxgate::app {
 
 namespace {
 
-// Process CPU seconds and resident memory, from /proc (Linux).
+// The process_* series every Prometheus client library exports, under the same names and types, so
+// that stock dashboards and alerts for any process work on this one.
 std::string process_metrics() {
+  auto p = own_figures();
   std::string out;
-  std::ifstream stat("/proc/self/stat");
-  std::string line;
-  if (std::getline(stat, line)) {
-    auto close = line.rfind(')');
-    std::istringstream rest(line.substr(close + 2));
-    std::string field;
-    unsigned long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
-      if (i == 14) utime = std::stoul(field);
-      if (i == 15) stime = std::stoul(field);
-    }
-    double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
-    out += "# TYPE voxgate_process_cpu_seconds_total counter\n";
-    out += "voxgate_process_cpu_seconds_total " + std::to_string((utime + stime) / ticks) + "\n";
-  }
-  std::ifstream status("/proc/self/status");
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) {
-      std::istringstream in(line.substr(6));
-      unsigned long kb = 0;
-      in >> kb;
-      out += "# TYPE voxgate_process_resident_memory_bytes gauge\n";
-      out += "voxgate_process_resident_memory_bytes " + std::to_string(kb * 1024) + "\n";
-    }
-  }
+  auto series = [&out](const char* name, const char* type, const char* help, const std::string& value) {
+    out +=
+        std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " + value + "\n";
+  };
+  char cpu[32];
+  std::snprintf(cpu, sizeof cpu, "%.2f", p.cpu_s);
+  char start[32];
+  std::snprintf(start, sizeof start, "%.2f", p.start_time_s);
+  series("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.", cpu);
+  series("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", std::to_string(p.resident_bytes));
+  series("process_open_fds", "gauge", "Number of open file descriptors.", std::to_string(p.open_fds));
+  series("process_max_fds", "gauge", "Maximum number of open file descriptors.", std::to_string(p.max_fds));
+  series("process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.", start);
   return out;
+}
+
+// Every series a dashboard panel reads exists from the first scrape, at zero: a panel over a counter
+// that never moved says "No data", which looks like a broken exporter. The label values are the ones
+// the actors and routes use (outcomes, refusal reasons); only the common ones, so the set stays small.
+void start_at_zero(actors::metrics_registry& m, const std::string& ai_backend) {
+  const std::string providers[] = {std::string(to_string(actors::provider_kind::twilio)),
+                                   std::string(to_string(actors::provider_kind::telnyx))};
+  for (const auto& p : providers) {
+    for (const char* outcome :
+         {"completed", "end_call", "ai_failed", "no_media", "stream_failed", "provider_closed", "shutdown"}) {
+      m.calls_total.with({p, outcome});
+      m.simulated_calls.with({p, outcome});
+    }
+    for (const char* state : {"ringing", "streaming"}) m.calls_active.with({p, state});
+    m.call_duration.with({p});
+    for (const char* result : {"accepted", "malformed", "refused_capacity", "refused_draining"})
+      m.webhooks.with({p, result});
+    for (const char* reason : {"missing_token", "unknown_call", "already_streaming", "malformed_frame"})
+      m.media_refused.with({p, reason});
+    for (auto check : {net::token_check::malformed, net::token_check::bad_signature, net::token_check::expired,
+                       net::token_check::wrong_call})
+      m.media_refused.with({p, std::string(net::to_string(check))});
+    for (const char* direction : {"in", "out"}) m.frames.with({p, direction});
+    for (const char* direction : {"out", "ai_overflow"}) m.frames_dropped.with({p, direction});
+    m.barge_ins.with({p});
+    m.bad_frames.with({p, "bad base64"});
+  }
+  m.webhooks.with({"twilio", "bad_signature"});
+  for (const char* result : {"event", "ignored", "duplicate", "unknown_call"}) m.webhooks.with({"telnyx", result});
+  for (auto check : {net::telnyx::signature_check::missing_headers, net::telnyx::signature_check::bad_timestamp,
+                     net::telnyx::signature_check::stale, net::telnyx::signature_check::bad_signature})
+    m.webhooks.with({"telnyx", std::string(net::telnyx::to_string(check))});
+  m.upgrades.with({"/twilio/media", "accepted", "ok"});
+  m.upgrades.with({"/twilio/media", "refused", "bad_signature"});
+  m.upgrades.with({"/telnyx/media/<redacted>", "accepted", "ok"});
+  m.upgrades.with({"/telnyx/media/<redacted>", "refused", "token_mismatch"});
+  m.frames_dropped.with({"ai", "in_held"});
+  for (const char* reason : {"out_of_fds", "other"}) m.accept_errors.with({reason});
+  m.ai_first_audio.with({ai_backend});
+  if (ai_backend == "openai") {
+    for (const char* code : {"connect", "closed", "setup_timeout"}) m.ai_errors.with({"openai", code});
+    m.bad_frames.with({"openai", "bad base64"});
+  }
+  m.tool_calls.with({"end_call", "ok"});
+  for (const auto& type : {std::string("call"), std::string("transcoder"), "ai_" + ai_backend}) {
+    m.actors_live.with({type});
+    m.actor_messages.with({type});
+  }
 }
 
 }  // namespace
 
 void gateway::add_ops_routes() {
+  start_at_zero(metrics_, env_->ai_backend);
+  metrics_.build_info.with({std::string(build_version)}).set(1);
+  metrics_.max_calls.with({}).set(static_cast<std::int64_t>(config_.max_calls));
+  metrics_.draining.with({}).set(0);
   server_->route("GET", "/healthz",
                  [](net::http_request, net::responder respond) { respond(net::http_response::text(200, "ok\n")); });
   server_->route("GET", "/readyz", [this](net::http_request, net::responder respond) {
@@ -51,7 +95,7 @@ void gateway::add_ops_routes() {
   });
   server_->route("GET", "/metrics", [this](net::http_request, net::responder respond) {
     net::http_response r;
-    r.content_type = "text/plain; version=0.0.4";
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = metrics_.render() + process_metrics();
     respond(std::move(r));
   });

@@ -78,9 +78,10 @@ void gateway::add_telnyx_routes() {
         call.parameters = net::parse_form(target.substr(q + 1)).value_or(net::param_list{});
       call.media_format = config_.telnyx_codec;
       call.media_url = public_base_for(req.headers).ws_url(media_prefix);
+      call.simulated = simulated_origin(req.headers);
       auto call_id = call.call_id;
-      spdlog::info("call={} telnyx call.initiated from={} to={} session={}", call_id, call.from, call.to,
-                   call.session_id);
+      spdlog::info("call={} telnyx call.initiated from={} to={} session={}{}", call_id, call.from, call.to,
+                   call.session_id, call.simulated.empty() ? "" : " simulated=" + call.simulated);
       ask<actors::call_admission>(
           *system_, supervisor_, std::chrono::seconds(5),
           [this, respond, call_id](actors::call_admission a) {

@@ -61,10 +61,12 @@ void gateway::add_twilio_routes() {
     call.from = hook->from;
     call.to = hook->to;
     call.parameters = query_params(req);
+    call.simulated = simulated_origin(req.headers);
     auto stream_url = base.ws_url(media_path);
     auto parameters = call.parameters;
     auto call_id = call.call_id;  // copied before `call` is moved into the request below
-    spdlog::info("call={} twilio webhook from={} to={} stream_url={}", call.call_id, call.from, call.to, stream_url);
+    spdlog::info("call={} twilio webhook from={} to={} stream_url={}{}", call.call_id, call.from, call.to, stream_url,
+                 call.simulated.empty() ? "" : " simulated=" + call.simulated);
     ask<actors::call_admission>(
         *system_, supervisor_, std::chrono::seconds(5),
         [this, respond, stream_url, parameters, call_id](actors::call_admission a) mutable {

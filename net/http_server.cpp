@@ -163,12 +163,15 @@ class http_session : public std::enable_shared_from_this<http_session> {
       close();
       return;
     }
+    head_ = false;
     if (ec) {
       unsigned status = ec == http::error::body_limit ? 413 : 400;
       send_raw(status, "bad request: " + ec.message() + "\n", false);
       return;
     }
     auto& msg = parser_->get();
+    // HEAD is GET without the body (RFC 9110 9.3.2): probes and load balancers use it.
+    head_ = msg.method() == http::verb::head;
     http_request req;
     req.method = std::string(msg.method_string());
     req.target = std::string(msg.target());
@@ -192,6 +195,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     }
     bool path_known = false;
     const auto* route = server_->find_route(req.method, req.path(), path_known);
+    if (!route && head_) route = server_->find_route("GET", req.path(), path_known);
     if (!route) {
       send_raw(path_known ? 405 : 404, path_known ? "method not allowed\n" : "not found\n", keep_alive_);
       return;
@@ -259,7 +263,6 @@ class http_session : public std::enable_shared_from_this<http_session> {
     for (const auto& [k, v] : r.headers) res.set(k, v);
     res.keep_alive(keep_alive_);
     res.body() = std::move(r.body);
-    res.prepare_payload();
     write(std::move(res));
   }
 
@@ -271,11 +274,12 @@ class http_session : public std::enable_shared_from_this<http_session> {
     if (upgrade_required) res.set(http::field::upgrade, "websocket");
     res.keep_alive(keep_alive);
     res.body() = std::move(body);
-    res.prepare_payload();
     write(std::move(res));
   }
 
   void write(http::response<http::string_body>&& res) {
+    res.prepare_payload();
+    if (head_) res.body().clear();  // a HEAD answer: the headers a GET would carry, Content-Length too
     auto sp = std::make_shared<http::response<http::string_body>>(std::move(res));
     http::async_write(stream_, *sp, [self = shared_from_this(), sp](beast::error_code ec, std::size_t) {
       if (ec || !self->keep_alive_) {
@@ -297,6 +301,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::shared_ptr<http_server::impl> server_;
   std::string remote_;
   bool keep_alive_ = false;
+  bool head_ = false;  // the request being answered is a HEAD
 };
 
 }  // namespace

@@ -10,7 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libclang-rt-14-dev
   openssl ca-certificates
-  cmark espeak-ng
+  cmark prometheus espeak-ng
 )
 
 missing=()

@@ -25,10 +25,12 @@ class SupervisorTest : public ActorTest {
     run();
   }
 
-  call_admission admit_call(const std::string& call_sid = sid) {
+  call_admission admit_call(const std::string& call_sid = sid, const std::string& simulated = {}) {
     incoming_call c;
     c.call_id = call_sid;
     c.from = "+15550001";
+    c.to = "+15550002";
+    c.simulated = simulated;
     c.parameters = {{"businessId", "acme"}};
     self->send(sup, admit_atom::value, std::move(c));
     run();
@@ -172,8 +174,39 @@ TEST_F(SupervisorTest, CallsJsonListsLiveCallsWithParameters) {
         EXPECT_STREQ(d[0]["provider"].GetString(), "twilio");
         EXPECT_STREQ(d[0]["state"].GetString(), "ringing");
         EXPECT_STREQ(d[0]["parameters"]["businessId"].GetString(), "acme");
+        EXPECT_STREQ(d[0]["from"].GetString(), "+15550001");
+        EXPECT_STREQ(d[0]["to"].GetString(), "+15550002");
+        EXPECT_STREQ(d[0]["ai"].GetString(), "probe");
+        EXPECT_FALSE(d[0].HasMember("simulated"));  // a real call
       },
       caf::after(std::chrono::seconds(0)) >> [] { ADD_FAILURE(); });
+}
+
+TEST_F(SupervisorTest, ASimulatedCallIsLabelledInCallsAndCountedApart) {
+  admit_call(sid, "load");
+  self->send(sup, calls_atom::value);
+  run();
+  self->receive(
+      [](std::string& json) {
+        rapidjson::Document d;
+        d.Parse(json.c_str());
+        ASSERT_TRUE(d.IsArray() && d.Size() == 1u) << json;
+        ASSERT_TRUE(d[0].HasMember("simulated")) << json;
+        EXPECT_STREQ(d[0]["simulated"].GetString(), "load");
+      },
+      caf::after(std::chrono::seconds(0)) >> [] { ADD_FAILURE(); });
+  advance(std::chrono::seconds(31));
+  EXPECT_EQ(live(), 0u);
+  EXPECT_EQ(metrics.calls_total.value_of({"twilio", "no_media"}), 1);  // still a call in every total
+  EXPECT_EQ(metrics.simulated_calls.value_of({"twilio", "no_media"}), 1);
+}
+
+TEST_F(SupervisorTest, AnEndedCallIsTimedInTheDurationHistogram) {
+  admit_call();
+  EXPECT_EQ(metrics.call_duration.value_of({"twilio"}), 0);
+  advance(std::chrono::seconds(31));
+  EXPECT_EQ(metrics.call_duration.value_of({"twilio"}), 1);  // the count of observations
+  EXPECT_EQ(metrics.simulated_calls.value_of({"twilio", "no_media"}), 0);
 }
 
 TEST_F(SupervisorTest, RingingCallWithNoMediaEndsAfterTheTimeout) {

@@ -120,7 +120,7 @@ class SilentAi : public GatewayTest {
 TEST_F(SilentAi, AnAiThatNeverBecomesReadyEndsTheCallAtTheDeadline) {
   connect_call(sid);
   ASSERT_TRUE(eventually([&] { return silent.handshake_done(); }));
-  EXPECT_TRUE(twilio->received()->wait_closed(5s));
+  EXPECT_TRUE(twilio->received()->wait_closed(10s));  // after the spoken apology (about 4 s)
   EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="twilio",outcome="ai_failed"})") == 1; }));
   EXPECT_EQ(get("/calls").body, "[]");
   EXPECT_EQ(metric(R"(voxgate_ai_errors_total{backend="openai",code="setup_timeout"})"), 1);

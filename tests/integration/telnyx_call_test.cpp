@@ -1,6 +1,7 @@
 // One whole Telnyx call through the real server: signed call.initiated -> answer recorded with a wss
 // stream_url -> media socket with the token -> media both ways -> barge-in -> call.hangup -> gone.
 #include "gateway_fixture.hpp"
+#include "net/telnyx/caller.hpp"
 #include "net/telnyx/media.hpp"
 #include "tests/fakes/fake_telnyx.hpp"
 
@@ -141,4 +142,63 @@ TEST_F(TelnyxGatewayTest, StreamingFailedEndsTheCallCleanly) {
   EXPECT_TRUE(openai->events()->wait_closed(5s));
   EXPECT_TRUE(
       eventually([&] { return metric(R"(voxgate_calls_total{provider="telnyx",outcome="stream_failed"})") == 1; }));
+}
+
+namespace {
+
+// Webhooks signed with a key of the test's own, so that a test can add headers the fake does not send.
+class SimulatedTelnyxTest : public TelnyxGatewayTest {
+ protected:
+  void customize(app::config& c) override {
+    TelnyxGatewayTest::customize(c);
+    c.telnyx_public_key = key.public_key_b64();
+  }
+  net::http_client_response post_initiated(net::header_list extra) {
+    return post("evt-sim", "call.initiated", "", std::move(extra));
+  }
+  net::http_client_response post(const std::string& id, const std::string& type, const std::string& payload_extra,
+                                 net::header_list extra = {}) {
+    auto body = net::telnyx::webhook_event(id, type, ccid, session, payload_extra);
+    auto ts = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    net::http_client_request req;
+    req.method = "POST";
+    req.url = gateway_url() + "/telnyx/webhook";
+    req.headers = {{"content-type", "application/json"},
+                   {"telnyx-timestamp", ts},
+                   {"telnyx-signature-ed25519", key.signature_for(ts, body)}};
+    for (auto& h : extra) req.headers.push_back(std::move(h));
+    req.body = body;
+    return fakes::fetch_sync(telnyx.io(), std::move(req));
+  }
+  net::telnyx::signing_key key;
+};
+
+}  // namespace
+
+// The header rides on call.initiated, the webhook that creates the call: /calls shows the tool that
+// placed it, with the call's From and To, and the call is counted apart when it ends.
+TEST_F(SimulatedTelnyxTest, ACallInitiatedByAToolIsMarkedSimulated) {
+  ASSERT_EQ(post_initiated({{"X-VoxGate-Simulated", "probe"}}).status, 200u);
+  auto calls = get("/calls").body;
+  EXPECT_NE(calls.find(R"("simulated":"probe")"), std::string::npos) << calls;
+  EXPECT_NE(calls.find(R"("from":"+13125550100","to":"+13125550199","ai":"openai")"), std::string::npos) << calls;
+  ASSERT_EQ(post("evt-h", "call.hangup", R"(,"hangup_cause":"normal_clearing")").status, 200u);
+  ASSERT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
+  EXPECT_EQ(metric(R"(voxgate_simulated_calls_total{provider="telnyx",outcome="completed"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_calls_total{provider="telnyx",outcome="completed"})"), 1);
+}
+
+TEST_F(SimulatedTelnyxTest, AnUnknownToolNameIsOneBoundedValue) {
+  ASSERT_EQ(post_initiated({{"X-VoxGate-Simulated", "something-else-entirely"}}).status, 200u);
+  auto calls = get("/calls").body;
+  EXPECT_NE(calls.find(R"("simulated":"other")"), std::string::npos) << calls;
+  EXPECT_EQ(calls.find("something-else"), std::string::npos) << calls;
+}
+
+TEST_F(SimulatedTelnyxTest, ACallWithoutTheHeaderIsARealCall) {
+  ASSERT_EQ(post_initiated({}).status, 200u);
+  auto calls = get("/calls").body;
+  EXPECT_NE(calls.find(R"("provider":"telnyx")"), std::string::npos) << calls;
+  EXPECT_EQ(calls.find("simulated"), std::string::npos) << calls;
 }

@@ -1,6 +1,10 @@
 // One whole Twilio call through the real server: webhook -> TwiML -> media both ways -> barge-in
-// -> tool call -> DTMF -> stop -> the call is gone from /calls and from the metrics.
+// -> tool call -> DTMF -> stop -> the call is gone from /calls and from the metrics. Also a call the
+// tools place (marked simulated), and a caller whose AI cannot be reached (they hear an apology).
+#include "codecs/g711.hpp"
 #include "gateway_fixture.hpp"
+#include "net/twilio/caller.hpp"
+#include "net/twilio/signature.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -99,6 +103,10 @@ TEST_F(GatewayTest, AWholeCallFromWebhookToHangup) {
   // 8. /calls shows the live call while it streams.
   auto calls = get("/calls");
   EXPECT_NE(calls.body.find(R"("state":"streaming")"), std::string::npos) << calls.body;
+  // Who calls whom, through which AI (the webhook's From and To).
+  EXPECT_NE(calls.body.find(R"("from":"+15005550006","to":"+15005550006","ai":"openai")"), std::string::npos)
+      << calls.body;
+  EXPECT_EQ(calls.body.find("simulated"), std::string::npos) << calls.body;
 
   // 9. The caller hangs up: the AI socket closes and the call is gone everywhere.
   auto hung_up = std::chrono::steady_clock::now();
@@ -148,4 +156,64 @@ TEST_F(GatewayTest, EndCallToolHangsUpThroughTwilioRest) {
   EXPECT_EQ(net::header_or(req.headers, "authorization").rfind("Basic ", 0), 0u);
   EXPECT_TRUE(twilio->received()->wait_closed(5s));
   EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="twilio",outcome="end_call"})") == 1; }));
+}
+
+// The tools (voxgate probe/call/load) say so in X-VoxGate-Simulated: /calls shows it and the calls
+// are counted apart, so that real traffic can be told from tests. Nothing else changes.
+TEST_F(GatewayTest, ACallPlacedByVoxGatesToolsIsMarkedSimulated) {
+  auto form = net::twilio::voice_webhook_form(sid);
+  const std::string target = "/twilio/voice?businessId=acme";
+  net::http_client_request req;
+  req.method = "POST";
+  req.url = gateway_url() + target;
+  req.headers = {{"content-type", "application/x-www-form-urlencoded"},
+                 {"x-twilio-signature", net::twilio::compute_signature(auth_token, public_url + target, form)},
+                 {"X-VoxGate-Simulated", "call"}};
+  req.body = net::encode_form(form);
+  auto res = fakes::fetch_sync(twilio->io(), std::move(req));
+  ASSERT_EQ(res.status, 200u) << res.body;
+  auto stream = net::twilio::parse_stream_instruction(res.body);
+  ASSERT_TRUE(stream) << res.body;
+  EXPECT_NE(get("/calls").body.find(R"("simulated":"call")"), std::string::npos) << get("/calls").body;
+  ASSERT_EQ(twilio->open_media(*stream), "");
+  twilio->send_start(sid, stream->parameters);
+  ASSERT_TRUE(eventually([&] { return get("/calls").body.find("streaming") != std::string::npos; }));
+  twilio->send_stop(sid);
+  ASSERT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
+  EXPECT_EQ(metric(R"(voxgate_calls_total{provider="twilio",outcome="completed"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_simulated_calls_total{provider="twilio",outcome="completed"})"), 1);
+}
+
+namespace {
+
+class UnreachableAiCallTest : public GatewayTest {
+  void customize(app::config& c) override { c.openai_realtime_url = "ws://127.0.0.1:1/v1/realtime"; }
+};
+
+// The loudest sample in a Twilio media frame's u-law payload.
+int loudest(const std::string& frame) {
+  rapidjson::Document d;
+  d.Parse(frame.c_str());
+  if (!d.IsObject() || !d.HasMember("media")) return 0;
+  int peak = 0;
+  for (unsigned char code : *codecs::base64::decode(d["media"]["payload"].GetString()))
+    peak = std::max(peak, std::abs(static_cast<int>(codecs::g711::ulaw_to_linear(code))));
+  return peak;
+}
+
+}  // namespace
+
+// An AI that cannot be reached at all used to leave the caller on a dead line until the socket closed.
+// The caller now hears a short spoken apology, and then the call ends as ai_failed.
+TEST_F(UnreachableAiCallTest, TheCallerHearsAnApologyBeforeTheCallEnds) {
+  connect_call(sid);
+  auto spoken = twilio->received()->wait_for(
+      [](const std::string& f) { return f.find(R"("event":"media")") != std::string::npos && loudest(f) > 2000; }, 10s);
+  ASSERT_TRUE(spoken) << "the caller heard nothing";
+  EXPECT_FALSE(twilio->received()->closed());
+  ASSERT_TRUE(twilio->received()->wait_closed(15s));
+  // The whole apology went out before the close: about three seconds of audio.
+  EXPECT_GE(twilio->received()->count_field("event", "media"), 20u);
+  EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="twilio",outcome="ai_failed"})") == 1; }));
+  EXPECT_EQ(metric(R"(voxgate_ai_errors_total{backend="openai",code="connect"})"), 1);
 }
