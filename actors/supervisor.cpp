@@ -51,6 +51,7 @@ using supervisor_pointer = supervisor_actor::stateful_pointer<supervisor_state>;
 void refuse_socket(supervisor_pointer self, const pending_socket& socket, std::string_view reason,
                    const std::string& call_id = {}) {
   auto provider = std::string(to_string(socket.provider));
+  socket.channel->report_upgrade(call_id.empty() ? "-" : call_id);
   self->state.env->metrics->media_refused.with({provider, std::string(reason)}).inc();
   spdlog::warn("media socket refused provider={} remote={} call={} reason={}", provider, socket.channel->remote(),
                call_id.empty() ? "-" : call_id, reason);
@@ -82,6 +83,9 @@ call_admission admit(supervisor_pointer self, incoming_call& call) {
   }
   if (st.draining) {
     out.reason = "draining";
+    spdlog::info("call={} refused reason=draining: this instance is shutting down (SIGTERM); the caller hears the "
+                 "polite refusal",
+                 call.call_id);
     return out;
   }
   if (st.calls.size() >= env.max_calls) {
@@ -148,6 +152,7 @@ void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::st
     refuse_socket(self, socket, "already_streaming", start.call_id);
     return;
   }
+  socket.channel->report_upgrade(start.call_id);
   self->send(call->handle, attach_atom::value, socket, std::move(start));
 }
 

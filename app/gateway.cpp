@@ -127,6 +127,7 @@ net::upgrade_decision gateway::accept_media_socket(actors::provider_kind provide
   d.accept = true;
   d.sink = sink;
   d.on_open = [sink](net::ws_channel_ptr channel) { sink->bind(channel); };
+  d.name_call_in_log = true;  // the supervisor reports the line when the start names the call
   return d;
 }
 

@@ -115,15 +115,20 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
     return std::string(path.substr(0, 200));
   }
 
+  // `hold`: an accepted socket whose line waits for its call id (ws_channel::report_upgrade).
   void report(const http_request& req, bool accepted, unsigned status, std::string_view label,
-              std::string_view reason) {
+              std::string_view reason, ws_channel* hold = nullptr) {
     bool routed = false;
     auto path = loggable_path(req, routed);
     // The line operators look for when "the media WebSocket never connects".
-    spdlog::info(
-        "upgrade path={} remote={} host={} x_forwarded_proto={} x_forwarded_host={} result={} status={} reason=\"{}\"",
-        path, req.remote, header_or(req.headers, "host", "-"), header_or(req.headers, "x-forwarded-proto", "-"),
+    auto line = fmt::format(
+        "path={} remote={} host={} x_forwarded_proto={} x_forwarded_host={} result={} status={} reason=\"{}\"", path,
+        req.remote, header_or(req.headers, "host", "-"), header_or(req.headers, "x-forwarded-proto", "-"),
         header_or(req.headers, "x-forwarded-host", "-"), accepted ? "accepted" : "refused", status, reason);
+    if (hold)
+      hold->hold_upgrade_line(std::move(line));
+    else
+      spdlog::info("upgrade {}", line);
     if (observer)
       observer({routed ? path : std::string(unrouted_path), req.remote, accepted, status, std::string(label),
                 std::string(reason)});
@@ -250,7 +255,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
                        std::chrono::milliseconds(server->options.ws_handshake_timeout_ms)};
       auto conn =
           std::make_shared<ws_connection<beast::tcp_stream>>(std::move(*ws), remote, limits, decision.handshake_mode);
-      server->report(req, true, 101, "ok", decision.reason.empty() ? "ok" : decision.reason);
+      server->report(req, true, 101, "ok", decision.reason.empty() ? "ok" : decision.reason,
+                     decision.name_call_in_log ? conn.get() : nullptr);
       if (decision.on_open) decision.on_open(conn);
       conn->start(decision.sink);
     });

@@ -2,10 +2,12 @@
 // Implemented by net's Beast sessions (server side and client side); everything here is thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace voxgate::net {
 
@@ -27,7 +29,12 @@ struct ws_stats {
 
 class ws_channel {
  public:
-  virtual ~ws_channel() = default;
+  virtual ~ws_channel();  // logs a held upgrade line that was never reported
+  // The "upgrade ..." log line of an accepted media socket is held until the provider's start names
+  // the call, so that the line carries the call id: report_upgrade logs it once. A socket that ends
+  // before any start logs it then, with call=-.
+  void hold_upgrade_line(std::string line);
+  void report_upgrade(std::string_view call_id);
   // Queues a text frame. `droppable_audio` frames may be dropped (oldest first, counted) when the
   // outbound queue is over its bound; control frames never are. Never blocks.
   virtual void send_text(std::string text, bool droppable_audio = false) = 0;
@@ -40,6 +47,10 @@ class ws_channel {
   virtual ws_stats stats() const = 0;
   virtual const std::string& remote() const = 0;
   virtual std::uint64_t id() const = 0;
+
+ private:
+  std::string held_line_;                    // set before the channel is handed on; read once
+  std::atomic<bool> line_pending_{false};
 };
 
 using ws_channel_ptr = std::shared_ptr<ws_channel>;

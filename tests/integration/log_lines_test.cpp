@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway_fixture.hpp"
+#include "net/twilio/signature.hpp"
+#include "tests/fakes/raw_ws.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -56,10 +58,25 @@ TEST_F(LoggedGatewayTest, EveryUpgradeAttemptLogsOneLineWithItsResultAndReason) 
   EXPECT_NE(refused[0].find("host=127.0.0.1"), std::string::npos) << refused[0];
 
   connect_call("CA0123456789abcdef0123456789abcdef");
-  // (The fake OpenAI server logs its own upgrades on /v1/realtime in this process: count ours only.)
-  ASSERT_TRUE(eventually([&] { return lines_with("upgrade path=/twilio/media").size() == 2; }));
-  auto accepted = lines_with("upgrade path=/twilio/media")[1];
+  // The accepted upgrade's line waits for the start and carries the call it named: webhook, upgrade
+  // and streaming lines of one call pair up under load.
+  ASSERT_TRUE(eventually([&] { return lines_with("upgrade call=CA0123456789abcdef0123456789abcdef").size() == 1; }));
+  EXPECT_EQ(lines_with("path=/twilio/media").size(), 2u);  // one line per attempt: refused, accepted
+  auto accepted = lines_with("upgrade call=CA0123456789abcdef0123456789abcdef")[0];
+  EXPECT_NE(accepted.find("path=/twilio/media remote=127.0.0.1:"), std::string::npos) << accepted;
   EXPECT_NE(accepted.find("result=accepted status=101"), std::string::npos) << accepted;
+}
+
+TEST_F(LoggedGatewayTest, AnAcceptedMediaSocketThatNeverStartsStillLogsItsUpgrade) {
+  {
+    fakes::raw_ws raw;  // upgraded (signed as Twilio would), then gone before any start
+    ASSERT_EQ(raw.connect("127.0.0.1", gateway->port(), "/twilio/media",
+                          {{"X-Twilio-Signature", net::twilio::compute_signature(
+                                                      auth_token, "wss://gw.example.test/twilio/media", {})}}),
+              101);
+  }
+  ASSERT_TRUE(eventually([&] { return lines_with("upgrade call=- path=/twilio/media").size() == 1; }));
+  EXPECT_NE(lines_with("upgrade call=- path=/twilio/media")[0].find("result=accepted"), std::string::npos);
 }
 
 TEST_F(DerivedUrlGatewayTest, ADerivedPublicUrlIsLoggedOnceWithHowItWasDerived) {
@@ -72,4 +89,13 @@ TEST_F(DerivedUrlGatewayTest, ADerivedPublicUrlIsLoggedOnceWithHowItWasDerived) 
   EXPECT_NE(derived[0].find("https://voice.example.com"), std::string::npos) << derived[0];
   EXPECT_NE(derived[0].find("X-Forwarded-Host=voice.example.com"), std::string::npos) << derived[0];
   EXPECT_EQ(lines_with("PUBLIC_URL is not set").size(), 1u);  // and the start-up warning
+}
+
+TEST_F(LoggedGatewayTest, ACallRefusedWhileDrainingSaysSoInTheLog) {
+  gateway->drain(std::chrono::seconds(0));
+  auto res = twilio->post_voice_webhook("CA00000000000000000000000000000d01", "");
+  EXPECT_EQ(res.status, 200u);  // the polite refusal, as TwiML
+  auto refused = lines_with("call=CA00000000000000000000000000000d01 refused reason=draining");
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_NE(refused[0].find("shutting down"), std::string::npos) << refused[0];
 }
