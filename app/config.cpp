@@ -225,8 +225,8 @@ const std::vector<config_var>& config_vars() {
        one_of({"trace", "debug", "info", "warn", "error"}, &config::log_level)},
       {"LOG_FORMAT", "text", "text | json (one JSON object per line on stdout)",
        one_of({"text", "json"}, &config::log_format)},
-      {"IO_THREADS", "0 (one per core)", "socket threads", whole_number(0, 256, &config::io_threads)},
-      {"ACTOR_THREADS", "0 (one per core)", "CAF scheduler threads", whole_number(0, 256, &config::caf_threads)},
+      {"IO_THREADS", "0 (one per usable CPU)", "socket threads; usable CPUs follow the affinity and the cgroup quota", whole_number(0, 256, &config::io_threads)},
+      {"ACTOR_THREADS", "0 (one per usable CPU)", "CAF scheduler threads", whole_number(0, 256, &config::caf_threads)},
       {"DRAIN_TIMEOUT", "30", "seconds to wait for live calls on SIGTERM",
        whole_number(0, 3600, &config::drain_timeout_s)},
   };

@@ -12,6 +12,7 @@
 #include "codecs/base64.hpp"
 #include "net/crypto.hpp"
 #include "net/http_client.hpp"
+#include "net/cpus.hpp"
 #include "net/ws_client.hpp"
 
 namespace voxgate::app {
@@ -36,7 +37,11 @@ std::string simulated_origin(const net::header_list& headers) {
 
 namespace {
 
-int cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+// What this process may really use (affinity, cgroup quota), not the host's core count.
+int cores() {
+  static const int usable = net::usable_cpus(net::read_cpu_limits());
+  return usable;
+}
 
 }  // namespace
 
@@ -146,8 +151,9 @@ std::string gateway::start() {
     spdlog::warn(
         "PUBLIC_URL is not set: the public URL will be derived from each request's proxy headers "
         "(X-Forwarded-Proto/X-Forwarded-Host/Host). Set PUBLIC_URL=https://your.host to be sure.");
-  spdlog::info("voxgate listening on {}:{} ai={} max_calls={}", config_.host, port(), env_->ai_backend,
-               config_.max_calls);
+  spdlog::info("voxgate listening on {}:{} ai={} max_calls={} usable_cpus={} io_threads={} actor_threads={}",
+               config_.host, port(), env_->ai_backend, config_.max_calls, cores(), io_->threads(),
+               config_.caf_threads > 0 ? config_.caf_threads : cores());
   return {};
 }
 
