@@ -12,6 +12,7 @@
 #include "actors/tool_request.hpp"
 #include "actors/transcoder.hpp"
 #include "codecs/base64.hpp"
+#include "net/log_value.hpp"
 #include "net/reorder_buffer.hpp"
 #include "net/telnyx/rest.hpp"
 
@@ -115,6 +116,13 @@ void set_phase(call_pointer self, call_phase next) {
 }
 
 // A value for a key=value log line: as is when it is one plain word, else quoted with \ and " escaped.
+// The AI session's own words for why it ended (the text it quit with), not CAF's rendering of the error.
+std::string why_ended(caf::actor_system& sys, const caf::error& reason) {
+  const auto& context = reason.context();
+  if (context.size() == 1 && context.match_element<std::string>(0)) return context.get_as<std::string>(0);
+  return sys.render(reason);
+}
+
 std::string log_value(std::string_view v) {
   bool plain = !v.empty() && v.find_first_of(" \"=\\") == std::string_view::npos;
   if (plain) return std::string(v);
@@ -156,7 +164,7 @@ void end_call(call_pointer self, const std::string& outcome) {
   spdlog::info(
       "call={} ended outcome={} ended_by={} provider={} from={} to={} ai={}{} barge_ins={} duration_ms={} frames_in={} "
       "frames_out={} dropped_out={}",
-      st.id, log_value(outcome), ended_by(outcome), st.provider_name, log_value(call.from), log_value(call.to),
+      st.id, log_value(outcome), ended_by(outcome), st.provider_name, net::quoted{call.from}, net::quoted{call.to},
       st.env->ai_backend, call.simulated.empty() ? "" : " simulated=" + log_value(call.simulated),
       st.record->barge_ins.load(), std::chrono::duration_cast<std::chrono::milliseconds>(age).count(),
       st.record->frames_in.load(), st.record->frames_out.load(), st.record->frames_dropped.load());
@@ -462,7 +470,7 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
   self->set_exit_handler([self](caf::exit_msg& msg) {
     auto& st = self->state;
     if (msg.source == st.ai) {
-      spdlog::warn("call={} AI session ended: {}", st.id, self->system().render(msg.reason));
+      spdlog::warn("call={} AI session ended reason={}", st.id, net::quoted{why_ended(self->system(), msg.reason)});
       st.ai_down = true;
       if (st.ai_ready || st.record->phase.load() == call_phase::ending)
         end_call(self, "ai_failed");

@@ -11,6 +11,7 @@
 #include "actors/providers.hpp"
 #include "net/call_token.hpp"
 #include "net/json.hpp"
+#include "net/log_value.hpp"
 
 namespace voxgate::actors {
 
@@ -54,7 +55,7 @@ void refuse_socket(supervisor_pointer self, const pending_socket& socket, std::s
   socket.channel->report_upgrade(call_id.empty() ? "-" : call_id);
   self->state.env->metrics->media_refused.with({provider, std::string(reason)}).inc();
   spdlog::warn("media socket refused provider={} remote={} call={} reason={}", provider, socket.channel->remote(),
-               call_id.empty() ? "-" : call_id, reason);
+               net::token{call_id.empty() ? "-" : call_id}, reason);
   socket.channel->close(std::string(reason));
 }
 
@@ -83,9 +84,9 @@ call_admission admit(supervisor_pointer self, incoming_call& call) {
   }
   if (st.draining) {
     out.reason = "draining";
-    spdlog::info("call={} refused reason=draining: this instance is shutting down (SIGTERM); the caller hears the "
-                 "polite refusal",
-                 call.call_id);
+    spdlog::info("call={} refused reason=draining detail=\"this instance is shutting down (SIGTERM); the caller hears "
+                 "the polite refusal\"",
+                 net::token{call.call_id});
     return out;
   }
   if (st.calls.size() >= env.max_calls) {

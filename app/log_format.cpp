@@ -59,9 +59,11 @@ message_parts split_message(std::string_view m) {
   return parts;
 }
 
+// A JSON number: digits first (not ".5"), no leading zero, at most one inner dot.
 bool is_number(std::string_view v) {
   std::size_t i = v.size() > 1 && v[0] == '-' ? 1 : 0;
-  if (i == v.size() || (v[i] == '0' && v.size() > i + 1 && v[i + 1] != '.')) return false;
+  if (i == v.size() || v[i] < '0' || v[i] > '9') return false;
+  if (v[i] == '0' && v.size() > i + 1 && v[i + 1] != '.') return false;
   bool dot = false;
   for (; i < v.size(); ++i) {
     if (v[i] == '.' && !dot && i + 1 < v.size()) {
@@ -73,8 +75,46 @@ bool is_number(std::string_view v) {
   return true;
 }
 
+// Fields whose values are counts or durations: numbers in JSON. Every other field stays a string, so
+// that a field's type never changes from line to line (a caller's number of digits stays text).
+bool numeric_key(std::string_view key) {
+  if (key == "status") return true;
+  for (std::string_view suffix : {"_ms", "_s", "_bytes", "_threads", "_cpus", "_calls", "_in", "_out", "_ins"})
+    if (key.size() > suffix.size() && key.substr(key.size() - suffix.size()) == suffix) return true;
+  return false;
+}
+
+// The text with every byte sequence that is not UTF-8 replaced by U+FFFD: a JSON line is UTF-8.
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
+    if (ok && len == 2) ok = c >= 0xc2;  // no overlong forms
+    if (ok && len == 3) {
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);  // no overlongs, no surrogates
+    }
+    if (ok && len == 4) {
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = c <= 0xf4 && !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
+    }
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\xef\xbf\xbd";
+      ++i;
+    }
+  }
+  return out;
+}
+
 // %* in the JSON pattern: "msg" with the message's words, then each key=value pair as a field of its
-// own (`call` is named `call_id`; numbers stay numbers). A key the line already has, or one the
+// own (`call` is named `call_id`; counts and durations are numbers). A key the line already has, or one the
 // message repeats, is kept once: the first wins, so a value can never overwrite ts, level or msg.
 class json_message_fields : public spdlog::custom_flag_formatter {
  public:
@@ -82,7 +122,7 @@ class json_message_fields : public spdlog::custom_flag_formatter {
     auto parts = split_message(std::string_view(msg.payload.data(), msg.payload.size()));
     out_.clear();
     out_ += "\"msg\":";
-    net::json::append_string(out_, parts.words);
+    net::json::append_string(out_, valid_utf8(parts.words));
     std::vector<std::string_view> seen{"ts", "level", "msg"};
     for (auto& [key, value] : parts.fields) {
       std::string_view name = key == "call" ? std::string_view("call_id") : key;
@@ -91,10 +131,10 @@ class json_message_fields : public spdlog::custom_flag_formatter {
       out_ += ",\"";
       out_.append(name);
       out_ += "\":";
-      if (is_number(value))
+      if (numeric_key(name) && is_number(value))
         out_ += value;
       else
-        net::json::append_string(out_, value);
+        net::json::append_string(out_, valid_utf8(value));
     }
     dest.append(out_.data(), out_.data() + out_.size());
   }

@@ -7,6 +7,7 @@
 #include "net/call_token.hpp"
 #include "net/crypto.hpp"
 #include "net/http_client.hpp"
+#include "net/log_value.hpp"
 #include "net/telnyx/signature.hpp"
 #include "net/telnyx/webhook.hpp"
 
@@ -80,7 +81,8 @@ void gateway::add_telnyx_routes() {
       call.media_url = public_base_for(req.headers).ws_url(media_prefix);
       call.simulated = simulated_origin(req.headers);
       auto call_id = call.call_id;
-      spdlog::info("call={} telnyx call.initiated from={} to={} session={}{}", call_id, call.from, call.to,
+      spdlog::info("call={} telnyx call.initiated from={} to={} session={}{}", net::token{call_id},
+                   net::quoted{call.from}, net::quoted{call.to},
                    call.session_id, call.simulated.empty() ? "" : " simulated=" + call.simulated);
       ask<actors::call_admission>(
           *system_, supervisor_, std::chrono::seconds(5),

@@ -3,6 +3,7 @@
 
 #include "app/ask.hpp"
 #include "app/gateway.hpp"
+#include "net/log_value.hpp"
 #include "net/twilio/signature.hpp"
 #include "net/twilio/twiml.hpp"
 #include "net/twilio/webhook.hpp"
@@ -65,7 +66,8 @@ void gateway::add_twilio_routes() {
     auto stream_url = base.ws_url(media_path);
     auto parameters = call.parameters;
     auto call_id = call.call_id;  // copied before `call` is moved into the request below
-    spdlog::info("call={} twilio webhook from={} to={} stream_url={}{}", call.call_id, call.from, call.to, stream_url,
+    spdlog::info("call={} twilio webhook from={} to={} stream_url={}{}", net::token{call.call_id}, net::quoted{call.from},
+                 net::quoted{call.to}, stream_url,
                  call.simulated.empty() ? "" : " simulated=" + call.simulated);
     ask<actors::call_admission>(
         *system_, supervisor_, std::chrono::seconds(5),

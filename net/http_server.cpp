@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 
 #include "net/io_runtime_impl.hpp"
+#include "net/log_value.hpp"
 #include "net/ws_connection.hpp"
 
 namespace voxgate::net {
@@ -123,8 +124,8 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
     // The line operators look for when "the media WebSocket never connects".
     auto line = fmt::format(
         "path={} remote={} host={} x_forwarded_proto={} x_forwarded_host={} result={} status={} reason=\"{}\"", path,
-        req.remote, header_or(req.headers, "host", "-"), header_or(req.headers, "x-forwarded-proto", "-"),
-        header_or(req.headers, "x-forwarded-host", "-"), accepted ? "accepted" : "refused", status, reason);
+        req.remote, token{header_or(req.headers, "host", "-")}, token{header_or(req.headers, "x-forwarded-proto", "-")},
+        token{header_or(req.headers, "x-forwarded-host", "-")}, accepted ? "accepted" : "refused", status, reason);
     if (hold)
       hold->hold_upgrade_line(std::move(line));
     else

@@ -13,6 +13,20 @@ struct quoted {
   std::string_view text;
 };
 
+// An identifier from outside (a call id, a Host header): written plainly when it is a plain token
+// (letters, digits and . _ : / + @ -, at most 128), quoted otherwise.
+struct token {
+  std::string_view text;
+  bool plain() const {
+    if (text.empty() || text.size() > 128) return false;
+    for (unsigned char c : text)
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+            c == ':' || c == '/' || c == '+' || c == '@' || c == '-'))
+        return false;
+    return true;
+  }
+};
+
 }  // namespace voxgate::net
 
 template <>
@@ -27,5 +41,14 @@ struct fmt::formatter<voxgate::net::quoted> : fmt::formatter<std::string_view> {
     }
     *out++ = '"';
     return out;
+  }
+};
+
+template <>
+struct fmt::formatter<voxgate::net::token> : fmt::formatter<voxgate::net::quoted> {
+  template <class Context>
+  auto format(const voxgate::net::token& t, Context& ctx) const {
+    if (t.plain()) return fmt::format_to(ctx.out(), "{}", t.text);
+    return fmt::formatter<voxgate::net::quoted>::format(voxgate::net::quoted{t.text.substr(0, 128)}, ctx);
   }
 };

@@ -502,7 +502,7 @@ TEST_F(SummaryLineTest, SaysWhoCalledWhomWithWhichAiHowOftenTheyInterruptedAndWh
   auto line = summary();
   ASSERT_FALSE(line.empty());
   EXPECT_EQ(line.rfind(std::string("call=") + sid + " ended outcome=completed ended_by=caller ", 0), 0u) << line;
-  EXPECT_NE(line.find(" from=+15550001 to=+15550002 ai=probe barge_ins=1 "), std::string::npos) << line;
+  EXPECT_NE(line.find(" from=\"+15550001\" to=\"+15550002\" ai=probe barge_ins=1 "), std::string::npos) << line;
   EXPECT_EQ(line.find("simulated="), std::string::npos) << line;
 }
 

@@ -49,8 +49,8 @@ TEST(JsonLogFormat, AMessageCannotAddFields) {
 
 TEST(JsonLogFormat, KeyValuePairsBecomeFields) {
   std::string line = json_line_for(
-      "call=CA123 ended outcome=completed provider=twilio duration_ms=61234 from=\"+1 555 \\\"0100\\\"\" ratio=0.5 "
-      "zip=007");
+      "call=CA123 ended outcome=completed provider=twilio duration_ms=61234 from=\"+1 555 \\\"0100\\\"\" wait_s=0.5 "
+      "zip=007 to=15551230100 host=.5 port_ms=.5");
   std::string text = line.substr(0, line.size() - 1);
   net::json::insitu_document doc;
   ASSERT_EQ(doc.parse(text), "") << line;
@@ -62,8 +62,12 @@ TEST(JsonLogFormat, KeyValuePairsBecomeFields) {
   EXPECT_EQ(net::json::string_or(root, "from"), "+1 555 \"0100\"");
   ASSERT_TRUE(root.HasMember("duration_ms") && root["duration_ms"].IsInt());
   EXPECT_EQ(root["duration_ms"].GetInt(), 61234);
-  ASSERT_TRUE(root["ratio"].IsDouble());
+  ASSERT_TRUE(root["wait_s"].IsDouble());
   EXPECT_EQ(net::json::string_or(root, "zip"), "007");  // not a JSON number: kept as text
+  // Only counts and durations are numbers: a caller's digits stay text, so a field's type never changes.
+  EXPECT_EQ(net::json::string_or(root, "to"), "15551230100");
+  EXPECT_EQ(net::json::string_or(root, "host"), ".5");
+  EXPECT_EQ(net::json::string_or(root, "port_ms"), ".5");  // not a JSON number either
 }
 
 TEST(JsonLogFormat, AQuotedValueCannotAddOrOverwriteFields) {
@@ -75,6 +79,23 @@ TEST(JsonLogFormat, AQuotedValueCannotAddOrOverwriteFields) {
   EXPECT_EQ(net::json::string_or(doc.root(), "from"), "+1 outcome=forged level=error");
   EXPECT_EQ(net::json::string_or(doc.root(), "outcome"), "completed");
   EXPECT_EQ(net::json::string_or(doc.root(), "level"), "warning");  // the line's own level wins
+}
+
+TEST(JsonLogFormat, BytesThatAreNotUtf8AreReplacedSoTheLineStaysJson) {
+  std::string line = json_line_for("upgrade host=caf\xe9 path=/\xc0\xafx ok=\xe2\x82\xac");
+  std::string text = line.substr(0, line.size() - 1);
+  net::json::insitu_document doc;
+  ASSERT_EQ(doc.parse(text), "") << line;
+  EXPECT_EQ(net::json::string_or(doc.root(), "host"), "caf\xef\xbf\xbd");
+  EXPECT_EQ(net::json::string_or(doc.root(), "path"), "/\xef\xbf\xbd\xef\xbf\xbdx");  // an overlong '/' too
+  EXPECT_EQ(net::json::string_or(doc.root(), "ok"), "\xe2\x82\xac");  // the euro sign, kept
+}
+
+TEST(JsonLogFormat, NetTokenQuotesAnythingButAPlainIdentifier) {
+  EXPECT_EQ(fmt::format("{}", net::token{"CA0123abc"}), "CA0123abc");
+  EXPECT_EQ(fmt::format("{}", net::token{"v3:abc-DEF_1.x"}), "v3:abc-DEF_1.x");
+  EXPECT_EQ(fmt::format("{}", net::token{"a b=c"}), "\"a b=c\"");
+  EXPECT_EQ(fmt::format("{}", net::token{""}), "\"\"");
 }
 
 TEST(JsonLogFormat, NetQuotedRoundTripsAnyText) {
