@@ -141,7 +141,8 @@ std::optional<values> parse(const command& c, const std::vector<std::string>& ar
 std::string help(const command& c) {
   std::string out;
   for (std::size_t i = 0; i < c.usage.size(); ++i)
-    out += (i == 0 ? "usage: voxgate " : "       voxgate ") + c.name + " " + c.usage[i] + "\n";
+    out += (i == 0 ? "usage: voxgate " : "       voxgate ") + c.name + (c.usage[i].empty() ? "" : " " + c.usage[i]) +
+           "\n";
   if (!c.description.empty()) out += "\n" + c.description + (c.description.back() == '\n' ? "" : "\n");
   out += "\noptions:\n";
   std::vector<std::pair<std::string, std::string>> rows;

@@ -1,11 +1,11 @@
 #include "app/config.hpp"
 
 #include <arpa/inet.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <fstream>
 
 #include <rapidjson/document.h>
 
@@ -169,7 +169,11 @@ verdict token_secret(config& c, const std::string& v) {
 }
 
 verdict ca_file(config& c, const std::string& v) {
-  if (access(v.c_str(), R_OK) != 0) return "a readable file of PEM certificates";
+  std::ifstream in(v);
+  std::string head(64 * 1024, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  if (head.find("-----BEGIN CERTIFICATE-----") == std::string::npos) return "a readable file of PEM certificates";
   c.ca_file = v;
   return taken;
 }
@@ -244,6 +248,13 @@ std::vector<std::string> load_config(config& c, const std::function<const char*(
   }
   if (c.effective_backend() == "openai" && c.openai_api_key.empty())
     errors.push_back("AI_BACKEND=openai needs OPENAI_API_KEY (or AI_BACKEND=local for the keyless local agent)");
+  // An OpenAI setting with the local agent would be ignored without a word: say so instead.
+  if (c.effective_backend() == "local")
+    for (const char* name : {"OPENAI_REALTIME_URL", "OPENAI_VOICE"})
+      if (const char* v = getenv(name); v && *v)
+        errors.push_back(std::string(name) +
+                         " is set but the AI backend is the local agent (AI_BACKEND=local, or no OPENAI_API_KEY): "
+                         "set AI_BACKEND=openai and OPENAI_API_KEY to use it, or unset it");
   return errors;
 }
 

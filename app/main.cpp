@@ -120,6 +120,10 @@ int main(int argc, char** argv) {
   if (cmd == "probe") return voxgate::app::probe_command(argc, argv);
   if (cmd == "call") return voxgate::app::call_command(argc, argv);
   if (cmd == "load") return voxgate::app::load_command(argc, argv);
+  if ((cmd == "version" || cmd == "--version") && argc > 2) {
+    std::cerr << "voxgate version: takes no arguments, got '" << argv[2] << "'\n";
+    return 2;
+  }
   if (cmd == "version" || cmd == "--version") {
     std::cout << "voxgate " << version << "\n";
     return 0;

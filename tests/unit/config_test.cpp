@@ -49,21 +49,33 @@ TEST(Config, HelpListsEveryVariableAndMarksSecrets) {
 }
 
 TEST(Config, EachBadSettingIsRefusedWithItsNameItsValueAndWhatWasExpected) {
-  const std::map<std::string, std::string> bad = {
+  const std::vector<std::pair<std::string, std::string>> bad = {
       {"LOG_LEVEL", "verbose"},           {"OPENAI_REALTIME_URL", "notaurl"}, {"TOOL_WEBHOOK_URL", "notaurl"},
       {"AGENT_TOOLS", "notjson"},         {"PUBLIC_URL", "voice.example.com"}, {"AGENT_GREETS_FIRST", "maybe"},
-      {"TWILIO_ACCOUNT_SID", "12345"},    {"HOST", "localhost:80"},            {"TLS_CA_FILE", "/no/such/file.pem"},
+      {"TWILIO_ACCOUNT_SID", "12345"},    {"HOST", "localhost:80"},            {"TLS_CA_FILE", "/no/such/file.pem"}, {"TLS_CA_FILE", "/etc/hostname"},
       {"TELNYX_API_BASE", "ftp://x"},     {"TELNYX_STREAM_MODE", "both"},     {"TWILIO_API_BASE", "api.twilio.com"},
       {"OPENAI_REALTIME_URL", "https://api.openai.com/v1/realtime"}};
   for (const auto& [name, value] : bad) {
     config c;
-    auto errors = load_config(c, env({{name, value}}));
-    ASSERT_EQ(errors.size(), 1u) << name;
+    auto errors = load_config(c, env({{name, value}, {"AI_BACKEND", "openai"}, {"OPENAI_API_KEY", "k"}}));
+    ASSERT_EQ(errors.size(), 1u) << name << ": " << (errors.empty() ? "" : errors[0]);
     EXPECT_EQ(errors[0].rfind(name + "='" + value + "': expected ", 0), 0u) << errors[0];
   }
   // Together: every bad value is reported, not only the first.
   config c;
   EXPECT_EQ(load_config(c, env({{"LOG_LEVEL", "verbose"}, {"PORT", "abc"}, {"AGENT_TOOLS", "{}"}})).size(), 3u);
+}
+
+TEST(Config, AnOpenAiSettingWithTheLocalAgentIsNotIgnoredSilently) {
+  config c;
+  auto errors = load_config(c, env({{"OPENAI_REALTIME_URL", "ws://127.0.0.1:8100/v1/realtime"}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].rfind("OPENAI_REALTIME_URL is set but the AI backend is the local agent", 0), 0u) << errors[0];
+  config d;
+  EXPECT_TRUE(load_config(d, env({{"OPENAI_REALTIME_URL", "ws://127.0.0.1:8100/v1/realtime"},
+                                   {"AI_BACKEND", "openai"},
+                                   {"OPENAI_API_KEY", "k"}}))
+                  .empty());
 }
 
 TEST(Config, ToolsMustBeAnArrayOfNamedFunctions) {
