@@ -2,10 +2,13 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: bootstrap configure build run test bench sanitize fuzz clean
+.PHONY: bootstrap bootstrap-test configure build run test bench sanitize fuzz clean
 
 bootstrap:
 	@scripts/bootstrap.sh
+
+bootstrap-test:
+	@scripts/bootstrap.sh --test
 
 configure: bootstrap
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -16,12 +19,12 @@ build: configure
 run: build
 	@$(BUILD)/voxgate serve
 
-test: build
+test: bootstrap-test build
 	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 # Every test under AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer (slow: ~20 min on 2 cores).
 # Any UB report fails its test, except the two third-party lines in tests/ubsan.supp.
-sanitize: bootstrap
+sanitize: bootstrap-test
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DVOXGATE_BENCH=OFF \
 	  -DCMAKE_CXX_FLAGS="-O1 -g1 -fsanitize=address,undefined -fno-omit-frame-pointer" \
 	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
