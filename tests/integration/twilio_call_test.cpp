@@ -195,8 +195,10 @@ int loudest(const std::string& frame) {
   rapidjson::Document d;
   d.Parse(frame.c_str());
   if (!d.IsObject() || !d.HasMember("media")) return 0;
+  auto audio = codecs::base64::decode(d["media"]["payload"].GetString());  // kept: the loop reads into it
+  if (!audio) return 0;
   int peak = 0;
-  for (unsigned char code : *codecs::base64::decode(d["media"]["payload"].GetString()))
+  for (unsigned char code : *audio)
     peak = std::max(peak, std::abs(static_cast<int>(codecs::g711::ulaw_to_linear(code))));
   return peak;
 }
