@@ -8,6 +8,7 @@
 #include "app/call_command.hpp"
 #include "codecs/pcm16.hpp"
 #include "gateway_fixture.hpp"
+#include "tests/fakes/shell.hpp"
 #include "net/telnyx/caller.hpp"
 
 using namespace voxgate;
@@ -124,18 +125,7 @@ TEST(CallCommand, AFailedCallPrintsItsErrorAndNoSummaryOfNothing) {
 
 namespace {
 
-// A port nothing listens on right now (ctest runs tests in parallel processes: no fixed ports).
-std::uint16_t free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
+using fakes::free_port;
 
 class TelnyxCallCommandTest : public GatewayTest {
  protected:

@@ -14,6 +14,7 @@
 #include "actors/ai_sessions.hpp"
 #include "codecs/g711.hpp"
 #include "gateway_fixture.hpp"
+#include "tests/fakes/shell.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -21,22 +22,6 @@ using namespace voxgate::testing;
 namespace {
 
 constexpr const char* sid = "CA0123456789abcdef0123456789abcdef";
-
-struct command_result {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-command_result run_shell(const std::string& command) {
-  command_result r;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) r.output.append(buf, n);
-  int status = ::pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
 
 // One request on its own connection, the whole answer as received (HEAD needs a client that does not
 // wait for the body its Content-Length announces).
@@ -94,7 +79,7 @@ TEST_F(MetricsTest, PromtoolFindsNothingWrongDuringALiveCall) {
   // promtool as `make test` provides it (scripts/bootstrap.sh --test), else from the PATH.
   std::string promtool = std::string(VOXGATE_SOURCE_DIR) + "/.deps/bin/promtool";
   if (!std::filesystem::exists(promtool)) promtool = "promtool";
-  auto check = run_shell(promtool + " check metrics < " + file.string());
+  auto check = fakes::run_command(promtool + " check metrics < " + file.string() + " 2>&1");
   std::filesystem::remove(file);
   EXPECT_EQ(check.status, 0) << check.output;
   EXPECT_EQ(check.output, "");  // not one lint problem

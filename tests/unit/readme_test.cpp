@@ -3,14 +3,13 @@
 // and its settings table is the gateway's own settings list.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "app/config.hpp"
+#include "tests/fakes/shell.hpp"
 
 namespace {
 
@@ -19,16 +18,6 @@ std::string read_file(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (!p) return out;
-  std::array<char, 4096> buf{};
-  while (auto n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  pclose(p);
-  return out;
 }
 
 // The "## ..." lines of a Markdown text, skipping fenced code as a writer means it: a fence opens at
@@ -52,7 +41,7 @@ const std::string readme_path = std::string(VOXGATE_SOURCE_DIR) + "/README.md";
 }  // namespace
 
 TEST(Readme, EverySectionRendersAsAHeading) {
-  std::string html = run("cmark " + readme_path + " 2>&1");
+  std::string html = voxgate::fakes::run_command("cmark " + readme_path + " 2>&1").output;
   ASSERT_NE(html.find("<h1>"), std::string::npos) << "cmark (scripts/bootstrap.sh installs it) said: " << html;
   auto headings = intended_headings(read_file(readme_path));
   ASSERT_GE(headings.size(), 8u);

@@ -2,62 +2,24 @@
 // exit status 2 and a line naming the setting, the value and what was expected.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <array>
 #include <chrono>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <thread>
 
 #include "net/json.hpp"
+#include "tests/fakes/shell.hpp"
 
 namespace {
 
-struct result {
-  int status = -1;
-  std::string output;
-};
+using voxgate::fakes::free_port;
+using voxgate::fakes::run_command;
 
-result serve_with(const std::string& env) {
-  result r;
-  std::string command = "env -i PATH=/usr/bin:/bin PORT=0 " + env + " " VOXGATE_BINARY " serve 2>&1";
-  FILE* p = popen(command.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  while (auto n = fread(buf.data(), 1, buf.size(), p)) r.output.append(buf.data(), n);
-  int raw = pclose(p);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
-}
-
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (!p) return out;
-  std::array<char, 4096> buf{};
-  while (auto n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  pclose(p);
-  return out;
-}
-
-std::uint16_t free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
+voxgate::fakes::command_result serve_with(const std::string& env) {
+  return run_command("env -i PATH=/usr/bin:/bin PORT=0 " + env + " " VOXGATE_BINARY " serve 2>&1");
 }
 
 bool listening(std::uint16_t port) {
@@ -77,13 +39,13 @@ TEST(Startup, JsonLogsArePureJsonLinesWithTheCallsFields) {
   auto port = free_port();
   std::string dir = ::testing::TempDir();
   std::string out = dir + "/voxgate_json.out", err = dir + "/voxgate_json.err";
-  std::string pid = run("env -i PATH=/usr/bin:/bin PORT=" + std::to_string(port) +
+  std::string pid = run_command("env -i PATH=/usr/bin:/bin PORT=" + std::to_string(port) +
                         " HOST=127.0.0.1 LOG_FORMAT=json DRAIN_TIMEOUT=1 " VOXGATE_BINARY " serve >" + out + " 2>" +
-                        err + " & echo $!");
+                        err + " & echo $!").output;
   pid_t server = std::stoi(pid);
   for (int i = 0; i < 100 && !listening(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ASSERT_TRUE(listening(port));
-  run(VOXGATE_BINARY " call http://127.0.0.1:" + std::to_string(port) + " --seconds 1 >/dev/null 2>&1");
+  run_command(VOXGATE_BINARY " call http://127.0.0.1:" + std::to_string(port) + " --seconds 1 >/dev/null 2>&1");
   kill(server, SIGTERM);
   for (int i = 0; i < 100 && kill(server, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ASSERT_NE(kill(server, 0), 0) << "the gateway did not stop on SIGTERM";
@@ -143,13 +105,8 @@ TEST(Startup, CaseDoesNotMatterForChoices) {
 }
 
 TEST(Startup, HelpListsEverySettingAndTheUsage) {
-  std::string command = VOXGATE_BINARY " serve --help";
-  FILE* p = popen(command.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (auto n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  EXPECT_EQ(pclose(p), 0);
+  auto help = run_command(VOXGATE_BINARY " serve --help");
+  EXPECT_EQ(help.status, 0);
   for (const char* name : {"PORT", "LOG_LEVEL", "TLS_CA_FILE", "AI_SETUP_TIMEOUT_MS", "--settings-markdown"})
-    EXPECT_NE(out.find(name), std::string::npos) << name;
+    EXPECT_NE(help.output.find(name), std::string::npos) << name;
 }
