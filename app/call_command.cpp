@@ -39,6 +39,7 @@ using namespace std::chrono_literals;
 // long has passed without more; and never longer than the bound, so a silent gateway cannot stall it.
 constexpr auto greeting_quiet = 700ms;
 constexpr auto greeting_bound = 8s;
+constexpr auto greeting_absent = 4s;  // no audio at all by then: the agent does not greet (AGENT_GREETS_FIRST=0)
 
 std::size_t samples_in(double seconds) { return static_cast<std::size_t>(std::lround(seconds * 8000)); }
 
@@ -362,9 +363,14 @@ void stream_call(net::probe_client& client, const media_script& script, const st
   };
   if (wait_greeting) {
     const std::string silence(160, '\xFF');  // mu-law silence: a phone streams while its caller listens
-    auto bound = clock_type::now() + greeting_bound;
+    auto waiting_since = clock_type::now();
+    auto bound = waiting_since + greeting_bound;
     while (!closed) {
       auto now = clock_type::now();
+      if (!heard_anything && now - waiting_since >= greeting_absent) {
+        note("no greeting after " + std::to_string(greeting_absent.count()) + " s: the caller starts talking");
+        break;
+      }
       if (heard_anything && now - phone.played_until() >= greeting_quiet) {
         note("the greeting has played: the caller starts talking");
         break;
@@ -478,7 +484,7 @@ const args::command& call_arguments() {
            .max = 3600},
           {.name = "--no-wait-greeting",
            .help = "talk as soon as the media stream is up, over any greeting (by default the caller\n"
-                   "waits until the greeting has played and 0.7 s passed, at most 8 s)"},
+                   "waits until the greeting has played and 0.7 s passed, at most 8 s; 4 s when no audio comes)"},
           {.name = "--auth-token",
            .type = kind::text,
            .value_name = "TOKEN",

@@ -94,6 +94,26 @@ TEST_F(CallCommandTest, NotWaitingForTheGreetingTalksOverItAndTheGatewayBargesIn
   EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
 }
 
+class SilentAgentCallCommandTest : public CallCommandTest {
+ protected:
+  void customize(app::config& c) override {
+    CallCommandTest::customize(c);
+    c.agent_greets_first = false;
+  }
+};
+
+// An agent that waits for the caller (AGENT_GREETS_FIRST=0) sends nothing: the caller stops waiting
+// for a greeting once no audio at all has come, not at the 8 s bound meant for a long greeting.
+TEST_F(SilentAgentCallCommandTest, NoAudioAtAllMeansNoGreetingToWaitFor) {
+  app::call_options o;
+  o.gateway_url = gateway_url();
+  o.seconds = 4;
+  auto r = app::run_simulated_call(o);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(at(r, "no greeting after 4 s: the caller starts talking"), at(r, "start sent") + 1) << timeline(r);
+  EXPECT_GT(at(r, "first audio back"), at(r, "the caller starts talking")) << timeline(r);  // its words, played back
+}
+
 TEST_F(CallCommandTest, AnHttpsUrlForThePlainHttpGatewaySuggestsHttp) {
   app::call_options o;
   o.gateway_url = "https://127.0.0.1:" + std::to_string(gateway->port());
