@@ -115,23 +115,11 @@ void set_phase(call_pointer self, call_phase next) {
   if (next != call_phase::ending) active.with({st.provider_name, std::string(to_string(next))}).add();
 }
 
-// A value for a key=value log line: as is when it is one plain word, else quoted with \ and " escaped.
 // The AI session's own words for why it ended (the text it quit with), not CAF's rendering of the error.
 std::string why_ended(caf::actor_system& sys, const caf::error& reason) {
   const auto& context = reason.context();
   if (context.size() == 1 && context.match_element<std::string>(0)) return context.get_as<std::string>(0);
   return sys.render(reason);
-}
-
-std::string log_value(std::string_view v) {
-  bool plain = !v.empty() && v.find_first_of(" \"=\\") == std::string_view::npos;
-  if (plain) return std::string(v);
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
 }
 
 // Who ended the call, from its outcome: the caller hung up (or the far end: Twilio's stop, Telnyx's
@@ -162,10 +150,11 @@ void end_call(call_pointer self, const std::string& outcome) {
   auto age = std::chrono::steady_clock::now() - st.record->created;
   const auto& call = st.record->call;
   spdlog::info(
-      "call={} ended outcome={} ended_by={} provider={} from={} to={} ai={}{} barge_ins={} duration_ms={} frames_in={} "
-      "frames_out={} dropped_out={}",
-      st.id, log_value(outcome), ended_by(outcome), st.provider_name, net::quoted{call.from}, net::quoted{call.to},
-      st.env->ai_backend, call.simulated.empty() ? "" : " simulated=" + log_value(call.simulated),
+      "call={} ended outcome={} ended_by={} provider={} from={} to={} ai={}{} barge_ins={} duration_ms={} "
+      "frames_in={} frames_out={} dropped_out={}",
+      st.id, net::token{outcome}, ended_by(outcome), st.provider_name, net::quoted{call.from}, net::quoted{call.to},
+      st.env->ai_backend,
+      call.simulated.empty() ? std::string() : fmt::format(" simulated={}", net::token{call.simulated}),
       st.record->barge_ins.load(), std::chrono::duration_cast<std::chrono::milliseconds>(age).count(),
       st.record->frames_in.load(), st.record->frames_out.load(), st.record->frames_dropped.load());
   self->quit();
