@@ -7,9 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace voxgate::fakes {
 
@@ -28,6 +31,24 @@ inline command_result run_command(const std::string& command) {
   int status = ::pclose(pipe);
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+struct subcommand_result {
+  int status = -1;
+  std::string out, err;
+};
+
+// Runs a subcommand's entry point in this process as `voxgate <line...>` (line[0] is the subcommand's
+// name); returns its exit status and what it printed on stdout and stderr.
+inline subcommand_result run_subcommand(int (*entry)(int, char**), std::vector<std::string> line) {
+  line.insert(line.begin(), "voxgate");
+  std::vector<char*> argv;
+  for (auto& a : line) argv.push_back(a.data());
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  int status = entry(static_cast<int>(argv.size()), argv.data());
+  auto out = ::testing::internal::GetCapturedStdout();
+  return {status, out, ::testing::internal::GetCapturedStderr()};
 }
 
 // A port nothing listens on right now (ctest runs tests in parallel processes: no fixed ports).

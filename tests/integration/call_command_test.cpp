@@ -40,20 +40,10 @@ std::string timeline(const app::call_result& r) {
   return out;
 }
 
-// `voxgate <line...>` through call_command: its exit status, stdout and stderr.
-struct run_result {
-  int status;
-  std::string out, err;
-};
-run_result run_call_command(std::vector<std::string> line) {
-  line.insert(line.begin(), {"voxgate", "call"});
-  std::vector<char*> argv;
-  for (auto& a : line) argv.push_back(a.data());
-  ::testing::internal::CaptureStdout();
-  ::testing::internal::CaptureStderr();
-  int status = app::call_command(static_cast<int>(argv.size()), argv.data());
-  auto out = ::testing::internal::GetCapturedStdout();
-  return {status, out, ::testing::internal::GetCapturedStderr()};
+// `voxgate call <line...>`: its exit status, stdout and stderr.
+fakes::subcommand_result run_call_command(std::vector<std::string> line) {
+  line.insert(line.begin(), "call");
+  return fakes::run_subcommand(app::call_command, std::move(line));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "app/load_command.hpp"
 #include "gateway_fixture.hpp"
+#include "tests/fakes/shell.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -38,20 +39,10 @@ class LocalAgentLoadTest : public GatewayTest {
   }
 };
 
-// `voxgate <line...>` through load_command: its exit status, stdout and stderr.
-struct run_result {
-  int status;
-  std::string out, err;
-};
-run_result run_load_command(std::vector<std::string> line) {
-  line.insert(line.begin(), {"voxgate", "load"});
-  std::vector<char*> argv;
-  for (auto& a : line) argv.push_back(a.data());
-  ::testing::internal::CaptureStdout();
-  ::testing::internal::CaptureStderr();
-  int status = app::load_command(static_cast<int>(argv.size()), argv.data());
-  auto out = ::testing::internal::GetCapturedStdout();
-  return {status, out, ::testing::internal::GetCapturedStderr()};
+// `voxgate load <line...>`: its exit status, stdout and stderr.
+fakes::subcommand_result run_load_command(std::vector<std::string> line) {
+  line.insert(line.begin(), "load");
+  return fakes::run_subcommand(app::load_command, std::move(line));
 }
 
 }  // namespace

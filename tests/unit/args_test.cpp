@@ -10,6 +10,7 @@
 #include "app/call_command.hpp"
 #include "app/load_command.hpp"
 #include "app/probe.hpp"
+#include "tests/fakes/shell.hpp"
 
 using namespace voxgate::app;
 using args::kind;
@@ -59,20 +60,9 @@ std::string refusal(std::vector<std::string> line) {
   return why;
 }
 
-// Runs a subcommand's entry point as `voxgate <line...>`; returns its exit status, stdout and stderr.
-struct run_result {
-  int status;
-  std::string out, err;
-};
-run_result run(int (*command)(int, char**), std::vector<std::string> line) {
-  line.insert(line.begin(), "voxgate");
-  std::vector<char*> argv;
-  for (auto& a : line) argv.push_back(a.data());
-  testing::internal::CaptureStdout();
-  testing::internal::CaptureStderr();
-  int status = command(static_cast<int>(argv.size()), argv.data());
-  auto out = testing::internal::GetCapturedStdout();
-  return {status, out, testing::internal::GetCapturedStderr()};
+// `voxgate <line...>` through a subcommand's entry point.
+voxgate::fakes::subcommand_result run(int (*command)(int, char**), std::vector<std::string> line) {
+  return voxgate::fakes::run_subcommand(command, std::move(line));
 }
 
 }  // namespace
