@@ -10,6 +10,7 @@
 #   bench/soak.sh                                               # 200 calls, 1 hour, 60 s calls, 4 slots
 #   DURATION_S=180 WARMUP_S=60 CALLS=40 CALL_S=30 bench/soak.sh  # a quick check
 #   nohup bench/soak.sh > build/soak.log 2>&1 &                  # unattended
+#   GATEWAY_CPUS=0 TOOLS_CPUS=1 bench/soak.sh                     # gateway alone on core 0, drivers on 1
 #
 # Needs `make build` first (build/voxgate, build/bench/echo_ai). Runs copies of both, so build/ may be
 # rebuilt meanwhile. Takes DURATION_S + about CALL_S more (the last runs finish). 127.0.0.1 only.
@@ -26,6 +27,8 @@ RAMP=${RAMP:-100}
 RSS_TOL_PCT=${RSS_TOL_PCT:-5}
 FD_SLACK=${FD_SLACK:-8}
 OUT=${OUT:-$BUILD/soak}
+GATEWAY_CPUS=${GATEWAY_CPUS:-}  # taskset CPU lists; empty: not pinned
+TOOLS_CPUS=${TOOLS_CPUS:-}
 AI_PORT=18120 GATEWAY_PORT=18121
 TOKEN=soak-bench-token
 WORK=$(mktemp -d)
@@ -53,17 +56,20 @@ for port in $AI_PORT $GATEWAY_PORT; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "127.0.0.1:$port is already in use" >&2; exit 2; fi
 done
 
+# Runs "$@" on the CPUs in $1 (a taskset list), or anywhere when it is empty.
+pinned() { local cpus=$1; shift; if [[ -n $cpus ]]; then taskset -c "$cpus" "$@"; else "$@"; fi; }
+
 # A key's value from load's JSON summary (one key per line).
 value() { awk -F': ' -v k="\"$1\"" '$1 ~ k { gsub(/,$/, "", $2); print $2 }' "$2"; }
 
 ulimit -n "$(ulimit -Hn)"
-"$WORK/echo_ai" $AI_PORT >"$WORK/echo_ai.log" 2>&1 &
+pinned "$TOOLS_CPUS" "$WORK/echo_ai" $AI_PORT >"$WORK/echo_ai.log" 2>&1 &
 pids+=($!)
 wait_port $AI_PORT
 PORT=$GATEWAY_PORT HOST=127.0.0.1 AI_BACKEND=openai OPENAI_API_KEY=bench-key \
 OPENAI_REALTIME_URL="ws://127.0.0.1:$AI_PORT/v1/realtime?model=gpt-realtime" AGENT_GREETS_FIRST=0 \
 TWILIO_AUTH_TOKEN=$TOKEN PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT" MAX_CALLS=100000 LOG_LEVEL=warn \
-  "$WORK/voxgate" serve >"$WORK/gateway.log" 2>&1 &
+  pinned "$GATEWAY_CPUS" "$WORK/voxgate" serve >"$WORK/gateway.log" 2>&1 &
 gw=$!
 pids+=("$gw")
 wait_port $GATEWAY_PORT
@@ -86,7 +92,7 @@ slot() {
   sleep "$(awk -v i="$i" -v d="$CALL_S" -v k="$SLOTS" 'BEGIN { print i * d / k }')" & lp=$!; wait $lp || true
   while (( $(date +%s) < deadline )); do
     n=$(( n + 1 ))
-    "$WORK/voxgate" load "http://127.0.0.1:$GATEWAY_PORT" --calls $per_slot --duration "$CALL_S" --ramp "$RAMP" \
+    pinned "$TOOLS_CPUS" "$WORK/voxgate" load "http://127.0.0.1:$GATEWAY_PORT" --calls $per_slot --duration "$CALL_S" --ramp "$RAMP" \
       --auth-token $TOKEN --json >"$WORK/run-$i-$n.json" 2>"$WORK/run-$i-$n.err" & lp=$!
     wait $lp || true
     lp=
@@ -135,7 +141,9 @@ v_rss=$(verdict "awk -v d=$rdev -v t=$RSS_TOL_PCT 'BEGIN { exit !(d <= t) }'")
 v_fd=$(verdict "(( fd_idle1 <= fd_idle0 + FD_SLACK && nlast <= nfirst + FD_SLACK ))")
 v_calls=$(verdict "(( broken == 0 && failed == 0 && lost == 0 && ok == calls ))")
 {
-  echo "Soak, $(date -u +%F): $CALLS calls in $SLOTS slots of $per_slot, ${CALL_S} s each, for $DURATION_S s" \
+  pinning="not pinned"
+  [[ -n $GATEWAY_CPUS$TOOLS_CPUS ]] && pinning="gateway on CPUs ${GATEWAY_CPUS:-any}, drivers on ${TOOLS_CPUS:-any}"
+  echo "Soak, $(date -u +%F): $CALLS calls in $SLOTS slots of $per_slot, ${CALL_S} s each, for $DURATION_S s, $pinning" \
        "($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); samples every $SAMPLE_S s, $n after a $WARMUP_S s warm-up"
   echo
   echo "| check | figures | verdict |"
