@@ -69,6 +69,7 @@ struct call_env {
   std::string token_secret;
   std::int64_t token_ttl_seconds = 120;
   std::uint64_t max_calls = 1000;
+  int workers = 1;  // the engine's workers: each call is placed on one (actors/engine.hpp)
   std::function<std::int64_t()> unix_now = [] {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();

@@ -17,6 +17,7 @@ std::string_view to_string(call_phase p);
 struct call_record {
   incoming_call call;
   std::string token;  // the signed media token minted at admission (Telnyx puts it in the stream URL)
+  int worker = 0;     // the engine's worker the call's actors live on; set before its actor starts
   std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
   std::atomic<call_phase> phase{call_phase::ringing};
   std::atomic<std::uint64_t> frames_in{0};

@@ -8,6 +8,7 @@
 
 #include "actors/call.hpp"
 #include "actors/call_record.hpp"
+#include "actors/engine.hpp"
 #include "actors/providers.hpp"
 #include "net/call_token.hpp"
 #include "net/json.hpp"
@@ -40,6 +41,7 @@ struct supervisor_state {
   std::map<std::string, live_call> calls;         // by call id
   std::map<std::string, std::string> by_session;  // second key (Telnyx call_session_id) -> call id
   std::map<caf::actor_addr, std::string> by_actor;
+  std::vector<std::size_t> per_worker;  // live calls on each of the engine's workers
   bool draining = false;
   // Recently seen provider event ids (retries and duplicates are dropped), bounded.
   std::unordered_set<std::string> seen_events;
@@ -66,6 +68,14 @@ const live_call* find_call(supervisor_pointer self, const std::string& id) {
     if (auto it = st.calls.find(s->second); it != st.calls.end()) return &it->second;
   }
   return nullptr;
+}
+
+// The worker with the fewest live calls (the first of equals): a call stays where it is placed.
+int least_loaded_worker(const supervisor_state& st) {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < st.per_worker.size(); ++i)
+    if (st.per_worker[i] < st.per_worker[best]) best = i;
+  return static_cast<int>(best);
 }
 
 call_admission admit(supervisor_pointer self, incoming_call& call) {
@@ -97,7 +107,13 @@ call_admission admit(supervisor_pointer self, incoming_call& call) {
   auto record = std::make_shared<call_record>();
   record->call = call;
   record->token = token();
-  auto handle = spawn_call(self->system(), st.env, record);
+  record->worker = least_loaded_worker(st);
+  ++st.per_worker[static_cast<std::size_t>(record->worker)];
+  call_actor handle;
+  {
+    placement on(record->worker);  // the call, its AI session and its sockets all live there
+    handle = spawn_call(self->system(), st.env, record);
+  }
   self->monitor(handle);
   st.by_actor[handle.address()] = call.call_id;
   if (!call.session_id.empty()) st.by_session[call.session_id] = call.call_id;
@@ -192,6 +208,7 @@ std::string calls_json(supervisor_pointer self) {
 
 supervisor_actor::behavior_type supervisor_behavior(supervisor_pointer self, call_env_ptr env) {
   self->state.env = env;
+  self->state.per_worker.assign(static_cast<std::size_t>(env->workers < 1 ? 1 : env->workers), 0);
   self->state.am = env->metrics->for_actor("supervisor");
   self->state.am.live->add();
   self->attach_functor([am = self->state.am] { am.live->sub(); });
@@ -221,6 +238,7 @@ supervisor_actor::behavior_type supervisor_behavior(supervisor_pointer self, cal
       st.env->metrics->call_duration.with({provider})
           .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - r.created).count());
       if (!r.call.session_id.empty()) st.by_session.erase(r.call.session_id);
+      --st.per_worker[static_cast<std::size_t>(r.worker)];
       st.calls.erase(c);
     }
   });

@@ -229,8 +229,10 @@ const std::vector<config_var>& config_vars() {
        one_of({"trace", "debug", "info", "warn", "error"}, &config::log_level)},
       {"LOG_FORMAT", "text", "text | json (one JSON object per line on stdout)",
        one_of({"text", "json"}, &config::log_format)},
-      {"IO_THREADS", "0 (one per usable CPU)", "socket threads; usable CPUs follow the affinity and the cgroup quota", whole_number(0, 256, &config::io_threads)},
-      {"ACTOR_THREADS", "0 (one per usable CPU)", "CAF scheduler threads", whole_number(0, 256, &config::caf_threads)},
+      {"WORKERS", "0 (one per usable CPU)",
+       "worker threads, each running the sockets and actors of its calls; usable CPUs follow the affinity and the "
+       "cgroup quota",
+       whole_number(0, 256, &config::workers)},
       {"DRAIN_TIMEOUT", "30", "seconds to wait for live calls on SIGTERM",
        whole_number(0, 3600, &config::drain_timeout_s)},
   };
@@ -248,6 +250,10 @@ std::vector<std::string> load_config(config& c, const std::function<const char*(
   }
   if (c.effective_backend() == "openai" && c.openai_api_key.empty())
     errors.push_back("AI_BACKEND=openai needs OPENAI_API_KEY (or AI_BACKEND=local for the keyless local agent)");
+  // The two thread pools became one: an old setting would otherwise be ignored without a word.
+  for (const char* name : {"IO_THREADS", "ACTOR_THREADS"})
+    if (const char* v = getenv(name); v && *v)
+      errors.push_back(std::string(name) + " is no longer read: WORKERS sets the threads (each runs sockets and actors)");
   // An OpenAI setting with the local agent would be ignored without a word: say so instead.
   if (c.effective_backend() == "local")
     for (const char* name : {"OPENAI_REALTIME_URL", "OPENAI_VOICE"})

@@ -40,8 +40,7 @@ struct config {
   std::string ca_file;       // extra CA for outbound TLS (tests, private CAs)
   std::string log_level = "info";
   std::string log_format = "text";
-  int io_threads = 0;   // 0: one per core
-  int caf_threads = 0;  // 0: one per core
+  int workers = 0;  // 0: one per usable CPU
   int drain_timeout_s = 30;
 
   std::string effective_backend() const;

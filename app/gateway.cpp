@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "actors/ai_sessions.hpp"
+#include "actors/engine.hpp"
 #include "actors/socket_sinks.hpp"
 #include "actors/supervisor.hpp"
 #include "app/log_format.hpp"
@@ -53,9 +54,9 @@ gateway::gateway(config c) : config_(std::move(c)) {
   }
   if (config_.token_secret.empty()) config_.token_secret = net::crypto::random_bytes(32);
 
-  io_ = std::make_unique<net::io_runtime>(config_.io_threads > 0 ? config_.io_threads : cores());
+  io_ = std::make_unique<net::io_runtime>(config_.workers > 0 ? config_.workers : cores());
   caf_config_ = std::make_unique<caf::actor_system_config>();
-  caf_config_->set("scheduler.max-threads", config_.caf_threads > 0 ? config_.caf_threads : cores());
+  actors::run_actors_on(*caf_config_, *io_);
   caf_config_->set("logger.file-verbosity", caf::atom("quiet"));
   caf_config_->set("logger.console-verbosity", caf::atom("quiet"));
   system_ = std::make_unique<caf::actor_system>(*caf_config_);
@@ -83,6 +84,7 @@ gateway::gateway(config c) : config_(std::move(c)) {
   env->telnyx_answer_with_stream = config_.telnyx_stream_mode == "answer";
   env->token_secret = config_.token_secret;
   env->max_calls = config_.max_calls;
+  env->workers = io_->workers();
   net::io_runtime* io = io_.get();
   net::tls_settings tls{config_.ca_file};
   env->fetch = [io, tls](net::http_client_request r, std::function<void(net::http_client_response)> done) {
@@ -151,9 +153,8 @@ std::string gateway::start() {
     spdlog::warn(
         "PUBLIC_URL is not set: the public URL will be derived from each request's proxy headers "
         "(X-Forwarded-Proto/X-Forwarded-Host/Host). Set PUBLIC_URL=https://your.host to be sure.");
-  spdlog::info("voxgate listening on {}:{} ai={} max_calls={} usable_cpus={} io_threads={} actor_threads={}",
-               config_.host, port(), env_->ai_backend, config_.max_calls, cores(), io_->threads(),
-               config_.caf_threads > 0 ? config_.caf_threads : cores());
+  spdlog::info("voxgate listening on {}:{} ai={} max_calls={} usable_cpus={} workers={}", config_.host, port(),
+               env_->ai_backend, config_.max_calls, cores(), io_->workers());
   return {};
 }
 
@@ -201,12 +202,15 @@ std::uint64_t gateway::drain(std::chrono::seconds timeout) {
 void gateway::stop() {
   if (stopped_.exchange(true)) return;
   server_->stop();
+  io_->start();  // the actors run on the workers: a gateway that never started needs them to end
   // Longer than the close deadline: every close has then finished, answered or cut, before the
   // loops stop (stopping on the deadline's heels raced the sockets' own shutdown).
   end_calls(net::ws_close_timeout + std::chrono::seconds(1));
-  io_->stop();
-  // Ends every call (their sockets are gone with the I/O threads), then the system waits for them.
+  // Ends what is left of the calls, on the workers, and waits for them; then the loops stop. The
+  // system goes last: the workers' abandoned handlers are only freed with the runtime, after it.
   caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
+  system_->await_all_actors_done();
+  io_->stop();
   system_.reset();
 }
 

@@ -57,8 +57,8 @@ class gateway {
   std::atomic<bool> derived_logged_{false};
   std::atomic<bool> draining_{false};
   std::atomic<bool> stopped_{false};
-  // Destruction order matters: the actor system (and every channel its actors hold) goes before
-  // the I/O runtime, after the I/O threads have been joined in stop().
+  // Destruction order matters: the actor system runs on the workers and goes before the runtime,
+  // whose stopped io_contexts still hold handlers until it is destroyed.
   std::unique_ptr<net::io_runtime> io_;
   std::unique_ptr<caf::actor_system_config> caf_config_;
   std::unique_ptr<caf::actor_system> system_;

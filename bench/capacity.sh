@@ -50,7 +50,7 @@ start_target() {  # $1: gateway | floor; prints the PID
     PORT=$GATEWAY_PORT HOST=127.0.0.1 AI_BACKEND=openai OPENAI_API_KEY=bench-key \
     OPENAI_REALTIME_URL="ws://127.0.0.1:$AI_PORT/v1/realtime?model=gpt-realtime" AGENT_GREETS_FIRST=0 \
     TWILIO_AUTH_TOKEN=$TOKEN PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT" MAX_CALLS=100000 \
-    IO_THREADS=1 ACTOR_THREADS=1 LOG_LEVEL=warn \
+    WORKERS=${WORKERS:-0} LOG_LEVEL=warn \
       taskset -c "$GATEWAY_CORE" "$voxgate" serve >"$LOGS/gateway.log" 2>&1 &
     echo $!
     wait_port $GATEWAY_PORT

@@ -56,20 +56,22 @@ for port in $AI_PORT $GATEWAY_PORT; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "127.0.0.1:$port is already in use" >&2; exit 2; fi
 done
 
-# Runs "$@" on the CPUs in $1 (a taskset list), or anywhere when it is empty.
-pinned() { local cpus=$1; shift; if [[ -n $cpus ]]; then taskset -c "$cpus" "$@"; else "$@"; fi; }
+# Command prefixes that pin (taskset execs the program: $! stays the program's PID).
+gateway_pin=() tools_pin=()
+[[ -n $GATEWAY_CPUS ]] && gateway_pin=(taskset -c "$GATEWAY_CPUS")
+[[ -n $TOOLS_CPUS ]] && tools_pin=(taskset -c "$TOOLS_CPUS")
 
 # A key's value from load's JSON summary (one key per line).
 value() { awk -F': ' -v k="\"$1\"" '$1 ~ k { gsub(/,$/, "", $2); print $2 }' "$2"; }
 
 ulimit -n "$(ulimit -Hn)"
-pinned "$TOOLS_CPUS" "$WORK/echo_ai" $AI_PORT >"$WORK/echo_ai.log" 2>&1 &
+"${tools_pin[@]}" "$WORK/echo_ai" $AI_PORT >"$WORK/echo_ai.log" 2>&1 &
 pids+=($!)
 wait_port $AI_PORT
 PORT=$GATEWAY_PORT HOST=127.0.0.1 AI_BACKEND=openai OPENAI_API_KEY=bench-key \
 OPENAI_REALTIME_URL="ws://127.0.0.1:$AI_PORT/v1/realtime?model=gpt-realtime" AGENT_GREETS_FIRST=0 \
 TWILIO_AUTH_TOKEN=$TOKEN PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT" MAX_CALLS=100000 LOG_LEVEL=warn \
-  pinned "$GATEWAY_CPUS" "$WORK/voxgate" serve >"$WORK/gateway.log" 2>&1 &
+  "${gateway_pin[@]}" "$WORK/voxgate" serve >"$WORK/gateway.log" 2>&1 &
 gw=$!
 pids+=("$gw")
 wait_port $GATEWAY_PORT
@@ -92,7 +94,7 @@ slot() {
   sleep "$(awk -v i="$i" -v d="$CALL_S" -v k="$SLOTS" 'BEGIN { print i * d / k }')" & lp=$!; wait $lp || true
   while (( $(date +%s) < deadline )); do
     n=$(( n + 1 ))
-    pinned "$TOOLS_CPUS" "$WORK/voxgate" load "http://127.0.0.1:$GATEWAY_PORT" --calls $per_slot --duration "$CALL_S" --ramp "$RAMP" \
+    "${tools_pin[@]}" "$WORK/voxgate" load "http://127.0.0.1:$GATEWAY_PORT" --calls $per_slot --duration "$CALL_S" --ramp "$RAMP" \
       --auth-token $TOKEN --json >"$WORK/run-$i-$n.json" 2>"$WORK/run-$i-$n.err" & lp=$!
     wait $lp || true
     lp=

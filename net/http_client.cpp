@@ -1,7 +1,6 @@
 #include "net/http_client.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -26,7 +25,7 @@ class fetch_op : public std::enable_shared_from_this<fetch_op<Stream>> {
   template <class... Args>
   fetch_op(asio::io_context& ioc, url target, http_client_request request, done_fn done, Args&&... stream_args)
       : stream_(std::forward<Args>(stream_args)...),
-        resolver_(asio::make_strand(ioc)),
+        resolver_(ioc.get_executor()),
         target_(std::move(target)),
         request_(std::move(request)),
         done_(std::move(done)) {}
@@ -144,7 +143,7 @@ class fetch_op : public std::enable_shared_from_this<fetch_op<Stream>> {
 }  // namespace
 
 void http_fetch(io_runtime& io, http_client_request request, std::function<void(http_client_response)> done) {
-  auto& ioc = io.internals().ioc;
+  auto& ioc = io.internals().here();  // the calling worker: a call's sockets share its thread
   auto target = parse_url(request.url);
   if (!target || (target->scheme != "http" && target->scheme != "https")) {
     asio::post(ioc, [done = std::move(done), u = request.url] {
@@ -168,11 +167,11 @@ void http_fetch(io_runtime& io, http_client_request request, std::function<void(
     }
     using stream = beast::ssl_stream<beast::tcp_stream>;
     std::make_shared<fetch_op<stream>>(ioc, std::move(*target), std::move(request), std::move(done),
-                                       asio::make_strand(ioc), *ctx)
+                                       ioc.get_executor(), *ctx)
         ->run();
   } else {
     std::make_shared<fetch_op<beast::tcp_stream>>(ioc, std::move(*target), std::move(request), std::move(done),
-                                                  asio::make_strand(ioc))
+                                                  ioc.get_executor())
         ->run();
   }
 }

@@ -7,9 +7,9 @@
 
 #include <cerrno>
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/http.hpp>
 
 #include "net/io_runtime_impl.hpp"
@@ -62,16 +62,17 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   };
 
   impl(io_runtime& io, http_server_options o)
-      : ioc(io.internals().ioc),
+      : runtime(io.internals()),
         options(std::move(o)),
-        acceptor(ioc),
+        acceptor(runtime.at(0)),
         backoff(acceptor.get_executor()),
         spare_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {}
   ~impl() {
     if (spare_fd >= 0) ::close(spare_fd);
   }
 
-  asio::io_context& ioc;
+  io_runtime::impl& runtime;
+  unsigned next_worker = 0;  // accepted connections go to the workers in turn
   http_server_options options;
   tcp::acceptor acceptor;
   std::vector<route_entry> routes;
@@ -314,7 +315,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
 }  // namespace
 
 void http_server::impl::do_accept() {
-  acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+  auto& worker = runtime.at(static_cast<int>(next_worker++ % runtime.workers.size()));
+  acceptor.async_accept(worker, [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
     if (self->stopped || ec == asio::error::operation_aborted) return;
     if (!ec) {
       if (self->accept_failing) spdlog::info("accepting connections again");

@@ -1,5 +1,6 @@
-// The I/O threads: one io_context run by N threads, hidden behind a small type so that headers
-// included by actors and the app never pull in Boost.Asio.
+// The workers: N threads, each running its own io_context. A connection and everything it talks to
+// (the call's actors, its other socket) live on one worker, so the media path crosses no thread.
+// Hidden behind a small type so that headers included by actors and the app never pull in Asio.
 #pragma once
 
 #include <memory>
@@ -8,14 +9,24 @@ namespace voxgate::net {
 
 class io_runtime {
  public:
-  explicit io_runtime(int threads);
+  explicit io_runtime(int workers);
   ~io_runtime();  // stops and joins
   io_runtime(const io_runtime&) = delete;
   io_runtime& operator=(const io_runtime&) = delete;
 
   void start();
   void stop();  // idempotent; pending handlers are abandoned
-  int threads() const;
+  int workers() const;
+
+  // The index of this runtime's worker that runs the calling thread, or -1 off its workers.
+  int current() const;
+  // Where new work goes: the calling worker, else the next worker in turn.
+  int pick();
+
+  // Runs fn(context, arg) on worker `w`'s thread after what is queued there; from any thread. Two
+  // plain pointers, so that a hop between actors allocates nothing.
+  using task = void (*)(void* context, void* arg);
+  void post(int w, task fn, void* context, void* arg);
 
   struct impl;
   impl& internals() { return *impl_; }

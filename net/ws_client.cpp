@@ -1,7 +1,6 @@
 #include "net/ws_client.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
@@ -24,7 +23,7 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
   connect_op(websocket::stream<Stream>&& ws, asio::io_context& ioc, url target, ws_connect_options options,
              std::shared_ptr<ws_sink> sink, done_fn done)
       : ws_(std::move(ws)),
-        resolver_(asio::make_strand(ioc)),
+        resolver_(ioc.get_executor()),
         target_(std::move(target)),
         options_(std::move(options)),
         sink_(std::move(sink)),
@@ -97,7 +96,7 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
 
 void ws_connect(io_runtime& io, ws_connect_options options, std::shared_ptr<ws_sink> sink,
                 std::function<void(ws_channel_ptr, std::string)> done) {
-  auto& ioc = io.internals().ioc;
+  auto& ioc = io.internals().here();  // the calling worker: a call's sockets share its thread
   auto target = parse_url(options.url);
   if (!target || (target->scheme != "ws" && target->scheme != "wss")) {
     asio::post(ioc, [done = std::move(done), u = options.url] { done(nullptr, "not a ws:// or wss:// URL: " + u); });
@@ -112,12 +111,12 @@ void ws_connect(io_runtime& io, ws_connect_options options, std::shared_ptr<ws_s
       return;
     }
     using stream = beast::ssl_stream<beast::tcp_stream>;
-    websocket::stream<stream> ws{asio::make_strand(ioc), *ctx};
+    websocket::stream<stream> ws{ioc.get_executor(), *ctx};
     std::make_shared<connect_op<stream>>(std::move(ws), ioc, std::move(*target), std::move(options), std::move(sink),
                                          std::move(done))
         ->run();
   } else {
-    websocket::stream<beast::tcp_stream> ws{asio::make_strand(ioc)};
+    websocket::stream<beast::tcp_stream> ws{ioc.get_executor()};
     std::make_shared<connect_op<beast::tcp_stream>>(std::move(ws), ioc, std::move(*target), std::move(options),
                                                     std::move(sink), std::move(done))
         ->run();

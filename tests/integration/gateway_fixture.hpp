@@ -55,8 +55,7 @@ class GatewayTest : public ::testing::Test {
     c.tool_webhook_url = tools.base_url() + "/tools";
     c.agent_tools =
         R"([{"type":"function","name":"lookup_order","description":"Find an order","parameters":{"type":"object","properties":{"id":{"type":"string"}}}}])";
-    c.io_threads = 2;
-    c.caf_threads = 2;
+    c.workers = 2;
     c.log_level = "warn";
     customize(c);
     gateway = std::make_unique<app::gateway>(c);

@@ -113,3 +113,16 @@ TEST(Config, TheReadmeTableIsTheSettingsTable) {
   for (const auto& v : config_vars()) EXPECT_NE(table.find("| `" + v.name + "` |"), std::string::npos) << v.name;
   EXPECT_NE(table.find("pcma"), std::string::npos);
 }
+
+TEST(Config, TheOldThreadSettingsPointToWorkers) {
+  config c;
+  auto errors = load_config(c, env({{"IO_THREADS", "4"}, {"ACTOR_THREADS", "2"}, {"WORKERS", "3"}}));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0], "IO_THREADS is no longer read: WORKERS sets the threads (each runs sockets and actors)");
+  EXPECT_EQ(errors[1].rfind("ACTOR_THREADS is no longer read", 0), 0u) << errors[1];
+  EXPECT_EQ(c.workers, 3);
+  config d;
+  auto bad = load_config(d, env({{"WORKERS", "many"}}));
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_EQ(bad[0].rfind("WORKERS='many': expected", 0), 0u) << bad[0];
+}

@@ -1,0 +1,110 @@
+#include "actors/engine.hpp"
+
+#include <caf/detail/thread_safe_actor_clock.hpp>
+#include <caf/resumable.hpp>
+#include <caf/scheduled_actor.hpp>
+#include <caf/scheduler/abstract_coordinator.hpp>
+
+#include <thread>
+#include <vector>
+
+namespace voxgate::actors {
+namespace {
+
+thread_local int placed_on = -1;  // set by `placement`
+
+class worker_coordinator;
+
+// The execution unit of one worker: CAF hands it to the actors it runs, and an actor's send from
+// there comes back through exec_later.
+class worker_unit final : public caf::execution_unit {
+ public:
+  worker_unit(caf::actor_system* sys, worker_coordinator* owner, int index)
+      : caf::execution_unit(sys), owner(owner), index(index) {}
+  void exec_later(caf::resumable* job) override;
+
+  worker_coordinator* owner;
+  int index;
+};
+
+class worker_coordinator final : public caf::scheduler::abstract_coordinator {
+ public:
+  worker_coordinator(caf::actor_system& sys, net::io_runtime& io) : abstract_coordinator(sys), io_(io) {}
+
+  void enqueue(caf::resumable* job) override { schedule(job); }
+  caf::actor_clock& clock() noexcept override { return clock_; }
+
+  // Queues `job` (holding the reference its enqueuer took) on its home worker.
+  void schedule(caf::resumable* job) {
+    int w = home_of(job);
+    io_.post(w, &run, &units_[static_cast<std::size_t>(w)], job);
+  }
+
+ protected:
+  void start() override {
+    int n = io_.workers();
+    units_.reserve(static_cast<std::size_t>(n));  // never reallocated: actors keep pointers to units
+    for (int i = 0; i < n; ++i) units_.emplace_back(&system(), this, i);
+    clock_thread_ = std::thread([this] { clock_.run_dispatch_loop(); });
+    abstract_coordinator::start();
+  }
+
+  void stop() override {
+    stop_actors();
+    clock_.cancel_dispatch_loop();
+    if (clock_thread_.joinable()) clock_thread_.join();
+  }
+
+ private:
+  // An actor that ran before stays where it ran (CAF records the unit in its context). A new one
+  // goes where a `placement` says, else to the calling worker, else to the next in turn.
+  int home_of(caf::resumable* job) {
+    auto kind = job->subtype();
+    if (kind == caf::resumable::scheduled_actor || kind == caf::resumable::io_actor) {
+      auto* unit = dynamic_cast<worker_unit*>(static_cast<caf::scheduled_actor*>(job)->context());
+      if (unit && unit->owner == this) return unit->index;
+    }
+    if (placed_on >= 0 && placed_on < io_.workers()) return placed_on;
+    return io_.pick();
+  }
+
+  // On the unit's worker thread.
+  static void run(void* context, void* arg) {
+    auto* unit = static_cast<worker_unit*>(context);
+    auto* job = static_cast<caf::resumable*>(arg);
+    switch (job->resume(unit, unit->owner->max_throughput())) {
+      case caf::resumable::resume_later:
+        unit->owner->io_.post(unit->index, &run, unit, job);  // more mail: after the handlers queued meanwhile
+        break;
+      case caf::resumable::done:
+      case caf::resumable::awaiting_message:
+        intrusive_ptr_release(job);  // the reference taken when it was enqueued
+        break;
+      case caf::resumable::shutdown_execution_unit:
+        break;
+    }
+  }
+
+  net::io_runtime& io_;
+  std::vector<worker_unit> units_;
+  caf::detail::thread_safe_actor_clock clock_;
+  std::thread clock_thread_;
+};
+
+void worker_unit::exec_later(caf::resumable* job) { owner->schedule(job); }
+
+}  // namespace
+
+void run_actors_on(caf::actor_system_config& cfg, net::io_runtime& io) {
+  cfg.set("scheduler.max-threads", io.workers());
+  // An actor with a full mailbox hands its worker back to the sockets after this many messages.
+  cfg.set("scheduler.max-throughput", 64);
+  cfg.module_factories.push_back(
+      [&io](caf::actor_system& sys) -> caf::actor_system::module* { return new worker_coordinator(sys, io); });
+}
+
+placement::placement(int worker) : previous_(placed_on) { placed_on = worker; }
+
+placement::~placement() { placed_on = previous_; }
+
+}  // namespace voxgate::actors

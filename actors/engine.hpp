@@ -1,0 +1,32 @@
+// CAF's actors scheduled on the I/O workers (net::io_runtime) instead of on a pool of their own: a
+// coordinator whose queue on each worker is that worker's io_context. An actor lives on one worker,
+// its home, from its first run on: whatever wakes it (a socket handler, an actor on another worker,
+// a delayed message from CAF's clock) runs it there. So a call whose actors and sockets share a
+// worker moves its media with no thread switch, no lock and no wake-up.
+#pragma once
+
+#include <caf/actor_system_config.hpp>
+
+#include "net/io_runtime.hpp"
+
+namespace voxgate::actors {
+
+// Makes the system built from `cfg` run its actors on `io`'s workers. `io` must outlive the system,
+// and its workers must run while actors are spawned, ended and awaited.
+void run_actors_on(caf::actor_system_config& cfg, net::io_runtime& io);
+
+// While alive, actors this thread spawns with `spawn` (not as a child of a running actor) start on
+// worker `w`. Without it they start on the calling worker, or the next in turn off the workers.
+// Ignored by other coordinators (the deterministic one of the actor tests).
+class placement {
+ public:
+  explicit placement(int worker);
+  ~placement();
+  placement(const placement&) = delete;
+  placement& operator=(const placement&) = delete;
+
+ private:
+  int previous_;
+};
+
+}  // namespace voxgate::actors

@@ -1,0 +1,212 @@
+// The engine: CAF's actors run on the workers of a net::io_runtime, each on the worker it was placed
+// on, whatever wakes it. Real threads; futures wait at most a few seconds so that a bug fails
+// instead of hanging.
+#include "actors/engine.hpp"
+
+#include <caf/all.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <memory>
+
+#include "net/io_runtime.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using voxgate::actors::placement;
+using voxgate::net::io_runtime;
+
+using where_atom = caf::atom_constant<caf::atom("where")>;
+using go_atom = caf::atom_constant<caf::atom("go")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+
+class Engine : public ::testing::Test {
+ protected:
+  Engine() {
+    voxgate::actors::run_actors_on(cfg_, io);
+    io.start();
+    sys = std::make_unique<caf::actor_system>(cfg_);
+  }
+  // As the gateway does: actors end while the workers run, then the loops stop, then the system.
+  ~Engine() override {
+    sys->await_all_actors_done();
+    io.stop();
+    sys.reset();
+  }
+
+  template <class T>
+  static T get(std::future<T>& f) {
+    EXPECT_EQ(f.wait_for(5s), std::future_status::ready);
+    return f.get();
+  }
+
+  // The worker `a` runs on, asked from this (non-worker) thread.
+  int where(const caf::actor& a) {
+    int w = -2;
+    caf::scoped_actor self{*sys};
+    self->request(a, 5s, where_atom::value).receive([&](int x) { w = x; }, [&](caf::error&) {});
+    return w;
+  }
+
+  io_runtime io{2};
+  caf::actor_system_config cfg_;
+  std::unique_ptr<caf::actor_system> sys;
+};
+
+caf::behavior reporter(caf::event_based_actor*, io_runtime* io) {
+  return {[io](where_atom) { return io->current(); }};
+}
+
+TEST_F(Engine, APlacedActorRunsOnItsWorker) {
+  for (int w : {1, 0, 1}) {
+    caf::actor a;
+    {
+      placement on(w);
+      a = sys->spawn(reporter, &io);
+    }
+    EXPECT_EQ(where(a), w);
+    EXPECT_EQ(where(a), w) << "a second message, from a thread that is not a worker";
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  }
+}
+
+struct sightings {
+  std::promise<int> child, delayed, remote;
+};
+
+// Spawns a child and sends itself a delayed message: both must run on its own worker.
+caf::behavior parent(caf::event_based_actor* self, io_runtime* io, std::shared_ptr<sightings> s) {
+  return {
+      [=](go_atom) {
+        self->system().spawn([io, s](caf::event_based_actor*) -> caf::behavior {
+          s->child.set_value(io->current());
+          return {};  // done at once
+        });
+        self->delayed_send(self, 20ms, tick_atom::value);
+      },
+      [=](tick_atom) {
+        s->delayed.set_value(io->current());
+        self->quit();
+      },
+  };
+}
+
+TEST_F(Engine, ChildrenAndDelayedMessagesStayOnTheParentsWorker) {
+  auto s = std::make_shared<sightings>();
+  auto child = s->child.get_future();
+  auto delayed = s->delayed.get_future();
+  caf::actor p;
+  {
+    placement on(1);
+    p = sys->spawn(parent, &io, s);
+  }
+  caf::anon_send(p, go_atom::value);
+  EXPECT_EQ(get(child), 1);
+  EXPECT_EQ(get(delayed), 1) << "CAF's clock thread delivers it, on the actor's own worker";
+}
+
+// Forwards `go` to `peer` as a message between actors.
+caf::behavior forwarder(caf::event_based_actor* self, io_runtime* io, caf::actor peer) {
+  return {
+      [=](go_atom) { self->send(peer, go_atom::value); },
+      [io](where_atom) { return io->current(); },
+  };
+}
+
+caf::behavior recorder(caf::event_based_actor* self, io_runtime* io, std::shared_ptr<sightings> s) {
+  return {[=](go_atom) {
+    s->remote.set_value(io->current());
+    self->quit();
+  }};
+}
+
+TEST_F(Engine, AMessageFromAnotherWorkerRunsOnTheReceiversWorker) {
+  auto s = std::make_shared<sightings>();
+  auto seen = s->remote.get_future();
+  caf::actor rec, fwd;
+  {
+    placement on(1);
+    rec = sys->spawn(recorder, &io, s);
+  }
+  {
+    placement on(0);
+    fwd = sys->spawn(forwarder, &io, rec);
+  }
+  ASSERT_EQ(where(fwd), 0);
+  // From a socket handler on worker 0, as a frame arrives: to the forwarder, which sends to worker 1.
+  struct hop {
+    caf::actor to;
+  } h{fwd};
+  io.post(0, [](void*, void* arg) { caf::anon_send(static_cast<hop*>(arg)->to, go_atom::value); }, nullptr, &h);
+  EXPECT_EQ(get(seen), 1);
+  caf::anon_send_exit(fwd, caf::exit_reason::user_shutdown);
+}
+
+// An actor with a full mailbox gives its worker back to the loop between batches, so that one busy
+// call cannot starve the sockets that share its worker.
+TEST_F(Engine, ABusyActorLetsTheLoopRunBetweenBatches) {
+  auto handled = std::make_shared<std::atomic<int>>(0);
+  caf::actor counter;
+  {
+    placement on(0);
+    counter = sys->spawn([handled, io = &io](caf::event_based_actor*) -> caf::behavior {
+      return {
+          [handled](go_atom) { handled->fetch_add(1); },
+          [io](where_atom) { return io->current(); },
+      };
+    });
+  }
+  ASSERT_EQ(where(counter), 0);
+  struct burst {
+    caf::actor to;
+    std::shared_ptr<std::atomic<int>> handled;
+    std::promise<int> seen_by_loop;
+  } b{counter, handled, {}};
+  auto seen = b.seen_by_loop.get_future();
+  // On worker 0: queue 1,000 messages, then a handler of the loop's own.
+  io.post(
+      0,
+      [](void* io_ptr, void* arg) {
+        auto* b = static_cast<burst*>(arg);
+        for (int i = 0; i < 1000; ++i) caf::anon_send(b->to, go_atom::value);
+        static_cast<io_runtime*>(io_ptr)->post(
+            0, [](void*, void* arg) {
+              auto* b = static_cast<burst*>(arg);
+              b->seen_by_loop.set_value(b->handled->load());
+            },
+            nullptr, b);
+      },
+      &io, &b);
+  int at_loop_turn = get(seen);
+  EXPECT_GT(at_loop_turn, 0);
+  EXPECT_LT(at_loop_turn, 1000) << "the actor ran its whole mailbox before the loop got a turn";
+  caf::anon_send_exit(counter, caf::exit_reason::user_shutdown);
+}
+
+TEST(EngineRuntime, PickStaysOnTheCallingWorkerAndRotatesElsewhere) {
+  io_runtime io{3};
+  EXPECT_EQ(io.current(), -1);
+  int a = io.pick(), b = io.pick(), c = io.pick();
+  EXPECT_NE(a, b);
+  EXPECT_NE(b, c);
+  EXPECT_NE(a, c);
+  io.start();
+  std::promise<std::pair<int, int>> p;
+  auto f = p.get_future();
+  io.post(
+      2,
+      [](void* io_ptr, void* arg) {
+        auto* rt = static_cast<io_runtime*>(io_ptr);
+        static_cast<std::promise<std::pair<int, int>>*>(arg)->set_value({rt->current(), rt->pick()});
+      },
+      &io, &p);
+  ASSERT_EQ(f.wait_for(5s), std::future_status::ready);
+  auto [current, picked] = f.get();
+  EXPECT_EQ(current, 2);
+  EXPECT_EQ(picked, 2);
+}
+
+}  // namespace
