@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <deque>
+#include <mutex>
 
 #include "actors/ai_sessions.hpp"
 #include "actors/socket_sinks.hpp"
@@ -26,11 +27,21 @@ std::string tools_with_end_call(const std::string& tools_json) {
   return "[" + inner + (empty ? "" : ",") + std::string(end_call_tool) + "]";
 }
 
+// The session can end (the caller hung up) while its socket is still connecting, and the socket's
+// arrival then finds no one: whichever of the two comes second closes the socket, so a late connect
+// leaves nothing open. Shared by the actor and the connect callback, which may run on another thread.
+struct connect_race {
+  std::mutex m;
+  bool ended = false;
+  net::ws_channel_ptr channel;
+};
+
 struct openai_state {
   static inline const char* name = "ai_openai";
   openai_options options;
   ai_session_args args;
   std::shared_ptr<net::ws_channel_ptr> channel = std::make_shared<net::ws_channel_ptr>();
+  std::shared_ptr<connect_race> race = std::make_shared<connect_race>();
   bool ready = false;
   std::deque<std::string> held;  // caller audio before session.updated
   std::size_t held_bytes = 0;
@@ -129,8 +140,12 @@ ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_opti
   st.args = std::move(args);
   st.am = st.options.metrics->for_actor("ai_openai");
   st.am.live->add();
-  self->attach_functor([channel = st.channel] {
+  self->attach_functor([channel = st.channel, race = st.race] {
     if (*channel) (*channel)->close("call ended");
+    std::lock_guard lock(race->m);
+    race->ended = true;
+    if (race->channel) race->channel->close("call ended");
+    race->channel.reset();
   });
 
   net::ws_connect_options connect;
@@ -140,7 +155,15 @@ ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_opti
   ai_session_actor me = self;
   self->delayed_send(self, st.options.setup_timeout, tick_atom::value);
   st.options.connect(std::move(connect), std::make_shared<ai_socket_sink>(me),
-                     [me](net::ws_channel_ptr channel, std::string error) {
+                     [me, race = st.race](net::ws_channel_ptr channel, std::string error) {
+                       {
+                         std::lock_guard lock(race->m);
+                         if (race->ended) {
+                           if (channel) channel->close("call ended before the AI answered");
+                           return;
+                         }
+                         race->channel = channel;
+                       }
                        caf::anon_send(me, ai_open_atom::value, std::move(channel), std::move(error));
                      });
 

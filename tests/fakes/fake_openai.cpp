@@ -1,5 +1,7 @@
 #include "tests/fakes/fake_openai.hpp"
 
+#include <thread>
+
 #include <rapidjson/document.h>
 
 #include "net/headers.hpp"
@@ -10,6 +12,7 @@ namespace voxgate::fakes {
 fake_openai::fake_openai(std::string api_key, bool echo)
     : api_key_(std::move(api_key)), echo_(echo), server_(io_, net::http_server_options{"127.0.0.1", 0}) {
   server_.route_ws("/v1/realtime", [this](const net::http_request& req) {
+    if (int ms = upgrade_delay_ms_.load(); ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     if (net::header_or(req.headers, "authorization") != "Bearer " + api_key_) {
       ++refused_;
       return net::upgrade_decision::refuse(401, "bad_key", "invalid api key");

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -35,6 +36,8 @@ class fake_openai {
   void release_session_updated();
   // Accepts the socket and then says nothing (no session.created), as a stalled AI would.
   void stay_silent() { silent_ = true; }
+  // Answers each upgrade only after `delay` (its one I/O thread waits), as a far-away AI would.
+  void delay_upgrades(std::chrono::milliseconds delay) { upgrade_delay_ms_ = static_cast<int>(delay.count()); }
 
  private:
   std::string api_key_;
@@ -49,6 +52,7 @@ class fake_openai {
   std::atomic<int> refused_{0};
   std::atomic<bool> defer_{false};
   std::atomic<bool> silent_{false};
+  std::atomic<int> upgrade_delay_ms_{0};
   bool update_pending_ = false;
 };
 

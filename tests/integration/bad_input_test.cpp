@@ -121,6 +121,19 @@ TEST_F(GatewayTest, TheCallerVanishingClosesTheAiSocket) {
   EXPECT_EQ(metric(R"(voxgate_actors_live{actor="call"})"), 0);
 }
 
+// The caller hangs up while the AI's socket is still connecting: the socket that arrives after the
+// call ended must be closed, not left open with no one reading it.
+TEST_F(GatewayTest, AnAiSocketThatConnectsAfterTheCallEndedIsClosed) {
+  openai->delay_upgrades(400ms);
+  connect_call(sid);
+  ASSERT_TRUE(eventually([&] { return get("/calls").body.find("streaming") != std::string::npos; }));
+  twilio->hang_up_socket();
+  EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
+  EXPECT_EQ(openai->sessions(), 0) << "the call must end before the AI answers, or this test shows nothing";
+  EXPECT_TRUE(openai->events()->wait_closed(5s));
+  EXPECT_EQ(metric(R"(voxgate_actors_live{actor="ai_openai"})"), 0);
+}
+
 class FullGatewayTest : public GatewayTest {
   void customize(app::config& c) override { c.max_calls = 1; }
 };
