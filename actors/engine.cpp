@@ -1,6 +1,8 @@
 #include "actors/engine.hpp"
 
+#include <caf/actor_control_block.hpp>
 #include <caf/detail/thread_safe_actor_clock.hpp>
+#include <caf/mailbox_element.hpp>
 #include <caf/resumable.hpp>
 #include <caf/scheduled_actor.hpp>
 #include <caf/scheduler/abstract_coordinator.hpp>
@@ -14,6 +16,34 @@ namespace {
 thread_local int placed_on = -1;  // set by `placement`
 
 class worker_coordinator;
+
+// CAF's clock, but a delayed message sent from a worker waits on that worker's own timer and is
+// delivered from there: the playout clock's tick costs no thread switch and no wake-up. Timeouts of
+// requests, and messages scheduled off the workers, keep CAF's clock thread.
+class worker_clock final : public caf::detail::thread_safe_actor_clock {
+ public:
+  explicit worker_clock(net::io_runtime& io) : io_(io) {}
+
+  using thread_safe_actor_clock::schedule_message;
+  void schedule_message(time_point t, caf::strong_actor_ptr receiver, caf::mailbox_element_ptr content) override {
+    int w = io_.current();
+    if (w < 0 || !receiver) {
+      thread_safe_actor_clock::schedule_message(t, std::move(receiver), std::move(content));
+      return;
+    }
+    io_.run_at(w, t, &deliver, receiver.release(), content.release());
+  }
+
+ private:
+  // Takes back the references given to run_at.
+  static void deliver(void* receiver, void* content) {
+    caf::strong_actor_ptr to{static_cast<caf::actor_control_block*>(receiver), false};
+    caf::mailbox_element_ptr message{static_cast<caf::mailbox_element*>(content)};
+    to->enqueue(std::move(message), nullptr);
+  }
+
+  net::io_runtime& io_;
+};
 
 // The execution unit of one worker: CAF hands it to the actors it runs, and an actor's send from
 // there comes back through exec_later.
@@ -29,7 +59,7 @@ class worker_unit final : public caf::execution_unit {
 
 class worker_coordinator final : public caf::scheduler::abstract_coordinator {
  public:
-  worker_coordinator(caf::actor_system& sys, net::io_runtime& io) : abstract_coordinator(sys), io_(io) {}
+  worker_coordinator(caf::actor_system& sys, net::io_runtime& io) : abstract_coordinator(sys), io_(io), clock_(io) {}
 
   void enqueue(caf::resumable* job) override { schedule(job); }
   caf::actor_clock& clock() noexcept override { return clock_; }
@@ -87,7 +117,7 @@ class worker_coordinator final : public caf::scheduler::abstract_coordinator {
 
   net::io_runtime& io_;
   std::vector<worker_unit> units_;
-  caf::detail::thread_safe_actor_clock clock_;
+  worker_clock clock_;
   std::thread clock_thread_;
 };
 

@@ -13,6 +13,41 @@ thread_local int this_worker = -1;
 
 }  // namespace
 
+void worker_timers::add(time_point when, io_runtime::task fn, void* context, void* arg) {
+  due_.push({when, seq_++, fn, context, arg});
+  arm();
+}
+
+// One wait in flight, for the earliest task; an earlier task re-arms it (the old wait ends aborted).
+void worker_timers::arm() {
+  if (due_.empty() || (armed_ && *armed_ <= due_.top().when)) return;
+  armed_ = due_.top().when;
+  timer_.expires_at(*armed_);
+  timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec == boost::asio::error::operation_aborted) return;  // re-armed earlier, or stopping
+    fire();
+  });
+}
+
+void worker_timers::fire() {
+  armed_.reset();
+  auto now = std::chrono::steady_clock::now();
+  while (!due_.empty() && due_.top().when <= now) {
+    auto e = due_.top();
+    due_.pop();
+    e.fn(e.context, e.arg);
+  }
+  arm();
+}
+
+void worker_timers::run_all_now() {
+  while (!due_.empty()) {
+    auto e = due_.top();
+    due_.pop();
+    e.fn(e.context, e.arg);
+  }
+}
+
 io_runtime::impl::impl(int n) {
   for (int i = 0; i < n; ++i) workers.push_back(std::make_unique<io_worker>());
 }
@@ -51,6 +86,7 @@ void io_runtime::stop() {
   }
   for (auto& w : impl_->workers)
     if (w->thread.joinable()) w->thread.join();
+  for (auto& w : impl_->workers) w->timers.run_all_now();  // the loops are gone: no race with them
 }
 
 int io_runtime::workers() const { return static_cast<int>(impl_->workers.size()); }
@@ -58,6 +94,10 @@ int io_runtime::workers() const { return static_cast<int>(impl_->workers.size())
 int io_runtime::current() const { return impl_->current(); }
 
 int io_runtime::pick() { return impl_->pick(); }
+
+void io_runtime::run_at(int w, std::chrono::steady_clock::time_point when, task fn, void* context, void* arg) {
+  impl_->workers[static_cast<std::size_t>(w)]->timers.add(when, fn, context, arg);
+}
 
 void io_runtime::post(int w, task fn, void* context, void* arg) {
   boost::asio::post(impl_->at(w), [fn, context, arg] { fn(context, arg); });

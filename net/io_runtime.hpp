@@ -3,6 +3,7 @@
 // Hidden behind a small type so that headers included by actors and the app never pull in Asio.
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 namespace voxgate::net {
@@ -27,6 +28,10 @@ class io_runtime {
   // plain pointers, so that a hop between actors allocates nothing.
   using task = void (*)(void* context, void* arg);
   void post(int w, task fn, void* context, void* arg);
+  // Runs fn(context, arg) on the calling worker `w` once `when` has come: one timer per worker, not one
+  // per request, and no other thread involved. Call it only from worker `w`'s thread. Each task runs
+  // exactly once: at its time, or early when the runtime stops (so that it can release what it holds).
+  void run_at(int w, std::chrono::steady_clock::time_point when, task fn, void* context, void* arg);
 
   struct impl;
   impl& internals() { return *impl_; }

@@ -4,8 +4,12 @@
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <queue>
 #include <thread>
 #include <vector>
 
@@ -13,10 +17,37 @@
 
 namespace voxgate::net {
 
+// The tasks a worker runs at a time (io_runtime::run_at), earliest first, behind one timer.
+class worker_timers {
+ public:
+  using time_point = std::chrono::steady_clock::time_point;
+  explicit worker_timers(boost::asio::io_context& ioc) : timer_(ioc) {}
+  void add(time_point when, io_runtime::task fn, void* context, void* arg);
+  void run_all_now();  // at stop: every task once, whatever its time
+
+ private:
+  struct entry {
+    time_point when;
+    std::uint64_t seq;  // equal times keep their order
+    io_runtime::task fn;
+    void* context;
+    void* arg;
+    bool operator>(const entry& o) const { return when != o.when ? when > o.when : seq > o.seq; }
+  };
+  void arm();
+  void fire();
+
+  boost::asio::steady_timer timer_;
+  std::priority_queue<entry, std::vector<entry>, std::greater<>> due_;
+  std::optional<time_point> armed_;  // the expiry of the wait in flight
+  std::uint64_t seq_ = 0;
+};
+
 struct io_worker {
   boost::asio::io_context ioc{1};  // one thread runs it
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard;
   std::thread thread;
+  worker_timers timers{ioc};
 };
 
 struct io_runtime::impl {

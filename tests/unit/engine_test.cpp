@@ -10,6 +10,8 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "net/io_runtime.hpp"
 
@@ -210,3 +212,86 @@ TEST(EngineRuntime, PickStaysOnTheCallingWorkerAndRotatesElsewhere) {
 }
 
 }  // namespace
+
+namespace timers {
+
+struct log {
+  io_runtime* io;
+  std::mutex m;
+  std::vector<std::pair<char, int>> ran;  // task, worker it ran on
+  std::promise<void> three;
+};
+
+struct task_arg {
+  log* l;
+  char name;
+};
+
+void record(void* context, void* arg) {
+  auto* l = static_cast<log*>(context);
+  auto* a = static_cast<task_arg*>(arg);
+  std::lock_guard lock(l->m);
+  l->ran.emplace_back(a->name, l->io->current());
+  if (l->ran.size() == 3) l->three.set_value();
+}
+
+}  // namespace timers
+
+TEST(EngineRuntime, RunAtRunsTasksInTimeOrderOnTheCallingWorker) {
+  io_runtime io{2};
+  io.start();
+  timers::log l{&io, {}, {}, {}};
+  timers::task_arg a{&l, 'a'}, b{&l, 'b'}, c{&l, 'c'};
+  auto done = l.three.get_future();
+  struct plan {
+    io_runtime* io;
+    timers::log* l;
+    timers::task_arg *a, *b, *c;
+  } p{&io, &l, &a, &b, &c};
+  // Scheduled latest first, so that each new task re-arms the worker's one timer earlier.
+  io.post(
+      1,
+      [](void*, void* arg) {
+        auto* p = static_cast<plan*>(arg);
+        auto now = std::chrono::steady_clock::now();
+        p->io->run_at(1, now + 60ms, &timers::record, p->l, p->a);
+        p->io->run_at(1, now + 40ms, &timers::record, p->l, p->b);
+        p->io->run_at(1, now + 20ms, &timers::record, p->l, p->c);
+      },
+      nullptr, &p);
+  ASSERT_EQ(done.wait_for(5s), std::future_status::ready);
+  std::vector<std::pair<char, int>> expected{{'c', 1}, {'b', 1}, {'a', 1}};
+  EXPECT_EQ(l.ran, expected);
+}
+
+TEST(EngineRuntime, ATaskStillWaitingRunsOnceWhenTheRuntimeStops) {
+  timers::log l{nullptr, {}, {}, {}};
+  timers::task_arg a{&l, 'a'};
+  {
+    io_runtime io{1};
+    l.io = &io;
+    io.start();
+    std::promise<void> queued;
+    auto q = queued.get_future();
+    struct plan {
+      io_runtime* io;
+      timers::log* l;
+      timers::task_arg* a;
+      std::promise<void>* queued;
+    } p{&io, &l, &a, &queued};
+    io.post(
+        0,
+        [](void*, void* arg) {
+          auto* p = static_cast<plan*>(arg);
+          p->io->run_at(0, std::chrono::steady_clock::now() + 1h, &timers::record, p->l, p->a);
+          p->queued->set_value();
+        },
+        nullptr, &p);
+    ASSERT_EQ(q.wait_for(5s), std::future_status::ready);
+    EXPECT_TRUE(l.ran.empty());
+    io.stop();
+    ASSERT_EQ(l.ran.size(), 1u) << "the task must run at stop, so that it can release what it holds";
+    EXPECT_EQ(l.ran[0].second, -1) << "run by the stopping thread, after the loops are gone";
+  }
+  EXPECT_EQ(l.ran.size(), 1u) << "and only once";
+}
