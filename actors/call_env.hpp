@@ -70,6 +70,10 @@ struct call_env {
   std::int64_t token_ttl_seconds = 120;
   std::uint64_t max_calls = 1000;
   int workers = 1;  // the engine's workers: each call is placed on one (actors/engine.hpp)
+  // A worker whose loop lags more than this takes no new call (0: no limit); the lag comes from
+  // net::io_runtime::loop_lag. Unset (the actor tests): no lag.
+  std::chrono::milliseconds overload_lag{0};
+  std::function<std::chrono::microseconds(int worker)> loop_lag;
   std::function<std::int64_t()> unix_now = [] {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();

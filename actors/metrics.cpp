@@ -108,6 +108,8 @@ std::string metrics_registry::render() const {
   calls_total.render(out);
   simulated_calls.render(out);
   call_duration.render(out);
+  calls_refused.render(out);
+  loop_lag.render(out);
   upgrades.render(out);
   accept_errors.render(out);
   webhooks.render(out);

@@ -70,12 +70,18 @@ const live_call* find_call(supervisor_pointer self, const std::string& id) {
   return nullptr;
 }
 
-// The worker with the fewest live calls (the first of equals): a call stays where it is placed.
-int least_loaded_worker(const supervisor_state& st) {
-  std::size_t best = 0;
-  for (std::size_t i = 1; i < st.per_worker.size(); ++i)
-    if (st.per_worker[i] < st.per_worker[best]) best = i;
-  return static_cast<int>(best);
+// The worker with the fewest live calls (the first of equals) among those whose loop keeps up, or
+// -1 when every loop lags past the bound: a call stays where it is placed, so an overloaded worker
+// takes none, and the calls it has keep their audio.
+int choose_worker(const supervisor_state& st) {
+  const auto& env = *st.env;
+  int best = -1;
+  for (std::size_t i = 0; i < st.per_worker.size(); ++i) {
+    if (env.overload_lag.count() > 0 && env.loop_lag && env.loop_lag(static_cast<int>(i)) > env.overload_lag)
+      continue;
+    if (best < 0 || st.per_worker[i] < st.per_worker[static_cast<std::size_t>(best)]) best = static_cast<int>(i);
+  }
+  return best;
 }
 
 call_admission admit(supervisor_pointer self, incoming_call& call) {
@@ -104,10 +110,18 @@ call_admission admit(supervisor_pointer self, incoming_call& call) {
     spdlog::warn("call={} refused: MAX_CALLS={} reached", call.call_id, env.max_calls);
     return out;
   }
+  int worker = choose_worker(st);
+  if (worker < 0) {
+    out.reason = "overload";
+    spdlog::warn("call={} refused reason=overload detail=\"every worker's loop lags more than {} ms; the caller hears "
+                 "the polite refusal\"",
+                 net::token{call.call_id}, env.overload_lag.count());
+    return out;
+  }
   auto record = std::make_shared<call_record>();
   record->call = call;
   record->token = token();
-  record->worker = least_loaded_worker(st);
+  record->worker = worker;
   ++st.per_worker[static_cast<std::size_t>(record->worker)];
   call_actor handle;
   {

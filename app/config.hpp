@@ -41,6 +41,7 @@ struct config {
   std::string log_level = "info";
   std::string log_format = "text";
   int workers = 0;  // 0: one per usable CPU
+  int overload_lag_ms = 20;
   int drain_timeout_s = 30;
 
   std::string effective_backend() const;

@@ -85,6 +85,11 @@ gateway::gateway(config c) : config_(std::move(c)) {
   env->token_secret = config_.token_secret;
   env->max_calls = config_.max_calls;
   env->workers = io_->workers();
+  env->overload_lag = std::chrono::milliseconds(config_.overload_lag_ms);
+  env->loop_lag = [io = io_.get()](int w) { return io->loop_lag(w); };
+  io_->on_loop_lag([this](int w, std::chrono::microseconds lag) {
+    metrics_.loop_lag.with({std::to_string(w)}).observe(static_cast<double>(lag.count()) / 1e6);
+  });
   net::io_runtime* io = io_.get();
   net::tls_settings tls{config_.ca_file};
   env->fetch = [io, tls](net::http_client_request r, std::function<void(net::http_client_response)> done) {

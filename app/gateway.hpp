@@ -39,6 +39,7 @@ class gateway {
   std::uint16_t port() const { return server_->port(); }
   std::uint64_t live_calls();
   actors::metrics_registry& metrics() { return metrics_; }
+  net::io_runtime& runtime() { return *io_; }  // the workers (tests hold a loop to make it lag)
   const config& settings() const { return config_; }
   // The public base for a request: PUBLIC_URL, or derived from its headers (logged once).
   net::public_base public_base_for(const net::header_list& headers);

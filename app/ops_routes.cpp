@@ -46,8 +46,9 @@ void start_at_zero(actors::metrics_registry& m, const std::string& ai_backend) {
     }
     for (const char* state : {"ringing", "streaming"}) m.calls_active.with({p, state});
     m.call_duration.with({p});
-    for (const char* result : {"accepted", "malformed", "refused_capacity", "refused_draining"})
+    for (const char* result : {"accepted", "malformed", "refused_capacity", "refused_draining", "refused_overload"})
       m.webhooks.with({p, result});
+    for (const char* reason : {"capacity", "draining", "overload"}) m.calls_refused.with({p, reason});
     for (const char* reason : {"missing_token", "unknown_call", "already_streaming", "malformed_frame"})
       m.media_refused.with({p, reason});
     for (auto check : {net::token_check::malformed, net::token_check::bad_signature, net::token_check::expired,

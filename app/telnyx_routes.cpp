@@ -88,6 +88,7 @@ void gateway::add_telnyx_routes() {
           *system_, supervisor_, std::chrono::seconds(5),
           [this, respond, call_id](actors::call_admission a) {
             metrics_.webhooks.with({"telnyx", a.admitted ? "accepted" : "refused_" + a.reason}).inc();
+            if (!a.admitted) metrics_.calls_refused.with({"telnyx", a.reason}).inc();
             if (!a.admitted && !config_.telnyx_api_key.empty()) {
               // Full or draining: turn the caller away before answering (they hear busy).
               net::http_client_request r;

@@ -74,6 +74,7 @@ void gateway::add_twilio_routes() {
         [this, respond, stream_url, parameters, call_id](actors::call_admission a) mutable {
           if (!a.admitted) {
             metrics_.webhooks.with({"twilio", "refused_" + a.reason}).inc();
+            metrics_.calls_refused.with({"twilio", a.reason}).inc();
             respond(twiml(net::twilio::say_and_hangup(
                 "We're sorry, all of our agents are busy right now. Please call again in a few minutes.")));
             return;

@@ -1,5 +1,6 @@
 #include "net/io_runtime.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 
 #include "net/io_runtime_impl.hpp"
@@ -52,6 +53,21 @@ io_runtime::impl::impl(int n) {
   for (int i = 0; i < n; ++i) workers.push_back(std::make_unique<io_worker>());
 }
 
+// On worker w: the probe was due at its expiry; the time past it is what the loop's queue cost.
+void io_runtime::impl::probe(int w) {
+  auto& worker = *workers[static_cast<std::size_t>(w)];
+  worker.probe.expires_after(loop_probe_interval);
+  worker.probe.async_wait([this, w, &worker](boost::system::error_code ec) {
+    if (ec) return;
+    auto late = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                      worker.probe.expiry());
+    auto lag = std::max<std::int64_t>(late.count(), 0);
+    worker.lag_us.store(std::max(lag, worker.lag_us.load(std::memory_order_relaxed) / 2), std::memory_order_relaxed);
+    if (lag_observer) lag_observer(w, std::chrono::microseconds(lag));
+    probe(w);
+  });
+}
+
 int io_runtime::impl::current() const { return this_runtime == this ? this_worker : -1; }
 
 int io_runtime::impl::pick() {
@@ -69,6 +85,7 @@ void io_runtime::start() {
   for (std::size_t i = 0; i < impl_->workers.size(); ++i) {
     auto& w = *impl_->workers[i];
     w.guard.emplace(w.ioc.get_executor());
+    impl_->probe(static_cast<int>(i));
     w.thread = std::thread([this, &w, i] {
       this_runtime = impl_.get();
       this_worker = static_cast<int>(i);
@@ -87,6 +104,14 @@ void io_runtime::stop() {
   for (auto& w : impl_->workers)
     if (w->thread.joinable()) w->thread.join();
   for (auto& w : impl_->workers) w->timers.run_all_now();  // the loops are gone: no race with them
+}
+
+std::chrono::microseconds io_runtime::loop_lag(int w) const {
+  return std::chrono::microseconds(impl_->workers[static_cast<std::size_t>(w)]->lag_us.load(std::memory_order_relaxed));
+}
+
+void io_runtime::on_loop_lag(std::function<void(int, std::chrono::microseconds)> observer) {
+  impl_->lag_observer = std::move(observer);
 }
 
 int io_runtime::workers() const { return static_cast<int>(impl_->workers.size()); }

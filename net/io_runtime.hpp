@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 namespace voxgate::net {
@@ -32,6 +33,13 @@ class io_runtime {
   // per request, and no other thread involved. Call it only from worker `w`'s thread. Each task runs
   // exactly once: at its time, or early when the runtime stops (so that it can release what it holds).
   void run_at(int w, std::chrono::steady_clock::time_point when, task fn, void* context, void* arg);
+
+  // Loop lag: each worker's timer is due every `loop_probe_interval`; how late it runs is how long
+  // that worker's queue is. `loop_lag(w)` is the worst recent lag (it halves with each probe that
+  // finds less); the observer, set before start(), gets every probe on the worker's own thread.
+  static constexpr std::chrono::milliseconds loop_probe_interval{50};
+  std::chrono::microseconds loop_lag(int w) const;
+  void on_loop_lag(std::function<void(int w, std::chrono::microseconds lag)> observer);
 
   struct impl;
   impl& internals() { return *impl_; }

@@ -48,6 +48,8 @@ struct io_worker {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard;
   std::thread thread;
   worker_timers timers{ioc};
+  boost::asio::steady_timer probe{ioc};  // the loop-lag probe
+  std::atomic<std::int64_t> lag_us{0};
 };
 
 struct io_runtime::impl {
@@ -55,6 +57,9 @@ struct io_runtime::impl {
   std::vector<std::unique_ptr<io_worker>> workers;
   std::atomic<unsigned> next{0};
   bool started = false;
+  std::function<void(int, std::chrono::microseconds)> lag_observer;
+
+  void probe(int w);
 
   int current() const;
   int pick();

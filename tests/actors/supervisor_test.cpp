@@ -221,3 +221,28 @@ TEST_F(SupervisorTest, ShutdownEndsEveryCall) {
   EXPECT_EQ(ai->terminated, 2);
   EXPECT_EQ(metrics.actors_live.value_of({"call"}), 0);
 }
+
+TEST_F(SupervisorTest, CallsArePlacedOnTheLeastLoadedWorkerWhoseLoopKeepsUp) {
+  env->workers = 2;
+  env->overload_lag = std::chrono::milliseconds(20);
+  std::chrono::microseconds lag[2] = {std::chrono::microseconds(0), std::chrono::microseconds(0)};
+  env->loop_lag = [&lag](int w) { return lag[w]; };
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);  // a supervisor that knows two workers
+  run();
+  sup = spawn_supervisor(sys, env);
+  run();
+  EXPECT_TRUE(admit_call("CA00000000000000000000000000000011").admitted);  // worker 0
+  EXPECT_TRUE(admit_call("CA00000000000000000000000000000012").admitted);  // worker 1: fewer calls
+  lag[1] = std::chrono::milliseconds(30);
+  EXPECT_TRUE(admit_call("CA00000000000000000000000000000013").admitted);  // worker 0: 1 lags
+  lag[0] = std::chrono::milliseconds(25);
+  auto refused = admit_call("CA00000000000000000000000000000014");
+  EXPECT_FALSE(refused.admitted);
+  EXPECT_EQ(refused.reason, "overload");
+  EXPECT_EQ(live(), 3u) << "the admitted calls are untouched";
+  lag[1] = std::chrono::microseconds(500);
+  EXPECT_TRUE(admit_call("CA00000000000000000000000000000015").admitted) << "a loop that caught up takes calls again";
+  env->overload_lag = std::chrono::milliseconds(0);
+  lag[0] = lag[1] = std::chrono::seconds(1);
+  EXPECT_TRUE(admit_call("CA00000000000000000000000000000016").admitted) << "OVERLOAD_LAG_MS=0 turns the check off";
+}

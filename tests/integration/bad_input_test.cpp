@@ -1,4 +1,6 @@
 // Bad input at every door: a clear refusal, a metric, no crash, no leaked call actor.
+#include <thread>
+
 #include "gateway_fixture.hpp"
 #include "net/twilio/signature.hpp"
 #include "net/ws_client.hpp"
@@ -146,6 +148,34 @@ TEST_F(FullGatewayTest, MaxCallsReachedTurnsCallersAwayPolitely) {
   EXPECT_NE(res.body.find("<Hangup/>"), std::string::npos);
   EXPECT_EQ(res.body.find("<Stream"), std::string::npos);
   EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="twilio",result="refused_capacity"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_calls_refused_total{provider="twilio",reason="capacity"})"), 1);
+}
+
+class OverloadedGatewayTest : public GatewayTest {
+  void customize(app::config& c) override { c.overload_lag_ms = 5; }
+};
+
+// Every worker's loop has just run 300 ms late: the next caller hears the polite refusal, counted as
+// overload, and the call already up keeps its socket.
+TEST_F(OverloadedGatewayTest, ACallArrivingWhileEveryLoopLagsIsRefusedPolitely) {
+  connect_call(sid);
+  ASSERT_TRUE(eventually([&] { return get("/calls").body.find("streaming") != std::string::npos; }));
+  auto& io = gateway->runtime();
+  for (int w = 0; w < io.workers(); ++w)
+    io.post(w, [](void*, void*) { std::this_thread::sleep_for(300ms); }, nullptr, nullptr);
+  ASSERT_TRUE(eventually([&] {
+    for (int w = 0; w < io.workers(); ++w)
+      if (io.loop_lag(w) < 100ms) return false;
+    return true;
+  }));
+  auto res = twilio->post_voice_webhook(other_sid);
+  EXPECT_EQ(res.status, 200u);
+  EXPECT_NE(res.body.find("<Say>"), std::string::npos);
+  EXPECT_NE(res.body.find("<Hangup/>"), std::string::npos);
+  EXPECT_EQ(res.body.find("<Stream"), std::string::npos);
+  EXPECT_EQ(metric(R"(voxgate_calls_refused_total{provider="twilio",reason="overload"})"), 1);
+  EXPECT_GT(metric(R"(voxgate_worker_loop_lag_seconds_count{worker="0"})"), 0);
+  EXPECT_NE(get("/calls").body.find(sid), std::string::npos) << "the admitted call is still up";
 }
 
 class UnreachableAiGatewayTest : public GatewayTest {

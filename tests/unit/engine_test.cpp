@@ -11,6 +11,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "net/io_runtime.hpp"
@@ -294,4 +295,29 @@ TEST(EngineRuntime, ATaskStillWaitingRunsOnceWhenTheRuntimeStops) {
     EXPECT_EQ(l.ran[0].second, -1) << "run by the stopping thread, after the loops are gone";
   }
   EXPECT_EQ(l.ran.size(), 1u) << "and only once";
+}
+
+TEST(EngineRuntime, ABlockedLoopShowsItsLagAndTheObserverSeesEveryProbe) {
+  io_runtime io{1};
+  std::atomic<std::int64_t> worst_seen_us{0}, reported_then_us{0};
+  std::atomic<int> probes{0};
+  io.on_loop_lag([&](int w, std::chrono::microseconds lag) {
+    EXPECT_EQ(w, 0);
+    probes.fetch_add(1);
+    if (lag.count() > worst_seen_us.load()) {
+      worst_seen_us.store(lag.count());
+      reported_then_us.store(io.loop_lag(0).count());  // what admission reads at that moment
+    }
+  });
+  io.start();
+  // Hold the loop for 300 ms: the probe due meanwhile runs at least 250 ms late.
+  io.post(0, [](void*, void*) { std::this_thread::sleep_for(300ms); }, nullptr, nullptr);
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (worst_seen_us.load() < 250'000 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  EXPECT_GE(worst_seen_us.load(), 250'000);
+  EXPECT_GE(reported_then_us.load(), worst_seen_us.load()) << "loop_lag() is the worst recent lag";
+  std::this_thread::sleep_for(500ms);  // about ten probes that find the loop free
+  EXPECT_LT(io.loop_lag(0), 250ms) << "and it decays once the loop keeps up";
+  io.stop();
+  EXPECT_GE(probes.load(), 1);
 }
