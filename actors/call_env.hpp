@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "actors/messages.hpp"
 #include "actors/metrics.hpp"
@@ -34,6 +36,29 @@ using http_fetcher = std::function<void(net::http_client_request, std::function<
 using ws_connector = std::function<void(net::ws_connect_options, std::shared_ptr<net::ws_sink>,
                                         std::function<void(net::ws_channel_ptr, std::string)>)>;
 using ai_factory = std::function<ai_session_actor(caf::actor_system&, ai_session_args)>;
+
+// Where each live call's actors live, for threads that route to a call without asking the supervisor:
+// a media socket's upgrade is moved to its call's worker. The supervisor writes it; anyone reads.
+class call_homes {
+ public:
+  void set(const std::string& call_id, int worker) {
+    std::lock_guard lock(m_);
+    homes_[call_id] = worker;
+  }
+  void erase(const std::string& call_id) {
+    std::lock_guard lock(m_);
+    homes_.erase(call_id);
+  }
+  int find(const std::string& call_id) const {  // -1: no such call here
+    std::lock_guard lock(m_);
+    auto it = homes_.find(call_id);
+    return it == homes_.end() ? -1 : it->second;
+  }
+
+ private:
+  mutable std::mutex m_;
+  std::unordered_map<std::string, int> homes_;
+};
 
 struct call_env {
   metrics_registry* metrics = nullptr;
@@ -74,6 +99,7 @@ struct call_env {
   // net::io_runtime::loop_lag. Unset (the actor tests): no lag.
   std::chrono::milliseconds overload_lag{0};
   std::function<std::chrono::microseconds(int worker)> loop_lag;
+  std::shared_ptr<call_homes> homes = std::make_shared<call_homes>();
   std::function<std::int64_t()> unix_now = [] {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();

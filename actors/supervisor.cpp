@@ -11,6 +11,7 @@
 #include "actors/engine.hpp"
 #include "actors/providers.hpp"
 #include "net/call_token.hpp"
+#include "net/crypto.hpp"
 #include "net/json.hpp"
 #include "net/log_value.hpp"
 
@@ -122,6 +123,7 @@ call_admission admit(supervisor_pointer self, incoming_call& call) {
   record->call = call;
   record->token = token();
   record->worker = worker;
+  env.homes->set(call.call_id, worker);
   ++st.per_worker[static_cast<std::size_t>(record->worker)];
   call_actor handle;
   {
@@ -161,9 +163,20 @@ void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::st
     return;
   }
   auto& start = *ev.start;
+  // The token comes in the upgrade's path (Telnyx; Twilio's per-call path) and, where the provider's
+  // start carries one (Twilio's <Parameter>), there too: that one is required, and both must match.
   std::string token = socket.upgrade_token;
-  if (token.empty()) {
-    if (const auto* t = net::find_param(start.custom_parameters, "token")) token = *t;
+  if (dialect_for(socket.provider).token_in_start()) {
+    const auto* t = net::find_param(start.custom_parameters, "token");
+    if (!t || t->empty()) {
+      refuse_socket(self, socket, "missing_token", start.call_id);
+      return;
+    }
+    if (!token.empty() && !net::crypto::constant_time_equal(*t, token)) {
+      refuse_socket(self, socket, "token_mismatch", start.call_id);
+      return;
+    }
+    token = *t;
   }
   if (token.empty()) {
     refuse_socket(self, socket, "missing_token", start.call_id);
@@ -203,6 +216,7 @@ std::string calls_json(supervisor_pointer self) {
     out += R"(,"ai":)" + net::json::quote(self->state.env->ai_backend);
     if (!r.call.simulated.empty()) out += R"(,"simulated":)" + net::json::quote(r.call.simulated);
     out += R"(,"state":)" + net::json::quote(to_string(r.phase.load()));
+    out += R"(,"worker":)" + std::to_string(r.worker);
     out += R"(,"age_ms":)" +
            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now - r.created).count());
     out += R"(,"frames_in":)" + std::to_string(r.frames_in.load());
@@ -253,6 +267,7 @@ supervisor_actor::behavior_type supervisor_behavior(supervisor_pointer self, cal
           .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - r.created).count());
       if (!r.call.session_id.empty()) st.by_session.erase(r.call.session_id);
       --st.per_worker[static_cast<std::size_t>(r.worker)];
+      st.env->homes->erase(call_id);
       st.calls.erase(c);
     }
   });

@@ -133,13 +133,15 @@ gateway::gateway(config c) : config_(std::move(c)) {
 
 gateway::~gateway() { stop(); }
 
-net::upgrade_decision gateway::accept_media_socket(actors::provider_kind provider, std::string upgrade_token) {
+net::upgrade_decision gateway::accept_media_socket(actors::provider_kind provider, std::string upgrade_token,
+                                                   int worker) {
   auto sink = std::make_shared<actors::handshake_sink>(supervisor_, provider, std::move(upgrade_token));
   net::upgrade_decision d;
   d.accept = true;
   d.sink = sink;
   d.on_open = [sink](net::ws_channel_ptr channel) { sink->bind(channel); };
   d.name_call_in_log = true;  // the supervisor reports the line when the start names the call
+  d.worker = worker;
   return d;
 }
 

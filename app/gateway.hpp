@@ -49,8 +49,10 @@ class gateway {
   void add_twilio_routes();
   void add_telnyx_routes();
   void add_ops_routes();
-  // Accepts a media socket in handshake mode: its first frames go to the supervisor.
-  net::upgrade_decision accept_media_socket(actors::provider_kind provider, std::string upgrade_token);
+  // Accepts a media socket in handshake mode: its first frames go to the supervisor. `worker`: its
+  // call's worker, where the socket is moved before the handshake (-1: unknown, stays put).
+  net::upgrade_decision accept_media_socket(actors::provider_kind provider, std::string upgrade_token,
+                                            int worker = -1);
 
   config config_;
   actors::metrics_registry metrics_;

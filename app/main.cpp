@@ -50,7 +50,7 @@ void print_urls(const voxgate::app::config& c, std::uint16_t port) {
       << "      " << base << "/twilio/voice\n"
       << "  Telnyx Call Control application > Webhook URL:\n"
       << "      " << base << "/telnyx/webhook\n"
-      << "  Media stream URL handed to Twilio: " << ws << "/twilio/media\n"
+      << "  Media stream URL handed to Twilio: " << ws << "/twilio/media/<per-call token>\n"
       << "  Operators: " << base << "/metrics  " << base << "/calls  " << base << "/healthz\n"
       << std::endl;
 }

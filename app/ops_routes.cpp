@@ -64,8 +64,8 @@ void start_at_zero(actors::metrics_registry& m, const std::string& ai_backend) {
   for (auto check : {net::telnyx::signature_check::missing_headers, net::telnyx::signature_check::bad_timestamp,
                      net::telnyx::signature_check::stale, net::telnyx::signature_check::bad_signature})
     m.webhooks.with({"telnyx", std::string(net::telnyx::to_string(check))});
-  m.upgrades.with({"/twilio/media", "accepted", "ok"});
-  m.upgrades.with({"/twilio/media", "refused", "bad_signature"});
+  m.upgrades.with({"/twilio/media/<redacted>", "accepted", "ok"});
+  m.upgrades.with({"/twilio/media/<redacted>", "refused", "bad_signature"});
   m.upgrades.with({"/telnyx/media/<redacted>", "accepted", "ok"});
   m.upgrades.with({"/telnyx/media/<redacted>", "refused", "token_mismatch"});
   m.frames_dropped.with({"ai", "in_held"});
@@ -120,7 +120,7 @@ void gateway::add_ops_routes() {
                                          base.http_url("/twilio/voice") +
                                          "\n"
                                          "Twilio media stream:         " +
-                                         base.ws_url("/twilio/media") +
+                                         base.ws_url("/twilio/media/<per-call token>") +
                                          "\n"
                                          "Telnyx webhook (POST):       " +
                                          base.http_url("/telnyx/webhook") +

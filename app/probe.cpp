@@ -183,9 +183,12 @@ class prober {
       problems.push_back("has a double slash");
       hint = "PUBLIC_URL ends with '/' somewhere the gateway did not strip: remove it";
     }
-    if (u->path() != base_.target + "/twilio/media") {
-      problems.push_back("path is " + std::string(u->path()));
-      if (hint.empty()) hint = "the media path should be /twilio/media under the public URL";
+    // /twilio/media/<token> (one per call), or the bare path of older TwiML.
+    auto media = base_.target + "/twilio/media";
+    auto path = u->path();
+    if (path != media && !(path.size() > media.size() + 1 && path.substr(0, media.size() + 1) == media + "/")) {
+      problems.push_back("path is " + std::string(path));
+      if (hint.empty()) hint = "the media path should be /twilio/media/<token> under the public URL";
     }
     if (!problems.empty()) {
       std::string detail;

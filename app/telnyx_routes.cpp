@@ -130,10 +130,11 @@ void gateway::add_telnyx_routes() {
     if (!header.empty() && !net::crypto::constant_time_equal(header, token))
       return net::upgrade_decision::refuse(403, "token_mismatch",
                                            "x-telnyx-streaming-auth-token differs from the URL's token");
-    auto check = net::verify_call_token(config_.token_secret, token, "", unix_now());
+    std::string call_id;
+    auto check = net::verify_call_token(config_.token_secret, token, "", unix_now(), &call_id);
     if (check != net::token_check::ok)
       return net::upgrade_decision::refuse(403, std::string(net::to_string(check)), "media token refused");
-    return accept_media_socket(actors::provider_kind::telnyx, token);
+    return accept_media_socket(actors::provider_kind::telnyx, token, env_->homes->find(call_id));
   });
 }
 

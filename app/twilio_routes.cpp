@@ -3,6 +3,7 @@
 
 #include "app/ask.hpp"
 #include "app/gateway.hpp"
+#include "net/call_token.hpp"
 #include "net/log_value.hpp"
 #include "net/twilio/signature.hpp"
 #include "net/twilio/twiml.hpp"
@@ -13,6 +14,9 @@ namespace voxgate::app {
 
 namespace {
 
+// Each call's Stream url is /twilio/media/<token>: Twilio keeps the path (it drops only a query), so
+// the upgrade names its call before the handshake and the socket goes to the call's worker. The bare
+// path still works, with the token in <Parameter> only (TwiML written before this change).
 constexpr std::string_view media_path = "/twilio/media";
 
 net::http_response twiml(std::string body) {
@@ -63,15 +67,15 @@ void gateway::add_twilio_routes() {
     call.to = hook->to;
     call.parameters = query_params(req);
     call.simulated = simulated_origin(req.headers);
-    auto stream_url = base.ws_url(media_path);
+    auto stream_base = base.ws_url(media_path);
     auto parameters = call.parameters;
     auto call_id = call.call_id;  // copied before `call` is moved into the request below
-    spdlog::info("call={} twilio webhook from={} to={} stream_url={}{}", net::token{call.call_id}, net::quoted{call.from},
-                 net::quoted{call.to}, stream_url,
+    spdlog::info("call={} twilio webhook from={} to={} stream_url={}/<token>{}", net::token{call.call_id},
+                 net::quoted{call.from}, net::quoted{call.to}, stream_base,
                  call.simulated.empty() ? "" : " simulated=" + call.simulated);
     ask<actors::call_admission>(
         *system_, supervisor_, std::chrono::seconds(5),
-        [this, respond, stream_url, parameters, call_id](actors::call_admission a) mutable {
+        [this, respond, stream_base, parameters, call_id](actors::call_admission a) mutable {
           if (!a.admitted) {
             metrics_.webhooks.with({"twilio", "refused_" + a.reason}).inc();
             metrics_.calls_refused.with({"twilio", a.reason}).inc();
@@ -83,7 +87,7 @@ void gateway::add_twilio_routes() {
           net::param_list stream_params{{"callSid", call_id}, {"token", a.token}};
           for (auto& p : parameters)
             if (p.first != "token" && p.first != "callSid") stream_params.push_back(p);
-          respond(twiml(net::twilio::connect_stream(stream_url, stream_params)));
+          respond(twiml(net::twilio::connect_stream(stream_base + "/" + a.token, stream_params)));
         },
         [respond](std::string error) {
           spdlog::error("twilio webhook: supervisor did not answer: {}", error);
@@ -92,19 +96,30 @@ void gateway::add_twilio_routes() {
         actors::admit_atom::value, std::move(call));
   });
 
-  server_->route_ws(std::string(media_path), [this](const net::http_request& req) {
+  auto media = [this](const net::http_request& req) {
+    auto path = req.path();
     if (!config_.twilio_auth_token.empty()) {
       // Twilio signs the wss:// URL exactly as written in the TwiML, with no parameters.
-      auto url = public_base_for(req.headers).ws_url(media_path);
+      auto url = public_base_for(req.headers).ws_url(path);
       auto sig = net::header_or(req.headers, "x-twilio-signature");
       if (!net::twilio::verify_signature(config_.twilio_auth_token, url, {}, sig))
         return sig.empty()
                    ? net::upgrade_decision::refuse(403, "missing_signature", "no X-Twilio-Signature header")
                    : net::upgrade_decision::refuse(
-                         403, "bad_signature", "X-Twilio-Signature does not match " + url + " (is PUBLIC_URL right?)");
+                         403, "bad_signature",
+                         "X-Twilio-Signature does not match " + public_base_for(req.headers).ws_url(media_path) +
+                             "/... (is PUBLIC_URL right?)");
     }
-    return accept_media_socket(actors::provider_kind::twilio, "");
-  });
+    if (path == media_path) return accept_media_socket(actors::provider_kind::twilio, "");
+    auto token = std::string(path.substr(media_path.size() + 1));
+    std::string call_id;
+    auto check = net::verify_call_token(config_.token_secret, token, "", env_->unix_now(), &call_id);
+    if (check != net::token_check::ok)
+      return net::upgrade_decision::refuse(403, std::string(net::to_string(check)), "media token refused");
+    return accept_media_socket(actors::provider_kind::twilio, token, env_->homes->find(call_id));
+  };
+  server_->route_ws(std::string(media_path), media);
+  server_->route_ws(std::string(media_path) + "/", media);
 }
 
 }  // namespace voxgate::app

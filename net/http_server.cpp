@@ -118,8 +118,9 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   }
 
   // `hold`: an accepted socket whose line waits for its call id (ws_channel::report_upgrade).
+  // `worker`: the worker whose loop took an accepted socket.
   void report(const http_request& req, bool accepted, unsigned status, std::string_view label,
-              std::string_view reason, ws_channel* hold = nullptr) {
+              std::string_view reason, ws_channel* hold = nullptr, int worker = -1) {
     bool routed = false;
     auto path = loggable_path(req, routed);
     // The line operators look for when "the media WebSocket never connects".
@@ -127,6 +128,7 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
         "path={} remote={} host={} x_forwarded_proto={} x_forwarded_host={} result={} status={} reason=\"{}\"", path,
         req.remote, token{header_or(req.headers, "host", "-")}, token{header_or(req.headers, "x-forwarded-proto", "-")},
         token{header_or(req.headers, "x-forwarded-host", "-")}, accepted ? "accepted" : "refused", status, reason);
+    if (worker >= 0) line += fmt::format(" worker={}", worker);
     if (hold)
       hold->hold_upgrade_line(std::move(line));
     else
@@ -239,15 +241,49 @@ class http_session : public std::enable_shared_from_this<http_session> {
       return;
     }
     stream_.expires_never();
-    auto ws = std::make_shared<websocket::stream<beast::tcp_stream>>(std::move(stream_));
+    auto upgrade = std::make_shared<http::request<http::string_body>>(parser_->release());
+    int target = decision.worker;
+    int workers = static_cast<int>(server_->runtime.workers.size());
+    if (target >= 0 && target < workers && target != server_->runtime.current()) {
+      // The call lives on another worker: move the plain TCP socket there before the handshake, so
+      // that the WebSocket, its call's actors and its AI socket share one thread.
+      beast::error_code ec;
+      auto protocol = stream_.socket().local_endpoint(ec).protocol();
+      int fd = ec ? -1 : stream_.socket().release(ec);
+      if (!ec && fd >= 0) {
+        auto& loop = server_->runtime.at(target);
+        asio::post(loop, [&loop, fd, protocol, upgrade, server = server_, remote = remote_, req = std::move(req),
+                          decision = std::move(decision)]() mutable {
+          beast::error_code assign_ec;
+          tcp::socket socket(loop);
+          socket.assign(protocol, fd, assign_ec);
+          if (assign_ec) {
+            ::close(fd);
+            server->report(req, false, 500, "handover_failed", "moving the socket to its call's worker failed");
+            return;
+          }
+          accept_websocket(server, beast::tcp_stream(std::move(socket)), upgrade, remote, std::move(req),
+                           std::move(decision));
+        });
+        return;
+      }
+      spdlog::warn("upgrade remote={} could not move the socket to worker {} ({}): accepted where it came in",
+                   remote_, target, ec.message());
+    }
+    accept_websocket(server_, std::move(stream_), upgrade, remote_, std::move(req), std::move(decision));
+  }
+
+  // On the worker that keeps the socket: the WebSocket handshake, then the connection.
+  static void accept_websocket(std::shared_ptr<http_server::impl> server, beast::tcp_stream stream,
+                               std::shared_ptr<http::request<http::string_body>> msg, std::string remote,
+                               http_request req, upgrade_decision decision) {
+    auto ws = std::make_shared<websocket::stream<beast::tcp_stream>>(std::move(stream));
     ws->set_option(websocket::stream_base::timeout{std::chrono::seconds(10), std::chrono::seconds(30),
                                                    true});  // pings find a vanished peer
     ws->set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "voxgate"); }));
-    auto server = server_;
-    auto remote = remote_;
-    ws->async_accept(msg, [self = shared_from_this(), ws, server, remote, req = std::move(req),
-                           decision = std::move(decision)](beast::error_code ec) mutable {
+    ws->async_accept(*msg, [ws, msg, server, remote, req = std::move(req),
+                            decision = std::move(decision)](beast::error_code ec) mutable {
       if (ec) {
         server->report(req, false, 400, "handshake_failed", "handshake failed: " + ec.message());
         return;
@@ -258,7 +294,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
       auto conn =
           std::make_shared<ws_connection<beast::tcp_stream>>(std::move(*ws), remote, limits, decision.handshake_mode);
       server->report(req, true, 101, "ok", decision.reason.empty() ? "ok" : decision.reason,
-                     decision.name_call_in_log ? conn.get() : nullptr);
+                     decision.name_call_in_log ? conn.get() : nullptr, server->runtime.current());
       if (decision.on_open) decision.on_open(conn);
       conn->start(decision.sink);
     });

@@ -46,6 +46,7 @@ struct upgrade_decision {
   std::function<void(ws_channel_ptr)> on_open;  // when accepted: the channel, once open
   bool handshake_mode = true;                   // deliver one frame at a time until attach()
   bool name_call_in_log = false;                // hold the upgrade's log line until the start names the call
+  int worker = -1;  // when accepted: the worker whose loop takes the socket (its call's); -1: where it came in
 
   static upgrade_decision refuse(unsigned status, std::string label, std::string reason) {
     upgrade_decision d;

@@ -13,6 +13,7 @@ class media_codec final : public media_dialect {
   void build_media(std::string_view stream_sid, std::span<const std::uint8_t> audio, std::string& out) const override;
   std::string build_mark(std::string_view stream_sid, std::string_view name) const override;
   std::string build_clear(std::string_view stream_sid) const override;
+  bool token_in_start() const override { return true; }
 };
 
 }  // namespace voxgate::net::twilio

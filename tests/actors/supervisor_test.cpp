@@ -48,9 +48,10 @@ class SupervisorTest : public ActorTest {
     return n;
   }
 
-  std::shared_ptr<fake_channel> offer_start(const std::string& frame) {
+  // `path_token`: the token of the upgrade's path (/twilio/media/<token>), empty for the bare path.
+  std::shared_ptr<fake_channel> offer_start(const std::string& frame, const std::string& path_token = "") {
     auto ch = std::make_shared<fake_channel>();
-    caf::anon_send(sup, hs_frame_atom::value, pending_socket{ch, provider_kind::twilio, ""}, frame);
+    caf::anon_send(sup, hs_frame_atom::value, pending_socket{ch, provider_kind::twilio, path_token}, frame);
     run();
     return ch;
   }
@@ -93,6 +94,17 @@ TEST_F(SupervisorTest, StartWithAValidTokenIsHandedToItsCall) {
   ASSERT_TRUE(ch->attached);  // the call actor took the socket over
   EXPECT_EQ(metrics.calls_active.value_of({"twilio", "streaming"}), 1);
   EXPECT_EQ(metrics.calls_active.value_of({"twilio", "ringing"}), 0);
+}
+
+TEST_F(SupervisorTest, APathTokenAndAParameterTokenMustBeTheSame) {
+  auto a = admit_call();
+  auto other = net::mint_call_token("test-secret", sid, now_unix + 90);  // valid, but not the one sent
+  auto mismatched = offer_start(twilio_start(sid, other), a.token);
+  EXPECT_TRUE(mismatched->closed);
+  EXPECT_EQ(mismatched->close_reason, "token_mismatch");
+  auto matched = offer_start(twilio_start(sid, a.token), a.token);
+  EXPECT_FALSE(matched->closed);
+  EXPECT_TRUE(matched->attached);
 }
 
 TEST_F(SupervisorTest, ConnectedFrameOnlyAsksForTheNextFrame) {

@@ -63,8 +63,30 @@ TEST_F(LoggedGatewayTest, EveryUpgradeAttemptLogsOneLineWithItsResultAndReason) 
   ASSERT_TRUE(eventually([&] { return lines_with("upgrade call=CA0123456789abcdef0123456789abcdef").size() == 1; }));
   EXPECT_EQ(lines_with("path=/twilio/media").size(), 2u);  // one line per attempt: refused, accepted
   auto accepted = lines_with("upgrade call=CA0123456789abcdef0123456789abcdef")[0];
-  EXPECT_NE(accepted.find("path=/twilio/media remote=127.0.0.1:"), std::string::npos) << accepted;
+  EXPECT_NE(accepted.find("path=/twilio/media/<redacted> remote=127.0.0.1:"), std::string::npos) << accepted;
   EXPECT_NE(accepted.find("result=accepted status=101"), std::string::npos) << accepted;
+}
+
+// The gateway runs two workers here. Each call is placed on one, and its media socket, which may come
+// in on either, is moved to that worker before the handshake: the upgrade line names the worker that
+// took the socket, /calls the call's. Four calls in turn, so that a match by chance (1 in 2 each)
+// cannot pass.
+TEST_F(LoggedGatewayTest, EachMediaSocketIsTakenByItsCallsWorker) {
+  for (int i = 0; i < 4; ++i) {
+    std::string sid = "CA0123456789abcdef0123456789abcd0" + std::to_string(i);
+    connect_call(sid);
+    ASSERT_TRUE(eventually([&] { return lines_with("upgrade call=" + sid).size() == 1; }));
+    auto line = lines_with("upgrade call=" + sid)[0];
+    auto at = line.find(" worker=");
+    ASSERT_NE(at, std::string::npos) << line;
+    int socket_worker = std::stoi(line.substr(at + 8));
+    auto calls = get("/calls").body;
+    auto field = calls.find(R"("worker":)");
+    ASSERT_NE(field, std::string::npos) << calls;
+    EXPECT_EQ(std::stoi(calls.substr(field + 9)), socket_worker) << "call " << i << ": " << calls << "\n" << line;
+    twilio->hang_up_socket();
+    ASSERT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
+  }
 }
 
 TEST_F(LoggedGatewayTest, AnAcceptedMediaSocketThatNeverStartsStillLogsItsUpgrade) {

@@ -26,7 +26,9 @@ TEST_F(GatewayTest, AWholeCallFromWebhookToHangup) {
   EXPECT_NE(net::header_or(res.headers, "Content-Type").find("text/xml"), std::string::npos);
   auto stream = net::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream) << res.body;
-  EXPECT_EQ(stream->url, "wss://gw.example.test/twilio/media");
+  // The path carries the call's token (Twilio keeps paths, drops queries); so does a <Parameter>.
+  ASSERT_NE(net::find_param(stream->parameters, "token"), nullptr);
+  EXPECT_EQ(stream->url, "wss://gw.example.test/twilio/media/" + *net::find_param(stream->parameters, "token"));
   ASSERT_NE(net::find_param(stream->parameters, "businessId"), nullptr);
   EXPECT_EQ(*net::find_param(stream->parameters, "businessId"), "acme");
   EXPECT_EQ(*net::find_param(stream->parameters, "callSid"), sid);
@@ -118,7 +120,7 @@ TEST_F(GatewayTest, AWholeCallFromWebhookToHangup) {
   EXPECT_EQ(metric(R"(voxgate_calls_total{provider="twilio",outcome="completed"})"), 1);
   EXPECT_EQ(metric(R"(voxgate_calls_active{provider="twilio",state="streaming"})"), 0);
   EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="twilio",result="accepted"})"), 1);
-  EXPECT_EQ(metric(R"(voxgate_ws_upgrade_attempts_total{path="/twilio/media",result="accepted",reason="ok"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_ws_upgrade_attempts_total{path="/twilio/media/<redacted>",result="accepted",reason="ok"})"), 1);
   EXPECT_EQ(metric(R"(voxgate_barge_ins_total{provider="twilio"})"), 1);
   EXPECT_EQ(metric(R"(voxgate_actors_live{actor="call"})"), 0);
   EXPECT_EQ(metric(R"(voxgate_actors_live{actor="ai_openai"})"), 0);
