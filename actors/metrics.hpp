@@ -105,7 +105,7 @@ class metrics_registry {
                                 "draining: shutting down, overload: every worker's loop lags)",
                                 {"provider", "reason"}};
   family<histogram> loop_lag{"voxgate_worker_loop_lag_seconds",
-                             "How late each worker's loop ran its 50 ms probe: the queue a frame waits behind",
+                             "How late each worker's loop ran its 100 ms probe: the queue a frame waits behind",
                              {"worker"},
                              std::vector<double>{0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1}};
   family<counter> upgrades{

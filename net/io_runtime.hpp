@@ -37,7 +37,7 @@ class io_runtime {
   // Loop lag: each worker's timer is due every `loop_probe_interval`; how late it runs is how long
   // that worker's queue is. `loop_lag(w)` is the worst recent lag (it halves with each probe that
   // finds less); the observer, set before start(), gets every probe on the worker's own thread.
-  static constexpr std::chrono::milliseconds loop_probe_interval{50};
+  static constexpr std::chrono::milliseconds loop_probe_interval{100};
   std::chrono::microseconds loop_lag(int w) const;
   void on_loop_lag(std::function<void(int w, std::chrono::microseconds lag)> observer);
 
