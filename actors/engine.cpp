@@ -26,16 +26,16 @@ class worker_clock final : public caf::detail::thread_safe_actor_clock {
 
   using thread_safe_actor_clock::schedule_message;
   void schedule_message(time_point t, caf::strong_actor_ptr receiver, caf::mailbox_element_ptr content) override {
-    int w = io_.current();
-    if (w < 0 || !receiver) {
-      thread_safe_actor_clock::schedule_message(t, std::move(receiver), std::move(content));
+    if (receiver && io_.run_here_at(t, &deliver, receiver.get(), content.get())) {
+      receiver.release();  // the references now belong to the task: deliver() takes them back
+      content.release();
       return;
     }
-    io_.run_at(w, t, &deliver, receiver.release(), content.release());
+    thread_safe_actor_clock::schedule_message(t, std::move(receiver), std::move(content));
   }
 
  private:
-  // Takes back the references given to run_at.
+  // Takes back the references given to run_here_at.
   static void deliver(void* receiver, void* content) {
     caf::strong_actor_ptr to{static_cast<caf::actor_control_block*>(receiver), false};
     caf::mailbox_element_ptr message{static_cast<caf::mailbox_element*>(content)};

@@ -11,6 +11,7 @@
 #include "actors/supervisor.hpp"
 #include "app/log_format.hpp"
 #include "codecs/base64.hpp"
+#include "net/call_token.hpp"
 #include "net/crypto.hpp"
 #include "net/http_client.hpp"
 #include "net/cpus.hpp"
@@ -133,8 +134,15 @@ gateway::gateway(config c) : config_(std::move(c)) {
 
 gateway::~gateway() { stop(); }
 
-net::upgrade_decision gateway::accept_media_socket(actors::provider_kind provider, std::string upgrade_token,
-                                                   int worker) {
+net::upgrade_decision gateway::accept_media_socket(actors::provider_kind provider, std::string upgrade_token) {
+  int worker = -1;
+  if (!upgrade_token.empty()) {
+    std::string call_id;
+    auto check = net::verify_call_token(config_.token_secret, upgrade_token, "", env_->unix_now(), &call_id);
+    if (check != net::token_check::ok)
+      return net::upgrade_decision::refuse(403, std::string(net::to_string(check)), "media token refused");
+    worker = env_->homes->find(call_id);
+  }
   auto sink = std::make_shared<actors::handshake_sink>(supervisor_, provider, std::move(upgrade_token));
   net::upgrade_decision d;
   d.accept = true;

@@ -49,10 +49,10 @@ class gateway {
   void add_twilio_routes();
   void add_telnyx_routes();
   void add_ops_routes();
-  // Accepts a media socket in handshake mode: its first frames go to the supervisor. `worker`: its
-  // call's worker, where the socket is moved before the handshake (-1: unknown, stays put).
-  net::upgrade_decision accept_media_socket(actors::provider_kind provider, std::string upgrade_token,
-                                            int worker = -1);
+  // Accepts a media socket in handshake mode: its first frames go to the supervisor. A token from the
+  // upgrade's path is verified here, and names the call whose worker the socket is moved to before
+  // the handshake; without one the socket stays where it came in.
+  net::upgrade_decision accept_media_socket(actors::provider_kind provider, std::string upgrade_token);
 
   config config_;
   actors::metrics_registry metrics_;

@@ -4,7 +4,6 @@
 
 #include "app/ask.hpp"
 #include "app/gateway.hpp"
-#include "net/call_token.hpp"
 #include "net/crypto.hpp"
 #include "net/http_client.hpp"
 #include "net/log_value.hpp"
@@ -130,11 +129,7 @@ void gateway::add_telnyx_routes() {
     if (!header.empty() && !net::crypto::constant_time_equal(header, token))
       return net::upgrade_decision::refuse(403, "token_mismatch",
                                            "x-telnyx-streaming-auth-token differs from the URL's token");
-    std::string call_id;
-    auto check = net::verify_call_token(config_.token_secret, token, "", unix_now(), &call_id);
-    if (check != net::token_check::ok)
-      return net::upgrade_decision::refuse(403, std::string(net::to_string(check)), "media token refused");
-    return accept_media_socket(actors::provider_kind::telnyx, token, env_->homes->find(call_id));
+    return accept_media_socket(actors::provider_kind::telnyx, token);
   });
 }
 

@@ -32,19 +32,14 @@ void worker_timers::arm() {
 
 void worker_timers::fire() {
   armed_.reset();
-  auto now = std::chrono::steady_clock::now();
-  while (!due_.empty() && due_.top().when <= now) {
-    auto e = due_.top();
-    due_.pop();
-    e.fn(e.context, e.arg);
-  }
+  run_until(std::chrono::steady_clock::now());
   arm();
 }
 
-void worker_timers::run_all_now() {
-  while (!due_.empty()) {
+void worker_timers::run_until(time_point until) {
+  while (!due_.empty() && due_.top().when <= until) {
     auto e = due_.top();
-    due_.pop();
+    due_.pop();  // before it runs: a task may add another
     e.fn(e.context, e.arg);
   }
 }
@@ -103,7 +98,8 @@ void io_runtime::stop() {
   }
   for (auto& w : impl_->workers)
     if (w->thread.joinable()) w->thread.join();
-  for (auto& w : impl_->workers) w->timers.run_all_now();  // the loops are gone: no race with them
+  // The loops are gone, so no race with them: every task still waiting runs once, now.
+  for (auto& w : impl_->workers) w->timers.run_until(worker_timers::time_point::max());
 }
 
 std::chrono::microseconds io_runtime::loop_lag(int w) const {
@@ -120,8 +116,11 @@ int io_runtime::current() const { return impl_->current(); }
 
 int io_runtime::pick() { return impl_->pick(); }
 
-void io_runtime::run_at(int w, std::chrono::steady_clock::time_point when, task fn, void* context, void* arg) {
+bool io_runtime::run_here_at(std::chrono::steady_clock::time_point when, task fn, void* context, void* arg) {
+  int w = current();
+  if (w < 0) return false;
   impl_->workers[static_cast<std::size_t>(w)]->timers.add(when, fn, context, arg);
+  return true;
 }
 
 void io_runtime::post(int w, task fn, void* context, void* arg) {

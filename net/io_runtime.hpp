@@ -29,10 +29,11 @@ class io_runtime {
   // plain pointers, so that a hop between actors allocates nothing.
   using task = void (*)(void* context, void* arg);
   void post(int w, task fn, void* context, void* arg);
-  // Runs fn(context, arg) on the calling worker `w` once `when` has come: one timer per worker, not one
-  // per request, and no other thread involved. Call it only from worker `w`'s thread. Each task runs
-  // exactly once: at its time, or early when the runtime stops (so that it can release what it holds).
-  void run_at(int w, std::chrono::steady_clock::time_point when, task fn, void* context, void* arg);
+  // Runs fn(context, arg) on the calling worker once `when` has come: one timer per worker, not one
+  // per request, and no other thread involved. Each task runs exactly once: at its time, or early when
+  // the runtime stops (so that it can release what it holds). Returns false, and runs nothing, when
+  // the caller is not one of this runtime's workers.
+  bool run_here_at(std::chrono::steady_clock::time_point when, task fn, void* context, void* arg);
 
   // Loop lag: each worker's timer is due every `loop_probe_interval`; how late it runs is how long
   // that worker's queue is. `loop_lag(w)` is the worst recent lag (it halves with each probe that

@@ -17,13 +17,13 @@
 
 namespace voxgate::net {
 
-// The tasks a worker runs at a time (io_runtime::run_at), earliest first, behind one timer.
+// The tasks a worker runs at a time (io_runtime::run_here_at), earliest first, behind one timer.
 class worker_timers {
  public:
   using time_point = std::chrono::steady_clock::time_point;
   explicit worker_timers(boost::asio::io_context& ioc) : timer_(ioc) {}
   void add(time_point when, io_runtime::task fn, void* context, void* arg);
-  void run_all_now();  // at stop: every task once, whatever its time
+  void run_until(time_point until);  // each task due by then, earliest first
 
  private:
   struct entry {

@@ -1,4 +1,7 @@
 // Bad input at every door: a clear refusal, a metric, no crash, no leaked call actor.
+#include <cstdio>
+#include <cstdlib>
+#include <future>
 #include <thread>
 
 #include "gateway_fixture.hpp"
@@ -176,6 +179,27 @@ TEST_F(OverloadedGatewayTest, ACallArrivingWhileEveryLoopLagsIsRefusedPolitely) 
   EXPECT_EQ(metric(R"(voxgate_calls_refused_total{provider="twilio",reason="overload"})"), 1);
   EXPECT_GT(metric(R"(voxgate_worker_loop_lag_seconds_count{worker="0"})"), 0);
   EXPECT_NE(get("/calls").body.find(sid), std::string::npos) << "the admitted call is still up";
+}
+
+// A second gateway on the same port cannot listen: start() says why, and the gateway still ends. Its
+// supervisor runs on the workers, which a gateway that never started must start to end it; without
+// that, destroying it would wait forever (here: the test stops the process rather than hang). It is
+// made and destroyed on one thread of its own: CAF 0.17 keeps the system's logger in a thread-local of
+// the thread that spawned, and its destructor waits for that reference.
+TEST_F(GatewayTest, AGatewayThatCannotListenStillShutsDown) {
+  app::config c = gateway->settings();
+  c.port = gateway->port();
+  std::string error;
+  auto ended = std::async(std::launch::async, [&] {
+    app::gateway second(c);
+    error = second.start();
+  });
+  if (ended.wait_for(10s) != std::future_status::ready) {
+    std::fprintf(stderr, "AGatewayThatCannotListenStillShutsDown: the gateway did not end in 10 s\n");
+    std::_Exit(1);
+  }
+  EXPECT_NE(error.find("cannot listen"), std::string::npos) << error;
+  EXPECT_EQ(get("/healthz").status, 200u) << "the first gateway is untouched";
 }
 
 class UnreachableAiGatewayTest : public GatewayTest {

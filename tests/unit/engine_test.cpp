@@ -255,14 +255,16 @@ TEST(EngineRuntime, RunAtRunsTasksInTimeOrderOnTheCallingWorker) {
       [](void*, void* arg) {
         auto* p = static_cast<plan*>(arg);
         auto now = std::chrono::steady_clock::now();
-        p->io->run_at(1, now + 60ms, &timers::record, p->l, p->a);
-        p->io->run_at(1, now + 40ms, &timers::record, p->l, p->b);
-        p->io->run_at(1, now + 20ms, &timers::record, p->l, p->c);
+        EXPECT_TRUE(p->io->run_here_at(now + 60ms, &timers::record, p->l, p->a));
+        EXPECT_TRUE(p->io->run_here_at(now + 40ms, &timers::record, p->l, p->b));
+        EXPECT_TRUE(p->io->run_here_at(now + 20ms, &timers::record, p->l, p->c));
       },
       nullptr, &p);
   ASSERT_EQ(done.wait_for(5s), std::future_status::ready);
   std::vector<std::pair<char, int>> expected{{'c', 1}, {'b', 1}, {'a', 1}};
   EXPECT_EQ(l.ran, expected);
+  EXPECT_FALSE(io.run_here_at(std::chrono::steady_clock::now(), &timers::record, &l, &a))
+      << "off the workers there is no loop to run it: the caller keeps the task";
 }
 
 TEST(EngineRuntime, ATaskStillWaitingRunsOnceWhenTheRuntimeStops) {
@@ -284,7 +286,7 @@ TEST(EngineRuntime, ATaskStillWaitingRunsOnceWhenTheRuntimeStops) {
         0,
         [](void*, void* arg) {
           auto* p = static_cast<plan*>(arg);
-          p->io->run_at(0, std::chrono::steady_clock::now() + 1h, &timers::record, p->l, p->a);
+          EXPECT_TRUE(p->io->run_here_at(std::chrono::steady_clock::now() + 1h, &timers::record, p->l, p->a));
           p->queued->set_value();
         },
         nullptr, &p);
