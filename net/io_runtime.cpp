@@ -48,6 +48,10 @@ io_runtime::impl::impl(int n) {
   for (int i = 0; i < n; ++i) workers.push_back(std::make_unique<io_worker>());
 }
 
+io_runtime::impl::~impl() {
+  for (auto& w : workers) w->ioc.shutdown();  // every context's abandoned handlers, while all exist
+}
+
 // On worker w: the probe was due at its expiry; the time past it is what the loop's queue cost.
 void io_runtime::impl::probe(int w) {
   auto& worker = *workers[static_cast<std::size_t>(w)];
@@ -98,7 +102,9 @@ void io_runtime::stop() {
   }
   for (auto& w : impl_->workers)
     if (w->thread.joinable()) w->thread.join();
-  // The loops are gone, so no race with them: every task still waiting runs once, now.
+  // The loops are gone, so no race with them: every task still waiting runs once, now, and what is
+  // posted from here on (the actor system's last messages to its own actors) runs on the poster.
+  impl_->stopped.store(true, std::memory_order_release);
   for (auto& w : impl_->workers) w->timers.run_until(worker_timers::time_point::max());
 }
 
@@ -124,6 +130,7 @@ bool io_runtime::run_here_at(std::chrono::steady_clock::time_point when, task fn
 }
 
 void io_runtime::post(int w, task fn, void* context, void* arg) {
+  if (impl_->stopped.load(std::memory_order_acquire)) return fn(context, arg);  // no loop would run it
   boost::asio::post(impl_->at(w), [fn, context, arg] { fn(context, arg); });
 }
 

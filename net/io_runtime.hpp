@@ -26,7 +26,8 @@ class io_runtime {
   int pick();
 
   // Runs fn(context, arg) on worker `w`'s thread after what is queued there; from any thread. Two
-  // plain pointers, so that a hop between actors allocates nothing.
+  // plain pointers, so that a hop between actors allocates nothing. Once stop() has returned it runs
+  // fn at once on the calling thread, so that what fn holds is still released.
   using task = void (*)(void* context, void* arg);
   void post(int w, task fn, void* context, void* arg);
   // Runs fn(context, arg) on the calling worker once `when` has come: one timer per worker, not one

@@ -43,8 +43,18 @@ class worker_timers {
   std::uint64_t seq_ = 0;
 };
 
+// An io_context whose services can be shut down (every abandoned handler destroyed) before it is
+// destroyed: the runtime shuts down every worker's context first, so that a handler abandoned on one
+// worker that owns an I/O object of another (a session holding its server's timer) frees it while
+// that other context still exists.
+class worker_context : public boost::asio::io_context {
+ public:
+  using io_context::io_context;
+  using execution_context::shutdown;
+};
+
 struct io_worker {
-  boost::asio::io_context ioc{1};  // one thread runs it
+  worker_context ioc{1};  // one thread runs it
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard;
   std::thread thread;
   worker_timers timers{ioc};
@@ -54,9 +64,11 @@ struct io_worker {
 
 struct io_runtime::impl {
   explicit impl(int n);
+  ~impl();
   std::vector<std::unique_ptr<io_worker>> workers;
   std::atomic<unsigned> next{0};
   bool started = false;
+  std::atomic<bool> stopped{false};  // the loops are gone: a task posted now runs on the poster
   std::function<void(int, std::chrono::microseconds)> lag_observer;
 
   void probe(int w);
