@@ -34,7 +34,10 @@ fake_telnyx::~fake_telnyx() {
     (*channel_)->close("test over");
     received_->wait_closed(std::chrono::seconds(1));
   }
+  player_->stop();  // no mark echoed into a loop that has stopped
   io_.stop();
+  // The socket's sink holds the player, whose echo holds the channel: break the cycle.
+  channel_->reset();
 }
 
 std::string fake_telnyx::start_rest() { return rest_.start(); }

@@ -28,7 +28,10 @@ fake_twilio::~fake_twilio() {
     (*channel_)->close("test over");
     received_->wait_closed(std::chrono::seconds(1));
   }
+  player_->stop();  // no mark echoed into a loop that has stopped
   io_.stop();
+  // The socket's sink holds the player, whose echo holds the channel: break the cycle.
+  channel_->reset();
 }
 
 net::http_client_response fake_twilio::post_voice_webhook(const std::string& call_sid, const std::string& query,

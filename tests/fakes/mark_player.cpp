@@ -14,13 +14,15 @@ namespace voxgate::fakes {
 mark_player::mark_player(std::function<void(const std::string&)> echo, std::size_t bytes_per_ms)
     : echo_(std::move(echo)), bytes_per_ms_(bytes_per_ms), thread_([this] { run(); }) {}
 
-mark_player::~mark_player() {
+mark_player::~mark_player() { stop(); }
+
+void mark_player::stop() {
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
   }
   wake_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void mark_player::on_media(std::size_t audio_bytes) {

@@ -24,6 +24,9 @@ class mark_player {
 
   explicit mark_player(std::function<void(const std::string&)> echo, std::size_t bytes_per_ms = 8);
   ~mark_player();
+  // Ends the thread that echoes marks (idempotent): before the echo's socket loop stops, since a mark
+  // echoed then would post to a loop already gone.
+  void stop();
   void on_media(std::size_t audio_bytes);
   void on_mark(std::string name);
   void on_clear();
