@@ -84,6 +84,7 @@ struct call_state {
   bool ai_ready = false;
   bool ai_down = false;      // the AI session ended; the call is on its way out
   bool apologizing = false;  // the AI failed before it was ready: the caller hears the apology, then it ends
+  ai_usage usage;            // backends billed by time: what the session has cost so far
 
   // AI time to first audio: from the caller's end of speech (or ready, for a greeting) to the first
   // frame of the reply sent to the provider, which sits at `reply_at_ms` in the playout's timeline.
@@ -127,7 +128,7 @@ std::string why_ended(caf::actor_system& sys, const caf::error& reason) {
 // (the AI failed, no media came, shutdown, an operator).
 std::string_view ended_by(std::string_view outcome) {
   if (outcome == "completed") return "caller";
-  if (outcome == "end_call") return "ai";
+  if (outcome == "end_call" || outcome == "ai_ended") return "ai";
   if (outcome == "stream_failed" || outcome.rfind("provider_closed", 0) == 0) return "provider";
   return "gateway";
 }
@@ -150,11 +151,14 @@ void end_call(call_pointer self, const std::string& outcome) {
   auto age = std::chrono::steady_clock::now() - st.record->created;
   const auto& call = st.record->call;
   spdlog::info(
-      "call={} ended outcome={} ended_by={} provider={} from={} to={} ai={}{} barge_ins={} duration_ms={} "
+      "call={} ended outcome={} ended_by={} provider={} from={} to={} ai={}{}{} barge_ins={} duration_ms={} "
       "frames_in={} frames_out={} dropped_out={}",
       st.id, net::token{outcome}, ended_by(outcome), st.provider_name, net::quoted{call.from}, net::quoted{call.to},
       st.env->ai_backend,
       call.simulated.empty() ? std::string() : fmt::format(" simulated={}", net::token{call.simulated}),
+      st.usage.seconds > 0
+          ? fmt::format(" ai_seconds={:.1f} ai_cost_usd={:.4f}", st.usage.seconds, st.usage.cost_usd)
+          : std::string(),
       st.record->barge_ins.load(), std::chrono::duration_cast<std::chrono::milliseconds>(age).count(),
       st.record->frames_in.load(), st.record->frames_out.load(), st.record->frames_dropped.load());
   self->quit();
@@ -418,7 +422,8 @@ void on_provider_event(call_pointer self, provider_event& ev) {
 
 void hang_up(call_pointer self, const std::string& outcome) {
   auto& st = self->state;
-  if (outcome == "end_call") {
+  // The AI is done with the call (its end_call tool, or it closed its session): the provider hangs up.
+  if (outcome == "end_call" || outcome == "ai_ended") {
     if (auto req = hangup_request(*st.env, st.record->call.provider, st.record->call.call_id)) {
       auto id = st.id;
       if (st.record->call.provider == provider_kind::telnyx) {
@@ -450,7 +455,7 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
   st.am.live->add();
   env->metrics->calls_active.with({st.provider_name, "ringing"}).add();
   st.provider_format = record->call.media_format;
-  st.ai_format = ai_format_for(*env, st.provider_format);
+  st.ai_format = env->ai_format_for(st.provider_format);
   st.play.emplace(playout::options{st.provider_format, env->playout_lead_ms, env->playout_chunk_ms});
 
   // The AI session connects while the phone still rings.
@@ -458,7 +463,13 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
   self->link_to(st.ai);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     auto& st = self->state;
-    if (msg.source == st.ai) {
+    if (msg.source == st.ai && !msg.reason) {
+      // The session ended itself cleanly: the AI hung up (GPT-Live's session.closed).
+      st.ai_down = true;
+      if (st.record->phase.load() == call_phase::ending) return;
+      spdlog::info("call={} AI session ended the call", st.id);
+      hang_up(self, "ai_ended");
+    } else if (msg.source == st.ai) {
       spdlog::warn("call={} AI session ended reason={}", st.id, net::quoted{why_ended(self->system(), msg.reason)});
       st.ai_down = true;
       if (st.ai_ready || st.record->phase.load() == call_phase::ending)
@@ -556,6 +567,10 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
       [self](tool_done_atom, tool_result& result) {
         self->state.am.handled->inc();
         self->send(self->state.ai, tool_done_atom::value, std::move(result));
+      },
+      [self](usage_atom, ai_usage& usage) {
+        self->state.am.handled->inc();
+        self->state.usage = usage;
       },
       [self](tick_atom) {
         self->state.am.handled->inc();

@@ -20,7 +20,6 @@ namespace voxgate::actors {
 
 struct agent_settings {
   std::string instructions = "You are a helpful, concise phone assistant.";
-  std::string voice = "marin";
   std::string tools_json = "[]";  // the business's tools; end_call is always added
   bool greet_first = true;        // the AI speaks first when the call connects
 };
@@ -62,8 +61,12 @@ class call_homes {
 
 struct call_env {
   metrics_registry* metrics = nullptr;
-  std::string ai_backend = "local";  // label for metrics and logs
-  codecs::audio_format ai_format = codecs::audio_format::g711_ulaw();
+  std::string ai_backend = "local";  // its name, for metrics and logs (actors/ai/registry.hpp)
+  // What the AI hears and speaks on a call whose provider streams the given format; anything else
+  // goes through the call's transcoder. The backend decides (actors/ai/backend.hpp).
+  std::function<codecs::audio_format(codecs::audio_format)> ai_format_for = [](codecs::audio_format provider) {
+    return provider.g711() ? provider : codecs::audio_format::g711_ulaw();
+  };
   agent_settings agent;
   ai_factory make_ai;
   http_fetcher fetch;

@@ -59,6 +59,12 @@ struct call_admission {
   std::string token;   // when admitted: the signed per-call token for the media socket
 };
 
+// What an AI session billed by time has used so far (cumulative), and what that costs.
+struct ai_usage {
+  double seconds = 0;
+  double cost_usd = 0;
+};
+
 struct tool_call {
   std::string call_id;
   std::string name;
@@ -104,6 +110,7 @@ using ai_frame_atom = caf::atom_constant<caf::atom("ai_frame")>;
 using ai_closed_atom = caf::atom_constant<caf::atom("ai_closed")>;
 using ai_open_atom = caf::atom_constant<caf::atom("ai_open")>;
 using event_atom = caf::atom_constant<caf::atom("event")>;
+using usage_atom = caf::atom_constant<caf::atom("usage")>;
 
 // ---- interfaces ----
 
@@ -115,10 +122,12 @@ using caller_audio_sink = caf::typed_actor<caf::reacts_to<caller_atom, audio_chu
 
 // What an AI session reports to its call. The end of the caller's turn comes as ai_state
 // "speech_stopped", or better as speech_end with the position in the caller audio the session received
-// (ms from its first byte) at which it decided, as OpenAI's speech_stopped says (audio_end_ms).
+// (ms from its first byte) at which it decided, as OpenAI's speech_stopped says (audio_end_ms). A
+// session that ends itself cleanly (quit with no error) has hung up: the call ends as ai_ended.
 using ai_listener = caf::typed_actor<caf::reacts_to<ai_audio_atom, audio_chunk>, caf::reacts_to<speech_atom>,
                                      caf::reacts_to<speech_end_atom, std::uint32_t>,
-                                     caf::reacts_to<ai_state_atom, std::string>, caf::reacts_to<tool_atom, tool_call>>;
+                                     caf::reacts_to<ai_state_atom, std::string>, caf::reacts_to<tool_atom, tool_call>,
+                                     caf::reacts_to<usage_atom, ai_usage>>;
 
 // An AI session (openai, local, ...): one per call, linked to its call actor.
 using ai_session_actor = caf::typed_actor<
@@ -140,6 +149,7 @@ using call_actor =
                      caf::reacts_to<speech_end_atom, std::uint32_t>,  // the caller's turn ended, at this ms
                      caf::reacts_to<ai_state_atom, std::string>,      // "ready", "speech_stopped", "response_done"
                      caf::reacts_to<tool_atom, tool_call>,            // the AI calls a tool
+                     caf::reacts_to<usage_atom, ai_usage>,            // what the AI session has cost so far
                      caf::reacts_to<tool_done_atom, tool_result>,     // a tool webhook answered
                      caf::reacts_to<tick_atom>,                       // playout clock
                      caf::reacts_to<timeout_atom>,                    // no media socket in time
@@ -169,6 +179,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::audio_chunk)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::incoming_call)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::call_admission)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::tool_call)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::ai_usage)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::provider_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::tool_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::pending_socket)

@@ -118,6 +118,7 @@ std::string metrics_registry::render() const {
   frames_dropped.render(out);
   bad_frames.render(out);
   ai_errors.render(out);
+  ai_session_seconds.render(out);
   tool_calls.render(out);
   tool_duration.render(out);
   barge_ins.render(out);

@@ -120,6 +120,11 @@ class metrics_registry {
   family<counter> bad_frames{"voxgate_bad_frames_total", "Frames refused as malformed", {"source", "reason"}};
   family<counter> ai_errors{
       "voxgate_ai_errors_total", "Errors reported by or about the AI session", {"backend", "code"}};
+  family<histogram> ai_session_seconds{
+      "voxgate_ai_session_seconds",
+      "AI session time the backend bills, per session (backends billed by time; the sum is the billed total)",
+      {"backend"},
+      std::vector<double>{10, 30, 60, 120, 300, 600, 1200, 3600}};
   family<counter> tool_calls{"voxgate_tool_calls_total", "Tool calls", {"tool", "result"}};
   family<histogram> tool_duration{"voxgate_tool_call_duration_seconds",
                                   "Tool webhook round trip, from the POST to its answer or failure",

@@ -56,10 +56,6 @@ net::http_client_request telnyx_stream_request(const call_env& env, const call_r
                      : net::telnyx::streaming_start(env.telnyx_api_base, env.telnyx_api_key, id, s));
 }
 
-codecs::audio_format ai_format_for(const call_env& env, codecs::audio_format provider_format) {
-  return env.ai_format.g711() && provider_format.g711() ? provider_format : env.ai_format;
-}
-
 std::optional<net::http_client_request> hangup_request(const call_env& env, provider_kind provider,
                                                        const std::string& call_id) {
   if (provider == provider_kind::telnyx) {

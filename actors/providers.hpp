@@ -22,7 +22,4 @@ std::optional<net::http_client_request> hangup_request(const call_env& env, prov
 // call answered elsewhere (streaming_start). The stream URL carries the call's token in its path.
 net::http_client_request telnyx_stream_request(const call_env& env, const call_record& record, bool answer);
 
-// The AI hears G.711 as the provider sends it when both sides speak G.711 (no transcoding at all).
-codecs::audio_format ai_format_for(const call_env& env, codecs::audio_format provider_format);
-
 }  // namespace voxgate::actors

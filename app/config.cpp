@@ -9,6 +9,7 @@
 
 #include <rapidjson/document.h>
 
+#include "actors/ai/registry.hpp"
 #include "net/json.hpp"
 #include "net/public_url.hpp"
 #include "net/telnyx/media.hpp"
@@ -19,7 +20,7 @@ namespace voxgate::app {
 
 std::string config::effective_backend() const {
   if (!ai_backend.empty()) return ai_backend;
-  return openai_api_key.empty() ? "local" : "openai";
+  return actors::ai::default_backend(ai_settings).name;
 }
 
 namespace {
@@ -94,10 +95,21 @@ verdict public_url(config& c, const std::string& v) {
 }
 
 verdict ai_backend(config& c, const std::string& v) {
-  auto b = lower(v);
-  if (b != "openai" && b != "local") return "openai or local";
-  c.ai_backend = b;
+  const auto* b = actors::ai::find(lower(v));
+  if (!b) return actors::ai::names();
+  c.ai_backend = b->name;
   return taken;
+}
+
+// A backend's own setting, checked by the backend and kept by name.
+config_var ai_setting(const actors::ai::setting& s) {
+  return {s.name, s.default_value, s.help,
+          [name = s.name, check = s.check](config& c, const std::string& v) -> verdict {
+            if (auto expected = check(v)) return expected;
+            c.ai_settings[name] = v;
+            return taken;
+          },
+          s.secret};
 }
 
 // A JSON array of function tools as the Realtime API takes them: each {"type":"function","name":...}.
@@ -126,16 +138,6 @@ verdict yes_no(config& c, const std::string& v) {
   } else {
     return "1 or 0 (true/false, yes/no)";
   }
-  return taken;
-}
-
-verdict ai_audio_format(config& c, const std::string& v) {
-  auto enc = codecs::parse_encoding(v);
-  if (!enc || (*enc != codecs::encoding::pcmu && *enc != codecs::encoding::pcma && *enc != codecs::encoding::pcm16))
-    return "pcmu, pcma or pcm16";
-  c.ai_audio_format = *enc == codecs::encoding::pcm16  ? codecs::audio_format::pcm16(24000)
-                      : *enc == codecs::encoding::pcma ? codecs::audio_format::g711_alaw()
-                                                       : codecs::audio_format::g711_ulaw();
   return taken;
 }
 
@@ -181,23 +183,18 @@ verdict ca_file(config& c, const std::string& v) {
 }  // namespace
 
 const std::vector<config_var>& config_vars() {
-  static const std::vector<config_var> vars = {
+  static const std::vector<config_var> vars = [] {
+  std::vector<config_var> v = {
       {"PORT", "8080", "TCP port for webhooks, media sockets and metrics", whole_number(0, 65535, &config::port)},
       {"HOST", "0.0.0.0", "IP address to listen on", listen_address},
       {"PUBLIC_URL", "", "https://your.host as providers reach it; without it the URL is derived from proxy headers",
        public_url},
-      {"AI_BACKEND", "openai if OPENAI_API_KEY is set, else local", "openai | local", ai_backend},
-      {"OPENAI_API_KEY", "", "OpenAI API key", text(&config::openai_api_key), true},
-      {"OPENAI_REALTIME_URL", "wss://api.openai.com/v1/realtime?model=gpt-realtime",
-       "Realtime endpoint (ws:// allowed for local peers)", url({"wss", "ws"}, &config::openai_realtime_url)},
-      {"OPENAI_VOICE", "marin", "voice for the AI's speech", text(&config::openai_voice)},
+      {"AI_BACKEND", actors::ai::default_description(), actors::ai::names(), ai_backend},
       {"AGENT_INSTRUCTIONS", "a short helpful-assistant prompt", "the AI's system instructions",
        text(&config::agent_instructions)},
       {"AGENT_TOOLS", "[]", "JSON array of function tools offered to the AI (end_call is always added)", agent_tools},
       {"AGENT_GREETS_FIRST", "1", "1: the AI speaks first when the call connects; 0: it waits for the caller",
        yes_no},
-      {"AI_AUDIO_FORMAT", "pcmu", "pcmu | pcma (G.711 to the AI, no transcoding) | pcm16 (24 kHz PCM, transcoded)",
-       ai_audio_format},
       {"TWILIO_AUTH_TOKEN", "", "verifies X-Twilio-Signature; unset turns verification off (loud warning)",
        text(&config::twilio_auth_token), true},
       {"TWILIO_ACCOUNT_SID", "", "AC...: for the REST hang-up (end_call)", twilio_account_sid},
@@ -239,6 +236,11 @@ const std::vector<config_var>& config_vars() {
       {"DRAIN_TIMEOUT", "30", "seconds to wait for live calls on SIGTERM",
        whole_number(0, 3600, &config::drain_timeout_s)},
   };
+  // Each AI backend's own settings, right after AI_BACKEND.
+  auto at = std::find_if(v.begin(), v.end(), [](const config_var& c) { return c.name == "AI_BACKEND"; }) + 1;
+  for (const auto& s : actors::ai::settings()) at = v.insert(at, ai_setting(s)) + 1;
+  return v;
+  }();
   return vars;
 }
 
@@ -251,19 +253,18 @@ std::vector<std::string> load_config(config& c, const std::function<const char*(
       errors.push_back(var.name + "=" + (var.secret ? std::string("(hidden)") : "'" + std::string(v) + "'") +
                        ": expected " + *expected);
   }
-  if (c.effective_backend() == "openai" && c.openai_api_key.empty())
-    errors.push_back("AI_BACKEND=openai needs OPENAI_API_KEY (or AI_BACKEND=local for the keyless local agent)");
+  const auto* backend = actors::ai::find(c.effective_backend());
+  if (backend && backend->refuse)
+    if (auto why = backend->refuse(c.ai_settings)) errors.push_back(*why);
   // The two thread pools became one: an old setting would otherwise be ignored without a word.
   for (const char* name : {"IO_THREADS", "ACTOR_THREADS"})
     if (const char* v = getenv(name); v && *v)
       errors.push_back(std::string(name) + " is no longer read: WORKERS sets the threads (each runs sockets and actors)");
-  // An OpenAI setting with the local agent would be ignored without a word: say so instead.
-  if (c.effective_backend() == "local")
-    for (const char* name : {"OPENAI_REALTIME_URL", "OPENAI_VOICE"})
-      if (const char* v = getenv(name); v && *v)
-        errors.push_back(std::string(name) +
-                         " is set but the AI backend is the local agent (AI_BACKEND=local, or no OPENAI_API_KEY): "
-                         "set AI_BACKEND=openai and OPENAI_API_KEY to use it, or unset it");
+  // A setting of another backend would be ignored without a word: say so instead.
+  if (backend)
+    for (const auto& name : actors::ai::unread_settings(*backend, c.ai_settings))
+      errors.push_back(name + " is set but the AI backend is " + backend->name +
+                       ", which does not read it: choose the backend that does with AI_BACKEND, or unset it");
   return errors;
 }
 

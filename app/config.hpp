@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/ai/backend.hpp"
 #include "codecs/audio_format.hpp"
 
 namespace voxgate::app {
@@ -16,14 +17,11 @@ struct config {
   std::string host = "0.0.0.0";
   std::uint16_t port = 8080;
   std::string public_url;  // empty: derive from proxy headers, and say so loudly
-  std::string ai_backend;  // "openai" or "local"; empty: openai when OPENAI_API_KEY is set
-  std::string openai_api_key;
-  std::string openai_realtime_url = "wss://api.openai.com/v1/realtime?model=gpt-realtime";
-  std::string openai_voice = "marin";
+  std::string ai_backend;  // a name in actors/ai/registry.cpp; empty: chosen from the settings
+  actors::ai::setting_values ai_settings;  // the backends' own settings, by name (set ones only)
   std::string agent_instructions = "You are a helpful, concise phone assistant. Keep answers short.";
   std::string agent_tools = "[]";
   bool agent_greets_first = true;
-  codecs::audio_format ai_audio_format = codecs::audio_format::g711_ulaw();
   std::string twilio_auth_token;
   std::string twilio_account_sid;
   std::string twilio_api_base = "https://api.twilio.com/2010-04-01";

@@ -5,7 +5,7 @@
 
 #include <thread>
 
-#include "actors/ai_sessions.hpp"
+#include "actors/ai/registry.hpp"
 #include "actors/engine.hpp"
 #include "actors/socket_sinks.hpp"
 #include "actors/supervisor.hpp"
@@ -67,12 +67,12 @@ gateway::gateway(config c) : config_(std::move(c)) {
   server_options.port = config_.port;
   server_ = std::make_unique<net::http_server>(*io_, server_options);
 
+  const auto* backend = actors::ai::find(config_.effective_backend());
+  if (!backend) throw std::invalid_argument("AI_BACKEND: expected " + actors::ai::names());
   auto env = std::make_shared<actors::call_env>();
   env->metrics = &metrics_;
-  env->ai_backend = config_.effective_backend();
-  env->ai_format = config_.ai_audio_format;
+  env->ai_backend = backend->name;
   env->agent.instructions = config_.agent_instructions;
-  env->agent.voice = config_.openai_voice;
   env->agent.tools_json = config_.agent_tools;
   env->agent.greet_first = config_.agent_greets_first;
   env->tool_webhook_url = config_.tool_webhook_url;
@@ -97,29 +97,21 @@ gateway::gateway(config c) : config_(std::move(c)) {
     r.tls = tls;
     net::http_fetch(*io, std::move(r), std::move(done));
   };
-  if (env->ai_backend == "openai") {
-    actors::openai_options openai;
-    openai.url = config_.openai_realtime_url;
-    openai.api_key = config_.openai_api_key;
-    openai.tls = tls;
-    openai.metrics = &metrics_;
-    openai.setup_timeout = std::chrono::milliseconds(config_.ai_setup_timeout_ms);
-    openai.connect = [io](net::ws_connect_options o, std::shared_ptr<net::ws_sink> sink,
-                          std::function<void(net::ws_channel_ptr, std::string)> done) {
-      net::ws_connect(*io, std::move(o), std::move(sink), std::move(done));
-    };
-    env->make_ai = [openai](caf::actor_system& sys, actors::ai_session_args args) {
-      return actors::spawn_openai_session(sys, openai, std::move(args));
-    };
-    env->ai_turn_silence = std::chrono::milliseconds(500);  // silence_duration_ms in net::openai::session_update
-  } else {
-    actors::local_agent_options local;
-    local.metrics = &metrics_;
-    env->ai_turn_silence = std::chrono::milliseconds(local.end_of_turn_ms);
-    env->make_ai = [local](caf::actor_system& sys, actors::ai_session_args args) {
-      return actors::spawn_local_session(sys, local, std::move(args));
-    };
-  }
+  // The AI backend, set up once; each call gets its session from it.
+  actors::ai::process_context ai_process;
+  ai_process.metrics = &metrics_;
+  ai_process.tls = tls;
+  ai_process.setup_timeout = std::chrono::milliseconds(config_.ai_setup_timeout_ms);
+  ai_process.values = config_.ai_settings;
+  ai_process.connect = [io](net::ws_connect_options o, std::shared_ptr<net::ws_sink> sink,
+                            std::function<void(net::ws_channel_ptr, std::string)> done) {
+    net::ws_connect(*io, std::move(o), std::move(sink), std::move(done));
+  };
+  auto ai = backend->start(ai_process);
+  env->make_ai = std::move(ai.spawn);
+  env->ai_format_for = std::move(ai.format_for);
+  env->ai_turn_silence = ai.turn_silence;
+  if (ai.playout_lead_ms) env->playout_lead_ms = *ai.playout_lead_ms;
   env_ = env;
   supervisor_ = actors::spawn_supervisor(*system_, env_);
 

@@ -1,6 +1,7 @@
 // Operator endpoints: liveness, readiness (false while draining), Prometheus metrics, live calls.
 #include <cstdio>
 
+#include "actors/ai/registry.hpp"
 #include "app/ask.hpp"
 #include "app/gateway.hpp"
 #include "app/process_usage.hpp"
@@ -35,12 +36,13 @@ std::string process_metrics() {
 // Every series a dashboard panel reads exists from the first scrape, at zero: a panel over a counter
 // that never moved says "No data", which looks like a broken exporter. The label values are the ones
 // the actors and routes use (outcomes, refusal reasons); only the common ones, so the set stays small.
-void start_at_zero(actors::metrics_registry& m, const std::string& ai_backend) {
+void start_at_zero(actors::metrics_registry& m, const actors::ai::backend& ai) {
   const std::string providers[] = {std::string(to_string(actors::provider_kind::twilio)),
                                    std::string(to_string(actors::provider_kind::telnyx))};
   for (const auto& p : providers) {
     for (const char* outcome :
-         {"completed", "end_call", "ai_failed", "no_media", "stream_failed", "provider_closed", "shutdown"}) {
+         {"completed", "end_call", "ai_ended", "ai_failed", "no_media", "stream_failed", "provider_closed",
+          "shutdown"}) {
       m.calls_total.with({p, outcome});
       m.simulated_calls.with({p, outcome});
     }
@@ -70,13 +72,11 @@ void start_at_zero(actors::metrics_registry& m, const std::string& ai_backend) {
   m.upgrades.with({"/telnyx/media/<redacted>", "refused", "token_mismatch"});
   m.frames_dropped.with({"ai", "in_held"});
   for (const char* reason : {"out_of_fds", "other"}) m.accept_errors.with({reason});
-  m.ai_first_audio.with({ai_backend});
-  if (ai_backend == "openai") {
-    for (const char* code : {"connect", "closed", "setup_timeout"}) m.ai_errors.with({"openai", code});
-    m.bad_frames.with({"openai", "bad base64"});
-  }
+  m.ai_first_audio.with({ai.name});
+  for (const auto& code : ai.error_codes) m.ai_errors.with({ai.name, code});
+  if (!ai.error_codes.empty()) m.bad_frames.with({ai.name, "bad base64"});
   m.tool_calls.with({"end_call", "ok"});
-  for (const auto& type : {std::string("call"), std::string("transcoder"), "ai_" + ai_backend}) {
+  for (const auto& type : {std::string("call"), std::string("transcoder"), ai.actor}) {
     m.actors_live.with({type});
     m.actor_messages.with({type});
   }
@@ -85,7 +85,7 @@ void start_at_zero(actors::metrics_registry& m, const std::string& ai_backend) {
 }  // namespace
 
 void gateway::add_ops_routes() {
-  start_at_zero(metrics_, env_->ai_backend);
+  start_at_zero(metrics_, *actors::ai::find(env_->ai_backend));
   metrics_.build_info.with({std::string(build_version)}).set(1);
   metrics_.max_calls.with({}).set(static_cast<std::int64_t>(config_.max_calls));
   metrics_.draining.with({}).set(0);

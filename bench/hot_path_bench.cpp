@@ -12,8 +12,8 @@
 #include "codecs/base64.hpp"
 #include "codecs/g711.hpp"
 #include "codecs/resampler.hpp"
-#include "net/openai/client_events.hpp"
-#include "net/openai/server_events.hpp"
+#include "net/ai/openai_realtime/client_events.hpp"
+#include "net/ai/openai_realtime/server_events.hpp"
 #include "net/twilio/media.hpp"
 
 namespace {
@@ -60,7 +60,7 @@ void BM_TwilioFrameToOpenAiAppend(benchmark::State& state) {
     auto n = codecs::base64::decode(ev.payload, reinterpret_cast<std::uint8_t*>(frame.data()));
     frame.resize(*n);
     std::string out;
-    net::openai::input_audio_append({reinterpret_cast<const std::uint8_t*>(frame.data()), frame.size()}, out);
+    net::ai::openai_realtime::input_audio_append({reinterpret_cast<const std::uint8_t*>(frame.data()), frame.size()}, out);
     benchmark::DoNotOptimize(out.data());
   }
   report(state, before);
@@ -78,8 +78,8 @@ void BM_OpenAiDeltaToTwilioMedia(benchmark::State& state) {
   auto before = allocations.load();
   for (auto _ : state) {
     std::string text = wire;  // what the socket hands over
-    net::openai::server_event ev;
-    if (!net::openai::parse_server_event(text, ev).empty()) state.SkipWithError("parse");
+    net::ai::openai_realtime::server_event ev;
+    if (!net::ai::openai_realtime::parse_server_event(text, ev).empty()) state.SkipWithError("parse");
     auto n = codecs::base64::decode(ev.delta, reinterpret_cast<std::uint8_t*>(text.data()));
     play.push("item_B4b4ZkJ3", {reinterpret_cast<const std::uint8_t*>(text.data()), *n});
     while (play.next(now, audio, mark_name)) {

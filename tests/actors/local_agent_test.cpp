@@ -1,11 +1,12 @@
 // The built-in local agent: greets, hears the caller with an energy VAD, plays their words back.
 #include "actor_fixture.hpp"
-#include "actors/ai_sessions.hpp"
+#include "actors/ai/local.hpp"
 #include "actors/prompts.hpp"
 #include "codecs/g711.hpp"
 
 using namespace voxgate;
 using namespace voxgate::actors;
+using namespace voxgate::actors::ai;
 using voxgate::testing::ActorTest;
 
 namespace {
@@ -26,6 +27,7 @@ ai_listener::behavior_type listener(ai_listener::pointer, std::shared_ptr<listen
       [log](speech_end_atom, std::uint32_t ms) { log->events.push_back("speech_end:" + std::to_string(ms)); },
       [log](ai_state_atom, std::string& s) { log->events.push_back(s); },
       [log](tool_atom, tool_call&) { log->events.push_back("tool"); },
+      [log](usage_atom, ai_usage&) { log->events.push_back("usage"); },
   };
 }
 

@@ -10,7 +10,7 @@ using voxgate::testing::ActorTest;
 using voxgate::testing::fake_channel;
 
 TEST_F(ActorTest, Pcm16AiGetsTranscodedAudioBothWays) {
-  env->ai_format = codecs::audio_format::pcm16(24000);
+  env->ai_format_for = [](codecs::audio_format) { return codecs::audio_format::pcm16(24000); };
   auto record = std::make_shared<call_record>();
   record->call.call_id = "CA1";
   auto call = spawn_call(sys, env, record);
@@ -29,7 +29,7 @@ TEST_F(ActorTest, Pcm16AiGetsTranscodedAudioBothWays) {
   // Less the resampler filter delay (a few ms) still inside the filter.
   EXPECT_NEAR(static_cast<double>(total), 5 * 960.0, 300.0) << ::testing::PrintToString(ai->entries);
   // 100 ms of 24 kHz PCM16 from the AI -> 100 ms of G.711 to the provider.
-  caf::anon_send(call, ai_audio_atom::value, audio_chunk{env->ai_format, std::string(4800, '\0'), "it1"});
+  caf::anon_send(call, ai_audio_atom::value, audio_chunk{codecs::audio_format::pcm16(24000), std::string(4800, '\0'), "it1"});
   run();
   ASSERT_EQ(provider->count("media"), 1u);
   rapidjson::Document d;

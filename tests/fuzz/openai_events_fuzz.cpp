@@ -6,12 +6,12 @@
 
 #include "codecs/base64.hpp"
 #include "net/json.hpp"
-#include "net/openai/client_events.hpp"
-#include "net/openai/server_events.hpp"
+#include "net/ai/openai_realtime/client_events.hpp"
+#include "net/ai/openai_realtime/server_events.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 namespace json = voxgate::net::json;
-namespace openai = voxgate::net::openai;
+namespace openai = voxgate::net::ai::openai_realtime;
 using voxgate::fuzz::inside;
 
 namespace {

@@ -136,7 +136,7 @@ TEST_F(GatewayTest, AnAiSocketThatConnectsAfterTheCallEndedIsClosed) {
   EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
   EXPECT_EQ(openai->sessions(), 0) << "the call must end before the AI answers, or this test shows nothing";
   EXPECT_TRUE(openai->events()->wait_closed(5s));
-  EXPECT_EQ(metric(R"(voxgate_actors_live{actor="ai_openai"})"), 0);
+  EXPECT_EQ(metric(R"(voxgate_actors_live{actor="ai_openai_realtime"})"), 0);
 }
 
 class FullGatewayTest : public GatewayTest {
@@ -203,19 +203,19 @@ TEST_F(GatewayTest, AGatewayThatCannotListenStillShutsDown) {
 }
 
 class UnreachableAiGatewayTest : public GatewayTest {
-  void customize(app::config& c) override { c.openai_realtime_url = "ws://127.0.0.1:1/v1/realtime"; }
+  void customize(app::config& c) override { c.ai_settings["OPENAI_REALTIME_URL"] = "ws://127.0.0.1:1/v1/realtime"; }
 };
 
 TEST_F(UnreachableAiGatewayTest, AnAiThatCannotBeReachedEndsTheCallWithAReason) {
   auto res = twilio->post_voice_webhook(sid);
   ASSERT_EQ(res.status, 200u);
   EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="twilio",outcome="ai_failed"})") == 1; }));
-  EXPECT_EQ(metric(R"(voxgate_ai_errors_total{backend="openai",code="connect"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_ai_errors_total{backend="openai-realtime",code="connect"})"), 1);
   EXPECT_EQ(get("/calls").body, "[]");
 }
 
 class WrongKeyGatewayTest : public GatewayTest {
-  void customize(app::config& c) override { c.openai_api_key = "wrong-key"; }
+  void customize(app::config& c) override { c.ai_settings["OPENAI_API_KEY"] = "wrong-key"; }
 };
 
 TEST_F(WrongKeyGatewayTest, AnAiThatRefusesTheKeyEndsTheCall) {

@@ -46,9 +46,9 @@ class GatewayTest : public ::testing::Test {
     c.host = "127.0.0.1";
     c.port = 0;
     c.public_url = public_url;
-    c.ai_backend = "openai";
-    c.openai_api_key = openai_key;
-    c.openai_realtime_url = openai->url();
+    c.ai_backend = "openai-realtime";
+    c.ai_settings["OPENAI_API_KEY"] = openai_key;
+    c.ai_settings["OPENAI_REALTIME_URL"] = openai->url();
     c.twilio_auth_token = auth_token;
     c.twilio_account_sid = "AC_test_account";
     c.twilio_api_base = rest.base_url() + "/2010-04-01";

@@ -106,7 +106,7 @@ class silent_ws_server {
 class SilentAi : public GatewayTest {
  protected:
   void customize(app::config& c) override {
-    c.openai_realtime_url = silent.url();
+    c.ai_settings["OPENAI_REALTIME_URL"] = silent.url();
     c.ai_setup_timeout_ms = 500;
   }
   silent_ws_server silent;
@@ -123,7 +123,7 @@ TEST_F(SilentAi, AnAiThatNeverBecomesReadyEndsTheCallAtTheDeadline) {
   EXPECT_TRUE(twilio->received()->wait_closed(10s));  // after the spoken apology (about 4 s)
   EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="twilio",outcome="ai_failed"})") == 1; }));
   EXPECT_EQ(get("/calls").body, "[]");
-  EXPECT_EQ(metric(R"(voxgate_ai_errors_total{backend="openai",code="setup_timeout"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_ai_errors_total{backend="openai-realtime",code="setup_timeout"})"), 1);
   EXPECT_TRUE(eventually([&] { return silent.peer_shut(); }, 5s));
   EXPECT_TRUE(silent.close_frame_seen());
 }
@@ -135,7 +135,7 @@ TEST_F(GatewayTest, ADeeplyNestedAiFrameIsRefusedAndTheCallGoesOn) {
   ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
   openai->send(std::string(900'000, '['));
   ASSERT_TRUE(eventually(
-      [&] { return metric(R"(voxgate_bad_frames_total{source="openai",reason="JSON nested too deeply"})") == 1; }));
+      [&] { return metric(R"(voxgate_bad_frames_total{source="openai-realtime",reason="JSON nested too deeply"})") == 1; }));
   openai->send(audio_delta("item_1", std::string(800, '\x42')));
   EXPECT_TRUE(twilio->received()->wait_for_field("event", "media", 5s));
   EXPECT_FALSE(twilio->received()->closed());

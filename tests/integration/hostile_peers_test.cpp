@@ -220,7 +220,7 @@ class HostileTest : public GatewayTest {
     for (const char* state : {"ringing", "streaming"})
       EXPECT_EQ(metric(R"(voxgate_calls_active{provider=")" + provider + R"(",state=")" + state + R"("})"), 0) << state;
     EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_actors_live{actor="call"})") == 0; }));
-    EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_actors_live{actor="ai_openai"})") == 0; }));
+    EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_actors_live{actor="ai_openai_realtime"})") == 0; }));
   }
 
   // The fake AI talks to its latest session: wait for the n-th call's to be there.
@@ -460,7 +460,7 @@ class TlsFaultTest : public HostileTest, public ::testing::WithParamInterface<tl
 class TlsFaultTowardTheAi : public TlsFaultTest {
   void customize(app::config& c) override {
     TlsFaultTest::customize(c);
-    c.openai_realtime_url = "wss://" + peer_origin() + "/v1/realtime?model=gpt-realtime";
+    c.ai_settings["OPENAI_REALTIME_URL"] = "wss://" + peer_origin() + "/v1/realtime?model=gpt-realtime";
   }
 };
 
@@ -475,7 +475,7 @@ TEST_P(TlsFaultTowardTheAi, EndsTheCallAsAiFailedWithTheReasonLogged) {
             1u)
       << all_lines();
   expect_the_tls_fault_named();
-  EXPECT_EQ(metric(R"(voxgate_ai_errors_total{backend="openai",code="connect"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_ai_errors_total{backend="openai-realtime",code="connect"})"), 1);
   expect_nothing_left("twilio");
 
   // Twilio, following the TwiML, opens the media socket: it is closed, and Twilio hangs up.

@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "actors/ai_sessions.hpp"
+#include "actors/ai/local.hpp"
 #include "codecs/g711.hpp"
 #include "gateway_fixture.hpp"
 #include "tests/fakes/shell.hpp"
@@ -128,8 +128,8 @@ TEST_F(MetricsTest, ThePanelsCountersAreThereAtZeroBeforeAnyCall) {
            R"(voxgate_frames_total{provider="twilio",direction="in"} 0)",
            R"(voxgate_frames_dropped_total{provider="telnyx",direction="out"} 0)",
            R"(voxgate_barge_ins_total{provider="twilio"} 0)",
-           R"(voxgate_ai_errors_total{backend="openai",code="connect"} 0)",
-           R"(voxgate_ai_time_to_first_audio_seconds_count{backend="openai"} 0)",
+           R"(voxgate_ai_errors_total{backend="openai-realtime",code="connect"} 0)",
+           R"(voxgate_ai_time_to_first_audio_seconds_count{backend="openai-realtime"} 0)",
            R"(voxgate_call_duration_seconds_count{provider="telnyx"} 0)",
            R"(voxgate_accept_errors_total{reason="out_of_fds"} 0)",
            R"(voxgate_actors_live{actor="call"} 0)",
@@ -196,7 +196,7 @@ TEST_F(LocalAgentMetricsTest, TimeToFirstAudioIncludesThePauseThatEndedTheCaller
   }
   ASSERT_TRUE(eventually([&] { return metric(count) == 1; }));
   auto waited = *series_value(get("/metrics").body, R"(voxgate_ai_time_to_first_audio_seconds_sum{backend="local"})");
-  auto pause = actors::local_agent_options{}.end_of_turn_ms / 1000.0;
+  auto pause = actors::ai::local_agent_options{}.end_of_turn_ms / 1000.0;
   std::printf("[ figure ] local agent: the caller waited %.3f s for the reply (its pause: %.3f s)\n", waited, pause);
   EXPECT_GE(waited, pause - 0.05) << "the pause the agent waited for is part of what the caller waits";
   EXPECT_LT(waited, pause + 2.0);

@@ -182,7 +182,7 @@ TEST_F(SimulatedTelnyxTest, ACallInitiatedByAToolIsMarkedSimulated) {
   ASSERT_EQ(post_initiated({{"X-VoxGate-Simulated", "probe"}}).status, 200u);
   auto calls = get("/calls").body;
   EXPECT_NE(calls.find(R"("simulated":"probe")"), std::string::npos) << calls;
-  EXPECT_NE(calls.find(R"("from":"+13125550100","to":"+13125550199","ai":"openai")"), std::string::npos) << calls;
+  EXPECT_NE(calls.find(R"("from":"+13125550100","to":"+13125550199","ai":"openai-realtime")"), std::string::npos) << calls;
   ASSERT_EQ(post("evt-h", "call.hangup", R"(,"hangup_cause":"normal_clearing")").status, 200u);
   ASSERT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
   EXPECT_EQ(metric(R"(voxgate_simulated_calls_total{provider="telnyx",outcome="completed"})"), 1);

@@ -106,7 +106,7 @@ TEST_F(GatewayTest, AWholeCallFromWebhookToHangup) {
   auto calls = get("/calls");
   EXPECT_NE(calls.body.find(R"("state":"streaming")"), std::string::npos) << calls.body;
   // Who calls whom, through which AI (the webhook's From and To).
-  EXPECT_NE(calls.body.find(R"("from":"+15005550006","to":"+15005550006","ai":"openai")"), std::string::npos)
+  EXPECT_NE(calls.body.find(R"("from":"+15005550006","to":"+15005550006","ai":"openai-realtime")"), std::string::npos)
       << calls.body;
   EXPECT_EQ(calls.body.find("simulated"), std::string::npos) << calls.body;
 
@@ -123,10 +123,10 @@ TEST_F(GatewayTest, AWholeCallFromWebhookToHangup) {
   EXPECT_EQ(metric(R"(voxgate_ws_upgrade_attempts_total{path="/twilio/media/<redacted>",result="accepted",reason="ok"})"), 1);
   EXPECT_EQ(metric(R"(voxgate_barge_ins_total{provider="twilio"})"), 1);
   EXPECT_EQ(metric(R"(voxgate_actors_live{actor="call"})"), 0);
-  EXPECT_EQ(metric(R"(voxgate_actors_live{actor="ai_openai"})"), 0);
+  EXPECT_EQ(metric(R"(voxgate_actors_live{actor="ai_openai_realtime"})"), 0);
   EXPECT_GE(metric(R"(voxgate_frames_total{provider="twilio",direction="in"})"), 10);
   // The greeting's first audio was timed (session ready -> first delta).
-  EXPECT_EQ(metric(R"(voxgate_ai_time_to_first_audio_seconds_count{backend="openai"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_ai_time_to_first_audio_seconds_count{backend="openai-realtime"})"), 1);
   EXPECT_GE(metric(R"(voxgate_actor_messages_total{actor="call"})"), 20);
 }
 
@@ -189,7 +189,7 @@ TEST_F(GatewayTest, ACallPlacedByVoxGatesToolsIsMarkedSimulated) {
 namespace {
 
 class UnreachableAiCallTest : public GatewayTest {
-  void customize(app::config& c) override { c.openai_realtime_url = "ws://127.0.0.1:1/v1/realtime"; }
+  void customize(app::config& c) override { c.ai_settings["OPENAI_REALTIME_URL"] = "ws://127.0.0.1:1/v1/realtime"; }
 };
 
 // The loudest sample in a Twilio media frame's u-law payload.
@@ -219,5 +219,5 @@ TEST_F(UnreachableAiCallTest, TheCallerHearsAnApologyBeforeTheCallEnds) {
   // The whole apology went out before the close: about three seconds of audio.
   EXPECT_GE(twilio->received()->count_field("event", "media"), 20u);
   EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="twilio",outcome="ai_failed"})") == 1; }));
-  EXPECT_EQ(metric(R"(voxgate_ai_errors_total{backend="openai",code="connect"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_ai_errors_total{backend="openai-realtime",code="connect"})"), 1);
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "actors/ai/backend.hpp"
+
 #include <map>
 
 using namespace voxgate::app;
@@ -26,8 +28,8 @@ TEST(Config, DefaultsRunTheLocalAgentWithNoKeys) {
 TEST(Config, AnOpenAiKeySelectsOpenAi) {
   config c;
   EXPECT_TRUE(load_config(c, env({{"OPENAI_API_KEY", "test-key"}, {"AI_AUDIO_FORMAT", "pcm16"}})).empty());
-  EXPECT_EQ(c.effective_backend(), "openai");
-  EXPECT_EQ(c.ai_audio_format, voxgate::codecs::audio_format::pcm16(24000));
+  EXPECT_EQ(c.effective_backend(), "openai-realtime");
+  EXPECT_EQ(c.ai_settings.at("AI_AUDIO_FORMAT"), "pcm16");
 }
 
 TEST(Config, BadValuesAreReportedByName) {
@@ -70,12 +72,37 @@ TEST(Config, AnOpenAiSettingWithTheLocalAgentIsNotIgnoredSilently) {
   config c;
   auto errors = load_config(c, env({{"OPENAI_REALTIME_URL", "ws://127.0.0.1:8100/v1/realtime"}}));
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].rfind("OPENAI_REALTIME_URL is set but the AI backend is the local agent", 0), 0u) << errors[0];
+  EXPECT_EQ(errors[0].rfind("OPENAI_REALTIME_URL is set but the AI backend is local", 0), 0u) << errors[0];
   config d;
   EXPECT_TRUE(load_config(d, env({{"OPENAI_REALTIME_URL", "ws://127.0.0.1:8100/v1/realtime"},
                                    {"AI_BACKEND", "openai"},
                                    {"OPENAI_API_KEY", "k"}}))
                   .empty());
+}
+
+TEST(Config, TheOldOpenAiNameIsTheRealtimeBackendAndGptLiveIsChosenByName) {
+  config c;
+  EXPECT_TRUE(load_config(c, env({{"AI_BACKEND", "openai"}, {"OPENAI_API_KEY", "k"}})).empty());
+  EXPECT_EQ(c.effective_backend(), "openai-realtime");
+  config d;  // a key alone never picks GPT-Live: it is asked for by name
+  EXPECT_TRUE(load_config(d, env({{"OPENAI_API_KEY", "k"}})).empty());
+  EXPECT_EQ(d.effective_backend(), "openai-realtime");
+  config e;
+  EXPECT_TRUE(load_config(e, env({{"AI_BACKEND", "OpenAI-Live"},
+                                  {"OPENAI_API_KEY", "k"},
+                                  {"OPENAI_LIVE_URL", "ws://127.0.0.1:9/v1/live/sessions"},
+                                  {"OPENAI_LIVE_DELEGATION", "responses"}}))
+                  .empty());
+  EXPECT_EQ(e.effective_backend(), "openai-live");
+  config f;  // a Realtime setting beside GPT-Live would be ignored: refused instead
+  auto errors = load_config(f, env({{"AI_BACKEND", "openai-live"}, {"OPENAI_API_KEY", "k"},
+                                    {"OPENAI_REALTIME_URL", "ws://127.0.0.1:9/v1/realtime"}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].rfind("OPENAI_REALTIME_URL is set but the AI backend is openai-live", 0), 0u) << errors[0];
+  config g;
+  auto no_key = load_config(g, env({{"AI_BACKEND", "openai-live"}}));
+  ASSERT_EQ(no_key.size(), 1u);
+  EXPECT_NE(no_key[0].find("AI_BACKEND=openai-live needs OPENAI_API_KEY"), std::string::npos) << no_key[0];
 }
 
 TEST(Config, ToolsMustBeAnArrayOfNamedFunctions) {
@@ -95,7 +122,8 @@ TEST(Config, ChoicesAreCaseInsensitive) {
                                     {"LOG_LEVEL", "Debug"}}))
                   .empty());
   EXPECT_EQ(c.telnyx_codec, voxgate::codecs::audio_format::g711_alaw());
-  EXPECT_EQ(c.ai_audio_format, voxgate::codecs::audio_format::g711_alaw());
+  EXPECT_EQ(voxgate::actors::ai::ai_audio_format(c.ai_settings.at("AI_AUDIO_FORMAT")),
+            voxgate::codecs::audio_format::g711_alaw());
   EXPECT_EQ(c.log_format, "json");
   EXPECT_EQ(c.log_level, "debug");
 }

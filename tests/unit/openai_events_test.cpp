@@ -2,11 +2,11 @@
 #include <rapidjson/document.h>
 
 #include "codecs/base64.hpp"
-#include "net/openai/client_events.hpp"
-#include "net/openai/server_events.hpp"
+#include "net/ai/openai_realtime/client_events.hpp"
+#include "net/ai/openai_realtime/server_events.hpp"
 
 using namespace voxgate;
-using namespace voxgate::net::openai;
+using namespace voxgate::net::ai::openai_realtime;
 
 TEST(OpenAiClientEvents, SessionUpdateAsksForPcmuBothWaysAndExplicitVad) {
   session_config c;

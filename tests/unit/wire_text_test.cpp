@@ -23,8 +23,8 @@
 
 #include "net/headers.hpp"
 #include "net/media_dialect.hpp"
-#include "net/openai/client_events.hpp"
-#include "net/openai/server_events.hpp"
+#include "net/ai/openai_realtime/client_events.hpp"
+#include "net/ai/openai_realtime/server_events.hpp"
 #include "net/telnyx/media.hpp"
 #include "net/telnyx/rest.hpp"
 #include "net/telnyx/webhook.hpp"
@@ -35,6 +35,9 @@
 
 namespace voxgate::net {
 namespace {
+
+// The Realtime dialect, as the tests below were written against it.
+namespace openai = ai::openai_realtime;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers that read the wire text without the gateway's own JSON and XML code.

@@ -1,9 +1,9 @@
-#include "net/openai/client_events.hpp"
+#include "net/ai/openai_realtime/client_events.hpp"
 
 #include "codecs/base64.hpp"
 #include "net/json.hpp"
 
-namespace voxgate::net::openai {
+namespace voxgate::net::ai::openai_realtime {
 
 std::string format_json(codecs::audio_format f) {
   switch (f.enc) {
@@ -76,4 +76,4 @@ std::string user_text_item(std::string_view text) {
 std::string response_create() { return R"({"type":"response.create"})"; }
 std::string response_cancel() { return R"({"type":"response.cancel"})"; }
 
-}  // namespace voxgate::net::openai
+}  // namespace voxgate::net::ai::openai_realtime

@@ -1,6 +1,6 @@
-#include "tests/fakes/frame_queue.hpp"
+#include "tools/sim/frame_queue.hpp"
 
-namespace voxgate::fakes {
+namespace voxgate::sim {
 
 namespace {
 bool has_field(const std::string& frame, const std::string& key, const std::string& value) {
@@ -75,4 +75,4 @@ std::string frame_queue::close_reason() const {
   return close_reason_;
 }
 
-}  // namespace voxgate::fakes
+}  // namespace voxgate::sim

@@ -1,8 +1,8 @@
-#include "net/openai/server_events.hpp"
+#include "net/ai/openai_realtime/server_events.hpp"
 
 #include "net/json.hpp"
 
-namespace voxgate::net::openai {
+namespace voxgate::net::ai::openai_realtime {
 
 std::string_view parse_server_event(std::string& text, server_event& out) {
   json::insitu_document doc;
@@ -56,4 +56,4 @@ std::string_view parse_server_event(std::string& text, server_event& out) {
   return {};
 }
 
-}  // namespace voxgate::net::openai
+}  // namespace voxgate::net::ai::openai_realtime

@@ -6,12 +6,12 @@
 #include <cmath>
 #include <vector>
 
-#include "actors/ai_sessions.hpp"
+#include "actors/ai/local.hpp"
 #include "actors/prompts.hpp"
 #include "codecs/g711.hpp"
 #include "codecs/pcm16.hpp"
 
-namespace voxgate::actors {
+namespace voxgate::actors::ai {
 namespace {
 
 std::vector<std::int16_t> decode(const codecs::audio_format& f, const std::string& bytes) {
@@ -152,4 +152,22 @@ ai_session_actor spawn_local_session(caf::actor_system& sys, local_agent_options
   return sys.spawn(local_behavior, options, std::move(args));
 }
 
-}  // namespace voxgate::actors
+backend local_backend() {
+  backend b;
+  b.name = "local";
+  b.summary = "the built-in local agent: no key, no network; greets, then plays the caller's words back";
+  b.actor = local_state::name;
+  b.settings = {ai_audio_format_setting()};
+  b.start = [](const process_context& p) {
+    local_agent_options o;
+    o.metrics = p.metrics;
+    runtime r;
+    r.spawn = [o](caf::actor_system& sys, ai_session_args args) { return spawn_local_session(sys, o, std::move(args)); };
+    r.format_for = g711_when_both_speak_it(ai_audio_format(value_of(p.values, "AI_AUDIO_FORMAT")));
+    r.turn_silence = std::chrono::milliseconds(o.end_of_turn_ms);
+    return r;
+  };
+  return b;
+}
+
+}  // namespace voxgate::actors::ai

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace voxgate::net::openai {
+namespace voxgate::net::ai::openai_realtime {
 
 enum class server_kind : std::uint8_t {
   session_created,
@@ -37,4 +37,4 @@ struct server_event {
 // Parses `text` in place; views in `out` point into it. Returns an error text or an empty view.
 std::string_view parse_server_event(std::string& text, server_event& out);
 
-}  // namespace voxgate::net::openai
+}  // namespace voxgate::net::ai::openai_realtime

@@ -8,7 +8,7 @@
 
 #include "codecs/audio_format.hpp"
 
-namespace voxgate::net::openai {
+namespace voxgate::net::ai::openai_realtime {
 
 struct session_config {
   std::string instructions;
@@ -30,4 +30,4 @@ std::string user_text_item(std::string_view text);
 std::string response_create();
 std::string response_cancel();
 
-}  // namespace voxgate::net::openai
+}  // namespace voxgate::net::ai::openai_realtime

@@ -3,45 +3,27 @@
 #include <spdlog/spdlog.h>
 
 #include <deque>
-#include <mutex>
 
-#include "actors/ai_sessions.hpp"
-#include "actors/socket_sinks.hpp"
+#include "actors/ai/openai_realtime.hpp"
+
+#include "actors/ai/checks.hpp"
+#include "actors/ai/openai_common.hpp"
+#include "actors/ai/session_socket.hpp"
 #include "codecs/base64.hpp"
-#include "net/openai/client_events.hpp"
-#include "net/openai/server_events.hpp"
+#include "net/ai/openai_realtime/client_events.hpp"
+#include "net/ai/openai_realtime/server_events.hpp"
 
-namespace voxgate::actors {
+namespace voxgate::actors::ai {
 namespace {
 
-constexpr std::string_view end_call_tool =
-    R"({"type":"function","name":"end_call","description":"Hang up the phone call. Use it after saying goodbye, when the conversation is over.","parameters":{"type":"object","properties":{}}})";
-
-// The business's tools plus the built-in end_call, as one JSON array.
-std::string tools_with_end_call(const std::string& tools_json) {
-  std::string t = tools_json;
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\n')) t.pop_back();
-  if (t.size() < 2 || t.front() != '[' || t.back() != ']') return "[" + std::string(end_call_tool) + "]";
-  std::string inner = t.substr(1, t.size() - 2);
-  bool empty = inner.find_first_not_of(" \n\t") == std::string::npos;
-  return "[" + inner + (empty ? "" : ",") + std::string(end_call_tool) + "]";
-}
-
-// The session can end (the caller hung up) while its socket is still connecting, and the socket's
-// arrival then finds no one: whichever of the two comes second closes the socket, so a late connect
-// leaves nothing open. Shared by the actor and the connect callback, which may run on another thread.
-struct connect_race {
-  std::mutex m;
-  bool ended = false;
-  net::ws_channel_ptr channel;
-};
+constexpr char backend_name[] = "openai-realtime";
+namespace rt = net::ai::openai_realtime;
 
 struct openai_state {
-  static inline const char* name = "ai_openai";
-  openai_options options;
+  static inline const char* name = "ai_openai_realtime";
+  openai_realtime_options options;
   ai_session_args args;
-  std::shared_ptr<net::ws_channel_ptr> channel = std::make_shared<net::ws_channel_ptr>();
-  std::shared_ptr<connect_race> race = std::make_shared<connect_race>();
+  std::shared_ptr<session_socket> socket;
   bool ready = false;
   std::deque<std::string> held;  // caller audio before session.updated
   std::size_t held_bytes = 0;
@@ -55,12 +37,12 @@ struct openai_state {
 using openai_pointer = ai_session_actor::stateful_pointer<openai_state>;
 
 void send_text(openai_pointer self, std::string text, bool droppable = false) {
-  if (*self->state.channel) (*self->state.channel)->send_text(std::move(text), droppable);
+  self->state.socket->send(std::move(text), droppable);
 }
 
 void send_audio(openai_pointer self, const std::string& bytes) {
   std::string msg;
-  net::openai::input_audio_append({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}, msg);
+  rt::input_audio_append({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}, msg);
   send_text(self, std::move(msg), true);
 }
 
@@ -68,19 +50,19 @@ void fail(openai_pointer self, const std::string& why) { self->quit(caf::make_er
 
 void on_event(openai_pointer self, std::string& text) {
   auto& st = self->state;
-  net::openai::server_event ev;
-  if (auto err = net::openai::parse_server_event(text, ev); !err.empty()) {
-    st.options.metrics->bad_frames.with({"openai", std::string(err)}).inc();
+  rt::server_event ev;
+  if (auto err = rt::parse_server_event(text, ev); !err.empty()) {
+    st.options.metrics->bad_frames.with({backend_name, std::string(err)}).inc();
     spdlog::warn("call={} refused an OpenAI frame: {}", st.args.call_id, err);
     return;
   }
-  using net::openai::server_kind;
+  using rt::server_kind;
   switch (ev.kind) {
     case server_kind::audio_delta: {
       std::string item(ev.item_id);  // copied: decoding below reuses the buffer it points into
       auto n = codecs::base64::decode(ev.delta, reinterpret_cast<std::uint8_t*>(text.data()));
       if (!n) {
-        st.options.metrics->bad_frames.with({"openai", "bad base64"}).inc();
+        st.options.metrics->bad_frames.with({backend_name, "bad base64"}).inc();
         return;
       }
       text.resize(*n);
@@ -103,12 +85,12 @@ void on_event(openai_pointer self, std::string& text) {
       self->send(st.args.listener, ai_state_atom::value, std::string("response_done"));
       return;
     case server_kind::session_created: {
-      net::openai::session_config config;
+      rt::session_config config;
       config.instructions = st.args.agent.instructions;
-      config.voice = st.args.agent.voice;
+      config.voice = st.options.voice;
       config.input_format = config.output_format = st.args.format;
       config.tools_json = tools_with_end_call(st.args.agent.tools_json);
-      send_text(self, net::openai::session_update(config));
+      send_text(self, rt::session_update(config));
       return;
     }
     case server_kind::session_updated: {
@@ -121,11 +103,11 @@ void on_event(openai_pointer self, std::string& text) {
       st.held.clear();
       st.held_bytes = 0;
       self->send(st.args.listener, ai_state_atom::value, std::string("ready"));
-      if (st.args.agent.greet_first) send_text(self, net::openai::response_create());
+      if (st.args.agent.greet_first) send_text(self, rt::response_create());
       return;
     }
     case server_kind::error:
-      st.options.metrics->ai_errors.with({"openai", std::string(ev.error_code)}).inc();
+      st.options.metrics->ai_errors.with({backend_name, std::string(ev.error_code)}).inc();
       spdlog::warn("call={} OpenAI error code={} message={}", st.args.call_id, ev.error_code, ev.message);
       if (ev.error_code == "session_expired") fail(self, "OpenAI session expired");
       return;
@@ -134,38 +116,19 @@ void on_event(openai_pointer self, std::string& text) {
   }
 }
 
-ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_options options, ai_session_args args) {
+ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_realtime_options options, ai_session_args args) {
   auto& st = self->state;
   st.options = std::move(options);
   st.args = std::move(args);
-  st.am = st.options.metrics->for_actor("ai_openai");
+  st.am = st.options.metrics->for_actor(openai_state::name);
   st.am.live->add();
-  self->attach_functor([channel = st.channel, race = st.race] {
-    if (*channel) (*channel)->close("call ended");
-    std::lock_guard lock(race->m);
-    race->ended = true;
-    if (race->channel) race->channel->close("call ended");
-    race->channel.reset();
-  });
-
   net::ws_connect_options connect;
   connect.url = st.options.url;
   connect.tls = st.options.tls;
   connect.headers.emplace_back("authorization", "Bearer " + st.options.api_key);
-  ai_session_actor me = self;
+  st.socket = session_socket::connect(self, st.options.connect, std::move(connect));
+  self->attach_functor([socket = st.socket] { socket->close("call ended"); });
   self->delayed_send(self, st.options.setup_timeout, tick_atom::value);
-  st.options.connect(std::move(connect), std::make_shared<ai_socket_sink>(me),
-                     [me, race = st.race](net::ws_channel_ptr channel, std::string error) {
-                       {
-                         std::lock_guard lock(race->m);
-                         if (race->ended) {
-                           if (channel) channel->close("call ended before the AI answered");
-                           return;
-                         }
-                         race->channel = channel;
-                       }
-                       caf::anon_send(me, ai_open_atom::value, std::move(channel), std::move(error));
-                     });
 
   return {
       [self](caller_atom, audio_chunk& chunk) {
@@ -186,28 +149,28 @@ ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_opti
       },
       [self](truncate_atom, std::string& item_id, std::uint32_t audio_end_ms) {
         self->state.am.handled->inc();
-        send_text(self, net::openai::item_truncate(item_id, audio_end_ms));
+        send_text(self, rt::item_truncate(item_id, audio_end_ms));
       },
       [self](tool_done_atom, tool_result& result) {
         self->state.am.handled->inc();
-        send_text(self, net::openai::function_call_output(result.call_id, result.output));
-        send_text(self, net::openai::response_create());
+        send_text(self, rt::function_call_output(result.call_id, result.output));
+        send_text(self, rt::response_create());
       },
       [self](dtmf_atom, std::string& digit) {
         self->state.am.handled->inc();
-        send_text(self, net::openai::user_text_item("The caller pressed the key " + digit + " on their phone keypad."));
-        send_text(self, net::openai::response_create());
+        send_text(self, rt::user_text_item("The caller pressed the key " + digit + " on their phone keypad."));
+        send_text(self, rt::response_create());
       },
       [self](ai_open_atom, net::ws_channel_ptr& channel, std::string& error) {
         auto& st = self->state;
         st.am.handled->inc();
         if (!channel) {
-          st.options.metrics->ai_errors.with({"openai", "connect"}).inc();
+          st.options.metrics->ai_errors.with({backend_name, "connect"}).inc();
           spdlog::error("call={} cannot reach OpenAI Realtime: {}", st.args.call_id, error);
           fail(self, "AI connect failed: " + error);
           return;
         }
-        *st.channel = std::move(channel);
+        st.socket->opened(std::move(channel));
         spdlog::info("call={} AI session connected", st.args.call_id);
       },
       [self](ai_frame_atom, std::string& text) {
@@ -217,7 +180,7 @@ ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_opti
       [self](ai_closed_atom, std::string& reason) {
         auto& st = self->state;
         st.am.handled->inc();
-        st.options.metrics->ai_errors.with({"openai", "closed"}).inc();
+        st.options.metrics->ai_errors.with({backend_name, "closed"}).inc();
         fail(self, "AI socket closed: " + reason);
       },
       [self](tick_atom) {
@@ -225,9 +188,9 @@ ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_opti
         auto& st = self->state;
         st.am.handled->inc();
         if (st.ready) return;
-        st.options.metrics->ai_errors.with({"openai", "setup_timeout"}).inc();
+        st.options.metrics->ai_errors.with({backend_name, "setup_timeout"}).inc();
         spdlog::error("call={} OpenAI session not ready within {} ms (connected: {}): ending the call",
-                      st.args.call_id, st.options.setup_timeout.count(), *st.channel ? "yes" : "no");
+                      st.args.call_id, st.options.setup_timeout.count(), st.socket->is_open() ? "yes" : "no");
         fail(self, "AI session not ready in time");
       },
   };
@@ -235,8 +198,43 @@ ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_opti
 
 }  // namespace
 
-ai_session_actor spawn_openai_session(caf::actor_system& sys, openai_options options, ai_session_args args) {
+ai_session_actor spawn_openai_realtime_session(caf::actor_system& sys, openai_realtime_options options,
+                                               ai_session_args args) {
   return sys.spawn(openai_behavior, std::move(options), std::move(args));
 }
 
-}  // namespace voxgate::actors
+backend openai_realtime_backend() {
+  backend b;
+  b.name = std::string(backend_name);
+  b.summary = "OpenAI Realtime API: server VAD, barge-in truncated at the millisecond heard";
+  b.actor = openai_state::name;
+  b.settings = {
+      openai_key_setting(),
+      {"OPENAI_REALTIME_URL", "wss://api.openai.com/v1/realtime?model=gpt-realtime",
+       "Realtime endpoint (ws:// allowed for local peers)", checks::websocket_url()},
+      openai_voice_setting(),
+      ai_audio_format_setting(),
+  };
+  b.error_codes = {"connect", "closed", "setup_timeout"};
+  b.refuse = [](const setting_values& v) { return refuse_without_key(std::string(backend_name), v); };
+  b.start = [](const process_context& p) {
+    openai_realtime_options o;
+    o.url = value_of(p.values, "OPENAI_REALTIME_URL");
+    o.api_key = value_of(p.values, "OPENAI_API_KEY");
+    o.voice = value_of(p.values, "OPENAI_VOICE");
+    o.tls = p.tls;
+    o.connect = p.connect;
+    o.metrics = p.metrics;
+    o.setup_timeout = p.setup_timeout;
+    runtime r;
+    r.spawn = [o](caf::actor_system& sys, ai_session_args args) {
+      return spawn_openai_realtime_session(sys, o, std::move(args));
+    };
+    r.format_for = g711_when_both_speak_it(ai_audio_format(value_of(p.values, "AI_AUDIO_FORMAT")));
+    r.turn_silence = std::chrono::milliseconds(500);  // silence_duration_ms in session_update
+    return r;
+  };
+  return b;
+}
+
+}  // namespace voxgate::actors::ai

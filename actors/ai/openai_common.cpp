@@ -1,0 +1,35 @@
+#include "actors/ai/openai_common.hpp"
+
+#include "actors/ai/checks.hpp"
+
+namespace voxgate::actors::ai {
+
+setting openai_key_setting() {
+  // Not owned: one key in the environment may serve other tools beside a local agent.
+  return {"OPENAI_API_KEY", "", "OpenAI API key", checks::any_text(), true, false};
+}
+
+setting openai_voice_setting() { return {"OPENAI_VOICE", "marin", "voice for the AI's speech", checks::any_text()}; }
+
+std::optional<std::string> refuse_without_key(const std::string& backend_name, const setting_values& values) {
+  if (!value_of(values, "OPENAI_API_KEY").empty()) return std::nullopt;
+  return "AI_BACKEND=" + backend_name + " needs OPENAI_API_KEY (or AI_BACKEND=local for the keyless local agent)";
+}
+
+namespace {
+
+constexpr std::string_view end_call_tool =
+    R"({"type":"function","name":"end_call","description":"Hang up the phone call. Use it after saying goodbye, when the conversation is over.","parameters":{"type":"object","properties":{}}})";
+
+}  // namespace
+
+std::string tools_with_end_call(const std::string& tools_json) {
+  std::string t = tools_json;
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\n')) t.pop_back();
+  if (t.size() < 2 || t.front() != '[' || t.back() != ']') return "[" + std::string(end_call_tool) + "]";
+  std::string inner = t.substr(1, t.size() - 2);
+  bool empty = inner.find_first_not_of(" \n\t") == std::string::npos;
+  return "[" + inner + (empty ? "" : ",") + std::string(end_call_tool) + "]";
+}
+
+}  // namespace voxgate::actors::ai
