@@ -47,7 +47,7 @@ wait_port $AI_PORT
 
 start_target() {  # $1: gateway | floor; prints the PID
   if [[ $1 == gateway ]]; then
-    PORT=$GATEWAY_PORT HOST=127.0.0.1 AI_BACKEND=openai OPENAI_API_KEY=bench-key \
+    PORT=$GATEWAY_PORT HOST=127.0.0.1 AI_BACKEND=openai-realtime OPENAI_API_KEY=bench-key \
     OPENAI_REALTIME_URL="ws://127.0.0.1:$AI_PORT/v1/realtime?model=gpt-realtime" AGENT_GREETS_FIRST=0 \
     TWILIO_AUTH_TOKEN=$TOKEN PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT" MAX_CALLS=100000 \
     WORKERS=${WORKERS:-0} LOG_LEVEL=warn \

@@ -68,7 +68,7 @@ ulimit -n "$(ulimit -Hn)"
 "${tools_pin[@]}" "$WORK/echo_ai" $AI_PORT >"$WORK/echo_ai.log" 2>&1 &
 pids+=($!)
 wait_port $AI_PORT
-PORT=$GATEWAY_PORT HOST=127.0.0.1 AI_BACKEND=openai OPENAI_API_KEY=bench-key \
+PORT=$GATEWAY_PORT HOST=127.0.0.1 AI_BACKEND=openai-realtime OPENAI_API_KEY=bench-key \
 OPENAI_REALTIME_URL="ws://127.0.0.1:$AI_PORT/v1/realtime?model=gpt-realtime" AGENT_GREETS_FIRST=0 \
 TWILIO_AUTH_TOKEN=$TOKEN PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT" MAX_CALLS=100000 LOG_LEVEL=warn \
   "${gateway_pin[@]}" "$WORK/voxgate" serve >"$WORK/gateway.log" 2>&1 &
