@@ -289,3 +289,46 @@ TEST_F(LiveGatewayTest, AfterTheModelStopsTheCallerHearsLittleAtAnyPace) {
     EXPECT_EQ(twilio->handset().queued(), 0ms);
   }
 }
+
+namespace {
+class LiveTelnyxResponsesTest : public LiveTelnyxTest {
+ protected:
+  std::string delegation() const override { return "responses"; }
+};
+}  // namespace
+
+TEST_F(LiveTelnyxResponsesTest, ATelnyxCallRunsTheBusinessToolsByResponsesDelegation) {
+  ASSERT_EQ(telnyx.post_event("evt-1", "call.initiated", ccid, session).status, 200u);
+  auto start = session_start();
+  ASSERT_TRUE(start.IsObject());
+  EXPECT_EQ(live->invalid_starts(), 0);
+  EXPECT_STREQ(start["session"]["delegation"]["type"].GetString(), "responses");
+  ASSERT_TRUE(telnyx.rest().wait_requests(1, 5s));
+  rapidjson::Document answer;
+  answer.Parse(telnyx.rest().requests()[0].body.c_str());
+  ASSERT_EQ(telnyx.open_media(answer["stream_url"].GetString(), ""), "");
+  telnyx.send_start(ccid, session, "PCMU");
+  telnyx.send_media(1, std::string(160, '\x55'));
+  auto first = live->events()->wait_for_field("type", "session.input_audio.append", 5s);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(decoded_field(*first, "audio"), std::string(160, '\x55'));
+
+  live->call_function("call_t1", "lookup_order", R"({"id":"7"})");
+  ASSERT_TRUE(tools.wait_requests(1, 5s));
+  rapidjson::Document body;
+  body.Parse(tools.requests()[0].body.c_str());
+  EXPECT_STREQ(body["tool"].GetString(), "lookup_order");
+  EXPECT_STREQ(body["call_id"].GetString(), ccid);
+  std::size_t at = 0;
+  auto output = live->events()->wait_for_field("type", "response.item.create", 5s, 0, &at);
+  ASSERT_TRUE(output);
+  EXPECT_TRUE(has(*output, R"("call_id":"call_t1")"));
+  EXPECT_TRUE(has(*output, "shipped"));
+  ASSERT_TRUE(live->events()->wait_for_field("type", "response.create", 5s, at + 1));
+
+  ASSERT_EQ(telnyx.post_event("evt-2", "call.hangup", ccid, session, R"(,"hangup_cause":"normal_clearing")").status,
+            200u);
+  ASSERT_TRUE(live->events()->wait_for_field("type", "session.close", 5s));
+  EXPECT_TRUE(live->events()->wait_closed(5s));
+  EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="telnyx",outcome="completed"})") == 1; }));
+}
