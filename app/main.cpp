@@ -10,6 +10,7 @@
 #include "app/call_command.hpp"
 #include "app/config.hpp"
 #include "app/gateway.hpp"
+#include "app/health_command.hpp"
 #include "app/load_command.hpp"
 #include "app/probe.hpp"
 #include "app/process_usage.hpp"
@@ -27,6 +28,7 @@ int usage(std::ostream& out, int code) {
          "  probe     test the public path end to end, as the provider would (see probe --help)\n"
          "  call      place one simulated call and hear it (see call --help)\n"
          "  load      many concurrent simulated calls: latency, losses, CPU and memory per call (see load --help)\n"
+         "  health    exit 0 if the gateway on this host answers /healthz (a container's health check)\n"
          "  version   print the version\n";
   return code;
 }
@@ -120,6 +122,7 @@ int main(int argc, char** argv) {
   if (cmd == "probe") return voxgate::app::probe_command(argc, argv);
   if (cmd == "call") return voxgate::app::call_command(argc, argv);
   if (cmd == "load") return voxgate::app::load_command(argc, argv);
+  if (cmd == "health") return voxgate::app::health_command(argc, argv);
   if ((cmd == "version" || cmd == "--version") && argc > 2) {
     std::cerr << "voxgate version: takes no arguments, got '" << argv[2] << "'\n";
     return 2;

@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "actors/ai/local.hpp"
+#include "app/health_command.hpp"
 #include "codecs/g711.hpp"
 #include "gateway_fixture.hpp"
 #include "tests/fakes/shell.hpp"
@@ -156,6 +157,28 @@ TEST_F(MetricsTest, HeadIsAnsweredWithTheGetStatusAndNoBody) {
   EXPECT_EQ(draining.rfind("HTTP/1.1 503", 0), 0u) << draining;
   EXPECT_EQ(draining.substr(draining.find("\r\n\r\n") + 4), "");
   EXPECT_EQ(raw_request(gateway->port(), "HEAD", "/nowhere").rfind("HTTP/1.1 404", 0), 0u);
+}
+
+// `voxgate health`, the container's HEALTHCHECK: 0 for a live gateway, 1 with a reason otherwise.
+TEST_F(MetricsTest, TheHealthCommandSaysWhetherTheGatewayAnswers) {
+  auto live = fakes::run_subcommand(app::health_command, {"health", "--url", gateway_url() + "/healthz"});
+  EXPECT_EQ(live.status, 0) << live.err;
+  EXPECT_EQ(live.err, "");
+
+  auto nobody = "http://127.0.0.1:" + std::to_string(fakes::free_port()) + "/healthz";
+  auto down = fakes::run_subcommand(app::health_command, {"health", "--url", nobody});
+  EXPECT_EQ(down.status, 1);
+  EXPECT_NE(down.err.find("connect"), std::string::npos) << down.err;
+
+  fakes::http_peer sick;
+  sick.on("GET", "/healthz", [](const net::http_request&) { return net::http_response::text(503, "draining\n"); });
+  ASSERT_EQ(sick.start(), "");
+  auto unhealthy = fakes::run_subcommand(app::health_command, {"health", "--url", sick.base_url() + "/healthz"});
+  EXPECT_EQ(unhealthy.status, 1);
+  EXPECT_NE(unhealthy.err.find("answered 503"), std::string::npos) << unhealthy.err;
+
+  auto bad = fakes::run_subcommand(app::health_command, {"health", "--url", "not a url"});
+  EXPECT_EQ(bad.status, 2);
 }
 
 namespace {
