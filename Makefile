@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: bootstrap bootstrap-test configure build run test bench sanitize fuzz clean
+.PHONY: bootstrap bootstrap-test configure build run test bench sanitize fuzz image smoke clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -32,6 +32,15 @@ sanitize: bootstrap-test
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(CURDIR)/tests/ubsan.supp \
 	  ctest --output-on-failure -j$(JOBS)
+
+# The container image voxgate:<version> from deploy/Dockerfile: docker where an engine answers, else
+# buildah (the Debian base from mmdebstrap where no registry is reachable). `make smoke` then runs it
+# (or chroots into it) and places a simulated call through it.
+image:
+	@deploy/build-image.sh
+
+smoke:
+	@deploy/smoke.sh
 
 # libFuzzer (clang-14, ASan + UBSan) on every pure parser and verifier, one target at a time, each for
 # FUZZ_RUNS executions or FUZZ_SECONDS, whichever comes first; seeds in tests/fuzz/corpus, new inputs
