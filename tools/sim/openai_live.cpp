@@ -189,6 +189,7 @@ void openai_live_server::on_client_event(const std::shared_ptr<session>& s, cons
       if (auto ch = s->channel.lock()) ch->close("invalid session.start");
       return;
     }
+    if (!answer_start_) return;  // a hung server: the client's set-up deadline must end it
     s->started = true;
     std::string started = R"({"type":"session.started","event_id":"evt_started","client_event_id":)";
     net::json::append_string(started, event_id);
@@ -238,6 +239,7 @@ void openai_live_server::on_client_event(const std::shared_ptr<session>& s, cons
     return;
   }
   if (type == "session.close") {
+    if (!answer_close_) return;
     std::string closed = R"({"type":"session.closed","event_id":"evt_closed","reason":"close_requested","usage":{"seconds":)";
     closed += std::to_string(s->usage_seconds) + "}}";
     s->close_with(std::move(closed));

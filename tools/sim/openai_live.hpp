@@ -48,6 +48,10 @@ class openai_live_server {
   void call_function(std::string call_id, std::string name, std::string arguments);  // Responses delegation
   void usage(double seconds);
   void close_session(std::string reason);  // session.closed from the server, then the socket closes
+  // Faults: a server that takes session.start and never answers it; one that never answers
+  // session.close (the client must close the socket itself).
+  void answer_start(bool yes) { answer_start_ = yes; }
+  void answer_close(bool yes) { answer_close_ = yes; }
   // When speak()'s audio stopped (by interrupt() or at its end), on the steady clock.
   std::chrono::steady_clock::time_point spoke_until() const;
 
@@ -66,6 +70,8 @@ class openai_live_server {
   std::atomic<int> sessions_{0};
   std::atomic<int> refused_{0};
   std::atomic<int> invalid_starts_{0};
+  std::atomic<bool> answer_start_{true};
+  std::atomic<bool> answer_close_{true};
 };
 
 }  // namespace voxgate::sim
