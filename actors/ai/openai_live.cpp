@@ -76,6 +76,7 @@ struct live_state {
   std::shared_ptr<session_socket> socket;
   bool started = false;
   bool closing = false;  // session.close sent; waiting for session.closed
+  caf::actor_clock::time_point close_deadline{};  // the set-up deadline's tick may come first
   bool greeting_due = false;
   std::deque<std::string> held;  // caller audio before session.started
   std::size_t held_bytes = 0;
@@ -121,6 +122,7 @@ void close_session(live_pointer self, caf::error reason) {
     return;
   }
   st.closing = true;
+  st.close_deadline = self->clock().now() + st.options.close_wait;
   st.socket->send(live::session_close());
   self->delayed_send(self, st.options.close_wait, tick_atom::value);
 }
@@ -309,6 +311,7 @@ ai_session_actor::behavior_type live_behavior(live_pointer self, openai_live_opt
         auto& st = self->state;
         st.am.handled->inc();
         if (st.closing) {
+          if (self->clock().now() < st.close_deadline) return;  // the set-up tick, not the close wait's
           spdlog::info("call={} GPT-Live sent no session.closed within {} ms: closing the socket", st.args.call_id,
                        st.options.close_wait.count());
           self->quit();

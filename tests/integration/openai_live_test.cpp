@@ -385,3 +385,27 @@ TEST_F(LiveGatewayTest, ASessionCloseNeverAnsweredStillClosesTheSocket) {
   EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="twilio",outcome="completed"})") == 1; }));
   EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_actors_live{actor="ai_openai_live"})") == 0; }));
 }
+
+namespace {
+class LiveShortSetupTest : public LiveGatewayTest {
+ protected:
+  void customize(app::config& c) override {
+    LiveGatewayTest::customize(c);
+    c.ai_setup_timeout_ms = 1000;
+  }
+};
+}  // namespace
+
+// The set-up deadline's timer is still pending when a call ends early; firing during the wait for
+// session.closed, it must not cut that wait short.
+TEST_F(LiveShortSetupTest, TheSetUpDeadlineDoesNotCutTheCloseWaitShort) {
+  live->answer_close(false);
+  connect_call(sid);
+  ASSERT_TRUE(live->events()->wait_for_field("type", "session.start", 5s));
+  twilio->send_media(std::string(160, '\x7f'));
+  ASSERT_TRUE(live->events()->wait_for_field("type", "session.input_audio.append", 5s));
+  twilio->send_stop(sid);  // well inside the 1 s set-up deadline
+  ASSERT_TRUE(live->events()->wait_for_field("type", "session.close", 5s));
+  EXPECT_FALSE(live->events()->wait_closed(1500ms)) << "the close wait is 2 s; the set-up tick comes before 1 s";
+  EXPECT_TRUE(live->events()->wait_closed(5s));
+}
