@@ -171,7 +171,12 @@ struct client::impl : std::enable_shared_from_this<impl> {
         self->pending.pop_front();
         if (!w.done) {  // AUTH, SELECT, PING of the connection itself
           if (r->is_error()) return self->drop("set-up refused: " + r->text);
-          if (r->type == reply::kind::simple && r->text == "PONG") self->on_ready();
+          bool pong = r->type == reply::kind::simple && r->text == "PONG";
+          if (pong) {
+            self->on_ready();
+          } else if (!r->ok()) {  // not Redis (or our own socket looped back to itself)
+            return self->drop("set-up answered with something other than OK or PONG");
+          }
           continue;
         }
         w.done(std::move(*r));
@@ -224,7 +229,8 @@ struct client::impl : std::enable_shared_from_this<impl> {
     connected = ready = false;
     out.clear();
     writing.clear();
-    fail_all("ERR redis down: " + why);
+    // They were written or queued on this connection: whether Redis ran them is unknown.
+    fail_all("ERR redis lost: " + why + " (the command may or may not have run)");
     set_state(false, why);
     if (stopped) return;
     retry.expires_after(backoff);
@@ -264,25 +270,33 @@ void client::start() {
 }
 
 void client::stop() {
-  if (impl_->ioc.stopped()) {  // the loop is gone: nothing runs there any more
-    impl_->stopped = true;
+  auto& ioc = impl_->ioc;
+  auto body = [self = impl_] {
+    if (self->stopped) return;
+    self->stopped = true;
+    self->drop("stopped");
+    self->retry.cancel();
+  };
+  if (ioc.stopped()) {  // the loop is gone (its threads joined): nothing else touches the client
+    body();
     return;
   }
-  std::promise<void> done;
-  auto finished = done.get_future();
-  asio::post(impl_->ioc, [self = impl_, &done] {
-    if (!self->stopped) {
-      self->stopped = true;
-      self->drop("stopped");
-      self->retry.cancel();
-    }
-    done.set_value();
+  if (ioc.get_executor().running_in_this_thread()) {
+    body();
+    return;
+  }
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  asio::post(ioc, [body, done] {
+    body();
+    done->set_value();
   });
   if (finished.wait_for(std::chrono::seconds(2)) != std::future_status::ready)
     spdlog::warn("redis client: the worker did not take the stop within 2 s");
 }
 
 void client::run(std::vector<std::string> args, callback done) {
+  if (impl_->ioc.stopped()) return done(error_reply("ERR redis stopped"));  // no loop would run it
   asio::post(impl_->ioc, [self = impl_, args = std::move(args), done = std::move(done)]() mutable {
     self->submit(std::move(args), std::move(done));
   });

@@ -36,7 +36,9 @@ std::optional<options> parse_url(std::string_view url, std::string* why);
 
 class client {
  public:
-  // The reply, or an error reply ("ERR redis down: ...", "ERR redis timeout") made here.
+  // The reply, or an error reply made here: "ERR redis down: ..." (not sent: no connection),
+  // "ERR redis lost: ..." (sent or queued when the connection went: it may or may not have run),
+  // "ERR redis busy: ...", "ERR redis stopped".
   using callback = std::function<void(reply)>;
   // up: connected and authenticated; why: what happened, for one log line per change.
   using state_fn = std::function<void(bool up, const std::string& why)>;

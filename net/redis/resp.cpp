@@ -1,5 +1,6 @@
 #include "net/redis/resp.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace voxgate::net::redis {
@@ -36,7 +37,11 @@ std::optional<reply> reader::next() {
   if (!error_.empty() || pos_ >= buffer_.size()) return std::nullopt;
   reply r;
   std::size_t at = pos_;
-  if (parse(r, at, 0) != step::done) return std::nullopt;
+  if (auto s = parse(r, at, 0); s != step::done) {
+    if (s == step::more && buffer_.size() - pos_ > limits_.max_reply)
+      fail("a reply over " + std::to_string(limits_.max_reply) + " bytes");
+    return std::nullopt;
+  }
   pos_ = at;
   if (pos_ > 64 * 1024 && pos_ * 2 > buffer_.size()) {  // drop what was read once it is most of the buffer
     buffer_.erase(0, pos_);
@@ -124,7 +129,7 @@ reader::step reader::parse(reply& out, std::size_t& at, std::size_t depth) {
       if (depth >= limits_.max_depth) return fail("arrays nested deeper than " + std::to_string(limits_.max_depth));
       out.type = reply::kind::array;
       out.elements.clear();
-      out.elements.reserve(static_cast<std::size_t>(count));
+      out.elements.reserve(std::min<std::size_t>(static_cast<std::size_t>(count), 16));  // not on a header's word
       std::size_t cursor = after_type;
       for (long long i = 0; i < count; ++i) {
         reply element;

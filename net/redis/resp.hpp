@@ -34,9 +34,11 @@ struct reader_limits {
   std::size_t max_elements = 4096;    // elements in one array
   std::size_t max_depth = 4;          // arrays inside arrays
   std::size_t max_line = 64 * 1024;   // a simple string, error or number line
+  std::size_t max_reply = 4 << 20;    // bytes buffered for one reply not yet complete
 };
 
-// Feeds bytes in any pieces; `next` returns each complete reply in order. A protocol error (a byte
+// Feeds bytes in any pieces; `next` returns each complete reply in order. A reply still incomplete
+// is parsed again from its start as bytes come (replies here are small); `max_reply` bounds that. A protocol error (a byte
 // that starts no type, a size over a limit, a number that is not one) is final: the connection has
 // to be dropped, and `error()` says why.
 class reader {

@@ -25,9 +25,9 @@ namespace {
 
 // Runs one command and waits for its reply (the test thread may wait; the worker never does).
 redis::reply run(redis::client& c, std::vector<std::string> args) {
-  std::promise<redis::reply> p;
-  auto f = p.get_future();
-  c.run(std::move(args), [&p](redis::reply r) { p.set_value(std::move(r)); });
+  auto p = std::make_shared<std::promise<redis::reply>>();  // outlives a timed-out wait
+  auto f = p->get_future();
+  c.run(std::move(args), [p](redis::reply r) { p->set_value(std::move(r)); });
   if (f.wait_for(5s) != std::future_status::ready) {
     ADD_FAILURE() << "no reply within 5 s";
     return {};
@@ -105,11 +105,12 @@ TEST(RedisUrl, ReadsHostPortCredentialsAndDatabase) {
 TEST_F(RedisClientTest, SetNxOwnsACallOnceUntilItExpires) {
   auto c = connect();
   ASSERT_TRUE(eventually([&] { return c->up(); })) << last_state();
-  EXPECT_TRUE(run(*c, {"SET", "call:CA1", "instance-a", "NX", "PX", "300"}).ok());
-  EXPECT_TRUE(run(*c, {"SET", "call:CA1", "instance-b", "NX", "PX", "300"}).is_nil()) << "a retried webhook elsewhere";
+  EXPECT_TRUE(run(*c, {"SET", "call:CA1", "instance-a", "NX", "PX", "60000"}).ok());
+  EXPECT_TRUE(run(*c, {"SET", "call:CA1", "instance-b", "NX", "PX", "60000"}).is_nil()) << "a retried webhook elsewhere";
   EXPECT_EQ(run(*c, {"GET", "call:CA1"}).text, "instance-a");
-  EXPECT_TRUE(eventually([&] { return run(*c, {"GET", "call:CA1"}).is_nil(); }, 2s)) << "the entry expires";
-  EXPECT_TRUE(run(*c, {"SET", "call:CA1", "instance-b", "NX", "PX", "300"}).ok());
+  EXPECT_EQ(run(*c, {"PEXPIRE", "call:CA1", "1"}).integer, 1);
+  EXPECT_TRUE(eventually([&] { return run(*c, {"GET", "call:CA1"}).is_nil(); }, 5s)) << "the entry expires";
+  EXPECT_TRUE(run(*c, {"SET", "call:CA1", "instance-b", "NX", "PX", "60000"}).ok());
   auto err = run(*c, {"NOSUCHCOMMAND"});
   EXPECT_TRUE(err.is_error());
   EXPECT_TRUE(c->up()) << "an error reply is not a connection fault";
@@ -118,18 +119,22 @@ TEST_F(RedisClientTest, SetNxOwnsACallOnceUntilItExpires) {
 TEST_F(RedisClientTest, PipelinedRepliesComeBackInOrder) {
   auto c = connect();
   ASSERT_TRUE(eventually([&] { return c->up(); })) << last_state();
-  std::mutex got_m;
-  std::vector<long long> got;
-  std::promise<void> all;
-  constexpr int n = 2000;
-  for (int i = 0; i < n; ++i)
-    c->run({"INCR", "counter"}, [&](redis::reply r) {
-      std::lock_guard lock(got_m);
-      got.push_back(r.integer);
-      if (got.size() == n) all.set_value();
+  struct results {  // shared with the callbacks: a failed wait must not leave them writing to the stack
+    std::mutex m;
+    std::vector<long long> got;
+    std::promise<void> all;
+  };
+  auto r = std::make_shared<results>();
+  constexpr std::size_t n = 2000;
+  for (std::size_t i = 0; i < n; ++i)
+    c->run({"INCR", "counter"}, [r](redis::reply reply) {
+      std::lock_guard lock(r->m);
+      r->got.push_back(reply.integer);
+      if (r->got.size() == n) r->all.set_value();
     });
-  ASSERT_EQ(all.get_future().wait_for(10s), std::future_status::ready);
-  for (int i = 0; i < n; ++i) ASSERT_EQ(got[static_cast<std::size_t>(i)], i + 1);
+  ASSERT_EQ(r->all.get_future().wait_for(10s), std::future_status::ready);
+  std::lock_guard lock(r->m);
+  for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(r->got[i], static_cast<long long>(i + 1));
 }
 
 TEST_F(RedisClientTest, AStoppedServerFailsCommandsAtOnceAndTheClientComesBack) {
@@ -222,4 +227,5 @@ TEST(RedisClientSilence, AServerThatNeverAnswersIsDroppedAtTheCommandDeadline) {
   c.stop();
   io.stop();
   ::close(fd);
+  EXPECT_EQ(run(c, {"PING"}).text, "ERR redis stopped") << "a command after the loop is gone still gets its answer";
 }

@@ -87,6 +87,18 @@ TEST(Resp, WhatIsNotRespOrTooBigIsAFinalError) {
   }
 }
 
+TEST(Resp, AReplyThatNeverEndsIsBoundedAsAWhole) {
+  reader_limits limits;
+  limits.max_reply = 100;
+  reader r(limits);
+  r.feed("*50\r\n");
+  for (int i = 0; i < 20 && r.error().empty(); ++i) {
+    r.feed("$3\r\nabc\r\n");
+    EXPECT_FALSE(r.next());
+  }
+  EXPECT_NE(r.error().find("over 100 bytes"), std::string::npos) << r.error();
+}
+
 TEST(Resp, AnIncompleteReplyWaitsForTheRest) {
   reader r;
   r.feed("*2\r\n$3\r\nfoo\r\n");
