@@ -22,11 +22,12 @@ for lib in $libraries; do
 done
 # The packages they belong to (dpkg knows them by their /usr path on merged-/usr Debian).
 packages=$(for lib in $libraries; do
-  dpkg -S "$lib" 2>/dev/null || dpkg -S "/usr$lib" 2>/dev/null || dpkg -S "$(readlink -f "$lib")"
+  dpkg -S "$lib" 2>/dev/null || dpkg -S "/usr$lib" 2>/dev/null || dpkg -S "$(readlink -f "$lib")" 2>/dev/null ||
+    echo "unknown-package-of-$lib:"
 done | cut -d: -f1 | sort -u)
 {
   echo "Debian packages whose libraries this image holds (from ldd + dpkg -S at build time):"
-  for p in $packages; do dpkg-query -W -f='${Package} ${Version}\n' "$p"; done
+  for p in $packages; do dpkg-query -W -f='${Package} ${Version}\n' "$p" 2>/dev/null || echo "$p"; done
 } > "$root"/usr/share/doc/voxgate/packages.txt
 for p in $packages; do
   if [ -f /usr/share/doc/"$p"/copyright ]; then
@@ -38,8 +39,8 @@ done
 # Outbound TLS (OpenAI, the providers' REST APIs, the tool endpoint) verifies against Debian's bundle;
 # OpenSSL looks for it under its own directory.
 cp -L /etc/ssl/certs/ca-certificates.crt "$root"/etc/ssl/certs/
-ln -sf /etc/ssl/certs/ca-certificates.crt "$root"/usr/lib/ssl/cert.pem
-ln -sf /etc/ssl/certs "$root"/usr/lib/ssl/certs
+ln -sfn /etc/ssl/certs/ca-certificates.crt "$root"/usr/lib/ssl/cert.pem
+ln -sfn /etc/ssl/certs "$root"/usr/lib/ssl/certs
 
 # The user the gateway runs as; no shell, no home.
 cat > "$root"/etc/passwd <<'PASSWD'
@@ -51,5 +52,7 @@ root:x:0:
 voxgate:x:10001:
 GROUP
 printf 'hosts: files dns\n' > "$root"/etc/nsswitch.conf
+# Runtimes mount their own; this one serves a chroot (deploy/smoke.sh) and runtimes that do not.
+printf '127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n' > "$root"/etc/hosts
 
 echo "runtime-root: $(echo "$libraries" | wc -w) libraries from $(echo "$packages" | wc -w) packages, $(du -sh "$root" | cut -f1) in $root"

@@ -34,19 +34,21 @@ if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
   size_mb=$(( $(docker image inspect -f '{{.Size}}' "$image") / 1000000 ))
 else
   command -v buildah >/dev/null || fail "neither a docker engine nor buildah"
-  ctr=$(buildah from --quiet "$image")
-  root=$(buildah mount "$ctr")
+  ctr="" root="" pid=""
   cleanup() {
-    [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true
-    umount "$root/proc" 2>/dev/null || true
-    buildah umount "$ctr" >/dev/null 2>&1 || true
-    buildah rm "$ctr" >/dev/null 2>&1 || true
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+    [ -n "$root" ] && { umount "$root/proc" 2>/dev/null || true; }
+    [ -n "$ctr" ] && { buildah umount "$ctr" >/dev/null 2>&1 || true; buildah rm "$ctr" >/dev/null 2>&1 || true; }
     rm -rf "$work"
   }
   trap cleanup EXIT
+  ctr=$(buildah from --quiet "$image")
+  root=$(buildah mount "$ctr")
   user=$(buildah inspect --type image --format '{{.OCIv1.Config.User}}' "$image")
   entry=$(buildah inspect --type image --format '{{.OCIv1.Config.Entrypoint}}' "$image")
   [ "$entry" = "[/usr/local/bin/voxgate serve]" ] || fail "entrypoint is $entry"
+  health=$(buildah inspect --type image --format '{{.Docker.Config.Healthcheck}}' "$image")
+  case "$health" in *voxgate*health*) ;; *) fail "the image has no HEALTHCHECK running voxgate health ($health)" ;; esac
   size_mb=$(( $(du -skx "$root" | cut -f1) / 1024 ))
   chroot_bin=$(command -v chroot)
   mount -t proc proc "$root/proc"  # the gateway reads its own CPU and memory there, as in a container
