@@ -75,6 +75,7 @@ void start_at_zero(actors::metrics_registry& m, const actors::ai::backend& ai) {
   m.ai_first_audio.with({ai.name});
   for (const auto& code : ai.error_codes) m.ai_errors.with({ai.name, code});
   if (!ai.error_codes.empty()) m.bad_frames.with({ai.name, "bad base64"});
+  if (ai.billed_by_time) m.ai_session_seconds.with({ai.name});
   m.tool_calls.with({"end_call", "ok"});
   for (const auto& type : {std::string("call"), std::string("transcoder"), ai.actor}) {
     m.actors_live.with({type});

@@ -75,6 +75,7 @@ struct backend {
   // Whether AI_BACKEND unset may choose it (when its settings can run it).
   bool chosen_by_default = true;
   std::vector<std::string> error_codes;  // voxgate_ai_errors_total{backend,code} shown at zero
+  bool billed_by_time = false;           // reports usage seconds: voxgate_ai_session_seconds shown at zero
   // Why the settings cannot run this backend (e.g. no key), or nothing.
   std::function<std::optional<std::string>(const setting_values&)> refuse;
   std::function<runtime(const process_context&)> start;

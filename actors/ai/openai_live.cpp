@@ -352,6 +352,7 @@ backend openai_live_backend() {
   };
   b.chosen_by_default = false;  // until a real call through it has been tried (docs/DESIGN.md)
   b.error_codes = {"connect", "closed", "setup_timeout"};
+  b.billed_by_time = true;
   b.refuse = [](const setting_values& v) { return refuse_without_key(backend_name, v); };
   b.start = [](const process_context& p) {
     openai_live_options o;

@@ -80,6 +80,9 @@ class LiveTelnyxTest : public LiveGatewayTest {
 }  // namespace
 
 TEST_F(LiveGatewayTest, ATwilioCallStreamsG711BothWaysGreetsDelegatesAndHangsUp) {
+  // The billed time is a series from the first scrape, so a dashboard's cost panel shows 0, not "No data".
+  EXPECT_EQ(metric(R"(voxgate_ai_session_seconds_count{backend="openai-live"})"), 0);
+  EXPECT_NE(get("/metrics").body.find(R"(voxgate_ai_session_seconds_sum{backend="openai-live"} 0)"), std::string::npos);
   auto res = twilio->post_voice_webhook(sid, "businessId=acme");
   ASSERT_EQ(res.status, 200u) << res.body;
   auto stream = net::twilio::parse_stream_instruction(res.body);
