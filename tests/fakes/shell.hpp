@@ -64,4 +64,33 @@ inline std::uint16_t free_port() {
   return ntohs(a.sin_port);
 }
 
+// A port that takes connections (the kernel completes each handshake) and never answers or accepts
+// them: a hung peer. Closing it resets what waits there.
+class silent_listener {
+ public:
+  silent_listener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 8) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+      ADD_FAILURE() << "silent_listener: cannot listen on 127.0.0.1";
+    port_ = ntohs(a.sin_port);
+  }
+  ~silent_listener() { close(); }
+  silent_listener(const silent_listener&) = delete;
+  silent_listener& operator=(const silent_listener&) = delete;
+  std::uint16_t port() const { return port_; }
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
 }  // namespace voxgate::fakes

@@ -182,19 +182,12 @@ TEST_F(MetricsTest, TheHealthCommandSaysWhetherTheGatewayAnswers) {
 
   // A gateway that accepts and never answers (a listening socket nobody accepts from) fails the
   // check at its timeout instead of hanging it.
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ASSERT_EQ(::listen(fd, 4), 0);
-  auto silent = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/healthz";
+  fakes::silent_listener listener;
+  auto silent = "http://127.0.0.1:" + std::to_string(listener.port()) + "/healthz";
   auto hung = fakes::run_subcommand(app::health_command, {"health", "--url", silent, "--timeout", "0.5"});
   EXPECT_EQ(hung.status, 1);
   EXPECT_NE(hung.err.find("no answer within 0.5 s"), std::string::npos) << hung.err;
-  ::close(fd);  // the abandoned request's read fails now, and its thread ends
+  listener.close();  // the abandoned request's read fails now, and its thread ends
 }
 
 namespace {

@@ -194,19 +194,11 @@ TEST(RedisClientAuth, AuthenticatesAndSelectsItsDatabase) {
 }
 
 TEST(RedisClientSilence, AServerThatNeverAnswersIsDroppedAtTheCommandDeadline) {
-  // A listening socket nobody accepts from: the kernel completes the handshake, nothing ever answers.
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ASSERT_EQ(::listen(fd, 8), 0);
+  fakes::silent_listener listener;
   net::io_runtime io{1};
   io.start();
   redis::options o;
-  o.port = ntohs(a.sin_port);
+  o.port = listener.port();
   o.command_timeout = 300ms;
   std::mutex m;
   std::string down;
@@ -226,6 +218,5 @@ TEST(RedisClientSilence, AServerThatNeverAnswersIsDroppedAtTheCommandDeadline) {
   EXPECT_FALSE(c.up());
   c.stop();
   io.stop();
-  ::close(fd);
   EXPECT_EQ(run(c, {"PING"}).text, "ERR redis stopped") << "a command after the loop is gone still gets its answer";
 }
