@@ -59,7 +59,8 @@ reader::step reader::fail(std::string why) {
 reader::step reader::line(std::size_t& at, std::string_view& out) {
   auto end = buffer_.find("\r\n", at);
   if (end == std::string::npos) {
-    if (buffer_.size() - at > limits_.max_line) return fail("a reply line longer than " + std::to_string(limits_.max_line) + " bytes");
+    // Not over yet: the line so far, plus the '\r' of its CRLF when only the '\n' is missing.
+    if (buffer_.size() - at > limits_.max_line + 1) return fail("a reply line longer than " + std::to_string(limits_.max_line) + " bytes");
     return step::more;
   }
   if (end - at > limits_.max_line) return fail("a reply line longer than " + std::to_string(limits_.max_line) + " bytes");

@@ -87,6 +87,17 @@ TEST(Resp, WhatIsNotRespOrTooBigIsAFinalError) {
   }
 }
 
+TEST(Resp, ALineAtItsLimitMayArriveOneByteAtATime) {
+  // Found by the fuzzer: "$5\r" with the '\n' still to come was taken for a line over a 1-byte limit.
+  reader_limits limits;
+  limits.max_line = 1;
+  for (std::size_t piece : {1u, 2u, 100u}) {
+    auto r = read_all("$5\r\nhello\r\n", piece, limits);
+    ASSERT_EQ(r.size(), 1u) << piece;
+    EXPECT_EQ(r[0].text, "hello");
+  }
+}
+
 TEST(Resp, AReplyThatNeverEndsIsBoundedAsAWhole) {
   reader_limits limits;
   limits.max_reply = 100;
