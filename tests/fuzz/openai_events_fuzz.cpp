@@ -9,24 +9,13 @@
 #include "net/ai/openai_realtime/client_events.hpp"
 #include "net/ai/openai_realtime/server_events.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
+#include "tests/fuzz/fuzz_json.hpp"
 
 namespace json = voxgate::net::json;
 namespace openai = voxgate::net::ai::openai_realtime;
 using voxgate::fuzz::inside;
 
-namespace {
-
-// Parses `text` as JSON and returns the string at root[a][b] (b may be empty: root[a]).
-std::string field(const std::string& text, std::string_view a, std::string_view b = {}) {
-  rapidjson::Document d;
-  FUZZ_CHECK(json::parse(d, text).empty() && d.IsObject());
-  const auto* v = json::member(d, a);
-  if (v && !b.empty()) v = json::member(*v, b);
-  FUZZ_CHECK(v && v->IsString());
-  return {v->GetString(), v->GetStringLength()};
-}
-
-}  // namespace
+using voxgate::fuzz::json_field;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text(voxgate::fuzz::as_text(data, size));
@@ -47,18 +36,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto audio = in.ConsumeRemainingBytes<std::uint8_t>();
 
   auto msg = openai::item_truncate(a, ms);
-  FUZZ_CHECK(field(msg, "item_id") == a);
+  FUZZ_CHECK(json_field(msg, "item_id") == a);
   msg = openai::function_call_output(a, b);
-  FUZZ_CHECK(field(msg, "item", "call_id") == a && field(msg, "item", "output") == b);
+  FUZZ_CHECK(json_field(msg, "item", "call_id") == a && json_field(msg, "item", "output") == b);
   msg = openai::user_text_item(b);
-  FUZZ_CHECK(field(msg, "type") == "conversation.item.create");
+  FUZZ_CHECK(json_field(msg, "type") == "conversation.item.create");
   msg.clear();
   openai::input_audio_append(audio, msg);
-  FUZZ_CHECK(field(msg, "audio") == voxgate::codecs::base64::encode(audio));
+  FUZZ_CHECK(json_field(msg, "audio") == voxgate::codecs::base64::encode(audio));
   openai::session_config config;
   config.instructions = b;
   config.voice = a;
-  FUZZ_CHECK(field(openai::session_update(config), "type") == "session.update");
+  FUZZ_CHECK(json_field(openai::session_update(config), "type") == "session.update");
 
   // What the server sends, built with any strings, parses into the same fields.
   std::string delta = R"({"type":"response.output_audio.delta","item_id":)" + json::quote(a) +

@@ -9,24 +9,13 @@
 #include "net/ai/openai_live/server_events.hpp"
 #include "net/json.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
+#include "tests/fuzz/fuzz_json.hpp"
 
 namespace json = voxgate::net::json;
 namespace live = voxgate::net::ai::openai_live;
 using voxgate::fuzz::inside;
 
-namespace {
-
-// The string at root[a][b] (b may be empty: root[a]) of JSON text that must parse.
-std::string field(const std::string& text, std::string_view a, std::string_view b = {}) {
-  rapidjson::Document d;
-  FUZZ_CHECK(json::parse(d, text).empty() && d.IsObject());
-  const auto* v = json::member(d, a);
-  if (v && !b.empty()) v = json::member(*v, b);
-  FUZZ_CHECK(v && v->IsString());
-  return {v->GetString(), v->GetStringLength()};
-}
-
-}  // namespace
+using voxgate::fuzz::json_field;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text(voxgate::fuzz::as_text(data, size));
@@ -46,18 +35,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto b = in.ConsumeRandomLengthString(300);
   auto audio = in.ConsumeRemainingBytes<std::uint8_t>();
 
-  FUZZ_CHECK(field(live::commentary_append(b, a), "content") == b);
-  FUZZ_CHECK(field(live::instructions_append(b), "content") == b);
+  FUZZ_CHECK(json_field(live::commentary_append(b, a), "content") == b);
+  FUZZ_CHECK(json_field(live::instructions_append(b), "content") == b);
   auto out = live::function_call_output(a, b);
-  FUZZ_CHECK(field(out, "item", "call_id") == a && field(out, "item", "output") == b);
+  FUZZ_CHECK(json_field(out, "item", "call_id") == a && json_field(out, "item", "output") == b);
   std::string append;
   live::input_audio_append(audio, append);
-  FUZZ_CHECK(field(append, "audio") == voxgate::codecs::base64::encode(audio));
+  FUZZ_CHECK(json_field(append, "audio") == voxgate::codecs::base64::encode(audio));
   live::session_config config;
   config.instructions = b;
   config.voice = a;
   config.model = a;
-  FUZZ_CHECK(field(live::session_start(config), "session", "instructions") == b);
+  FUZZ_CHECK(json_field(live::session_start(config), "session", "instructions") == b);
 
   // What the server sends, built with any strings, parses into the same fields.
   std::string delta = R"({"type":"session.input_transcript.delta","delta":)" + json::quote(b) + "}";
