@@ -1,6 +1,7 @@
 #include "actors/ai/openai_common.hpp"
 
 #include "actors/ai/checks.hpp"
+#include "codecs/base64.hpp"
 
 namespace voxgate::actors::ai {
 
@@ -30,6 +31,17 @@ std::string tools_with_end_call(const std::string& tools_json) {
   std::string inner = t.substr(1, t.size() - 2);
   bool empty = inner.find_first_not_of(" \n\t") == std::string::npos;
   return "[" + inner + (empty ? "" : ",") + std::string(end_call_tool) + "]";
+}
+
+bool decode_delta_in_place(std::string& frame, std::string_view delta, metrics_registry& metrics,
+                           std::string_view backend) {
+  auto n = codecs::base64::decode(delta, reinterpret_cast<std::uint8_t*>(frame.data()));
+  if (!n) {
+    metrics.bad_frames.with({std::string(backend), "bad base64"}).inc();
+    return false;
+  }
+  frame.resize(*n);
+  return true;
 }
 
 }  // namespace voxgate::actors::ai

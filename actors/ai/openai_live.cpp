@@ -11,7 +11,6 @@
 #include "actors/ai/checks.hpp"
 #include "actors/ai/openai_common.hpp"
 #include "actors/ai/session_socket.hpp"
-#include "codecs/base64.hpp"
 #include "net/ai/openai_live/server_events.hpp"
 #include "net/json.hpp"
 #include "net/log_value.hpp"
@@ -90,8 +89,6 @@ struct live_state {
 
 using live_pointer = ai_session_actor::stateful_pointer<live_state>;
 
-void fail(live_pointer self, const std::string& why) { self->quit(caf::make_error(caf::sec::runtime_error, why)); }
-
 void send_audio(live_pointer self, const std::string& bytes) {
   auto& st = self->state;
   std::string msg;
@@ -153,12 +150,7 @@ void on_event(live_pointer self, std::string& text) {
   switch (ev.kind) {
     case server_kind::audio_delta: {
       st.words.spoke(transcript::speaker::assistant);
-      auto n = codecs::base64::decode(ev.delta, reinterpret_cast<std::uint8_t*>(text.data()));
-      if (!n) {
-        st.options.metrics->bad_frames.with({backend_name, "bad base64"}).inc();
-        return;
-      }
-      text.resize(*n);
+      if (!decode_delta_in_place(text, ev.delta, *st.options.metrics, backend_name)) return;
       self->send(st.args.listener, ai_audio_atom::value, audio_chunk{st.args.format, std::move(text), {}});
       return;
     }
@@ -203,7 +195,7 @@ void on_event(live_pointer self, std::string& text) {
       st.options.metrics->ai_errors.with({backend_name, std::string(ev.error_code)}).inc();
       spdlog::warn("call={} GPT-Live error code={} param={} message={}", st.args.call_id, ev.error_code, ev.param,
                    net::quoted{std::string(ev.message)});
-      if (!st.started) fail(self, "GPT-Live refused the session: " + std::string(ev.error_code));
+      if (!st.started) fail_session(self, "GPT-Live refused the session: " + std::string(ev.error_code));
       return;
     case server_kind::other:
       return;
@@ -277,7 +269,7 @@ ai_session_actor::behavior_type live_behavior(live_pointer self, openai_live_opt
         if (!channel) {
           st.options.metrics->ai_errors.with({backend_name, "connect"}).inc();
           spdlog::error("call={} cannot reach GPT-Live: {}", st.args.call_id, error);
-          fail(self, "AI connect failed: " + error);
+          fail_session(self, "AI connect failed: " + error);
           return;
         }
         st.socket->opened(std::move(channel));
@@ -304,7 +296,7 @@ ai_session_actor::behavior_type live_behavior(live_pointer self, openai_live_opt
           return;
         }
         st.options.metrics->ai_errors.with({backend_name, "closed"}).inc();
-        fail(self, "AI socket closed: " + reason);
+        fail_session(self, "AI socket closed: " + reason);
       },
       [self](tick_atom) {
         // The set-up deadline, or the wait for session.closed.
@@ -321,7 +313,7 @@ ai_session_actor::behavior_type live_behavior(live_pointer self, openai_live_opt
         st.options.metrics->ai_errors.with({backend_name, "setup_timeout"}).inc();
         spdlog::error("call={} GPT-Live session not started within {} ms (connected: {}): ending the call",
                       st.args.call_id, st.options.setup_timeout.count(), st.socket->is_open() ? "yes" : "no");
-        fail(self, "AI session not ready in time");
+        fail_session(self, "AI session not ready in time");
       },
   };
 }

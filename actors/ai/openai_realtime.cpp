@@ -9,7 +9,6 @@
 #include "actors/ai/checks.hpp"
 #include "actors/ai/openai_common.hpp"
 #include "actors/ai/session_socket.hpp"
-#include "codecs/base64.hpp"
 #include "net/ai/openai_realtime/client_events.hpp"
 #include "net/ai/openai_realtime/server_events.hpp"
 
@@ -46,8 +45,6 @@ void send_audio(openai_pointer self, const std::string& bytes) {
   send_text(self, std::move(msg), true);
 }
 
-void fail(openai_pointer self, const std::string& why) { self->quit(caf::make_error(caf::sec::runtime_error, why)); }
-
 void on_event(openai_pointer self, std::string& text) {
   auto& st = self->state;
   rt::server_event ev;
@@ -60,12 +57,7 @@ void on_event(openai_pointer self, std::string& text) {
   switch (ev.kind) {
     case server_kind::audio_delta: {
       std::string item(ev.item_id);  // copied: decoding below reuses the buffer it points into
-      auto n = codecs::base64::decode(ev.delta, reinterpret_cast<std::uint8_t*>(text.data()));
-      if (!n) {
-        st.options.metrics->bad_frames.with({backend_name, "bad base64"}).inc();
-        return;
-      }
-      text.resize(*n);
+      if (!decode_delta_in_place(text, ev.delta, *st.options.metrics, backend_name)) return;
       self->send(st.args.listener, ai_audio_atom::value, audio_chunk{st.args.format, std::move(text), std::move(item)});
       return;
     }
@@ -109,7 +101,7 @@ void on_event(openai_pointer self, std::string& text) {
     case server_kind::error:
       st.options.metrics->ai_errors.with({backend_name, std::string(ev.error_code)}).inc();
       spdlog::warn("call={} OpenAI error code={} message={}", st.args.call_id, ev.error_code, ev.message);
-      if (ev.error_code == "session_expired") fail(self, "OpenAI session expired");
+      if (ev.error_code == "session_expired") fail_session(self, "OpenAI session expired");
       return;
     case server_kind::other:
       return;
@@ -167,7 +159,7 @@ ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_real
         if (!channel) {
           st.options.metrics->ai_errors.with({backend_name, "connect"}).inc();
           spdlog::error("call={} cannot reach OpenAI Realtime: {}", st.args.call_id, error);
-          fail(self, "AI connect failed: " + error);
+          fail_session(self, "AI connect failed: " + error);
           return;
         }
         st.socket->opened(std::move(channel));
@@ -181,7 +173,7 @@ ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_real
         auto& st = self->state;
         st.am.handled->inc();
         st.options.metrics->ai_errors.with({backend_name, "closed"}).inc();
-        fail(self, "AI socket closed: " + reason);
+        fail_session(self, "AI socket closed: " + reason);
       },
       [self](tick_atom) {
         // The only tick is the set-up deadline.
@@ -191,7 +183,7 @@ ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_real
         st.options.metrics->ai_errors.with({backend_name, "setup_timeout"}).inc();
         spdlog::error("call={} OpenAI session not ready within {} ms (connected: {}): ending the call",
                       st.args.call_id, st.options.setup_timeout.count(), st.socket->is_open() ? "yes" : "no");
-        fail(self, "AI session not ready in time");
+        fail_session(self, "AI session not ready in time");
       },
   };
 }

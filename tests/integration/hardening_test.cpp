@@ -136,6 +136,10 @@ TEST_F(GatewayTest, ADeeplyNestedAiFrameIsRefusedAndTheCallGoesOn) {
   openai->send(std::string(900'000, '['));
   ASSERT_TRUE(eventually(
       [&] { return metric(R"(voxgate_bad_frames_total{source="openai-realtime",reason="JSON nested too deeply"})") == 1; }));
+  // A delta that is not base64 is refused the same way.
+  openai->send(R"({"type":"response.output_audio.delta","item_id":"item_0","delta":"not*base64!"})");
+  ASSERT_TRUE(eventually(
+      [&] { return metric(R"(voxgate_bad_frames_total{source="openai-realtime",reason="bad base64"})") == 1; }));
   openai->send(audio_delta("item_1", std::string(800, '\x42')));
   EXPECT_TRUE(twilio->received()->wait_for_field("event", "media", 5s));
   EXPECT_FALSE(twilio->received()->closed());

@@ -412,3 +412,16 @@ TEST_F(LiveShortSetupTest, TheSetUpDeadlineDoesNotCutTheCloseWaitShort) {
   EXPECT_FALSE(live->events()->wait_closed(1500ms)) << "the close wait is 2 s; the set-up tick comes before 1 s";
   EXPECT_TRUE(live->events()->wait_closed(5s));
 }
+
+// An audio delta that is not base64 is counted and dropped; the next one still reaches the caller.
+TEST_F(LiveGatewayTest, AnAudioDeltaThatIsNotBase64IsCountedAndTheCallGoesOn) {
+  connect_call(sid);
+  ASSERT_TRUE(live->events()->wait_for_field("type", "session.start", 5s));
+  twilio->send_media(std::string(160, '\x7f'));
+  ASSERT_TRUE(live->events()->wait_for_field("type", "session.input_audio.append", 5s));
+  auto before = twilio->received()->count_field("event", "media");
+  live->send(R"({"type":"session.output_audio.delta","delta":"not*base64!"})");
+  EXPECT_TRUE(eventually([&] { return metric(R"(voxgate_bad_frames_total{source="openai-live",reason="bad base64"})") == 1; }));
+  twilio->send_media(std::string(160, '\x33'));  // echoed by the simulator
+  EXPECT_TRUE(eventually([&] { return twilio->received()->count_field("event", "media") > before; }));
+}
