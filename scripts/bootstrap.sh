@@ -18,7 +18,7 @@ test_mode=0
 [ "${1:-}" = "--test" ] && test_mode=1
 # cmark renders the README in a test; redis-server is the real Redis the cluster's tests start on a
 # free port (no persistence) and stop; promtool (below) checks the metrics exposition.
-[ $test_mode -eq 1 ] && packages+=(cmark redis-server)
+[ $test_mode -eq 1 ] && packages+=(cmark redis-server haproxy)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,11 +2,11 @@
 // no persistence, stopped (and restartable on the same port) by the test.
 #pragma once
 
-#include <sys/types.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "tests/fakes/child_process.hpp"
 
 namespace voxgate::fakes {
 
@@ -28,7 +28,7 @@ class redis_server {
  private:
   std::vector<std::string> extra_;
   std::uint16_t port_ = 0;
-  pid_t pid_ = -1;
+  child_process process_;
 };
 
 }  // namespace voxgate::fakes
