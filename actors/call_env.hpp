@@ -59,6 +59,17 @@ class call_homes {
   std::unordered_map<std::string, int> homes_;
 };
 
+// In a cluster (REDIS_URL set; cluster/ provides them): what the supervisor hands to the other
+// instances. Absent on a single instance, which then behaves as if it were alone.
+struct cluster_hooks {
+  // A media socket whose start (token verified) names a call not live here: carry it to its owner.
+  std::function<void(pending_socket, std::string start_frame, std::string call_id)> carry_socket;
+  // A provider event about a call not live here (never one that another instance forwarded).
+  std::function<void(provider_event)> forward_event;
+  // A call of this instance ended: its directory entry goes.
+  std::function<void(const std::string& call_id)> call_ended;
+};
+
 struct call_env {
   metrics_registry* metrics = nullptr;
   std::string ai_backend = "local";  // its name, for metrics and logs (actors/ai/registry.hpp)
@@ -103,6 +114,7 @@ struct call_env {
   std::chrono::milliseconds overload_lag{0};
   std::function<std::chrono::microseconds(int worker)> loop_lag;
   std::shared_ptr<call_homes> homes = std::make_shared<call_homes>();
+  std::shared_ptr<const cluster_hooks> cluster;  // null: one instance
   std::function<std::int64_t()> unix_now = [] {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();

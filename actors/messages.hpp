@@ -50,6 +50,7 @@ struct provider_event {
   std::string call_id;
   std::string session_id;
   std::string detail;  // hangup cause, failure reason, DTMF digit
+  bool relayed = false;  // forwarded by another instance (cluster): never forwarded again
 };
 
 // The supervisor's answer to a webhook.

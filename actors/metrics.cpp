@@ -128,6 +128,9 @@ std::string metrics_registry::render() const {
   build_info.render(out);
   max_calls.render(out);
   draining.render(out);
+  redis_up.render(out);
+  relayed_calls.render(out);
+  cluster_events.render(out);
   return out;
 }
 

@@ -144,6 +144,16 @@ class metrics_registry {
   family<gauge> build_info{"voxgate_build_info", "Always 1; the running version in its label", {"version"}};
   family<gauge> max_calls{"voxgate_max_calls", "MAX_CALLS: live calls beyond this are refused", {}};
   family<gauge> draining{"voxgate_draining", "1 while draining: new calls are refused, live ones finish", {}};
+  // The cluster (only with REDIS_URL; without it these series are absent).
+  family<gauge> redis_up{"voxgate_redis_up", "1 while the cluster's Redis connection is up", {}};
+  family<gauge> relayed_calls{"voxgate_relayed_calls",
+                              "Calls whose media crosses instances: carried (the provider's socket is here, the call "
+                              "on its owner) and owned (the call is here, its socket on another instance)",
+                              {"role"}};
+  family<counter> cluster_events{"voxgate_cluster_events_total",
+                                 "Provider events about calls owned by another instance: forwarded, received, or "
+                                 "dropped (no owner known)",
+                                 {"result"}};
 
   actor_metrics for_actor(const std::string& type) { return {&actors_live.with({type}), &actor_messages.with({type})}; }
 

@@ -153,6 +153,8 @@ bool first_delivery(supervisor_pointer self, const std::string& event_id) {
 
 void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::string& frame) {
   auto& st = self->state;
+  // A start for a call owned by another instance is carried there as it came (parsing may alter it).
+  std::string as_received = st.env->cluster ? frame : std::string();
   net::media_event ev;
   if (auto err = dialect_for(socket.provider).parse(frame, ev); !err.empty()) {
     refuse_socket(self, socket, "malformed_frame");
@@ -188,6 +190,11 @@ void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::st
     return;
   }
   const auto* call = find_call(self, start.call_id);
+  if (!call && st.env->cluster) {
+    socket.channel->report_upgrade(start.call_id);
+    st.env->cluster->carry_socket(std::move(socket), std::move(as_received), start.call_id);
+    return;
+  }
   if (!call) {
     refuse_socket(self, socket, "unknown_call", start.call_id);
     return;
@@ -268,6 +275,7 @@ supervisor_actor::behavior_type supervisor_behavior(supervisor_pointer self, cal
       if (!r.call.session_id.empty()) st.by_session.erase(r.call.session_id);
       --st.per_worker[static_cast<std::size_t>(r.worker)];
       st.env->homes->erase(call_id);
+      if (st.env->cluster) st.env->cluster->call_ended(call_id);
       st.calls.erase(c);
     }
   });
@@ -301,6 +309,10 @@ supervisor_actor::behavior_type supervisor_behavior(supervisor_pointer self, cal
         }
         const auto* call = find_call(self, ev.call_id);
         if (!call && !ev.session_id.empty()) call = find_call(self, ev.session_id);
+        if (!call && st.env->cluster && !ev.relayed) {
+          st.env->cluster->forward_event(std::move(ev));  // its owner may be another instance
+          return;
+        }
         if (!call) {
           st.env->metrics->webhooks.with({provider, "unknown_call"}).inc();
           spdlog::info("event {} for unknown call={} ignored", ev.event_id, ev.call_id);

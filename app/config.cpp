@@ -12,6 +12,7 @@
 #include "actors/ai/registry.hpp"
 #include "net/json.hpp"
 #include "net/public_url.hpp"
+#include "net/redis/client.hpp"
 #include "net/telnyx/media.hpp"
 #include "net/telnyx/signature.hpp"
 #include "net/url.hpp"
@@ -170,6 +171,25 @@ verdict token_secret(config& c, const std::string& v) {
   return taken;
 }
 
+verdict redis_url(config& c, const std::string& v) {
+  std::string why;
+  if (!net::redis::parse_url(v, &why)) return "redis://[[user]:password@]host[:port][/db] (" + why + ")";
+  c.redis_url = v;
+  return taken;
+}
+
+verdict instance_addr(config& c, const std::string& v) {
+  auto colon = v.rfind(':');
+  unsigned port = 0;
+  auto digits = std::string_view(v).substr(colon == std::string::npos ? v.size() : colon + 1);
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (colon == std::string::npos || colon == 0 || ec != std::errc{} || p != digits.data() + digits.size() ||
+      port == 0 || port > 65535 || v.find_first_of("/ ?#@") != std::string::npos)
+    return "host:port, as the other instances reach this one (e.g. the pod's IP and PORT)";
+  c.instance_addr = v;
+  return taken;
+}
+
 verdict ca_file(config& c, const std::string& v) {
   std::ifstream in(v);
   std::string head(64 * 1024, '\0');
@@ -235,6 +255,15 @@ const std::vector<config_var>& config_vars() {
        whole_number(0, 256, &config::workers)},
       {"DRAIN_TIMEOUT", "30", "seconds to wait for live calls on SIGTERM",
        whole_number(0, 3600, &config::drain_timeout_s)},
+      {"REDIS_URL", "",
+       "redis://[[user]:password@]host[:port][/db]: turns the cluster on (any instance takes any call's media; "
+       "needs CALL_TOKEN_SECRET)",
+       redis_url, true},
+      {"INSTANCE_ADDR", "hostname:PORT",
+       "host:port the other instances reach this one at (in Kubernetes the pod's IP); cluster only", instance_addr},
+      {"CLUSTER_TTL_MS", "15000",
+       "a silent instance's calls and registration expire after this; heartbeats every third of it",
+       whole_number(1000, 600000, &config::cluster_ttl_ms)},
   };
   // Each AI backend's own settings, right after AI_BACKEND.
   auto at = std::find_if(v.begin(), v.end(), [](const config_var& c) { return c.name == "AI_BACKEND"; }) + 1;
@@ -256,6 +285,12 @@ std::vector<std::string> load_config(config& c, const std::function<const char*(
   const auto* backend = actors::ai::find(c.effective_backend());
   if (backend && backend->refuse)
     if (auto why = backend->refuse(c.ai_settings)) errors.push_back(*why);
+  if (!c.redis_url.empty() && c.token_secret.empty())
+    errors.push_back(
+        "REDIS_URL is set but CALL_TOKEN_SECRET is not: every instance checks the media tokens the others mint, "
+        "so set the same CALL_TOKEN_SECRET (16 characters or more) on all of them");
+  if (!c.redis_url.empty() && c.instance_addr.empty() && c.port == 0)
+    errors.push_back("REDIS_URL is set with PORT=0: set INSTANCE_ADDR, the other instances cannot guess the port");
   // The two thread pools became one: an old setting would otherwise be ignored without a word.
   for (const char* name : {"IO_THREADS", "ACTOR_THREADS"})
     if (const char* v = getenv(name); v && *v)

@@ -41,6 +41,10 @@ struct config {
   int workers = 0;  // 0: one per usable CPU
   int overload_lag_ms = 20;
   int drain_timeout_s = 30;
+  // The cluster: on when redis_url is set.
+  std::string redis_url;
+  std::string instance_addr;  // host:port the other instances reach this one at; empty: hostname:PORT
+  int cluster_ttl_ms = 15000;
 
   std::string effective_backend() const;
 };

@@ -3,6 +3,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <thread>
 
 #include "actors/ai/registry.hpp"
@@ -10,10 +12,13 @@
 #include "actors/socket_sinks.hpp"
 #include "actors/supervisor.hpp"
 #include "app/log_format.hpp"
+#include "cluster/node.hpp"
 #include "codecs/base64.hpp"
 #include "net/call_token.hpp"
 #include "net/crypto.hpp"
 #include "net/http_client.hpp"
+#include "net/log_value.hpp"
+#include "net/redis/client.hpp"
 #include "net/cpus.hpp"
 #include "net/ws_client.hpp"
 
@@ -43,6 +48,12 @@ namespace {
 int cores() {
   static const int usable = net::usable_cpus(net::read_cpu_limits());
   return usable;
+}
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0 || !*name) return "localhost";
+  return name;
 }
 
 }  // namespace
@@ -112,6 +123,24 @@ gateway::gateway(config c) : config_(std::move(c)) {
   env->ai_format_for = std::move(ai.format_for);
   env->ai_turn_silence = ai.turn_silence;
   if (ai.playout_lead_ms) env->playout_lead_ms = *ai.playout_lead_ms;
+  if (!config_.redis_url.empty()) {
+    cluster::node_settings cs;
+    cs.redis = *net::redis::parse_url(config_.redis_url, nullptr);  // checked with the settings
+    cs.self = config_.instance_addr.empty() ? host_name() + ":" + std::to_string(config_.port) : config_.instance_addr;
+    cs.secret = config_.token_secret;
+    cs.ttl = std::chrono::milliseconds(config_.cluster_ttl_ms);
+    // A socket a peer carries here enters through the same door as one of our own.
+    auto on_open = [this](net::ws_channel_ptr channel, actors::provider_kind provider, std::string token) {
+      auto sink = std::make_shared<actors::handshake_sink>(supervisor_, provider, std::move(token));
+      sink->bind(channel);
+      return std::shared_ptr<net::ws_sink>(sink);
+    };
+    auto on_event = [this](actors::provider_event ev) {
+      caf::anon_send(supervisor_, actors::event_atom::value, std::move(ev));
+    };
+    cluster_ = std::make_unique<cluster::node>(*io_, metrics_, std::move(cs), on_open, on_event);
+    env->cluster = cluster_->hooks();
+  }
   env_ = env;
   supervisor_ = actors::spawn_supervisor(*system_, env_);
 
@@ -122,6 +151,7 @@ gateway::gateway(config c) : config_(std::move(c)) {
   add_twilio_routes();
   add_telnyx_routes();
   add_ops_routes();
+  if (cluster_) add_cluster_routes();
 }
 
 gateway::~gateway() { stop(); }
@@ -145,9 +175,46 @@ net::upgrade_decision gateway::accept_media_socket(actors::provider_kind provide
   return d;
 }
 
+void gateway::claim_call(std::string_view provider, const std::string& call_id, std::function<void()> admit,
+                         std::function<void(std::string owner)> elsewhere) {
+  if (!cluster_) return admit();
+  cluster_->calls().claim(call_id, [this, provider = std::string(provider), call_id, admit = std::move(admit),
+                                    elsewhere = std::move(elsewhere)](cluster::claim_result r, std::string owner) {
+    switch (r) {
+      case cluster::claim_result::claimed:
+      case cluster::claim_result::ours:
+        return admit();
+      case cluster::claim_result::down:
+        spdlog::warn("call={} redis down ({}): admitted on this instance alone; its media is served only if it "
+                     "reaches this instance too",
+                     net::token{call_id}, owner);
+        return admit();
+      case cluster::claim_result::taken:
+        metrics_.webhooks.with({provider, "owned_elsewhere"}).inc();
+        spdlog::info("call={} {} webhook retried here: owner={} has the call", net::token{call_id}, provider,
+                     owner.empty() ? "-" : owner);
+        return elsewhere(std::move(owner));
+    }
+  });
+}
+
+void gateway::release_claim(const std::string& call_id) {
+  if (cluster_) env_->cluster->call_ended(call_id);
+}
+
+void gateway::add_cluster_routes() {
+  server_->route_ws(std::string(cluster::relay::path),
+                    [this](const net::http_request& req) { return cluster_->relays().accept(req); });
+}
+
 std::string gateway::start() {
   if (auto err = server_->start(); !err.empty()) return err;
   io_->start();
+  if (cluster_) {
+    cluster_->start();
+    spdlog::info("cluster: instance={} redis={} ttl_ms={}", cluster_->self(),
+                 net::redis::parse_url(config_.redis_url, nullptr)->host, config_.cluster_ttl_ms);
+  }
   if (config_.twilio_auth_token.empty())
     spdlog::warn(
         "TWILIO_AUTH_TOKEN is not set: Twilio webhook and media-socket signatures are NOT verified. "
@@ -198,10 +265,12 @@ std::uint64_t gateway::drain(std::chrono::seconds timeout) {
   metrics_.draining.with({}).set(1);
   caf::anon_send(supervisor_, actors::drain_atom::value);
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::uint64_t live = live_calls();
+  // Sockets carried here for calls owned elsewhere are waited for too: their calls are live.
+  auto carrying = [this] { return cluster_ ? cluster_->relays().carrying() : 0; };
+  std::uint64_t live = live_calls() + carrying();
   while (live > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    live = live_calls();
+    live = live_calls() + carrying();
   }
   return live;
 }
@@ -210,6 +279,7 @@ void gateway::stop() {
   if (stopped_.exchange(true)) return;
   server_->stop();
   io_->start();  // the actors run on the workers: a gateway that never started needs them to end
+  if (cluster_) cluster_->stop();  // the relay's sockets close with their calls' close frames
   // Longer than the close deadline: every close has then finished, answered or cut, before the
   // loops stop (stopping on the deadline's heels raced the sockets' own shutdown).
   end_calls(net::ws_close_timeout + std::chrono::seconds(1));

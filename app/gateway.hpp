@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,10 @@
 #include "net/http_server.hpp"
 #include "net/io_runtime.hpp"
 #include "net/public_url.hpp"
+
+namespace voxgate::cluster {
+class node;
+}
 
 namespace voxgate::app {
 
@@ -53,6 +58,15 @@ class gateway {
   // upgrade's path is verified here, and names the call whose worker the socket is moved to before
   // the handshake; without one the socket stays where it came in.
   net::upgrade_decision accept_media_socket(actors::provider_kind provider, std::string upgrade_token);
+  // In a cluster, a new call is first claimed in the directory: `admit` runs when it is this
+  // instance's (or Redis is down: then it is served here alone), `elsewhere` when another instance
+  // took the same webhook first. On one instance `admit` runs at once.
+  void claim_call(std::string_view provider, const std::string& call_id, std::function<void()> admit,
+                  std::function<void(std::string owner)> elsewhere);
+  // A call refused after its claim: its directory entry goes.
+  void release_claim(const std::string& call_id);
+  void add_cluster_routes();
+  void cluster_calls(net::responder respond);
 
   config config_;
   actors::metrics_registry metrics_;
@@ -66,6 +80,7 @@ class gateway {
   std::unique_ptr<caf::actor_system_config> caf_config_;
   std::unique_ptr<caf::actor_system> system_;
   std::unique_ptr<net::http_server> server_;
+  std::unique_ptr<cluster::node> cluster_;  // with REDIS_URL only
   actors::call_env_ptr env_;
   actors::supervisor_actor supervisor_;
 };

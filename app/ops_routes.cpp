@@ -1,10 +1,17 @@
 // Operator endpoints: liveness, readiness (false while draining), Prometheus metrics, live calls.
+#include <algorithm>
 #include <cstdio>
+#include <mutex>
+
+#include <rapidjson/document.h>
 
 #include "actors/ai/registry.hpp"
 #include "app/ask.hpp"
 #include "app/gateway.hpp"
 #include "app/process_usage.hpp"
+#include "cluster/node.hpp"
+#include "net/http_client.hpp"
+#include "net/json.hpp"
 #include "net/call_token.hpp"
 #include "net/telnyx/signature.hpp"
 
@@ -101,7 +108,8 @@ void gateway::add_ops_routes() {
     r.body = metrics_.render() + process_metrics();
     respond(std::move(r));
   });
-  server_->route("GET", "/calls", [this](net::http_request, net::responder respond) {
+  server_->route("GET", "/calls", [this](net::http_request req, net::responder respond) {
+    if (req.target.find("scope=cluster") != std::string::npos) return cluster_calls(std::move(respond));
     ask<std::string>(
         *system_, supervisor_, std::chrono::seconds(2),
         [respond](std::string json) {
@@ -130,6 +138,78 @@ void gateway::add_ops_routes() {
                                          base.ws_url("/telnyx/media/<per-call token>") +
                                          "\n"
                                          "Operators: /healthz /readyz /metrics /calls\n"));
+  });
+}
+
+// /calls?scope=cluster: every live instance's /calls, each under its INSTANCE_ADDR. An instance that
+// does not answer in time is listed with its error; the list is never held up by one.
+void gateway::cluster_calls(net::responder respond) {
+  if (!cluster_) {
+    respond(net::http_response::text(400, "scope=cluster: this instance is not in a cluster (REDIS_URL is not set)\n"));
+    return;
+  }
+  struct gathering {
+    std::mutex mutex;
+    std::vector<std::pair<std::string, std::string>> parts;  // instance, its JSON member text
+    std::size_t waiting = 0;
+    std::size_t calls = 0;
+    std::string error;
+    net::responder respond;
+    void add(std::string instance, std::string member, std::size_t n) {
+      std::unique_lock lock(mutex);
+      parts.emplace_back(std::move(instance), std::move(member));
+      calls += n;
+      if (--waiting > 0) return;
+      std::sort(parts.begin(), parts.end());
+      std::string body = R"({"calls":)" + std::to_string(calls) + R"(,"instances":[)";
+      for (std::size_t i = 0; i < parts.size(); ++i)
+        body += (i ? "," : "") + std::string(R"({"instance":)") + net::json::quote(parts[i].first) + "," +
+                parts[i].second + "}";
+      body += "]";
+      if (!error.empty()) body += R"(,"error":)" + net::json::quote(error);
+      body += "}";
+      lock.unlock();
+      net::http_response r;
+      r.content_type = "application/json";
+      r.body = std::move(body);
+      respond(std::move(r));
+    }
+    // A /calls answer, checked: an array of calls, or the reason it is not one.
+    void add_answer(std::string instance, const std::string& json) {
+      rapidjson::Document d;
+      if (!net::json::parse(d, json).empty() || !d.IsArray())
+        return add(std::move(instance), R"("error":"its /calls answer is not a JSON array")", 0);
+      add(std::move(instance), R"("calls":)" + json, d.Size());
+    }
+  };
+  auto g = std::make_shared<gathering>();
+  g->respond = std::move(respond);
+  cluster_->calls().instances([this, g](std::vector<std::string> instances, std::string error) {
+    const auto& self = cluster_->self();
+    if (!error.empty()) g->error = "Redis is down (" + error + "): only this instance is listed";
+    if (std::find(instances.begin(), instances.end(), self) == instances.end()) instances.push_back(self);
+    g->waiting = instances.size();
+    for (const auto& instance : instances) {
+      if (instance == self) {
+        ask<std::string>(
+            *system_, supervisor_, std::chrono::seconds(2),
+            [g, instance](std::string json) { g->add_answer(instance, json); },
+            [g, instance](std::string e) { g->add(instance, R"("error":)" + net::json::quote(e), 0); },
+            actors::calls_atom::value);
+        continue;
+      }
+      net::http_client_request r;
+      r.url = "http://" + instance + "/calls";
+      r.timeout = std::chrono::seconds(2);
+      net::http_fetch(*io_, std::move(r), [g, instance](net::http_client_response res) {
+        if (!res.ok())
+          return g->add(instance,
+                        R"("error":)" + net::json::quote(res.error.empty() ? "status " + std::to_string(res.status)
+                                                                            : res.error),
+                        0);
+        g->add_answer(instance, res.body);
+      });
+    }
   });
 }
 

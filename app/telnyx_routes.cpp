@@ -83,9 +83,11 @@ void gateway::add_telnyx_routes() {
       spdlog::info("call={} telnyx call.initiated from={} to={} session={}{}", net::token{call_id},
                    net::quoted{call.from}, net::quoted{call.to},
                    call.session_id, call.simulated.empty() ? "" : " simulated=" + call.simulated);
+      auto admit = [this, respond, call_id, call = std::move(call)]() mutable {
       ask<actors::call_admission>(
           *system_, supervisor_, std::chrono::seconds(5),
           [this, respond, call_id](actors::call_admission a) {
+            if (!a.admitted) release_claim(call_id);
             metrics_.webhooks.with({"telnyx", a.admitted ? "accepted" : "refused_" + a.reason}).inc();
             if (!a.admitted) metrics_.calls_refused.with({"telnyx", a.reason}).inc();
             if (!a.admitted && !config_.telnyx_api_key.empty()) {
@@ -107,6 +109,9 @@ void gateway::add_telnyx_routes() {
             respond(net::http_response::text(503, "gateway busy\n"));
           },
           actors::admit_atom::value, std::move(call));
+      };
+      // A call.initiated delivered twice, here and to the instance that owns the call: it answers.
+      claim_call("telnyx", call_id, std::move(admit), [respond](std::string) { respond(net::http_response::text(200, "ok\n")); });
       return;
     }
     auto kind = event_kind_of(event->kind);

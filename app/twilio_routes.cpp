@@ -3,6 +3,7 @@
 
 #include "app/ask.hpp"
 #include "app/gateway.hpp"
+#include "net/call_token.hpp"
 #include "net/log_value.hpp"
 #include "net/twilio/signature.hpp"
 #include "net/twilio/twiml.hpp"
@@ -72,10 +73,19 @@ void gateway::add_twilio_routes() {
     spdlog::info("call={} twilio webhook from={} to={} stream_url={}/<token>{}", net::token{call.call_id},
                  net::quoted{call.from}, net::quoted{call.to}, stream_base,
                  call.simulated.empty() ? "" : " simulated=" + call.simulated);
+    // The TwiML that connects the media socket, with the call's token in its path and parameters.
+    auto connect = [stream_base, parameters, call_id](const std::string& token) {
+      net::param_list stream_params{{"callSid", call_id}, {"token", token}};
+      for (auto& p : parameters)
+        if (p.first != "token" && p.first != "callSid") stream_params.push_back(p);
+      return twiml(net::twilio::connect_stream(stream_base + "/" + token, stream_params));
+    };
+    auto admit = [this, respond, connect, call_id, call = std::move(call)]() mutable {
     ask<actors::call_admission>(
         *system_, supervisor_, std::chrono::seconds(5),
-        [this, respond, stream_base, parameters, call_id](actors::call_admission a) mutable {
+        [this, respond, connect, call_id](actors::call_admission a) mutable {
           if (!a.admitted) {
+            release_claim(call_id);
             metrics_.webhooks.with({"twilio", "refused_" + a.reason}).inc();
             metrics_.calls_refused.with({"twilio", a.reason}).inc();
             respond(twiml(net::twilio::say_and_hangup(
@@ -83,16 +93,20 @@ void gateway::add_twilio_routes() {
             return;
           }
           metrics_.webhooks.with({"twilio", "accepted"}).inc();
-          net::param_list stream_params{{"callSid", call_id}, {"token", a.token}};
-          for (auto& p : parameters)
-            if (p.first != "token" && p.first != "callSid") stream_params.push_back(p);
-          respond(twiml(net::twilio::connect_stream(stream_base + "/" + a.token, stream_params)));
+          respond(connect(a.token));
         },
         [respond](std::string error) {
           spdlog::error("twilio webhook: supervisor did not answer: {}", error);
           respond(net::http_response::text(503, "gateway busy\n"));
         },
         actors::admit_atom::value, std::move(call));
+    };
+    // A webhook Twilio retried onto another instance: that instance has the call, and this answer
+    // sends the media there (through whichever instance it reaches) with a token of the same secret.
+    auto elsewhere = [this, respond, connect, call_id](std::string) {
+      respond(connect(net::mint_call_token(config_.token_secret, call_id, env_->unix_now() + env_->token_ttl_seconds)));
+    };
+    claim_call("twilio", call_id, std::move(admit), std::move(elsewhere));
   });
 
   auto media = [this](const net::http_request& req) {

@@ -289,7 +289,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
         return;
       }
       beast::get_lowest_layer(*ws).socket().set_option(tcp::no_delay(true), ec);
-      ws_limits limits{server->options.max_ws_frame_bytes, server->options.max_ws_queue_bytes,
+      ws_limits limits{decision.max_frame_bytes ? decision.max_frame_bytes : server->options.max_ws_frame_bytes,
+                       decision.max_queue_bytes ? decision.max_queue_bytes : server->options.max_ws_queue_bytes,
                        std::chrono::milliseconds(server->options.ws_handshake_timeout_ms)};
       auto conn =
           std::make_shared<ws_connection<beast::tcp_stream>>(std::move(*ws), remote, limits, decision.handshake_mode);

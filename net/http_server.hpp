@@ -47,6 +47,8 @@ struct upgrade_decision {
   bool handshake_mode = true;                   // deliver one frame at a time until attach()
   bool name_call_in_log = false;                // hold the upgrade's log line until the start names the call
   int worker = -1;  // when accepted: the worker whose loop takes the socket (its call's); -1: where it came in
+  std::size_t max_frame_bytes = 0;  // when accepted: this socket's bounds; 0: the server's
+  std::size_t max_queue_bytes = 0;
 
   static upgrade_decision refuse(unsigned status, std::string label, std::string reason) {
     upgrade_decision d;

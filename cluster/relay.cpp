@@ -1,0 +1,469 @@
+#include "cluster/relay.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <deque>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "cluster/wire.hpp"
+#include "net/call_token.hpp"
+#include "net/log_value.hpp"
+#include "net/ws_client.hpp"
+
+namespace voxgate::cluster {
+
+namespace {
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+constexpr std::string_view peer_header = "x-voxgate-peer";
+constexpr std::string_view peer_prefix = "peer:";
+constexpr std::int64_t peer_token_seconds = 60;
+
+// Relay channels' ids, apart from the sockets' own (both show in logs as the channel's id).
+std::atomic<std::uint64_t> next_relay_channel_id{1ull << 48};
+
+}  // namespace
+
+class link;
+
+// On the owner: a provider socket that lives on a peer, as the call and the supervisor see it.
+// Frames are delivered in order under the lock; the sinks only post a message and return.
+class relay_channel final : public net::ws_channel {
+ public:
+  relay_channel(std::weak_ptr<link> via, std::uint32_t channel, std::string remote, actors::gauge& owned)
+      : via_(std::move(via)), channel_(channel), remote_(std::move(remote)), owned_(owned) {
+    owned_.add();
+  }
+  ~relay_channel() override {
+    if (!closed_) owned_.sub();
+  }
+
+  void set_sink(std::shared_ptr<net::ws_sink> sink) {
+    std::lock_guard lock(mutex_);
+    sink_ = std::move(sink);
+  }
+  void deliver(std::string frame) {
+    std::lock_guard lock(mutex_);
+    if (closed_ || !sink_) return;
+    ++stats_.frames_in;
+    if (!handshake_ || credit_ > 0) {
+      if (handshake_) --credit_;
+      sink_->on_text(std::move(frame));
+    } else {
+      queued_.push_back(std::move(frame));
+    }
+  }
+  void peer_closed(std::string reason) {
+    std::shared_ptr<net::ws_sink> sink;
+    {
+      std::lock_guard lock(mutex_);
+      if (closed_) return;
+      closed_ = true;
+      owned_.sub();
+      sink = std::move(sink_);
+    }
+    if (sink) sink->on_closed(std::move(reason));
+  }
+
+  void send_text(std::string text, bool droppable_audio) override;
+  void close(std::string reason) override;
+  void resume() override {
+    std::lock_guard lock(mutex_);
+    if (closed_ || !handshake_) return;
+    if (queued_.empty()) {
+      ++credit_;
+      return;
+    }
+    auto frame = std::move(queued_.front());
+    queued_.pop_front();
+    sink_->on_text(std::move(frame));
+  }
+  void attach(std::shared_ptr<net::ws_sink> sink) override {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    sink_ = std::move(sink);
+    handshake_ = false;
+    while (!queued_.empty()) {
+      sink_->on_text(std::move(queued_.front()));
+      queued_.pop_front();
+    }
+  }
+  net::ws_stats stats() const override {
+    std::lock_guard lock(mutex_);
+    return stats_;
+  }
+  const std::string& remote() const override { return remote_; }
+  std::uint64_t id() const override { return id_; }
+
+ private:
+  std::weak_ptr<link> via_;
+  std::uint32_t channel_;
+  std::string remote_;
+  std::uint64_t id_ = next_relay_channel_id++;
+  actors::gauge& owned_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<net::ws_sink> sink_;
+  bool handshake_ = true;
+  int credit_ = 1;  // handshake mode: frames that may be delivered before the next resume()
+  std::deque<std::string> queued_;
+  bool closed_ = false;
+  net::ws_stats stats_;
+};
+
+// One internal WebSocket between two instances. The dialer's side carries provider sockets (by
+// channel number, which it picks); the accepting side owns the relay channels they become.
+class link final : public net::ws_sink, public std::enable_shared_from_this<link> {
+ public:
+  link(std::weak_ptr<relay::impl> relay, std::string peer, bool dialer)
+      : relay_(std::move(relay)), peer_(std::move(peer)), dialer_(dialer) {}
+
+  const std::string& peer() const { return peer_; }
+  bool dead() const {
+    std::lock_guard lock(mutex_);
+    return dead_;
+  }
+
+  void opened(net::ws_channel_ptr channel) {
+    std::vector<std::pair<std::string, bool>> waiting;
+    {
+      std::lock_guard lock(mutex_);
+      if (dead_) {
+        channel->close("relay stopped");
+        return;
+      }
+      channel_ = channel;
+      waiting.swap(waiting_);
+    }
+    for (auto& [m, droppable] : waiting) channel->send_text(std::move(m), droppable);
+  }
+
+  void send(std::string message, bool droppable = false) {
+    net::ws_channel_ptr channel;
+    {
+      std::lock_guard lock(mutex_);
+      if (dead_) return;
+      if (!channel_) {
+        waiting_.emplace_back(std::move(message), droppable);
+        return;
+      }
+      channel = channel_;
+    }
+    channel->send_text(std::move(message), droppable);
+  }
+
+  // Dialer: a provider socket carried from now on; its channel number.
+  std::optional<std::uint32_t> add_carried(net::ws_channel_ptr socket) {
+    std::lock_guard lock(mutex_);
+    if (dead_) return std::nullopt;
+    auto ch = next_channel_++;
+    carried_[ch] = std::move(socket);
+    return ch;
+  }
+  void forget(std::uint32_t ch) {
+    std::lock_guard lock(mutex_);
+    carried_.erase(ch);
+    owned_.erase(ch);
+  }
+
+  void on_text(std::string&& text) override;
+  void on_closed(std::string reason) override;
+  // Closes the connection; what it carried ends with `reason`.
+  void shut(std::string reason) {
+    net::ws_channel_ptr channel;
+    {
+      std::lock_guard lock(mutex_);
+      channel = channel_;
+    }
+    if (channel)
+      channel->close(reason);
+    else
+      on_closed(std::move(reason));
+  }
+
+ private:
+  std::weak_ptr<relay::impl> relay_;
+  std::string peer_;
+  bool dialer_;
+  mutable std::mutex mutex_;
+  net::ws_channel_ptr channel_;
+  std::vector<std::pair<std::string, bool>> waiting_;  // sent before the connection opened
+  bool dead_ = false;
+  std::uint32_t next_channel_ = 1;
+  std::map<std::uint32_t, net::ws_channel_ptr> carried_;                 // dialer
+  std::map<std::uint32_t, std::shared_ptr<relay_channel>> owned_;        // accepter
+};
+
+void relay_channel::send_text(std::string text, bool droppable_audio) {
+  auto via = via_.lock();
+  if (!via) return;
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    ++stats_.frames_out;
+  }
+  via->send(encode_frame(droppable_audio ? wire_kind::audio : wire_kind::frame, channel_, text), droppable_audio);
+}
+
+void relay_channel::close(std::string reason) {
+  std::shared_ptr<net::ws_sink> sink;
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    closed_ = true;
+    owned_.sub();
+    sink = std::move(sink_);
+  }
+  if (auto via = via_.lock()) {
+    via->send(encode_frame(wire_kind::close, channel_, reason));
+    via->forget(channel_);
+  }
+  if (sink) sink->on_closed(std::move(reason));
+}
+
+struct relay::impl : std::enable_shared_from_this<impl> {
+  net::io_runtime& io;
+  relay_settings settings;
+  open_fn on_open;
+  event_fn on_event;
+  actors::metrics_registry& metrics;
+  std::mutex mutex;
+  std::map<std::string, std::shared_ptr<link>> dialed;  // by the owner's address
+  std::vector<std::weak_ptr<link>> accepted;
+  bool stopped = false;
+  std::atomic<std::size_t> carrying{0};
+
+  impl(net::io_runtime& io, relay_settings s, open_fn o, event_fn e, actors::metrics_registry& m)
+      : io(io), settings(std::move(s)), on_open(std::move(o)), on_event(std::move(e)), metrics(m) {}
+
+  std::shared_ptr<link> link_to(const std::string& owner) {
+    std::shared_ptr<link> l;
+    {
+      std::lock_guard lock(mutex);
+      if (stopped) return nullptr;
+      auto& slot = dialed[owner];
+      if (slot && !slot->dead()) return slot;
+      slot = l = std::make_shared<link>(weak_from_this(), owner, true);
+    }
+    net::ws_connect_options o;
+    o.url = "ws://" + owner + std::string(relay::path);
+    o.headers = {{std::string(peer_header),
+                  net::mint_call_token(settings.secret, std::string(peer_prefix) + settings.self,
+                                       unix_now() + peer_token_seconds)}};
+    o.timeout = settings.connect_timeout;
+    o.max_frame_bytes = settings.max_frame_bytes;
+    o.max_queue_bytes = settings.max_queue_bytes;
+    net::ws_connect(io, std::move(o), l, [l, owner](net::ws_channel_ptr channel, std::string error) {
+      if (channel) {
+        spdlog::info("relay to owner={} open", owner);
+        l->opened(std::move(channel));
+      } else {
+        spdlog::warn("relay to owner={} failed: {}", owner, error);
+        l->on_closed("owner unreachable: " + error);
+      }
+    });
+    return l;
+  }
+
+  void dropped(const link* l) {
+    std::lock_guard lock(mutex);
+    if (auto it = dialed.find(l->peer()); it != dialed.end() && it->second.get() == l) dialed.erase(it);
+  }
+};
+
+void link::on_text(std::string&& text) {
+  auto relay = relay_.lock();
+  if (!relay) return;
+  std::string why;
+  auto m = decode(text, &why);
+  if (!m) {
+    relay->metrics.bad_frames.with({"relay", "malformed"}).inc();
+    spdlog::warn("relay peer={} sent a bad message ({}): connection closed", peer_, why);
+    shut("bad relay message");
+    return;
+  }
+  switch (m->kind) {
+    case wire_kind::open: {
+      if (dialer_) return;
+      std::lock_guard lock(mutex_);
+      if (dead_ || owned_.count(m->channel)) return;
+      auto channel = std::make_shared<relay_channel>(weak_from_this(), m->channel, peer_ + " (relayed)",
+                                                     relay->metrics.relayed_calls.with({"owned"}));
+      owned_[m->channel] = channel;
+      auto sink = relay->on_open(channel, m->provider, std::move(m->token));
+      channel->set_sink(std::move(sink));
+      channel->deliver(std::move(m->body));
+      return;
+    }
+    case wire_kind::frame:
+    case wire_kind::audio:
+    case wire_kind::close: {
+      std::shared_ptr<relay_channel> owned;
+      net::ws_channel_ptr carried;
+      {
+        std::lock_guard lock(mutex_);
+        if (auto it = owned_.find(m->channel); it != owned_.end()) owned = it->second;
+        if (auto it = carried_.find(m->channel); it != carried_.end()) carried = it->second;
+        if (m->kind == wire_kind::close) {
+          owned_.erase(m->channel);
+          carried_.erase(m->channel);
+        }
+      }
+      if (owned) {
+        if (m->kind == wire_kind::close)
+          owned->peer_closed(std::move(m->body));
+        else
+          owned->deliver(std::move(m->body));
+      } else if (carried) {
+        if (m->kind == wire_kind::close)
+          carried->close(std::move(m->body));
+        else
+          carried->send_text(std::move(m->body), m->kind == wire_kind::audio);
+      }
+      return;
+    }
+    case wire_kind::event: {
+      if (dialer_) return;
+      auto ev = decode_event(m->body, &why);
+      if (!ev) {
+        relay->metrics.bad_frames.with({"relay", "malformed"}).inc();
+        spdlog::warn("relay peer={} sent a bad event ({}): ignored", peer_, why);
+        return;
+      }
+      relay->metrics.cluster_events.with({"received"}).inc();
+      relay->on_event(std::move(*ev));
+      return;
+    }
+  }
+}
+
+void link::on_closed(std::string reason) {
+  std::map<std::uint32_t, net::ws_channel_ptr> carried;
+  std::map<std::uint32_t, std::shared_ptr<relay_channel>> owned;
+  {
+    std::lock_guard lock(mutex_);
+    if (dead_) return;
+    dead_ = true;
+    carried.swap(carried_);
+    owned.swap(owned_);
+    waiting_.clear();
+    channel_.reset();
+  }
+  if (!carried.empty() || !owned.empty())
+    spdlog::warn("relay peer={} lost ({}): {} carried and {} owned calls' sockets end", peer_, reason, carried.size(),
+                 owned.size());
+  for (auto& [ch, socket] : carried) socket->close("relay lost: " + reason);
+  for (auto& [ch, channel] : owned) channel->peer_closed("relay lost: " + reason);
+  if (auto relay = relay_.lock()) relay->dropped(this);
+}
+
+namespace {
+
+// On the instance holding the provider's socket: its frames and its close go to the owner.
+class carried_sink final : public net::ws_sink {
+ public:
+  carried_sink(std::shared_ptr<link> via, std::uint32_t channel, std::shared_ptr<relay::impl> relay)
+      : via_(std::move(via)), channel_(channel), relay_(std::move(relay)) {}
+  void on_text(std::string&& frame) override { via_->send(encode_frame(wire_kind::frame, channel_, frame)); }
+  void on_closed(std::string reason) override {
+    via_->send(encode_frame(wire_kind::close, channel_, reason));
+    via_->forget(channel_);
+    --relay_->carrying;
+    relay_->metrics.relayed_calls.with({"carried"}).sub();
+  }
+
+ private:
+  std::shared_ptr<link> via_;
+  std::uint32_t channel_;
+  std::shared_ptr<relay::impl> relay_;
+};
+
+}  // namespace
+
+relay::relay(net::io_runtime& io, relay_settings settings, open_fn on_open, event_fn on_event,
+             actors::metrics_registry& metrics)
+    : impl_(std::make_shared<impl>(io, std::move(settings), std::move(on_open), std::move(on_event), metrics)) {
+  metrics.relayed_calls.with({"carried"});
+  metrics.relayed_calls.with({"owned"});
+  for (const char* r : {"forwarded", "received", "dropped"}) metrics.cluster_events.with({r});
+}
+
+relay::~relay() { stop(); }
+
+void relay::carry(net::ws_channel_ptr socket, actors::provider_kind provider, std::string token,
+                  std::string start_frame, const std::string& owner) {
+  auto l = impl_->link_to(owner);
+  auto ch = l ? l->add_carried(socket) : std::nullopt;
+  if (!ch) {
+    socket->close("relay unavailable");
+    return;
+  }
+  ++impl_->carrying;
+  impl_->metrics.relayed_calls.with({"carried"}).add();
+  wire_message open;
+  open.kind = wire_kind::open;
+  open.channel = *ch;
+  open.provider = provider;
+  open.token = std::move(token);
+  open.body = std::move(start_frame);
+  l->send(encode(open));
+  socket->attach(std::make_shared<carried_sink>(l, *ch, impl_));
+}
+
+void relay::forward(const actors::provider_event& ev, const std::string& owner) {
+  auto l = impl_->link_to(owner);
+  if (!l) return;
+  impl_->metrics.cluster_events.with({"forwarded"}).inc();
+  l->send(encode_frame(wire_kind::event, 0, encode_event(ev)));
+}
+
+net::upgrade_decision relay::accept(const net::http_request& req) {
+  auto token = net::header_or(req.headers, peer_header);
+  std::string id;
+  auto check = net::verify_call_token(impl_->settings.secret, token, "", unix_now(), &id);
+  if (check != net::token_check::ok || id.rfind(peer_prefix, 0) != 0)
+    return net::upgrade_decision::refuse(403, "bad_peer_token",
+                                         "not a peer of this cluster (is CALL_TOKEN_SECRET the same everywhere?)");
+  auto peer = id.substr(peer_prefix.size());
+  auto l = std::make_shared<link>(impl_, peer, false);
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->stopped) return net::upgrade_decision::refuse(503, "stopping", "this instance is stopping");
+    impl_->accepted.push_back(l);
+    std::erase_if(impl_->accepted, [](const std::weak_ptr<link>& w) { return w.expired(); });
+  }
+  net::upgrade_decision d;
+  d.accept = true;
+  d.sink = l;
+  d.on_open = [l](net::ws_channel_ptr channel) { l->opened(std::move(channel)); };
+  d.handshake_mode = false;
+  d.max_frame_bytes = impl_->settings.max_frame_bytes;
+  d.max_queue_bytes = impl_->settings.max_queue_bytes;
+  d.reason = "peer " + peer;
+  return d;
+}
+
+std::size_t relay::carrying() const { return impl_->carrying.load(); }
+
+bool relay::came_from_peer(const net::ws_channel& channel) {
+  return dynamic_cast<const relay_channel*>(&channel) != nullptr;
+}
+
+void relay::stop() {
+  std::vector<std::shared_ptr<link>> links;
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->stopped) return;
+    impl_->stopped = true;
+    for (auto& [addr, l] : impl_->dialed) links.push_back(l);
+    for (auto& w : impl_->accepted)
+      if (auto l = w.lock()) links.push_back(l);
+  }
+  for (auto& l : links) l->shut("instance stopping");
+}
+
+}  // namespace voxgate::cluster

@@ -1,0 +1,42 @@
+// The internal relay's messages between two instances, one per WebSocket text frame: a header line,
+// then the body. Pure (no I/O), so that it is unit-tested and fuzzed on its own.
+//
+//   O <channel> <provider> <token>\n<start frame>   a media socket opens on the owner, with its start
+//   F <channel>\n<frame>                            a frame (either way); never dropped
+//   A <channel>\n<frame>                            outbound audio: may be dropped under back-pressure
+//   C <channel>\n<reason>                           the channel closed (either side)
+//   E 0\n<event JSON>                               a provider event for a call the receiver owns
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "actors/messages.hpp"
+
+namespace voxgate::cluster {
+
+enum class wire_kind : char { open = 'O', frame = 'F', audio = 'A', close = 'C', event = 'E' };
+
+struct wire_message {
+  wire_kind kind = wire_kind::frame;
+  std::uint32_t channel = 0;
+  actors::provider_kind provider = actors::provider_kind::twilio;  // open
+  std::string token;                                               // open: the upgrade's token (may be empty)
+  std::string body;  // open: the start frame; frame, audio: the frame; close: the reason; event: JSON
+};
+
+inline constexpr std::size_t max_token_bytes = 1024;
+
+std::string encode(const wire_message& m);
+// A frame or audio message without building a wire_message (the media path's one allocation).
+std::string encode_frame(wire_kind kind, std::uint32_t channel, std::string_view frame);
+std::optional<wire_message> decode(std::string_view text, std::string* why);
+
+std::string encode_event(const actors::provider_event& ev);
+std::optional<actors::provider_event> decode_event(std::string_view json, std::string* why);
+
+std::optional<actors::provider_kind> provider_named(std::string_view name);
+
+}  // namespace voxgate::cluster
