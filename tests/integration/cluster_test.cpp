@@ -11,10 +11,13 @@
 #include <sstream>
 
 #include "gateway_fixture.hpp"
+#include "net/call_token.hpp"
 #include "net/redis/client.hpp"
+#include "net/ws_client.hpp"
 #include "net/telnyx/caller.hpp"
 #include "tests/fakes/child_process.hpp"
 #include "tests/fakes/fake_telnyx.hpp"
+#include "tests/fakes/frame_queue.hpp"
 #include "tests/fakes/redis_server.hpp"
 #include "tests/fakes/shell.hpp"
 
@@ -428,4 +431,46 @@ TEST_F(ClusterTest, WithRedisDownCallsThatStayOnOneInstanceAreServedAndTheOthers
   auto all = get(url(1) + "/calls?scope=cluster");
   EXPECT_NE(all.body.find(R"({"calls":3,"instances":[{"instance")"), std::string::npos) << all.body;
   EXPECT_EQ(all.body.find(R"("error")"), std::string::npos) << all.body;
+}
+
+TEST_F(ClusterTest, TheRelayDoorTakesOnlyPeersOfTheClusterAndCutsOneThatSendsGarbage) {
+  auto dial = [&](const std::string& token, std::shared_ptr<fakes::frame_queue> frames,
+                  net::ws_channel_ptr* out = nullptr) {
+    std::promise<std::string> result;
+    net::ws_connect_options o;
+    o.url = "ws://127.0.0.1:" + std::to_string(port[0]) + "/internal/relay";
+    if (!token.empty()) o.headers = {{"x-voxgate-peer", token}};
+    o.timeout = 5000ms;
+    net::ws_connect(io, o, std::make_shared<fakes::queue_sink>(frames), [&](net::ws_channel_ptr c, std::string e) {
+      if (out) *out = c;
+      result.set_value(c ? "" : e);
+    });
+    return result.get_future().get();
+  };
+  auto later = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                   .count() + 60;
+  auto frames = std::make_shared<fakes::frame_queue>();
+  EXPECT_NE(dial("", frames), "");                                                        // no token
+  EXPECT_NE(dial(net::mint_call_token("another-secret-0123456", "peer:x", later), frames), "");  // not our secret
+  EXPECT_NE(dial(net::mint_call_token(secret, "CA1234", later), frames), "");            // a call's token
+  EXPECT_NE(dial(net::mint_call_token(secret, "peer:x", later - 120), frames), "");      // expired
+  EXPECT_EQ(metric(0, R"(voxgate_ws_upgrade_attempts_total{path="/internal/relay",result="refused",reason="bad_peer_token"})"), 4);
+
+  // A peer of the cluster that sends something that is not a relay message is cut off.
+  net::ws_channel_ptr peer;
+  ASSERT_EQ(dial(net::mint_call_token(secret, "peer:127.0.0.1:1", later), frames, &peer), "");
+  peer->send_text("hello");
+  EXPECT_TRUE(frames->wait_closed(5s));
+  EXPECT_EQ(metric(0, R"(voxgate_bad_frames_total{source="relay",reason="malformed"})"), 1);
+  // A channel opened for a call this instance does not have is refused, and nothing is carried on.
+  frames = std::make_shared<fakes::frame_queue>();
+  ASSERT_EQ(dial(net::mint_call_token(secret, "peer:127.0.0.1:1", later), frames, &peer), "");
+  peer->send_text("O 1 twilio \n" R"({"event":"start","sequenceNumber":"1","start":{"accountSid":"AC1","streamSid":"MZ1","callSid":"CA99999999999999999999999999999999","tracks":["inbound"],"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1},"customParameters":{"token":")" +
+                  net::mint_call_token(secret, "CA99999999999999999999999999999999", later) +
+                  R"("}},"streamSid":"MZ1"})");
+  auto closed = frames->wait_for([](const std::string& f) { return f.rfind("C 1\n", 0) == 0; }, 5s);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(*closed, "C 1\nunknown_call");
+  EXPECT_EQ(metric(0, R"(voxgate_relayed_calls{role="carried"})"), 0);
+  peer->close("done");
 }

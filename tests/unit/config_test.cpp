@@ -154,3 +154,36 @@ TEST(Config, TheOldThreadSettingsPointToWorkers) {
   ASSERT_EQ(bad.size(), 1u);
   EXPECT_EQ(bad[0].rfind("WORKERS='many': expected", 0), 0u) << bad[0];
 }
+
+TEST(Config, TheClusterNeedsOneTokenSecretAndAnAddressTheOthersCanReach) {
+  config c;
+  auto errors = load_config(c, env({{"REDIS_URL", "redis://redis:6379"}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("REDIS_URL is set but CALL_TOKEN_SECRET is not"), std::string::npos) << errors[0];
+
+  config ok;
+  EXPECT_TRUE(load_config(ok, env({{"REDIS_URL", "redis://:pw@redis:6380/2"},
+                                   {"CALL_TOKEN_SECRET", "0123456789abcdef"},
+                                   {"INSTANCE_ADDR", "10.0.3.7:8080"}}))
+                  .empty());
+  EXPECT_EQ(ok.instance_addr, "10.0.3.7:8080");
+
+  config port0;
+  errors = load_config(port0, env({{"REDIS_URL", "redis://redis"}, {"CALL_TOKEN_SECRET", "0123456789abcdef"},
+                                   {"PORT", "0"}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("set INSTANCE_ADDR"), std::string::npos) << errors[0];
+
+  for (const char* bad : {"10.0.3.7", "10.0.3.7:0", "10.0.3.7:99999", ":8080", "http://10.0.3.7:8080", "a b:80"}) {
+    config c2;
+    errors = load_config(c2, env({{"INSTANCE_ADDR", bad}}));
+    ASSERT_EQ(errors.size(), 1u) << bad;
+    EXPECT_EQ(errors[0].rfind(std::string("INSTANCE_ADDR='") + bad + "': expected host:port", 0), 0u) << errors[0];
+  }
+  // A Redis URL may hold a password: a refused one is never printed.
+  config c3;
+  errors = load_config(c3, env({{"REDIS_URL", "http://:hunter2@redis"}, {"CALL_TOKEN_SECRET", "0123456789abcdef"}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].find("hunter2"), std::string::npos) << errors[0];
+  EXPECT_EQ(errors[0].rfind("REDIS_URL=(hidden): expected redis://", 0), 0u) << errors[0];
+}
