@@ -32,7 +32,8 @@ std::atomic<std::uint64_t> next_relay_channel_id{1ull << 48};
 class link;
 
 // On the owner: a provider socket that lives on a peer, as the call and the supervisor see it.
-// Frames are delivered in order under the lock; the sinks only post a message and return.
+// Frames reach the sink in order, one at a time (`delivery_`); a sink may call back into the channel
+// from on_text (send, close, attach) without deadlock.
 class relay_channel final : public net::ws_channel {
  public:
   relay_channel(std::weak_ptr<link> via, std::uint32_t channel, std::string remote, actors::gauge& owned)
@@ -44,13 +45,13 @@ class relay_channel final : public net::ws_channel {
   }
 
   void set_sink(std::shared_ptr<net::ws_sink> sink) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(delivery_);
     sink_ = std::move(sink);
   }
   void deliver(std::string frame) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(delivery_);
     if (closed_ || !sink_) return;
-    ++stats_.frames_in;
+    ++frames_in_;
     if (!handshake_ || credit_ > 0) {
       if (handshake_) --credit_;
       sink_->on_text(std::move(frame));
@@ -58,22 +59,17 @@ class relay_channel final : public net::ws_channel {
       queued_.push_back(std::move(frame));
     }
   }
+  // The peer closed it (or the connection went): the sink hears it once.
   void peer_closed(std::string reason) {
-    std::shared_ptr<net::ws_sink> sink;
-    {
-      std::lock_guard lock(mutex_);
-      if (closed_) return;
-      closed_ = true;
-      owned_.sub();
-      sink = std::move(sink_);
-    }
-    if (sink) sink->on_closed(std::move(reason));
+    if (closed_.exchange(true)) return;
+    owned_.sub();
+    end(std::move(reason));
   }
 
   void send_text(std::string text, bool droppable_audio) override;
   void close(std::string reason) override;
   void resume() override {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(delivery_);
     if (closed_ || !handshake_) return;
     if (queued_.empty()) {
       ++credit_;
@@ -84,35 +80,44 @@ class relay_channel final : public net::ws_channel {
     sink_->on_text(std::move(frame));
   }
   void attach(std::shared_ptr<net::ws_sink> sink) override {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(delivery_);
     if (closed_) return;
     sink_ = std::move(sink);
     handshake_ = false;
     while (!queued_.empty()) {
-      sink_->on_text(std::move(queued_.front()));
+      auto frame = std::move(queued_.front());
       queued_.pop_front();
+      sink_->on_text(std::move(frame));
     }
   }
-  net::ws_stats stats() const override {
-    std::lock_guard lock(mutex_);
-    return stats_;
-  }
+  net::ws_stats stats() const override { return {frames_in_.load(), frames_out_.load(), 0, 0}; }
   const std::string& remote() const override { return remote_; }
   std::uint64_t id() const override { return id_; }
 
  private:
+  void end(std::string reason) {
+    std::shared_ptr<net::ws_sink> sink;
+    {
+      std::lock_guard lock(delivery_);
+      sink = std::move(sink_);
+      queued_.clear();
+    }
+    if (sink) sink->on_closed(std::move(reason));
+  }
+
   std::weak_ptr<link> via_;
   std::uint32_t channel_;
   std::string remote_;
   std::uint64_t id_ = next_relay_channel_id++;
   actors::gauge& owned_;
-  mutable std::mutex mutex_;
+  std::recursive_mutex delivery_;
   std::shared_ptr<net::ws_sink> sink_;
   bool handshake_ = true;
   int credit_ = 1;  // handshake mode: frames that may be delivered before the next resume()
   std::deque<std::string> queued_;
-  bool closed_ = false;
-  net::ws_stats stats_;
+  std::atomic<bool> closed_{false};
+  std::atomic<std::uint64_t> frames_in_{0};
+  std::atomic<std::uint64_t> frames_out_{0};
 };
 
 // One internal WebSocket between two instances. The dialer's side carries provider sockets (by
@@ -200,29 +205,19 @@ class link final : public net::ws_sink, public std::enable_shared_from_this<link
 
 void relay_channel::send_text(std::string text, bool droppable_audio) {
   auto via = via_.lock();
-  if (!via) return;
-  {
-    std::lock_guard lock(mutex_);
-    if (closed_) return;
-    ++stats_.frames_out;
-  }
+  if (!via || closed_) return;
+  ++frames_out_;
   via->send(encode_frame(droppable_audio ? wire_kind::audio : wire_kind::frame, channel_, text), droppable_audio);
 }
 
 void relay_channel::close(std::string reason) {
-  std::shared_ptr<net::ws_sink> sink;
-  {
-    std::lock_guard lock(mutex_);
-    if (closed_) return;
-    closed_ = true;
-    owned_.sub();
-    sink = std::move(sink_);
-  }
+  if (closed_.exchange(true)) return;
+  owned_.sub();
   if (auto via = via_.lock()) {
     via->send(encode_frame(wire_kind::close, channel_, reason));
     via->forget(channel_);
   }
-  if (sink) sink->on_closed(std::move(reason));
+  end(std::move(reason));
 }
 
 struct relay::impl : std::enable_shared_from_this<impl> {
@@ -289,13 +284,16 @@ void link::on_text(std::string&& text) {
   switch (m->kind) {
     case wire_kind::open: {
       if (dialer_) return;
-      std::lock_guard lock(mutex_);
-      if (dead_ || owned_.count(m->channel)) return;
-      auto channel = std::make_shared<relay_channel>(weak_from_this(), m->channel, peer_ + " (relayed)",
-                                                     relay->metrics.relayed_calls.with({"owned"}));
-      owned_[m->channel] = channel;
-      auto sink = relay->on_open(channel, m->provider, std::move(m->token));
-      channel->set_sink(std::move(sink));
+      std::shared_ptr<relay_channel> channel;
+      {
+        std::lock_guard lock(mutex_);
+        if (dead_ || owned_.count(m->channel)) return;
+        channel = std::make_shared<relay_channel>(weak_from_this(), m->channel, peer_ + " (relayed)",
+                                                  relay->metrics.relayed_calls.with({"owned"}));
+        owned_[m->channel] = channel;
+      }
+      // Outside the lock: the sink may answer at once (a refusal closes the channel through this link).
+      channel->set_sink(relay->on_open(channel, m->provider, std::move(m->token)));
       channel->deliver(std::move(m->body));
       return;
     }
