@@ -101,6 +101,20 @@ class load_engine {
       return report_;
     }
     endpoint_ = *endpoint;
+    media_endpoint_ = endpoint_;
+    if (!options_.media_url.empty()) {
+      auto media = net::parse_url(options_.media_url);
+      if (!media || media->scheme != "http") {
+        report_.error = "--media-to must be http://host:port: another instance of the gateway itself";
+        return report_;
+      }
+      auto m = resolve_tcp(media->host, static_cast<std::uint16_t>(media->effective_port()), why);
+      if (!m) {
+        report_.error = "cannot resolve " + media->host + ": " + why;
+        return report_;
+      }
+      media_endpoint_ = *m;
+    }
     // Every call would fail the same way: say it once, rather than as a run of failed calls.
     if (auto why = try_connect(endpoint_, std::chrono::seconds(5)); !why.empty()) {
       report_.error = "cannot connect to " + host_header_ + " (" + why +
@@ -306,7 +320,7 @@ class load_engine {
   void connect(call& c, const char* what) {
     close_socket(c);
     std::string why;
-    c.fd = start_connect(endpoint_, why);
+    c.fd = start_connect(std::string_view(what) == "upgrade" ? media_endpoint_ : endpoint_, why);
     if (c.fd < 0) return fail(c, std::string(what) + ": connect: " + why);
     ++c.generation;
     c.connecting = true;
@@ -547,6 +561,7 @@ class load_engine {
   const std::function<void(const load_progress&)>& progress_;
   poller poller_;
   tcp_endpoint endpoint_;
+  tcp_endpoint media_endpoint_;  // where media sockets connect (endpoint_ unless --media-to)
   caller_audio audio_;
   std::string host_header_, public_url_;
   std::vector<std::unique_ptr<call>> calls_;

@@ -19,6 +19,9 @@ namespace voxgate::app {
 struct load_options {
   std::string gateway_url;  // http://host:port, the gateway itself (plain HTTP; TLS ends at the proxy)
   std::string public_url;   // what the gateway signs with; defaults to gateway_url
+  // Where media sockets go instead of gateway_url: another instance of a cluster, so that every call's
+  // media is carried to the instance that took its webhook (the relay hop, timed). Empty: gateway_url.
+  std::string media_url;
   std::string auth_token;   // Twilio auth token to sign webhooks and upgrades with ("" sends none)
   int calls = 10;
   double duration_s = 10;   // caller audio per call

@@ -227,6 +227,11 @@ const args::command& load_arguments() {
            .type = kind::text,
            .value_name = "URL",
            .help = "the gateway's PUBLIC_URL, which signatures cover (default: GATEWAY_URL)"},
+          {.name = "--media-to",
+           .type = kind::text,
+           .value_name = "URL",
+           .help = "open the media sockets at this other instance of a cluster (http://host:port) instead of "
+                   "GATEWAY_URL, so each call's media is relayed to the instance that took its webhook"},
           {.name = "--drain",
            .type = kind::number,
            .value_name = "S",
@@ -255,6 +260,7 @@ int load_command(int argc, char** argv) {
   o.drain_s = a.number("--drain");
   o.auth_token = a.text("--auth-token");
   o.public_url = a.text("--public-url");
+  o.media_url = a.text("--media-to");
   bool tty = isatty(STDERR_FILENO);
   auto progress = [&](const load_progress& p) {
     if (!tty) return;
