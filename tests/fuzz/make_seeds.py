@@ -144,3 +144,16 @@ write("ws_frame", "masked", b"\x81\x85\x01\x02\x03\x04abcde")
 write("telnyx_signature", "seed0", fdp("\x01", "1700000000", "A" * 86 + "==", tail=b'{"data":{}}'))
 write("telnyx_signature", "seed1", fdp("x", "-5", "c2ln", tail=b"body"))
 write("telnyx_signature", "seed2", b"\x08" + fdp("0", "1700000000", "x", tail=b"{}"))
+
+# the cluster relay's messages between instances (cluster/wire.hpp), each with an event after it
+EVENT = ('{"provider":"telnyx","id":"evt-3","kind":"hangup","call":"' + CCID +
+         '","session":"428c31b6","detail":"normal_clearing"}')
+START = ('{"event":"start","sequenceNumber":"1","start":{"callSid":"' + SID + '","streamSid":"' + MZ +
+         '","customParameters":{"token":"' + SID + '.1999999999.ab"}},"streamSid":"' + MZ + '"}')
+write("relay_wire", "open", fdp("O 1 twilio " + SID + ".1999999999.ab\n" + START, tail=EVENT.encode()))
+write("relay_wire", "open_no_token", fdp("O 7 telnyx \n" + START, tail=b'{"provider":"twilio"}'))
+write("relay_wire", "frame", fdp('F 2\n{"event":"media","media":{"payload":"' + pay + '"}}',
+                                 tail=EVENT.replace("hangup", "dtmf").encode()))
+write("relay_wire", "audio", fdp("A 4294967295\n" + pay, tail=b"[[[[[["))
+write("relay_wire", "close", fdp("C 3\nrelay lost: owner unreachable", tail=b"{}"))
+write("relay_wire", "bad", fdp("X 1 extra words\nbody", tail=b"not json"))
