@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: bootstrap bootstrap-test configure build run test bench sanitize fuzz image smoke clean
+.PHONY: bootstrap bootstrap-test configure build run test bench sanitize fuzz image smoke cluster-smoke clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -41,6 +41,10 @@ image:
 
 smoke:
 	@deploy/smoke.sh
+
+# The compose stack's cluster from the same image: three gateways, Redis and HAProxy (deploy/haproxy.cfg).
+cluster-smoke:
+	@deploy/cluster-smoke.sh
 
 # libFuzzer (clang-14, ASan + UBSan) on every pure parser and verifier, one target at a time, each for
 # FUZZ_RUNS executions or FUZZ_SECONDS, whichever comes first; seeds in tests/fuzz/corpus, new inputs
