@@ -60,7 +60,13 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
 
   void handshake() {
     beast::get_lowest_layer(ws_).expires_never();
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
+    timeouts.handshake_timeout = options_.timeout;
+    if (options_.idle_timeout.count() > 0) {
+      timeouts.idle_timeout = options_.idle_timeout;
+      timeouts.keep_alive_pings = true;
+    }
+    ws_.set_option(timeouts);
     auto headers = options_.headers;
     ws_.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
       req.set(beast::http::field::user_agent, "voxgate");

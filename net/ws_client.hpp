@@ -18,7 +18,9 @@ struct ws_connect_options {
   std::string url;
   header_list headers;  // e.g. Authorization; never logged
   tls_settings tls;
-  std::chrono::milliseconds timeout{10000};
+  std::chrono::milliseconds timeout{10000};  // connect, TLS and the WebSocket handshake, each
+  // With pings: a peer silent this long is gone (a host that vanished sends no reset). 0: none.
+  std::chrono::milliseconds idle_timeout{0};
   std::size_t max_frame_bytes = 1024 * 1024;
   std::size_t max_queue_bytes = 1024 * 1024;
 };

@@ -138,6 +138,15 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
     if (closing_ || finished_) return;
     if (auto dropped = out_.push(std::move(text), droppable, writing_))
       dropped_.fetch_add(dropped, std::memory_order_relaxed);
+    // Control frames are never dropped, so a peer that stops reading would grow the queue without
+    // end: past four times the bound the connection is cut (the write in flight ends with an error).
+    if (out_.bytes() > 4 * limits_.max_queue_bytes) {
+      closing_ = true;
+      close_reason_ = "peer not reading: " + std::to_string(out_.bytes()) + " bytes queued";
+      beast::get_lowest_layer(ws_).close();
+      if (!writing_) finish(close_reason_);
+      return;
+    }
     if (!writing_) do_write();
   }
 
