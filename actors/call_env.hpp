@@ -66,8 +66,9 @@ struct cluster_hooks {
   std::function<void(pending_socket, std::string start_frame, std::string call_id)> carry_socket;
   // A provider event about a call not live here (never one that another instance forwarded).
   std::function<void(provider_event)> forward_event;
-  // A call of this instance ended: its directory entry goes.
-  std::function<void(const std::string& call_id)> call_ended;
+  // This instance no longer holds the call (it ended, or was refused after its webhook claimed it):
+  // its directory entry goes.
+  std::function<void(const std::string& call_id)> released;
 };
 
 struct call_env {

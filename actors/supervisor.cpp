@@ -85,7 +85,17 @@ int choose_worker(const supervisor_state& st) {
   return best;
 }
 
+call_admission admit_or_refuse(supervisor_pointer self, incoming_call& call);
+
+// In a cluster the webhook's route claimed the call before asking: a refusal gives the claim back
+// here, the one place that decides, even when the route stopped waiting for the answer.
 call_admission admit(supervisor_pointer self, incoming_call& call) {
+  auto out = admit_or_refuse(self, call);
+  if (!out.admitted && self->state.env->cluster) self->state.env->cluster->released(call.call_id);
+  return out;
+}
+
+call_admission admit_or_refuse(supervisor_pointer self, incoming_call& call) {
   auto& st = self->state;
   auto& env = *st.env;
   call_admission out;
@@ -275,7 +285,7 @@ supervisor_actor::behavior_type supervisor_behavior(supervisor_pointer self, cal
       if (!r.call.session_id.empty()) st.by_session.erase(r.call.session_id);
       --st.per_worker[static_cast<std::size_t>(r.worker)];
       st.env->homes->erase(call_id);
-      if (st.env->cluster) st.env->cluster->call_ended(call_id);
+      if (st.env->cluster) st.env->cluster->released(call_id);
       st.calls.erase(c);
     }
   });
@@ -303,14 +313,16 @@ supervisor_actor::behavior_type supervisor_behavior(supervisor_pointer self, cal
         auto& st = self->state;
         st.am.handled->inc();
         auto provider = std::string(to_string(ev.provider));
-        if (!first_delivery(self, ev.event_id)) {
-          st.env->metrics->webhooks.with({provider, "duplicate"}).inc();
-          return;
-        }
         const auto* call = find_call(self, ev.call_id);
         if (!call && !ev.session_id.empty()) call = find_call(self, ev.session_id);
+        // Not ours: its owner may be another instance, which deduplicates it (a retry of an event
+        // that could not be forwarded is forwarded again).
         if (!call && st.env->cluster && !ev.relayed) {
-          st.env->cluster->forward_event(std::move(ev));  // its owner may be another instance
+          st.env->cluster->forward_event(std::move(ev));
+          return;
+        }
+        if (!first_delivery(self, ev.event_id)) {
+          st.env->metrics->webhooks.with({provider, "duplicate"}).inc();
           return;
         }
         if (!call) {

@@ -184,8 +184,10 @@ verdict instance_addr(config& c, const std::string& v) {
   auto digits = std::string_view(v).substr(colon == std::string::npos ? v.size() : colon + 1);
   auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
   if (colon == std::string::npos || colon == 0 || ec != std::errc{} || p != digits.data() + digits.size() ||
-      port == 0 || port > 65535 || v.find_first_of("/ ?#@") != std::string::npos)
-    return "host:port, as the other instances reach this one (e.g. the pod's IP and PORT)";
+      port == 0 || port > 65535 ||
+      !std::all_of(v.begin(), v.end(), [](unsigned char ch) { return std::isalnum(ch) || ch == '.' || ch == '-' || ch == ':' || ch == '_'; }))
+    return "host:port with an IPv4 address or a host name, as the other instances reach this one (e.g. the pod's IP "
+           "and PORT)";
   c.instance_addr = v;
   return taken;
 }

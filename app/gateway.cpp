@@ -198,10 +198,6 @@ void gateway::claim_call(std::string_view provider, const std::string& call_id, 
   });
 }
 
-void gateway::release_claim(const std::string& call_id) {
-  if (cluster_) env_->cluster->call_ended(call_id);
-}
-
 void gateway::add_cluster_routes() {
   server_->route_ws(std::string(cluster::relay::path),
                     [this](const net::http_request& req) { return cluster_->relays().accept(req); });
@@ -251,9 +247,18 @@ std::uint64_t gateway::live_calls() {
 // Calls still up when the loops stop would be cut with no close frame: the caller and the AI would
 // both see 1006. End them while the loops run, and give the close handshakes a moment.
 void gateway::end_calls(std::chrono::milliseconds grace) {
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  if (cluster_) {
+    // The calls first, their relayed sockets closing with their own close frames; then the relay's
+    // connections (the sockets carried for other instances' calls close with them), and the
+    // directory after the calls' entries are released.
+    caf::anon_send(supervisor_, actors::end_all_atom::value, std::string("shutdown"));
+    while (std::chrono::steady_clock::now() < deadline && live_calls() > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    cluster_->stop();
+  }
   if (live_calls() == 0 && net::open_ws_connections() == 0) return;
   caf::anon_send(supervisor_, actors::end_all_atom::value, std::string("shutdown"));
-  auto deadline = std::chrono::steady_clock::now() + grace;
   while (std::chrono::steady_clock::now() < deadline && (live_calls() > 0 || net::open_ws_connections() > 0))
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   if (auto left = net::open_ws_connections(); left > 0)
@@ -279,7 +284,6 @@ void gateway::stop() {
   if (stopped_.exchange(true)) return;
   server_->stop();
   io_->start();  // the actors run on the workers: a gateway that never started needs them to end
-  if (cluster_) cluster_->stop();  // the relay's sockets close with their calls' close frames
   // Longer than the close deadline: every close has then finished, answered or cut, before the
   // loops stop (stopping on the deadline's heels raced the sockets' own shutdown).
   end_calls(net::ws_close_timeout + std::chrono::seconds(1));

@@ -63,8 +63,6 @@ class gateway {
   // took the same webhook first. On one instance `admit` runs at once.
   void claim_call(std::string_view provider, const std::string& call_id, std::function<void()> admit,
                   std::function<void(std::string owner)> elsewhere);
-  // A call refused after its claim: its directory entry goes.
-  void release_claim(const std::string& call_id);
   void add_cluster_routes();
   void cluster_calls(net::responder respond);
 

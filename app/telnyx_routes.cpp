@@ -87,7 +87,6 @@ void gateway::add_telnyx_routes() {
       ask<actors::call_admission>(
           *system_, supervisor_, std::chrono::seconds(5),
           [this, respond, call_id](actors::call_admission a) {
-            if (!a.admitted) release_claim(call_id);
             metrics_.webhooks.with({"telnyx", a.admitted ? "accepted" : "refused_" + a.reason}).inc();
             if (!a.admitted) metrics_.calls_refused.with({"telnyx", a.reason}).inc();
             if (!a.admitted && !config_.telnyx_api_key.empty()) {

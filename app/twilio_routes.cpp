@@ -85,7 +85,6 @@ void gateway::add_twilio_routes() {
         *system_, supervisor_, std::chrono::seconds(5),
         [this, respond, connect, call_id](actors::call_admission a) mutable {
           if (!a.admitted) {
-            release_claim(call_id);
             metrics_.webhooks.with({"twilio", "refused_" + a.reason}).inc();
             metrics_.calls_refused.with({"twilio", a.reason}).inc();
             respond(twiml(net::twilio::say_and_hangup(

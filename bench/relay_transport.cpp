@@ -279,24 +279,26 @@ measurement run_relay(int n, const std::string& frame) {
   actors::metrics_registry a_metrics, b_metrics;
   net::http_server a_server(a_io, {.host = "127.0.0.1", .port = 0});
   net::http_server b_server(b_io, {.host = "127.0.0.1", .port = 0});
+  for (auto* server : {&a_server, &b_server})  // bound now, served once the runtimes start
+    if (auto error = server->start(); !error.empty()) fail("relay server: " + error);
+  auto a_address = "127.0.0.1:" + std::to_string(a_server.port());
   auto echo = [](net::ws_channel_ptr channel, actors::provider_kind, std::string) {
     return std::shared_ptr<net::ws_sink>(std::make_shared<channel_echo>(channel));
   };
   auto no_event = [](actors::provider_event) {};
-  cluster::relay a_relay(a_io, {.self = "a", .secret = secret}, echo, no_event, a_metrics);
-  cluster::relay b_relay(b_io, {.self = "b", .secret = secret}, echo, no_event, b_metrics);
+  cluster::relay a_relay(a_io, {.self = a_address, .secret = secret}, echo, no_event, a_metrics);
+  cluster::relay b_relay(b_io, {.self = "127.0.0.1:" + std::to_string(b_server.port()), .secret = secret}, echo,
+                         no_event, b_metrics);
   a_server.route_ws(std::string(cluster::relay::path),
                     [&](const net::http_request& req) { return a_relay.accept(req); });
   b_server.route_ws("/relay", [&](const net::http_request&) {
-    auto sink = std::make_shared<carry_on_first>(b_relay, [&] { return "127.0.0.1:" + std::to_string(a_server.port()); });
+    auto sink = std::make_shared<carry_on_first>(b_relay, [&] { return a_address; });
     net::upgrade_decision d;
     d.accept = true;
     d.sink = sink;
     d.on_open = [sink](net::ws_channel_ptr channel) { sink->bind(channel); };
     return d;
   });
-  for (auto* server : {&a_server, &b_server})
-    if (auto error = server->start(); !error.empty()) fail("relay server: " + error);
   a_io.start();
   b_io.start();
   client_io.start();

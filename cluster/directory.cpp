@@ -38,6 +38,8 @@ struct directory::impl : std::enable_shared_from_this<impl> {
   std::string instances_key() const { return settings.prefix + "instances"; }
   std::string ttl_ms() const { return std::to_string(settings.ttl.count()); }
 
+  void claim(const std::string& call_id, std::function<void(claim_result, std::string)> done, int retries);
+
   void heartbeat() {
     auto now = unix_ms();
     redis.run({"ZADD", instances_key(), std::to_string(now), settings.self}, [](net::redis::reply) {});
@@ -105,10 +107,15 @@ const std::string& directory::self() const { return impl_->settings.self; }
 bool directory::up() const { return impl_->redis.up(); }
 
 void directory::claim(const std::string& call_id, std::function<void(claim_result, std::string)> done) {
-  auto key = impl_->call_key(call_id);
-  auto self = impl_;
+  impl_->claim(call_id, std::move(done), 1);
+}
+
+void directory::impl::claim(const std::string& call_id, std::function<void(claim_result, std::string)> done,
+                            int retries) {
+  auto key = call_key(call_id);
+  auto self = shared_from_this();
   self->redis.run({"SET", key, self->settings.self, "NX", "PX", self->ttl_ms()},
-                  [self, key, call_id, done = std::move(done)](net::redis::reply r) mutable {
+                  [self, key, call_id, retries, done = std::move(done)](net::redis::reply r) mutable {
                     if (r.is_error()) {
                       // Served here alone for now; the heartbeat registers it once Redis is back.
                       std::lock_guard lock(self->mutex);
@@ -121,11 +128,17 @@ void directory::claim(const std::string& call_id, std::function<void(claim_resul
                       return done(claim_result::claimed, self->settings.self);
                     }
                     // Someone holds it: who?
-                    self->redis.run({"GET", key}, [self, done = std::move(done)](net::redis::reply owner) {
+                    self->redis.run({"GET", key}, [self, call_id, retries,
+                                                   done = std::move(done)](net::redis::reply owner) mutable {
                       if (owner.is_error()) return done(claim_result::down, owner.text);
-                      if (owner.text == self->settings.self) return done(claim_result::ours, owner.text);
-                      // Nil: the owner's entry expired between the two commands; it owns nothing now,
-                      // but a second claim could race a third instance: call it taken by no one.
+                      if (owner.text == self->settings.self) {
+                        // Ours already (a retry here, or an entry from before a restart): kept fresh.
+                        std::lock_guard lock(self->mutex);
+                        self->owned.insert(call_id);
+                        return done(claim_result::ours, owner.text);
+                      }
+                      // Nil: the owner's entry expired between the two commands: claim it once more.
+                      if (owner.is_nil() && retries > 0) return self->claim(call_id, std::move(done), retries - 1);
                       done(claim_result::taken, owner.is_nil() ? std::string() : owner.text);
                     });
                   });

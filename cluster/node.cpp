@@ -36,14 +36,17 @@ node::node(net::io_runtime& io, actors::metrics_registry& metrics, node_settings
                          "reconnecting with backoff",
                          why);
                  }),
-      relay_(io, relay_settings{s.self, s.secret}, std::move(on_open), std::move(on_event), metrics) {
+      // A relay connection silent for the TTL (pings unanswered) is cut, as the directory forgets an
+      // instance silent that long.
+      relay_(io, relay_settings{.self = s.self, .secret = s.secret, .idle_timeout = s.ttl}, std::move(on_open),
+             std::move(on_event), metrics) {
   metrics.redis_up.with({}).set(0);
   auto hooks = std::make_shared<actors::cluster_hooks>();
   hooks->carry_socket = [this](actors::pending_socket socket, std::string start, std::string call_id) {
     carry_socket(std::move(socket), std::move(start), std::move(call_id));
   };
   hooks->forward_event = [this](actors::provider_event ev) { forward_event(std::move(ev)); };
-  hooks->call_ended = [this](const std::string& call_id) { directory_.release(call_id); };
+  hooks->released = [this](const std::string& call_id) { directory_.release(call_id); };
   hooks_ = std::move(hooks);
 }
 

@@ -9,6 +9,7 @@
 
 #include "cluster/wire.hpp"
 #include "net/call_token.hpp"
+#include "net/crypto.hpp"
 #include "net/log_value.hpp"
 #include "net/ws_client.hpp"
 
@@ -22,10 +23,23 @@ std::int64_t unix_now() {
 
 constexpr std::string_view peer_header = "x-voxgate-peer";
 constexpr std::string_view peer_prefix = "peer:";
+constexpr std::string_view peer_to = ":to:";  // peer:<from>:to:<to>, in a token's characters
 constexpr std::int64_t peer_token_seconds = 60;
 
 // Relay channels' ids, apart from the sockets' own (both show in logs as the channel's id).
 std::atomic<std::uint64_t> next_relay_channel_id{1ull << 48};
+
+// A channel the owner has not attached to its call yet holds the frames that come meanwhile (the
+// supervisor attaches within milliseconds); past these bounds it is closed, as a socket would be.
+constexpr std::size_t max_handshake_frames = 500;  // 10 s of 20 ms media
+constexpr auto handshake_timeout = std::chrono::seconds(10);
+
+// The peers' tokens have a key of their own (a media token never opens the relay door) and name
+// both ends, so a token is good only at the instance it was made for.
+std::string peer_key(std::string_view secret) { return net::crypto::hmac_sha256(secret, "voxgate relay peer"); }
+std::string peer_id(std::string_view from, std::string_view to) {
+  return std::string(peer_prefix) + std::string(from) + std::string(peer_to) + std::string(to);
+}
 
 }  // namespace
 
@@ -55,9 +69,15 @@ class relay_channel final : public net::ws_channel {
     if (!handshake_ || credit_ > 0) {
       if (handshake_) --credit_;
       sink_->on_text(std::move(frame));
-    } else {
+    } else if (queued_.size() < max_handshake_frames) {
       queued_.push_back(std::move(frame));
+    } else {
+      close("no attach within " + std::to_string(max_handshake_frames) + " frames");
     }
+  }
+  bool in_handshake() {
+    std::lock_guard lock(delivery_);
+    return handshake_ && !closed_;
   }
   // The peer closed it (or the connection went): the sink hears it once.
   void peer_closed(std::string reason) {
@@ -80,8 +100,14 @@ class relay_channel final : public net::ws_channel {
     sink_->on_text(std::move(frame));
   }
   void attach(std::shared_ptr<net::ws_sink> sink) override {
-    std::lock_guard lock(delivery_);
-    if (closed_) return;
+    std::unique_lock lock(delivery_);
+    if (closed_) {
+      // Closed while its call was being told of it: the call hears of the close, as from a socket.
+      auto reason = close_reason_;
+      lock.unlock();
+      sink->on_closed(std::move(reason));
+      return;
+    }
     sink_ = std::move(sink);
     handshake_ = false;
     while (!queued_.empty()) {
@@ -101,6 +127,7 @@ class relay_channel final : public net::ws_channel {
       std::lock_guard lock(delivery_);
       sink = std::move(sink_);
       queued_.clear();
+      close_reason_ = reason;
     }
     if (sink) sink->on_closed(std::move(reason));
   }
@@ -115,6 +142,7 @@ class relay_channel final : public net::ws_channel {
   bool handshake_ = true;
   int credit_ = 1;  // handshake mode: frames that may be delivered before the next resume()
   std::deque<std::string> queued_;
+  std::string close_reason_;  // under delivery_, once closed
   std::atomic<bool> closed_{false};
   std::atomic<std::uint64_t> frames_in_{0};
   std::atomic<std::uint64_t> frames_out_{0};
@@ -134,17 +162,16 @@ class link final : public net::ws_sink, public std::enable_shared_from_this<link
   }
 
   void opened(net::ws_channel_ptr channel) {
-    std::vector<std::pair<std::string, bool>> waiting;
-    {
-      std::lock_guard lock(mutex_);
-      if (dead_) {
-        channel->close("relay stopped");
-        return;
-      }
-      channel_ = channel;
-      waiting.swap(waiting_);
+    // Under the lock (send_text only queues): a message sent from another thread meanwhile waits
+    // behind these, so an open is never overtaken by its own frames.
+    std::lock_guard lock(mutex_);
+    if (dead_) {
+      channel->close("relay stopped");
+      return;
     }
-    for (auto& [m, droppable] : waiting) channel->send_text(std::move(m), droppable);
+    channel_ = channel;
+    for (auto& [m, droppable] : waiting_) channel->send_text(std::move(m), droppable);
+    waiting_.clear();
   }
 
   void send(std::string message, bool droppable = false) {
@@ -153,6 +180,8 @@ class link final : public net::ws_sink, public std::enable_shared_from_this<link
       std::lock_guard lock(mutex_);
       if (dead_) return;
       if (!channel_) {
+        waiting_bytes_ += message.size();
+        if (waiting_bytes_ > max_waiting_bytes) return;  // the connect fails or the link is cut first
         waiting_.emplace_back(std::move(message), droppable);
         return;
       }
@@ -197,6 +226,8 @@ class link final : public net::ws_sink, public std::enable_shared_from_this<link
   mutable std::mutex mutex_;
   net::ws_channel_ptr channel_;
   std::vector<std::pair<std::string, bool>> waiting_;  // sent before the connection opened
+  std::size_t waiting_bytes_ = 0;
+  static constexpr std::size_t max_waiting_bytes = 4 * 1024 * 1024;
   bool dead_ = false;
   std::uint32_t next_channel_ = 1;
   std::map<std::uint32_t, net::ws_channel_ptr> carried_;                 // dialer
@@ -246,10 +277,10 @@ struct relay::impl : std::enable_shared_from_this<impl> {
     }
     net::ws_connect_options o;
     o.url = "ws://" + owner + std::string(relay::path);
-    o.headers = {{std::string(peer_header),
-                  net::mint_call_token(settings.secret, std::string(peer_prefix) + settings.self,
-                                       unix_now() + peer_token_seconds)}};
+    o.headers = {{std::string(peer_header), relay::peer_token(settings.secret, settings.self, owner,
+                                                              unix_now() + peer_token_seconds)}};
     o.timeout = settings.connect_timeout;
+    o.idle_timeout = settings.idle_timeout;  // pings: an owner that vanished without a reset is noticed
     o.max_frame_bytes = settings.max_frame_bytes;
     o.max_queue_bytes = settings.max_queue_bytes;
     net::ws_connect(io, std::move(o), l, [l, owner](net::ws_channel_ptr channel, std::string error) {
@@ -295,6 +326,14 @@ void link::on_text(std::string&& text) {
       // Outside the lock: the sink may answer at once (a refusal closes the channel through this link).
       channel->set_sink(relay->on_open(channel, m->provider, std::move(m->token)));
       channel->deliver(std::move(m->body));
+      // Not attached in time (its call ended before it could take it): closed, as a socket would be.
+      auto check = [](void*, void* arg) {
+        std::unique_ptr<std::weak_ptr<relay_channel>> weak(static_cast<std::weak_ptr<relay_channel>*>(arg));
+        if (auto c = weak->lock(); c && c->in_handshake()) c->close("no attach within 10 s");
+      };
+      auto* weak = new std::weak_ptr<relay_channel>(channel);
+      if (!relay->io.run_here_at(std::chrono::steady_clock::now() + handshake_timeout, check, nullptr, weak))
+        delete weak;
       return;
     }
     case wire_kind::frame:
@@ -422,11 +461,14 @@ void relay::forward(const actors::provider_event& ev, const std::string& owner) 
 net::upgrade_decision relay::accept(const net::http_request& req) {
   auto token = net::header_or(req.headers, peer_header);
   std::string id;
-  auto check = net::verify_call_token(impl_->settings.secret, token, "", unix_now(), &id);
-  if (check != net::token_check::ok || id.rfind(peer_prefix, 0) != 0)
-    return net::upgrade_decision::refuse(403, "bad_peer_token",
-                                         "not a peer of this cluster (is CALL_TOKEN_SECRET the same everywhere?)");
-  auto peer = id.substr(peer_prefix.size());
+  auto check = net::verify_call_token(peer_key(impl_->settings.secret), token, "", unix_now(), &id);
+  auto to = std::string(peer_to) + impl_->settings.self;
+  if (check != net::token_check::ok || id.rfind(peer_prefix, 0) != 0 || id.size() <= peer_prefix.size() + to.size() ||
+      id.compare(id.size() - to.size(), to.size(), to) != 0)
+    return net::upgrade_decision::refuse(
+        403, "bad_peer_token",
+        "not a peer of this cluster, or not for this instance (same CALL_TOKEN_SECRET everywhere? INSTANCE_ADDR right?)");
+  auto peer = id.substr(peer_prefix.size(), id.size() - peer_prefix.size() - to.size());
   auto l = std::make_shared<link>(impl_, peer, false);
   {
     std::lock_guard lock(impl_->mutex);
@@ -446,6 +488,11 @@ net::upgrade_decision relay::accept(const net::http_request& req) {
 }
 
 std::size_t relay::carrying() const { return impl_->carrying.load(); }
+
+std::string relay::peer_token(std::string_view secret, std::string_view from, std::string_view to,
+                              std::int64_t expires_at_unix) {
+  return net::mint_call_token(peer_key(secret), peer_id(from, to), expires_at_unix);
+}
 
 bool relay::came_from_peer(const net::ws_channel& channel) {
   return dynamic_cast<const relay_channel*>(&channel) != nullptr;

@@ -23,7 +23,8 @@ namespace voxgate::cluster {
 struct relay_settings {
   std::string self;    // this instance's INSTANCE_ADDR, named to the owner
   std::string secret;  // CALL_TOKEN_SECRET: the same on every instance; it authenticates the peers
-  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds connect_timeout{2000};  // each of connect and handshake
+  std::chrono::milliseconds idle_timeout{10000};    // a link silent this long (pings unanswered) is cut
   std::size_t max_frame_bytes = 256 * 1024;      // one provider frame with its header
   std::size_t max_queue_bytes = 8 * 1024 * 1024;  // all the calls of one pair
 };
@@ -56,6 +57,9 @@ class relay {
 
   // Provider sockets held here for calls owned elsewhere: a draining instance waits for them too.
   std::size_t carrying() const;
+  // The token a peer presents at `to`'s relay door (x-voxgate-peer), made from the shared secret.
+  static std::string peer_token(std::string_view secret, std::string_view from, std::string_view to,
+                                std::int64_t expires_at_unix);
   // True for a channel that came from a peer (so it is never carried on again).
   static bool came_from_peer(const net::ws_channel& channel);
   void stop();  // closes every connection (their channels end)

@@ -11,6 +11,7 @@ namespace voxgate::cluster {
 
 namespace {
 
+// Every kind, so that a kind added later is refused on the wire until it is named here.
 constexpr std::array<std::pair<actors::call_event_kind, std::string_view>, 6> event_names{{
     {actors::call_event_kind::answered, "answered"},
     {actors::call_event_kind::hangup, "hangup"},
@@ -108,7 +109,7 @@ std::optional<wire_message> decode(std::string_view text, std::string* why) {
 }
 
 std::string encode_event(const actors::provider_event& ev) {
-  std::string kind = "hangup";
+  std::string kind = "unnamed";  // refused by the receiver, never mistaken for another kind
   for (const auto& [k, name] : event_names)
     if (k == ev.kind) kind = std::string(name);
   return R"({"provider":)" + net::json::quote(provider_name(ev.provider)) + R"(,"id":)" +

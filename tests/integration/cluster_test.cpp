@@ -10,6 +10,7 @@
 #include <future>
 #include <sstream>
 
+#include "cluster/relay.hpp"
 #include "gateway_fixture.hpp"
 #include "net/call_token.hpp"
 #include "net/redis/client.hpp"
@@ -88,6 +89,9 @@ class ClusterTest : public ::testing::Test {
     fakes::run_command("rm -rf " + dir);
   }
 
+  // Settings of one instance beyond the cluster's own.
+  virtual std::vector<std::string> extra_env(int) const { return {}; }
+
   void start_instance(int i) {
     std::vector<std::string> env = {
         "HOST=127.0.0.1",
@@ -97,7 +101,7 @@ class ClusterTest : public ::testing::Test {
         "REDIS_URL=" + redis.url(),
         "CALL_TOKEN_SECRET=" + std::string(secret),
         "CLUSTER_TTL_MS=" + std::to_string(ttl_ms),
-        "WORKERS=1",
+        "WORKERS=2",  // sockets of one call may sit on different workers: the relay must keep order
         "OVERLOAD_LAG_MS=0",
         "DRAIN_TIMEOUT=20",
         "AI_BACKEND=openai-realtime",
@@ -108,6 +112,7 @@ class ClusterTest : public ::testing::Test {
         "TELNYX_API_KEY=test-telnyx-key",
         "TELNYX_API_BASE=" + telnyx.rest_base(),
     };
+    for (auto& e : extra_env(i)) env.push_back(e);
     ASSERT_EQ(gw[i].start({VOXGATE_BINARY, "serve"}, env, dir + "/gw" + std::to_string(i) + ".log"), "");
   }
 
@@ -449,22 +454,24 @@ TEST_F(ClusterTest, TheRelayDoorTakesOnlyPeersOfTheClusterAndCutsOneThatSendsGar
   };
   auto later = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
                    .count() + 60;
+  auto self = "127.0.0.1:" + std::to_string(port[0]);
   auto frames = std::make_shared<fakes::frame_queue>();
-  EXPECT_NE(dial("", frames), "");                                                        // no token
-  EXPECT_NE(dial(net::mint_call_token("another-secret-0123456", "peer:x", later), frames), "");  // not our secret
-  EXPECT_NE(dial(net::mint_call_token(secret, "CA1234", later), frames), "");            // a call's token
-  EXPECT_NE(dial(net::mint_call_token(secret, "peer:x", later - 120), frames), "");      // expired
-  EXPECT_EQ(metric(0, R"(voxgate_ws_upgrade_attempts_total{path="/internal/relay",result="refused",reason="bad_peer_token"})"), 4);
+  EXPECT_NE(dial("", frames), "");                                                                 // no token
+  EXPECT_NE(dial(cluster::relay::peer_token("another-secret-0123456", "x", self, later), frames), "");  // not our secret
+  EXPECT_NE(dial(net::mint_call_token(secret, "peer:x:to:" + self, later), frames), "");  // a media token's key
+  EXPECT_NE(dial(cluster::relay::peer_token(secret, "x", "127.0.0.1:1", later), frames), "");  // for another instance
+  EXPECT_NE(dial(cluster::relay::peer_token(secret, "x", self, later - 120), frames), "");     // expired
+  EXPECT_EQ(metric(0, R"(voxgate_ws_upgrade_attempts_total{path="/internal/relay",result="refused",reason="bad_peer_token"})"), 5);
 
   // A peer of the cluster that sends something that is not a relay message is cut off.
   net::ws_channel_ptr peer;
-  ASSERT_EQ(dial(net::mint_call_token(secret, "peer:127.0.0.1:1", later), frames, &peer), "");
+  ASSERT_EQ(dial(cluster::relay::peer_token(secret, "127.0.0.1:1", self, later), frames, &peer), "");
   peer->send_text("hello");
   EXPECT_TRUE(frames->wait_closed(5s));
   EXPECT_EQ(metric(0, R"(voxgate_bad_frames_total{source="relay",reason="malformed"})"), 1);
   // A channel opened for a call this instance does not have is refused, and nothing is carried on.
   frames = std::make_shared<fakes::frame_queue>();
-  ASSERT_EQ(dial(net::mint_call_token(secret, "peer:127.0.0.1:1", later), frames, &peer), "");
+  ASSERT_EQ(dial(cluster::relay::peer_token(secret, "127.0.0.1:1", self, later), frames, &peer), "");
   peer->send_text("O 1 twilio \n" R"({"event":"start","sequenceNumber":"1","start":{"accountSid":"AC1","streamSid":"MZ1","callSid":"CA99999999999999999999999999999999","tracks":["inbound"],"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1},"customParameters":{"token":")" +
                   net::mint_call_token(secret, "CA99999999999999999999999999999999", later) +
                   R"("}},"streamSid":"MZ1"})");
@@ -473,4 +480,45 @@ TEST_F(ClusterTest, TheRelayDoorTakesOnlyPeersOfTheClusterAndCutsOneThatSendsGar
   EXPECT_EQ(*closed, "C 1\nunknown_call");
   EXPECT_EQ(metric(0, R"(voxgate_relayed_calls{role="carried"})"), 0);
   peer->close("done");
+}
+
+TEST_F(ClusterTest, AnOwnerThatFreezesIsCutOffByTheRelayWithinTheTtl) {
+  constexpr const char* sid = "CA99999999999999999999999999999990";
+  fakes::fake_twilio hook(url(0), public_url, auth_token), media(url(1), public_url, auth_token);
+  ASSERT_TRUE(twilio_call(hook, media, sid));
+  audio_flows(media, 0, 0x10);
+  // Frozen, not dead: its sockets stay open and send no reset, as a host that vanished would.
+  gw[0].signal(SIGSTOP);
+  auto frozen = std::chrono::steady_clock::now();
+  EXPECT_TRUE(media.received()->wait_closed(std::chrono::milliseconds(ttl_ms * 4)));
+  std::printf("[ figure ] owner frozen -> carried socket closed: %.0f ms (CLUSTER_TTL_MS=%d)\n",
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frozen).count(), ttl_ms);
+  EXPECT_TRUE(eventually([&] { return metric(1, R"(voxgate_relayed_calls{role="carried"})") == 0; }));
+  EXPECT_NE(log(1).find("relay peer=127.0.0.1:" + std::to_string(port[0]) + " lost"), std::string::npos) << log(1);
+  gw[0].signal(SIGCONT);
+}
+
+namespace {
+
+// Instance 2 takes no calls at all (MAX_CALLS=0): a refusal after the claim.
+class ClusterWithAFullInstance : public ClusterTest {
+ protected:
+  std::vector<std::string> extra_env(int i) const override {
+    return i == 2 ? std::vector<std::string>{"MAX_CALLS=0"} : std::vector<std::string>{};
+  }
+};
+
+}  // namespace
+
+TEST_F(ClusterWithAFullInstance, ARefusedCallLeavesNoEntryAndItsRetryIsServedElsewhere) {
+  constexpr const char* sid = "CA99999999999999999999999999999991";
+  fakes::fake_twilio full(url(2), public_url, auth_token), other(url(0), public_url, auth_token);
+  auto refused = full.post_voice_webhook(sid);
+  ASSERT_EQ(refused.status, 200u);
+  EXPECT_FALSE(net::twilio::parse_stream_instruction(refused.body)) << refused.body;  // the polite refusal
+  EXPECT_TRUE(eventually([&] { return entry(sid) == 0; }));                           // the claim given back
+  // Twilio retries elsewhere: that instance takes the call, not "owned elsewhere".
+  auto retried = other.post_voice_webhook(sid);
+  ASSERT_TRUE(net::twilio::parse_stream_instruction(retried.body)) << retried.body;
+  EXPECT_EQ(wait_owner(), 0);
 }
