@@ -435,8 +435,11 @@ void relay::carry(net::ws_channel_ptr socket, actors::provider_kind provider, st
                   std::string start_frame, const std::string& owner) {
   auto l = impl_->link_to(owner);
   auto ch = l ? l->add_carried(socket) : std::nullopt;
-  if (!ch) {
-    socket->close("relay unavailable");
+  if (!ch) {  // the relay to the owner ended a moment ago, or this instance is stopping
+    impl_->metrics.media_refused.with({std::string(actors::to_string(provider)), "relay_unavailable"}).inc();
+    spdlog::warn("media socket refused provider={} remote={} reason=relay_unavailable owner={}",
+                 actors::to_string(provider), socket->remote(), owner);
+    socket->close("relay_unavailable");
     return;
   }
   ++impl_->carrying;

@@ -79,6 +79,9 @@ for i in 1 2 3; do
   echo "$listing" | grep -q "\"instance\":\"127.0.0.1$i:8080\"" || fail "/calls?scope=cluster lacks instance $i: $listing"
 done
 echo "cluster-smoke: /calls?scope=cluster lists the three instances"
+status=$(exec 3<>/dev/tcp/127.0.0.1/$lb_port; printf 'GET /internal/relay HTTP/1.0\r\n\r\n' >&3; head -1 <&3)
+case "$status" in *" 403 "*) ;; *) fail "the balancer lets /internal/ through: $status" ;; esac
+echo "cluster-smoke: the balancer refuses /internal/ (403)"
 
 for i in 1 2 3; do kill -TERM "${gateway_pids[$i]}"; done
 for i in 1 2 3; do
