@@ -28,17 +28,7 @@ for bin in "$voxgate" "$BUILD/bench/echo_ai" "$BUILD/bench/bare_relay"; do
 done
 command -v taskset >/dev/null || { echo "taskset is missing (util-linux)" >&2; exit 2; }
 
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-wait_port() {
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done
-  echo "nothing listening on 127.0.0.1:$1" >&2; return 1
-}
-
-# A key's value from load's JSON summary (one key per line).
-value() { awk -F': ' -v k="\"$1\"" '$1 ~ k { gsub(/,$/, "", $2); print $2 }' "$2"; }
+source "$(dirname "$0")/common.sh"
 
 ulimit -n "$(ulimit -Hn)"
 taskset -c "$LOAD_CORE" "$BUILD/bench/echo_ai" $AI_PORT >"$LOGS/echo_ai.log" 2>&1 &

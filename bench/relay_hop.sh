@@ -29,14 +29,7 @@ for bin in "$voxgate" "$BUILD/bench/echo_ai"; do
 done
 command -v redis-server >/dev/null || { echo "redis-server is missing (scripts/bootstrap.sh --test)" >&2; exit 2; }
 
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-wait_port() {
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done
-  echo "nothing listening on 127.0.0.1:$1" >&2; return 1
-}
-value() { awk -F': ' -v k="\"$1\"" '$1 ~ k { gsub(/,$/, "", $2); print $2 }' "$2"; }
+source "$(dirname "$0")/common.sh"
 
 ulimit -n "$(ulimit -Hn)"
 redis-server --port $REDIS_PORT --bind 127.0.0.1 --save "" --appendonly no --logfile "" >/dev/null 2>&1 &

@@ -40,6 +40,7 @@ done
 cp "$BUILD/voxgate" "$BUILD/bench/echo_ai" "$WORK/"
 per_slot=$(( CALLS / SLOTS ))
 
+source "$(dirname "$0")/common.sh"  # wait_port, value; the cleanup below replaces its own
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -48,10 +49,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_port() {
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done
-  echo "nothing listening on 127.0.0.1:$1" >&2; return 1
-}
 for port in $AI_PORT $GATEWAY_PORT; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "127.0.0.1:$port is already in use" >&2; exit 2; fi
 done
@@ -62,7 +59,6 @@ gateway_pin=() tools_pin=()
 [[ -n $TOOLS_CPUS ]] && tools_pin=(taskset -c "$TOOLS_CPUS")
 
 # A key's value from load's JSON summary (one key per line).
-value() { awk -F': ' -v k="\"$1\"" '$1 ~ k { gsub(/,$/, "", $2); print $2 }' "$2"; }
 
 ulimit -n "$(ulimit -Hn)"
 "${tools_pin[@]}" "$WORK/echo_ai" $AI_PORT >"$WORK/echo_ai.log" 2>&1 &

@@ -164,16 +164,6 @@ class ClusterTest : public ::testing::Test {
     return r.is_error() ? -1 : r.integer;
   }
 
-  template <class F>
-  bool eventually(F condition, std::chrono::milliseconds timeout = 5s) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (condition()) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return condition();
-  }
-
   // A Twilio call: the webhook to `hook_at`, its media to `media_at` (base URLs). Returns the stream.
   std::optional<fakes::twiml_stream> twilio_call(fakes::fake_twilio& hook, fakes::fake_twilio& media,
                                                  const std::string& sid) {

@@ -20,6 +20,17 @@ namespace voxgate::testing {
 
 using namespace std::chrono_literals;
 
+// Polls a condition that the gateway reaches asynchronously (teardown, counters).
+template <class F>
+bool eventually(F condition, std::chrono::milliseconds timeout = 5s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return condition();
+}
+
 class GatewayTest : public ::testing::Test {
  protected:
   static constexpr const char* public_url = "https://gw.example.test";
@@ -88,16 +99,6 @@ class GatewayTest : public ::testing::Test {
     return std::stol(body.substr(at + series.size() + 2));
   }
 
-  // Polls a condition that the gateway reaches asynchronously (teardown, counters).
-  template <class F>
-  bool eventually(F condition, std::chrono::milliseconds timeout = 5s) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (condition()) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return condition();
-  }
 
   // Places a call up to a streaming media socket; returns the TwiML's stream.
   fakes::twiml_stream connect_call(const std::string& sid, const std::string& query = "businessId=acme") {
