@@ -148,12 +148,13 @@ class relay_channel final : public net::ws_channel {
   std::atomic<std::uint64_t> frames_out_{0};
 };
 
-// One internal WebSocket between two instances. The dialer's side carries provider sockets (by
-// channel number, which it picks); the accepting side owns the relay channels they become.
+// One internal WebSocket between two instances, used both ways: each side carries provider sockets
+// to the other (by channel numbers it picks: odd from the side that dialled, even from the other, so
+// they never meet) and owns the relay channels the other side's sockets become.
 class link final : public net::ws_sink, public std::enable_shared_from_this<link> {
  public:
   link(std::weak_ptr<relay::impl> relay, std::string peer, bool dialer)
-      : relay_(std::move(relay)), peer_(std::move(peer)), dialer_(dialer) {}
+      : relay_(std::move(relay)), peer_(std::move(peer)), next_channel_(dialer ? 1 : 2) {}
 
   const std::string& peer() const { return peer_; }
   bool dead() const {
@@ -190,11 +191,12 @@ class link final : public net::ws_sink, public std::enable_shared_from_this<link
     channel->send_text(std::move(message), droppable);
   }
 
-  // Dialer: a provider socket carried from now on; its channel number.
+  // A provider socket carried from now on; its channel number.
   std::optional<std::uint32_t> add_carried(net::ws_channel_ptr socket) {
     std::lock_guard lock(mutex_);
     if (dead_) return std::nullopt;
-    auto ch = next_channel_++;
+    auto ch = next_channel_;
+    next_channel_ += 2;
     carried_[ch] = std::move(socket);
     return ch;
   }
@@ -222,16 +224,15 @@ class link final : public net::ws_sink, public std::enable_shared_from_this<link
  private:
   std::weak_ptr<relay::impl> relay_;
   std::string peer_;
-  bool dialer_;
   mutable std::mutex mutex_;
   net::ws_channel_ptr channel_;
   std::vector<std::pair<std::string, bool>> waiting_;  // sent before the connection opened
   std::size_t waiting_bytes_ = 0;
   static constexpr std::size_t max_waiting_bytes = 4 * 1024 * 1024;
   bool dead_ = false;
-  std::uint32_t next_channel_ = 1;
-  std::map<std::uint32_t, net::ws_channel_ptr> carried_;                 // dialer
-  std::map<std::uint32_t, std::shared_ptr<relay_channel>> owned_;        // accepter
+  std::uint32_t next_channel_;
+  std::map<std::uint32_t, net::ws_channel_ptr> carried_;           // provider sockets here, their calls there
+  std::map<std::uint32_t, std::shared_ptr<relay_channel>> owned_;  // the peer's sockets, for calls here
 };
 
 void relay_channel::send_text(std::string text, bool droppable_audio) {
@@ -258,7 +259,9 @@ struct relay::impl : std::enable_shared_from_this<impl> {
   event_fn on_event;
   actors::metrics_registry& metrics;
   std::mutex mutex;
-  std::map<std::string, std::shared_ptr<link>> dialed;  // by the owner's address
+  // One link per peer (by its INSTANCE_ADDR), whichever side dialled it; the accepted ones also
+  // here, for stop().
+  std::map<std::string, std::shared_ptr<link>> links;
   std::vector<std::weak_ptr<link>> accepted;
   bool stopped = false;
   std::atomic<std::size_t> carrying{0};
@@ -271,7 +274,7 @@ struct relay::impl : std::enable_shared_from_this<impl> {
     {
       std::lock_guard lock(mutex);
       if (stopped) return nullptr;
-      auto& slot = dialed[owner];
+      auto& slot = links[owner];
       if (slot && !slot->dead()) return slot;
       slot = l = std::make_shared<link>(weak_from_this(), owner, true);
     }
@@ -297,7 +300,7 @@ struct relay::impl : std::enable_shared_from_this<impl> {
 
   void dropped(const link* l) {
     std::lock_guard lock(mutex);
-    if (auto it = dialed.find(l->peer()); it != dialed.end() && it->second.get() == l) dialed.erase(it);
+    if (auto it = links.find(l->peer()); it != links.end() && it->second.get() == l) links.erase(it);
   }
 };
 
@@ -314,7 +317,6 @@ void link::on_text(std::string&& text) {
   }
   switch (m->kind) {
     case wire_kind::open: {
-      if (dialer_) return;
       std::shared_ptr<relay_channel> channel;
       {
         std::lock_guard lock(mutex_);
@@ -364,7 +366,6 @@ void link::on_text(std::string&& text) {
       return;
     }
     case wire_kind::event: {
-      if (dialer_) return;
       auto ev = decode_event(m->body, &why);
       if (!ev) {
         relay->metrics.bad_frames.with({"relay", "malformed"}).inc();
@@ -478,6 +479,8 @@ net::upgrade_decision relay::accept(const net::http_request& req) {
     if (impl_->stopped) return net::upgrade_decision::refuse(503, "stopping", "this instance is stopping");
     impl_->accepted.push_back(l);
     std::erase_if(impl_->accepted, [](const std::weak_ptr<link>& w) { return w.expired(); });
+    // Media this instance carries to that peer later rides this same connection.
+    if (auto& slot = impl_->links[peer]; !slot || slot->dead()) slot = l;
   }
   net::upgrade_decision d;
   d.accept = true;
@@ -507,7 +510,7 @@ void relay::stop() {
     std::lock_guard lock(impl_->mutex);
     if (impl_->stopped) return;
     impl_->stopped = true;
-    for (auto& [addr, l] : impl_->dialed) links.push_back(l);
+    for (auto& [addr, l] : impl_->links) links.push_back(l);
     for (auto& w : impl_->accepted)
       if (auto l = w.lock()) links.push_back(l);
   }

@@ -1,6 +1,6 @@
 // The relay: a call's media socket that reached an instance other than its call's owner is carried
-// to the owner over one internal WebSocket per pair of instances (the instance holding the socket
-// dials the owner's INSTANCE_ADDR at /internal/relay). On the owner the socket appears as a
+// to the owner over one internal WebSocket per pair of instances (the first of the two that needs it
+// dials the other's INSTANCE_ADDR at /internal/relay; both then use it, either way). On the owner the socket appears as a
 // net::ws_channel like any other, so the call, its AI session (the one opened while the phone rang)
 // and the supervisor's handshake work unchanged. Provider events for the owner's calls ride the same
 // connection. Messages: cluster/wire.hpp.
