@@ -85,6 +85,9 @@ TEST(Startup, EachBadSettingStopsTheGatewayNamingIt) {
       {"AGENT_TOOLS='{\"type\":\"function\"}'", "AGENT_TOOLS='{\"type\":\"function\"}': expected a JSON array"},
       {"PUBLIC_URL=voice.example.com", "PUBLIC_URL='voice.example.com': expected an https:// URL"},
       {"PORT=abc", "PORT='abc': expected a whole number from 0 to 65535"},
+      // A cluster whose instances could not check each other's media tokens.
+      {"REDIS_URL=redis://127.0.0.1:1 INSTANCE_ADDR=10.0.0.7:8080",
+       "REDIS_URL is set but CALL_TOKEN_SECRET is not"},
   };
   for (const auto& [setting, line] : bad) {
     auto r = serve_with(setting);
