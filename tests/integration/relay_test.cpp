@@ -75,8 +75,11 @@ class RelayTest : public ::testing::Test {
     ASSERT_TRUE(at_owner->wait_for([](const std::string& s) { return s == "start"; }, 5s));
   }
   void TearDown() override {
+    caller->close("done");
     b_relay->stop();
     a_relay->stop();
+    // Every close finished before the loops stop: a connection cut mid-close would keep its sink.
+    for (int i = 0; i < 250 && net::open_ws_connections() > 0; ++i) std::this_thread::sleep_for(20ms);
     a_server.stop();
     b_server.stop();
     for (auto* io : {&a_io, &b_io, &client_io}) io->stop();
