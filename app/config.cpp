@@ -192,6 +192,18 @@ verdict instance_addr(config& c, const std::string& v) {
   return taken;
 }
 
+// The secret from a file (a mounted secret): its first line, at least 16 characters. Never printed.
+verdict token_secret_file(config& c, const std::string& path) {
+  const char* expected = "a readable file whose first line is the secret, 16 characters or more";
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) return expected;
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  if (line.size() < 16 || line.size() > 1024) return expected;
+  c.token_secret = line;
+  return taken;
+}
+
 verdict ca_file(config& c, const std::string& v) {
   std::ifstream in(v);
   std::string head(64 * 1024, '\0');
@@ -246,6 +258,8 @@ const std::vector<config_var>& config_vars() {
        whole_number(0, 10000, &config::overload_lag_ms)},
       {"CALL_TOKEN_SECRET", "random per process",
        "HMAC key for per-call media tokens, 16 characters or more (set it when scaled out)", token_secret, true},
+      {"CALL_TOKEN_SECRET_FILE", "", "a file whose first line is CALL_TOKEN_SECRET (a mounted secret); not with it",
+       token_secret_file},
       {"TLS_CA_FILE", "", "extra CA bundle (PEM) trusted for outbound TLS", ca_file},
       {"LOG_LEVEL", "info", "trace | debug | info | warn | error",
        one_of({"trace", "debug", "info", "warn", "error"}, &config::log_level)},
@@ -287,10 +301,12 @@ std::vector<std::string> load_config(config& c, const std::function<const char*(
   const auto* backend = actors::ai::find(c.effective_backend());
   if (backend && backend->refuse)
     if (auto why = backend->refuse(c.ai_settings)) errors.push_back(*why);
+  if (const char* a = getenv("CALL_TOKEN_SECRET"), *b = getenv("CALL_TOKEN_SECRET_FILE"); a && *a && b && *b)
+    errors.push_back("CALL_TOKEN_SECRET and CALL_TOKEN_SECRET_FILE are both set: set one of them");
   if (!c.redis_url.empty() && c.token_secret.empty())
     errors.push_back(
         "REDIS_URL is set but CALL_TOKEN_SECRET is not: every instance checks the media tokens the others mint, "
-        "so set the same CALL_TOKEN_SECRET (16 characters or more) on all of them");
+        "so set the same CALL_TOKEN_SECRET (16 characters or more, or CALL_TOKEN_SECRET_FILE) on all of them");
   if (!c.redis_url.empty() && c.instance_addr.empty() && c.port == 0)
     errors.push_back("REDIS_URL is set with PORT=0: set INSTANCE_ADDR, the other instances cannot guess the port");
   // The two thread pools became one: an old setting would otherwise be ignored without a word.

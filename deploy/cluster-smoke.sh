@@ -46,11 +46,18 @@ redis-server --port $redis_port --bind 127.0.0.1 --save "" --appendonly no --log
 pids+=($!)
 wait_port 127.0.0.1 $redis_port
 
+# The secret as compose's `secret` service makes it, where the gateways' volume would be.
+mkdir -p "$root/run/voxgate"
+secret_cmd=$(python3 -c "import yaml,sys; print(yaml.safe_load(open('deploy/docker-compose.yml'))['services']['secret']['command'][2])" 2>/dev/null) ||
+  secret_cmd="test -s /run/voxgate/call-token-secret || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > /run/voxgate/call-token-secret"
+sh -c "${secret_cmd//\/run\/voxgate/$root/run/voxgate}"
+[ "$(wc -c < "$root/run/voxgate/call-token-secret")" -eq 64 ] || fail "the secret service's command made no 64-character secret"
+
 # The compose file's environment for each gateway, as a runtime would pass it: nothing else.
 for i in 1 2 3; do
   addr=127.0.0.$((10 + i))
   env -i HOST=$addr PORT=$port INSTANCE_ADDR=$addr:$port REDIS_URL=redis://127.0.0.1:$redis_port \
-    CALL_TOKEN_SECRET=cluster-smoke-secret-0123456789 DRAIN_TIMEOUT=30 PUBLIC_URL=http://127.0.0.1:$lb_port \
+    CALL_TOKEN_SECRET_FILE=/run/voxgate/call-token-secret DRAIN_TIMEOUT=30 PUBLIC_URL=http://127.0.0.1:$lb_port \
     "$chroot_bin" --userspec="$user" "$root" /usr/local/bin/voxgate serve > "$work/voxgate$i.log" 2>&1 &
   pids+=($!)
   gateway_pids[$i]=$!

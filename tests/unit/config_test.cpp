@@ -2,9 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/ai/backend.hpp"
-
+#include <fstream>
 #include <map>
+
+#include "actors/ai/backend.hpp"
 
 using namespace voxgate::app;
 
@@ -186,4 +187,30 @@ TEST(Config, TheClusterNeedsOneTokenSecretAndAnAddressTheOthersCanReach) {
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].find("hunter2"), std::string::npos) << errors[0];
   EXPECT_EQ(errors[0].rfind("REDIS_URL=(hidden): expected redis://", 0), 0u) << errors[0];
+}
+
+TEST(Config, TheTokenSecretMayComeFromAMountedFile) {
+  auto dir = ::testing::TempDir();
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir + name) << text;
+    return dir + name;
+  };
+  config c;
+  EXPECT_TRUE(load_config(c, env({{"CALL_TOKEN_SECRET_FILE", write("vg-secret", "0123456789abcdef0123\n")},
+                                  {"REDIS_URL", "redis://redis"}}))
+                  .empty());
+  EXPECT_EQ(c.token_secret, "0123456789abcdef0123");  // the first line, without its newline
+
+  for (const auto& path : {write("vg-short", "too-short\n"), write("vg-empty", ""), dir + "vg-missing"}) {
+    config bad;
+    auto errors = load_config(bad, env({{"CALL_TOKEN_SECRET_FILE", path}}));
+    ASSERT_EQ(errors.size(), 1u) << path;
+    EXPECT_EQ(errors[0].rfind("CALL_TOKEN_SECRET_FILE='" + path + "': expected a readable file", 0), 0u) << errors[0];
+    EXPECT_EQ(errors[0].find("too-short"), std::string::npos);  // the file's content is never printed
+  }
+  config both;
+  auto errors = load_config(both, env({{"CALL_TOKEN_SECRET", "0123456789abcdef"},
+                                       {"CALL_TOKEN_SECRET_FILE", write("vg-secret2", "0123456789abcdefXYZ")}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("both set"), std::string::npos) << errors[0];
 }
