@@ -13,6 +13,7 @@
 #include "actors/messages.hpp"
 #include "actors/metrics.hpp"
 #include "codecs/audio_format.hpp"
+#include "net/call_token.hpp"
 #include "net/http_client.hpp"
 #include "net/ws_client.hpp"
 
@@ -116,10 +117,7 @@ struct call_env {
   std::function<std::chrono::microseconds(int worker)> loop_lag;
   std::shared_ptr<call_homes> homes = std::make_shared<call_homes>();
   std::shared_ptr<const cluster_hooks> cluster;  // null: one instance
-  std::function<std::int64_t()> unix_now = [] {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  };
+  std::function<std::int64_t()> unix_now = [] { return net::unix_now(); };
 };
 
 using call_env_ptr = std::shared_ptr<const call_env>;

@@ -4,6 +4,7 @@
 
 #include "app/ask.hpp"
 #include "app/gateway.hpp"
+#include "net/call_token.hpp"
 #include "net/crypto.hpp"
 #include "net/http_client.hpp"
 #include "net/log_value.hpp"
@@ -38,10 +39,6 @@ std::optional<actors::call_event_kind> event_kind_of(net::telnyx::event_kind k) 
   return std::nullopt;
 }
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 void gateway::add_telnyx_routes() {
@@ -50,7 +47,7 @@ void gateway::add_telnyx_routes() {
     if (!config_.telnyx_public_key.empty()) {
       auto check =
           net::telnyx::verify_signature(config_.telnyx_public_key, net::header_or(req.headers, "telnyx-timestamp"),
-                                        net::header_or(req.headers, "telnyx-signature-ed25519"), req.body, unix_now());
+                                        net::header_or(req.headers, "telnyx-signature-ed25519"), req.body, net::unix_now());
       if (check != net::telnyx::signature_check::ok) {
         counter.with({"telnyx", std::string(net::telnyx::to_string(check))}).inc();
         spdlog::warn("telnyx webhook refused remote={} reason={}", req.remote, net::telnyx::to_string(check));

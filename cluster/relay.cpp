@@ -17,10 +17,6 @@ namespace voxgate::cluster {
 
 namespace {
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 constexpr std::string_view peer_header = "x-voxgate-peer";
 constexpr std::string_view peer_prefix = "peer:";
 constexpr std::string_view peer_to = ":to:";  // peer:<from>:to:<to>, in a token's characters
@@ -281,7 +277,7 @@ struct relay::impl : std::enable_shared_from_this<impl> {
     net::ws_connect_options o;
     o.url = "ws://" + owner + std::string(relay::path);
     o.headers = {{std::string(peer_header), relay::peer_token(settings.secret, settings.self, owner,
-                                                              unix_now() + peer_token_seconds)}};
+                                                              net::unix_now() + peer_token_seconds)}};
     o.timeout = settings.connect_timeout;
     o.idle_timeout = settings.idle_timeout;  // pings: an owner that vanished without a reset is noticed
     o.max_frame_bytes = settings.max_frame_bytes;
@@ -308,7 +304,7 @@ void link::on_text(std::string&& text) {
   auto relay = relay_.lock();
   if (!relay) return;
   std::string why;
-  auto m = decode(text, &why);
+  auto m = decode(std::move(text), &why);
   if (!m) {
     relay->metrics.bad_frames.with({"relay", "malformed"}).inc();
     spdlog::warn("relay peer={} sent a bad message ({}): connection closed", peer_, why);
@@ -465,7 +461,7 @@ void relay::forward(const actors::provider_event& ev, const std::string& owner) 
 net::upgrade_decision relay::accept(const net::http_request& req) {
   auto token = net::header_or(req.headers, peer_header);
   std::string id;
-  auto check = net::verify_call_token(peer_key(impl_->settings.secret), token, "", unix_now(), &id);
+  auto check = net::verify_call_token(peer_key(impl_->settings.secret), token, "", net::unix_now(), &id);
   auto to = std::string(peer_to) + impl_->settings.self;
   if (check != net::token_check::ok || id.rfind(peer_prefix, 0) != 0 || id.size() <= peer_prefix.size() + to.size() ||
       id.compare(id.size() - to.size(), to.size(), to) != 0)

@@ -77,7 +77,10 @@ std::string encode(const wire_message& m) {
   return out;
 }
 
-std::optional<wire_message> decode(std::string_view text, std::string* why) {
+namespace {
+
+// Everything but the body; `body_at` is where the body starts in `text`.
+std::optional<wire_message> decode_header(std::string_view text, std::size_t& body_at, std::string* why) {
   auto fail = [&](const char* reason) -> std::optional<wire_message> {
     if (why) *why = reason;
     return std::nullopt;
@@ -104,7 +107,25 @@ std::optional<wire_message> decode(std::string_view text, std::string* why) {
   } else if (n != 2) {
     return fail("extra fields in the header");
   }
-  m.body = std::string(text.substr(nl + 1));
+  body_at = nl + 1;
+  return m;
+}
+
+}  // namespace
+
+std::optional<wire_message> decode(std::string_view text, std::string* why) {
+  std::size_t body_at = 0;
+  auto m = decode_header(text, body_at, why);
+  if (m) m->body = std::string(text.substr(body_at));
+  return m;
+}
+
+std::optional<wire_message> decode(std::string&& text, std::string* why) {
+  std::size_t body_at = 0;
+  auto m = decode_header(text, body_at, why);
+  if (!m) return m;
+  text.erase(0, body_at);  // the frame's own buffer becomes the body: no copy per frame
+  m->body = std::move(text);
   return m;
 }
 

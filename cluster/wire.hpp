@@ -33,6 +33,8 @@ std::string encode(const wire_message& m);
 // A frame or audio message without building a wire_message (the media path's one allocation).
 std::string encode_frame(wire_kind kind, std::uint32_t channel, std::string_view frame);
 std::optional<wire_message> decode(std::string_view text, std::string* why);
+// The same, the body taking over `text`'s buffer (the relay's per-frame path).
+std::optional<wire_message> decode(std::string&& text, std::string* why);
 
 std::string encode_event(const actors::provider_event& ev);
 std::optional<actors::provider_event> decode_event(std::string_view json, std::string* why);

@@ -1,10 +1,16 @@
 #include "net/call_token.hpp"
 
+#include <chrono>
+
 #include <charconv>
 
 #include "net/crypto.hpp"
 
 namespace voxgate::net {
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 namespace {
 
 std::string hex(std::string_view raw) {

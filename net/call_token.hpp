@@ -9,6 +9,9 @@
 
 namespace voxgate::net {
 
+// The wall clock in unix seconds: what token expiries and signature timestamps are checked against.
+std::int64_t unix_now();
+
 std::string mint_call_token(std::string_view secret, std::string_view call_id, std::int64_t expires_at_unix);
 
 enum class token_check { ok, malformed, bad_signature, expired, wrong_call };

@@ -29,12 +29,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto event = in.ConsumeRemainingBytesAsString();
 
   std::string why;
+  auto taken = cluster::decode(std::string(message), nullptr);  // the relay's path, taking the buffer
   if (auto m = cluster::decode(message, &why)) {
+    FUZZ_CHECK(taken && same(*m, *taken));
     FUZZ_CHECK(m->token.size() <= cluster::max_token_bytes);
     auto again = cluster::decode(cluster::encode(*m), nullptr);
     FUZZ_CHECK(again && same(*m, *again));
   } else {
-    FUZZ_CHECK(!why.empty());
+    FUZZ_CHECK(!why.empty() && !taken);
   }
 
   why.clear();

@@ -35,6 +35,11 @@ TEST(RelayWire, EveryKindRoundTripsWithItsBodyUntouched) {
     EXPECT_EQ(m->kind, kind);
     EXPECT_EQ(m->channel, 4294967295u);
     EXPECT_EQ(m->body, "body with\nnewlines and \xc3\xa9");
+    auto moved = decode(std::string(text), nullptr);  // the relay's path: the body takes the buffer
+    ASSERT_TRUE(moved);
+    EXPECT_EQ(moved->kind, kind);
+    EXPECT_EQ(moved->channel, m->channel);
+    EXPECT_EQ(moved->body, m->body);
   }
   auto empty = decode(encode_frame(wire_kind::close, 1, ""), nullptr);
   ASSERT_TRUE(empty);
