@@ -277,7 +277,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   static void accept_websocket(std::shared_ptr<http_server::impl> server, beast::tcp_stream stream,
                                std::shared_ptr<http::request<http::string_body>> msg, std::string remote,
                                http_request req, upgrade_decision decision) {
-    auto ws = std::make_shared<websocket::stream<beast::tcp_stream>>(std::move(stream));
+    using connection = ws_connection<beast::tcp_stream>;
+    auto ws = std::make_shared<connection::stream_type>(std::move(stream));
     ws->set_option(websocket::stream_base::timeout{std::chrono::seconds(10), std::chrono::seconds(30),
                                                    true});  // pings find a vanished peer
     ws->set_option(websocket::stream_base::decorator(
@@ -292,8 +293,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
       ws_limits limits{decision.max_frame_bytes ? decision.max_frame_bytes : server->options.max_ws_frame_bytes,
                        decision.max_queue_bytes ? decision.max_queue_bytes : server->options.max_ws_queue_bytes,
                        std::chrono::milliseconds(server->options.ws_handshake_timeout_ms)};
-      auto conn =
-          std::make_shared<ws_connection<beast::tcp_stream>>(std::move(*ws), remote, limits, decision.handshake_mode);
+      auto conn = std::make_shared<connection>(std::move(*ws), remote, limits, decision.handshake_mode);
       server->report(req, true, 101, "ok", decision.reason.empty() ? "ok" : decision.reason,
                      decision.name_call_in_log ? conn.get() : nullptr, server->runtime.current());
       if (decision.on_open) decision.on_open(conn);

@@ -25,6 +25,7 @@ struct ws_stats {
   std::uint64_t frames_out = 0;
   std::uint64_t dropped_out = 0;     // outbound audio dropped because the queue was over its bound
   std::uint64_t refused_binary = 0;  // inbound binary frames ignored
+  std::uint64_t sends = 0;           // writes to the socket: frames queued together leave in one
 };
 
 class ws_channel {

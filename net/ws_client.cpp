@@ -20,7 +20,9 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
  public:
   using done_fn = std::function<void(ws_channel_ptr, std::string)>;
 
-  connect_op(websocket::stream<Stream>&& ws, asio::io_context& ioc, url target, ws_connect_options options,
+  using websocket_stream = typename ws_connection<Stream>::stream_type;
+
+  connect_op(websocket_stream&& ws, asio::io_context& ioc, url target, ws_connect_options options,
              std::shared_ptr<ws_sink> sink, done_fn done)
       : ws_(std::move(ws)),
         resolver_(ioc.get_executor()),
@@ -48,9 +50,9 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       handshake();
     } else {
-      if (!prepare_tls_stream(ws_.next_layer().native_handle(), target_.host))
-        return fail("TLS setup failed for " + target_.host);
-      ws_.next_layer().async_handshake(
+      auto& tls = ws_.next_layer().next_layer();
+      if (!prepare_tls_stream(tls.native_handle(), target_.host)) return fail("TLS setup failed for " + target_.host);
+      tls.async_handshake(
           asio::ssl::stream_base::client, [self = this->shared_from_this()](beast::error_code ec) {
             if (ec) return self->fail("TLS handshake with " + self->target_.host + ": " + ec.message());
             self->handshake();
@@ -90,7 +92,7 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
     if (done) done(nullptr, std::move(why));
   }
 
-  websocket::stream<Stream> ws_;
+  websocket_stream ws_;
   tcp::resolver resolver_;
   url target_;
   ws_connect_options options_;
@@ -117,12 +119,12 @@ void ws_connect(io_runtime& io, ws_connect_options options, std::shared_ptr<ws_s
       return;
     }
     using stream = beast::ssl_stream<beast::tcp_stream>;
-    websocket::stream<stream> ws{ioc.get_executor(), *ctx};
+    ws_connection<stream>::stream_type ws{ioc.get_executor(), *ctx};
     std::make_shared<connect_op<stream>>(std::move(ws), ioc, std::move(*target), std::move(options), std::move(sink),
                                          std::move(done))
         ->run();
   } else {
-    websocket::stream<beast::tcp_stream> ws{ioc.get_executor()};
+    ws_connection<beast::tcp_stream>::stream_type ws{ioc.get_executor()};
     std::make_shared<connect_op<beast::tcp_stream>>(std::move(ws), ioc, std::move(*target), std::move(options),
                                                     std::move(sink), std::move(done))
         ->run();

@@ -1,6 +1,8 @@
 // Private to net/*.cpp: one WebSocket connection over any Beast stream, shared by the server and
 // the client. Every handler runs on the connection's strand; one write in flight with a bounded
 // queue behind it (oldest droppable audio goes first); reads deliver whole text frames to a sink.
+// Frames are read straight into the string handed to the sink (no copy out of a read buffer), and
+// what is queued in one turn of the loop leaves in one send (gather_stream).
 #pragma once
 
 #include <spdlog/spdlog.h>
@@ -13,7 +15,9 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <optional>
 
+#include "net/gather_stream.hpp"
 #include "net/outbound_queue.hpp"
 #include "net/ws_channel.hpp"
 
@@ -35,7 +39,9 @@ std::atomic<std::int64_t>& ws_connection_count();
 template <class Stream>
 class ws_connection final : public ws_channel, public std::enable_shared_from_this<ws_connection<Stream>> {
  public:
-  ws_connection(websocket::stream<Stream>&& ws, std::string remote, ws_limits limits, bool handshake_mode)
+  using stream_type = websocket::stream<gather_stream<Stream>>;
+
+  ws_connection(stream_type&& ws, std::string remote, ws_limits limits, bool handshake_mode)
       : ws_(std::move(ws)),
         remote_(std::move(remote)),
         limits_(limits),
@@ -65,6 +71,7 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
   }
 
   void send_text(std::string text, bool droppable_audio) override {
+    posted_.fetch_add(1, std::memory_order_relaxed);
     boost::asio::post(ws_.get_executor(),
                       [self = this->shared_from_this(), t = std::move(text), droppable_audio]() mutable {
                         self->enqueue(std::move(t), droppable_audio);
@@ -98,7 +105,8 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
 
   ws_stats stats() const override {
     return {frames_in_.load(std::memory_order_relaxed), frames_out_.load(std::memory_order_relaxed),
-            dropped_.load(std::memory_order_relaxed), binary_.load(std::memory_order_relaxed)};
+            dropped_.load(std::memory_order_relaxed), binary_.load(std::memory_order_relaxed),
+            sends_.load(std::memory_order_relaxed)};
   }
   const std::string& remote() const override { return remote_; }
   std::uint64_t id() const override { return id_; }
@@ -107,7 +115,8 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
   void do_read() {
     paused_ = false;
     reading_ = true;
-    ws_.async_read(buffer_, beast::bind_front_handler(&ws_connection::on_read, this->shared_from_this()));
+    read_into_.emplace(frame_, limits_.max_frame_bytes);  // Beast holds it by reference until the read ends
+    ws_.async_read(*read_into_, beast::bind_front_handler(&ws_connection::on_read, this->shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -120,21 +129,24 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
       // Providers speak JSON text; a binary frame is refused (counted, logged once) and the call goes on.
       if (binary_.fetch_add(1, std::memory_order_relaxed) == 0)
         spdlog::warn("ws conn={} remote={} refused a binary frame ({} bytes): only text frames are accepted", id_,
-                     remote_, buffer_.size());
-      buffer_.consume(buffer_.size());
+                     remote_, frame_.size());
+      frame_.clear();
       do_read();
       return;
     }
     frames_in_.fetch_add(1, std::memory_order_relaxed);
-    std::string frame = beast::buffers_to_string(buffer_.data());
-    buffer_.consume(buffer_.size());
+    std::string frame = std::move(frame_);  // the sink takes the bytes as read
+    frame_ = std::string();
     bool keep_reading = !handshake_;
     if (!keep_reading) paused_ = true;
     sink_->on_text(std::move(frame));
     if (keep_reading && !closing_) do_read();
   }
 
+  // On the strand, once per send_text. The write starts when no other send_text is on its way here
+  // (they are queued behind this one in the same turn), so that they leave together.
   void enqueue(std::string text, bool droppable) {
+    bool last_on_its_way = posted_.fetch_sub(1, std::memory_order_relaxed) == 1;
     if (closing_ || finished_) return;
     if (auto dropped = out_.push(std::move(text), droppable, writing_))
       dropped_.fetch_add(dropped, std::memory_order_relaxed);
@@ -147,11 +159,19 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
       if (!writing_) finish(close_reason_);
       return;
     }
-    if (!writing_) do_write();
+    if (!writing_ && (last_on_its_way || out_.bytes() >= gather_bytes)) do_write();
   }
 
+  // Frames behind the one written now are sent with the last of them (up to gather_bytes at once).
   void do_write() {
     writing_ = true;
+    auto& layer = ws_.next_layer();
+    if (out_.size() > 1 && layer.kept_bytes() + out_.front().size() < gather_bytes) {
+      layer.hold();
+    } else {
+      layer.release();
+      sends_.fetch_add(1, std::memory_order_relaxed);
+    }
     ws_.async_write(boost::asio::buffer(out_.front()),
                     beast::bind_front_handler(&ws_connection::on_write, this->shared_from_this()));
   }
@@ -172,16 +192,23 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
     }
   }
 
+  static constexpr std::size_t gather_bytes = 32 * 1024;
+
   void begin_close(std::string reason) {
     if (closing_ || finished_) return;
     closing_ = true;
     close_reason_ = std::move(reason);
-    if (!writing_) do_close();
+    if (writing_) return;  // on_write closes once the queue is out
+    if (!out_.empty())
+      do_write();  // frames waiting for the rest of their turn go first
+    else
+      do_close();
   }
 
   void do_close() {
     if (finished_ || close_sent_) return;
     close_sent_ = true;
+    ws_.next_layer().release();
     close_timer_.expires_after(limits_.close_timeout);
     close_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (ec || self->finished_) return;
@@ -214,8 +241,9 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
     return ec.message();
   }
 
-  websocket::stream<Stream> ws_;
-  beast::flat_buffer buffer_;
+  stream_type ws_;
+  std::string frame_;  // the frame being read
+  std::optional<boost::asio::dynamic_string_buffer<char, std::char_traits<char>, std::allocator<char>>> read_into_;
   std::string remote_;
   ws_limits limits_;
   outbound_queue out_;
@@ -231,7 +259,8 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
   std::string close_reason_;
   boost::asio::steady_timer handshake_timer_;
   boost::asio::steady_timer close_timer_;
-  std::atomic<std::uint64_t> frames_in_{0}, frames_out_{0}, dropped_{0}, binary_{0};
+  std::atomic<int> posted_{0};  // send_text calls whose frame is on its way to enqueue
+  std::atomic<std::uint64_t> frames_in_{0}, frames_out_{0}, dropped_{0}, binary_{0}, sends_{0};
 };
 
 }  // namespace voxgate::net

@@ -91,3 +91,121 @@ TEST(Transport, TlsIsVerifiedOnOutboundConnections) {
   EXPECT_EQ(res.status, 0u);
   EXPECT_NE(res.error.find("TLS handshake"), std::string::npos) << res.error;
 }
+
+// What one turn of the loop queues for a socket leaves in one send (a `media` and its `mark`), in
+// order, whole; frames queued from another thread, and more than one send's worth, arrive too.
+TEST(Transport, FramesQueuedInOneTurnLeaveInOneSend) {
+  net::io_runtime io(1);
+  net::http_server server(io, {"127.0.0.1", 0});
+  auto server_side = std::make_shared<net::ws_channel_ptr>();
+  server.route_ws("/ws", [&](const net::http_request&) {
+    net::upgrade_decision d;
+    d.accept = true;
+    d.handshake_mode = false;
+    // On the socket's own thread: two frames for each one received, as the call's pump queues them;
+    // "burst" queues a hundred frames of 3 KB at once.
+    d.sink = std::make_shared<fakes::queue_sink>(std::make_shared<fakes::frame_queue>(),
+                                                 [server_side](const std::string& f) {
+                                                   auto& channel = **server_side;
+                                                   if (f == "burst") {
+                                                     for (int i = 0; i < 100; ++i)
+                                                       channel.send_text(std::to_string(i) + std::string(3000, 'x'));
+                                                     return;
+                                                   }
+                                                   channel.send_text("media:" + f, true);
+                                                   channel.send_text("mark:" + f);
+                                                 });
+    d.on_open = [server_side](net::ws_channel_ptr c) { *server_side = c; };
+    return d;
+  });
+  ASSERT_EQ(server.start(), "");
+  io.start();
+  auto client_frames = std::make_shared<fakes::frame_queue>();
+  std::promise<net::ws_channel_ptr> opened;
+  net::ws_connect(io, {.url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/ws", .headers = {}, .tls = {}},
+                  std::make_shared<fakes::queue_sink>(client_frames),
+                  [&](net::ws_channel_ptr c, std::string) { opened.set_value(c); });
+  auto client = opened.get_future().get();
+  ASSERT_TRUE(client);
+
+  constexpr int pairs = 20;
+  for (int i = 0; i < pairs; ++i) {
+    client->send_text(std::to_string(i));
+    ASSERT_TRUE(client_frames->wait_for([&](const std::string& f) { return f == "mark:" + std::to_string(i); }, 5s));
+  }
+  auto stats = (*server_side)->stats();
+  EXPECT_EQ(stats.frames_out, 2u * pairs);
+  EXPECT_EQ(stats.sends, static_cast<std::uint64_t>(pairs)) << "each media and its mark in one send";
+
+  // A burst larger than one gathered send (32 KiB): all of it, in order, in sends of up to 32 KiB.
+  std::string big(3000, 'x');
+  constexpr int burst = 100;
+  client->send_text("burst");
+  ASSERT_TRUE(client_frames->wait_for([&](const std::string& f) { return f == std::to_string(burst - 1) + big; }, 5s));
+  auto frames = client_frames->snapshot();
+  ASSERT_EQ(frames.size(), 2u * pairs + burst);
+  for (int i = 0; i < pairs; ++i) {
+    EXPECT_EQ(frames[2 * i], "media:" + std::to_string(i));
+    EXPECT_EQ(frames[2 * i + 1], "mark:" + std::to_string(i));
+  }
+  for (int i = 0; i < burst; ++i) EXPECT_EQ(frames[2 * pairs + i], std::to_string(i) + big);
+  auto after = (*server_side)->stats();
+  EXPECT_EQ(after.frames_out, 2u * pairs + burst);
+  EXPECT_LE(after.sends - stats.sends, static_cast<std::uint64_t>(burst / 5));
+  EXPECT_GE(after.sends - stats.sends, static_cast<std::uint64_t>(burst) * big.size() / (32 * 1024));
+
+  client->close("done");
+  EXPECT_TRUE(client_frames->wait_closed(5s));
+  server_side->reset();
+  server.stop();
+  io.stop();
+}
+
+// A frame queued before close() is sent before the close frame, even when another send_text is still
+// on its way to the socket's thread as the close begins.
+TEST(Transport, AFrameQueuedBeforeCloseIsSentFirst) {
+  net::io_runtime io(1);
+  net::http_server server(io, {"127.0.0.1", 0});
+  std::vector<std::shared_ptr<fakes::frame_queue>> received;
+  std::mutex mutex;
+  server.route_ws("/ws", [&](const net::http_request&) {
+    net::upgrade_decision d;
+    d.accept = true;
+    d.handshake_mode = false;
+    auto q = std::make_shared<fakes::frame_queue>();
+    {
+      std::lock_guard lock(mutex);
+      received.push_back(q);
+    }
+    d.sink = std::make_shared<fakes::queue_sink>(q);
+    return d;
+  });
+  ASSERT_EQ(server.start(), "");
+  io.start();
+  constexpr int rounds = 30;
+  for (int i = 0; i < rounds; ++i) {
+    std::promise<net::ws_channel_ptr> opened;
+    net::ws_connect(io, {.url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/ws", .headers = {}, .tls = {}},
+                    std::make_shared<fakes::queue_sink>(std::make_shared<fakes::frame_queue>()),
+                    [&](net::ws_channel_ptr c, std::string) { opened.set_value(c); });
+    auto client = opened.get_future().get();
+    ASSERT_TRUE(client);
+    client->send_text("before");
+    client->close("done");
+    client->send_text("after");  // dropped: the close has begun
+  }
+  for (int i = 0; i < rounds; ++i) {
+    std::shared_ptr<fakes::frame_queue> q;
+    {
+      std::lock_guard lock(mutex);
+      ASSERT_TRUE(received.size() > static_cast<std::size_t>(i));
+      q = received[static_cast<std::size_t>(i)];
+    }
+    ASSERT_TRUE(q->wait_closed(5s)) << "round " << i;
+    auto frames = q->snapshot();
+    ASSERT_EQ(frames.size(), 1u) << "round " << i;
+    EXPECT_EQ(frames[0], "before");
+  }
+  server.stop();
+  io.stop();
+}
