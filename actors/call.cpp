@@ -75,7 +75,6 @@ struct call_state {
   ai_session_actor ai;
   transcoder_actor transcoder;  // only when formats differ
   std::optional<playout> play;
-  std::string chunk_audio;  // reused for every chunk handed to the provider
   std::string chunk_mark;
   bool tick_pending = false;
   bool hangup_scheduled = false;
@@ -169,10 +168,10 @@ void pump(call_pointer self) {
   auto& st = self->state;
   if (!st.provider || !st.play) return;
   auto now = now_ms(self);
-  while (st.play->next(now, st.chunk_audio, st.chunk_mark)) {
+  std::span<const std::uint8_t> audio;  // in the playout's own buffer
+  while (st.play->next(now, audio, st.chunk_mark)) {
     std::string media;  // owned by the socket's queue from here on
-    st.dialect->build_media(
-        st.stream_id, {reinterpret_cast<const std::uint8_t*>(st.chunk_audio.data()), st.chunk_audio.size()}, media);
+    st.dialect->build_media(st.stream_id, audio, media);
     st.provider->send_text(std::move(media), true);
     if (!st.chunk_mark.empty()) st.provider->send_text(st.dialect->build_mark(st.stream_id, st.chunk_mark));
     st.frames_out->inc();

@@ -43,11 +43,13 @@ std::uint64_t playout::remaining_ms(std::uint64_t now_ms) const { return (pushed
 
 std::optional<playout::chunk> playout::next(std::uint64_t now_ms) {
   chunk c;
-  if (!next(now_ms, c.audio, c.mark)) return std::nullopt;
+  std::span<const std::uint8_t> audio;
+  if (!next(now_ms, audio, c.mark)) return std::nullopt;
+  c.audio.assign(reinterpret_cast<const char*>(audio.data()), audio.size());
   return c;
 }
 
-bool playout::next(std::uint64_t now_ms, std::string& audio, std::string& mark) {
+bool playout::next(std::uint64_t now_ms, std::span<const std::uint8_t>& audio, std::string& mark) {
   if (queued_bytes() == 0) return false;
   std::uint64_t played = played_ms(now_ms);
   // The provider ran dry (or never started): playback restarts at the next byte we send.
@@ -65,9 +67,9 @@ bool playout::next(std::uint64_t now_ms, std::string& audio, std::string& mark) 
   // Whole samples only.
   n -= n % options_.format.alignment();
   if (n == 0) return false;
-  audio.assign(reinterpret_cast<const char*>(queue_.data() + head_), n);
+  audio = {queue_.data() + head_, n};
   head_ += n;
-  if (head_ == queue_.size()) {
+  if (head_ == queue_.size()) {  // the bytes stay where they are until the next push
     queue_.clear();
     head_ = 0;
   }

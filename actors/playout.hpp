@@ -42,8 +42,9 @@ class playout {
   std::size_t push(std::string_view item_id, std::span<const std::uint8_t> bytes);
   // The next chunk to send now, if the lead allows and anything is queued.
   std::optional<chunk> next(std::uint64_t now_ms);
-  // The same, into caller-owned buffers that are reused from chunk to chunk (no allocation once warm).
-  bool next(std::uint64_t now_ms, std::string& audio, std::string& mark);
+  // The same with no copy: `audio` spans this playout's own buffer, valid until the next call to push,
+  // next or interrupt; `mark` is a caller-owned buffer reused from chunk to chunk.
+  bool next(std::uint64_t now_ms, std::span<const std::uint8_t>& audio, std::string& mark);
   // A mark came back: the provider played (or cleared) everything before it.
   void on_mark(std::string_view name, std::uint64_t now_ms);
   // The caller spoke: forget the queue, start a new generation, report what was heard.

@@ -74,7 +74,8 @@ void BM_OpenAiDeltaToTwilioMedia(benchmark::State& state) {
   actors::playout play({codecs::audio_format::g711_ulaw(), 1u << 30, 20});  // unbounded lead: measure the work
   std::uint64_t frames = 0;
   std::uint64_t now = 0;
-  std::string audio, mark_name;
+  std::span<const std::uint8_t> audio;
+  std::string mark_name;
   auto before = allocations.load();
   for (auto _ : state) {
     std::string text = wire;  // what the socket hands over
@@ -84,8 +85,7 @@ void BM_OpenAiDeltaToTwilioMedia(benchmark::State& state) {
     play.push("item_B4b4ZkJ3", {reinterpret_cast<const std::uint8_t*>(text.data()), *n});
     while (play.next(now, audio, mark_name)) {
       std::string media;
-      twilio.build_media("MZ00000000000000000000000000000001",
-                         {reinterpret_cast<const std::uint8_t*>(audio.data()), audio.size()}, media);
+      twilio.build_media("MZ00000000000000000000000000000001", audio, media);
       std::string mark = twilio.build_mark("MZ00000000000000000000000000000001", mark_name);
       benchmark::DoNotOptimize(media.data());
       benchmark::DoNotOptimize(mark.data());
