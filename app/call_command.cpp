@@ -15,6 +15,7 @@
 #include <optional>
 #include <sstream>
 
+#include "app/call_control_api.hpp"
 #include "codecs/base64.hpp"
 #include "codecs/g711.hpp"
 #include "codecs/resampler.hpp"
@@ -180,59 +181,6 @@ std::optional<media_script> place_twilio(const call_options& o, const net::url& 
   return s;
 }
 
-// Plays Telnyx's Call Control API on 127.0.0.1:api_port, where the gateway (TELNYX_API_BASE) sends
-// its answer: that answer carries the media socket's URL and token.
-class call_control_api {
- public:
-  explicit call_control_api(std::uint16_t port) : server_(io_, net::http_server_options{"127.0.0.1", port}) {
-    server_.route_prefix("POST", "/v2/calls/", [this](net::http_request req, net::responder respond) {
-      auto path = std::string(req.path());
-      auto at = path.rfind("/actions/");
-      {
-        std::lock_guard lock(mutex_);
-        commands_.push_back({at == std::string::npos ? path : path.substr(at + 9), req.body});
-      }
-      changed_.notify_all();
-      net::http_response res;
-      res.content_type = "application/json";
-      res.body = R"({"data":{"result":"ok"}})";
-      respond(std::move(res));
-    });
-  }
-  ~call_control_api() {
-    server_.stop();
-    io_.stop();
-  }
-  std::string start() {
-    auto err = server_.start();
-    if (err.empty()) io_.start();
-    return err;
-  }
-  // The first command among `actions` within `timeout`: (action, JSON body).
-  std::optional<std::pair<std::string, std::string>> wait_for(std::initializer_list<std::string_view> actions,
-                                                              std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    std::optional<std::pair<std::string, std::string>> found;
-    changed_.wait_for(lock, timeout, [&] {
-      for (const auto& c : commands_)
-        for (auto a : actions)
-          if (c.first == a) {
-            found = c;
-            return true;
-          }
-      return false;
-    });
-    return found;
-  }
-
- private:
-  net::io_runtime io_{1};
-  net::http_server server_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<std::pair<std::string, std::string>> commands_;
-};
-
 std::optional<media_script> place_telnyx(const call_options& o, const net::url& gateway, net::probe_client& client,
                                          const note_fn& note, call_result& r) {
   std::optional<net::telnyx::signing_key> key;
@@ -276,21 +224,21 @@ std::optional<media_script> place_telnyx(const call_options& o, const net::url& 
         std::to_string(o.api_port) + "/v2 (and any TELNYX_API_KEY) so this simulator receives it";
     return std::nullopt;
   }
-  if (command->first == "reject") {
+  if (command->action == "reject") {
     r.error = "the gateway rejected the call (at MAX_CALLS, or draining)";
     return std::nullopt;
   }
   rapidjson::Document d;
-  if (!net::json::parse(d, command->second).empty() || !d.IsObject() || !d.HasMember("stream_url") ||
+  if (!net::json::parse(d, command->body).empty() || !d.IsObject() || !d.HasMember("stream_url") ||
       !d["stream_url"].IsString()) {
-    r.error = "the gateway's " + command->first + " command has no stream_url: " + command->second;
+    r.error = "the gateway's " + command->action + " command has no stream_url: " + command->body;
     return std::nullopt;
   }
   std::string stream_url = d["stream_url"].GetString();
   std::string token = d.HasMember("stream_auth_token") && d["stream_auth_token"].IsString()
                           ? d["stream_auth_token"].GetString()
                           : std::string();
-  note("the gateway sent " + command->first + " with stream_url " + stream_url);
+  note("the gateway sent " + command->action + " with stream_url " + stream_url);
   post("call.answered");
   auto stream = net::parse_url(stream_url);
   net::probe_http_response up;

@@ -1,5 +1,6 @@
 #include "app/load_calls.hpp"
 
+#include <rapidjson/document.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,13 +13,16 @@
 #include <memory>
 #include <vector>
 
+#include "app/call_control_api.hpp"
 #include "app/poller.hpp"
 #include "codecs/base64.hpp"
 #include "codecs/g711.hpp"
+#include "net/call_token.hpp"
 #include "net/crypto.hpp"
 #include "net/headers.hpp"
 #include "net/json.hpp"
 #include "net/probe_client.hpp"
+#include "net/telnyx/caller.hpp"
 #include "net/twilio/caller.hpp"
 #include "net/twilio/signature.hpp"
 #include "net/url.hpp"
@@ -31,7 +35,6 @@ namespace {
 constexpr std::uint64_t frame_us = 20000;
 constexpr int wheel_slots = 20;  // one per millisecond of the 20 ms frame period
 constexpr std::size_t max_http_response = 64 * 1024;
-constexpr std::uint64_t setup_timeout_us = 15'000'000;
 constexpr std::uint64_t stop_timeout_us = 3'000'000;
 
 // One second of a warbling tone in mu-law, looped: every frame differs from its neighbours, so audio
@@ -55,7 +58,8 @@ caller_audio make_caller_audio() {
   return a;
 }
 
-enum class phase { waiting, webhook, upgrading, streaming, draining, stopping, done, failed };
+// answering: Telnyx only, between the webhook's 200 and the gateway's answer command.
+enum class phase { waiting, webhook, answering, upgrading, streaming, draining, stopping, done, failed };
 
 struct call {
   std::uint32_t index = 0;
@@ -64,8 +68,9 @@ struct call {
   bool connecting = false;  // a connect under way on fd
   bool watching_writes = false;
   phase state = phase::waiting;
-  std::string call_sid, stream_sid, ws_key, ws_target, ws_host;
-  net::twilio::stream_instruction stream;
+  std::string call_sid, stream_sid, ws_key, ws_target, ws_host;  // call_sid: Telnyx's call_control_id
+  std::string session_id;                                         // telnyx: call_session_id
+  net::twilio::stream_instruction stream;                         // twilio: the TwiML's url and parameters
   std::vector<std::uint8_t> in = std::vector<std::uint8_t>(8192);
   std::size_t in_len = 0;
   std::string out;           // bytes for the socket not yet sent
@@ -80,7 +85,7 @@ struct call {
 class load_engine {
  public:
   load_engine(const load_options& o, const std::function<void(const load_progress&)>& progress)
-      : options_(o), progress_(progress), audio_(make_caller_audio()) {}
+      : options_(o), progress_(progress), telnyx_(o.provider == "telnyx"), audio_(make_caller_audio()) {}
 
   load_report run() {
     report_.calls = options_.calls;
@@ -124,6 +129,21 @@ class load_engine {
     if (!poller_.ok()) {
       report_.error = "cannot create an epoll set";
       return report_;
+    }
+    if (telnyx_) {
+      if (!options_.telnyx_private_key_pem.empty()) {
+        telnyx_key_ = net::telnyx::signing_key::from_pem(options_.telnyx_private_key_pem, &why);
+        if (!telnyx_key_) {
+          report_.error = "--telnyx-private-key: " + why;
+          return report_;
+        }
+      }
+      api_ = std::make_unique<call_control_api>(options_.api_port);
+      if (auto err = api_->start(); !err.empty()) {
+        report_.error = "cannot listen for the gateway's Call Control commands on 127.0.0.1:" +
+                        std::to_string(options_.api_port) + ": " + err;
+        return report_;
+      }
     }
     frames_per_call_ = static_cast<std::uint64_t>(std::llround(options_.duration_s * 50));
     if (options_.pid > 0) {
@@ -243,6 +263,12 @@ class load_engine {
         case phase::upgrading:
           if (now > c.deadline_us) fail(c, c.state == phase::webhook ? "webhook timed out" : "upgrade timed out");
           break;
+        case phase::answering:
+          if (auto command = api_->take(c.call_sid, {"answer", "streaming_start", "reject"}))
+            on_answer_command(c, *command);
+          else if (now > c.deadline_us)
+            fail(c, "no answer command from the gateway: is its TELNYX_API_BASE this tool's --api-port?");
+          break;
         case phase::streaming:
           while (c.next_frame_us <= now && c.tracker.frames_sent() < frames_per_call_) send_frame(c, now);
           if (c.tracker.frames_sent() >= frames_per_call_) {
@@ -254,8 +280,9 @@ class load_engine {
           break;
         case phase::draining:
           if (c.tracker.frames_back() >= c.tracker.frames_sent() || now > c.deadline_us) {
-            // As Twilio hangs up: stop, then it closes the socket itself.
-            scratch_ = net::twilio::stop_message(c.stream_sid, c.tracker.frames_sent() + 2, c.call_sid);
+            // As the provider hangs up: stop, then it closes the socket itself.
+            scratch_ = telnyx_ ? net::telnyx::stop_message(c.stream_sid, c.tracker.frames_sent() + 2)
+                               : net::twilio::stop_message(c.stream_sid, c.tracker.frames_sent() + 2, c.call_sid);
             net::ws::append_client_frame(c.out, net::ws::opcode::text, scratch_, next_mask());
             net::ws::append_client_frame(c.out, net::ws::opcode::close, std::string_view("\x03\xe8", 2), next_mask());
             c.state = phase::stopping;
@@ -299,21 +326,40 @@ class load_engine {
     ++report_.placed;
     ++connecting_;
     c.state = phase::webhook;
-    c.deadline_us = now_us() + setup_timeout_us;
+    c.deadline_us = now_us() + static_cast<std::uint64_t>(options_.setup_s * 1e6);
     c.slot = static_cast<int>(now_ms % wheel_slots);
     wheel_[static_cast<std::size_t>(c.slot)].push_back(&c);
+    c.out = telnyx_ ? telnyx_webhook(c) : twilio_webhook(c);
+    connect(c, "webhook");
+  }
+
+  std::string webhook_head(std::string_view path, std::string_view content_type, std::size_t length) const {
+    return "POST " + std::string(path) + " HTTP/1.1\r\nHost: " + host_header_ + "\r\nContent-Type: " +
+           std::string(content_type) + "\r\nContent-Length: " + std::to_string(length) + "\r\nConnection: close\r\n" +
+           net::simulated_header + ": load\r\n";
+  }
+
+  std::string twilio_webhook(call& c) const {
     c.call_sid = net::twilio::random_sid("CA");
     auto form = net::twilio::voice_webhook_form(c.call_sid);
     std::string body = net::encode_form(form);
-    std::string request =
-        "POST /twilio/voice HTTP/1.1\r\nHost: " + host_header_ +
-        "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + std::to_string(body.size()) +
-        "\r\nConnection: close\r\n" + net::simulated_header + ": load\r\n";
+    std::string request = webhook_head("/twilio/voice", "application/x-www-form-urlencoded", body.size());
     if (!options_.auth_token.empty())
       request += "X-Twilio-Signature: " +
                  net::twilio::compute_signature(options_.auth_token, public_url_ + "/twilio/voice", form) + "\r\n";
-    c.out = request + "\r\n" + body;
-    connect(c, "webhook");
+    return request + "\r\n" + body;
+  }
+
+  std::string telnyx_webhook(call& c) const {
+    c.call_sid = net::twilio::random_sid("v3:");
+    c.session_id = net::twilio::random_sid("session-");
+    auto body = net::telnyx::webhook_event(c.call_sid + "-evt-1", "call.initiated", c.call_sid, c.session_id);
+    auto timestamp = std::to_string(net::unix_now());
+    std::string request = webhook_head("/telnyx/webhook", "application/json", body.size());
+    request += "telnyx-timestamp: " + timestamp + "\r\n";
+    if (telnyx_key_)
+      request += "telnyx-signature-ed25519: " + telnyx_key_->signature_for(timestamp, body) + "\r\n";
+    return request + "\r\n" + body;
   }
 
   // Opens the call's next socket; what waits in c.out goes once it is connected.
@@ -378,11 +424,34 @@ class load_engine {
       auto line = head.substr(0, head.find('\r'));
       return fail(c, "webhook answered " + std::string(line.substr(std::min<std::size_t>(9, line.size()))));
     }
+    if (telnyx_) {  // the answer comes as a Call Control command
+      close_socket(c);
+      c.state = phase::answering;
+      return;
+    }
     auto stream = net::twilio::parse_stream_instruction(body);
     if (!stream) return fail(c, "webhook answered without <Stream> (refused: at capacity or draining?)");
-    auto url = net::parse_url(stream->url);
-    if (!url) return fail(c, "webhook answered a Stream url that does not parse");
+    std::string signature;
+    if (!options_.auth_token.empty())
+      signature = "X-Twilio-Signature: " + net::twilio::compute_signature(options_.auth_token, stream->url, {});
     c.stream = std::move(*stream);
+    upgrade(c, c.stream.url, signature);
+  }
+
+  void on_answer_command(call& c, const call_control_command& command) {
+    if (command.action == "reject") return fail(c, "the gateway rejected the call (at capacity or draining?)");
+    rapidjson::Document d;
+    if (!net::json::parse(d, command.body).empty() || !d.IsObject())
+      return fail(c, "the gateway's " + command.action + " command is not JSON");
+    auto url = net::json::string_or(d, "stream_url");
+    if (url.empty()) return fail(c, "the gateway's " + command.action + " command has no stream_url");
+    upgrade(c, url, "x-telnyx-streaming-auth-token: " + std::string(net::json::string_or(d, "stream_auth_token")));
+  }
+
+  // Opens the media socket to `url` with `header` ("name: value", or "") on the upgrade request.
+  void upgrade(call& c, std::string_view stream_url, const std::string& header) {
+    auto url = net::parse_url(stream_url);
+    if (!url) return fail(c, "the stream url does not parse: " + std::string(stream_url));
     c.ws_target = std::string(url->path());  // Twilio keeps no query string either
     c.ws_host = url->host_port();
     c.state = phase::upgrading;
@@ -391,9 +460,7 @@ class load_engine {
                           "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
                           "Sec-WebSocket-Key: " +
                           c.ws_key + "\r\n";
-    if (!options_.auth_token.empty())
-      request +=
-          "X-Twilio-Signature: " + net::twilio::compute_signature(options_.auth_token, c.stream.url, {}) + "\r\n";
+    if (!header.empty()) request += header + "\r\n";
     c.out = request + "\r\n";
     c.out_sent = 0;
     connect(c, "upgrade");
@@ -412,14 +479,22 @@ class load_engine {
     ++active_;
     ++report_.connected;
     report_.peak_active = std::max(report_.peak_active, active_);
-    c.stream_sid = net::twilio::random_sid("MZ");
     c.out.clear();
     c.out_sent = 0;
     c.out.reserve(2048);
-    net::ws::append_client_frame(c.out, net::ws::opcode::text, net::twilio::connected_message(), next_mask());
-    net::ws::append_client_frame(c.out, net::ws::opcode::text,
-                                 net::twilio::start_message(c.stream_sid, c.call_sid, c.stream.parameters),
-                                 next_mask());
+    if (telnyx_) {
+      c.stream_sid = net::twilio::random_sid("stream-");
+      net::ws::append_client_frame(c.out, net::ws::opcode::text, net::telnyx::connected_message(), next_mask());
+      net::ws::append_client_frame(c.out, net::ws::opcode::text,
+                                   net::telnyx::start_message(c.stream_sid, 1, c.call_sid, c.session_id, "PCMU"),
+                                   next_mask());
+    } else {
+      c.stream_sid = net::twilio::random_sid("MZ");
+      net::ws::append_client_frame(c.out, net::ws::opcode::text, net::twilio::connected_message(), next_mask());
+      net::ws::append_client_frame(c.out, net::ws::opcode::text,
+                                   net::twilio::start_message(c.stream_sid, c.call_sid, c.stream.parameters),
+                                   next_mask());
+    }
     c.state = phase::streaming;
     // Frames go out on this call's slot of the wheel: the first slot visit from now.
     std::uint64_t now = now_us();
@@ -433,8 +508,11 @@ class load_engine {
   void send_frame(call& c, std::uint64_t now) {
     std::uint64_t k = c.tracker.frames_sent();
     scratch_.clear();
-    net::twilio::append_media_message(scratch_, c.stream_sid, k + 2, k + 1,
-                                      audio_.frames_base64[k % audio_.frames_base64.size()]);
+    const auto& payload = audio_.frames_base64[k % audio_.frames_base64.size()];
+    if (telnyx_)
+      net::telnyx::append_media_message(scratch_, c.stream_sid, k + 2, k + 1, payload);
+    else
+      net::twilio::append_media_message(scratch_, c.stream_sid, k + 2, k + 1, payload);
     net::ws::append_client_frame(c.out, net::ws::opcode::text, scratch_, next_mask());
     c.tracker.on_sent(now);
     c.next_frame_us += frame_us;
@@ -505,7 +583,8 @@ class load_engine {
                             in_steady() ? &report_.steady_latency : nullptr);
     } else if (event == "mark") {
       // Answered with the next frame this call sends, ~20 ms on: about when its audio has played.
-      scratch_ = net::twilio::mark_echo(c.stream_sid, string_in(doc.root(), "mark", "name"));
+      auto name = string_in(doc.root(), "mark", "name");
+      scratch_ = telnyx_ ? net::telnyx::mark_echo(c.stream_sid, name) : net::twilio::mark_echo(c.stream_sid, name);
       net::ws::append_client_frame(c.out, net::ws::opcode::text, scratch_, next_mask());
       ++report_.marks_answered;
     } else if (event == "clear") {
@@ -527,7 +606,7 @@ class load_engine {
 
   void finish(call& c, phase how, const std::string& why) {
     if (c.state == phase::done || c.state == phase::failed) return;
-    if (c.state == phase::webhook || c.state == phase::upgrading) --connecting_;
+    if (c.state == phase::webhook || c.state == phase::answering || c.state == phase::upgrading) --connecting_;
     if (c.state == phase::streaming || c.state == phase::draining || c.state == phase::stopping) --active_;
     if (c.state == phase::streaming) end_steady();
     c.state = how;
@@ -559,6 +638,9 @@ class load_engine {
 
   const load_options& options_;
   const std::function<void(const load_progress&)>& progress_;
+  bool telnyx_;
+  std::optional<net::telnyx::signing_key> telnyx_key_;
+  std::unique_ptr<call_control_api> api_;  // telnyx: where the gateway's answers arrive
   poller poller_;
   tcp_endpoint endpoint_;
   tcp_endpoint media_endpoint_;  // where media sockets connect (endpoint_ unless --media-to)

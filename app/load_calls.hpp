@@ -1,7 +1,9 @@
-// The engine of `voxgate load`: thousands of simulated Twilio calls from one thread. Each call is
-// placed as Twilio places it (signed webhook, TwiML, signed media upgrade, connected, start, 20 ms
-// media frames in real time, marks answered, stop), driven by one timer for all calls, with the
-// caller audio base64-encoded once up front. The gateway is expected to echo the audio back (an
+// The engine of `voxgate load`: thousands of simulated Twilio or Telnyx calls from one thread. Each
+// call is placed as its provider places it (Twilio: signed webhook, TwiML, signed media upgrade;
+// Telnyx: signed call.initiated, the gateway's answer command at this tool's Call Control API, the
+// media upgrade with the answer's token; then connected, start, 20 ms media frames in real time,
+// marks answered, stop), driven by one timer for all calls, with the caller audio base64-encoded once
+// up front. The gateway is expected to echo the audio back (an
 // echo AI behind it), so every byte that returns is timed against when it was sent.
 #pragma once
 
@@ -22,12 +24,16 @@ struct load_options {
   // Where media sockets go instead of gateway_url: another instance of a cluster, so that every call's
   // media is carried to the instance that took its webhook (the relay hop, timed). Empty: gateway_url.
   std::string media_url;
-  std::string auth_token;   // Twilio auth token to sign webhooks and upgrades with ("" sends none)
+  std::string provider = "twilio";     // or "telnyx"
+  std::string auth_token;              // twilio: auth token to sign webhooks and upgrades with ("" sends none)
+  std::string telnyx_private_key_pem;  // telnyx: Ed25519 key to sign webhooks with ("" sends none)
+  std::uint16_t api_port = 8091;       // telnyx: where this tool plays the Call Control API (TELNYX_API_BASE)
   int calls = 10;
   double duration_s = 10;   // caller audio per call
   double ramp_per_s = 100;  // calls placed per second
   int pid = 0;              // the gateway's PID, to sample its CPU and memory (0: don't)
   double drain_s = 2;       // after the last frame, how long to wait for its echo before stop
+  double setup_s = 15;      // from the webhook to the media socket's 101, at most
 };
 
 struct load_progress {

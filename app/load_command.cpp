@@ -4,7 +4,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "app/args.hpp"
 #include "net/json.hpp"
@@ -208,10 +210,10 @@ const args::command& load_arguments() {
            .max = 100000},
           {.name = "--provider",
            .type = kind::text,
-           .help = "only twilio is load-tested: a Telnyx call would also need the gateway's\n"
-                   "Call Control answer faked",
+           .help = "whose calls to place; for telnyx, start the gateway with\n"
+                   "TELNYX_API_BASE=http://127.0.0.1:<--api-port>/v2 so its answers reach this tool",
            .default_value = "twilio",
-           .choices = {"twilio"}},
+           .choices = {"twilio", "telnyx"}},
           {.name = "--pid",
            .type = kind::integer,
            .value_name = "PID",
@@ -223,6 +225,17 @@ const args::command& load_arguments() {
            .type = kind::text,
            .value_name = "TOKEN",
            .help = "the gateway's TWILIO_AUTH_TOKEN, to sign as Twilio does"},
+          {.name = "--telnyx-private-key",
+           .type = kind::text,
+           .value_name = "PEM",
+           .help = "telnyx: Ed25519 private key file whose public half is the gateway's TELNYX_PUBLIC_KEY"},
+          {.name = "--api-port",
+           .type = kind::integer,
+           .value_name = "PORT",
+           .help = "telnyx: where this tool plays the Call Control API",
+           .default_value = "8091",
+           .min = 1,
+           .max = 65535},
           {.name = "--public-url",
            .type = kind::text,
            .value_name = "URL",
@@ -261,6 +274,16 @@ int load_command(int argc, char** argv) {
   o.auth_token = a.text("--auth-token");
   o.public_url = a.text("--public-url");
   o.media_url = a.text("--media-to");
+  o.provider = a.text("--provider");
+  o.api_port = static_cast<std::uint16_t>(a.integer("--api-port"));
+  if (auto path = a.text("--telnyx-private-key"); !path.empty()) {
+    std::ifstream in(path);
+    if (!in) {
+      std::cerr << "voxgate load: cannot read --telnyx-private-key '" << path << "'\n";
+      return 2;
+    }
+    o.telnyx_private_key_pem.assign((std::istreambuf_iterator<char>(in)), {});
+  }
   bool tty = isatty(STDERR_FILENO);
   auto progress = [&](const load_progress& p) {
     if (!tty) return;

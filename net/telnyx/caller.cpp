@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <charconv>
 #include <stdexcept>
 #include <utility>
 
@@ -98,10 +99,29 @@ std::string start_message(std::string_view stream_id, std::uint64_t sequence, st
 
 std::string media_message(std::string_view stream_id, std::uint64_t sequence, std::uint64_t chunk,
                           std::string_view raw_audio) {
-  return R"({"event":"media","sequence_number":")" + std::to_string(sequence) +
-         R"(","media":{"track":"inbound","chunk":")" + std::to_string(chunk) + R"(","timestamp":")" +
-         std::to_string(chunk * 20) + R"(","payload":")" + codecs::base64::encode(raw_audio) + R"("},"stream_id":)" +
-         json::quote(stream_id) + "}";
+  std::string out;
+  append_media_message(out, stream_id, sequence, chunk, codecs::base64::encode(raw_audio));
+  return out;
+}
+
+void append_media_message(std::string& out, std::string_view stream_id, std::uint64_t sequence, std::uint64_t chunk,
+                          std::string_view payload_base64) {
+  auto number = [&out](std::uint64_t v) {
+    char digits[20];
+    auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+    out.append(digits, static_cast<std::size_t>(end - digits));
+  };
+  out.append(R"({"event":"media","sequence_number":")");
+  number(sequence);
+  out.append(R"(","media":{"track":"inbound","chunk":")");
+  number(chunk);
+  out.append(R"(","timestamp":")");
+  number(chunk * 20);
+  out.append(R"(","payload":")");
+  out.append(payload_base64);
+  out.append(R"("},"stream_id":)");
+  json::append_string(out, stream_id);
+  out.push_back('}');
 }
 
 std::string mark_echo(std::string_view stream_id, std::string_view name) {

@@ -42,6 +42,9 @@ std::string start_message(std::string_view stream_id, std::uint64_t sequence, st
                           std::string_view call_session_id, std::string_view encoding);
 std::string media_message(std::string_view stream_id, std::uint64_t sequence, std::uint64_t chunk,
                           std::string_view raw_audio);
+// The same message with the payload already base64-encoded, appended to `out`: for `voxgate load`.
+void append_media_message(std::string& out, std::string_view stream_id, std::uint64_t sequence, std::uint64_t chunk,
+                          std::string_view payload_base64);
 std::string mark_echo(std::string_view stream_id, std::string_view name);
 std::string stop_message(std::string_view stream_id, std::uint64_t sequence);
 

@@ -3,6 +3,7 @@
 
 #include "app/load_command.hpp"
 #include "gateway_fixture.hpp"
+#include "net/telnyx/caller.hpp"
 #include "tests/fakes/shell.hpp"
 
 using namespace voxgate;
@@ -37,6 +38,26 @@ class LocalAgentLoadTest : public GatewayTest {
     c.public_url.clear();
     c.twilio_auth_token.clear();
   }
+};
+
+// Telnyx calls: signed call.initiated webhooks, the gateway's answers at the load tool's Call Control API.
+class TelnyxLoadTest : public LoadTest {
+ protected:
+  void customize(app::config& c) override {
+    c.telnyx_api_base = "http://127.0.0.1:" + std::to_string(api_port) + "/v2";
+    c.telnyx_api_key = "test-telnyx-key";
+    c.telnyx_public_key = key.public_key_b64();
+  }
+  app::load_options telnyx_options(int calls, double seconds) const {
+    auto o = options(calls, seconds);
+    o.provider = "telnyx";
+    o.auth_token.clear();
+    o.telnyx_private_key_pem = key.private_key_pem();
+    o.api_port = api_port;
+    return o;
+  }
+  net::telnyx::signing_key key;
+  std::uint16_t api_port = fakes::free_port();
 };
 
 // `voxgate load <line...>`: its exit status, stdout and stderr.
@@ -173,4 +194,41 @@ TEST(LoadCalls, ItsWebhooksSayTheCallIsSimulatedByLoad) {
     EXPECT_EQ(req.path(), "/twilio/voice");
     EXPECT_EQ(net::header_or(req.headers, "X-VoxGate-Simulated"), "load");
   }
+}
+
+TEST_F(TelnyxLoadTest, TelnyxCallsAreAnsweredThroughTheApiAndEchoedWhole) {
+  auto o = telnyx_options(10, 2);
+  o.pid = static_cast<int>(getpid());
+  auto r = app::run_load(o, {});
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.failed, 0) << (r.failures.empty() ? "" : r.failures.begin()->first);
+  EXPECT_EQ(r.connected, 10);
+  EXPECT_EQ(r.completed, 10);
+  EXPECT_EQ(r.frames_sent, 10u * 100u);
+  EXPECT_EQ(r.frames_lost, 0u);
+  EXPECT_EQ(r.bytes_differing, 0u);
+  EXPECT_GT(r.marks_answered, 0u);
+  EXPECT_TRUE(eventually(
+      [&] { return metric(R"(voxgate_simulated_calls_total{provider="telnyx",outcome="completed"})") == 10; }));
+  EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
+}
+
+TEST_F(TelnyxLoadTest, UnsignedTelnyxWebhooksFailWithTheGatewaysAnswer) {
+  auto o = telnyx_options(2, 1);
+  o.telnyx_private_key_pem = net::telnyx::signing_key().private_key_pem();  // not the gateway's key
+  auto r = app::run_load(o, {});
+  EXPECT_EQ(r.connected, 0);
+  EXPECT_EQ(r.failed, 2);
+  ASSERT_EQ(r.failures.size(), 1u);
+  EXPECT_EQ(r.failures.begin()->first.rfind("webhook answered 403", 0), 0u) << r.failures.begin()->first;
+}
+
+TEST_F(TelnyxLoadTest, AnAnswerThatNeverComesIsNamedWithTheSettingToCheck) {
+  auto o = telnyx_options(1, 1);
+  o.api_port = fakes::free_port();  // the gateway answers elsewhere
+  o.setup_s = 1;
+  auto r = app::run_load(o, {});
+  EXPECT_EQ(r.failed, 1);
+  ASSERT_EQ(r.failures.size(), 1u);
+  EXPECT_NE(r.failures.begin()->first.find("TELNYX_API_BASE"), std::string::npos) << r.failures.begin()->first;
 }
