@@ -22,6 +22,8 @@ constexpr std::string_view updated = R"({"type":"session.updated","event_id":"ev
 constexpr std::string_view delta_head =
     R"({"type":"response.output_audio.delta","event_id":"evt_d","response_id":"resp_echo","item_id":"item_echo","output_index":0,"content_index":0,"delta":")";
 
+bool mute = false;  // --mute: take the caller's audio and answer none of it
+
 void open_session(tcp::socket socket, beast::http::request<beast::http::string_body> request) {
   if (!websocket::is_upgrade(request)) return answer_with_twiml(std::move(socket), request, "/raw");
   bool raw = request.target().starts_with("/raw");
@@ -39,6 +41,7 @@ void open_session(tcp::socket socket, beast::http::request<beast::http::string_b
           }
           auto type = json_field(text, R"("type":")");
           if (type == "input_audio_buffer.append") {
+            if (mute) return;
             auto audio = json_field(text, R"("audio":")");
             std::string delta;
             delta.reserve(delta_head.size() + audio.size() + 2);
@@ -56,8 +59,9 @@ void open_session(tcp::socket socket, beast::http::request<beast::http::string_b
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2 || std::string(argv[1]) == "--help") {
-    std::cerr << "usage: echo_ai PORT\n  serves ws://127.0.0.1:PORT/v1/realtime (OpenAI echo) and /raw (media echo);\n  a POST gets TwiML naming /raw\n";
+  mute = argc == 3 && std::string(argv[2]) == "--mute";
+  if (argc < 2 || argc > 3 || (argc == 3 && !mute) || std::string(argv[1]) == "--help") {
+    std::cerr << "usage: echo_ai PORT [--mute]\n  serves ws://127.0.0.1:PORT/v1/realtime (OpenAI echo) and /raw (media echo);\n  a POST gets TwiML naming /raw; --mute answers no audio (the caller's direction alone)\n";
     return 2;
   }
   boost::asio::io_context io{1};
