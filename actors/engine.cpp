@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "net/send_turn.hpp"
+
 namespace voxgate::actors {
 namespace {
 
@@ -98,11 +100,16 @@ class worker_coordinator final : public caf::scheduler::abstract_coordinator {
     return io_.pick();
   }
 
-  // On the unit's worker thread.
+  // On the unit's worker thread. What the actor sends to this worker's sockets leaves when it is done.
   static void run(void* context, void* arg) {
     auto* unit = static_cast<worker_unit*>(context);
     auto* job = static_cast<caf::resumable*>(arg);
-    switch (job->resume(unit, unit->owner->max_throughput())) {
+    caf::resumable::resume_result result;
+    {
+      net::send_turn turn;
+      result = job->resume(unit, unit->owner->max_throughput());
+    }
+    switch (result) {
       case caf::resumable::resume_later:
         unit->owner->io_.post(unit->index, &run, unit, job);  // more mail: after the handlers queued meanwhile
         break;

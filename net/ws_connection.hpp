@@ -2,12 +2,14 @@
 // the client. Every handler runs on the connection's strand; one write in flight with a bounded
 // queue behind it (oldest droppable audio goes first); reads deliver whole text frames to a sink.
 // Frames are read straight into the string handed to the sink (no copy out of a read buffer), and
-// what is queued in one turn of the loop leaves in one send (gather_stream).
+// what is queued in one turn of the loop leaves in one send (gather_stream). An actor's send from the
+// connection's own worker, inside its turn (send_turn), is queued at once, with no post per frame.
 #pragma once
 
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
@@ -18,13 +20,19 @@
 #include <optional>
 
 #include "net/gather_stream.hpp"
+#include "net/io_runtime_impl.hpp"
 #include "net/outbound_queue.hpp"
+#include "net/send_turn.hpp"
 #include "net/ws_channel.hpp"
 
 namespace voxgate::net {
 
 namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
+
+// The TCP stream under every WebSocket. Its executor is the worker's io_context itself, not a
+// type-erased one, so that a completion runs its handler directly, with no wrapper allocated for it.
+using plain_stream = beast::basic_stream<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
 
 struct ws_limits {
   std::size_t max_frame_bytes = 64 * 1024;
@@ -37,7 +45,9 @@ std::uint64_t next_connection_id();
 std::atomic<std::int64_t>& ws_connection_count();
 
 template <class Stream>
-class ws_connection final : public ws_channel, public std::enable_shared_from_this<ws_connection<Stream>> {
+class ws_connection final : public ws_channel,
+                            public detail::turn_flush,
+                            public std::enable_shared_from_this<ws_connection<Stream>> {
  public:
   using stream_type = websocket::stream<gather_stream<Stream>>;
 
@@ -49,7 +59,8 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
         handshake_(handshake_mode),
         id_(next_connection_id()),
         handshake_timer_(ws_.get_executor()),
-        close_timer_(ws_.get_executor()) {
+        close_timer_(ws_.get_executor()),
+        home_(&boost::asio::query(ws_.get_executor(), boost::asio::execution::context)) {
     ws_.read_message_max(limits_.max_frame_bytes);
     ws_.text(true);
     ws_connection_count().fetch_add(1, std::memory_order_relaxed);
@@ -71,6 +82,15 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
   }
 
   void send_text(std::string text, bool droppable_audio) override {
+    // From this connection's worker, in an actor's turn, behind no frame still on its way: queue now.
+    if (detail::in_send_turn() && posted_.load(std::memory_order_relaxed) == 0 && running_io_context() == home_) {
+      queue(std::move(text), droppable_audio);
+      if (!writing_ && !flush_at_turn_end_) {
+        flush_at_turn_end_ = true;
+        detail::flush_at_end_of_turn(this->shared_from_this());
+      }
+      return;
+    }
     posted_.fetch_add(1, std::memory_order_relaxed);
     boost::asio::post(ws_.get_executor(),
                       [self = this->shared_from_this(), t = std::move(text), droppable_audio]() mutable {
@@ -143,11 +163,23 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
     if (keep_reading && !closing_) do_read();
   }
 
-  // On the strand, once per send_text. The write starts when no other send_text is on its way here
-  // (they are queued behind this one in the same turn), so that they leave together.
+  // The end of the turn in which frames were queued: they leave together.
+  void end_of_turn() override {
+    flush_at_turn_end_ = false;
+    if (!writing_ && !closing_ && !finished_ && !out_.empty()) do_write();
+  }
+
+  // On the strand, once per posted send_text. The write starts when no other send_text is on its way
+  // here (they are queued behind this one in the same turn), so that they leave together.
   void enqueue(std::string text, bool droppable) {
     bool last_on_its_way = posted_.fetch_sub(1, std::memory_order_relaxed) == 1;
-    if (closing_ || finished_) return;
+    if (!queue(std::move(text), droppable)) return;
+    if (!writing_ && !flush_at_turn_end_ && (last_on_its_way || out_.bytes() >= gather_bytes)) do_write();
+  }
+
+  // Adds a frame to the outbound queue; false when the connection is closing or was cut for it.
+  bool queue(std::string text, bool droppable) {
+    if (closing_ || finished_) return false;
     if (auto dropped = out_.push(std::move(text), droppable, writing_))
       dropped_.fetch_add(dropped, std::memory_order_relaxed);
     // Control frames are never dropped, so a peer that stops reading would grow the queue without
@@ -157,9 +189,9 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
       close_reason_ = "peer not reading: " + std::to_string(out_.bytes()) + " bytes queued";
       beast::get_lowest_layer(ws_).close();
       if (!writing_) finish(close_reason_);
-      return;
+      return false;
     }
-    if (!writing_ && (last_on_its_way || out_.bytes() >= gather_bytes)) do_write();
+    return true;
   }
 
   // Frames behind the one written now are sent with the last of them (up to gather_bytes at once).
@@ -259,7 +291,9 @@ class ws_connection final : public ws_channel, public std::enable_shared_from_th
   std::string close_reason_;
   boost::asio::steady_timer handshake_timer_;
   boost::asio::steady_timer close_timer_;
-  std::atomic<int> posted_{0};  // send_text calls whose frame is on its way to enqueue
+  boost::asio::execution_context* home_;  // the worker's loop this connection runs on
+  bool flush_at_turn_end_ = false;        // registered to start writing when the current turn ends
+  std::atomic<int> posted_{0};            // send_text calls whose frame is on its way to enqueue
   std::atomic<std::uint64_t> frames_in_{0}, frames_out_{0}, dropped_{0}, binary_{0}, sends_{0};
 };
 

@@ -2,9 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <optional>
 
 #include "net/http_server.hpp"
 #include "net/io_runtime.hpp"
+#include "net/send_turn.hpp"
 #include "net/ws_client.hpp"
 #include "tests/fakes/frame_queue.hpp"
 #include "tests/fakes/http_peer.hpp"
@@ -112,6 +114,9 @@ TEST(Transport, FramesQueuedInOneTurnLeaveInOneSend) {
                                                        channel.send_text(std::to_string(i) + std::string(3000, 'x'));
                                                      return;
                                                    }
+                                                   // "t..." as an actor sends: in a turn, queued at once.
+                                                   std::optional<net::send_turn> turn;
+                                                   if (f[0] == 't') turn.emplace();
                                                    channel.send_text("media:" + f, true);
                                                    channel.send_text("mark:" + f);
                                                  });
@@ -136,6 +141,14 @@ TEST(Transport, FramesQueuedInOneTurnLeaveInOneSend) {
   auto stats = (*server_side)->stats();
   EXPECT_EQ(stats.frames_out, 2u * pairs);
   EXPECT_EQ(stats.sends, static_cast<std::uint64_t>(pairs)) << "each media and its mark in one send";
+  for (int i = 0; i < pairs; ++i) {
+    client->send_text("t" + std::to_string(i));
+    ASSERT_TRUE(client_frames->wait_for([&](const std::string& f) { return f == "mark:t" + std::to_string(i); }, 5s));
+  }
+  auto in_turns = (*server_side)->stats();
+  EXPECT_EQ(in_turns.frames_out - stats.frames_out, 2u * pairs);
+  EXPECT_EQ(in_turns.sends - stats.sends, static_cast<std::uint64_t>(pairs)) << "sent in a turn: one send per turn";
+  stats = in_turns;
 
   // A burst larger than one gathered send (32 KiB): all of it, in order, in sends of up to 32 KiB.
   std::string big(3000, 'x');
@@ -143,14 +156,16 @@ TEST(Transport, FramesQueuedInOneTurnLeaveInOneSend) {
   client->send_text("burst");
   ASSERT_TRUE(client_frames->wait_for([&](const std::string& f) { return f == std::to_string(burst - 1) + big; }, 5s));
   auto frames = client_frames->snapshot();
-  ASSERT_EQ(frames.size(), 2u * pairs + burst);
+  ASSERT_EQ(frames.size(), 4u * pairs + burst);
   for (int i = 0; i < pairs; ++i) {
     EXPECT_EQ(frames[2 * i], "media:" + std::to_string(i));
     EXPECT_EQ(frames[2 * i + 1], "mark:" + std::to_string(i));
+    EXPECT_EQ(frames[2 * pairs + 2 * i], "media:t" + std::to_string(i));
+    EXPECT_EQ(frames[2 * pairs + 2 * i + 1], "mark:t" + std::to_string(i));
   }
-  for (int i = 0; i < burst; ++i) EXPECT_EQ(frames[2 * pairs + i], std::to_string(i) + big);
+  for (int i = 0; i < burst; ++i) EXPECT_EQ(frames[4 * pairs + i], std::to_string(i) + big);
   auto after = (*server_side)->stats();
-  EXPECT_EQ(after.frames_out, 2u * pairs + burst);
+  EXPECT_EQ(after.frames_out, 4u * pairs + burst);
   EXPECT_LE(after.sends - stats.sends, static_cast<std::uint64_t>(burst / 5));
   EXPECT_GE(after.sends - stats.sends, static_cast<std::uint64_t>(burst) * big.size() / (32 * 1024));
 
