@@ -255,29 +255,44 @@ class http_session : public std::enable_shared_from_this<http_session> {
         asio::post(loop, [&loop, fd, protocol, upgrade, server = server_, remote = remote_, req = std::move(req),
                           decision = std::move(decision)]() mutable {
           beast::error_code assign_ec;
-          tcp::socket socket(loop);
-          socket.assign(protocol, fd, assign_ec);
+          plain_stream stream(loop.get_executor());
+          stream.socket().assign(protocol, fd, assign_ec);
           if (assign_ec) {
             ::close(fd);
             server->report(req, false, 500, "handover_failed", "moving the socket to its call's worker failed");
             return;
           }
-          accept_websocket(server, beast::tcp_stream(std::move(socket)), upgrade, remote, std::move(req),
-                           std::move(decision));
+          accept_websocket(server, std::move(stream), upgrade, remote, std::move(req), std::move(decision));
         });
         return;
       }
       spdlog::warn("upgrade remote={} could not move the socket to worker {} ({}): accepted where it came in",
                    remote_, target, ec.message());
     }
-    accept_websocket(server_, std::move(stream_), upgrade, remote_, std::move(req), std::move(decision));
+    // Here: the same socket, on this worker's io_context as a concrete executor.
+    beast::error_code ec;
+    auto protocol = stream_.socket().local_endpoint(ec).protocol();
+    int fd = ec ? -1 : stream_.socket().release(ec);
+    if (ec || fd < 0) {
+      server_->report(req, false, 500, "handover_failed", "taking the socket for the WebSocket failed");
+      return;
+    }
+    auto& loop = static_cast<asio::io_context&>(asio::query(stream_.get_executor(), asio::execution::context));
+    plain_stream stream(loop.get_executor());
+    stream.socket().assign(protocol, fd, ec);
+    if (ec) {
+      ::close(fd);
+      server_->report(req, false, 500, "handover_failed", "taking the socket for the WebSocket failed");
+      return;
+    }
+    accept_websocket(server_, std::move(stream), upgrade, remote_, std::move(req), std::move(decision));
   }
 
   // On the worker that keeps the socket: the WebSocket handshake, then the connection.
-  static void accept_websocket(std::shared_ptr<http_server::impl> server, beast::tcp_stream stream,
+  static void accept_websocket(std::shared_ptr<http_server::impl> server, plain_stream stream,
                                std::shared_ptr<http::request<http::string_body>> msg, std::string remote,
                                http_request req, upgrade_decision decision) {
-    using connection = ws_connection<beast::tcp_stream>;
+    using connection = ws_connection<plain_stream>;
     auto ws = std::make_shared<connection::stream_type>(std::move(stream));
     ws->set_option(websocket::stream_base::timeout{std::chrono::seconds(10), std::chrono::seconds(30),
                                                    true});  // pings find a vanished peer

@@ -47,7 +47,7 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
   void on_connect(beast::error_code ec, tcp::resolver::results_type::endpoint_type) {
     if (ec) return fail("connect " + target_.host_port() + ": " + ec.message());
     beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ec);
-    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    if constexpr (std::is_same_v<Stream, plain_stream>) {
       handshake();
     } else {
       auto& tls = ws_.next_layer().next_layer();
@@ -118,14 +118,14 @@ void ws_connect(io_runtime& io, ws_connect_options options, std::shared_ptr<ws_s
       asio::post(ioc, [done = std::move(done), w = std::string(e.what())] { done(nullptr, "TLS context: " + w); });
       return;
     }
-    using stream = beast::ssl_stream<beast::tcp_stream>;
+    using stream = beast::ssl_stream<plain_stream>;
     ws_connection<stream>::stream_type ws{ioc.get_executor(), *ctx};
     std::make_shared<connect_op<stream>>(std::move(ws), ioc, std::move(*target), std::move(options), std::move(sink),
                                          std::move(done))
         ->run();
   } else {
-    ws_connection<beast::tcp_stream>::stream_type ws{ioc.get_executor()};
-    std::make_shared<connect_op<beast::tcp_stream>>(std::move(ws), ioc, std::move(*target), std::move(options),
+    ws_connection<plain_stream>::stream_type ws{ioc.get_executor()};
+    std::make_shared<connect_op<plain_stream>>(std::move(ws), ioc, std::move(*target), std::move(options),
                                                     std::move(sink), std::move(done))
         ->run();
   }
