@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "net/gather_stream.hpp"
+#include "net/handler_memory.hpp"
 #include "net/io_runtime_impl.hpp"
 #include "net/outbound_queue.hpp"
 #include "net/send_turn.hpp"
@@ -136,7 +137,7 @@ class ws_connection final : public ws_channel,
     paused_ = false;
     reading_ = true;
     read_into_.emplace(frame_, limits_.max_frame_bytes);  // Beast holds it by reference until the read ends
-    ws_.async_read(*read_into_, beast::bind_front_handler(&ws_connection::on_read, this->shared_from_this()));
+    ws_.async_read(*read_into_, memory_handler<ws_connection>{this->shared_from_this(), &ws_connection::on_read});
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -205,7 +206,7 @@ class ws_connection final : public ws_channel,
       sends_.fetch_add(1, std::memory_order_relaxed);
     }
     ws_.async_write(boost::asio::buffer(out_.front()),
-                    beast::bind_front_handler(&ws_connection::on_write, this->shared_from_this()));
+                    memory_handler<ws_connection>{this->shared_from_this(), &ws_connection::on_write});
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -273,6 +274,8 @@ class ws_connection final : public ws_channel,
     return ec.message();
   }
 
+  friend struct memory_handler<ws_connection>;
+  handler_memory handler_memory_;  // declared before ws_, so that it outlives the operations ws_ holds
   stream_type ws_;
   std::string frame_;  // the frame being read
   std::optional<boost::asio::dynamic_string_buffer<char, std::char_traits<char>, std::allocator<char>>> read_into_;
