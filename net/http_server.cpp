@@ -294,8 +294,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
                                http_request req, upgrade_decision decision) {
     using connection = ws_connection<plain_stream>;
     auto ws = std::make_shared<connection::stream_type>(std::move(stream));
-    ws->set_option(websocket::stream_base::timeout{std::chrono::seconds(10), std::chrono::seconds(30),
-                                                   true});  // pings find a vanished peer
+    // The handshake's bound; the connection watches for an idle peer itself (ws_limits::idle_timeout).
+    ws->set_option(websocket::stream_base::timeout{std::chrono::seconds(10), websocket::stream_base::none(), false});
     ws->set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "voxgate"); }));
     ws->async_accept(*msg, [ws, msg, server, remote, req = std::move(req),
@@ -308,6 +308,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
       ws_limits limits{decision.max_frame_bytes ? decision.max_frame_bytes : server->options.max_ws_frame_bytes,
                        decision.max_queue_bytes ? decision.max_queue_bytes : server->options.max_ws_queue_bytes,
                        std::chrono::milliseconds(server->options.ws_handshake_timeout_ms)};
+      limits.idle_timeout = std::chrono::seconds(30);  // pings find a vanished peer
       auto conn = std::make_shared<connection>(std::move(*ws), remote, limits, decision.handshake_mode);
       server->report(req, true, 101, "ok", decision.reason.empty() ? "ok" : decision.reason,
                      decision.name_call_in_log ? conn.get() : nullptr, server->runtime.current());

@@ -64,10 +64,8 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
     beast::get_lowest_layer(ws_).expires_never();
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
     timeouts.handshake_timeout = options_.timeout;
-    if (options_.idle_timeout.count() > 0) {
-      timeouts.idle_timeout = options_.idle_timeout;
-      timeouts.keep_alive_pings = true;
-    }
+    timeouts.idle_timeout = websocket::stream_base::none();  // the connection watches (ws_limits::idle_timeout)
+    timeouts.keep_alive_pings = false;
     ws_.set_option(timeouts);
     auto headers = options_.headers;
     ws_.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
@@ -81,6 +79,7 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
   void on_handshake(beast::error_code ec) {
     if (ec) return fail("WebSocket handshake with " + target_.origin() + ": " + ec.message());
     ws_limits limits{options_.max_frame_bytes, options_.max_queue_bytes, std::chrono::milliseconds(0)};
+    limits.idle_timeout = options_.idle_timeout;
     auto conn = std::make_shared<ws_connection<Stream>>(std::move(ws_), target_.host_port(), limits, false);
     conn->start(sink_);
     auto done = std::move(done_);

@@ -40,6 +40,8 @@ struct ws_limits {
   std::size_t max_queue_bytes = 256 * 1024;
   std::chrono::milliseconds handshake_timeout{10000};  // server side: time allowed to attach
   std::chrono::milliseconds close_timeout = ws_close_timeout;
+  // A peer silent this long (no frame, no pong to our ping at half of it) is cut; 0: never.
+  std::chrono::milliseconds idle_timeout{0};
 };
 
 std::uint64_t next_connection_id();
@@ -61,6 +63,7 @@ class ws_connection final : public ws_channel,
         id_(next_connection_id()),
         handshake_timer_(ws_.get_executor()),
         close_timer_(ws_.get_executor()),
+        idle_timer_(ws_.get_executor()),
         home_(&boost::asio::query(ws_.get_executor(), boost::asio::execution::context)) {
     ws_.read_message_max(limits_.max_frame_bytes);
     ws_.text(true);
@@ -78,6 +81,10 @@ class ws_connection final : public ws_channel,
       handshake_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
         if (!ec && self->handshake_) self->begin_close("no start within the handshake timeout");
       });
+    }
+    if (limits_.idle_timeout.count() > 0) {
+      ws_.control_callback([this](websocket::frame_type, beast::string_view) { heard_ = true; });
+      watch_idle();
     }
     do_read();
   }
@@ -140,8 +147,41 @@ class ws_connection final : public ws_channel,
     ws_.async_read(*read_into_, memory_handler<ws_connection>{this->shared_from_this(), &ws_connection::on_read});
   }
 
+  // Every half of the idle timeout: a peer heard from since the last look is fine; a silent one is
+  // pinged, and cut at the next look if it is silent still. (Beast's own idle timeout re-arms a timer
+  // for every frame read; this looks twice per timeout.)
+  void watch_idle() {
+    idle_timer_.expires_after(limits_.idle_timeout / 2);
+    idle_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (ec || self->finished_) return;
+      if (self->heard_) {
+        self->heard_ = false;
+        self->pinged_ = false;
+      } else if (!self->pinged_) {
+        self->pinged_ = true;
+        self->ws_.async_ping({}, [self](beast::error_code) {});
+      } else {
+        self->cut("nothing from the peer for " + std::to_string(self->limits_.idle_timeout.count()) +
+                  " ms, not even a pong");
+        return;
+      }
+      self->watch_idle();
+    });
+  }
+
+  // Ends the connection at once, with no close handshake: the read in flight ends with an error.
+  void cut(std::string reason) {
+    if (finished_) return;
+    closing_ = true;
+    close_reason_ = std::move(reason);
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+    if (!reading_ && !writing_) finish(close_reason_);
+  }
+
   void on_read(beast::error_code ec, std::size_t) {
     reading_ = false;
+    heard_ = true;
     if (ec) {
       finish(describe(ec));
       return;
@@ -261,6 +301,7 @@ class ws_connection final : public ws_channel,
     ws_connection_count().fetch_sub(1, std::memory_order_relaxed);
     handshake_timer_.cancel();
     close_timer_.cancel();
+    idle_timer_.cancel();
     if (close_reason_.empty()) close_reason_ = reason;
     auto sink = sink_;
     if (sink) sink->on_closed(closing_ ? close_reason_ : reason);
@@ -294,6 +335,9 @@ class ws_connection final : public ws_channel,
   std::string close_reason_;
   boost::asio::steady_timer handshake_timer_;
   boost::asio::steady_timer close_timer_;
+  boost::asio::steady_timer idle_timer_;
+  bool heard_ = false;   // a frame or a control frame came since the last idle look
+  bool pinged_ = false;  // the last idle look found nothing and pinged
   boost::asio::execution_context* home_;  // the worker's loop this connection runs on
   bool flush_at_turn_end_ = false;        // registered to start writing when the current turn ends
   std::atomic<int> posted_{0};            // send_text calls whose frame is on its way to enqueue

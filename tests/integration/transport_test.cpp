@@ -1,13 +1,19 @@
 // The transports on their own, over 127.0.0.1: the server's router and limits, and the WS client.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <future>
 #include <optional>
+#include <thread>
 
 #include "net/http_server.hpp"
 #include "net/io_runtime.hpp"
 #include "net/send_turn.hpp"
 #include "net/ws_client.hpp"
+#include "net/ws_frame.hpp"
 #include "tests/fakes/frame_queue.hpp"
 #include "tests/fakes/http_peer.hpp"
 
@@ -221,6 +227,96 @@ TEST(Transport, AFrameQueuedBeforeCloseIsSentFirst) {
     ASSERT_EQ(frames.size(), 1u) << "round " << i;
     EXPECT_EQ(frames[0], "before");
   }
+  server.stop();
+  io.stop();
+}
+
+namespace {
+
+// Completes one WebSocket handshake on 127.0.0.1, then reads and answers nothing: a peer that froze.
+class frozen_peer {
+ public:
+  frozen_peer() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::listen(listener_, 1);
+    socklen_t len = sizeof addr;
+    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] {
+      conn_ = ::accept(listener_, nullptr, nullptr);
+      std::string request;
+      char buf[1024];
+      while (request.find("\r\n\r\n") == std::string::npos) {
+        auto n = ::recv(conn_, buf, sizeof buf, 0);
+        if (n <= 0) return;
+        request.append(buf, static_cast<std::size_t>(n));
+      }
+      auto at = request.find("Sec-WebSocket-Key: ") + 19;
+      auto key = request.substr(at, request.find("\r\n", at) - at);
+      std::string response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                             "Sec-WebSocket-Accept: " + net::ws::accept_key(key) + "\r\n\r\n";
+      ::send(conn_, response.data(), response.size(), MSG_NOSIGNAL);
+    });
+  }
+  ~frozen_peer() {
+    thread_.join();
+    ::close(conn_);
+    ::close(listener_);
+  }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  int listener_ = -1, conn_ = -1;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace
+
+// With an idle timeout, a peer that answers nothing is pinged at half of it and cut at the next look;
+// one that answers pings (any WebSocket peer) stays connected however long it says nothing.
+TEST(Transport, ASilentPeerIsPingedThenCutAndALiveOneStays) {
+  net::io_runtime io(1);
+  io.start();
+  frozen_peer frozen;
+  auto frozen_frames = std::make_shared<fakes::frame_queue>();
+  std::promise<net::ws_channel_ptr> opened;
+  net::ws_connect(io,
+                  {.url = "ws://127.0.0.1:" + std::to_string(frozen.port()) + "/ws", .headers = {}, .tls = {},
+                   .idle_timeout = 400ms},
+                  std::make_shared<fakes::queue_sink>(frozen_frames),
+                  [&](net::ws_channel_ptr c, std::string) { opened.set_value(c); });
+  auto to_frozen = opened.get_future().get();
+  ASSERT_TRUE(to_frozen);
+
+  net::http_server server(io, {"127.0.0.1", 0});
+  server.route_ws("/ws", [&](const net::http_request&) {
+    net::upgrade_decision d;
+    d.accept = true;
+    d.handshake_mode = false;
+    d.sink = std::make_shared<fakes::queue_sink>(std::make_shared<fakes::frame_queue>());
+    return d;
+  });
+  ASSERT_EQ(server.start(), "");
+  auto live_frames = std::make_shared<fakes::frame_queue>();
+  std::promise<net::ws_channel_ptr> opened_live;
+  net::ws_connect(io,
+                  {.url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/ws", .headers = {}, .tls = {},
+                   .idle_timeout = 400ms},
+                  std::make_shared<fakes::queue_sink>(live_frames),
+                  [&](net::ws_channel_ptr c, std::string) { opened_live.set_value(c); });
+  auto to_live = opened_live.get_future().get();
+  ASSERT_TRUE(to_live);
+
+  ASSERT_TRUE(frozen_frames->wait_closed(3s));
+  EXPECT_NE(frozen_frames->close_reason().find("not even a pong"), std::string::npos) << frozen_frames->close_reason();
+  EXPECT_FALSE(live_frames->wait_closed(1200ms)) << "a peer that answers pings is not idle";
+  to_live->close("done");
+  EXPECT_TRUE(live_frames->wait_closed(5s));
   server.stop();
   io.stop();
 }
