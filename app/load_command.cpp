@@ -252,6 +252,13 @@ const args::command& load_arguments() {
            .default_value = "2",
            .min = 0,
            .max = 600},
+          {.name = "--setup",
+           .type = kind::number,
+           .value_name = "S",
+           .help = "how long a call may take from its webhook to its media socket's 101",
+           .default_value = "15",
+           .min = 0.1,
+           .max = 600},
           {.name = "--json", .help = "print the summary as JSON"},
       }};
   return c;
@@ -271,6 +278,7 @@ int load_command(int argc, char** argv) {
   o.ramp_per_s = a.number("--ramp");
   o.pid = static_cast<int>(a.integer("--pid"));
   o.drain_s = a.number("--drain");
+  o.setup_s = a.number("--setup");
   o.auth_token = a.text("--auth-token");
   o.public_url = a.text("--public-url");
   o.media_url = a.text("--media-to");

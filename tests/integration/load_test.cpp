@@ -1,6 +1,8 @@
 // `voxgate load` against the real gateway in-process, with the fake OpenAI echoing audio back.
 #include <unistd.h>
 
+#include <fstream>
+
 #include "app/load_command.hpp"
 #include "gateway_fixture.hpp"
 #include "net/telnyx/caller.hpp"
@@ -231,4 +233,20 @@ TEST_F(TelnyxLoadTest, AnAnswerThatNeverComesIsNamedWithTheSettingToCheck) {
   EXPECT_EQ(r.failed, 1);
   ASSERT_EQ(r.failures.size(), 1u);
   EXPECT_NE(r.failures.begin()->first.find("TELNYX_API_BASE"), std::string::npos) << r.failures.begin()->first;
+}
+
+TEST_F(TelnyxLoadTest, TheCommandLinePlacesTelnyxCallsWithAKeyFile) {
+  auto pem = ::testing::TempDir() + "load_telnyx_key.pem";
+  {
+    std::ofstream out(pem);
+    out << key.private_key_pem();
+  }
+  auto run = run_load_command({gateway_url(), "--calls", "2", "--duration", "1", "--provider", "telnyx",
+                               "--telnyx-private-key", pem, "--api-port", std::to_string(api_port), "--json"});
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_NE(run.out.find(R"("connected": 2)"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(R"("frames_lost": 0)"), std::string::npos) << run.out;
+  auto missing = run_load_command({gateway_url(), "--provider", "telnyx", "--telnyx-private-key", pem + ".absent"});
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.err.find("cannot read --telnyx-private-key"), std::string::npos) << missing.err;
 }
