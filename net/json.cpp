@@ -3,6 +3,7 @@
 #include <rapidjson/error/en.h>
 
 #include <charconv>
+#include <cstring>
 
 namespace voxgate::net::json {
 
@@ -14,13 +15,23 @@ insitu_document::insitu_document()
 std::string_view check_depth(std::string_view text, std::size_t limit) {
   std::size_t depth = 0;
   bool in_string = false;
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\')
-        ++i;  // the escaped character cannot end the string
-      else if (c == '"')
+      // Straight to the string's end (a base64 payload is most of a media frame), past each escape.
+      const char* quote = static_cast<const char*>(std::memchr(begin + i, '"', static_cast<std::size_t>(end - begin) - i));
+      const char* stop = quote ? quote : end;
+      const char* escape = static_cast<const char*>(std::memchr(begin + i, '\\', static_cast<std::size_t>(stop - begin) - i));
+      if (escape) {
+        i = static_cast<std::size_t>(escape - begin) + 1;  // the escaped character cannot end the string
+      } else if (quote) {
+        i = static_cast<std::size_t>(quote - begin);
         in_string = false;
+      } else {
+        break;  // an unterminated string: the parser says so
+      }
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {

@@ -67,7 +67,10 @@ TEST(JsonDepth, BracketsInsideStringsDoNotCount) {
   ASSERT_EQ(doc.parse(text), "");
   EXPECT_EQ(string_or(doc.root(), "t"), "\\");
   // An escaped quote does not end the string: the brackets after it are still inside.
-  EXPECT_EQ(check_depth(R"(["\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["])"), "");
+  EXPECT_EQ(check_depth(R"(["\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["])"), "");
+  // An escaped backslash does end it: what follows the quote counts again.
+  EXPECT_EQ(check_depth(R"(["x\\",)" + std::string(max_depth + 1, '[')), "JSON nested too deeply");
+  EXPECT_EQ(check_depth(R"(["x\\",)" + std::string(max_depth - 1, '[')), "");
 }
 
 }  // namespace
