@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 namespace voxgate::net::json {
@@ -71,6 +72,38 @@ TEST(JsonDepth, BracketsInsideStringsDoNotCount) {
   // An escaped backslash does end it: what follows the quote counts again.
   EXPECT_EQ(check_depth(R"(["x\\",)" + std::string(max_depth + 1, '[')), "JSON nested too deeply");
   EXPECT_EQ(check_depth(R"(["x\\",)" + std::string(max_depth - 1, '[')), "");
+}
+
+// The check skips string contents in jumps; a byte-at-a-time reading of the same rules must agree
+// with it on every input, escapes and unterminated strings included.
+TEST(JsonDepth, AgreesWithAByteAtATimeReadingOnRandomText) {
+  auto reference = [](std::string_view text, std::size_t limit) -> std::string_view {
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      char c = text[i];
+      if (in_string) {
+        if (c == '\\')
+          ++i;
+        else if (c == '"')
+          in_string = false;
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '[' || c == '{') {
+        if (++depth > limit) return "JSON nested too deeply";
+      } else if ((c == ']' || c == '}') && depth > 0) {
+        --depth;
+      }
+    }
+    return {};
+  };
+  std::mt19937 random(20261201);
+  constexpr std::string_view alphabet = "[]{}\"\\a";
+  for (int round = 0; round < 20000; ++round) {
+    std::string text(random() % 48, ' ');
+    for (auto& c : text) c = alphabet[random() % alphabet.size()];
+    ASSERT_EQ(check_depth(text, 3), reference(text, 3)) << text;
+  }
 }
 
 }  // namespace
