@@ -408,7 +408,7 @@ const args::command& call_arguments() {
           "127.0.0.1:--api-port; start the gateway with TELNYX_API_BASE=http://127.0.0.1:8091/v2. With\n"
           "TELNYX_PUBLIC_KEY set there, sign with the matching private key (openssl genpkey -algorithm ed25519).",
       .positional = "GATEWAY_URL",
-      .options = {
+      .options = with_telnyx_caller_options({
           {.name = "--provider",
            .type = kind::text,
            .help = "which provider to play",
@@ -441,18 +441,7 @@ const args::command& call_arguments() {
            .type = kind::text,
            .value_name = "URL",
            .help = "twilio: the gateway's PUBLIC_URL, which signatures cover (default: GATEWAY_URL)"},
-          {.name = "--telnyx-private-key",
-           .type = kind::text,
-           .value_name = "PEM",
-           .help = "telnyx: Ed25519 private key file whose public half is the gateway's TELNYX_PUBLIC_KEY"},
-          {.name = "--api-port",
-           .type = kind::integer,
-           .value_name = "PORT",
-           .help = "telnyx: where this simulator plays the Call Control API",
-           .default_value = "8091",
-           .min = 1,
-           .max = 65535},
-      }};
+      })};
   return c;
 }
 
@@ -473,14 +462,7 @@ int call_command(int argc, char** argv) {
   o.auth_token = a.text("--auth-token");
   o.public_url = a.text("--public-url");
   o.api_port = static_cast<std::uint16_t>(a.integer("--api-port"));
-  if (auto path = a.text("--telnyx-private-key"); !path.empty()) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      std::cerr << "voxgate call: cannot read --telnyx-private-key '" << path << "'\n";
-      return 2;
-    }
-    o.telnyx_private_key_pem.assign((std::istreambuf_iterator<char>(in)), {});
-  }
+  if (!read_telnyx_key(a, "call", o.telnyx_private_key_pem)) return 2;
   auto r = run_simulated_call(o);
   for (const auto& e : r.timeline) std::printf("%8.3f s  %s\n", e.at_s, e.what.c_str());
   // A call that failed before its media flowed has no figures to show: its error says it all.

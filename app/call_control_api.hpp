@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/args.hpp"
 #include "net/http_server.hpp"
 #include "net/io_runtime.hpp"
 
@@ -23,6 +24,12 @@ struct call_control_command {
   std::string action;           // answer, streaming_start, reject, hangup, ...
   std::string body;             // JSON
 };
+
+// A tool's own options, then those of a tool that plays Telnyx: --telnyx-private-key, --api-port.
+std::vector<args::option> with_telnyx_caller_options(std::vector<args::option> options);
+// The key file named by --telnyx-private-key into `pem` ("" when none is given). False, with a line
+// on stderr that names `tool`, when the file cannot be read.
+bool read_telnyx_key(const args::values& a, std::string_view tool, std::string& pem);
 
 class call_control_api {
  public:

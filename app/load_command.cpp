@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "app/args.hpp"
+#include "app/call_control_api.hpp"
 #include "net/json.hpp"
 
 namespace voxgate::app {
@@ -186,7 +187,7 @@ const args::command& load_arguments() {
           "GATEWAY_URL is the gateway itself over plain HTTP (e.g. http://127.0.0.1:8080), not its TLS proxy.\n"
           "Exit status 0 only when every call connected and completed and all its audio came back unchanged.",
       .positional = "GATEWAY_URL",
-      .options = {
+      .options = with_telnyx_caller_options({
           {.name = "--calls",
            .type = kind::integer,
            .value_name = "N",
@@ -225,17 +226,6 @@ const args::command& load_arguments() {
            .type = kind::text,
            .value_name = "TOKEN",
            .help = "the gateway's TWILIO_AUTH_TOKEN, to sign as Twilio does"},
-          {.name = "--telnyx-private-key",
-           .type = kind::text,
-           .value_name = "PEM",
-           .help = "telnyx: Ed25519 private key file whose public half is the gateway's TELNYX_PUBLIC_KEY"},
-          {.name = "--api-port",
-           .type = kind::integer,
-           .value_name = "PORT",
-           .help = "telnyx: where this tool plays the Call Control API",
-           .default_value = "8091",
-           .min = 1,
-           .max = 65535},
           {.name = "--public-url",
            .type = kind::text,
            .value_name = "URL",
@@ -260,7 +250,7 @@ const args::command& load_arguments() {
            .min = 0.1,
            .max = 600},
           {.name = "--json", .help = "print the summary as JSON"},
-      }};
+      })};
   return c;
 }
 
@@ -284,14 +274,7 @@ int load_command(int argc, char** argv) {
   o.media_url = a.text("--media-to");
   o.provider = a.text("--provider");
   o.api_port = static_cast<std::uint16_t>(a.integer("--api-port"));
-  if (auto path = a.text("--telnyx-private-key"); !path.empty()) {
-    std::ifstream in(path);
-    if (!in) {
-      std::cerr << "voxgate load: cannot read --telnyx-private-key '" << path << "'\n";
-      return 2;
-    }
-    o.telnyx_private_key_pem.assign((std::istreambuf_iterator<char>(in)), {});
-  }
+  if (!read_telnyx_key(a, "load", o.telnyx_private_key_pem)) return 2;
   bool tty = isatty(STDERR_FILENO);
   auto progress = [&](const load_progress& p) {
     if (!tty) return;

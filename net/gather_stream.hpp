@@ -10,12 +10,14 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_cat.hpp>
 #include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -41,6 +43,13 @@ class gather_stream {
   void release() { held_ = false; }
   // Bytes kept for the next send.
   std::size_t kept_bytes() const { return kept_.size(); }
+  // Hands over the kept bytes (the teardown sends them before it shuts the socket).
+  std::string take_kept() {
+    std::string kept;
+    kept.swap(kept_);
+    held_ = false;
+    return kept;
+  }
   // Writes handed to the next layer (system calls, short writes aside).
   std::uint64_t sends() const { return sends_; }
 
@@ -112,9 +121,11 @@ class gather_stream {
   std::uint64_t sends_ = 0;
 };
 
-// Beast's WebSocket closes the layer below through these.
+// Beast's WebSocket closes the layer below through these. What was kept (frames, and Beast's own
+// close frame, held behind frames since dropped or behind the peer's close) goes out first.
 template <class Next>
 void teardown(beast::role_type role, gather_stream<Next>& s, beast::error_code& ec) {
+  if (auto kept = s.take_kept(); !kept.empty()) boost::asio::write(s.next_layer(), boost::asio::buffer(kept), ec);
   using beast::websocket::teardown;
   teardown(role, s.next_layer(), ec);
 }
@@ -122,7 +133,14 @@ void teardown(beast::role_type role, gather_stream<Next>& s, beast::error_code& 
 template <class Next, class Handler>
 void async_teardown(beast::role_type role, gather_stream<Next>& s, Handler&& handler) {
   using beast::websocket::async_teardown;
-  async_teardown(role, s.next_layer(), std::forward<Handler>(handler));
+  if (s.kept_bytes() == 0) return async_teardown(role, s.next_layer(), std::forward<Handler>(handler));
+  auto kept = std::make_shared<std::string>(s.take_kept());
+  boost::asio::async_write(s.next_layer(), boost::asio::buffer(*kept),
+                           [role, &s, kept, handler = std::forward<Handler>(handler)](beast::error_code,
+                                                                                      std::size_t) mutable {
+                             using beast::websocket::async_teardown;
+                             async_teardown(role, s.next_layer(), std::move(handler));
+                           });
 }
 
 }  // namespace voxgate::net

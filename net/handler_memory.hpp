@@ -77,9 +77,10 @@ template <class Connection>
 struct memory_handler {
   using allocator_type = handler_allocator<void>;
   std::shared_ptr<Connection> self;
+  handler_memory* memory;  // the connection's own, alive as long as `self`
   void (Connection::*member)(boost::system::error_code, std::size_t);
 
-  allocator_type get_allocator() const noexcept { return allocator_type(self->handler_memory_); }
+  allocator_type get_allocator() const noexcept { return allocator_type(*memory); }
   void operator()(boost::system::error_code ec, std::size_t n) { ((*self).*member)(ec, n); }
 };
 

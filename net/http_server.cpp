@@ -242,50 +242,32 @@ class http_session : public std::enable_shared_from_this<http_session> {
     }
     stream_.expires_never();
     auto upgrade = std::make_shared<http::request<http::string_body>>(parser_->release());
+    // The plain TCP socket moves to the worker of the call it belongs to (else it stays on this
+    // one) before the handshake, so that the WebSocket, its call's actors and its AI socket share one
+    // thread; there it becomes a stream on that worker's io_context as a concrete executor.
     int target = decision.worker;
-    int workers = static_cast<int>(server_->runtime.workers.size());
-    if (target >= 0 && target < workers && target != server_->runtime.current()) {
-      // The call lives on another worker: move the plain TCP socket there before the handshake, so
-      // that the WebSocket, its call's actors and its AI socket share one thread.
-      beast::error_code ec;
-      auto protocol = stream_.socket().local_endpoint(ec).protocol();
-      int fd = ec ? -1 : stream_.socket().release(ec);
-      if (!ec && fd >= 0) {
-        auto& loop = server_->runtime.at(target);
-        asio::post(loop, [&loop, fd, protocol, upgrade, server = server_, remote = remote_, req = std::move(req),
-                          decision = std::move(decision)]() mutable {
-          beast::error_code assign_ec;
-          plain_stream stream(loop.get_executor());
-          stream.socket().assign(protocol, fd, assign_ec);
-          if (assign_ec) {
-            ::close(fd);
-            server->report(req, false, 500, "handover_failed", "moving the socket to its call's worker failed");
-            return;
-          }
-          accept_websocket(server, std::move(stream), upgrade, remote, std::move(req), std::move(decision));
-        });
-        return;
-      }
-      spdlog::warn("upgrade remote={} could not move the socket to worker {} ({}): accepted where it came in",
-                   remote_, target, ec.message());
-    }
-    // Here: the same socket, on this worker's io_context as a concrete executor.
+    if (target < 0 || target >= static_cast<int>(server_->runtime.workers.size())) target = server_->runtime.pick();
     beast::error_code ec;
     auto protocol = stream_.socket().local_endpoint(ec).protocol();
     int fd = ec ? -1 : stream_.socket().release(ec);
     if (ec || fd < 0) {
-      server_->report(req, false, 500, "handover_failed", "taking the socket for the WebSocket failed");
+      server_->report(req, false, 500, "handover_failed", "taking the socket for the WebSocket failed: " + ec.message());
+      send_raw(500, "the upgrade failed on the server\n", false);
       return;
     }
-    auto& loop = static_cast<asio::io_context&>(asio::query(stream_.get_executor(), asio::execution::context));
-    plain_stream stream(loop.get_executor());
-    stream.socket().assign(protocol, fd, ec);
-    if (ec) {
-      ::close(fd);
-      server_->report(req, false, 500, "handover_failed", "taking the socket for the WebSocket failed");
-      return;
-    }
-    accept_websocket(server_, std::move(stream), upgrade, remote_, std::move(req), std::move(decision));
+    auto& loop = server_->runtime.at(target);
+    asio::post(loop, [&loop, fd, protocol, upgrade, server = server_, remote = remote_, req = std::move(req),
+                      decision = std::move(decision)]() mutable {
+      beast::error_code assign_ec;
+      plain_stream stream(loop.get_executor());
+      stream.socket().assign(protocol, fd, assign_ec);
+      if (assign_ec) {
+        ::close(fd);
+        server->report(req, false, 500, "handover_failed", "moving the socket to its call's worker failed");
+        return;
+      }
+      accept_websocket(server, std::move(stream), upgrade, remote, std::move(req), std::move(decision));
+    });
   }
 
   // On the worker that keeps the socket: the WebSocket handshake, then the connection.

@@ -91,6 +91,8 @@ class ws_connection final : public ws_channel,
 
   void send_text(std::string text, bool droppable_audio) override {
     // From this connection's worker, in an actor's turn, behind no frame still on its way: queue now.
+    // (A queue cut for a peer that stopped reading tells the sink here, inside the actor's turn; the
+    // sinks only send a message, so that is safe.)
     if (detail::in_send_turn() && posted_.load(std::memory_order_relaxed) == 0 && running_io_context() == home_) {
       queue(std::move(text), droppable_audio);
       if (!writing_ && !flush_at_turn_end_) {
@@ -144,7 +146,8 @@ class ws_connection final : public ws_channel,
     paused_ = false;
     reading_ = true;
     read_into_.emplace(frame_, limits_.max_frame_bytes);  // Beast holds it by reference until the read ends
-    ws_.async_read(*read_into_, memory_handler<ws_connection>{this->shared_from_this(), &ws_connection::on_read});
+    ws_.async_read(*read_into_,
+                   memory_handler<ws_connection>{this->shared_from_this(), &handler_memory_, &ws_connection::on_read});
   }
 
   // Every half of the idle timeout: a peer heard from since the last look is fine; a silent one is
@@ -159,7 +162,7 @@ class ws_connection final : public ws_channel,
         self->pinged_ = false;
       } else if (!self->pinged_) {
         self->pinged_ = true;
-        self->ws_.async_ping({}, [self](beast::error_code) {});
+        self->ping();
       } else {
         self->cut("nothing from the peer for " + std::to_string(self->limits_.idle_timeout.count()) +
                   " ms, not even a pong");
@@ -215,7 +218,19 @@ class ws_connection final : public ws_channel,
   void enqueue(std::string text, bool droppable) {
     bool last_on_its_way = posted_.fetch_sub(1, std::memory_order_relaxed) == 1;
     if (!queue(std::move(text), droppable)) return;
-    if (!writing_ && !flush_at_turn_end_ && (last_on_its_way || out_.bytes() >= gather_bytes)) do_write();
+    if (writing_ || flush_at_turn_end_) return;
+    if (last_on_its_way || out_.bytes() >= gather_bytes) {
+      do_write();
+    } else if (!write_posted_) {
+      // Another send_text is on its way, from this thread or another that may be slow to post it:
+      // start the write after it at the latest, whether or not it comes.
+      write_posted_ = true;
+      boost::asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
+        self->write_posted_ = false;
+        if (!self->writing_ && !self->flush_at_turn_end_ && !self->closing_ && !self->finished_ && !self->out_.empty())
+          self->do_write();
+      });
+    }
   }
 
   // Adds a frame to the outbound queue; false when the connection is closing or was cut for it.
@@ -246,7 +261,7 @@ class ws_connection final : public ws_channel,
       sends_.fetch_add(1, std::memory_order_relaxed);
     }
     ws_.async_write(boost::asio::buffer(out_.front()),
-                    memory_handler<ws_connection>{this->shared_from_this(), &ws_connection::on_write});
+                    memory_handler<ws_connection>{this->shared_from_this(), &handler_memory_, &ws_connection::on_write});
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -256,13 +271,27 @@ class ws_connection final : public ws_channel,
       finish(describe(ec));
       return;
     }
+    if (finished_) return;
     frames_out_.fetch_add(1, std::memory_order_relaxed);
     out_.pop();
     if (!out_.empty()) {
       do_write();
-    } else if (closing_) {
-      do_close();
+      return;
     }
+    // The frames this one was held for were dropped (the queue over its bound): what it kept leaves
+    // with the next write Beast makes, a ping when nothing else is due.
+    if (auto& layer = ws_.next_layer(); layer.kept_bytes() > 0) {
+      layer.release();
+      if (!closing_) ping();
+    }
+    if (closing_) do_close();
+  }
+
+  // One ping at a time: Beast holds one suspended ping, no more.
+  void ping() {
+    if (ping_in_flight_ || finished_) return;
+    ping_in_flight_ = true;
+    ws_.async_ping({}, [self = this->shared_from_this()](beast::error_code) { self->ping_in_flight_ = false; });
   }
 
   static constexpr std::size_t gather_bytes = 32 * 1024;
@@ -271,6 +300,7 @@ class ws_connection final : public ws_channel,
     if (closing_ || finished_) return;
     closing_ = true;
     close_reason_ = std::move(reason);
+    arm_close_timer();  // a write stuck on a peer that does not read must not hold the close forever
     if (writing_) return;  // on_write closes once the queue is out
     if (!out_.empty())
       do_write();  // frames waiting for the rest of their turn go first
@@ -282,16 +312,21 @@ class ws_connection final : public ws_channel,
     if (finished_ || close_sent_) return;
     close_sent_ = true;
     ws_.next_layer().release();
+    arm_close_timer();
+    ws_.async_close(websocket::close_code::normal, [self = this->shared_from_this()](beast::error_code) {
+      // A pending read ends with `closed` once the peer answers; without one, finish here.
+      if (!self->reading_) self->finish(self->close_reason_);
+    });
+  }
+
+  // From now, the peer has close_timeout to let what is queued out and answer our close frame.
+  void arm_close_timer() {
     close_timer_.expires_after(limits_.close_timeout);
     close_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (ec || self->finished_) return;
       beast::error_code ignored;
       beast::get_lowest_layer(self->ws_).socket().close(ignored);  // pending operations end with an error
-      if (!self->reading_) self->finish(self->close_reason_);
-    });
-    ws_.async_close(websocket::close_code::normal, [self = this->shared_from_this()](beast::error_code) {
-      // A pending read ends with `closed` once the peer answers; without one, finish here.
-      if (!self->reading_) self->finish(self->close_reason_);
+      if (!self->reading_ && !self->writing_) self->finish(self->close_reason_);
     });
   }
 
@@ -315,7 +350,6 @@ class ws_connection final : public ws_channel,
     return ec.message();
   }
 
-  friend struct memory_handler<ws_connection>;
   handler_memory handler_memory_;  // declared before ws_, so that it outlives the operations ws_ holds
   stream_type ws_;
   std::string frame_;  // the frame being read
@@ -338,8 +372,10 @@ class ws_connection final : public ws_channel,
   boost::asio::steady_timer idle_timer_;
   bool heard_ = false;   // a frame or a control frame came since the last idle look
   bool pinged_ = false;  // the last idle look found nothing and pinged
+  bool ping_in_flight_ = false;
   boost::asio::execution_context* home_;  // the worker's loop this connection runs on
   bool flush_at_turn_end_ = false;        // registered to start writing when the current turn ends
+  bool write_posted_ = false;             // a write start is posted behind frames on their way
   std::atomic<int> posted_{0};            // send_text calls whose frame is on its way to enqueue
   std::atomic<std::uint64_t> frames_in_{0}, frames_out_{0}, dropped_{0}, binary_{0}, sends_{0};
 };
