@@ -20,6 +20,22 @@
 using namespace voxgate;
 using namespace std::chrono_literals;
 
+namespace {
+
+// A client WebSocket to ws://127.0.0.1:port/ws whose frames go to `frames`; nullptr if it failed.
+net::ws_channel_ptr connect_ws(net::io_runtime& io, std::uint16_t port, std::shared_ptr<fakes::frame_queue> frames,
+                               std::chrono::milliseconds idle_timeout = {}) {
+  std::promise<net::ws_channel_ptr> opened;
+  net::ws_connect(io,
+                  {.url = "ws://127.0.0.1:" + std::to_string(port) + "/ws", .headers = {}, .tls = {},
+                   .idle_timeout = idle_timeout},
+                  std::make_shared<fakes::queue_sink>(std::move(frames)),
+                  [&](net::ws_channel_ptr c, std::string) { opened.set_value(c); });
+  return opened.get_future().get();
+}
+
+}  // namespace
+
 TEST(Transport, RouterAnswers404And405AndBoundsTheBody) {
   fakes::http_peer peer;
   peer.on("POST", "/echo", [](const net::http_request& r) { return net::http_response::text(200, r.body); });
@@ -58,11 +74,7 @@ TEST(Transport, WsClientReachesAServerAndBothSeeTheClose) {
   ASSERT_EQ(server.start(), "");
   io.start();
   auto client_frames = std::make_shared<fakes::frame_queue>();
-  std::promise<net::ws_channel_ptr> opened;
-  net::ws_connect(io, {.url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/ws", .headers = {}, .tls = {}},
-                  std::make_shared<fakes::queue_sink>(client_frames),
-                  [&](net::ws_channel_ptr c, std::string) { opened.set_value(c); });
-  auto client = opened.get_future().get();
+  auto client = connect_ws(io, server.port(), client_frames);
   ASSERT_TRUE(client);
   client->send_text("hi");
   EXPECT_TRUE(client_frames->wait_for([](const std::string& f) { return f == "echo:hi"; }, 5s));
@@ -132,11 +144,7 @@ TEST(Transport, FramesQueuedInOneTurnLeaveInOneSend) {
   ASSERT_EQ(server.start(), "");
   io.start();
   auto client_frames = std::make_shared<fakes::frame_queue>();
-  std::promise<net::ws_channel_ptr> opened;
-  net::ws_connect(io, {.url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/ws", .headers = {}, .tls = {}},
-                  std::make_shared<fakes::queue_sink>(client_frames),
-                  [&](net::ws_channel_ptr c, std::string) { opened.set_value(c); });
-  auto client = opened.get_future().get();
+  auto client = connect_ws(io, server.port(), client_frames);
   ASSERT_TRUE(client);
 
   constexpr int pairs = 20;
@@ -205,11 +213,7 @@ TEST(Transport, AFrameQueuedBeforeCloseIsSentFirst) {
   io.start();
   constexpr int rounds = 30;
   for (int i = 0; i < rounds; ++i) {
-    std::promise<net::ws_channel_ptr> opened;
-    net::ws_connect(io, {.url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/ws", .headers = {}, .tls = {}},
-                    std::make_shared<fakes::queue_sink>(std::make_shared<fakes::frame_queue>()),
-                    [&](net::ws_channel_ptr c, std::string) { opened.set_value(c); });
-    auto client = opened.get_future().get();
+    auto client = connect_ws(io, server.port(), std::make_shared<fakes::frame_queue>());
     ASSERT_TRUE(client);
     client->send_text("before");
     client->close("done");
@@ -284,13 +288,7 @@ TEST(Transport, ASilentPeerIsPingedThenCutAndALiveOneStays) {
   io.start();
   frozen_peer frozen;
   auto frozen_frames = std::make_shared<fakes::frame_queue>();
-  std::promise<net::ws_channel_ptr> opened;
-  net::ws_connect(io,
-                  {.url = "ws://127.0.0.1:" + std::to_string(frozen.port()) + "/ws", .headers = {}, .tls = {},
-                   .idle_timeout = 400ms},
-                  std::make_shared<fakes::queue_sink>(frozen_frames),
-                  [&](net::ws_channel_ptr c, std::string) { opened.set_value(c); });
-  auto to_frozen = opened.get_future().get();
+  auto to_frozen = connect_ws(io, frozen.port(), frozen_frames, 400ms);
   ASSERT_TRUE(to_frozen);
 
   net::http_server server(io, {"127.0.0.1", 0});
@@ -303,13 +301,7 @@ TEST(Transport, ASilentPeerIsPingedThenCutAndALiveOneStays) {
   });
   ASSERT_EQ(server.start(), "");
   auto live_frames = std::make_shared<fakes::frame_queue>();
-  std::promise<net::ws_channel_ptr> opened_live;
-  net::ws_connect(io,
-                  {.url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/ws", .headers = {}, .tls = {},
-                   .idle_timeout = 400ms},
-                  std::make_shared<fakes::queue_sink>(live_frames),
-                  [&](net::ws_channel_ptr c, std::string) { opened_live.set_value(c); });
-  auto to_live = opened_live.get_future().get();
+  auto to_live = connect_ws(io, server.port(), live_frames, 400ms);
   ASSERT_TRUE(to_live);
 
   ASSERT_TRUE(frozen_frames->wait_closed(3s));
