@@ -5,6 +5,9 @@
 #   bench/capacity.sh                      # 100, 500, 1000, 2000 calls; 30 s each
 #   COUNTS="1000" DURATION=60 bench/capacity.sh
 #   FIND=1 FIND_MIN=100 FIND_MAX=500 bench/capacity.sh   # then bisect for the largest count meeting the targets
+#   PROVIDER=telnyx bench/capacity.sh      # the gateway takes Telnyx calls (signed, answered through the
+#                                          # load tool's Call Control API); the floor, which answers
+#                                          # only Twilio's webhook, carries the same media as Twilio calls
 #
 # Needs `make build` first (build/voxgate, build/bench/echo_ai, build/bench/bare_relay) and 2 cores.
 set -euo pipefail
@@ -18,7 +21,8 @@ OUT=${OUT:-$BUILD/capacity.md}
 GATEWAY_CORE=${GATEWAY_CORE:-0}
 LOAD_CORE=${LOAD_CORE:-1}
 P99_TARGET_MS=${P99_TARGET_MS:-5}
-AI_PORT=18100 RELAY_PORT=18101 GATEWAY_PORT=18102
+PROVIDER=${PROVIDER:-twilio}
+AI_PORT=18100 RELAY_PORT=18101 GATEWAY_PORT=18102 API_PORT=18103
 TOKEN=capacity-bench-token
 LOGS=$(mktemp -d)
 
@@ -31,6 +35,13 @@ command -v taskset >/dev/null || { echo "taskset is missing (util-linux)" >&2; e
 source "$(dirname "$0")/common.sh"
 
 ulimit -n "$(ulimit -Hn)"
+gateway_telnyx=() load_telnyx=()
+if [[ $PROVIDER == telnyx ]]; then
+  openssl genpkey -algorithm ed25519 -out "$LOGS/telnyx.pem" 2>/dev/null
+  gateway_telnyx=(TELNYX_API_BASE="http://127.0.0.1:$API_PORT/v2" TELNYX_API_KEY=bench-key
+    TELNYX_PUBLIC_KEY="$(openssl pkey -in "$LOGS/telnyx.pem" -pubout -outform DER | tail -c 32 | base64)")
+  load_telnyx=(--provider telnyx --telnyx-private-key "$LOGS/telnyx.pem" --api-port $API_PORT)
+fi
 taskset -c "$LOAD_CORE" "$BUILD/bench/echo_ai" $AI_PORT >"$LOGS/echo_ai.log" 2>&1 &
 pids+=($!)
 wait_port $AI_PORT
@@ -40,7 +51,7 @@ start_target() {  # $1: gateway | floor; prints the PID
     PORT=$GATEWAY_PORT HOST=127.0.0.1 AI_BACKEND=openai-realtime OPENAI_API_KEY=bench-key \
     OPENAI_REALTIME_URL="ws://127.0.0.1:$AI_PORT/v1/realtime?model=gpt-realtime" AGENT_GREETS_FIRST=0 \
     TWILIO_AUTH_TOKEN=$TOKEN PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT" MAX_CALLS=100000 \
-    WORKERS=${WORKERS:-0} LOG_LEVEL=warn \
+    WORKERS=${WORKERS:-0} LOG_LEVEL=warn env "${gateway_telnyx[@]}" \
       taskset -c "$GATEWAY_CORE" "$voxgate" serve >"$LOGS/gateway.log" 2>&1 &
     echo $!
     wait_port $GATEWAY_PORT
@@ -58,7 +69,8 @@ run() {
   pid=$(start_target "$target")
   sleep 1
   taskset -c "$LOAD_CORE" "$voxgate" load "http://127.0.0.1:$port" --calls "$calls" --duration "$DURATION" \
-    --ramp "$RAMP" --auth-token $TOKEN --pid "$pid" --json >"$json" 2>"$LOGS/load.err" || true
+    --ramp "$RAMP" --auth-token $TOKEN --pid "$pid" --json $([[ $target == gateway ]] && echo "${load_telnyx[@]}") \
+    >"$json" 2>"$LOGS/load.err" || true
   kill "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
   local failed lost p99
@@ -84,7 +96,7 @@ row() {  # $1 target, $2 calls, $3 verdict
 }
 
 {
-  echo "Capacity on one core ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); $DURATION s per call, ramp $RAMP calls/s"
+  echo "Capacity on one core ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); $DURATION s per call, ramp $RAMP calls/s; the gateway's calls: $PROVIDER"
   echo
   echo "| target | calls | up/failed | CPU s per call-minute | × floor | RTT p50 / p99 / max ms (steady) | frames lost | RSS KiB per call | load tool CPU | p99 ≤ ${P99_TARGET_MS} ms, no loss |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
