@@ -50,8 +50,6 @@ class gather_stream {
     held_ = false;
     return kept;
   }
-  // Writes handed to the next layer (system calls, short writes aside).
-  std::uint64_t sends() const { return sends_; }
 
   template <class Buffers, class Handler>
   auto async_read_some(const Buffers& buffers, Handler&& handler) {
@@ -107,7 +105,6 @@ class gather_stream {
         }
       }
       started = true;
-      ++s->sends_;
       if (s->kept_.empty())
         s->next_.async_write_some(buffers, std::move(self));
       else
@@ -118,7 +115,6 @@ class gather_stream {
   Next next_;
   std::string kept_;
   bool held_ = false;
-  std::uint64_t sends_ = 0;
 };
 
 // Beast's WebSocket closes the layer below through these. What was kept (frames, and Beast's own

@@ -69,11 +69,6 @@ void io_runtime::impl::probe(int w) {
 
 int io_runtime::impl::current() const { return this_runtime == this ? this_worker : -1; }
 
-boost::asio::io_context* running_io_context() {
-  if (!this_runtime || this_worker < 0) return nullptr;
-  return &this_runtime->workers[static_cast<std::size_t>(this_worker)]->ioc;
-}
-
 int io_runtime::impl::pick() {
   if (int w = current(); w >= 0) return w;
   return static_cast<int>(next.fetch_add(1, std::memory_order_relaxed) % workers.size());

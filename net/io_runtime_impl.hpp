@@ -62,9 +62,6 @@ struct io_worker {
   std::atomic<std::int64_t> lag_us{0};
 };
 
-// The io_context the calling thread runs, when it is a worker of some runtime; else nullptr.
-boost::asio::io_context* running_io_context();
-
 struct io_runtime::impl {
   explicit impl(int n);
   ~impl();

@@ -18,10 +18,10 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "net/gather_stream.hpp"
 #include "net/handler_memory.hpp"
-#include "net/io_runtime_impl.hpp"
 #include "net/outbound_queue.hpp"
 #include "net/send_turn.hpp"
 #include "net/ws_channel.hpp"
@@ -63,8 +63,7 @@ class ws_connection final : public ws_channel,
         id_(next_connection_id()),
         handshake_timer_(ws_.get_executor()),
         close_timer_(ws_.get_executor()),
-        idle_timer_(ws_.get_executor()),
-        home_(&boost::asio::query(ws_.get_executor(), boost::asio::execution::context)) {
+        idle_timer_(ws_.get_executor()) {
     ws_.read_message_max(limits_.max_frame_bytes);
     ws_.text(true);
     ws_connection_count().fetch_add(1, std::memory_order_relaxed);
@@ -93,7 +92,8 @@ class ws_connection final : public ws_channel,
     // From this connection's worker, in an actor's turn, behind no frame still on its way: queue now.
     // (A queue cut for a peer that stopped reading tells the sink here, inside the actor's turn; the
     // sinks only send a message, so that is safe.)
-    if (detail::in_send_turn() && posted_.load(std::memory_order_relaxed) == 0 && running_io_context() == home_) {
+    if (detail::in_send_turn() && posted_.load(std::memory_order_relaxed) == 0 &&
+        ws_.get_executor().running_in_this_thread()) {
       queue(std::move(text), droppable_audio);
       if (!writing_ && !flush_at_turn_end_) {
         flush_at_turn_end_ = true;
@@ -199,44 +199,38 @@ class ws_connection final : public ws_channel,
       return;
     }
     frames_in_.fetch_add(1, std::memory_order_relaxed);
-    std::string frame = std::move(frame_);  // the sink takes the bytes as read
-    frame_ = std::string();
     bool keep_reading = !handshake_;
     if (!keep_reading) paused_ = true;
-    sink_->on_text(std::move(frame));
+    sink_->on_text(std::exchange(frame_, {}));  // the sink takes the bytes as read
     if (keep_reading && !closing_) do_read();
   }
 
   // The end of the turn in which frames were queued: they leave together.
   void end_of_turn() override {
     flush_at_turn_end_ = false;
-    if (!writing_ && !closing_ && !finished_ && !out_.empty()) do_write();
+    start_writing();
   }
 
-  // On the strand, once per posted send_text. The write starts when no other send_text is on its way
-  // here (they are queued behind this one in the same turn), so that they leave together.
+  // On the strand, once per posted send_text. The write starts once, posted behind the frames posted
+  // with this one (a sink's media and mark, a burst from another thread), so that they leave together.
   void enqueue(std::string text, bool droppable) {
-    bool last_on_its_way = posted_.fetch_sub(1, std::memory_order_relaxed) == 1;
-    if (!queue(std::move(text), droppable)) return;
-    if (writing_ || flush_at_turn_end_) return;
-    if (last_on_its_way || out_.bytes() >= gather_bytes) {
-      do_write();
-    } else if (!write_posted_) {
-      // Another send_text is on its way, from this thread or another that may be slow to post it:
-      // start the write after it at the latest, whether or not it comes.
-      write_posted_ = true;
-      boost::asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
-        self->write_posted_ = false;
-        if (!self->writing_ && !self->flush_at_turn_end_ && !self->closing_ && !self->finished_ && !self->out_.empty())
-          self->do_write();
-      });
-    }
+    posted_.fetch_sub(1, std::memory_order_relaxed);
+    if (!queue(std::move(text), droppable) || writing_ || write_posted_) return;
+    write_posted_ = true;
+    boost::asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
+      self->write_posted_ = false;
+      self->start_writing();
+    });
+  }
+
+  void start_writing() {
+    if (!writing_ && !closing_ && !finished_ && !out_.empty()) do_write();
   }
 
   // Adds a frame to the outbound queue; false when the connection is closing or was cut for it.
   bool queue(std::string text, bool droppable) {
     if (closing_ || finished_) return false;
-    if (auto dropped = out_.push(std::move(text), droppable, writing_))
+    if (auto dropped = out_.push(std::move(text), droppable, batch_))
       dropped_.fetch_add(dropped, std::memory_order_relaxed);
     // Control frames are never dropped, so a peer that stops reading would grow the queue without
     // end: past four times the bound the connection is cut (the write in flight ends with an error).
@@ -250,16 +244,18 @@ class ws_connection final : public ws_channel,
     return true;
   }
 
-  // Frames behind the one written now are sent with the last of them (up to gather_bytes at once).
+  // Writes the front frame. A send is a batch: the frames at the front, up to gather_bytes, in flight
+  // (never dropped) until the last of them leaves with the others in one send.
   void do_write() {
     writing_ = true;
-    auto& layer = ws_.next_layer();
-    if (out_.size() > 1 && layer.kept_bytes() + out_.front().size() < gather_bytes) {
-      layer.hold();
-    } else {
-      layer.release();
+    if (batch_ == 0) {
+      batch_ = out_.count_within(gather_bytes);
       sends_.fetch_add(1, std::memory_order_relaxed);
     }
+    if (batch_ > 1)
+      ws_.next_layer().hold();
+    else
+      ws_.next_layer().release();
     ws_.async_write(boost::asio::buffer(out_.front()),
                     memory_handler<ws_connection>{this->shared_from_this(), &handler_memory_, &ws_connection::on_write});
   }
@@ -268,23 +264,18 @@ class ws_connection final : public ws_channel,
     writing_ = false;
     if (ec) {
       out_.clear();
+      batch_ = 0;
       finish(describe(ec));
       return;
     }
     if (finished_) return;
     frames_out_.fetch_add(1, std::memory_order_relaxed);
     out_.pop();
-    if (!out_.empty()) {
+    --batch_;
+    if (!out_.empty())
       do_write();
-      return;
-    }
-    // The frames this one was held for were dropped (the queue over its bound): what it kept leaves
-    // with the next write Beast makes, a ping when nothing else is due.
-    if (auto& layer = ws_.next_layer(); layer.kept_bytes() > 0) {
-      layer.release();
-      if (!closing_) ping();
-    }
-    if (closing_) do_close();
+    else if (closing_)
+      do_close();
   }
 
   // One ping at a time: Beast holds one suspended ping, no more.
@@ -373,10 +364,10 @@ class ws_connection final : public ws_channel,
   bool heard_ = false;   // a frame or a control frame came since the last idle look
   bool pinged_ = false;  // the last idle look found nothing and pinged
   bool ping_in_flight_ = false;
-  boost::asio::execution_context* home_;  // the worker's loop this connection runs on
-  bool flush_at_turn_end_ = false;        // registered to start writing when the current turn ends
-  bool write_posted_ = false;             // a write start is posted behind frames on their way
-  std::atomic<int> posted_{0};            // send_text calls whose frame is on its way to enqueue
+  std::size_t batch_ = 0;          // frames of the send under way still to write (0: no send)
+  bool flush_at_turn_end_ = false;  // registered to start writing when the current turn ends
+  bool write_posted_ = false;       // a write start is posted behind frames on their way
+  std::atomic<int> posted_{0};      // send_text calls whose frame is on its way to enqueue
   std::atomic<std::uint64_t> frames_in_{0}, frames_out_{0}, dropped_{0}, binary_{0}, sends_{0};
 };
 
