@@ -68,9 +68,10 @@ run() {
   port=$([[ $target == gateway ]] && echo $GATEWAY_PORT || echo $RELAY_PORT)
   pid=$(start_target "$target")
   sleep 1
+  local provider_args=()
+  [[ $target == gateway ]] && provider_args=("${load_telnyx[@]}")
   taskset -c "$LOAD_CORE" "$voxgate" load "http://127.0.0.1:$port" --calls "$calls" --duration "$DURATION" \
-    --ramp "$RAMP" --auth-token $TOKEN --pid "$pid" --json $([[ $target == gateway ]] && echo "${load_telnyx[@]}") \
-    >"$json" 2>"$LOGS/load.err" || true
+    --ramp "$RAMP" --auth-token $TOKEN --pid "$pid" --json "${provider_args[@]}" >"$json" 2>"$LOGS/load.err" || true
   kill "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
   local failed lost p99
