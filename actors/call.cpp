@@ -7,14 +7,12 @@
 
 #include "actors/playout.hpp"
 #include "actors/prompts.hpp"
-#include "actors/providers.hpp"
 #include "actors/socket_sinks.hpp"
 #include "actors/tool_request.hpp"
 #include "actors/transcoder.hpp"
 #include "codecs/base64.hpp"
 #include "net/log_value.hpp"
 #include "net/reorder_buffer.hpp"
-#include "net/telnyx/rest.hpp"
 
 namespace voxgate::actors {
 namespace {
@@ -259,7 +257,7 @@ void on_provider_frame(call_pointer self, std::string& frame) {
           self->send(st.ai, caller_atom::value, std::move(chunk));
       };
       // Twilio delivers in order; Telnyx numbers media chunks and does not promise order.
-      auto seq = st.record->call.provider == provider_kind::telnyx ? ev.chunk : 0;
+      auto seq = st.record->call.provider->traits().reorders_media ? ev.chunk : 0;
       st.reorder.push(seq, std::move(frame), forward);
       return;
     }
@@ -268,8 +266,8 @@ void on_provider_frame(call_pointer self, std::string& frame) {
       pump(self);
       return;
     case net::media_kind::dtmf:
-      // Telnyx also sends call.dtmf.received, the documented channel: take DTMF from there only.
-      if (st.record->call.provider == provider_kind::telnyx) return;
+      // Where the provider's documented channel is a webhook (Telnyx's call.dtmf.received), only there.
+      if (st.record->call.provider->traits().dtmf != net::providers::dtmf_source::media_socket) return;
       spdlog::info("call={} dtmf digit={}", st.id, ev.text);
       if (!st.ai_down) self->send(st.ai, dtmf_atom::value, std::string(ev.text));
       return;
@@ -338,55 +336,32 @@ void on_tool_call(call_pointer self, tool_call& call) {
   });
 }
 
-enum class telnyx_answer { accepted, call_already_ended, key_refused, failed };
-
-// One log line for one Telnyx REST answer, and what it means for the call.
-telnyx_answer log_telnyx_answer(const std::string& id, const std::string& what, const net::http_client_response& r) {
-  if (r.ok()) {
-    spdlog::info("call={} telnyx {} accepted", id, what);
-    return telnyx_answer::accepted;
-  }
-  if (!r.error.empty()) {
-    spdlog::error("call={} telnyx {} failed: {}", id, what, r.error);
-    return telnyx_answer::failed;
-  }
-  auto e = net::telnyx::describe_error(r.status, r.body);
-  if (e.call_already_ended) {
-    spdlog::info("call={} telnyx {}: the call has already ended (422/90018)", id, what);
-    return telnyx_answer::call_already_ended;
-  }
-  if (!e.unreadable_body.empty())
-    spdlog::error("call={} telnyx {} refused: status={} with a body that is not Telnyx's error JSON: {}", id, what,
-                  e.status, e.unreadable_body);
-  else
-    spdlog::error("call={} telnyx {} refused: status={} code={} title=\"{}\"", id, what, e.status, e.code, e.title);
-  return e.status == 401 ? telnyx_answer::key_refused : telnyx_answer::failed;
-}
-
-// Telnyx REST: errors are logged with Telnyx's code and never retried blindly.
-void telnyx_command(call_pointer self, net::http_client_request request, std::string what) {
+// A REST request to the call's provider (answer, streaming_start, hangup), its answer read and logged
+// by the provider. Never retried blindly.
+void provider_command(call_pointer self, net::http_client_request request, std::string what) {
   auto& st = self->state;
   call_actor me = self;
   auto id = st.id;
   auto env = st.env;
+  auto provider = st.record->call.provider;
   // After a failed answer or streaming_start the caller is still on the line (ringing, or answered and
-  // hearing silence), and Telnyx may have acted on a command whose answer timed out or could not be
-  // read: tell it to hang up, once, unless it refused our key (a hangup would be refused as well).
+  // hearing silence), and the provider may have acted on a command whose answer timed out or could not
+  // be read: tell it to hang up, once, unless it refused our key (a hangup would be refused as well).
   std::optional<net::http_client_request> hangup;
-  if (what != "hangup") hangup = hangup_request(*env, provider_kind::telnyx, st.record->call.call_id);
-  env->fetch(std::move(request), [me, env, id, what, hangup = std::move(hangup)](net::http_client_response r) mutable {
-    switch (log_telnyx_answer(id, what, r)) {
-      case telnyx_answer::accepted:
+  if (what != "hangup") hangup = provider->hangup(st.record->call.call_id);
+  env->fetch(std::move(request), [me, env, id, what, provider, hangup = std::move(hangup)](net::http_client_response r) mutable {
+    switch (provider->judge(id, what, r)) {
+      case net::providers::rest_verdict::accepted:
         return;
-      case telnyx_answer::call_already_ended:
+      case net::providers::rest_verdict::call_gone:
         caf::anon_send(me, hangup_atom::value, std::string("completed"));
         return;
-      case telnyx_answer::failed:
+      case net::providers::rest_verdict::failed:
         if (hangup)
-          env->fetch(std::move(*hangup), [id](net::http_client_response h) { log_telnyx_answer(id, "hangup", h); });
+          env->fetch(std::move(*hangup), [id, provider](net::http_client_response h) { provider->judge(id, "hangup", h); });
         [[fallthrough]];
-      case telnyx_answer::key_refused:
-        if (what != "hangup") caf::anon_send(me, hangup_atom::value, "telnyx_" + what + "_failed");
+      case net::providers::rest_verdict::key_refused:
+        if (what != "hangup") caf::anon_send(me, hangup_atom::value, std::string(provider->name()) + "_" + what + "_failed");
         return;
     }
   });
@@ -396,9 +371,8 @@ void on_provider_event(call_pointer self, provider_event& ev) {
   auto& st = self->state;
   switch (ev.kind) {
     case call_event_kind::answered:
-      if (st.record->call.provider == provider_kind::telnyx &&
-          (!st.env->telnyx_answer_with_stream || !net::telnyx::answer_can_stream(st.record->call.media_format)))
-        telnyx_command(self, telnyx_stream_request(*st.env, *st.record, false), "streaming_start");
+      if (auto req = st.record->call.provider->on_answered(st.record->call, st.record->token))
+        provider_command(self, std::move(*req), "streaming_start");
       return;
     case call_event_kind::hangup:
       spdlog::info("call={} provider hangup cause={}", st.id, ev.detail);
@@ -423,19 +397,8 @@ void hang_up(call_pointer self, const std::string& outcome) {
   auto& st = self->state;
   // The AI is done with the call (its end_call tool, or it closed its session): the provider hangs up.
   if (outcome == "end_call" || outcome == "ai_ended") {
-    if (auto req = hangup_request(*st.env, st.record->call.provider, st.record->call.call_id)) {
-      auto id = st.id;
-      if (st.record->call.provider == provider_kind::telnyx) {
-        telnyx_command(self, std::move(*req), "hangup");
-      } else {
-        st.env->fetch(std::move(*req), [id](net::http_client_response r) {
-          if (r.ok())
-            spdlog::info("call={} hung up through the provider's REST API", id);
-          else
-            spdlog::warn("call={} REST hangup failed: status={} {}", id, r.status, r.error);
-        });
-      }
-    }
+    if (auto req = st.record->call.provider->hangup(st.record->call.call_id))
+      provider_command(self, std::move(*req), "hangup");
   }
   end_call(self, outcome);
 }
@@ -445,8 +408,8 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
   st.env = env;
   st.record = record;
   st.id = record->call.call_id;
-  st.provider_name = std::string(to_string(record->call.provider));
-  st.dialect = &dialect_for(record->call.provider);
+  st.provider_name = std::string(record->call.provider->name());
+  st.dialect = &record->call.provider->media();
   st.frames_in = &env->metrics->frames.with({st.provider_name, "in"});
   st.frames_out = &env->metrics->frames.with({st.provider_name, "out"});
   st.dropped_out = &env->metrics->frames_dropped.with({st.provider_name, "out"});
@@ -483,8 +446,8 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
   });
   self->delayed_send(self, env->ringing_timeout, timeout_atom::value);
   spdlog::info("call={} created provider={} ai={}", st.id, st.provider_name, env->ai_backend);
-  if (record->call.provider == provider_kind::telnyx && env->telnyx_answer_with_stream)
-    telnyx_command(self, telnyx_stream_request(*env, *record, true), "answer");
+  if (auto req = record->call.provider->on_created(record->call, record->token))
+    provider_command(self, std::move(*req), "answer");
 
   return {
       [self](attach_atom, pending_socket& socket, net::stream_start& start) {

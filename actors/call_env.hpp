@@ -87,14 +87,6 @@ struct call_env {
   std::string tool_webhook_url;
   std::chrono::milliseconds tool_timeout{5000};
 
-  std::string twilio_account_sid;
-  std::string twilio_auth_token;
-  std::string twilio_api_base = "https://api.twilio.com/2010-04-01";
-
-  std::string telnyx_api_key;
-  std::string telnyx_api_base = "https://api.telnyx.com/v2";
-  bool telnyx_answer_with_stream = true;  // TELNYX_STREAM_MODE=answer; false: streaming_start on call.answered
-
   std::uint32_t playout_lead_ms = 400;
   std::uint32_t playout_chunk_ms = 100;
   std::chrono::milliseconds ringing_timeout{30000};  // webhook answered, no media socket yet

@@ -9,14 +9,15 @@
 #include <string>
 
 #include "codecs/audio_format.hpp"
-#include "net/media_dialect.hpp"
+#include "net/providers/provider.hpp"
 #include "net/url.hpp"
 #include "net/ws_channel.hpp"
 
 namespace voxgate::actors {
 
-enum class provider_kind : std::uint8_t { twilio, telnyx };
-std::string_view to_string(provider_kind p);
+// A telephony provider, as the registry made it for this gateway (net/providers/registry.hpp).
+using provider_ptr = const net::providers::provider*;
+inline std::string_view to_string(provider_ptr p) { return p ? p->name() : std::string_view("?"); }
 
 // Audio between actors: raw bytes in `format` (never base64), tagged with the AI item it belongs to.
 struct audio_chunk {
@@ -25,31 +26,19 @@ struct audio_chunk {
   std::string item_id;  // AI output only
 };
 
-// A call announced by a verified webhook.
-struct incoming_call {
-  provider_kind provider = provider_kind::twilio;
-  std::string call_id;     // Twilio CallSid, Telnyx call_control_id
-  std::string session_id;  // Telnyx call_session_id
-  std::string from;
-  std::string to;
-  net::param_list parameters;  // routing data: the webhook URL's query parameters (e.g. businessId)
-  codecs::audio_format media_format = codecs::audio_format::g711_ulaw();  // what the provider should stream
-  std::string media_url;  // Telnyx: the stream URL without its token (wss://PUBLIC/telnyx/media/)
+// A call announced by a verified webhook, and who announced it.
+struct incoming_call : net::providers::new_call {
+  provider_ptr provider = nullptr;
   // Placed by one of VoxGate's own tools (X-VoxGate-Simulated: "probe", "call", "load"; "other" for any
   // other value), empty for a real call. Only a label: it changes no behaviour and no check.
   std::string simulated;
 };
 
 // A provider webhook about a call that already exists (Telnyx Call Control events).
-enum class call_event_kind : std::uint8_t { answered, hangup, stream_started, stream_stopped, stream_failed, dtmf };
+using call_event_kind = net::providers::event_kind;
 
-struct provider_event {
-  provider_kind provider = provider_kind::telnyx;
-  std::string event_id;  // deduplicated: providers retry and duplicate deliveries
-  call_event_kind kind = call_event_kind::hangup;
-  std::string call_id;
-  std::string session_id;
-  std::string detail;  // hangup cause, failure reason, DTMF digit
+struct provider_event : net::providers::call_event {
+  provider_ptr provider = nullptr;
   bool relayed = false;  // forwarded by another instance (cluster): never forwarded again
 };
 
@@ -80,7 +69,7 @@ struct tool_result {
 // A media socket waiting for its provider's `start` (handshake mode; see net::ws_channel).
 struct pending_socket {
   net::ws_channel_ptr channel;
-  provider_kind provider = provider_kind::twilio;
+  provider_ptr provider = nullptr;
   std::string upgrade_token;  // a token that came with the upgrade itself (Telnyx path/header); may be empty
 };
 

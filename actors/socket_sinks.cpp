@@ -2,7 +2,7 @@
 
 namespace voxgate::actors {
 
-handshake_sink::handshake_sink(supervisor_actor supervisor, provider_kind provider, std::string upgrade_token)
+handshake_sink::handshake_sink(supervisor_actor supervisor, provider_ptr provider, std::string upgrade_token)
     : supervisor_(std::move(supervisor)), provider_(provider), upgrade_token_(std::move(upgrade_token)) {}
 
 pending_socket handshake_sink::socket() const { return {channel_.lock(), provider_, upgrade_token_}; }

@@ -11,7 +11,7 @@ namespace voxgate::actors {
 // A media socket in handshake: frames go to the supervisor with the socket they came from.
 class handshake_sink final : public net::ws_sink {
  public:
-  handshake_sink(supervisor_actor supervisor, provider_kind provider, std::string upgrade_token);
+  handshake_sink(supervisor_actor supervisor, provider_ptr provider, std::string upgrade_token);
   void bind(const net::ws_channel_ptr& channel) { channel_ = channel; }
   void on_text(std::string&& frame) override;
   void on_closed(std::string reason) override;
@@ -19,7 +19,7 @@ class handshake_sink final : public net::ws_sink {
  private:
   pending_socket socket() const;
   supervisor_actor supervisor_;
-  provider_kind provider_;
+  provider_ptr provider_;
   std::string upgrade_token_;
   std::weak_ptr<net::ws_channel> channel_;  // weak: the channel owns this sink
 };

@@ -9,7 +9,6 @@
 #include "actors/call.hpp"
 #include "actors/call_record.hpp"
 #include "actors/engine.hpp"
-#include "actors/providers.hpp"
 #include "net/call_token.hpp"
 #include "net/crypto.hpp"
 #include "net/json.hpp"
@@ -166,7 +165,7 @@ void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::st
   // A start for a call owned by another instance is carried there as it came (parsing may alter it).
   std::string as_received = st.env->cluster ? frame : std::string();
   net::media_event ev;
-  if (auto err = dialect_for(socket.provider).parse(frame, ev); !err.empty()) {
+  if (auto err = socket.provider->media().parse(frame, ev); !err.empty()) {
     refuse_socket(self, socket, "malformed_frame");
     return;
   }
@@ -178,7 +177,7 @@ void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::st
   // The token comes in the upgrade's path (Telnyx; Twilio's per-call path) and, where the provider's
   // start carries one (Twilio's <Parameter>), there too: that one is required, and both must match.
   std::string token = socket.upgrade_token;
-  if (dialect_for(socket.provider).token_in_start()) {
+  if (socket.provider->traits().token_in_start) {
     const auto* t = net::find_param(start.custom_parameters, "token");
     if (!t || t->empty()) {
       refuse_socket(self, socket, "missing_token", start.call_id);

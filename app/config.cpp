@@ -13,8 +13,7 @@
 #include "net/json.hpp"
 #include "net/public_url.hpp"
 #include "net/redis/client.hpp"
-#include "net/telnyx/media.hpp"
-#include "net/telnyx/signature.hpp"
+#include "net/providers/registry.hpp"
 #include "net/url.hpp"
 
 namespace voxgate::app {
@@ -113,6 +112,17 @@ config_var ai_setting(const actors::ai::setting& s) {
           s.secret};
 }
 
+// A provider's own setting, checked by the provider and kept by name.
+config_var provider_setting(const net::setting& s) {
+  return {s.name, s.default_value, s.help,
+          [name = s.name, check = s.check](config& c, const std::string& v) -> verdict {
+            if (auto expected = check(v)) return expected;
+            c.provider_settings[name] = v;
+            return taken;
+          },
+          s.secret};
+}
+
 // A JSON array of function tools as the Realtime API takes them: each {"type":"function","name":...}.
 verdict agent_tools(config& c, const std::string& v) {
   const std::string expected = R"(a JSON array of tools, each {"type":"function","name":"...",...})";
@@ -139,29 +149,6 @@ verdict yes_no(config& c, const std::string& v) {
   } else {
     return "1 or 0 (true/false, yes/no)";
   }
-  return taken;
-}
-
-verdict twilio_account_sid(config& c, const std::string& v) {
-  bool hex = std::all_of(v.begin() + std::min<std::size_t>(2, v.size()), v.end(),
-                         [](unsigned char ch) { return std::isxdigit(ch); });
-  if (v.size() != 34 || v.compare(0, 2, "AC") != 0 || !hex) return "AC followed by 32 hexadecimal digits";
-  c.twilio_account_sid = v;
-  return taken;
-}
-
-verdict telnyx_public_key(config& c, const std::string& v) {
-  if (!net::telnyx::valid_public_key(v)) return "the base64 of a 32-byte Ed25519 public key (Mission Control > Keys)";
-  c.telnyx_public_key = v;
-  return taken;
-}
-
-verdict telnyx_codec(config& c, const std::string& v) {
-  std::string upper = v;
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char ch) { return std::toupper(ch); });
-  auto f = net::telnyx::format_for(upper, 16000);
-  if (!f) return "PCMU, PCMA, L16 or G722";
-  c.telnyx_codec = *f;
   return taken;
 }
 
@@ -229,22 +216,6 @@ const std::vector<config_var>& config_vars() {
       {"AGENT_TOOLS", "[]", "JSON array of function tools offered to the AI (end_call is always added)", agent_tools},
       {"AGENT_GREETS_FIRST", "1", "1: the AI speaks first when the call connects; 0: it waits for the caller",
        yes_no},
-      {"TWILIO_AUTH_TOKEN", "", "verifies X-Twilio-Signature; unset turns verification off (loud warning)",
-       text(&config::twilio_auth_token), true},
-      {"TWILIO_ACCOUNT_SID", "", "AC...: for the REST hang-up (end_call)", twilio_account_sid},
-      {"TWILIO_API_BASE", "https://api.twilio.com/2010-04-01", "Twilio REST base URL",
-       url({"https", "http"}, &config::twilio_api_base)},
-      {"TELNYX_PUBLIC_KEY", "",
-       "verifies Telnyx webhook signatures (base64 Ed25519 key); unset turns verification off (loud warning)",
-       telnyx_public_key},
-      {"TELNYX_API_KEY", "", "Call Control REST key (answer, streaming_start, hangup)", text(&config::telnyx_api_key),
-       true},
-      {"TELNYX_API_BASE", "https://api.telnyx.com/v2", "Telnyx REST base URL",
-       url({"https", "http"}, &config::telnyx_api_base)},
-      {"TELNYX_STREAM_MODE", "answer",
-       "answer: answer with the stream | streaming_start: stream calls answered elsewhere",
-       one_of({"answer", "streaming_start"}, &config::telnyx_stream_mode)},
-      {"TELNYX_CODEC", "PCMU", "PCMU | PCMA (no transcoding) | L16 | G722 (16 kHz, transcoded)", telnyx_codec},
       {"TOOL_WEBHOOK_URL", "", "where the AI's tool calls are POSTed (JSON)",
        url({"https", "http"}, &config::tool_webhook_url)},
       {"TOOL_TIMEOUT_MS", "5000", "tool webhook timeout", whole_number(100, 60000, &config::tool_timeout_ms)},
@@ -284,6 +255,9 @@ const std::vector<config_var>& config_vars() {
   // Each AI backend's own settings, right after AI_BACKEND.
   auto at = std::find_if(v.begin(), v.end(), [](const config_var& c) { return c.name == "AI_BACKEND"; }) + 1;
   for (const auto& s : actors::ai::settings()) at = v.insert(at, ai_setting(s)) + 1;
+  // Each provider's own settings, before the tool webhook's.
+  at = std::find_if(v.begin(), v.end(), [](const config_var& c) { return c.name == "TOOL_WEBHOOK_URL"; });
+  for (const auto& s : net::providers::settings()) at = v.insert(at, provider_setting(s)) + 1;
   return v;
   }();
   return vars;

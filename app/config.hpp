@@ -10,6 +10,7 @@
 
 #include "actors/ai/backend.hpp"
 #include "codecs/audio_format.hpp"
+#include "net/settings.hpp"
 
 namespace voxgate::app {
 
@@ -22,14 +23,7 @@ struct config {
   std::string agent_instructions = "You are a helpful, concise phone assistant. Keep answers short.";
   std::string agent_tools = "[]";
   bool agent_greets_first = true;
-  std::string twilio_auth_token;
-  std::string twilio_account_sid;
-  std::string twilio_api_base = "https://api.twilio.com/2010-04-01";
-  std::string telnyx_public_key;  // base64 of the 32-byte Ed25519 key; empty: signatures not verified
-  std::string telnyx_api_key;
-  std::string telnyx_api_base = "https://api.telnyx.com/v2";
-  std::string telnyx_stream_mode = "answer";  // answer | streaming_start
-  codecs::audio_format telnyx_codec = codecs::audio_format::g711_ulaw();
+  net::setting_values provider_settings;  // the providers' own settings, by name (set ones only)
   std::string tool_webhook_url;
   int tool_timeout_ms = 5000;
   int ai_setup_timeout_ms = 10000;

@@ -66,6 +66,7 @@ gateway::gateway(config c) : config_(std::move(c)) {
   }
   if (config_.token_secret.empty()) config_.token_secret = net::crypto::random_bytes(32);
 
+  providers_ = std::make_unique<net::providers::set>(config_.provider_settings);
   io_ = std::make_unique<net::io_runtime>(config_.workers > 0 ? config_.workers : cores());
   caf_config_ = std::make_unique<caf::actor_system_config>();
   actors::run_actors_on(*caf_config_, *io_);
@@ -88,12 +89,6 @@ gateway::gateway(config c) : config_(std::move(c)) {
   env->agent.greet_first = config_.agent_greets_first;
   env->tool_webhook_url = config_.tool_webhook_url;
   env->tool_timeout = std::chrono::milliseconds(config_.tool_timeout_ms);
-  env->twilio_account_sid = config_.twilio_account_sid;
-  env->twilio_auth_token = config_.twilio_auth_token;
-  env->twilio_api_base = config_.twilio_api_base;
-  env->telnyx_api_key = config_.telnyx_api_key;
-  env->telnyx_api_base = config_.telnyx_api_base;
-  env->telnyx_answer_with_stream = config_.telnyx_stream_mode == "answer";
   env->token_secret = config_.token_secret;
   env->max_calls = config_.max_calls;
   env->workers = io_->workers();
@@ -129,8 +124,9 @@ gateway::gateway(config c) : config_(std::move(c)) {
     cs.self = config_.instance_addr.empty() ? host_name() + ":" + std::to_string(config_.port) : config_.instance_addr;
     cs.secret = config_.token_secret;
     cs.ttl = std::chrono::milliseconds(config_.cluster_ttl_ms);
+    cs.providers = [providers = providers_.get()](std::string_view name) { return providers->find(name); };
     // A socket a peer carries here enters through the same door as one of our own.
-    auto on_open = [this](net::ws_channel_ptr channel, actors::provider_kind provider, std::string token) {
+    auto on_open = [this](net::ws_channel_ptr channel, actors::provider_ptr provider, std::string token) {
       auto sink = std::make_shared<actors::handshake_sink>(supervisor_, provider, std::move(token));
       sink->bind(channel);
       return std::shared_ptr<net::ws_sink>(sink);
@@ -148,15 +144,14 @@ gateway::gateway(config c) : config_(std::move(c)) {
     metrics_.upgrades.with({a.path, a.accepted ? "accepted" : "refused", a.label}).inc();
   });
   server_->on_accept_error([this](std::string_view reason) { metrics_.accept_errors.with({std::string(reason)}).inc(); });
-  add_twilio_routes();
-  add_telnyx_routes();
+  for (const auto& p : providers_->all()) add_provider_routes(p.get());
   add_ops_routes();
   if (cluster_) add_cluster_routes();
 }
 
 gateway::~gateway() { stop(); }
 
-net::upgrade_decision gateway::accept_media_socket(actors::provider_kind provider, std::string upgrade_token) {
+net::upgrade_decision gateway::accept_media_socket(actors::provider_ptr provider, std::string upgrade_token) {
   int worker = -1;
   if (!upgrade_token.empty()) {
     std::string call_id;
@@ -211,14 +206,8 @@ std::string gateway::start() {
     spdlog::info("cluster: instance={} redis={} ttl_ms={}", cluster_->self(),
                  net::redis::parse_url(config_.redis_url, nullptr)->host, config_.cluster_ttl_ms);
   }
-  if (config_.twilio_auth_token.empty())
-    spdlog::warn(
-        "TWILIO_AUTH_TOKEN is not set: Twilio webhook and media-socket signatures are NOT verified. "
-        "Set it before taking real calls.");
-  if (config_.telnyx_public_key.empty())
-    spdlog::warn(
-        "TELNYX_PUBLIC_KEY is not set: Telnyx webhook signatures are NOT verified. "
-        "Set it before taking real Telnyx calls.");
+  for (const auto& p : providers_->all())
+    for (const auto& warning : p->warnings()) spdlog::warn("{}", warning);
   if (!configured_base_)
     spdlog::warn(
         "PUBLIC_URL is not set: the public URL will be derived from each request's proxy headers "

@@ -17,6 +17,7 @@
 #include "app/config.hpp"
 #include "net/http_server.hpp"
 #include "net/io_runtime.hpp"
+#include "net/providers/registry.hpp"
 #include "net/public_url.hpp"
 
 namespace voxgate::cluster {
@@ -44,6 +45,7 @@ class gateway {
   std::uint16_t port() const { return server_->port(); }
   std::uint64_t live_calls();
   actors::metrics_registry& metrics() { return metrics_; }
+  const net::providers::set& providers() const { return *providers_; }
   net::io_runtime& runtime() { return *io_; }  // the workers (tests hold a loop to make it lag)
   const config& settings() const { return config_; }
   // The public base for a request: PUBLIC_URL, or derived from its headers (logged once).
@@ -51,13 +53,12 @@ class gateway {
 
  private:
   void end_calls(std::chrono::milliseconds grace);
-  void add_twilio_routes();
-  void add_telnyx_routes();
+  void add_provider_routes(actors::provider_ptr p);
   void add_ops_routes();
   // Accepts a media socket in handshake mode: its first frames go to the supervisor. A token from the
   // upgrade's path is verified here, and names the call whose worker the socket is moved to before
   // the handshake; without one the socket stays where it came in.
-  net::upgrade_decision accept_media_socket(actors::provider_kind provider, std::string upgrade_token);
+  net::upgrade_decision accept_media_socket(actors::provider_ptr provider, std::string upgrade_token);
   // In a cluster, a new call is first claimed in the directory: `admit` runs when it is this
   // instance's (or Redis is down: then it is served here alone), `elsewhere` when another instance
   // took the same webhook first. On one instance `admit` runs at once.
@@ -74,6 +75,7 @@ class gateway {
   std::atomic<bool> stopped_{false};
   // Destruction order matters: the actor system runs on the workers and goes before the runtime,
   // whose stopped io_contexts still hold handlers until it is destroyed.
+  std::unique_ptr<net::providers::set> providers_;
   std::unique_ptr<net::io_runtime> io_;
   std::unique_ptr<caf::actor_system_config> caf_config_;
   std::unique_ptr<caf::actor_system> system_;

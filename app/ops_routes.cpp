@@ -13,7 +13,6 @@
 #include "net/http_client.hpp"
 #include "net/json.hpp"
 #include "net/call_token.hpp"
-#include "net/telnyx/signature.hpp"
 
 namespace voxgate::app {
 
@@ -43,10 +42,9 @@ std::string process_metrics() {
 // Every series a dashboard panel reads exists from the first scrape, at zero: a panel over a counter
 // that never moved says "No data", which looks like a broken exporter. The label values are the ones
 // the actors and routes use (outcomes, refusal reasons); only the common ones, so the set stays small.
-void start_at_zero(actors::metrics_registry& m, const actors::ai::backend& ai) {
-  const std::string providers[] = {std::string(to_string(actors::provider_kind::twilio)),
-                                   std::string(to_string(actors::provider_kind::telnyx))};
-  for (const auto& p : providers) {
+void start_at_zero(actors::metrics_registry& m, const actors::ai::backend& ai, const net::providers::set& providers) {
+  for (const auto& provider : providers.all()) {
+    auto p = std::string(provider->name());
     for (const char* outcome :
          {"completed", "end_call", "ai_ended", "ai_failed", "no_media", "stream_failed", "provider_closed",
           "shutdown"}) {
@@ -68,15 +66,13 @@ void start_at_zero(actors::metrics_registry& m, const actors::ai::backend& ai) {
     m.barge_ins.with({p});
     m.bad_frames.with({p, "bad base64"});
   }
-  m.webhooks.with({"twilio", "bad_signature"});
-  for (const char* result : {"event", "ignored", "duplicate", "unknown_call"}) m.webhooks.with({"telnyx", result});
-  for (auto check : {net::telnyx::signature_check::missing_headers, net::telnyx::signature_check::bad_timestamp,
-                     net::telnyx::signature_check::stale, net::telnyx::signature_check::bad_signature})
-    m.webhooks.with({"telnyx", std::string(net::telnyx::to_string(check))});
-  m.upgrades.with({"/twilio/media/<redacted>", "accepted", "ok"});
-  m.upgrades.with({"/twilio/media/<redacted>", "refused", "bad_signature"});
-  m.upgrades.with({"/telnyx/media/<redacted>", "accepted", "ok"});
-  m.upgrades.with({"/telnyx/media/<redacted>", "refused", "token_mismatch"});
+  for (const auto& provider : providers.all()) {
+    auto p = std::string(provider->name());
+    for (const auto& result : provider->webhook_results()) m.webhooks.with({p, result});
+    auto upgrades = std::string(provider->media_path()) + "/<redacted>";
+    m.upgrades.with({upgrades, "accepted", "ok"});
+    for (const auto& label : provider->upgrade_refusals()) m.upgrades.with({upgrades, "refused", label});
+  }
   m.frames_dropped.with({"ai", "in_held"});
   for (const char* reason : {"out_of_fds", "other"}) m.accept_errors.with({reason});
   m.ai_first_audio.with({ai.name});
@@ -93,7 +89,7 @@ void start_at_zero(actors::metrics_registry& m, const actors::ai::backend& ai) {
 }  // namespace
 
 void gateway::add_ops_routes() {
-  start_at_zero(metrics_, *actors::ai::find(env_->ai_backend));
+  start_at_zero(metrics_, *actors::ai::find(env_->ai_backend), *providers_);
   metrics_.build_info.with({std::string(build_version)}).set(1);
   metrics_.max_calls.with({}).set(static_cast<std::int64_t>(config_.max_calls));
   metrics_.draining.with({}).set(0);
@@ -123,21 +119,11 @@ void gateway::add_ops_routes() {
   });
   server_->route("GET", "/", [this](net::http_request req, net::responder respond) {
     auto base = public_base_for(req.headers);
-    respond(net::http_response::text(200,
-                                     "VoxGate: phone calls to realtime voice AI.\n"
-                                     "Twilio voice webhook (POST): " +
-                                         base.http_url("/twilio/voice") +
-                                         "\n"
-                                         "Twilio media stream:         " +
-                                         base.ws_url("/twilio/media/<per-call token>") +
-                                         "\n"
-                                         "Telnyx webhook (POST):       " +
-                                         base.http_url("/telnyx/webhook") +
-                                         "\n"
-                                         "Telnyx media stream:         " +
-                                         base.ws_url("/telnyx/media/<per-call token>") +
-                                         "\n"
-                                         "Operators: /healthz /readyz /metrics /calls\n"));
+    std::string page = "VoxGate: phone calls to realtime voice AI.\n";
+    for (const auto& p : providers_->all())
+      for (const auto& line : p->endpoints(base)) page += line + "\n";
+    page += "Operators: /healthz /readyz /metrics /calls\n";
+    respond(net::http_response::text(200, std::move(page)));
   });
 }
 

@@ -10,9 +10,9 @@
 
 #include "net/probe_client.hpp"
 #include "net/public_url.hpp"
-#include "net/telnyx/caller.hpp"
-#include "net/twilio/caller.hpp"
-#include "net/twilio/signature.hpp"
+#include "net/providers/telnyx/caller.hpp"
+#include "net/providers/twilio/caller.hpp"
+#include "net/providers/twilio/signature.hpp"
 #include "net/url.hpp"
 
 namespace voxgate::app {

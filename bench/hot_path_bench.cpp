@@ -14,7 +14,7 @@
 #include "codecs/resampler.hpp"
 #include "net/ai/openai_realtime/client_events.hpp"
 #include "net/ai/openai_realtime/server_events.hpp"
-#include "net/twilio/media.hpp"
+#include "net/providers/twilio/media.hpp"
 
 namespace {
 std::atomic<std::uint64_t> allocations{0};

@@ -36,6 +36,7 @@
 #include "actors/metrics.hpp"
 #include "cluster/relay.hpp"
 #include "net/http_server.hpp"
+#include "net/providers/registry.hpp"
 #include "net/io_runtime.hpp"
 #include "net/ws_client.hpp"
 
@@ -256,6 +257,9 @@ class channel_echo final : public net::ws_sink, public std::enable_shared_from_t
   bool attached_ = false;
 };
 
+const net::providers::set providers{{}};
+const cluster::provider_lookup by_name = [](std::string_view name) { return providers.find(name); };
+
 // On B: the socket's first frame (as a provider's start) names the owner; the socket goes there.
 class carry_on_first final : public net::ws_sink {
  public:
@@ -263,7 +267,7 @@ class carry_on_first final : public net::ws_sink {
   void bind(const net::ws_channel_ptr& channel) { channel_ = channel; }
   void on_text(std::string&& frame) override {
     if (auto channel = channel_.lock())
-      relay_.carry(channel, actors::provider_kind::twilio, "", std::move(frame), owner_());
+      relay_.carry(channel, providers.find("twilio"), "", std::move(frame), owner_());
   }
   void on_closed(std::string) override {}
 
@@ -282,12 +286,12 @@ measurement run_relay(int n, const std::string& frame) {
   for (auto* server : {&a_server, &b_server})  // bound now, served once the runtimes start
     if (auto error = server->start(); !error.empty()) fail("relay server: " + error);
   auto a_address = "127.0.0.1:" + std::to_string(a_server.port());
-  auto echo = [](net::ws_channel_ptr channel, actors::provider_kind, std::string) {
+  auto echo = [](net::ws_channel_ptr channel, actors::provider_ptr, std::string) {
     return std::shared_ptr<net::ws_sink>(std::make_shared<channel_echo>(channel));
   };
   auto no_event = [](actors::provider_event) {};
-  cluster::relay a_relay(a_io, {.self = a_address, .secret = secret}, echo, no_event, a_metrics);
-  cluster::relay b_relay(b_io, {.self = "127.0.0.1:" + std::to_string(b_server.port()), .secret = secret}, echo,
+  cluster::relay a_relay(a_io, {.self = a_address, .secret = secret, .providers = by_name}, echo, no_event, a_metrics);
+  cluster::relay b_relay(b_io, {.self = "127.0.0.1:" + std::to_string(b_server.port()), .secret = secret, .providers = by_name}, echo,
                          no_event, b_metrics);
   a_server.route_ws(std::string(cluster::relay::path),
                     [&](const net::http_request& req) { return a_relay.accept(req); });

@@ -38,7 +38,7 @@ node::node(net::io_runtime& io, actors::metrics_registry& metrics, node_settings
                  }),
       // A relay connection silent for the TTL (pings unanswered) is cut, as the directory forgets an
       // instance silent that long.
-      relay_(io, relay_settings{.self = s.self, .secret = s.secret, .idle_timeout = s.ttl}, std::move(on_open),
+      relay_(io, relay_settings{.self = s.self, .secret = s.secret, .idle_timeout = s.ttl, .providers = s.providers}, std::move(on_open),
              std::move(on_event), metrics) {
   metrics.redis_up.with({}).set(0);
   auto hooks = std::make_shared<actors::cluster_hooks>();

@@ -22,6 +22,7 @@ struct node_settings {
   std::string self;    // INSTANCE_ADDR
   std::string secret;  // CALL_TOKEN_SECRET
   std::chrono::milliseconds ttl{15000};
+  provider_lookup providers;  // this instance's providers, by name (events and sockets from peers)
 };
 
 class node {

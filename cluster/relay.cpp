@@ -322,7 +322,12 @@ void link::on_text(std::string&& text) {
         owned_[m->channel] = channel;
       }
       // Outside the lock: the sink may answer at once (a refusal closes the channel through this link).
-      channel->set_sink(relay->on_open(channel, m->provider, std::move(m->token)));
+      auto provider = relay->settings.providers ? relay->settings.providers(m->provider) : nullptr;
+      if (!provider) {  // a peer running a provider this instance does not (a rolling upgrade)
+        channel->close("unknown provider " + m->provider);
+        return;
+      }
+      channel->set_sink(relay->on_open(channel, provider, std::move(m->token)));
       channel->deliver(std::move(m->body));
       // Not attached in time (its call ended before it could take it): closed, as a socket would be.
       auto check = [](void*, void* arg) {
@@ -362,7 +367,7 @@ void link::on_text(std::string&& text) {
       return;
     }
     case wire_kind::event: {
-      auto ev = decode_event(m->body, &why);
+      auto ev = decode_event(m->body, relay->settings.providers, &why);
       if (!ev) {
         relay->metrics.bad_frames.with({"relay", "malformed"}).inc();
         spdlog::warn("relay peer={} sent a bad event ({}): ignored", peer_, why);
@@ -428,7 +433,7 @@ relay::relay(net::io_runtime& io, relay_settings settings, open_fn on_open, even
 
 relay::~relay() { stop(); }
 
-void relay::carry(net::ws_channel_ptr socket, actors::provider_kind provider, std::string token,
+void relay::carry(net::ws_channel_ptr socket, actors::provider_ptr provider, std::string token,
                   std::string start_frame, const std::string& owner) {
   auto l = impl_->link_to(owner);
   auto ch = l ? l->add_carried(socket) : std::nullopt;
@@ -444,7 +449,7 @@ void relay::carry(net::ws_channel_ptr socket, actors::provider_kind provider, st
   wire_message open;
   open.kind = wire_kind::open;
   open.channel = *ch;
-  open.provider = provider;
+  open.provider = std::string(actors::to_string(provider));
   open.token = std::move(token);
   open.body = std::move(start_frame);
   l->send(encode(open));

@@ -14,6 +14,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/metrics.hpp"
+#include "cluster/wire.hpp"
 #include "net/http_server.hpp"
 #include "net/io_runtime.hpp"
 #include "net/ws_channel.hpp"
@@ -27,6 +28,7 @@ struct relay_settings {
   std::chrono::milliseconds idle_timeout{10000};    // a link silent this long (pings unanswered) is cut
   std::size_t max_frame_bytes = 256 * 1024;      // one provider frame with its header
   std::size_t max_queue_bytes = 8 * 1024 * 1024;  // all the calls of one pair
+  provider_lookup providers;  // this instance's providers, by the names the peers send
 };
 
 class relay {
@@ -35,7 +37,7 @@ class relay {
 
   // On the owner: what a channel opened by a peer becomes. Returns the sink its first frames go to
   // (the gateway's media door, as for a socket of its own).
-  using open_fn = std::function<std::shared_ptr<net::ws_sink>(net::ws_channel_ptr, actors::provider_kind,
+  using open_fn = std::function<std::shared_ptr<net::ws_sink>(net::ws_channel_ptr, actors::provider_ptr,
                                                               std::string upgrade_token)>;
   using event_fn = std::function<void(actors::provider_event)>;
 
@@ -47,7 +49,7 @@ class relay {
 
   // On the instance holding a provider socket whose start named a call owned at `owner`: carries the
   // socket there, its start first. `token` is the one the upgrade came with (may be empty).
-  void carry(net::ws_channel_ptr socket, actors::provider_kind provider, std::string token, std::string start_frame,
+  void carry(net::ws_channel_ptr socket, actors::provider_ptr provider, std::string token, std::string start_frame,
              const std::string& owner);
   // A provider event for a call owned at `owner`.
   void forward(const actors::provider_event& ev, const std::string& owner);

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "net/json.hpp"
+#include "net/providers/registry.hpp"
 
 namespace voxgate::cluster {
 
@@ -38,25 +39,14 @@ std::size_t split(std::string_view line, std::array<std::string_view, N>& out) {
   return n;
 }
 
-// The providers by their names on the wire (kept here, so that this file links on its own: fuzzed).
-constexpr std::array<std::pair<actors::provider_kind, std::string_view>, 2> provider_names{{
-    {actors::provider_kind::twilio, "twilio"},
-    {actors::provider_kind::telnyx, "telnyx"},
-}};
-
-std::string_view provider_name(actors::provider_kind p) {
-  for (const auto& [kind, name] : provider_names)
-    if (kind == p) return name;
-  return "?";
+// A provider's name as the registry lists it (so that an unknown one is refused at the header).
+bool known_provider(std::string_view name) {
+  for (const auto& d : net::providers::descriptors())
+    if (d.name == name) return true;
+  return false;
 }
 
 }  // namespace
-
-std::optional<actors::provider_kind> provider_named(std::string_view name) {
-  for (const auto& [kind, n] : provider_names)
-    if (n == name) return kind;
-  return std::nullopt;
-}
 
 std::string encode_frame(wire_kind kind, std::uint32_t channel, std::string_view frame) {
   std::string out;
@@ -71,7 +61,7 @@ std::string encode_frame(wire_kind kind, std::uint32_t channel, std::string_view
 
 std::string encode(const wire_message& m) {
   if (m.kind != wire_kind::open) return encode_frame(m.kind, m.channel, m.body);
-  std::string out = "O " + std::to_string(m.channel) + " " + std::string(provider_name(m.provider)) + " " + m.token;
+  std::string out = "O " + std::to_string(m.channel) + " " + m.provider + " " + m.token;
   out += '\n';
   out += m.body;
   return out;
@@ -97,9 +87,8 @@ std::optional<wire_message> decode_header(std::string_view text, std::size_t& bo
   if (ec != std::errc{} || p != ch.data() + ch.size()) return fail("channel is not a number");
   if (m.kind == wire_kind::open) {
     if (n < 3 || n > 4) return fail("open needs a provider and a token");
-    auto provider = provider_named(parts[2]);
-    if (!provider) return fail("unknown provider");
-    m.provider = *provider;
+    if (!known_provider(parts[2])) return fail("unknown provider");
+    m.provider = std::string(parts[2]);
     if (n == 4) {
       if (parts[3].size() > max_token_bytes) return fail("token too long");
       m.token = std::string(parts[3]);
@@ -133,13 +122,14 @@ std::string encode_event(const actors::provider_event& ev) {
   std::string kind = "unnamed";  // refused by the receiver, never mistaken for another kind
   for (const auto& [k, name] : event_names)
     if (k == ev.kind) kind = std::string(name);
-  return R"({"provider":)" + net::json::quote(provider_name(ev.provider)) + R"(,"id":)" +
+  return R"({"provider":)" + net::json::quote(actors::to_string(ev.provider)) + R"(,"id":)" +
          net::json::quote(ev.event_id) + R"(,"kind":)" + net::json::quote(kind) + R"(,"call":)" +
          net::json::quote(ev.call_id) + R"(,"session":)" + net::json::quote(ev.session_id) + R"(,"detail":)" +
          net::json::quote(ev.detail) + "}";
 }
 
-std::optional<actors::provider_event> decode_event(std::string_view json, std::string* why) {
+std::optional<actors::provider_event> decode_event(std::string_view json, const provider_lookup& providers,
+                                                   std::string* why) {
   auto fail = [&](const char* reason) -> std::optional<actors::provider_event> {
     if (why) *why = reason;
     return std::nullopt;
@@ -155,9 +145,8 @@ std::optional<actors::provider_event> decode_event(std::string_view json, std::s
     if (!text(field)) return fail("event field missing or not text");
   auto str = [&](const char* name) { return std::string(text(name)->GetString(), text(name)->GetStringLength()); };
   actors::provider_event ev;
-  auto provider = provider_named(str("provider"));
-  if (!provider) return fail("unknown provider");
-  ev.provider = *provider;
+  ev.provider = providers ? providers(str("provider")) : nullptr;
+  if (!ev.provider) return fail("unknown provider");
   auto kind = str("kind");
   bool found = false;
   for (const auto& [k, name] : event_names)

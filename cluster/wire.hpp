@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,8 +23,8 @@ enum class wire_kind : char { open = 'O', frame = 'F', audio = 'A', close = 'C',
 struct wire_message {
   wire_kind kind = wire_kind::frame;
   std::uint32_t channel = 0;
-  actors::provider_kind provider = actors::provider_kind::twilio;  // open
-  std::string token;                                               // open: the upgrade's token (may be empty)
+  std::string provider;  // open: the provider's name (net/providers/registry.hpp)
+  std::string token;     // open: the upgrade's token (may be empty)
   std::string body;  // open: the start frame; frame, audio: the frame; close: the reason; event: JSON
 };
 
@@ -36,9 +37,11 @@ std::optional<wire_message> decode(std::string_view text, std::string* why);
 // The same, the body taking over `text`'s buffer (the relay's per-frame path).
 std::optional<wire_message> decode(std::string&& text, std::string* why);
 
-std::string encode_event(const actors::provider_event& ev);
-std::optional<actors::provider_event> decode_event(std::string_view json, std::string* why);
+// The receiver's providers by name: null for a name it does not know.
+using provider_lookup = std::function<actors::provider_ptr(std::string_view name)>;
 
-std::optional<actors::provider_kind> provider_named(std::string_view name);
+std::string encode_event(const actors::provider_event& ev);
+std::optional<actors::provider_event> decode_event(std::string_view json, const provider_lookup& providers,
+                                                   std::string* why);
 
 }  // namespace voxgate::cluster

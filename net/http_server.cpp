@@ -37,18 +37,6 @@ std::uint64_t next_connection_id() {
   return next.fetch_add(1, std::memory_order_relaxed);
 }
 
-std::string_view http_request::path() const {
-  std::string_view t = target;
-  return t.substr(0, t.find('?'));
-}
-
-http_response http_response::text(unsigned status, std::string body) {
-  http_response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   struct route_entry {
     std::string method;

@@ -9,29 +9,11 @@
 #include <vector>
 
 #include "net/headers.hpp"
+#include "net/http_types.hpp"
 #include "net/io_runtime.hpp"
 #include "net/ws_channel.hpp"
 
 namespace voxgate::net {
-
-struct http_request {
-  std::string method;
-  std::string target;  // path and query, as received
-  header_list headers;
-  std::string body;
-  std::string remote;  // "ip:port"
-
-  std::string_view path() const;
-};
-
-struct http_response {
-  unsigned status = 200;
-  std::string content_type = "text/plain; charset=utf-8";
-  std::string body;
-  header_list headers;
-
-  static http_response text(unsigned status, std::string body);
-};
 
 // Call exactly once, from any thread.
 using responder = std::function<void(http_response)>;

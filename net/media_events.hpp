@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "net/json.hpp"
-#include "net/media_dialect.hpp"
+#include "net/providers/media_dialect.hpp"
 
 namespace voxgate::net {
 

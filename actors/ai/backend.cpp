@@ -1,7 +1,7 @@
 #include "actors/ai/backend.hpp"
 
 #include "actors/ai/registry.hpp"
-#include "actors/ai/checks.hpp"
+#include "net/setting_checks.hpp"
 
 namespace voxgate::actors::ai {
 

@@ -14,24 +14,15 @@
 
 #include "actors/call_env.hpp"
 #include "codecs/audio_format.hpp"
+#include "net/setting_checks.hpp"
+#include "net/settings.hpp"
 #include "net/tls.hpp"
 
 namespace voxgate::actors::ai {
 
-// Setting values from the environment, by name, each already checked by its setting's `check`.
-using setting_values = std::map<std::string, std::string, std::less<>>;
-
-struct setting {
-  std::string name;
-  std::string default_value;  // what the backend uses when unset ("" is a real default: none)
-  std::string help;
-  // What a refused value was expected to be; nothing when the value is taken.
-  std::function<std::optional<std::string>(const std::string&)> check;
-  bool secret = false;
-  // Read by no other backend, so set beside another it would be ignored without a word: an error.
-  // (A key in the environment for several tools is not.)
-  bool owned = true;
-};
+using net::setting;
+using net::setting_values;
+namespace checks = net::checks;
 
 // The value of `name`, or the default of the setting that declares it.
 std::string value_of(const setting_values& values, std::string_view name);

@@ -1,6 +1,6 @@
 #include "actors/ai/openai_common.hpp"
 
-#include "actors/ai/checks.hpp"
+#include "net/setting_checks.hpp"
 #include "codecs/base64.hpp"
 
 namespace voxgate::actors::ai {

@@ -8,7 +8,7 @@
 
 #include <deque>
 
-#include "actors/ai/checks.hpp"
+#include "net/setting_checks.hpp"
 #include "actors/ai/openai_common.hpp"
 #include "actors/ai/session_socket.hpp"
 #include "net/ai/openai_live/server_events.hpp"

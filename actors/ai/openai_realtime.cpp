@@ -6,7 +6,7 @@
 
 #include "actors/ai/openai_realtime.hpp"
 
-#include "actors/ai/checks.hpp"
+#include "net/setting_checks.hpp"
 #include "actors/ai/openai_common.hpp"
 #include "actors/ai/session_socket.hpp"
 #include "net/ai/openai_realtime/client_events.hpp"

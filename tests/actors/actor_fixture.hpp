@@ -14,6 +14,7 @@
 #include "actors/messages.hpp"
 #include "actors/metrics.hpp"
 #include "codecs/base64.hpp"
+#include "net/providers/registry.hpp"
 #include "net/ws_channel.hpp"
 
 namespace voxgate::testing {
@@ -148,6 +149,14 @@ class ActorTest : public ::testing::Test {
     return s;
   }
 
+  // A provider as the gateway makes it from `provider_settings` (all of them made at the first call).
+  actors::provider_ptr provider_named(std::string_view name) {
+    if (!providers) providers = std::make_unique<net::providers::set>(provider_settings);
+    return providers->find(name);
+  }
+
+  net::setting_values provider_settings;
+  std::unique_ptr<net::providers::set> providers;
   caf::actor_system_config cfg;
   caf::actor_system sys{make_config(cfg)};
   caf::scheduler::test_coordinator& sched = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());

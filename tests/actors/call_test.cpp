@@ -32,6 +32,7 @@ class CallTest : public ActorTest {
   }
 
   void start_call(bool attach = true) {
+    if (!record->call.provider) record->call.provider = provider_named("twilio");
     call = spawn_call(sys, env, record);
     watcher = sys.spawn([this](caf::event_based_actor* w) -> caf::behavior {
       w->monitor(call);
@@ -43,7 +44,7 @@ class CallTest : public ActorTest {
     });
     run();
     if (attach) {
-      caf::anon_send(call, attach_atom::value, pending_socket{provider, provider_kind::twilio, ""}, start_info(sid));
+      caf::anon_send(call, attach_atom::value, pending_socket{provider, provider_named("twilio"), ""}, start_info(sid));
       run();
     }
   }
@@ -108,7 +109,7 @@ TEST_F(CallTest, AudioArrivingWhileRingingPlaysOnceTheStreamStarts) {
   start_call(false);
   ai_says("greeting", 300);
   EXPECT_TRUE(provider->sent.empty());
-  caf::anon_send(call, attach_atom::value, pending_socket{provider, provider_kind::twilio, ""}, start_info(sid));
+  caf::anon_send(call, attach_atom::value, pending_socket{provider, provider_named("twilio"), ""}, start_info(sid));
   run();
   EXPECT_EQ(provider->count("media"), 3u);
 }
@@ -186,9 +187,9 @@ TEST_F(CallTest, ToolCallWithNoEndpointTellsTheAi) {
 }
 
 TEST_F(CallTest, EndCallWaitsForTheGoodbyeThenHangsUpThroughTwilioRest) {
-  env->twilio_account_sid = "ACtest";
-  env->twilio_auth_token = "tok";
-  env->twilio_api_base = "http://127.0.0.1:9/2010-04-01";
+  provider_settings = {{"TWILIO_ACCOUNT_SID", "ACtest"},
+                       {"TWILIO_AUTH_TOKEN", "tok"},
+                       {"TWILIO_API_BASE", "http://127.0.0.1:9/2010-04-01"}};
   start_call();
   ai_says("bye", 500);
   caf::anon_send(call, tool_atom::value, tool_call{"call_4", "end_call", "{}"});
@@ -279,7 +280,7 @@ TEST_F(CallTest, DtmfReachesTheAi) {
 TEST_F(CallTest, ASecondAttachIsRefused) {
   start_call();
   auto second = std::make_shared<fake_channel>();
-  caf::anon_send(call, attach_atom::value, pending_socket{second, provider_kind::twilio, ""}, start_info(sid));
+  caf::anon_send(call, attach_atom::value, pending_socket{second, provider_named("twilio"), ""}, start_info(sid));
   run();
   EXPECT_TRUE(second->closed);
   EXPECT_FALSE(provider->closed);
@@ -339,7 +340,7 @@ TEST_F(FirstAudioTest, IsTakenAtTheFirstFrameSentToTheCallerForAGreetingWhenThey
   ai_says("greeting", 300);  // arrives while the phone still rings: nobody hears it yet
   EXPECT_EQ(first_audio().count(), 0u);
   advance(std::chrono::seconds(1));
-  caf::anon_send(call, attach_atom::value, pending_socket{provider, provider_kind::twilio, ""}, start_info(sid));
+  caf::anon_send(call, attach_atom::value, pending_socket{provider, provider_named("twilio"), ""}, start_info(sid));
   run();
   ASSERT_EQ(first_audio().count(), 1u);
   EXPECT_LT(first_audio().sum(), 0.001);  // sent the moment the stream came up
@@ -419,7 +420,7 @@ TEST_F(UnreachableAiCallTest, AStreamThatComesUpAfterTheFailureStillCarriesTheAp
   ai_fails();
   advance(std::chrono::seconds(1));
   EXPECT_FALSE(call_down);
-  caf::anon_send(call, attach_atom::value, pending_socket{provider, provider_kind::twilio, ""}, start_info(sid));
+  caf::anon_send(call, attach_atom::value, pending_socket{provider, provider_named("twilio"), ""}, start_info(sid));
   run();
   EXPECT_FALSE(media_sent().empty());
   play_for(apology_length() + std::chrono::milliseconds(200));

@@ -27,6 +27,7 @@ class SupervisorTest : public ActorTest {
 
   call_admission admit_call(const std::string& call_sid = sid, const std::string& simulated = {}) {
     incoming_call c;
+    c.provider = provider_named("twilio");
     c.call_id = call_sid;
     c.from = "+15550001";
     c.to = "+15550002";
@@ -51,7 +52,7 @@ class SupervisorTest : public ActorTest {
   // `path_token`: the token of the upgrade's path (/twilio/media/<token>), empty for the bare path.
   std::shared_ptr<fake_channel> offer_start(const std::string& frame, const std::string& path_token = "") {
     auto ch = std::make_shared<fake_channel>();
-    caf::anon_send(sup, hs_frame_atom::value, pending_socket{ch, provider_kind::twilio, path_token}, frame);
+    caf::anon_send(sup, hs_frame_atom::value, pending_socket{ch, provider_named("twilio"), path_token}, frame);
     run();
     return ch;
   }

@@ -24,8 +24,7 @@ class TelnyxCallTest : public ActorTest {
   codecs::audio_format ai_format_seen{};
 
   void SetUp() override {
-    env->telnyx_api_key = "KEY";
-    env->telnyx_api_base = "http://127.0.0.1:9/v2";
+    provider_settings = {{"TELNYX_API_KEY", "KEY"}, {"TELNYX_API_BASE", "http://127.0.0.1:9/v2"}};
     auto probe_make = env->make_ai;
     env->make_ai = [this, probe_make](caf::actor_system& s, ai_session_args args) {
       ai_format_seen = args.format;
@@ -41,7 +40,7 @@ class TelnyxCallTest : public ActorTest {
 
   call_admission admit(codecs::audio_format format = codecs::audio_format::g711_ulaw()) {
     incoming_call c;
-    c.provider = provider_kind::telnyx;
+    c.provider = provider_named("telnyx");
     c.call_id = ccid;
     c.session_id = session;
     c.media_format = format;
@@ -60,15 +59,21 @@ class TelnyxCallTest : public ActorTest {
     std::string start = R"({"event":"start","sequence_number":"1","stream_id":"S1","start":{"call_control_id":")" +
                         std::string(ccid) + R"(","call_session_id":")" + session + R"(","media_format":{"encoding":")" +
                         encoding + R"(","sample_rate":8000,"channels":1}}})";
-    caf::anon_send(sup, hs_frame_atom::value, pending_socket{ch, provider_kind::telnyx, token}, start);
+    caf::anon_send(sup, hs_frame_atom::value, pending_socket{ch, provider_named("telnyx"), token}, start);
     run();
     return ch;
   }
 
   void event(call_event_kind kind, const std::string& id, const std::string& call_id = ccid,
              const std::string& session_id = "", const std::string& detail = "") {
-    caf::anon_send(sup, event_atom::value,
-                   provider_event{provider_kind::telnyx, id, kind, call_id, session_id, detail});
+    provider_event ev;
+    ev.provider = provider_named("telnyx");
+    ev.event_id = id;
+    ev.kind = kind;
+    ev.call_id = call_id;
+    ev.session_id = session_id;
+    ev.detail = detail;
+    caf::anon_send(sup, event_atom::value, std::move(ev));
     run();
   }
 
@@ -138,7 +143,7 @@ TEST_F(TelnyxCallTest, G722HdCallGoesThroughTheTranscoder) {
 }
 
 TEST_F(TelnyxCallTest, StreamingStartModeWaitsForCallAnswered) {
-  env->telnyx_answer_with_stream = false;
+  provider_settings["TELNYX_STREAM_MODE"] = "streaming_start";
   admit();
   EXPECT_TRUE(fetches.empty());
   event(call_event_kind::answered, "evt-1");
@@ -172,10 +177,7 @@ TEST_F(TelnyxCallTest, HangupWebhookRacingTheMediaStopEndsTheCallOnce) {
   auto ch = stream(a.token);
   ASSERT_TRUE(ch->attached);
   ch->attached->on_text(R"({"event":"stop","sequence_number":"9","stream_id":"S1"})");
-  caf::anon_send(
-      sup, event_atom::value,
-      provider_event{provider_kind::telnyx, "evt-h", call_event_kind::hangup, ccid, session, "normal_clearing"});
-  run();
+  event(call_event_kind::hangup, "evt-h", ccid, session, "normal_clearing");
   EXPECT_EQ(live(), 0u);
   EXPECT_EQ(ai->terminated, 1);
   EXPECT_EQ(metrics.calls_total.value_of({"telnyx", "completed"}), 1);

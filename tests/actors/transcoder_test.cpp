@@ -13,10 +13,11 @@ TEST_F(ActorTest, Pcm16AiGetsTranscodedAudioBothWays) {
   env->ai_format_for = [](codecs::audio_format) { return codecs::audio_format::pcm16(24000); };
   auto record = std::make_shared<call_record>();
   record->call.call_id = "CA1";
+  record->call.provider = provider_named("twilio");
   auto call = spawn_call(sys, env, record);
   run();
   auto provider = std::make_shared<fake_channel>();
-  caf::anon_send(call, attach_atom::value, pending_socket{provider, provider_kind::twilio, ""}, start_info("CA1"));
+  caf::anon_send(call, attach_atom::value, pending_socket{provider, provider_named("twilio"), ""}, start_info("CA1"));
   run();
   EXPECT_EQ(metrics.actors_live.value_of({"transcoder"}), 1);
   // 20 ms of G.711 in (160 bytes) -> about 20 ms of 24 kHz PCM16 (960 bytes) to the AI.

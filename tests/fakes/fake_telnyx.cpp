@@ -7,7 +7,7 @@
 
 #include "codecs/base64.hpp"
 #include "net/json.hpp"
-#include "net/telnyx/caller.hpp"
+#include "net/providers/telnyx/caller.hpp"
 #include "net/url.hpp"
 #include "net/ws_client.hpp"
 

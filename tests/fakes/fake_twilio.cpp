@@ -6,8 +6,8 @@
 
 #include "codecs/base64.hpp"
 #include "net/json.hpp"
-#include "net/twilio/caller.hpp"
-#include "net/twilio/signature.hpp"
+#include "net/providers/twilio/caller.hpp"
+#include "net/providers/twilio/signature.hpp"
 #include "net/ws_client.hpp"
 #include "tests/fakes/http_peer.hpp"
 

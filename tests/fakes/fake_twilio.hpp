@@ -9,7 +9,7 @@
 
 #include "net/http_client.hpp"
 #include "net/io_runtime.hpp"
-#include "net/twilio/caller.hpp"
+#include "net/providers/twilio/caller.hpp"
 #include "net/url.hpp"
 #include "net/ws_channel.hpp"
 #include "tests/fakes/frame_queue.hpp"

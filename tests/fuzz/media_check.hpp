@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "net/media_dialect.hpp"
+#include "net/providers/media_dialect.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 namespace voxgate::fuzz {

@@ -5,11 +5,15 @@
 #include <string>
 
 #include "cluster/wire.hpp"
+#include "net/providers/registry.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 namespace cluster = voxgate::cluster;
 
 namespace {
+
+const voxgate::net::providers::set providers{{}};
+const cluster::provider_lookup by_name = [](std::string_view name) { return providers.find(name); };
 
 bool same(const cluster::wire_message& a, const cluster::wire_message& b) {
   return a.kind == b.kind && a.channel == b.channel && a.body == b.body &&
@@ -40,9 +44,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   why.clear();
-  if (auto ev = cluster::decode_event(event, &why)) {
+  if (auto ev = cluster::decode_event(event, by_name, &why)) {
     FUZZ_CHECK(ev->relayed && !ev->call_id.empty());
-    auto again = cluster::decode_event(cluster::encode_event(*ev), nullptr);
+    auto again = cluster::decode_event(cluster::encode_event(*ev), by_name, nullptr);
     FUZZ_CHECK(again && same(*ev, *again));
   } else {
     FUZZ_CHECK(!why.empty());

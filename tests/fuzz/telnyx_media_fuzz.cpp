@@ -3,8 +3,8 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "codecs/base64.hpp"
-#include "net/telnyx/caller.hpp"
-#include "net/telnyx/media.hpp"
+#include "net/providers/telnyx/caller.hpp"
+#include "net/providers/telnyx/media.hpp"
 #include "tests/fuzz/media_check.hpp"
 
 namespace net = voxgate::net;

@@ -1,7 +1,7 @@
 // Telnyx REST error answers: describe_error over any status and body.
 #include <fuzzer/FuzzedDataProvider.h>
 
-#include "net/telnyx/rest.hpp"
+#include "net/providers/telnyx/rest.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 namespace telnyx = voxgate::net::telnyx;

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "codecs/base64.hpp"
-#include "net/telnyx/caller.hpp"
-#include "net/telnyx/signature.hpp"
+#include "net/providers/telnyx/caller.hpp"
+#include "net/providers/telnyx/signature.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 namespace telnyx = voxgate::net::telnyx;

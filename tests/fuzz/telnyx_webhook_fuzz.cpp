@@ -3,8 +3,8 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 // webhook.hpp first: caller.hpp's function webhook_event() hides the struct of that name.
-#include "net/telnyx/webhook.hpp"
-#include "net/telnyx/caller.hpp"
+#include "net/providers/telnyx/webhook.hpp"
+#include "net/providers/telnyx/caller.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 namespace telnyx = voxgate::net::telnyx;

@@ -3,8 +3,8 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "codecs/base64.hpp"
-#include "net/twilio/caller.hpp"
-#include "net/twilio/media.hpp"
+#include "net/providers/twilio/caller.hpp"
+#include "net/providers/twilio/media.hpp"
 #include "tests/fuzz/media_check.hpp"
 
 namespace net = voxgate::net;

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "codecs/base64.hpp"
-#include "net/twilio/signature.hpp"
+#include "net/providers/twilio/signature.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 namespace net = voxgate::net;

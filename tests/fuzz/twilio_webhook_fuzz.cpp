@@ -1,8 +1,8 @@
 // Twilio's voice webhook: any form body into a typed voice_webhook; the simulated caller's form reads back.
 #include <fuzzer/FuzzedDataProvider.h>
 
-#include "net/twilio/caller.hpp"
-#include "net/twilio/webhook.hpp"
+#include "net/providers/twilio/caller.hpp"
+#include "net/providers/twilio/webhook.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 namespace net = voxgate::net;

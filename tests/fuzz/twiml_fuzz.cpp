@@ -2,8 +2,8 @@
 // <Connect><Stream> answer the gateway writes read back (url and <Parameter>s).
 #include <fuzzer/FuzzedDataProvider.h>
 
-#include "net/twilio/caller.hpp"
-#include "net/twilio/twiml.hpp"
+#include "net/providers/twilio/caller.hpp"
+#include "net/providers/twilio/twiml.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 namespace net = voxgate::net;

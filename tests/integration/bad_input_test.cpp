@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "gateway_fixture.hpp"
-#include "net/twilio/signature.hpp"
+#include "net/providers/twilio/signature.hpp"
 #include "net/ws_client.hpp"
 #include "tests/fakes/raw_ws.hpp"
 

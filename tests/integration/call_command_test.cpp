@@ -9,7 +9,7 @@
 #include "codecs/pcm16.hpp"
 #include "gateway_fixture.hpp"
 #include "tests/fakes/shell.hpp"
-#include "net/telnyx/caller.hpp"
+#include "net/providers/telnyx/caller.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -21,7 +21,7 @@ class CallCommandTest : public GatewayTest {
   void customize(app::config& c) override {
     c.ai_backend = "local";
     c.public_url.clear();  // the simulated call reaches the gateway directly, like `make run`
-    c.twilio_auth_token.clear();
+    c.provider_settings.erase("TWILIO_AUTH_TOKEN");
   }
 };
 
@@ -142,9 +142,9 @@ class TelnyxCallCommandTest : public GatewayTest {
   void customize(app::config& c) override {
     c.ai_backend = "local";
     c.public_url.clear();
-    c.telnyx_api_base = "http://127.0.0.1:" + std::to_string(api_port) + "/v2";
-    c.telnyx_api_key = "test-telnyx-key";
-    c.telnyx_public_key = key.public_key_b64();
+    c.provider_settings["TELNYX_API_BASE"] = "http://127.0.0.1:" + std::to_string(api_port) + "/v2";
+    c.provider_settings["TELNYX_API_KEY"] = "test-telnyx-key";
+    c.provider_settings["TELNYX_PUBLIC_KEY"] = key.public_key_b64();
   }
   app::call_options telnyx_call() const {
     app::call_options o;

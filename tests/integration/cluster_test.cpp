@@ -15,7 +15,7 @@
 #include "net/call_token.hpp"
 #include "net/redis/client.hpp"
 #include "net/ws_client.hpp"
-#include "net/telnyx/caller.hpp"
+#include "net/providers/telnyx/caller.hpp"
 #include "tests/fakes/child_process.hpp"
 #include "tests/fakes/fake_telnyx.hpp"
 #include "tests/fakes/frame_queue.hpp"

@@ -60,9 +60,9 @@ class GatewayTest : public ::testing::Test {
     c.ai_backend = "openai-realtime";
     c.ai_settings["OPENAI_API_KEY"] = openai_key;
     c.ai_settings["OPENAI_REALTIME_URL"] = openai->url();
-    c.twilio_auth_token = auth_token;
-    c.twilio_account_sid = "AC_test_account";
-    c.twilio_api_base = rest.base_url() + "/2010-04-01";
+    c.provider_settings["TWILIO_AUTH_TOKEN"] = auth_token;
+    c.provider_settings["TWILIO_ACCOUNT_SID"] = "AC_test_account";
+    c.provider_settings["TWILIO_API_BASE"] = rest.base_url() + "/2010-04-01";
     c.tool_webhook_url = tools.base_url() + "/tools";
     c.agent_tools =
         R"([{"type":"function","name":"lookup_order","description":"Find an order","parameters":{"type":"object","properties":{"id":{"type":"string"}}}}])";

@@ -189,10 +189,10 @@ class HostileTest : public GatewayTest {
     spdlog::set_default_logger(previous_);
   }
   void customize(app::config& c) override {
-    c.telnyx_public_key = telnyx.public_key();
-    c.telnyx_api_key = "test-telnyx-key";
-    c.telnyx_api_base = hostile_api.base_url() + "/v2";
-    c.twilio_api_base = hostile_api.base_url() + "/2010-04-01";
+    c.provider_settings["TELNYX_PUBLIC_KEY"] = telnyx.public_key();
+    c.provider_settings["TELNYX_API_KEY"] = "test-telnyx-key";
+    c.provider_settings["TELNYX_API_BASE"] = hostile_api.base_url() + "/v2";
+    c.provider_settings["TWILIO_API_BASE"] = hostile_api.base_url() + "/2010-04-01";
   }
 
   // Lines that contain every one of `parts`.
@@ -252,7 +252,7 @@ class HostileTest : public GatewayTest {
 class HostileStreamingStartTest : public HostileTest {
   void customize(app::config& c) override {
     HostileTest::customize(c);
-    c.telnyx_stream_mode = "streaming_start";
+    c.provider_settings["TELNYX_STREAM_MODE"] = "streaming_start";
   }
 };
 

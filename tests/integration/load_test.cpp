@@ -5,7 +5,7 @@
 
 #include "app/load_command.hpp"
 #include "gateway_fixture.hpp"
-#include "net/telnyx/caller.hpp"
+#include "net/providers/telnyx/caller.hpp"
 #include "tests/fakes/shell.hpp"
 
 using namespace voxgate;
@@ -38,7 +38,7 @@ class LocalAgentLoadTest : public GatewayTest {
   void customize(app::config& c) override {
     c.ai_backend = "local";
     c.public_url.clear();
-    c.twilio_auth_token.clear();
+    c.provider_settings.erase("TWILIO_AUTH_TOKEN");
   }
 };
 
@@ -46,9 +46,9 @@ class LocalAgentLoadTest : public GatewayTest {
 class TelnyxLoadTest : public LoadTest {
  protected:
   void customize(app::config& c) override {
-    c.telnyx_api_base = "http://127.0.0.1:" + std::to_string(api_port) + "/v2";
-    c.telnyx_api_key = "test-telnyx-key";
-    c.telnyx_public_key = key.public_key_b64();
+    c.provider_settings["TELNYX_API_BASE"] = "http://127.0.0.1:" + std::to_string(api_port) + "/v2";
+    c.provider_settings["TELNYX_API_KEY"] = "test-telnyx-key";
+    c.provider_settings["TELNYX_PUBLIC_KEY"] = key.public_key_b64();
   }
   app::load_options telnyx_options(int calls, double seconds) const {
     auto o = options(calls, seconds);

@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway_fixture.hpp"
-#include "net/twilio/signature.hpp"
+#include "net/providers/twilio/signature.hpp"
 #include "tests/fakes/raw_ws.hpp"
 
 using namespace voxgate;

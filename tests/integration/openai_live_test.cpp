@@ -3,8 +3,8 @@
 // in each delegation mode, DTMF, a clean hang-up from each side, and the barge-in figure: how much
 // audio the caller hears after the model stops, with the model speaking at real time and faster.
 #include "gateway_fixture.hpp"
-#include "net/telnyx/caller.hpp"
-#include "net/twilio/caller.hpp"
+#include "net/providers/telnyx/caller.hpp"
+#include "net/providers/twilio/caller.hpp"
 #include "tests/fakes/fake_telnyx.hpp"
 #include "tools/sim/openai_live.hpp"
 
@@ -67,9 +67,9 @@ class LiveTelnyxTest : public LiveGatewayTest {
   void customize(app::config& c) override {
     LiveGatewayTest::customize(c);
     ASSERT_EQ(telnyx.start_rest(), "");
-    c.telnyx_public_key = telnyx.public_key();
-    c.telnyx_api_key = "test-telnyx-key";
-    c.telnyx_api_base = telnyx.rest_base();
+    c.provider_settings["TELNYX_PUBLIC_KEY"] = telnyx.public_key();
+    c.provider_settings["TELNYX_API_KEY"] = "test-telnyx-key";
+    c.provider_settings["TELNYX_API_BASE"] = telnyx.rest_base();
   }
   void SetUp() override {
     LiveGatewayTest::SetUp();

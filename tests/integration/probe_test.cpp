@@ -2,7 +2,7 @@
 // misconfiguration is caught at the right step with the right hint.
 #include "app/probe.hpp"
 #include "gateway_fixture.hpp"
-#include "net/telnyx/caller.hpp"
+#include "net/providers/telnyx/caller.hpp"
 #include "tests/fakes/strip_proxy.hpp"
 
 using namespace voxgate;
@@ -55,7 +55,7 @@ TEST_F(ProbeTest, AWrongPublicUrlFailsTheSignedWebhookAndSaysSo) {
 class UnsignedProbeTest : public ProbeTest {
   void customize(app::config& c) override {
     ProbeTest::customize(c);
-    c.twilio_auth_token.clear();
+    c.provider_settings.erase("TWILIO_AUTH_TOKEN");
   }
 };
 
@@ -148,7 +148,7 @@ class TelnyxProbeTest : public ProbeTest {
  protected:
   void customize(app::config& c) override {
     ProbeTest::customize(c);
-    c.telnyx_public_key = key.public_key_b64();
+    c.provider_settings["TELNYX_PUBLIC_KEY"] = key.public_key_b64();
   }
   app::probe_options telnyx_options() {
     auto o = options();

@@ -9,6 +9,7 @@
 #include "actors/metrics.hpp"
 #include "cluster/relay.hpp"
 #include "net/http_server.hpp"
+#include "net/providers/registry.hpp"
 #include "net/ws_client.hpp"
 #include "tests/fakes/frame_queue.hpp"
 
@@ -17,13 +18,16 @@ using namespace std::chrono_literals;
 
 namespace {
 
+const net::providers::set providers{{}};
+const cluster::provider_lookup by_name = [](std::string_view name) { return providers.find(name); };
+
 // On B: the socket's first frame (as a provider's start) sends the socket to A.
 class carry_on_first final : public net::ws_sink {
  public:
   carry_on_first(cluster::relay& relay, std::string owner) : relay_(relay), owner_(std::move(owner)) {}
   void bind(const net::ws_channel_ptr& channel) { channel_ = channel; }
   void on_text(std::string&& frame) override {
-    if (auto channel = channel_.lock()) relay_.carry(channel, actors::provider_kind::twilio, "", std::move(frame), owner_);
+    if (auto channel = channel_.lock()) relay_.carry(channel, providers.find("twilio"), "", std::move(frame), owner_);
   }
   void on_closed(std::string) override {}
 
@@ -39,15 +43,15 @@ class RelayTest : public ::testing::Test {
     ASSERT_EQ(a_server.start(), "");
     ASSERT_EQ(b_server.start(), "");
     a_address = "127.0.0.1:" + std::to_string(a_server.port());
-    auto on_open = [this](net::ws_channel_ptr channel, actors::provider_kind, std::string) {
+    auto on_open = [this](net::ws_channel_ptr channel, actors::provider_ptr, std::string) {
       opened.set_value(channel);
       return std::shared_ptr<net::ws_sink>(std::make_shared<fakes::queue_sink>(at_owner));
     };
     auto no_event = [](actors::provider_event) {};
-    a_relay = std::make_unique<cluster::relay>(a_io, cluster::relay_settings{.self = a_address, .secret = secret},
+    a_relay = std::make_unique<cluster::relay>(a_io, cluster::relay_settings{.self = a_address, .secret = secret, .providers = by_name},
                                                on_open, no_event, a_metrics);
     b_relay = std::make_unique<cluster::relay>(
-        b_io, cluster::relay_settings{.self = "127.0.0.1:" + std::to_string(b_server.port()), .secret = secret},
+        b_io, cluster::relay_settings{.self = "127.0.0.1:" + std::to_string(b_server.port()), .secret = secret, .providers = by_name},
         on_open, no_event, b_metrics);
     a_server.route_ws(std::string(cluster::relay::path), [this](const net::http_request& r) { return a_relay->accept(r); });
     b_server.route_ws("/media", [this](const net::http_request&) {

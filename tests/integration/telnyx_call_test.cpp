@@ -1,8 +1,8 @@
 // One whole Telnyx call through the real server: signed call.initiated -> answer recorded with a wss
 // stream_url -> media socket with the token -> media both ways -> barge-in -> call.hangup -> gone.
 #include "gateway_fixture.hpp"
-#include "net/telnyx/caller.hpp"
-#include "net/telnyx/media.hpp"
+#include "net/providers/telnyx/caller.hpp"
+#include "net/providers/telnyx/media.hpp"
 #include "tests/fakes/fake_telnyx.hpp"
 
 using namespace voxgate;
@@ -19,9 +19,9 @@ class TelnyxGatewayTest : public GatewayTest {
 
   void customize(app::config& c) override {
     ASSERT_EQ(telnyx.start_rest(), "");
-    c.telnyx_public_key = telnyx.public_key();
-    c.telnyx_api_key = "test-telnyx-key";
-    c.telnyx_api_base = telnyx.rest_base();
+    c.provider_settings["TELNYX_PUBLIC_KEY"] = telnyx.public_key();
+    c.provider_settings["TELNYX_API_KEY"] = "test-telnyx-key";
+    c.provider_settings["TELNYX_API_BASE"] = telnyx.rest_base();
   }
   void SetUp() override {
     GatewayTest::SetUp();
@@ -151,7 +151,7 @@ class SimulatedTelnyxTest : public TelnyxGatewayTest {
  protected:
   void customize(app::config& c) override {
     TelnyxGatewayTest::customize(c);
-    c.telnyx_public_key = key.public_key_b64();
+    c.provider_settings["TELNYX_PUBLIC_KEY"] = key.public_key_b64();
   }
   net::http_client_response post_initiated(net::header_list extra) {
     return post("evt-sim", "call.initiated", "", std::move(extra));

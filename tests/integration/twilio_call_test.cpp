@@ -3,8 +3,8 @@
 // tools place (marked simulated), and a caller whose AI cannot be reached (they hear an apology).
 #include "codecs/g711.hpp"
 #include "gateway_fixture.hpp"
-#include "net/twilio/caller.hpp"
-#include "net/twilio/signature.hpp"
+#include "net/providers/twilio/caller.hpp"
+#include "net/providers/twilio/signature.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;

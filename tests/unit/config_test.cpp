@@ -6,6 +6,8 @@
 #include <map>
 
 #include "actors/ai/backend.hpp"
+#include "net/providers/registry.hpp"
+#include "net/providers/telnyx/caller.hpp"
 
 using namespace voxgate::app;
 
@@ -122,7 +124,13 @@ TEST(Config, ChoicesAreCaseInsensitive) {
   EXPECT_TRUE(load_config(c, env({{"TELNYX_CODEC", "pcma"}, {"AI_AUDIO_FORMAT", "PCMA"}, {"LOG_FORMAT", "JSON"},
                                     {"LOG_LEVEL", "Debug"}}))
                   .empty());
-  EXPECT_EQ(c.telnyx_codec, voxgate::codecs::audio_format::g711_alaw());
+  // The Telnyx provider made from these settings asks for PCMA on its calls.
+  voxgate::net::providers::set providers(c.provider_settings);
+  voxgate::net::http_request req;
+  req.body = voxgate::net::telnyx::webhook_event("e1", "call.initiated", "v3:cc", "s1");
+  auto hook = providers.find("telnyx")->parse(req, voxgate::net::public_base{"https://gw", "wss://gw", ""}, nullptr);
+  ASSERT_TRUE(hook && std::holds_alternative<voxgate::net::providers::new_call>(*hook));
+  EXPECT_EQ(std::get<voxgate::net::providers::new_call>(*hook).media_format, voxgate::codecs::audio_format::g711_alaw());
   EXPECT_EQ(voxgate::actors::ai::ai_audio_format(c.ai_settings.at("AI_AUDIO_FORMAT")),
             voxgate::codecs::audio_format::g711_alaw());
   EXPECT_EQ(c.log_format, "json");

@@ -3,10 +3,10 @@
 
 #include "codecs/base64.hpp"
 #include "net/crypto.hpp"
-#include "net/telnyx/media.hpp"
-#include "net/telnyx/rest.hpp"
-#include "net/telnyx/signature.hpp"
-#include "net/telnyx/webhook.hpp"
+#include "net/providers/telnyx/media.hpp"
+#include "net/providers/telnyx/rest.hpp"
+#include "net/providers/telnyx/signature.hpp"
+#include "net/providers/telnyx/webhook.hpp"
 #include "tests/fakes/ed25519_signer.hpp"
 
 using namespace voxgate;

@@ -1,4 +1,4 @@
-#include "net/twilio/media.hpp"
+#include "net/providers/twilio/media.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>

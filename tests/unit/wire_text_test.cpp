@@ -22,16 +22,16 @@
 #include <vector>
 
 #include "net/headers.hpp"
-#include "net/media_dialect.hpp"
+#include "net/providers/media_dialect.hpp"
 #include "net/ai/openai_realtime/client_events.hpp"
 #include "net/ai/openai_realtime/server_events.hpp"
-#include "net/telnyx/media.hpp"
-#include "net/telnyx/rest.hpp"
-#include "net/telnyx/webhook.hpp"
-#include "net/twilio/media.hpp"
-#include "net/twilio/rest.hpp"
-#include "net/twilio/twiml.hpp"
-#include "net/twilio/webhook.hpp"
+#include "net/providers/telnyx/media.hpp"
+#include "net/providers/telnyx/rest.hpp"
+#include "net/providers/telnyx/webhook.hpp"
+#include "net/providers/twilio/media.hpp"
+#include "net/providers/twilio/rest.hpp"
+#include "net/providers/twilio/twiml.hpp"
+#include "net/providers/twilio/webhook.hpp"
 
 namespace voxgate::net {
 namespace {

@@ -1,4 +1,4 @@
-#include "net/twilio/caller.hpp"
+#include "net/providers/twilio/caller.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,9 +1,9 @@
-#include "net/telnyx/rest.hpp"
+#include "net/providers/telnyx/rest.hpp"
 
 #include <rapidjson/document.h>
 
 #include "net/json.hpp"
-#include "net/telnyx/media.hpp"
+#include "net/providers/telnyx/media.hpp"
 #include "net/url.hpp"
 
 namespace voxgate::net::telnyx {

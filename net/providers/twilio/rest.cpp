@@ -1,4 +1,4 @@
-#include "net/twilio/rest.hpp"
+#include "net/providers/twilio/rest.hpp"
 
 #include "codecs/base64.hpp"
 #include "net/url.hpp"

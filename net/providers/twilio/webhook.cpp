@@ -1,4 +1,4 @@
-#include "net/twilio/webhook.hpp"
+#include "net/providers/twilio/webhook.hpp"
 
 #include <cctype>
 

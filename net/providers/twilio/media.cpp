@@ -1,4 +1,4 @@
-#include "net/twilio/media.hpp"
+#include "net/providers/twilio/media.hpp"
 
 #include "codecs/base64.hpp"
 #include "net/json.hpp"

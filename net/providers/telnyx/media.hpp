@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "net/media_dialect.hpp"
+#include "net/providers/media_dialect.hpp"
 
 namespace voxgate::net::telnyx {
 
@@ -15,7 +15,6 @@ std::string_view codec_name(codecs::audio_format f);
 
 class media_codec final : public media_dialect {
  public:
-  std::string_view provider() const override { return "telnyx"; }
   std::string_view parse(std::string& frame, media_event& out) const override;
   void build_media(std::string_view stream_id, std::span<const std::uint8_t> audio, std::string& out) const override;
   std::string build_mark(std::string_view stream_id, std::string_view name) const override;

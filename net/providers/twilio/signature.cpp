@@ -1,4 +1,4 @@
-#include "net/twilio/signature.hpp"
+#include "net/providers/twilio/signature.hpp"
 
 #include <algorithm>
 

@@ -37,15 +37,11 @@ struct media_event {
 class media_dialect {
  public:
   virtual ~media_dialect() = default;
-  virtual std::string_view provider() const = 0;
   // Parses `frame` in place. Returns an empty view on success, else a reason for the log and metric.
   virtual std::string_view parse(std::string& frame, media_event& out) const = 0;
   virtual void build_media(std::string_view stream_id, std::span<const std::uint8_t> audio, std::string& out) const = 0;
   virtual std::string build_mark(std::string_view stream_id, std::string_view name) const = 0;
   virtual std::string build_clear(std::string_view stream_id) const = 0;
-  // The provider's start carries the call's token as a custom parameter (Twilio's <Parameter>): it is
-  // then required there, and must match the token in the upgrade's path when both are given.
-  virtual bool token_in_start() const { return false; }
 };
 
 }  // namespace voxgate::net

@@ -1,4 +1,4 @@
-#include "net/telnyx/caller.hpp"
+#include "net/providers/telnyx/caller.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>

@@ -1,4 +1,4 @@
-#include "net/telnyx/media.hpp"
+#include "net/providers/telnyx/media.hpp"
 
 #include "codecs/base64.hpp"
 #include "net/json.hpp"

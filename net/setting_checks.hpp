@@ -1,4 +1,5 @@
-// Checks for AI backend settings: each returns what was expected when it refuses a value.
+// Checks for plug-in settings (AI backends, providers): each returns what was expected when it refuses a
+// value.
 #pragma once
 
 #include <algorithm>
@@ -9,7 +10,7 @@
 
 #include "net/url.hpp"
 
-namespace voxgate::actors::ai::checks {
+namespace voxgate::net::checks {
 
 using verdict = std::optional<std::string>;
 
@@ -32,6 +33,18 @@ inline auto one_of(std::vector<std::string> choices) {
   };
 }
 
+// An absolute URL with a host, in one of `schemes`.
+inline auto url_of(std::vector<std::string> schemes) {
+  return [=](const std::string& v) -> verdict {
+    auto u = net::parse_url(v);
+    if (u && !u->host.empty() && std::find(schemes.begin(), schemes.end(), u->scheme) != schemes.end())
+      return std::nullopt;
+    std::string list;
+    for (const auto& s : schemes) list += (list.empty() ? "" : " or ") + s + "://";
+    return "an absolute URL starting with " + list;
+  };
+}
+
 // An absolute ws:// or wss:// URL with a host.
 inline auto websocket_url() {
   return [](const std::string& v) -> verdict {
@@ -42,4 +55,4 @@ inline auto websocket_url() {
   };
 }
 
-}  // namespace voxgate::actors::ai::checks
+}  // namespace voxgate::net::checks

@@ -2,18 +2,16 @@
 // mark, stop in; media, mark, clear out. Counters may arrive as strings or numbers.
 #pragma once
 
-#include "net/media_dialect.hpp"
+#include "net/providers/media_dialect.hpp"
 
 namespace voxgate::net::twilio {
 
 class media_codec final : public media_dialect {
  public:
-  std::string_view provider() const override { return "twilio"; }
   std::string_view parse(std::string& frame, media_event& out) const override;
   void build_media(std::string_view stream_sid, std::span<const std::uint8_t> audio, std::string& out) const override;
   std::string build_mark(std::string_view stream_sid, std::string_view name) const override;
   std::string build_clear(std::string_view stream_sid) const override;
-  bool token_in_start() const override { return true; }
 };
 
 }  // namespace voxgate::net::twilio

@@ -1,4 +1,4 @@
-#include "net/telnyx/webhook.hpp"
+#include "net/providers/telnyx/webhook.hpp"
 
 #include <rapidjson/document.h>
 

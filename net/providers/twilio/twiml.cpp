@@ -1,4 +1,4 @@
-#include "net/twilio/twiml.hpp"
+#include "net/providers/twilio/twiml.hpp"
 
 namespace voxgate::net::twilio {
 

@@ -1,4 +1,4 @@
-#include "net/telnyx/signature.hpp"
+#include "net/providers/telnyx/signature.hpp"
 
 #include <charconv>
 #include <string>
