@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <optional>
 
@@ -418,7 +419,8 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
   env->metrics->calls_active.with({st.provider_name, "ringing"}).add();
   st.provider_format = record->call.media_format;
   st.ai_format = env->ai_format_for(st.provider_format);
-  st.play.emplace(playout::options{st.provider_format, env->playout_lead_ms, env->playout_chunk_ms});
+  st.play.emplace(playout::options{st.provider_format, env->playout_lead_ms,
+                                   std::max(env->playout_chunk_ms, record->call.provider->traits().min_chunk_ms)});
 
   // The AI session connects while the phone still rings.
   st.ai = env->make_ai(self->system(), ai_session_args{st.id, self, env->agent, st.ai_format});

@@ -11,7 +11,7 @@
 namespace voxgate::app {
 
 void gateway::add_provider_routes(actors::provider_ptr p) {
-  server_->route("POST", std::string(p->webhook_path()), [this, p](net::http_request req, net::responder respond) {
+  auto webhook = [this, p](net::http_request req, net::responder respond) {
     auto name = std::string(p->name());
     auto& counter = metrics_.webhooks;
     auto base = public_base_for(req.headers);
@@ -85,7 +85,9 @@ void gateway::add_provider_routes(actors::provider_ptr p) {
                                                    env_->unix_now() + env_->token_ttl_seconds)));
     };
     claim_call(name, facts.call_id, std::move(admit), std::move(elsewhere));
-  });
+  };
+  server_->route(std::string(p->webhook_method()), std::string(p->webhook_path()), webhook);
+  if (!p->events_path().empty()) server_->route("POST", std::string(p->events_path()), webhook);
 
   auto media = [this, p](const net::http_request& req) {
     auto checked = p->check_upgrade(req, public_base_for(req.headers));

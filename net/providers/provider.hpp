@@ -33,6 +33,8 @@ struct traits {
   // The stream's start carries the call's token as a custom parameter (Twilio's <Parameter>): it is
   // then required there, and must match the token in the upgrade's path when both are given.
   bool token_in_start = false;
+  // The shortest audio message the provider plays well (Exotel: 100 ms and more); 0: the gateway's own.
+  std::uint32_t min_chunk_ms = 0;
 };
 
 // A call announced by a verified webhook.
@@ -83,7 +85,11 @@ class provider {
   virtual const media_dialect& media() const = 0;
 
   // ---- webhooks ----
-  virtual std::string_view webhook_path() const = 0;  // POST
+  virtual std::string_view webhook_path() const = 0;
+  virtual std::string_view webhook_method() const { return "POST"; }
+  // Where the provider posts its events about a call when that is not the webhook's own path (Vonage's
+  // event_url); empty when it has none. Its requests go through verify and parse too.
+  virtual std::string_view events_path() const { return {}; }
   // The signature check when the provider's credential is set; nothing when the request may pass.
   virtual std::optional<refusal> verify(const http_request& req, const public_base& base,
                                         std::int64_t unix_now) const = 0;
