@@ -124,16 +124,34 @@ std::string why_ended(caf::actor_system& sys, const caf::error& reason) {
 // Who ended the call, from its outcome: the caller hung up (or the far end: Twilio's stop, Telnyx's
 // call.hangup), the AI called end_call, the provider's stream failed or went away, or the gateway did
 // (the AI failed, no media came, shutdown, an operator).
-std::string_view ended_by(std::string_view outcome) {
-  if (outcome == "completed") return "caller";
-  if (outcome == "end_call" || outcome == "ai_ended") return "ai";
-  if (outcome == "stream_failed" || outcome.rfind("provider_closed", 0) == 0) return "provider";
-  return "gateway";
+std::string_view ended_by(outcome o) {
+  switch (o) {
+    case outcome::completed:
+      return "caller";
+    case outcome::end_call:
+    case outcome::ai_ended:
+      return "ai";
+    case outcome::stream_failed:
+    case outcome::provider_closed:
+      return "provider";
+    default:
+      return "gateway";
+  }
 }
 
-void end_call(call_pointer self, const std::string& outcome) {
+// The outcome as voxgate_calls_total labels it (a failed request names the provider and the request:
+// telnyx_answer_failed), with the log line's detail after a colon.
+std::string render(const call_state& st, const call_end& end) {
+  if (end.outcome == outcome::provider_request_failed) return st.provider_name + "_" + end.detail + "_failed";
+  std::string out(to_string(end.outcome));
+  if (!end.detail.empty()) out += ": " + end.detail;
+  return out;
+}
+
+void end_call(call_pointer self, const call_end& end) {
   auto& st = self->state;
   if (st.record->phase.load() == call_phase::ending) return;
+  auto outcome = render(st, end);
   st.record->outcome = outcome;
   set_phase(self, call_phase::ending);
   if (st.provider) {
@@ -151,7 +169,7 @@ void end_call(call_pointer self, const std::string& outcome) {
   spdlog::info(
       "call={} ended outcome={} ended_by={} provider={} from={} to={} ai={}{}{} barge_ins={} duration_ms={} "
       "frames_in={} frames_out={} dropped_out={}",
-      st.id, net::token{outcome}, ended_by(outcome), st.provider_name, net::quoted{call.from}, net::quoted{call.to},
+      st.id, net::token{outcome}, ended_by(end.outcome), st.provider_name, net::quoted{call.from}, net::quoted{call.to},
       st.env->ai_backend,
       call.simulated.empty() ? std::string() : fmt::format(" simulated={}", net::token{call.simulated}),
       st.usage.seconds > 0
@@ -190,7 +208,7 @@ void pump(call_pointer self) {
     // All of the apology is with the provider: end once the playout clock (and its marks) says it played.
     auto left = st.play->remaining_ms(now);
     if (left == 0) {
-      end_call(self, "ai_failed");
+      end_call(self, {outcome::ai_failed, {}});
     } else if (!st.tick_pending) {
       st.tick_pending = true;
       self->delayed_send(self, std::chrono::milliseconds(left), tick_atom::value);
@@ -213,7 +231,7 @@ void apologize(call_pointer self) {
   st.play->push("apology", {reinterpret_cast<const std::uint8_t*>(audio.data()), audio.size()});
   // The bound, should marks never come back.
   self->delayed_send(self, std::chrono::milliseconds(ms) + st.env->apology_margin, hangup_atom::value,
-                     std::string("ai_failed"));
+                     call_end{outcome::ai_failed, {}});
   pump(self);
 }
 
@@ -274,7 +292,7 @@ void on_provider_frame(call_pointer self, std::string& frame) {
       return;
     case net::media_kind::stop:
       st.stopped = true;
-      end_call(self, "completed");
+      end_call(self, {outcome::completed, {}});
       return;
     case net::media_kind::error:
       spdlog::warn("call={} provider reported a stream error: {}", st.id, ev.text);
@@ -310,7 +328,7 @@ void on_tool_call(call_pointer self, tool_call& call) {
       // Let what the AI already said play out, then hang up.
       auto remaining = st.play ? st.play->remaining_ms(now_ms(self)) : 0;
       self->delayed_send(self, std::chrono::milliseconds(remaining) + env.hangup_grace, hangup_atom::value,
-                         std::string("end_call"));
+                         call_end{outcome::end_call, {}});
     }
     return;
   }
@@ -355,14 +373,14 @@ void provider_command(call_pointer self, net::http_client_request request, std::
       case net::providers::rest_verdict::accepted:
         return;
       case net::providers::rest_verdict::call_gone:
-        caf::anon_send(me, hangup_atom::value, std::string("completed"));
+        caf::anon_send(me, hangup_atom::value, call_end{outcome::completed, {}});
         return;
       case net::providers::rest_verdict::failed:
         if (hangup)
           env->fetch(std::move(*hangup), [id, provider](net::http_client_response h) { provider->judge(id, "hangup", h); });
         [[fallthrough]];
       case net::providers::rest_verdict::key_refused:
-        if (what != "hangup") caf::anon_send(me, hangup_atom::value, std::string(provider->name()) + "_" + what + "_failed");
+        if (what != "hangup") caf::anon_send(me, hangup_atom::value, call_end{outcome::provider_request_failed, what});
         return;
     }
   });
@@ -377,11 +395,11 @@ void on_provider_event(call_pointer self, provider_event& ev) {
       return;
     case call_event_kind::hangup:
       spdlog::info("call={} provider hangup cause={}", st.id, ev.detail);
-      end_call(self, "completed");
+      end_call(self, {outcome::completed, {}});
       return;
     case call_event_kind::stream_failed:
       spdlog::warn("call={} provider could not stream: {}", st.id, ev.detail);
-      end_call(self, "stream_failed");
+      end_call(self, {outcome::stream_failed, {}});
       return;
     case call_event_kind::dtmf:
       if (ev.detail.size() == 1 && !st.ai_down) self->send(st.ai, dtmf_atom::value, ev.detail);
@@ -394,14 +412,14 @@ void on_provider_event(call_pointer self, provider_event& ev) {
   }
 }
 
-void hang_up(call_pointer self, const std::string& outcome) {
+void hang_up(call_pointer self, const call_end& end) {
   auto& st = self->state;
   // The AI is done with the call (its end_call tool, or it closed its session): the provider hangs up.
-  if (outcome == "end_call" || outcome == "ai_ended") {
+  if (end.outcome == outcome::end_call || end.outcome == outcome::ai_ended) {
     if (auto req = st.record->call.provider->hangup(st.record->call.call_id))
       provider_command(self, std::move(*req), "hangup");
   }
-  end_call(self, outcome);
+  end_call(self, end);
 }
 
 call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std::shared_ptr<call_record> record) {
@@ -432,18 +450,18 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
       st.ai_down = true;
       if (st.record->phase.load() == call_phase::ending) return;
       spdlog::info("call={} AI session ended the call", st.id);
-      hang_up(self, "ai_ended");
+      hang_up(self, {outcome::ai_ended, {}});
     } else if (msg.source == st.ai) {
       spdlog::warn("call={} AI session ended reason={}", st.id, net::quoted{why_ended(self->system(), msg.reason)});
       st.ai_down = true;
       if (st.ai_ready || st.record->phase.load() == call_phase::ending)
-        end_call(self, "ai_failed");
+        end_call(self, {outcome::ai_failed, {}});
       else
         apologize(self);
     } else if (msg.source == self->state.transcoder) {
-      end_call(self, "internal_error");
+      end_call(self, {outcome::internal_error, {}});
     } else {
-      end_call(self, "shutdown");
+      end_call(self, {outcome::shutdown, {}});
     }
   });
   self->delayed_send(self, env->ringing_timeout, timeout_atom::value);
@@ -487,7 +505,7 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
       },
       [self](closed_atom, std::string& reason) {
         self->state.am.handled->inc();
-        end_call(self, self->state.stopped ? "completed" : "provider_closed: " + reason);
+        end_call(self, self->state.stopped ? call_end{outcome::completed, {}} : call_end{outcome::provider_closed, reason});
       },
       [self](ai_audio_atom, audio_chunk& chunk) {
         auto& st = self->state;
@@ -514,12 +532,12 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
         self->state.am.handled->inc();
         turn_ended(self, decided_at_ms);
       },
-      [self](ai_state_atom, std::string& what) {
+      [self](ai_state_atom, ai_state what) {
         auto& st = self->state;
         st.am.handled->inc();
-        if (what == "speech_stopped") {
+        if (what == ai_state::speech_stopped) {
           turn_ended(self, st.caller_audio.end_ms());  // it decided on all the audio it had
-        } else if (what == "ready") {
+        } else if (what == ai_state::ready) {
           st.ai_ready = true;
           if (st.env->agent.greet_first) st.awaiting_audio_since = self->clock().now();
         }
@@ -547,16 +565,16 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
         if (st.record->phase.load() != call_phase::ringing) return;
         if (st.apologizing) {
           spdlog::info("call={} the AI cannot be reached and no media stream came for the apology", st.id);
-          end_call(self, "ai_failed");
+          end_call(self, {outcome::ai_failed, {}});
           return;
         }
         spdlog::warn("call={} no media stream arrived within {} ms of the webhook", st.id,
                      st.env->ringing_timeout.count());
-        end_call(self, "no_media");
+        end_call(self, {outcome::no_media, {}});
       },
-      [self](hangup_atom, std::string& outcome) {
+      [self](hangup_atom, call_end& end) {
         self->state.am.handled->inc();
-        hang_up(self, outcome);
+        hang_up(self, end);
       },
       [self](event_atom, provider_event& ev) {
         self->state.am.handled->inc();

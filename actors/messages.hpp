@@ -42,6 +42,35 @@ struct provider_event : net::providers::call_event {
   bool relayed = false;  // forwarded by another instance (cluster): never forwarded again
 };
 
+// What an AI session says of itself to its call.
+enum class ai_state : std::uint8_t {
+  ready,           // set up: the call's audio can flow
+  speech_stopped,  // the caller's turn ended (when the session cannot say at which ms: speech_end)
+  response_done,   // the AI finished speaking its response
+};
+
+// How a call ended: voxgate_calls_total's outcome label, and who ended it in the summary line.
+enum class outcome : std::uint8_t {
+  completed,                // the caller hung up (Twilio's stop, Telnyx's call.hangup)
+  end_call,                 // the AI called its end_call tool
+  ai_ended,                 // the AI closed its session cleanly (GPT-Live's session.closed)
+  ai_failed,                // the AI session failed
+  no_media,                 // the provider's media socket never came
+  stream_failed,            // the provider said it could not stream
+  provider_closed,          // the provider's socket went away without a stop
+  provider_request_failed,  // one of our REST requests to the provider failed (answer, streaming_start)
+  internal_error,           // one of the call's own actors died
+  shutdown,                 // the gateway is stopping
+};
+
+// An outcome with what the log line adds: why the socket closed, which request failed.
+struct call_end {
+  actors::outcome outcome = outcome::completed;
+  std::string detail;
+};
+std::string_view to_string(outcome o);
+std::string_view to_string(ai_state s);
+
 // The supervisor's answer to a webhook.
 struct call_admission {
   bool admitted = false;
@@ -116,7 +145,7 @@ using caller_audio_sink = caf::typed_actor<caf::reacts_to<caller_atom, audio_chu
 // session that ends itself cleanly (quit with no error) has hung up: the call ends as ai_ended.
 using ai_listener = caf::typed_actor<caf::reacts_to<ai_audio_atom, audio_chunk>, caf::reacts_to<speech_atom>,
                                      caf::reacts_to<speech_end_atom, std::uint32_t>,
-                                     caf::reacts_to<ai_state_atom, std::string>, caf::reacts_to<tool_atom, tool_call>,
+                                     caf::reacts_to<ai_state_atom, ai_state>, caf::reacts_to<tool_atom, tool_call>,
                                      caf::reacts_to<usage_atom, ai_usage>>;
 
 // An AI session (openai, local, ...): one per call, linked to its call actor.
@@ -137,13 +166,13 @@ using call_actor =
                      caf::reacts_to<ai_audio_atom, audio_chunk>,      // AI audio, in the provider's format
                      caf::reacts_to<speech_atom>,                     // the caller started speaking
                      caf::reacts_to<speech_end_atom, std::uint32_t>,  // the caller's turn ended, at this ms
-                     caf::reacts_to<ai_state_atom, std::string>,      // "ready", "speech_stopped", "response_done"
+                     caf::reacts_to<ai_state_atom, ai_state>,         // the AI session's state
                      caf::reacts_to<tool_atom, tool_call>,            // the AI calls a tool
                      caf::reacts_to<usage_atom, ai_usage>,            // what the AI session has cost so far
                      caf::reacts_to<tool_done_atom, tool_result>,     // a tool webhook answered
                      caf::reacts_to<tick_atom>,                       // playout clock
                      caf::reacts_to<timeout_atom>,                    // no media socket in time
-                     caf::reacts_to<hangup_atom, std::string>,        // end now, with this outcome
+                     caf::reacts_to<hangup_atom, call_end>,           // end now, with this outcome
                      caf::reacts_to<event_atom, provider_event>>;     // a provider webhook about this call
 
 // Converts audio between the provider's format and the AI's, one stateful converter per direction.
@@ -155,12 +184,12 @@ using supervisor_actor =
     caf::typed_actor<caf::replies_to<admit_atom, incoming_call>::with<call_admission>,
                      caf::reacts_to<hs_frame_atom, pending_socket, std::string>,  // a frame from a socket in handshake
                      caf::reacts_to<hs_closed_atom, pending_socket, std::string>,
-                     caf::reacts_to<hangup_atom, std::string, std::string>,  // call id, outcome (operator/webhook)
+                     caf::reacts_to<hangup_atom, std::string, call_end>,     // call id, outcome (operator/webhook)
                      caf::reacts_to<event_atom, provider_event>,             // routed by either of the call's ids
                      caf::replies_to<calls_atom>::with<std::string>,         // /calls as JSON
                      caf::replies_to<count_atom>::with<std::uint64_t>,       // live calls
                      caf::reacts_to<drain_atom>,                             // refuse new calls from now on
-                     caf::reacts_to<end_all_atom, std::string>>;             // end every call now, with this outcome
+                     caf::reacts_to<end_all_atom, call_end>>;                // end every call now, with this outcome
 
 }  // namespace voxgate::actors
 
@@ -172,6 +201,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::tool_call)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::ai_usage)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::provider_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::tool_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::call_end)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::ai_state)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::pending_socket)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::net::stream_start)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::net::ws_channel_ptr)

@@ -301,7 +301,7 @@ supervisor_actor::behavior_type supervisor_behavior(supervisor_pointer self, cal
         self->state.am.handled->inc();
         spdlog::info("media socket closed before start remote={} reason={}", socket.channel->remote(), reason);
       },
-      [self](hangup_atom, std::string& call_id, std::string& outcome) {
+      [self](hangup_atom, std::string& call_id, call_end& outcome) {
         self->state.am.handled->inc();
         if (const auto* call = find_call(self, call_id))
           self->send(call->handle, hangup_atom::value, std::move(outcome));
@@ -344,7 +344,7 @@ supervisor_actor::behavior_type supervisor_behavior(supervisor_pointer self, cal
         self->state.draining = true;
         spdlog::info("draining: new calls are refused; {} calls still live", self->state.calls.size());
       },
-      [self](end_all_atom, std::string& outcome) {
+      [self](end_all_atom, call_end& outcome) {
         self->state.am.handled->inc();
         self->state.draining = true;
         for (auto& [id, call] : self->state.calls) self->send(call.handle, hangup_atom::value, outcome);

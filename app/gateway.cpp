@@ -241,13 +241,13 @@ void gateway::end_calls(std::chrono::milliseconds grace) {
     // The calls first, their relayed sockets closing with their own close frames; then the relay's
     // connections (the sockets carried for other instances' calls close with them), and the
     // directory after the calls' entries are released.
-    caf::anon_send(supervisor_, actors::end_all_atom::value, std::string("shutdown"));
+    caf::anon_send(supervisor_, actors::end_all_atom::value, actors::call_end{actors::outcome::shutdown, {}});
     while (std::chrono::steady_clock::now() < deadline && live_calls() > 0)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     cluster_->stop();
   }
   if (live_calls() == 0 && net::open_ws_connections() == 0) return;
-  caf::anon_send(supervisor_, actors::end_all_atom::value, std::string("shutdown"));
+  caf::anon_send(supervisor_, actors::end_all_atom::value, actors::call_end{actors::outcome::shutdown, {}});
   while (std::chrono::steady_clock::now() < deadline && (live_calls() > 0 || net::open_ws_connections() > 0))
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   if (auto left = net::open_ws_connections(); left > 0)

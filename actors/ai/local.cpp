@@ -77,7 +77,7 @@ void speak(local_pointer self, const std::string& item_id, const std::string& au
   std::size_t chunk = 100 * st.args.format.bytes_per_ms();
   for (std::size_t at = 0; at < audio.size(); at += chunk)
     self->send(st.args.listener, ai_audio_atom::value, audio_chunk{st.args.format, audio.substr(at, chunk), item_id});
-  self->send(st.args.listener, ai_state_atom::value, std::string("response_done"));
+  self->send(st.args.listener, ai_state_atom::value, ai_state::response_done);
 }
 
 void hear(local_pointer self, audio_chunk& chunk) {
@@ -107,7 +107,7 @@ void hear(local_pointer self, audio_chunk& chunk) {
   if (st.quiet_ms < st.options.end_of_turn_ms) return;
   st.speaking = false;
   st.loud_chunks = 0;
-  self->send(st.args.listener, ai_state_atom::value, std::string("speech_stopped"));
+  self->send(st.args.listener, ai_state_atom::value, ai_state::speech_stopped);
   speak(self, "local-" + std::to_string(++st.replies), st.turn);
   st.turn.clear();
 }
@@ -118,7 +118,7 @@ ai_session_actor::behavior_type local_behavior(local_pointer self, local_agent_o
   st.args = std::move(args);
   st.am = st.options.metrics->for_actor("ai_local");
   st.am.live->add();
-  self->send(st.args.listener, ai_state_atom::value, std::string("ready"));
+  self->send(st.args.listener, ai_state_atom::value, ai_state::ready);
   if (st.args.agent.greet_first) speak(self, "local-greeting", prompts::encoded(prompts::prompt::greeting, st.args.format));
   return {
       [self](caller_atom, audio_chunk& chunk) {

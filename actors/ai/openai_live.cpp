@@ -135,7 +135,7 @@ void on_started(live_pointer self, const live::server_event& ev) {
   for (auto& chunk : st.held) send_audio(self, chunk);
   st.held.clear();
   st.held_bytes = 0;
-  self->send(st.args.listener, ai_state_atom::value, std::string("ready"));
+  self->send(st.args.listener, ai_state_atom::value, ai_state::ready);
 }
 
 void on_event(live_pointer self, std::string& text) {

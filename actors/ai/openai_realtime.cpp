@@ -74,7 +74,7 @@ void on_event(openai_pointer self, std::string& text) {
                  tool_call{std::string(ev.call_id), std::string(ev.name), std::string(ev.arguments)});
       return;
     case server_kind::response_done:
-      self->send(st.args.listener, ai_state_atom::value, std::string("response_done"));
+      self->send(st.args.listener, ai_state_atom::value, ai_state::response_done);
       return;
     case server_kind::session_created: {
       rt::session_config config;
@@ -94,7 +94,7 @@ void on_event(openai_pointer self, std::string& text) {
         spdlog::info("call={} sent {} held caller chunks after session.updated", st.args.call_id, st.held.size());
       st.held.clear();
       st.held_bytes = 0;
-      self->send(st.args.listener, ai_state_atom::value, std::string("ready"));
+      self->send(st.args.listener, ai_state_atom::value, ai_state::ready);
       if (st.args.agent.greet_first) send_text(self, rt::response_create());
       return;
     }

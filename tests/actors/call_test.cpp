@@ -251,7 +251,7 @@ TEST_F(CallTest, AiErrorExitIsReportedAsAiFailed) {
     });
   };
   start_call();
-  caf::anon_send(call, ai_state_atom::value, std::string("ready"));  // it had been working
+  caf::anon_send(call, ai_state_atom::value, ai_state::ready);  // it had been working
   run();
   EXPECT_FALSE(call_down);
   from_provider(twilio_media(160));
@@ -312,7 +312,7 @@ TEST_F(FirstAudioTest, RunsFromWhenTheCallerStoppedSpeakingNotFromTheAisDecision
   start_call();
   caller_speaks_for_a_second();
   // The AI ends the turn on all it heard: the caller stopped its 700 ms silence window before that.
-  caf::anon_send(call, ai_state_atom::value, std::string("speech_stopped"));
+  caf::anon_send(call, ai_state_atom::value, ai_state::speech_stopped);
   run();
   ai_says("reply", 500);
   ASSERT_EQ(first_audio().count(), 1u);
@@ -334,7 +334,7 @@ TEST_F(FirstAudioTest, PlacesTheAisDecisionWhereItSaysInTheCallersAudio) {
 
 TEST_F(FirstAudioTest, IsTakenAtTheFirstFrameSentToTheCallerForAGreetingWhenTheyCanHearIt) {
   start_call(false);
-  caf::anon_send(call, ai_state_atom::value, std::string("ready"));
+  caf::anon_send(call, ai_state_atom::value, ai_state::ready);
   run();
   advance(std::chrono::seconds(3));
   ai_says("greeting", 300);  // arrives while the phone still rings: nobody hears it yet
@@ -349,7 +349,7 @@ TEST_F(FirstAudioTest, IsTakenAtTheFirstFrameSentToTheCallerForAGreetingWhenThey
 TEST_F(FirstAudioTest, TheCallerSpeakingAgainRestartsTheWait) {
   start_call();
   caller_speaks_for_a_second();
-  caf::anon_send(call, ai_state_atom::value, std::string("speech_stopped"));
+  caf::anon_send(call, ai_state_atom::value, ai_state::speech_stopped);
   caf::anon_send(call, speech_atom::value);  // they go on talking before any reply
   run();
   ai_says("reply", 500);
@@ -521,7 +521,7 @@ TEST_F(SummaryLineTest, QuotesValuesWithSpacesAndNamesTheProviderWhenItsSocketGo
 
 TEST_F(SummaryLineTest, TheAiHangingUpAndTheGatewayGivingUpAreToldApart) {
   start_call();
-  caf::anon_send(call, hangup_atom::value, std::string("end_call"));
+  caf::anon_send(call, hangup_atom::value, call_end{outcome::end_call, {}});
   run();
   EXPECT_NE(summary().find("outcome=end_call ended_by=ai "), std::string::npos) << summary();
 }

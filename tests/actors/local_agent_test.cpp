@@ -25,7 +25,7 @@ ai_listener::behavior_type listener(ai_listener::pointer, std::shared_ptr<listen
       },
       [log](speech_atom) { log->events.push_back("speech"); },
       [log](speech_end_atom, std::uint32_t ms) { log->events.push_back("speech_end:" + std::to_string(ms)); },
-      [log](ai_state_atom, std::string& s) { log->events.push_back(s); },
+      [log](ai_state_atom, ai_state s) { log->events.push_back(std::string(to_string(s))); },
       [log](tool_atom, tool_call&) { log->events.push_back("tool"); },
       [log](usage_atom, ai_usage&) { log->events.push_back("usage"); },
   };
