@@ -104,8 +104,9 @@ TEST_F(PlivoGatewayTest, AWholeCallWithAudioBothWaysBargeInAndTheCallerHangingUp
   ASSERT_TRUE(played);
   std::string name = parsed(*played)["name"].GetString();
   auto end_ms = std::stoll(name.substr(name.rfind('.') + 1));
-  EXPECT_GE(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - first_audio).count(),
-            end_ms - 40)
+  EXPECT_GE(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - first_audio).count(),
+      end_ms - 40)
       << name;
 
   // 5. Barge-in while the AI speaks: clearAudio (answered with clearedAudio) and a truncate at what was heard.
@@ -129,13 +130,16 @@ TEST_F(PlivoGatewayTest, AWholeCallWithAudioBothWaysBargeInAndTheCallerHangingUp
   // 6. The next reply plays; the cleared checkpoints were never answered (they would have come first).
   openai->send(audio_delta("item_2", std::string(1600, '\x24')));
   auto next = plivo->sent()->wait_for(
-      [](const std::string& f) { return f.find(R"("event":"playedStream")") != std::string::npos &&
-                                        f.find(R"("name":"g1.)") != std::string::npos; },
+      [](const std::string& f) {
+        return f.find(R"("event":"playedStream")") != std::string::npos &&
+               f.find(R"("name":"g1.)") != std::string::npos;
+      },
       5s, cleared_at);
   ASSERT_TRUE(next);
   auto sent = plivo->sent()->snapshot();
   for (std::size_t i = cleared_at + 1; i < sent.size(); ++i)
-    if (sent[i].find(R"("event":"playedStream")") != std::string::npos && sent[i].find(R"("name":"g0.)") != std::string::npos)
+    if (sent[i].find(R"("event":"playedStream")") != std::string::npos &&
+        sent[i].find(R"("name":"g0.)") != std::string::npos)
       ADD_FAILURE() << "a cleared checkpoint was answered: " << sent[i];
 
   // 7. DTMF on the media socket reaches the AI.
@@ -153,8 +157,8 @@ TEST_F(PlivoGatewayTest, AWholeCallWithAudioBothWaysBargeInAndTheCallerHangingUp
   EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
   EXPECT_EQ(metric(R"(voxgate_calls_total{provider="plivo",outcome="provider_closed"})"), 1);
   EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="plivo",result="accepted"})"), 1);
-  EXPECT_EQ(metric(R"(voxgate_ws_upgrade_attempts_total{path="/plivo/media/<redacted>",result="accepted",reason="ok"})"),
-            1);
+  EXPECT_EQ(
+      metric(R"(voxgate_ws_upgrade_attempts_total{path="/plivo/media/<redacted>",result="accepted",reason="ok"})"), 1);
   EXPECT_EQ(metric(R"(voxgate_barge_ins_total{provider="plivo"})"), 1);
   EXPECT_GE(metric(R"(voxgate_frames_total{provider="plivo",direction="in"})"), 10);
   EXPECT_EQ(plivo->rest_calls().size(), 0u);  // the caller hung up: nothing to hang up over REST
@@ -173,7 +177,8 @@ TEST_F(PlivoGatewayTest, EndCallToolHangsUpThroughPlivoRest) {
   connect_call();
   ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
   ASSERT_TRUE(eventually([&] { return get("/calls").body.find("streaming") != std::string::npos; }));
-  openai->send(R"({"type":"response.function_call_arguments.done","call_id":"call_9","name":"end_call","arguments":"{}"})");
+  openai->send(
+      R"({"type":"response.function_call_arguments.done","call_id":"call_9","name":"end_call","arguments":"{}"})");
   ASSERT_TRUE(plivo->wait_rest_calls(1, 5s));
   auto call = plivo->rest_calls()[0];
   EXPECT_EQ(call.method, "DELETE");
@@ -207,13 +212,16 @@ TEST_F(PlivoGatewayTest, AMediaSocketWithABadTokenIsRefusedAtTheUpgrade) {
   forged.back() = forged.back() == '0' ? '1' : '0';
   EXPECT_NE(plivo->open_media(forged), "");
   EXPECT_EQ(
-      metric(R"(voxgate_ws_upgrade_attempts_total{path="/plivo/media/<redacted>",result="refused",reason="bad_token_signature"})"),
+      metric(
+          R"(voxgate_ws_upgrade_attempts_total{path="/plivo/media/<redacted>",result="refused",reason="bad_token_signature"})"),
       3);
   EXPECT_NE(plivo->open_media("wss://gw.example.test/plivo/media/not-a-token"), "");
   EXPECT_EQ(
-      metric(R"(voxgate_ws_upgrade_attempts_total{path="/plivo/media/<redacted>",result="refused",reason="malformed_token"})"), 3);
-  EXPECT_EQ(metric(R"(voxgate_ws_upgrade_attempts_total{path="/plivo/media/<redacted>",result="accepted",reason="ok"})"),
-            0);
+      metric(
+          R"(voxgate_ws_upgrade_attempts_total{path="/plivo/media/<redacted>",result="refused",reason="malformed_token"})"),
+      3);
+  EXPECT_EQ(
+      metric(R"(voxgate_ws_upgrade_attempts_total{path="/plivo/media/<redacted>",result="accepted",reason="ok"})"), 0);
   // The good token still works.
   ASSERT_EQ(plivo->open_media(url), "");
   plivo->send_start(call_uuid);

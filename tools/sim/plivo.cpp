@@ -30,7 +30,6 @@ struct plivo_call::state {
   net::ws_channel_ptr channel;
   std::string call_uuid;
   std::string stream_id = net::plivo::random_uuid();
-  std::string stream_url;
   std::atomic<std::uint64_t> sequence{0};
   std::uint64_t chunk = 0;
   bool call_live = false;
@@ -144,6 +143,15 @@ std::string random_digits(std::size_t n) {
   return out;
 }
 
+// V3 and Ma-V3 (one token plays both accounts here) with a fresh nonce; nothing without a token.
+net::header_list signed_headers(const std::string& token, std::string_view method, const std::string& url,
+                                const net::param_list& params) {
+  if (token.empty()) return {};
+  auto nonce = random_digits(20);
+  auto sig = net::plivo::compute_signature(token, method, url, params, nonce);
+  return {{"X-Plivo-Signature-V3", sig}, {"X-Plivo-Signature-Ma-V3", sig}, {"X-Plivo-Signature-V3-Nonce", nonce}};
+}
+
 net::http_response status(unsigned code, std::string body = {}) {
   net::http_response r = net::http_response::text(code, std::move(body));
   if (code != 204) r.content_type = "application/json";
@@ -197,21 +205,16 @@ void plivo_call::play() {
   }
 }
 
-net::http_client_response plivo_call::post_answer(const std::string& call_uuid, const std::string& query,
-                                                  signing how) {
+net::http_client_response plivo_call::post_answer(const std::string& call_uuid, const std::string& query, signing how) {
   const std::string target = "/plivo/voice" + (query.empty() ? std::string() : "?" + query);
   auto form = net::plivo::answer_form(call_uuid);
   net::http_client_request req;
   req.method = "POST";
   req.url = options_.gateway + target;
   req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
-  if (how != signing::none && !options_.auth_token.empty()) {
-    auto nonce = random_digits(20);
-    auto sig = net::plivo::compute_signature(options_.auth_token, "POST", options_.public_url + target, form, nonce);
-    req.headers.emplace_back("X-Plivo-Signature-V3", sig);
-    req.headers.emplace_back("X-Plivo-Signature-Ma-V3", sig);
-    req.headers.emplace_back("X-Plivo-Signature-V3-Nonce", nonce);
-  }
+  if (how != signing::none)
+    for (auto& h : signed_headers(options_.auth_token, "POST", options_.public_url + target, form))
+      req.headers.push_back(std::move(h));
   if (how == signing::tampered) form.emplace_back("Digits", "1234");
   req.body = net::encode_form(form);
   {
@@ -245,22 +248,13 @@ std::string plivo_call::open_stream(const std::string& answer_xml) {
 std::string plivo_call::open_media(const std::string& url) {
   auto u = net::parse_url(url);
   if (!u || (u->scheme != "wss" && u->scheme != "ws")) return "bad stream url: " + url;
-  {
-    std::lock_guard lock(state_->mutex);
-    state_->stream_url = url;
-  }
   run();
   std::string error;
   for (int attempt = 0; attempt <= options_.connect_retries; ++attempt) {
     net::ws_connect_options o;
     o.url = "ws://" + options_.gateway.substr(options_.gateway.find("://") + 3) + std::string(u->target);
-    if (!options_.auth_token.empty()) {
-      // Signed as Plivo's Node stream SDK checks it: the https:// form of the URL, GET, no parameters.
-      auto nonce = random_digits(20);
-      auto sig = net::plivo::compute_signature(options_.auth_token, "GET", "https://" + u->host_port() + u->target,
-                                               {}, nonce);
-      o.headers = {{"X-Plivo-Signature-V3", sig}, {"X-Plivo-Signature-Ma-V3", sig}, {"X-Plivo-Signature-V3-Nonce", nonce}};
-    }
+    // Signed as Plivo's Node stream SDK checks it: the https:// form of the URL, GET, no parameters.
+    o.headers = signed_headers(options_.auth_token, "GET", "https://" + u->host_port() + u->target, {});
     auto promise = std::make_shared<std::promise<std::string>>();
     auto future = promise->get_future();
     auto s = state_;
@@ -278,11 +272,6 @@ std::string plivo_call::open_media(const std::string& url) {
   return error;
 }
 
-std::string plivo_call::stream_url() const {
-  std::lock_guard lock(state_->mutex);
-  return state_->stream_url;
-}
-
 std::string plivo_call::stream_id() const { return state_->stream_id; }
 
 void plivo_call::send_start(const std::string& call_uuid) {
@@ -295,7 +284,8 @@ void plivo_call::send_media(const std::string& raw_mulaw) {
     std::lock_guard lock(state_->mutex);
     chunk = ++state_->chunk;
   }
-  state_->send(net::plivo::media_message(state_->next_sequence(), state_->stream_id, chunk, (chunk - 1) * 20, raw_mulaw));
+  state_->send(
+      net::plivo::media_message(state_->next_sequence(), state_->stream_id, chunk, (chunk - 1) * 20, raw_mulaw));
 }
 
 void plivo_call::send_dtmf(const std::string& digit) {
@@ -307,7 +297,9 @@ void plivo_call::send_dtmf(const std::string& digit) {
   state_->send(net::plivo::dtmf_message(state_->next_sequence(), state_->stream_id, digit, at));
 }
 
-void plivo_call::send_stop() { state_->send(net::plivo::stop_message(state_->next_sequence(), state_->stream_id, "hangup")); }
+void plivo_call::send_stop() {
+  state_->send(net::plivo::stop_message(state_->next_sequence(), state_->stream_id, "hangup"));
+}
 
 void plivo_call::hang_up() { state_->end_media("caller hung up"); }
 
@@ -339,48 +331,49 @@ std::string plivo_call::start_rest() {
   auto s = state_;
   auto expected_auth = "Basic " + codecs::base64::encode(options_.auth_id + ":" + options_.auth_token);
   auto account = "/v1/Account/" + options_.auth_id + "/Call/";
-  rest_->route_prefix("DELETE", "/v1/Account/", [s, expected_auth, account](net::http_request req, net::responder respond) {
-    auto answer = [&](unsigned code, std::string body = {}) {
-      {
-        std::lock_guard lock(s->mutex);
-        s->rest.push_back({req.method, req.target, code});
-      }
-      s->wake.notify_all();
-      respond(status(code, std::move(body)));
-    };
-    if (!net::crypto::constant_time_equal(net::header_or(req.headers, "authorization"), expected_auth))
-      return answer(401, R"({"error":"authentication failed"})");
-    auto path = std::string(req.path());
-    if (path.rfind(account, 0) != 0) return answer(404, R"({"error":"not found"})");
-    auto rest = path.substr(account.size());  // "<uuid>/", "<uuid>/Stream/" or ""
-    if (rest.empty() || rest == "/") {
-      // Plivo would end every call on the account: so does the fake, and the test sees it counted.
-      {
-        std::lock_guard lock(s->mutex);
-        ++s->account_wide;
-      }
-      s->end_media("every call on the account was hung up");
-      return answer(204);
-    }
-    std::string uuid = rest.substr(0, rest.find('/'));
-    bool live = false;
-    {
-      std::lock_guard lock(s->mutex);
-      live = s->call_live && uuid == s->call_uuid;
-    }
-    if (!live) return answer(404, R"({"api_id":"sim","error":"call not found"})");
-    if (rest == uuid + "/Stream/") {  // the stream stops; the call stays up
-      net::ws_channel_ptr ch;
-      {
-        std::lock_guard lock(s->mutex);
-        ch = s->channel;
-      }
-      if (ch) ch->close("stream stopped");
-    } else {
-      s->end_media("call hung up");
-    }
-    answer(204);
-  });
+  rest_->route_prefix(
+      "DELETE", "/v1/Account/", [s, expected_auth, account](net::http_request req, net::responder respond) {
+        auto answer = [&](unsigned code, std::string body = {}) {
+          {
+            std::lock_guard lock(s->mutex);
+            s->rest.push_back({req.method, req.target, code});
+          }
+          s->wake.notify_all();
+          respond(status(code, std::move(body)));
+        };
+        if (!net::crypto::constant_time_equal(net::header_or(req.headers, "authorization"), expected_auth))
+          return answer(401, R"({"error":"authentication failed"})");
+        auto path = std::string(req.path());
+        if (path.rfind(account, 0) != 0) return answer(404, R"({"error":"not found"})");
+        auto rest = path.substr(account.size());  // "<uuid>/", "<uuid>/Stream/" or ""
+        if (rest.empty() || rest == "/") {
+          // Plivo would end every call on the account: so does the fake, and the test sees it counted.
+          {
+            std::lock_guard lock(s->mutex);
+            ++s->account_wide;
+          }
+          s->end_media("every call on the account was hung up");
+          return answer(204);
+        }
+        std::string uuid = rest.substr(0, rest.find('/'));
+        bool live = false;
+        {
+          std::lock_guard lock(s->mutex);
+          live = s->call_live && uuid == s->call_uuid;
+        }
+        if (!live) return answer(404, R"({"api_id":"sim","error":"call not found"})");
+        if (rest == uuid + "/Stream/") {  // the stream stops; the call stays up
+          net::ws_channel_ptr ch;
+          {
+            std::lock_guard lock(s->mutex);
+            ch = s->channel;
+          }
+          if (ch) ch->close("stream stopped");
+        } else {
+          s->end_media("call hung up");
+        }
+        answer(204);
+      });
   auto err = rest_->start();
   if (err.empty()) run();
   return err;

@@ -44,15 +44,14 @@ class plivo_call {
   // retrying as Plivo does. Returns an error text, or empty once the socket is open.
   std::string open_stream(const std::string& answer_xml);
   std::string open_media(const std::string& stream_url);  // the same, for a URL at hand
-  std::string stream_url() const;
-  std::string stream_id() const;  // this stream's streamId, fresh for each call
+  std::string stream_id() const;                          // this stream's streamId, fresh for each call
 
   // ---- Plivo's messages (sequenceNumber counts every one, from 1) ----
   void send_start(const std::string& call_uuid);
   void send_media(const std::string& raw_mulaw);  // one frame (20 ms is 160 bytes)
   void send_dtmf(const std::string& digit);
-  void send_stop();  // not documented by Plivo; some of its SDKs map it
-  void hang_up();    // what Plivo does: the socket closes, no stop frame
+  void send_stop();                               // not documented by Plivo; some of its SDKs map it
+  void hang_up();                                 // what Plivo does: the socket closes, no stop frame
   std::shared_ptr<frame_queue> received() const;  // every frame from the gateway
   std::shared_ptr<frame_queue> sent() const;      // every frame sent to it, playedStream included
 

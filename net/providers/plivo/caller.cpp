@@ -44,9 +44,9 @@ std::string random_uuid() {
 }
 
 param_list answer_form(std::string_view call_uuid) {
-  return {{"BillRate", "0.0085"},           {"CallStatus", "ringing"},  {"CallUUID", std::string(call_uuid)},
-          {"CallerName", "+14155550100"},   {"Direction", "inbound"},   {"Event", "StartApp"},
-          {"From", "14155550100"},          {"To", "14155550199"},      {"SessionStart", "2026-01-15 10:00:00.000000"}};
+  return {{"BillRate", "0.0085"},         {"CallStatus", "ringing"}, {"CallUUID", std::string(call_uuid)},
+          {"CallerName", "+14155550100"}, {"Direction", "inbound"},  {"Event", "StartApp"},
+          {"From", "14155550100"},        {"To", "14155550199"},     {"SessionStart", "2026-01-15 10:00:00.000000"}};
 }
 
 std::string start_message(std::uint64_t sequence, std::string_view call_uuid, std::string_view stream_id) {

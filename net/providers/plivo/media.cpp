@@ -21,7 +21,8 @@ std::string_view parse_start(const json::value& root, media_event& out) {
     rate = json::counter_of(*fmt, "sampleRate").value_or(rate);
   }
   // The answer asks for µ-law at 8 kHz. audio/x-l16's byte order is not documented: refused, not guessed.
-  if (encoding != "audio/x-mulaw" || rate != 8000) return "start announces a format other than audio/x-mulaw at 8000 Hz";
+  if (encoding != "audio/x-mulaw" || rate != 8000)
+    return "start announces a format other than audio/x-mulaw at 8000 Hz";
   s.format = codecs::audio_format::g711_ulaw();
   out.start = std::move(s);
   return {};

@@ -84,7 +84,10 @@ class plivo_provider final : public provider {
     if (!hook) return std::nullopt;
     if (hook->ended()) {
       // A hangup_url pointed here: the call is over.
-      return webhook{call_event{hook->call_uuid + "-hangup", event_kind::hangup, hook->call_uuid, {},
+      return webhook{call_event{hook->call_uuid + "-hangup",
+                                event_kind::hangup,
+                                hook->call_uuid,
+                                {},
                                 hook->hangup_cause.empty() ? hook->call_status : hook->hangup_cause}};
     }
     new_call call;
@@ -113,7 +116,8 @@ class plivo_provider final : public provider {
   // over which URL is undocumented: the candidates are tried and the match logged, never enforced.
   std::variant<std::string, refusal> check_upgrade(const http_request& req, const public_base& base) const override {
     auto path = req.path();
-    auto token = path.size() > media_prefix.size() + 1 ? std::string(path.substr(media_prefix.size() + 1)) : std::string();
+    auto token =
+        path.size() > media_prefix.size() + 1 ? std::string(path.substr(media_prefix.size() + 1)) : std::string();
     if (token.empty()) return refusal{403, "missing_token", "no call token in the media socket's path"};
     log_upgrade_signature(req, base);
     return token;
@@ -133,8 +137,9 @@ class plivo_provider final : public provider {
   std::vector<std::string> warnings() const override {
     std::vector<std::string> out;
     if (auth_token_.empty())
-      out.emplace_back("PLIVO_AUTH_TOKEN is not set: Plivo answer-webhook signatures are NOT verified. "
-                       "Set it before taking real Plivo calls.");
+      out.emplace_back(
+          "PLIVO_AUTH_TOKEN is not set: Plivo answer-webhook signatures are NOT verified. "
+          "Set it before taking real Plivo calls.");
     return out;
   }
 
@@ -166,8 +171,9 @@ class plivo_provider final : public provider {
         spdlog::info("plivo media upgrade: X-Plivo-Signature-V3 matches the {} URL", rule);
         return;
       }
-    spdlog::info("plivo media upgrade: X-Plivo-Signature-V3 matches none of the candidate URLs (not enforced; "
-                 "the call token is the check)");
+    spdlog::info(
+        "plivo media upgrade: X-Plivo-Signature-V3 matches none of the candidate URLs (not enforced; "
+        "the call token is the check)");
   }
 
   std::string auth_token_;

@@ -10,8 +10,8 @@ namespace voxgate::net::plivo {
 
 std::optional<http_client_request> hangup_call(std::string_view api_base, std::string_view auth_id,
                                                std::string_view auth_token, std::string_view call_uuid) {
-  bool id_ok = !auth_id.empty() &&
-               std::all_of(auth_id.begin(), auth_id.end(), [](unsigned char c) { return std::isalnum(c); });
+  bool id_ok =
+      !auth_id.empty() && std::all_of(auth_id.begin(), auth_id.end(), [](unsigned char c) { return std::isalnum(c); });
   if (!is_call_uuid(call_uuid) || !id_ok || auth_token.empty()) return std::nullopt;
   std::string base(api_base);
   while (!base.empty() && base.back() == '/') base.pop_back();
