@@ -1,0 +1,110 @@
+#include "net/providers/plivo/caller.hpp"
+
+#include "codecs/base64.hpp"
+#include "net/crypto.hpp"
+#include "net/json.hpp"
+#include "net/providers/twilio/caller.hpp"
+
+namespace voxgate::net::plivo {
+namespace {
+
+// `"sequenceNumber":N,"streamId":"…"` opening every message Plivo sends after start.
+std::string head(std::string_view event, std::uint64_t sequence, std::string_view stream_id) {
+  std::string out = R"({"event":)" + json::quote(event) + R"(,"sequenceNumber":)" + std::to_string(sequence);
+  out += R"(,"streamId":)" + json::quote(stream_id);
+  return out;
+}
+
+// The value of `name="…"` in the start tag `tag` (attribute values hold no quote: they are escaped).
+std::string attribute(std::string_view tag, std::string_view name) {
+  std::string key = " " + std::string(name) + "=\"";
+  auto at = tag.find(key);
+  if (at == std::string_view::npos) return {};
+  at += key.size();
+  auto end = tag.find('"', at);
+  if (end == std::string_view::npos) return {};
+  return twilio::unescape_xml(tag.substr(at, end - at));
+}
+
+}  // namespace
+
+std::string random_uuid() {
+  static constexpr char digits[] = "0123456789abcdef";
+  auto bytes = crypto::random_bytes(16);
+  bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);
+  bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
+  std::string out;
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    auto c = static_cast<unsigned char>(bytes[i]);
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 15]);
+  }
+  return out;
+}
+
+param_list answer_form(std::string_view call_uuid) {
+  return {{"BillRate", "0.0085"},         {"CallStatus", "ringing"}, {"CallUUID", std::string(call_uuid)},
+          {"CallerName", "+14155550100"}, {"Direction", "inbound"},  {"Event", "StartApp"},
+          {"From", "14155550100"},        {"To", "14155550199"},     {"SessionStart", "2026-01-15 10:00:00.000000"}};
+}
+
+std::string start_message(std::uint64_t sequence, std::string_view call_uuid, std::string_view stream_id) {
+  std::string out = R"({"event":"start","sequenceNumber":)" + std::to_string(sequence);
+  out += R"(,"start":{"callId":)" + json::quote(call_uuid) + R"(,"streamId":)" + json::quote(stream_id);
+  out += R"(,"accountId":)" + json::quote(simulated_account_id);
+  out += R"(,"tracks":["inbound"],"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000}},"extra_headers":""})";
+  return out;
+}
+
+std::string media_message(std::uint64_t sequence, std::string_view stream_id, std::uint64_t chunk,
+                          std::uint64_t timestamp_ms, std::string_view raw_mulaw) {
+  std::string out = head("media", sequence, stream_id);
+  out += R"(,"media":{"track":"inbound","timestamp":)" + json::quote(std::to_string(timestamp_ms));
+  out += R"(,"chunk":)" + std::to_string(chunk) + R"(,"payload":)" + json::quote(codecs::base64::encode(raw_mulaw));
+  out += R"(},"extra_headers":""})";
+  return out;
+}
+
+std::string dtmf_message(std::uint64_t sequence, std::string_view stream_id, std::string_view digit,
+                         std::uint64_t timestamp_ms) {
+  std::string out = head("dtmf", sequence, stream_id);
+  out += R"(,"dtmf":{"track":"inbound","digit":)" + json::quote(digit);
+  out += R"(,"timestamp":)" + json::quote(std::to_string(timestamp_ms)) + R"(},"extra_headers":""})";
+  return out;
+}
+
+std::string played_stream(std::uint64_t sequence, std::string_view stream_id, std::string_view name) {
+  return head("playedStream", sequence, stream_id) + R"(,"name":)" + json::quote(name) + "}";
+}
+
+std::string cleared_audio(std::uint64_t sequence, std::string_view stream_id) {
+  return head("clearedAudio", sequence, stream_id) + "}";
+}
+
+std::string stop_message(std::uint64_t sequence, std::string_view stream_id, std::string_view reason) {
+  return head("stop", sequence, stream_id) + R"(,"reason":)" + json::quote(reason) + "}";
+}
+
+std::optional<stream_instruction> parse_stream_instruction(std::string_view xml) {
+  auto at = xml.find("<Stream");
+  if (at == std::string_view::npos) return std::nullopt;
+  auto tag_end = xml.find('>', at);
+  auto close = xml.find("</Stream>", at);
+  if (tag_end == std::string_view::npos || close == std::string_view::npos || close < tag_end) return std::nullopt;
+  auto tag = xml.substr(at, tag_end - at);
+  stream_instruction out;
+  out.bidirectional = attribute(tag, "bidirectional");
+  out.audio_track = attribute(tag, "audioTrack");
+  out.content_type = attribute(tag, "contentType");
+  out.keep_call_alive = attribute(tag, "keepCallAlive");
+  // Plivo's own examples indent the URL: Plivo trims it.
+  auto text = xml.substr(tag_end + 1, close - tag_end - 1);
+  auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return std::nullopt;
+  text = text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+  out.url = twilio::unescape_xml(text);
+  return out;
+}
+
+}  // namespace voxgate::net::plivo
