@@ -99,7 +99,7 @@ struct call_state {
   }
 };
 
-using call_pointer = call_actor::stateful_pointer<call_state>;
+using call_pointer = call_internal::stateful_pointer<call_state>;
 
 std::uint64_t now_ms(call_pointer self) {
   return static_cast<std::uint64_t>(
@@ -339,7 +339,7 @@ void on_tool_call(call_pointer self, tool_call& call) {
     return;
   }
   auto request = make_tool_request(env, st.record->call, call);
-  call_actor me = self;
+  call_internal me = self;
   auto metrics = env.metrics;
   env.fetch(std::move(request), [me, metrics, id = st.id, call_id = call.call_id, name = call.name,
                                  sent = std::chrono::steady_clock::now()](net::http_client_response r) {
@@ -412,6 +412,28 @@ void on_provider_event(call_pointer self, provider_event& ev) {
   }
 }
 
+// The playout clock for the provider's format, in chunks no shorter than the provider plays well.
+playout::options playout_for(const call_state& st) {
+  return {st.provider_format, st.env->playout_lead_ms,
+          std::max(st.env->playout_chunk_ms, st.record->call.provider->traits().min_chunk_ms)};
+}
+
+// The pipeline between the provider's format and the AI's: a transcoder when they differ (caller audio
+// call -> transcoder -> AI session, AI audio session -> transcoder -> call), none when they match.
+// Returns where the AI's audio goes. A transcoder planned for another format is let go first.
+ai_audio_sink plan_transcoder(call_pointer self) {
+  auto& st = self->state;
+  if (st.transcoder) {
+    self->unlink_from(st.transcoder);
+    self->send_exit(st.transcoder, caf::exit_reason::user_shutdown);
+    st.transcoder = nullptr;
+  }
+  if (st.provider_format == st.ai_format) return self;
+  st.transcoder = spawn_transcoder(self->system(), st.env, st.provider_format, st.ai_format, self);
+  self->link_to(st.transcoder);
+  return st.transcoder;
+}
+
 void hang_up(call_pointer self, const call_end& end) {
   auto& st = self->state;
   // The AI is done with the call (its end_call tool, or it closed its session): the provider hangs up.
@@ -422,7 +444,7 @@ void hang_up(call_pointer self, const call_end& end) {
   end_call(self, end);
 }
 
-call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std::shared_ptr<call_record> record) {
+call_internal::behavior_type call_behavior(call_pointer self, call_env_ptr env, std::shared_ptr<call_record> record) {
   auto& st = self->state;
   st.env = env;
   st.record = record;
@@ -437,12 +459,13 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
   env->metrics->calls_active.with({st.provider_name, "ringing"}).add();
   st.provider_format = record->call.media_format;
   st.ai_format = env->ai_format_for(st.provider_format);
-  st.play.emplace(playout::options{st.provider_format, env->playout_lead_ms,
-                                   std::max(env->playout_chunk_ms, record->call.provider->traits().min_chunk_ms)});
+  st.play.emplace(playout_for(st));
 
-  // The AI session connects while the phone still rings.
-  st.ai = env->make_ai(self->system(), ai_session_args{st.id, self, env->agent, st.ai_format});
+  // The AI session connects while the phone still rings, its audio through the transcoder if any.
+  auto audio_to = plan_transcoder(self);
+  st.ai = env->make_ai(self->system(), ai_session_args{st.id, self, audio_to, env->agent, st.ai_format});
   self->link_to(st.ai);
+  if (st.transcoder) self->send(st.transcoder, to_ai_atom::value, caller_audio_sink{st.ai});
   self->set_exit_handler([self](caf::exit_msg& msg) {
     auto& st = self->state;
     if (msg.source == st.ai && !msg.reason) {
@@ -479,14 +502,19 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
         }
         st.provider = socket.channel;
         st.stream_id = start.stream_id;
-        if (start.format != st.provider_format)
-          spdlog::warn("call={} provider announced {} at {} Hz; expected {}", st.id,
+        if (start.format != st.provider_format) {
+          // The provider fell back to another codec (Telnyx: the leg's PCMA when PCMU was asked): the
+          // pipeline is planned again for it. Audio queued for the format asked cannot play: it goes.
+          spdlog::warn("call={} provider announced {} at {} Hz; expected {}: transcoding for it", st.id,
                        codecs::to_string(start.format.enc), start.format.sample_rate,
                        codecs::to_string(st.provider_format.enc));
-        st.provider_format = start.format;
-        if (st.provider_format != st.ai_format && !st.ai_down) {
-          st.transcoder = spawn_transcoder(self->system(), st.env, st.provider_format, st.ai_format, self, st.ai);
-          self->link_to(st.transcoder);
+          st.provider_format = start.format;
+          st.play.emplace(playout_for(st));
+          auto audio_to = plan_transcoder(self);
+          if (!st.ai_down) {
+            self->send(st.ai, to_call_atom::value, audio_to);
+            if (st.transcoder) self->send(st.transcoder, to_ai_atom::value, caller_audio_sink{st.ai});
+          }
         }
         set_phase(self, call_phase::streaming);
         st.provider->attach(std::make_shared<call_sink>(self));
@@ -510,10 +538,7 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
       [self](ai_audio_atom, audio_chunk& chunk) {
         auto& st = self->state;
         st.am.handled->inc();
-        if (chunk.format != st.provider_format) {
-          if (st.transcoder) self->send(st.transcoder, ai_audio_atom::value, std::move(chunk));
-          return;
-        }
+        if (chunk.format != st.provider_format) return;  // made for a format the provider fell back from
         if (st.awaiting_audio_since && !st.reply_at_ms)  // where the reply starts in the playout's timeline
           st.reply_at_ms = st.play->sent_ms() + st.provider_format.bytes_to_ms(st.play->queued_bytes());
         if (st.play->push(chunk.item_id,
@@ -585,7 +610,7 @@ call_actor::behavior_type call_behavior(call_pointer self, call_env_ptr env, std
 
 }  // namespace
 
-call_actor spawn_call(caf::actor_system& sys, call_env_ptr env, std::shared_ptr<call_record> record) {
+call_internal spawn_call(caf::actor_system& sys, call_env_ptr env, std::shared_ptr<call_record> record) {
   return sys.spawn(call_behavior, std::move(env), std::move(record));
 }
 

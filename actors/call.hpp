@@ -10,6 +10,6 @@
 
 namespace voxgate::actors {
 
-call_actor spawn_call(caf::actor_system& sys, call_env_ptr env, std::shared_ptr<call_record> record);
+call_internal spawn_call(caf::actor_system& sys, call_env_ptr env, std::shared_ptr<call_record> record);
 
 }  // namespace voxgate::actors

@@ -28,6 +28,7 @@ struct agent_settings {
 struct ai_session_args {
   std::string call_id;
   ai_listener listener;  // the call
+  ai_audio_sink audio;   // where the AI's audio goes: the call, or its transcoder
   agent_settings agent;
   codecs::audio_format format;  // what the AI hears and speaks
 };

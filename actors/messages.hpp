@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "codecs/audio_format.hpp"
 #include "net/providers/provider.hpp"
@@ -130,6 +131,8 @@ using ai_closed_atom = caf::atom_constant<caf::atom("ai_closed")>;
 using ai_open_atom = caf::atom_constant<caf::atom("ai_open")>;
 using event_atom = caf::atom_constant<caf::atom("event")>;
 using usage_atom = caf::atom_constant<caf::atom("usage")>;
+using to_ai_atom = caf::atom_constant<caf::atom("to_ai")>;
+using to_call_atom = caf::atom_constant<caf::atom("to_call")>;
 
 // ---- interfaces ----
 
@@ -154,42 +157,71 @@ using ai_session_actor = caf::typed_actor<
     caf::reacts_to<truncate_atom, std::string, std::uint32_t>,  // item_id, audio_end_ms actually played
     caf::reacts_to<tool_done_atom, tool_result>,                // a tool's output
     caf::reacts_to<dtmf_atom, std::string>,                     // a keypad digit from the caller
-    // from its own socket (internal)
-    caf::reacts_to<ai_open_atom, net::ws_channel_ptr, std::string>,  // channel or error text
-    caf::reacts_to<ai_frame_atom, std::string>, caf::reacts_to<ai_closed_atom, std::string>, caf::reacts_to<tick_atom>>;
+    caf::reacts_to<to_call_atom, ai_audio_sink>>;  // where its audio goes from now (a new transcoder)
+
+// ...and as its own socket and timer reach it (each backend's behaviour; never handed out).
+using ai_session_internal =
+    ai_session_actor::extend<caf::reacts_to<ai_open_atom, net::ws_channel_ptr, std::string>,  // channel or error
+                             caf::reacts_to<ai_frame_atom, std::string>, caf::reacts_to<ai_closed_atom, std::string>,
+                             caf::reacts_to<tick_atom>>;
 
 // A call: owns the provider socket, its AI session and (when formats differ) its transcoder.
 using call_actor =
     caf::typed_actor<caf::reacts_to<attach_atom, pending_socket, net::stream_start>,  // from the supervisor
-                     caf::reacts_to<frame_atom, std::string>,                         // provider frame
-                     caf::reacts_to<closed_atom, std::string>,                        // provider socket closed
                      caf::reacts_to<ai_audio_atom, audio_chunk>,      // AI audio, in the provider's format
                      caf::reacts_to<speech_atom>,                     // the caller started speaking
                      caf::reacts_to<speech_end_atom, std::uint32_t>,  // the caller's turn ended, at this ms
                      caf::reacts_to<ai_state_atom, ai_state>,         // the AI session's state
                      caf::reacts_to<tool_atom, tool_call>,            // the AI calls a tool
                      caf::reacts_to<usage_atom, ai_usage>,            // what the AI session has cost so far
-                     caf::reacts_to<tool_done_atom, tool_result>,     // a tool webhook answered
-                     caf::reacts_to<tick_atom>,                       // playout clock
-                     caf::reacts_to<timeout_atom>,                    // no media socket in time
                      caf::reacts_to<hangup_atom, call_end>,           // end now, with this outcome
                      caf::reacts_to<event_atom, provider_event>>;     // a provider webhook about this call
 
-// Converts audio between the provider's format and the AI's, one stateful converter per direction.
+// ...and as its own provider socket, timers and tool requests reach it (actors/call.cpp).
+using call_internal = call_actor::extend<caf::reacts_to<frame_atom, std::string>,      // provider frame
+                                         caf::reacts_to<closed_atom, std::string>,     // provider socket closed
+                                         caf::reacts_to<tool_done_atom, tool_result>,  // a tool webhook answered
+                                         caf::reacts_to<tick_atom>,                    // playout clock
+                                         caf::reacts_to<timeout_atom>>;                // no media socket in time
+
+// Converts audio between the provider's format and the AI's, one stateful converter per direction. It
+// sits in the pipeline: caller audio from the call goes on to the AI session, AI audio from the session
+// goes on to the call. It is spawned before the session, which it learns of next (to_ai).
 using transcoder_actor =
-    caf::typed_actor<caf::reacts_to<caller_atom, audio_chunk>, caf::reacts_to<ai_audio_atom, audio_chunk>>;
+    caf::typed_actor<caf::reacts_to<caller_atom, audio_chunk>, caf::reacts_to<ai_audio_atom, audio_chunk>,
+                     caf::reacts_to<to_ai_atom, caller_audio_sink>>;
+
+// A live call as /calls lists it.
+struct call_summary {
+  std::string id;
+  std::string provider;
+  std::string session_id;
+  std::string from;
+  std::string to;
+  std::string ai;
+  std::string simulated;
+  std::string state;
+  int worker = 0;
+  std::int64_t age_ms = 0;
+  std::uint64_t frames_in = 0;
+  std::uint64_t frames_out = 0;
+  net::param_list parameters;
+};
 
 // The supervisor: admits calls, routes media sockets to them, knows every live call.
 using supervisor_actor =
     caf::typed_actor<caf::replies_to<admit_atom, incoming_call>::with<call_admission>,
-                     caf::reacts_to<hs_frame_atom, pending_socket, std::string>,  // a frame from a socket in handshake
-                     caf::reacts_to<hs_closed_atom, pending_socket, std::string>,
-                     caf::reacts_to<hangup_atom, std::string, call_end>,     // call id, outcome (operator/webhook)
-                     caf::reacts_to<event_atom, provider_event>,             // routed by either of the call's ids
-                     caf::replies_to<calls_atom>::with<std::string>,         // /calls as JSON
-                     caf::replies_to<count_atom>::with<std::uint64_t>,       // live calls
-                     caf::reacts_to<drain_atom>,                             // refuse new calls from now on
-                     caf::reacts_to<end_all_atom, call_end>>;                // end every call now, with this outcome
+                     caf::reacts_to<hangup_atom, std::string, call_end>,  // call id, outcome (operator/webhook)
+                     caf::reacts_to<event_atom, provider_event>,          // routed by either of the call's ids
+                     caf::replies_to<calls_atom>::with<std::vector<call_summary>>,  // /calls
+                     caf::replies_to<count_atom>::with<std::uint64_t>,              // live calls
+                     caf::reacts_to<drain_atom>,                 // refuse new calls from now on
+                     caf::reacts_to<end_all_atom, call_end>>;    // end every call now, with this outcome
+
+// ...and as the media sockets still in handshake reach it (actors/socket_sinks.hpp, media_door()).
+using supervisor_internal =
+    supervisor_actor::extend<caf::reacts_to<hs_frame_atom, pending_socket, std::string>,  // a frame in handshake
+                             caf::reacts_to<hs_closed_atom, pending_socket, std::string>>;
 
 }  // namespace voxgate::actors
 
@@ -202,6 +234,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::ai_usage)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::provider_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::tool_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::call_end)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<voxgate::actors::call_summary>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::ai_state)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::actors::pending_socket)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(voxgate::net::stream_start)

@@ -2,8 +2,14 @@
 
 namespace voxgate::actors {
 
-handshake_sink::handshake_sink(supervisor_actor supervisor, provider_ptr provider, std::string upgrade_token)
+handshake_sink::handshake_sink(supervisor_internal supervisor, provider_ptr provider, std::string upgrade_token)
     : supervisor_(std::move(supervisor)), provider_(provider), upgrade_token_(std::move(upgrade_token)) {}
+
+std::shared_ptr<handshake_sink> media_door(const supervisor_actor& supervisor, provider_ptr provider,
+                                           std::string upgrade_token) {
+  return std::make_shared<handshake_sink>(caf::actor_cast<supervisor_internal>(supervisor), provider,
+                                          std::move(upgrade_token));
+}
 
 pending_socket handshake_sink::socket() const { return {channel_.lock(), provider_, upgrade_token_}; }
 

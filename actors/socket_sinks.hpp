@@ -11,18 +11,23 @@ namespace voxgate::actors {
 // A media socket in handshake: frames go to the supervisor with the socket they came from.
 class handshake_sink final : public net::ws_sink {
  public:
-  handshake_sink(supervisor_actor supervisor, provider_ptr provider, std::string upgrade_token);
+  handshake_sink(supervisor_internal supervisor, provider_ptr provider, std::string upgrade_token);
   void bind(const net::ws_channel_ptr& channel) { channel_ = channel; }
   void on_text(std::string&& frame) override;
   void on_closed(std::string reason) override;
 
  private:
   pending_socket socket() const;
-  supervisor_actor supervisor_;
+  supervisor_internal supervisor_;
   provider_ptr provider_;
   std::string upgrade_token_;
   std::weak_ptr<net::ws_channel> channel_;  // weak: the channel owns this sink
 };
+
+// The door a provider's media socket comes in through: its frames go to the supervisor until the
+// stream's start names its call, with the provider and the token that came with the upgrade.
+std::shared_ptr<handshake_sink> media_door(const supervisor_actor& supervisor, provider_ptr provider,
+                                           std::string upgrade_token);
 
 // Any socket owned by one actor: frames and the close go straight to it.
 template <class Handle, class FrameAtom, class ClosedAtom>
@@ -36,7 +41,7 @@ class actor_sink final : public net::ws_sink {
   Handle target_;
 };
 
-using call_sink = actor_sink<call_actor, frame_atom, closed_atom>;
-using ai_socket_sink = actor_sink<ai_session_actor, ai_frame_atom, ai_closed_atom>;
+using call_sink = actor_sink<call_internal, frame_atom, closed_atom>;
+using ai_socket_sink = actor_sink<ai_session_internal, ai_frame_atom, ai_closed_atom>;
 
 }  // namespace voxgate::actors

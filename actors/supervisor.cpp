@@ -49,7 +49,7 @@ struct supervisor_state {
   actor_metrics am{};
 };
 
-using supervisor_pointer = supervisor_actor::stateful_pointer<supervisor_state>;
+using supervisor_pointer = supervisor_internal::stateful_pointer<supervisor_state>;
 
 void refuse_socket(supervisor_pointer self, const pending_socket& socket, std::string_view reason,
                    const std::string& call_id = {}) {
@@ -216,41 +216,32 @@ void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::st
   self->send(call->handle, attach_atom::value, socket, std::move(start));
 }
 
-std::string calls_json(supervisor_pointer self) {
+std::vector<call_summary> calls_list(supervisor_pointer self) {
   auto now = std::chrono::steady_clock::now();
-  std::string out = "[";
-  bool first = true;
+  std::vector<call_summary> out;
+  out.reserve(self->state.calls.size());
   for (const auto& [id, call] : self->state.calls) {
     const auto& r = *call.record;
-    if (!first) out += ',';
-    first = false;
-    out += R"({"id":)" + net::json::quote(id);
-    out += R"(,"provider":)" + net::json::quote(to_string(r.call.provider));
-    if (!r.call.session_id.empty()) out += R"(,"session_id":)" + net::json::quote(r.call.session_id);
-    out += R"(,"from":)" + net::json::quote(r.call.from);
-    out += R"(,"to":)" + net::json::quote(r.call.to);
-    out += R"(,"ai":)" + net::json::quote(self->state.env->ai_backend);
-    if (!r.call.simulated.empty()) out += R"(,"simulated":)" + net::json::quote(r.call.simulated);
-    out += R"(,"state":)" + net::json::quote(to_string(r.phase.load()));
-    out += R"(,"worker":)" + std::to_string(r.worker);
-    out += R"(,"age_ms":)" +
-           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now - r.created).count());
-    out += R"(,"frames_in":)" + std::to_string(r.frames_in.load());
-    out += R"(,"frames_out":)" + std::to_string(r.frames_out.load());
-    out += R"(,"parameters":{)";
-    bool first_param = true;
-    for (const auto& [k, v] : r.call.parameters) {
-      if (!first_param) out += ',';
-      first_param = false;
-      out += net::json::quote(k) + ":" + net::json::quote(v);
-    }
-    out += "}}";
+    call_summary c;
+    c.id = id;
+    c.provider = std::string(to_string(r.call.provider));
+    c.session_id = r.call.session_id;
+    c.from = r.call.from;
+    c.to = r.call.to;
+    c.ai = self->state.env->ai_backend;
+    c.simulated = r.call.simulated;
+    c.state = std::string(to_string(r.phase.load()));
+    c.worker = r.worker;
+    c.age_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - r.created).count();
+    c.frames_in = r.frames_in.load();
+    c.frames_out = r.frames_out.load();
+    c.parameters = r.call.parameters;
+    out.push_back(std::move(c));
   }
-  out += "]";
   return out;
 }
 
-supervisor_actor::behavior_type supervisor_behavior(supervisor_pointer self, call_env_ptr env) {
+supervisor_internal::behavior_type supervisor_behavior(supervisor_pointer self, call_env_ptr env) {
   self->state.env = env;
   self->state.per_worker.assign(static_cast<std::size_t>(env->workers < 1 ? 1 : env->workers), 0);
   self->state.am = env->metrics->for_actor("supervisor");
@@ -331,9 +322,9 @@ supervisor_actor::behavior_type supervisor_behavior(supervisor_pointer self, cal
         }
         self->send(call->handle, event_atom::value, std::move(ev));
       },
-      [self](calls_atom) -> std::string {
+      [self](calls_atom) -> std::vector<call_summary> {
         self->state.am.handled->inc();
-        return calls_json(self);
+        return calls_list(self);
       },
       [self](count_atom) -> std::uint64_t {
         self->state.am.handled->inc();

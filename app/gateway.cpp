@@ -127,7 +127,7 @@ gateway::gateway(config c) : config_(std::move(c)) {
     cs.providers = [providers = providers_.get()](std::string_view name) { return providers->find(name); };
     // A socket a peer carries here enters through the same door as one of our own.
     auto on_open = [this](net::ws_channel_ptr channel, actors::provider_ptr provider, std::string token) {
-      auto sink = std::make_shared<actors::handshake_sink>(supervisor_, provider, std::move(token));
+      auto sink = actors::media_door(supervisor_, provider, std::move(token));
       sink->bind(channel);
       return std::shared_ptr<net::ws_sink>(sink);
     };
@@ -160,7 +160,7 @@ net::upgrade_decision gateway::accept_media_socket(actors::provider_ptr provider
       return net::upgrade_decision::refuse(403, std::string(net::to_string(check)), "media token refused");
     worker = env_->homes->find(call_id);
   }
-  auto sink = std::make_shared<actors::handshake_sink>(supervisor_, provider, std::move(upgrade_token));
+  auto sink = actors::media_door(supervisor_, provider, std::move(upgrade_token));
   net::upgrade_decision d;
   d.accept = true;
   d.sink = sink;

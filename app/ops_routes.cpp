@@ -86,6 +86,35 @@ void start_at_zero(actors::metrics_registry& m, const actors::ai::backend& ai, c
   }
 }
 
+// /calls: the live calls as JSON, one object each.
+std::string calls_json(const std::vector<actors::call_summary>& calls) {
+  std::string out = "[";
+  for (const auto& c : calls) {
+    if (out.size() > 1) out += ',';
+    out += R"({"id":)" + net::json::quote(c.id);
+    out += R"(,"provider":)" + net::json::quote(c.provider);
+    if (!c.session_id.empty()) out += R"(,"session_id":)" + net::json::quote(c.session_id);
+    out += R"(,"from":)" + net::json::quote(c.from);
+    out += R"(,"to":)" + net::json::quote(c.to);
+    out += R"(,"ai":)" + net::json::quote(c.ai);
+    if (!c.simulated.empty()) out += R"(,"simulated":)" + net::json::quote(c.simulated);
+    out += R"(,"state":)" + net::json::quote(c.state);
+    out += R"(,"worker":)" + std::to_string(c.worker);
+    out += R"(,"age_ms":)" + std::to_string(c.age_ms);
+    out += R"(,"frames_in":)" + std::to_string(c.frames_in);
+    out += R"(,"frames_out":)" + std::to_string(c.frames_out);
+    out += R"(,"parameters":{)";
+    bool first = true;
+    for (const auto& [k, v] : c.parameters) {
+      if (!first) out += ',';
+      first = false;
+      out += net::json::quote(k) + ":" + net::json::quote(v);
+    }
+    out += "}}";
+  }
+  return out + "]";
+}
+
 }  // namespace
 
 void gateway::add_ops_routes() {
@@ -106,12 +135,12 @@ void gateway::add_ops_routes() {
   });
   server_->route("GET", "/calls", [this](net::http_request req, net::responder respond) {
     if (req.target.find("scope=cluster") != std::string::npos) return cluster_calls(std::move(respond));
-    ask<std::string>(
+    ask<std::vector<actors::call_summary>>(
         *system_, supervisor_, std::chrono::seconds(2),
-        [respond](std::string json) {
+        [respond](std::vector<actors::call_summary> calls) {
           net::http_response r;
           r.content_type = "application/json";
-          r.body = std::move(json);
+          r.body = calls_json(calls);
           respond(std::move(r));
         },
         [respond](std::string error) { respond(net::http_response::text(503, error + "\n")); },
@@ -177,9 +206,9 @@ void gateway::cluster_calls(net::responder respond) {
     g->waiting = instances.size();
     for (const auto& instance : instances) {
       if (instance == self) {
-        ask<std::string>(
+        ask<std::vector<actors::call_summary>>(
             *system_, supervisor_, std::chrono::seconds(2),
-            [g, instance](std::string json) { g->add_answer(instance, json); },
+            [g, instance](std::vector<actors::call_summary> calls) { g->add_answer(instance, calls_json(calls)); },
             [g, instance](std::string e) { g->add(instance, R"("error":)" + net::json::quote(e), 0); },
             actors::calls_atom::value);
         continue;

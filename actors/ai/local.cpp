@@ -70,13 +70,13 @@ struct local_state {
   }
 };
 
-using local_pointer = ai_session_actor::stateful_pointer<local_state>;
+using local_pointer = ai_session_internal::stateful_pointer<local_state>;
 
 void speak(local_pointer self, const std::string& item_id, const std::string& audio) {
   auto& st = self->state;
   std::size_t chunk = 100 * st.args.format.bytes_per_ms();
   for (std::size_t at = 0; at < audio.size(); at += chunk)
-    self->send(st.args.listener, ai_audio_atom::value, audio_chunk{st.args.format, audio.substr(at, chunk), item_id});
+    self->send(st.args.audio, ai_audio_atom::value, audio_chunk{st.args.format, audio.substr(at, chunk), item_id});
   self->send(st.args.listener, ai_state_atom::value, ai_state::response_done);
 }
 
@@ -112,7 +112,7 @@ void hear(local_pointer self, audio_chunk& chunk) {
   st.turn.clear();
 }
 
-ai_session_actor::behavior_type local_behavior(local_pointer self, local_agent_options options, ai_session_args args) {
+ai_session_internal::behavior_type local_behavior(local_pointer self, local_agent_options options, ai_session_args args) {
   auto& st = self->state;
   st.options = options;
   st.args = std::move(args);
@@ -130,6 +130,7 @@ ai_session_actor::behavior_type local_behavior(local_pointer self, local_agent_o
         spdlog::debug("call={} local agent: item {} heard for {} ms", self->state.args.call_id, item_id, ms);
       },
       [self](tool_done_atom, tool_result&) { self->state.am.handled->inc(); },
+      [self](to_call_atom, ai_audio_sink& sink) { self->state.args.audio = std::move(sink); },
       [self](dtmf_atom, std::string&) {
         self->state.am.handled->inc();
         auto f = self->state.args.format;

@@ -87,7 +87,7 @@ struct live_state {
   }
 };
 
-using live_pointer = ai_session_actor::stateful_pointer<live_state>;
+using live_pointer = ai_session_internal::stateful_pointer<live_state>;
 
 void send_audio(live_pointer self, const std::string& bytes) {
   auto& st = self->state;
@@ -151,7 +151,7 @@ void on_event(live_pointer self, std::string& text) {
     case server_kind::audio_delta: {
       st.words.spoke(transcript::speaker::assistant);
       if (!decode_delta_in_place(text, ev.delta, *st.options.metrics, backend_name)) return;
-      self->send(st.args.listener, ai_audio_atom::value, audio_chunk{st.args.format, std::move(text), {}});
+      self->send(st.args.audio, ai_audio_atom::value, audio_chunk{st.args.format, std::move(text), {}});
       return;
     }
     case server_kind::input_transcript:
@@ -210,7 +210,7 @@ std::string bounded(std::string text, std::size_t max) {
   return text;
 }
 
-ai_session_actor::behavior_type live_behavior(live_pointer self, openai_live_options options, ai_session_args args) {
+ai_session_internal::behavior_type live_behavior(live_pointer self, openai_live_options options, ai_session_args args) {
   auto& st = self->state;
   st.options = std::move(options);
   st.args = std::move(args);
@@ -257,6 +257,7 @@ ai_session_actor::behavior_type live_behavior(live_pointer self, openai_live_opt
           st.socket->send(live::response_create());
         }
       },
+      [self](to_call_atom, ai_audio_sink& sink) { self->state.args.audio = std::move(sink); },
       [self](dtmf_atom, std::string& digit) {
         auto& st = self->state;
         st.am.handled->inc();

@@ -33,7 +33,7 @@ struct openai_state {
   }
 };
 
-using openai_pointer = ai_session_actor::stateful_pointer<openai_state>;
+using openai_pointer = ai_session_internal::stateful_pointer<openai_state>;
 
 void send_text(openai_pointer self, std::string text, bool droppable = false) {
   self->state.socket->send(std::move(text), droppable);
@@ -58,7 +58,7 @@ void on_event(openai_pointer self, std::string& text) {
     case server_kind::audio_delta: {
       std::string item(ev.item_id);  // copied: decoding below reuses the buffer it points into
       if (!decode_delta_in_place(text, ev.delta, *st.options.metrics, backend_name)) return;
-      self->send(st.args.listener, ai_audio_atom::value, audio_chunk{st.args.format, std::move(text), std::move(item)});
+      self->send(st.args.audio, ai_audio_atom::value, audio_chunk{st.args.format, std::move(text), std::move(item)});
       return;
     }
     case server_kind::speech_started:
@@ -108,7 +108,7 @@ void on_event(openai_pointer self, std::string& text) {
   }
 }
 
-ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_realtime_options options, ai_session_args args) {
+ai_session_internal::behavior_type openai_behavior(openai_pointer self, openai_realtime_options options, ai_session_args args) {
   auto& st = self->state;
   st.options = std::move(options);
   st.args = std::move(args);
@@ -148,6 +148,7 @@ ai_session_actor::behavior_type openai_behavior(openai_pointer self, openai_real
         send_text(self, rt::function_call_output(result.call_id, result.output));
         send_text(self, rt::response_create());
       },
+      [self](to_call_atom, ai_audio_sink& sink) { self->state.args.audio = std::move(sink); },
       [self](dtmf_atom, std::string& digit) {
         self->state.am.handled->inc();
         send_text(self, rt::user_text_item("The caller pressed the key " + digit + " on their phone keypad."));

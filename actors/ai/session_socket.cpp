@@ -4,7 +4,7 @@
 
 namespace voxgate::actors::ai {
 
-std::shared_ptr<session_socket> session_socket::connect(ai_session_actor me, const ws_connector& connector,
+std::shared_ptr<session_socket> session_socket::connect(ai_session_internal me, const ws_connector& connector,
                                                         net::ws_connect_options options) {
   auto s = std::make_shared<session_socket>();
   connector(std::move(options), std::make_shared<ai_socket_sink>(me),

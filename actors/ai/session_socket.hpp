@@ -16,7 +16,7 @@ namespace voxgate::actors::ai {
 class session_socket {
  public:
   // Connects for `me`, which then gets ai_open_atom with the channel, or none and the error text.
-  static std::shared_ptr<session_socket> connect(ai_session_actor me, const ws_connector& connector,
+  static std::shared_ptr<session_socket> connect(ai_session_internal me, const ws_connector& connector,
                                                  net::ws_connect_options options);
 
   // On the session's own thread, from its ai_open handler on.

@@ -65,6 +65,7 @@ struct ai_probe_log {
   int spawned = 0;
   int terminated = 0;
   actors::ai_listener listener;  // the call that spawned the latest session
+  actors::ai_audio_sink audio;   // where that session's audio goes: the call, or its transcoder
   bool has(const std::string& e) const { return std::find(entries.begin(), entries.end(), e) != entries.end(); }
 };
 
@@ -82,10 +83,10 @@ inline actors::ai_session_actor::behavior_type probe_ai(actors::ai_session_actor
       },
       [log](tool_done_atom, tool_result& r) { log->entries.push_back("tool_done:" + r.call_id + ":" + r.output); },
       [log](dtmf_atom, std::string& d) { log->entries.push_back("dtmf:" + d); },
-      [](ai_open_atom, net::ws_channel_ptr&, std::string&) {},
-      [](ai_frame_atom, std::string&) {},
-      [](ai_closed_atom, std::string&) {},
-      [](tick_atom) {},
+      [log](to_call_atom, ai_audio_sink& sink) {
+        log->entries.push_back("to_call");
+        log->audio = std::move(sink);
+      },
   };
 }
 
@@ -112,6 +113,7 @@ class ActorTest : public ::testing::Test {
     e->make_ai = [log = ai](caf::actor_system& s, actors::ai_session_args args) {
       ++log->spawned;
       log->listener = args.listener;
+      log->audio = args.audio;
       return s.spawn(probe_ai, log);
     };
     e->fetch = [this](net::http_client_request r, std::function<void(net::http_client_response)> done) {

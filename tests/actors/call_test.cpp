@@ -20,7 +20,7 @@ constexpr const char* sid = "CA00000000000000000000000000000007";
 class CallTest : public ActorTest {
  protected:
   std::shared_ptr<call_record> record = std::make_shared<call_record>();
-  call_actor call;
+  call_internal call;
   std::shared_ptr<fake_channel> provider = std::make_shared<fake_channel>();
   caf::actor watcher;  // learns when the call actor ends
   bool call_down = false;
@@ -243,10 +243,7 @@ TEST_F(CallTest, AiErrorExitIsReportedAsAiFailed) {
           [](truncate_atom, std::string&, std::uint32_t) {},
           [](tool_done_atom, tool_result&) {},
           [](dtmf_atom, std::string&) {},
-          [](ai_open_atom, net::ws_channel_ptr&, std::string&) {},
-          [](ai_frame_atom, std::string&) {},
-          [](ai_closed_atom, std::string&) {},
-          [](tick_atom) {},
+          [](to_call_atom, ai_audio_sink&) {},
       };
     });
   };

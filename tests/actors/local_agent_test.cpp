@@ -48,7 +48,7 @@ TEST_F(ActorTest, LocalAgentGreetsThenEchoesTheCallersTurnAfterAPause) {
   local_agent_options options;
   options.metrics = &metrics;
   auto agent =
-      spawn_local_session(sys, options, ai_session_args{"CA1", l, agent_settings{}, codecs::audio_format::g711_ulaw()});
+      spawn_local_session(sys, options, ai_session_args{"CA1", l, l, agent_settings{}, codecs::audio_format::g711_ulaw()});
   run();
   ASSERT_GE(log->events.size(), 2u);
   EXPECT_EQ(log->events[0], "ready");

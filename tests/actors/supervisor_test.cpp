@@ -52,19 +52,19 @@ class SupervisorTest : public ActorTest {
   // `path_token`: the token of the upgrade's path (/twilio/media/<token>), empty for the bare path.
   std::shared_ptr<fake_channel> offer_start(const std::string& frame, const std::string& path_token = "") {
     auto ch = std::make_shared<fake_channel>();
-    caf::anon_send(sup, hs_frame_atom::value, pending_socket{ch, provider_named("twilio"), path_token}, frame);
+    caf::anon_send(caf::actor_cast<supervisor_internal>(sup), hs_frame_atom::value, pending_socket{ch, provider_named("twilio"), path_token}, frame);
     run();
     return ch;
   }
 
   // /calls as the supervisor answers it now.
-  rapidjson::Document calls_now() {
+  std::vector<call_summary> calls_now() {
     self->send(sup, calls_atom::value);
     run();
-    rapidjson::Document d;
-    self->receive([&](std::string& json) { d.Parse(json.c_str()); },
+    std::vector<call_summary> out;
+    self->receive([&](std::vector<call_summary>& calls) { out = std::move(calls); },
                   caf::after(std::chrono::seconds(0)) >> [] { ADD_FAILURE() << "no answer to calls"; });
-    return d;
+    return out;
   }
 };
 
@@ -177,33 +177,28 @@ TEST_F(SupervisorTest, AnEndedCallIsForgottenAndCountedByOutcome) {
   EXPECT_EQ(metrics.calls_total.value_of({"twilio", "completed"}), 1);
   EXPECT_EQ(metrics.calls_active.value_of({"twilio", "streaming"}), 0);
   EXPECT_EQ(metrics.actors_live.value_of({"call"}), 0);
-  self->send(sup, calls_atom::value);
-  run();
-  self->receive([](std::string& json) { EXPECT_EQ(json, "[]"); },
-                caf::after(std::chrono::seconds(0)) >> [] { ADD_FAILURE(); });
+  EXPECT_TRUE(calls_now().empty());
 }
 
-TEST_F(SupervisorTest, CallsJsonListsLiveCallsWithParameters) {
+TEST_F(SupervisorTest, CallsListsLiveCallsWithParameters) {
   admit_call();
-  auto d = calls_now();
-  ASSERT_TRUE(d.IsArray());
-  ASSERT_EQ(d.Size(), 1u);
-  EXPECT_STREQ(d[0]["id"].GetString(), sid);
-  EXPECT_STREQ(d[0]["provider"].GetString(), "twilio");
-  EXPECT_STREQ(d[0]["state"].GetString(), "ringing");
-  EXPECT_STREQ(d[0]["parameters"]["businessId"].GetString(), "acme");
-  EXPECT_STREQ(d[0]["from"].GetString(), "+15550001");
-  EXPECT_STREQ(d[0]["to"].GetString(), "+15550002");
-  EXPECT_STREQ(d[0]["ai"].GetString(), "probe");
-  EXPECT_FALSE(d[0].HasMember("simulated"));  // a real call
+  auto calls = calls_now();
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].id, sid);
+  EXPECT_EQ(calls[0].provider, "twilio");
+  EXPECT_EQ(calls[0].state, "ringing");
+  EXPECT_EQ(calls[0].parameters, (net::param_list{{"businessId", "acme"}}));
+  EXPECT_EQ(calls[0].from, "+15550001");
+  EXPECT_EQ(calls[0].to, "+15550002");
+  EXPECT_EQ(calls[0].ai, "probe");
+  EXPECT_TRUE(calls[0].simulated.empty());  // a real call
 }
 
 TEST_F(SupervisorTest, ASimulatedCallIsLabelledInCallsAndCountedApart) {
   admit_call(sid, "load");
-  auto d = calls_now();
-  ASSERT_TRUE(d.IsArray() && d.Size() == 1u);
-  ASSERT_TRUE(d[0].HasMember("simulated"));
-  EXPECT_STREQ(d[0]["simulated"].GetString(), "load");
+  auto calls = calls_now();
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].simulated, "load");
   advance(std::chrono::seconds(31));
   EXPECT_EQ(live(), 0u);
   EXPECT_EQ(metrics.calls_total.value_of({"twilio", "no_media"}), 1);  // still a call in every total

@@ -59,7 +59,7 @@ class TelnyxCallTest : public ActorTest {
     std::string start = R"({"event":"start","sequence_number":"1","stream_id":"S1","start":{"call_control_id":")" +
                         std::string(ccid) + R"(","call_session_id":")" + session + R"(","media_format":{"encoding":")" +
                         encoding + R"(","sample_rate":8000,"channels":1}}})";
-    caf::anon_send(sup, hs_frame_atom::value, pending_socket{ch, provider_named("telnyx"), token}, start);
+    caf::anon_send(caf::actor_cast<supervisor_internal>(sup), hs_frame_atom::value, pending_socket{ch, provider_named("telnyx"), token}, start);
     run();
     return ch;
   }
@@ -228,6 +228,9 @@ TEST_F(TelnyxCallTest, AnnouncedCodecOtherThanAskedGetsTranscoded) {
   auto a = admit(codecs::audio_format::g711_ulaw());
   auto ch = stream(a.token, "PCMA");  // asked for PCMU, Telnyx fell back to the leg's PCMA
   EXPECT_EQ(metrics.actors_live.value_of({"transcoder"}), 1);
+  // The AI's audio now goes through the new transcoder, not to the call and back.
+  EXPECT_TRUE(ai->has("to_call"));
+  EXPECT_NE(caf::actor_cast<caf::actor>(ai->audio), caf::actor_cast<caf::actor>(ai->listener));
   ASSERT_TRUE(ch->attached);
   // A 440 Hz tone in A-law from the caller reaches the AI as the same tone in mu-law: decode both
   // sides and compare sample by sample (within the two laws' quantisation), not just the byte count.

@@ -29,8 +29,10 @@ TEST_F(ActorTest, Pcm16AiGetsTranscodedAudioBothWays) {
   for (const auto& e : ai->entries) total += std::stoul(e.substr(e.find(':') + 1));
   // Less the resampler filter delay (a few ms) still inside the filter.
   EXPECT_NEAR(static_cast<double>(total), 5 * 960.0, 300.0) << ::testing::PrintToString(ai->entries);
-  // 100 ms of 24 kHz PCM16 from the AI -> 100 ms of G.711 to the provider.
-  caf::anon_send(call, ai_audio_atom::value, audio_chunk{codecs::audio_format::pcm16(24000), std::string(4800, '\0'), "it1"});
+  // 100 ms of 24 kHz PCM16 from the AI (to where its audio goes: the transcoder, not the call) -> 100 ms
+  // of G.711 to the provider.
+  EXPECT_NE(caf::actor_cast<caf::actor>(ai->audio), caf::actor_cast<caf::actor>(call));
+  caf::anon_send(ai->audio, ai_audio_atom::value, audio_chunk{codecs::audio_format::pcm16(24000), std::string(4800, '\0'), "it1"});
   run();
   ASSERT_EQ(provider->count("media"), 1u);
   rapidjson::Document d;
