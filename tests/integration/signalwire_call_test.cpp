@@ -148,7 +148,7 @@ TEST_F(signalwireGatewayTest, AWholeCallFromWebhookToStop) {
   EXPECT_EQ(metric(R"(voxgate_barge_ins_total{provider="signalwire"})"), 1);
   EXPECT_GE(metric(R"(voxgate_frames_total{provider="signalwire",direction="in"})"), 10);
   EXPECT_EQ(metric(R"(voxgate_actors_live{actor="call"})"), 0);
-  EXPECT_EQ(signalwire.stray_frames(), 0);  // every frame the gateway sent named the stream
+  EXPECT_EQ(signalwire.stray_frames(), 0);          // every frame the gateway sent named the stream
   EXPECT_TRUE(signalwire.rest_requests().empty());  // the caller ended it: no REST hang-up
 }
 
@@ -218,8 +218,9 @@ TEST_F(signalwireGatewayTest, TheMediaSocketMustCarryTheCallsToken) {
     if (p.first != "token") without.push_back(p);
   signalwire.send_start(sid, without);
   EXPECT_TRUE(signalwire.received()->wait_closed(5s));
-  EXPECT_TRUE(eventually(
-      [&] { return metric(R"(voxgate_media_sockets_refused_total{provider="signalwire",reason="missing_token"})") == 1; }));
+  EXPECT_TRUE(eventually([&] {
+    return metric(R"(voxgate_media_sockets_refused_total{provider="signalwire",reason="missing_token"})") == 1;
+  }));
   EXPECT_EQ(metric(R"(voxgate_calls_active{provider="signalwire",state="streaming"})"), 0);
 }
 

@@ -111,8 +111,8 @@ TEST(signalwireSignature, TheProviderChecksTheSignalWireShapedVectorWithAndWitho
   // Any altered field fails.
   auto altered = shaped_form();
   altered[5].second = "+15551234568";
-  EXPECT_TRUE(m.p->verify(post("/signalwire/voice", altered, {{"x-signalwire-signature", "qNvBh5UbTO14f2A/VtpWIWLRr0c="}}),
-                          base, 0));
+  EXPECT_TRUE(m.p->verify(
+      post("/signalwire/voice", altered, {{"x-signalwire-signature", "qNvBh5UbTO14f2A/VtpWIWLRr0c="}}), base, 0));
 }
 
 TEST(signalwireSignature, WithoutASigningKeyEverythingPassesAndTheGatewaySaysSoLoudly) {
@@ -193,8 +193,9 @@ TEST(signalwireWebhook, TheStreamsStatusCallbackBecomesStreamEvents) {
   made m(all_settings());
   EXPECT_EQ(m.p->events_path(), "/signalwire/stream-status");
   auto status = [&](const char* event, const char* error = "") {
-    return parse(*m.p, post("/signalwire/stream-status",
-                            signalwire::stream_status_form(call_sid, "7d56cc11-536d-4a45-b4fb-ed3d55be843b", event, error)));
+    return parse(*m.p,
+                 post("/signalwire/stream-status",
+                      signalwire::stream_status_form(call_sid, "7d56cc11-536d-4a45-b4fb-ed3d55be843b", event, error)));
   };
   auto started = status("stream-started");
   ASSERT_TRUE(started && std::holds_alternative<call_event>(*started));

@@ -218,24 +218,24 @@ std::string signalwire_sim::open_media(const net::twilio::stream_instruction& st
   if (!u) return "bad stream url";
   net::ws_connect_options o;
   o.url = "ws://" + gateway_.substr(gateway_.find("://") + 3) + std::string(u->path());
-  auto sink = std::make_shared<queue_sink>(received_, [h = handset_, stray = stray_,
-                                                       sid = stream_sid_](const std::string& frame) {
-    rapidjson::Document d;
-    d.Parse(frame.c_str());
-    if (d.HasParseError() || !d.IsObject() || !d.HasMember("event") || !d["event"].IsString()) return;
-    if (!d.HasMember("streamSid") || !d["streamSid"].IsString() || sid != d["streamSid"].GetString()) {
-      ++*stray;
-      return;
-    }
-    std::string_view event = d["event"].GetString();
-    if (event == "media" && d.HasMember("media") && d["media"].IsObject() && d["media"].HasMember("payload") &&
-        d["media"]["payload"].IsString())
-      h->on_media(codecs::base64::decode(d["media"]["payload"].GetString()).value_or("").size());
-    if (event == "mark" && d.HasMember("mark") && d["mark"].IsObject() && d["mark"].HasMember("name") &&
-        d["mark"]["name"].IsString())
-      h->on_mark(d["mark"]["name"].GetString());
-    if (event == "clear") h->on_clear();
-  });
+  auto sink = std::make_shared<queue_sink>(
+      received_, [h = handset_, stray = stray_, sid = stream_sid_](const std::string& frame) {
+        rapidjson::Document d;
+        d.Parse(frame.c_str());
+        if (d.HasParseError() || !d.IsObject() || !d.HasMember("event") || !d["event"].IsString()) return;
+        if (!d.HasMember("streamSid") || !d["streamSid"].IsString() || sid != d["streamSid"].GetString()) {
+          ++*stray;
+          return;
+        }
+        std::string_view event = d["event"].GetString();
+        if (event == "media" && d.HasMember("media") && d["media"].IsObject() && d["media"].HasMember("payload") &&
+            d["media"]["payload"].IsString())
+          h->on_media(codecs::base64::decode(d["media"]["payload"].GetString()).value_or("").size());
+        if (event == "mark" && d.HasMember("mark") && d["mark"].IsObject() && d["mark"].HasMember("name") &&
+            d["mark"]["name"].IsString())
+          h->on_mark(d["mark"]["name"].GetString());
+        if (event == "clear") h->on_clear();
+      });
   auto promise = std::make_shared<std::promise<std::string>>();
   auto future = promise->get_future();
   net::ws_connect(io_, std::move(o), std::move(sink), [this, promise](net::ws_channel_ptr ch, std::string error) {

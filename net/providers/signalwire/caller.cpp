@@ -68,8 +68,7 @@ std::string media_message(std::uint64_t sequence, std::uint64_t chunk, std::stri
 }
 
 std::string mark_echo(std::string_view stream_sid, std::string_view name) {
-  return R"({"event":"mark","streamSid":)" + json::quote(stream_sid) + R"(,"mark":{"name":)" + json::quote(name) +
-         "}}";
+  return R"({"event":"mark","streamSid":)" + json::quote(stream_sid) + R"(,"mark":{"name":)" + json::quote(name) + "}}";
 }
 
 std::string dtmf_message(std::string_view stream_sid, std::uint64_t sequence, std::string_view digit) {

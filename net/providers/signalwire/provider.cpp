@@ -28,7 +28,8 @@ const std::vector<setting>& settings() {
        "verifies X-SignalWire-Signature (the project's Signing Key, not the API token); unset turns verification "
        "off (loud warning)",
        checks::any_text(), true},
-      {"SIGNALWIRE_SPACE_URL", "", "https://<space>.signalwire.com: the Compatibility REST API, for the hang-up (end_call)",
+      {"SIGNALWIRE_SPACE_URL", "",
+       "https://YOUR-SPACE.signalwire.com: the Compatibility REST API, for the hang-up (end_call)",
        checks::url_of({"https", "http"})},
       {"SIGNALWIRE_PROJECT_ID", "", "the Project ID (the webhooks' AccountSid): REST user name", checks::any_text()},
       {"SIGNALWIRE_API_TOKEN", "", "API token with the Voice scope: REST password", checks::any_text(), true},
