@@ -1,6 +1,7 @@
 #include "net/providers/registry.hpp"
 
 #include "net/providers/plivo/provider.hpp"
+#include "net/providers/signalwire/provider.hpp"
 #include "net/providers/telnyx/provider.hpp"
 #include "net/providers/twilio/provider.hpp"
 
@@ -11,6 +12,7 @@ const std::vector<descriptor>& descriptors() {
       twilio::descriptor(),
       telnyx::descriptor(),
       plivo::descriptor(),
+      signalwire::descriptor(),
   };
   return list;
 }
