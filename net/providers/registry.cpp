@@ -1,5 +1,6 @@
 #include "net/providers/registry.hpp"
 
+#include "net/providers/exotel/provider.hpp"
 #include "net/providers/telnyx/provider.hpp"
 #include "net/providers/twilio/provider.hpp"
 
@@ -9,6 +10,7 @@ const std::vector<descriptor>& descriptors() {
   static const std::vector<descriptor> list = {
       twilio::descriptor(),
       telnyx::descriptor(),
+      exotel::descriptor(),
   };
   return list;
 }
