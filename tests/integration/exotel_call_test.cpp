@@ -53,8 +53,8 @@ class ExotelGatewayTest : public GatewayTest {
   }
 
   // A call up to a streaming media socket.
-  void connect(sim::exotel_call& exo, const std::string& sid = call_sid) {
-    auto res = exo.dial(sid, "businessId=acme");
+  void connect(sim::exotel_call& exo) {
+    auto res = exo.dial(call_sid, "businessId=acme");
     ASSERT_EQ(res.status, 200u) << res.body << res.error;
     ASSERT_EQ(exo.open_stream(), "");
     exo.send_connected();
