@@ -1,5 +1,6 @@
 #include "net/providers/registry.hpp"
 
+#include "net/providers/exotel/provider.hpp"
 #include "net/providers/plivo/provider.hpp"
 #include "net/providers/signalwire/provider.hpp"
 #include "net/providers/telnyx/provider.hpp"
@@ -13,6 +14,7 @@ const std::vector<descriptor>& descriptors() {
       telnyx::descriptor(),
       plivo::descriptor(),
       signalwire::descriptor(),
+      exotel::descriptor(),
   };
   return list;
 }
