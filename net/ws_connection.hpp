@@ -89,15 +89,26 @@ class ws_connection final : public ws_channel,
   }
 
   void send_text(std::string text, bool droppable_audio) override {
-    // From this connection's worker, in an actor's turn, behind no frame still on its way: queue now.
-    // (A queue cut for a peer that stopped reading tells the sink here, inside the actor's turn; the
-    // sinks only send a message, so that is safe.)
-    if (detail::in_send_turn() && posted_.load(std::memory_order_relaxed) == 0 &&
-        ws_.get_executor().running_in_this_thread()) {
+    // From this connection's worker, behind no frame still on its way: queue now. A post from the
+    // loop's own thread waits in Asio's private queue until the running handler returns, so a frame
+    // another thread sends meanwhile, in answer to what this handler did next, would pass it (the
+    // relay's open overtaken by the frames of the socket it opens). Queued now, it cannot be.
+    // (A queue cut for a peer that stopped reading tells the sink here; the sinks only send a
+    // message, so that is safe.)
+    if (posted_.load(std::memory_order_relaxed) == 0 && ws_.get_executor().running_in_this_thread()) {
       queue(std::move(text), droppable_audio);
-      if (!writing_ && !flush_at_turn_end_) {
-        flush_at_turn_end_ = true;
-        detail::flush_at_end_of_turn(this->shared_from_this());
+      if (detail::in_send_turn()) {
+        // In an actor's turn: the turn's frames leave together when it ends.
+        if (!writing_ && !flush_at_turn_end_) {
+          flush_at_turn_end_ = true;
+          detail::flush_at_end_of_turn(this->shared_from_this());
+        }
+      } else if (!writing_ && !write_posted_) {
+        write_posted_ = true;
+        boost::asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
+          self->write_posted_ = false;
+          self->start_writing();
+        });
       }
       return;
     }
