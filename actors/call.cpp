@@ -414,8 +414,13 @@ void on_provider_event(call_pointer self, provider_event& ev) {
 
 // The playout clock for the provider's format, in chunks no shorter than the provider plays well.
 playout::options playout_for(const call_state& st) {
-  return {st.provider_format, st.env->playout_lead_ms,
-          std::max(st.env->playout_chunk_ms, st.record->call.provider->traits().min_chunk_ms)};
+  auto min_chunk = st.record->call.provider->traits().min_chunk_ms;
+  playout::options o;
+  o.format = st.provider_format;
+  o.lead_ms = std::max(st.env->playout_lead_ms, 2 * min_chunk);  // room for a whole chunk while one plays
+  o.chunk_ms = std::max(st.env->playout_chunk_ms, min_chunk);
+  o.min_chunk_ms = min_chunk;
+  return o;
 }
 
 // The pipeline between the provider's format and the AI's: a transcoder when they differ (caller audio
@@ -533,7 +538,9 @@ call_internal::behavior_type call_behavior(call_pointer self, call_env_ptr env, 
       },
       [self](closed_atom, std::string& reason) {
         self->state.am.handled->inc();
-        end_call(self, self->state.stopped ? call_end{outcome::completed, {}} : call_end{outcome::provider_closed, reason});
+        auto& st = self->state;
+        bool hung_up = st.stopped || st.record->call.provider->traits().close_is_hangup;
+        end_call(self, hung_up ? call_end{outcome::completed, {}} : call_end{outcome::provider_closed, reason});
       },
       [self](ai_audio_atom, audio_chunk& chunk) {
         auto& st = self->state;

@@ -67,6 +67,11 @@ bool playout::next(std::uint64_t now_ms, std::span<const std::uint8_t>& audio, s
   // Whole samples only.
   n -= n % options_.format.alignment();
   if (n == 0) return false;
+  if (n < static_cast<std::size_t>(options_.min_chunk_ms) * bpm_) {
+    // Too short for this provider: wait for room, or for more audio; the tail leaves once the provider
+    // has nothing left to play.
+    if (queued_bytes() > n || ahead > 0) return false;
+  }
   audio = {queue_.data() + head_, n};
   head_ += n;
   if (head_ == queue_.size()) {  // the bytes stay where they are until the next push

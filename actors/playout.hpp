@@ -22,6 +22,9 @@ class playout {
     std::uint32_t lead_ms = 400;           // most audio the provider may hold unplayed
     std::uint32_t chunk_ms = 100;          // largest chunk handed over at once; a mark every chunk_ms of audio
     std::uint32_t max_queued_ms = 120000;  // bound on AI audio held here; beyond it, audio is dropped
+    // Shortest chunk handed over, for a provider that plays short ones with gaps (Exotel); a shorter
+    // one leaves only at the end of what is queued, once the provider has played everything before it.
+    std::uint32_t min_chunk_ms = 0;
   };
 
   struct chunk {

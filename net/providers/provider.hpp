@@ -35,6 +35,9 @@ struct traits {
   bool token_in_start = false;
   // The shortest audio message the provider plays well (Exotel: 100 ms and more); 0: the gateway's own.
   std::uint32_t min_chunk_ms = 0;
+  // The provider ends a call's stream by closing its socket, with no stop message (Plivo): a close is
+  // then the caller hanging up, not the provider going away.
+  bool close_is_hangup = false;
 };
 
 // A call announced by a verified webhook.

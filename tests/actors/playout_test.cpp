@@ -168,3 +168,31 @@ TEST(Playout, ItemsArePrunedOncePlayed) {
   EXPECT_EQ(cut.item_id, "it9900");
   EXPECT_EQ(cut.audio_end_ms, 50u);
 }
+
+// Exotel plays chunks shorter than its minimum with gaps: chunks are whole minimums, waiting for room
+// rather than handing over what the lead leaves; the tail leaves once everything before it played.
+TEST(Playout, AMinimumChunkIsKeptUntilOnlyTheTailIsLeft) {
+  playout::options o;
+  o.format = voxgate::codecs::audio_format::pcm16(8000);  // 16 bytes per ms
+  o.lead_ms = 400;
+  o.chunk_ms = 200;
+  o.min_chunk_ms = 200;
+  playout p(o);
+  p.push("it1", std::vector<std::uint8_t>(16 * 1050, 0x11));  // 1050 ms
+  std::vector<playout::chunk> chunks;
+  drain(p, 0, &chunks);
+  ASSERT_EQ(chunks.size(), 2u);  // 400 ms of lead: two whole chunks
+  for (const auto& c : chunks) EXPECT_EQ(c.audio.size(), 3200u);
+  EXPECT_FALSE(p.next(150));  // 150 ms played: 150 ms of room is less than a chunk, so it waits
+  auto c = p.next(200);       // 200 ms played: a whole chunk of room
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->audio.size(), 3200u);
+  drain(p, 400);
+  drain(p, 600);
+  EXPECT_EQ(p.sent_ms(), 1000u);
+  EXPECT_FALSE(p.next(700));  // the 50 ms tail waits while the provider still has audio to play
+  auto tail = p.next(1000);   // it played everything: the tail goes
+  ASSERT_TRUE(tail);
+  EXPECT_EQ(tail->audio.size(), 16u * 50);
+  EXPECT_EQ(p.queued_bytes(), 0u);
+}

@@ -151,11 +151,12 @@ TEST_F(PlivoGatewayTest, AWholeCallWithAudioBothWaysBargeInAndTheCallerHangingUp
   EXPECT_NE(calls.find(R"("state":"streaming")"), std::string::npos) << calls;
   EXPECT_TRUE(plivo->protocol_errors().empty()) << plivo->protocol_errors().front();
 
-  // 8. The caller hangs up: Plivo just closes the socket. The AI socket closes; the call is gone.
+  // 8. The caller hangs up: Plivo just closes the socket (it documents no stop), which is the caller's
+  // hang-up. The AI socket closes; the call is gone, completed.
   plivo->hang_up();
   EXPECT_TRUE(openai->events()->wait_closed(5s));
   EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
-  EXPECT_EQ(metric(R"(voxgate_calls_total{provider="plivo",outcome="provider_closed"})"), 1);
+  EXPECT_EQ(metric(R"(voxgate_calls_total{provider="plivo",outcome="completed"})"), 1);
   EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="plivo",result="accepted"})"), 1);
   EXPECT_EQ(
       metric(R"(voxgate_ws_upgrade_attempts_total{path="/plivo/media/<redacted>",result="accepted",reason="ok"})"), 1);

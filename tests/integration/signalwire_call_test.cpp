@@ -19,7 +19,7 @@ constexpr const char* api_token = "PTtest-api-token";
 
 using signing = sim::signalwire_sim::signing;
 
-class signalwireGatewayTest : public GatewayTest {
+class SignalWireGatewayTest : public GatewayTest {
  protected:
   sim::signalwire_sim signalwire{{public_url, signing_key, project, api_token}};
 
@@ -63,7 +63,7 @@ std::string decoded_audio(const std::string& json) {
 
 }  // namespace
 
-TEST_F(signalwireGatewayTest, AWholeCallFromWebhookToStop) {
+TEST_F(SignalWireGatewayTest, AWholeCallFromWebhookToStop) {
   // 1. The webhook: cXML whose Stream url is wss, carries the call's token in its path and no query;
   // the CallSid, the token and the routing data ride in <Parameter>s; the statusCallback is ours.
   auto res = signalwire.post_voice_webhook(sid, "businessId=acme");
@@ -152,7 +152,7 @@ TEST_F(signalwireGatewayTest, AWholeCallFromWebhookToStop) {
   EXPECT_TRUE(signalwire.rest_requests().empty());  // the caller ended it: no REST hang-up
 }
 
-TEST_F(signalwireGatewayTest, EndCallToolHangsUpThroughTheCompatibilityRestApi) {
+TEST_F(SignalWireGatewayTest, EndCallToolHangsUpThroughTheCompatibilityRestApi) {
   connect_call();
   ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
   ASSERT_TRUE(eventually([&] { return get("/calls").body.find(R"("state":"streaming")") != std::string::npos; }));
@@ -171,7 +171,7 @@ TEST_F(signalwireGatewayTest, EndCallToolHangsUpThroughTheCompatibilityRestApi) 
   EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
 }
 
-TEST_F(signalwireGatewayTest, WebhooksAreSignedWithTheSigningKeyUnderEitherHeader) {
+TEST_F(SignalWireGatewayTest, WebhooksAreSignedWithTheSigningKeyUnderEitherHeader) {
   // SignalWire's header, the X-Twilio-Signature alias, and the URL signed with ":443" all pass.
   for (auto how : {signing::signalwire_header, signing::twilio_alias, signing::with_port_443}) {
     auto res = signalwire.post_voice_webhook(sid, "businessId=acme", how);
@@ -183,7 +183,7 @@ TEST_F(signalwireGatewayTest, WebhooksAreSignedWithTheSigningKeyUnderEitherHeade
   EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="signalwire",result="accepted"})"), 3);
 }
 
-TEST_F(signalwireGatewayTest, UnsignedOrMissignedWebhooksOpenNothing) {
+TEST_F(SignalWireGatewayTest, UnsignedOrMissignedWebhooksOpenNothing) {
   EXPECT_EQ(signalwire.post_voice_webhook(sid, "", signing::none).status, 403u);
   EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="signalwire",result="missing_signature"})"), 1);
   sim::signalwire_sim impostor{{public_url, "not-the-signing-key", project, api_token}};
@@ -208,7 +208,7 @@ TEST_F(signalwireGatewayTest, UnsignedOrMissignedWebhooksOpenNothing) {
   EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="signalwire",result="accepted"})"), 1);
 }
 
-TEST_F(signalwireGatewayTest, TheMediaSocketMustCarryTheCallsToken) {
+TEST_F(SignalWireGatewayTest, TheMediaSocketMustCarryTheCallsToken) {
   auto stream = answer();
   // The start's <Parameter> token is required even when the path carries one.
   ASSERT_EQ(signalwire.open_media(stream), "");
@@ -224,7 +224,7 @@ TEST_F(signalwireGatewayTest, TheMediaSocketMustCarryTheCallsToken) {
   EXPECT_EQ(metric(R"(voxgate_calls_active{provider="signalwire",state="streaming"})"), 0);
 }
 
-TEST_F(signalwireGatewayTest, AForgedPathTokenIsRefusedAtUpgrade) {
+TEST_F(SignalWireGatewayTest, AForgedPathTokenIsRefusedAtUpgrade) {
   auto stream = answer();
   auto forged = stream;
   forged.url += "x";  // the token's signature no longer matches
@@ -239,7 +239,7 @@ TEST_F(signalwireGatewayTest, AForgedPathTokenIsRefusedAtUpgrade) {
 
 // Another call's valid token opens the socket, but the start must carry the same token as the path,
 // and a token names its call: neither another call's path nor its <Parameter> takes this call over.
-TEST_F(signalwireGatewayTest, AnotherCallsTokenDoesNotTakeThisCallOver) {
+TEST_F(SignalWireGatewayTest, AnotherCallsTokenDoesNotTakeThisCallOver) {
   auto stream = answer();
   const std::string other = "0a1b2c3d-0000-4000-8000-000000000001";
   auto res = signalwire.post_voice_webhook(other);
@@ -264,7 +264,7 @@ TEST_F(signalwireGatewayTest, AnotherCallsTokenDoesNotTakeThisCallOver) {
   EXPECT_EQ(metric(R"(voxgate_calls_active{provider="signalwire",state="streaming"})"), 0);
 }
 
-TEST_F(signalwireGatewayTest, TheCallerClosingTheSocketEndsTheCall) {
+TEST_F(SignalWireGatewayTest, TheCallerClosingTheSocketEndsTheCall) {
   connect_call();
   ASSERT_TRUE(eventually([&] { return get("/calls").body.find(R"("state":"streaming")") != std::string::npos; }));
   signalwire.hang_up_socket();
@@ -273,7 +273,7 @@ TEST_F(signalwireGatewayTest, TheCallerClosingTheSocketEndsTheCall) {
   EXPECT_TRUE(signalwire.rest_requests().empty());
 }
 
-TEST_F(signalwireGatewayTest, TheBarePathWorksWithTheTokenInTheStartAlone) {
+TEST_F(SignalWireGatewayTest, TheBarePathWorksWithTheTokenInTheStartAlone) {
   auto stream = answer();
   auto bare = stream;
   bare.url = "wss://gw.example.test/signalwire/media";
@@ -285,7 +285,7 @@ TEST_F(signalwireGatewayTest, TheBarePathWorksWithTheTokenInTheStartAlone) {
   EXPECT_TRUE(eventually([&] { return get("/calls").body.find(R"("state":"streaming")") != std::string::npos; }));
 }
 
-TEST_F(signalwireGatewayTest, AStreamSignalWireCouldNotOpenEndsTheCall) {
+TEST_F(SignalWireGatewayTest, AStreamSignalWireCouldNotOpenEndsTheCall) {
   answer();
   ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
   auto res = signalwire.post_stream_status(sid, "stream-error", "connection_refused_timeout_or_ssl_error");
@@ -296,7 +296,7 @@ TEST_F(signalwireGatewayTest, AStreamSignalWireCouldNotOpenEndsTheCall) {
   EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
 }
 
-TEST_F(signalwireGatewayTest, AFinishedCallsStatusPostedToTheVoiceUrlEndsIt) {
+TEST_F(SignalWireGatewayTest, AFinishedCallsStatusPostedToTheVoiceUrlEndsIt) {
   connect_call();
   ASSERT_TRUE(eventually([&] { return get("/calls").body.find(R"("state":"streaming")") != std::string::npos; }));
   auto form = net::signalwire::voice_webhook_form(sid);

@@ -55,7 +55,8 @@ class plivo_provider final : public provider {
   std::string_view name() const override { return "plivo"; }
   const providers::traits& traits() const override {
     // In order, DTMF on the media socket, the token in the path (Plivo's start carries no parameters).
-    static const providers::traits t{false, dtmf_source::media_socket, false};
+    // Plivo documents no stop message: its socket closing is the call's end.
+    static const providers::traits t{false, dtmf_source::media_socket, false, 0, true};
     return t;
   }
   const media_dialect& media() const override { return media_; }
