@@ -2,6 +2,37 @@
 
 namespace voxgate::net {
 
+std::string_view parse_head(json::insitu_document& doc, std::string& frame, std::string_view sequence_key,
+                            std::string_view& event, media_event& out) {
+  if (auto err = doc.parse(frame); !err.empty()) return err;
+  auto name = json::string_of(doc.root(), "event");
+  if (!name) return "no event field";
+  event = *name;
+  out = media_event{};
+  out.sequence = json::counter_of(doc.root(), sequence_key).value_or(0);
+  return {};
+}
+
+void read_parameters(const json::value& object, std::string_view key, param_list& out) {
+  const auto* params = json::member(object, key);
+  if (!params || !params->IsObject()) return;
+  for (auto it = params->MemberBegin(); it != params->MemberEnd(); ++it)
+    if (it->value.IsString())
+      out.emplace_back(std::string(it->name.GetString(), it->name.GetStringLength()),
+                       std::string(it->value.GetString(), it->value.GetStringLength()));
+}
+
+void append_head(std::string& out, std::string_view event, std::string_view id_key, std::string_view id) {
+  out += R"({"event":")";
+  out += event;
+  out += '"';
+  if (id.empty()) return;  // no stream yet: left out rather than sent empty
+  out += R"(,")";
+  out += id_key;
+  out += R"(":)";
+  json::append_string(out, id);
+}
+
 bool parse_shared_event(std::string_view event, const json::value& root, media_event& out, std::string_view& error) {
   error = {};
   if (event == "media") {

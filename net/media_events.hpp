@@ -1,7 +1,9 @@
-// The media-stream events Twilio and Telnyx spell the same way (media, connected, mark, dtmf, stop),
-// parsed once for both dialects. Anything else (start, error, ...) is left to the dialect.
+// What the JSON media dialects share: how a frame opens (its event and message counter), the events
+// Twilio, Telnyx and Exotel spell the same way (media, connected, mark, dtmf, stop), a start's custom
+// parameters, and the head of an outbound frame. Anything else (start, error, ...) is the dialect's.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "net/json.hpp"
@@ -9,7 +11,19 @@
 
 namespace voxgate::net {
 
+// Parses `frame` in place into `doc`; sets `event` to its "event" and `out` to a fresh event carrying
+// the counter under `sequence_key`. Returns a reason when the frame is not such an object.
+std::string_view parse_head(json::insitu_document& doc, std::string& frame, std::string_view sequence_key,
+                            std::string_view& event, media_event& out);
+
 // Returns true when `event` is one of the shared kinds (then `error` holds a reason or is empty).
 bool parse_shared_event(std::string_view event, const json::value& root, media_event& out, std::string_view& error);
+
+// The string members of `object[key]` (a start's customParameters / custom_parameters), appended.
+void read_parameters(const json::value& object, std::string_view key, param_list& out);
+
+// Opens an outbound frame: {"event":"<event>","<id_key>":"<id>" (the caller adds the rest and the brace).
+// An empty id is left out rather than sent empty.
+void append_head(std::string& out, std::string_view event, std::string_view id_key, std::string_view id);
 
 }  // namespace voxgate::net

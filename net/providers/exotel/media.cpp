@@ -53,27 +53,13 @@ std::string_view parse_start(const json::value& root, media_event& out) {
   auto format = format_for(encoding, rate);
   if (!format) return "start announces G.711 or a rate other than 8000, 16000 or 24000";
   s.format = *format;
-  if (const auto* params = json::member(*start, "custom_parameters"); params && params->IsObject()) {
-    for (auto it = params->MemberBegin(); it != params->MemberEnd(); ++it)
-      if (it->value.IsString())
-        s.custom_parameters.emplace_back(std::string(it->name.GetString(), it->name.GetStringLength()),
-                                         std::string(it->value.GetString(), it->value.GetStringLength()));
-  }
+  read_parameters(*start, "custom_parameters", s.custom_parameters);
   out.start = std::move(s);
   return {};
 }
 
 // The stream's id is optional on outbound messages (Exotel's samples even spell it streamSid): left
 // out rather than sent empty.
-void append_head(std::string& out, std::string_view event, std::string_view stream_sid) {
-  out += R"({"event":")";
-  out += event;
-  out += '"';
-  if (stream_sid.empty()) return;
-  out += R"(,"stream_sid":)";
-  json::append_string(out, stream_sid);
-}
-
 }  // namespace
 
 std::optional<codecs::audio_format> format_for(std::string_view encoding, std::uint32_t rate) {
@@ -84,17 +70,14 @@ std::optional<codecs::audio_format> format_for(std::string_view encoding, std::u
 
 std::string_view media_codec::parse(std::string& frame, media_event& out) const {
   json::insitu_document doc;
-  if (auto err = doc.parse(frame); !err.empty()) return err;
+  std::string_view event;
+  if (auto err = parse_head(doc, frame, "sequence_number", event, out); !err.empty()) return err;
   const auto& root = doc.root();
-  auto event = json::string_of(root, "event");
-  if (!event) return "no event field";
-  out = media_event{};
-  out.sequence = json::counter_of(root, "sequence_number").value_or(0);
-  if (*event == "start") {
+  if (event == "start") {
     out.kind = media_kind::start;
     return parse_start(root, out);
   }
-  if (*event == "dtmf" && !json::member(root, "dtmf")) {
+  if (event == "dtmf" && !json::member(root, "dtmf")) {
     // The extension guide (Beta) shows the digit beside the event rather than in a dtmf object.
     auto digit = json::string_of(root, "digit");
     if (!digit || digit->size() != 1) return "dtmf without a single digit";
@@ -102,13 +85,13 @@ std::string_view media_codec::parse(std::string& frame, media_event& out) const 
     out.text = *digit;
     return {};
   }
-  if (std::string_view error; parse_shared_event(*event, root, out, error)) {
+  if (std::string_view error; parse_shared_event(event, root, out, error)) {
     if (out.kind == media_kind::stop)
       if (const auto* stop = json::member(root, "stop")) out.text = json::string_or(*stop, "reason");
     return error;
   }
   out.kind = media_kind::ignored;  // an event Exotel adds later is counted, not an error
-  out.text = *event;
+  out.text = event;
   return {};
 }
 
@@ -116,7 +99,7 @@ void media_codec::build_media(std::string_view stream_sid, std::span<const std::
                               std::string& out) const {
   std::size_t pad = (chunk_quantum - audio.size() % chunk_quantum) % chunk_quantum;
   out.reserve(out.size() + 64 + stream_sid.size() + codecs::base64::encoded_size(audio.size() + pad));
-  append_head(out, "media", stream_sid);
+  append_head(out, "media", "stream_sid", stream_sid);
   out += R"(,"media":{"payload":")";
   if (pad == 0) {
     codecs::base64::encode_append(audio, out);
@@ -134,7 +117,7 @@ void media_codec::build_media(std::string_view stream_sid, std::span<const std::
 std::string media_codec::build_mark(std::string_view stream_sid, std::string_view name) const {
   std::string out;
   out.reserve(64 + stream_sid.size() + name.size());
-  append_head(out, "mark", stream_sid);
+  append_head(out, "mark", "stream_sid", stream_sid);
   out += R"(,"mark":{"name":)";
   json::append_string(out, name);
   out += "}}";
@@ -144,7 +127,7 @@ std::string media_codec::build_mark(std::string_view stream_sid, std::string_vie
 std::string media_codec::build_clear(std::string_view stream_sid) const {
   std::string out;
   out.reserve(48 + stream_sid.size());
-  append_head(out, "clear", stream_sid);
+  append_head(out, "clear", "stream_sid", stream_sid);
   out += "}";
   return out;
 }

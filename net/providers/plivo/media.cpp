@@ -28,45 +28,35 @@ std::string_view parse_start(const json::value& root, media_event& out) {
   return {};
 }
 
-void append_stream_head(std::string& out, std::string_view event, std::string_view stream_id) {
-  out += R"({"event":")";
-  out += event;
-  out += R"(","streamId":)";
-  json::append_string(out, stream_id);
-}
-
 }  // namespace
 
 std::string_view media_codec::parse(std::string& frame, media_event& out) const {
   json::insitu_document doc;
-  if (auto err = doc.parse(frame); !err.empty()) return err;
+  std::string_view event;
+  if (auto err = parse_head(doc, frame, "sequenceNumber", event, out); !err.empty()) return err;
   const auto& root = doc.root();
-  auto event = json::string_of(root, "event");
-  if (!event) return "no event field";
-  out = media_event{};
-  out.sequence = json::counter_of(root, "sequenceNumber").value_or(0);
-  if (*event == "start") {
+  if (event == "start") {
     out.kind = media_kind::start;
     return parse_start(root, out);
   }
   // A checkpoint's audio has played. Plivo's support article calls it `played`; its docs and SDKs
   // `playedStream`.
-  if (*event == "playedStream" || *event == "played") {
+  if (event == "playedStream" || event == "played") {
     auto name = json::string_of(root, "name");
     if (!name) return "playedStream without name";
     out.kind = media_kind::mark;
     out.text = *name;
     return {};
   }
-  if (std::string_view error; parse_shared_event(*event, root, out, error)) return error;  // media, dtmf, stop
-  if (*event == "playFailed" || *event == "error") {
+  if (std::string_view error; parse_shared_event(event, root, out, error)) return error;  // media, dtmf, stop
+  if (event == "playFailed" || event == "error") {
     out.kind = media_kind::error;
-    out.text = json::string_or(root, "reason", *event);
+    out.text = json::string_or(root, "reason", event);
     return {};
   }
   // clearedAudio (the answer to our clearAudio) and events Plivo may add: counted, never a failure.
   out.kind = media_kind::ignored;
-  out.text = *event;
+  out.text = event;
   return {};
 }
 
@@ -82,7 +72,7 @@ void media_codec::build_media(std::string_view, std::span<const std::uint8_t> au
 std::string media_codec::build_mark(std::string_view stream_id, std::string_view name) const {
   std::string out;
   out.reserve(48 + stream_id.size() + name.size());
-  append_stream_head(out, "checkpoint", stream_id);
+  append_head(out, "checkpoint", "streamId", stream_id);
   out += R"(,"name":)";
   json::append_string(out, name);
   out += '}';
@@ -92,7 +82,7 @@ std::string media_codec::build_mark(std::string_view stream_id, std::string_view
 std::string media_codec::build_clear(std::string_view stream_id) const {
   std::string out;
   out.reserve(40 + stream_id.size());
-  append_stream_head(out, "clearAudio", stream_id);
+  append_head(out, "clearAudio", "streamId", stream_id);
   out += '}';
   return out;
 }

@@ -53,12 +53,7 @@ std::string_view parse_start(const json::value& root, media_event& out) {
   auto format = format_for(encoding, rate);
   if (!format) return "start announces an encoding the gateway cannot decode";
   s.format = *format;
-  if (const auto* params = json::member(*start, "custom_parameters"); params && params->IsObject()) {
-    for (auto it = params->MemberBegin(); it != params->MemberEnd(); ++it)
-      if (it->value.IsString())
-        s.custom_parameters.emplace_back(std::string(it->name.GetString(), it->name.GetStringLength()),
-                                         std::string(it->value.GetString(), it->value.GetStringLength()));
-  }
+  read_parameters(*start, "custom_parameters", s.custom_parameters);
   out.start = std::move(s);
   return {};
 }
@@ -67,18 +62,15 @@ std::string_view parse_start(const json::value& root, media_event& out) {
 
 std::string_view media_codec::parse(std::string& frame, media_event& out) const {
   json::insitu_document doc;
-  if (auto err = doc.parse(frame); !err.empty()) return err;
+  std::string_view event;
+  if (auto err = parse_head(doc, frame, "sequence_number", event, out); !err.empty()) return err;
   const auto& root = doc.root();
-  auto event = json::string_of(root, "event");
-  if (!event) return "no event field";
-  out = media_event{};
-  out.sequence = json::counter_of(root, "sequence_number").value_or(0);
-  if (*event == "start") {
+  if (event == "start") {
     out.kind = media_kind::start;
     return parse_start(root, out);
   }
-  if (std::string_view error; parse_shared_event(*event, root, out, error)) return error;
-  if (*event == "error") {
+  if (std::string_view error; parse_shared_event(event, root, out, error)) return error;
+  if (event == "error") {
     out.kind = media_kind::error;
     const auto* payload = json::member(root, "payload");
     out.text = payload ? json::string_or(*payload, "detail", json::string_or(*payload, "title", "unspecified"))
@@ -86,7 +78,7 @@ std::string_view media_codec::parse(std::string& frame, media_event& out) const 
     return {};
   }
   out.kind = media_kind::ignored;
-  out.text = *event;
+  out.text = event;
   return {};
 }
 

@@ -19,48 +19,32 @@ std::string_view parse_start(const json::value& root, media_event& out) {
     if (enc != "audio/x-mulaw") return "start announces an encoding other than audio/x-mulaw";
   }
   s.format = codecs::audio_format::g711_ulaw();
-  if (const auto* params = json::member(*start, "customParameters"); params && params->IsObject()) {
-    for (auto it = params->MemberBegin(); it != params->MemberEnd(); ++it) {
-      if (!it->value.IsString()) continue;
-      s.custom_parameters.emplace_back(std::string(it->name.GetString(), it->name.GetStringLength()),
-                                       std::string(it->value.GetString(), it->value.GetStringLength()));
-    }
-  }
+  read_parameters(*start, "customParameters", s.custom_parameters);
   out.start = std::move(s);
   return {};
-}
-
-void append_head(std::string& out, std::string_view event, std::string_view stream_sid) {
-  out += R"({"event":")";
-  out += event;
-  out += R"(","streamSid":)";
-  json::append_string(out, stream_sid);
 }
 
 }  // namespace
 
 std::string_view media_codec::parse(std::string& frame, media_event& out) const {
   json::insitu_document doc;
-  if (auto err = doc.parse(frame); !err.empty()) return err;
+  std::string_view event;
+  if (auto err = parse_head(doc, frame, "sequenceNumber", event, out); !err.empty()) return err;
   const auto& root = doc.root();
-  auto event = json::string_of(root, "event");
-  if (!event) return "no event field";
-  out = media_event{};
-  out.sequence = json::counter_of(root, "sequenceNumber").value_or(0);
-  if (*event == "start") {
+  if (event == "start") {
     out.kind = media_kind::start;
     return parse_start(root, out);
   }
-  if (std::string_view error; parse_shared_event(*event, root, out, error)) return error;
+  if (std::string_view error; parse_shared_event(event, root, out, error)) return error;
   out.kind = media_kind::ignored;  // Twilio adds events without notice: count, don't fail
-  out.text = *event;
+  out.text = event;
   return {};
 }
 
 void media_codec::build_media(std::string_view stream_sid, std::span<const std::uint8_t> audio,
                               std::string& out) const {
   out.reserve(out.size() + 80 + stream_sid.size() + codecs::base64::encoded_size(audio.size()));
-  append_head(out, "media", stream_sid);
+  append_head(out, "media", "streamSid", stream_sid);
   out += R"(,"media":{"payload":")";
   codecs::base64::encode_append(audio, out);
   out += "\"}}";
@@ -69,7 +53,7 @@ void media_codec::build_media(std::string_view stream_sid, std::span<const std::
 std::string media_codec::build_mark(std::string_view stream_sid, std::string_view name) const {
   std::string out;
   out.reserve(64 + stream_sid.size() + name.size());
-  append_head(out, "mark", stream_sid);
+  append_head(out, "mark", "streamSid", stream_sid);
   out += R"(,"mark":{"name":)";
   json::append_string(out, name);
   out += "}}";
@@ -79,7 +63,7 @@ std::string media_codec::build_mark(std::string_view stream_sid, std::string_vie
 std::string media_codec::build_clear(std::string_view stream_sid) const {
   std::string out;
   out.reserve(48 + stream_sid.size());
-  append_head(out, "clear", stream_sid);
+  append_head(out, "clear", "streamSid", stream_sid);
   out += "}";
   return out;
 }
