@@ -136,6 +136,14 @@ class provider {
   virtual std::vector<std::string> endpoints(const public_base& base) const = 0;
 };
 
+// A new call as the webhook `req` announces it: the provider's ids, the routing parameters of the
+// webhook URL's query, and its media socket's URL (<media_path>/ under the public base, the token next).
+new_call announced_call(std::string call_id, std::string from, std::string to, const http_request& req,
+                        const public_base& base, std::string_view media_path);
+
+// An XML answer to a webhook (TwiML, cXML, Plivo's XML).
+http_response xml_answer(std::string body);
+
 // A provider as the registry lists it: its name and settings, and how it is made from their values.
 struct descriptor {
   std::string name;

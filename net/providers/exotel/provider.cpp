@@ -75,13 +75,10 @@ class exotel_provider final : public provider {
   std::optional<webhook> parse(const http_request& req, const public_base& base, std::string* why) const override {
     auto request = parse_applet_request(req.query(), why);
     if (!request) return std::nullopt;
-    new_call call;
-    call.call_id = std::move(request->call_sid);
-    call.from = std::move(request->from);
-    call.to = std::move(request->to);
-    call.parameters = std::move(request->routing);
+    auto call = announced_call(std::move(request->call_sid), std::move(request->from), std::move(request->to), req,
+                               base, media_prefix);
+    call.parameters = std::move(request->routing);  // the query less Exotel's own fields
     call.media_format = codecs::audio_format::pcm16(stream_rate);
-    call.media_url = base.ws_url(media_prefix) + "/";
     return webhook{std::move(call)};
   }
 

@@ -38,13 +38,6 @@ const std::vector<setting>& settings() {
   return list;
 }
 
-http_response plivo_xml(std::string body) {
-  http_response r;
-  r.content_type = "text/xml; charset=utf-8";
-  r.body = std::move(body);
-  return r;
-}
-
 class plivo_provider final : public provider {
  public:
   explicit plivo_provider(const setting_values& v)
@@ -91,21 +84,15 @@ class plivo_provider final : public provider {
                                 {},
                                 hook->hangup_cause.empty() ? hook->call_status : hook->hangup_cause}};
     }
-    new_call call;
-    call.call_id = hook->call_uuid;
-    call.from = hook->from;
-    call.to = hook->to;
-    call.parameters = parse_form(req.query()).value_or(param_list{});
-    call.media_url = base.ws_url(media_prefix) + "/";
-    return webhook{std::move(call)};
+    return webhook{announced_call(hook->call_uuid, hook->from, hook->to, req, base, media_prefix)};
   }
 
   http_response admit(const new_call& call, const std::string& token) const override {
-    return plivo_xml(stream_answer(call.media_url + token));
+    return xml_answer(stream_answer(call.media_url + token));
   }
 
   http_response refuse(const new_call&) const override {
-    return plivo_xml(
+    return xml_answer(
         speak_and_hangup("We're sorry, all of our agents are busy right now. Please call again in a few minutes."));
   }
 

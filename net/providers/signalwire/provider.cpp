@@ -37,13 +37,6 @@ const std::vector<setting>& settings() {
   return list;
 }
 
-http_response cxml(std::string body) {
-  http_response r;
-  r.content_type = "text/xml; charset=utf-8";
-  r.body = std::move(body);
-  return r;
-}
-
 // The statusCallback URL beside a call's media URL: both come from the same public base, the one
 // the webhook was reached at (wss://host/prefix/signalwire/media/ -> https://host/prefix/…/stream-status).
 std::string status_callback_for(std::string_view media_url) {
@@ -109,26 +102,18 @@ class signalwire_provider final : public provider {
     if (call_has_ended(hook->call_status))
       return webhook{call_event{hook->call_sid + "/" + hook->call_status, event_kind::hangup, hook->call_sid, "",
                                 hook->call_status}};
-    new_call call;
-    call.call_id = hook->call_sid;
-    call.from = hook->from;
-    call.to = hook->to;
-    call.parameters = parse_form(req.query()).value_or(param_list{});
-    call.media_url = base.ws_url(media_prefix) + "/";
-    return webhook{std::move(call)};
+    return webhook{announced_call(hook->call_sid, hook->from, hook->to, req, base, media_prefix)};
   }
 
   // The cXML that connects the media socket (Twilio's TwiML shape): the call's token in its path and in
   // a <Parameter>, with the CallSid and the webhook URL's query parameters; μ-law 8 kHz, the default codec.
   http_response admit(const new_call& call, const std::string& token) const override {
-    param_list stream_params{{"callSid", call.call_id}, {"token", token}};
-    for (const auto& p : call.parameters)
-      if (p.first != "token" && p.first != "callSid") stream_params.push_back(p);
-    return cxml(twilio::connect_stream(call.media_url + token, stream_params, status_callback_for(call.media_url)));
+    auto stream_params = twilio::stream_parameters(call.call_id, token, call.parameters);
+    return xml_answer(twilio::connect_stream(call.media_url + token, stream_params, status_callback_for(call.media_url)));
   }
 
   http_response refuse(const new_call&) const override {
-    return cxml(twilio::say_and_hangup(
+    return xml_answer(twilio::say_and_hangup(
         "We're sorry, all of our agents are busy right now. Please call again in a few minutes."));
   }
 

@@ -112,14 +112,9 @@ class telnyx_provider final : public provider {
     auto event = parse_webhook(req.body, why);
     if (!event) return std::nullopt;
     if (event->kind == telnyx::event_kind::call_initiated && event->direction == "incoming") {
-      new_call call;
-      call.call_id = event->call_control_id;
+      auto call = announced_call(event->call_control_id, event->from, event->to, req, base, media_prefix);
       call.session_id = event->call_session_id;
-      call.from = event->from;
-      call.to = event->to;
-      call.parameters = parse_form(req.query()).value_or(param_list{});
       call.media_format = codec_;
-      call.media_url = base.ws_url(media_prefix) + "/";
       return webhook{std::move(call)};
     }
     auto kind = event_kind_of(event->kind);

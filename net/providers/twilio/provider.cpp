@@ -39,13 +39,6 @@ const std::vector<setting>& settings() {
   return list;
 }
 
-http_response twiml(std::string body) {
-  http_response r;
-  r.content_type = "text/xml; charset=utf-8";
-  r.body = std::move(body);
-  return r;
-}
-
 class twilio_provider final : public provider {
  public:
   explicit twilio_provider(const setting_values& v)
@@ -74,25 +67,17 @@ class twilio_provider final : public provider {
   std::optional<webhook> parse(const http_request& req, const public_base& base, std::string* why) const override {
     auto hook = parse_voice_webhook(req.body, why);
     if (!hook) return std::nullopt;
-    new_call call;
-    call.call_id = hook->call_sid;
-    call.from = hook->from;
-    call.to = hook->to;
-    call.parameters = parse_form(req.query()).value_or(param_list{});
-    call.media_url = base.ws_url(media_prefix) + "/";
-    return webhook{std::move(call)};
+    return webhook{announced_call(hook->call_sid, hook->from, hook->to, req, base, media_prefix)};
   }
 
   // The TwiML that connects the media socket, with the call's token in its path and its parameters.
   http_response admit(const new_call& call, const std::string& token) const override {
-    param_list stream_params{{"callSid", call.call_id}, {"token", token}};
-    for (const auto& p : call.parameters)
-      if (p.first != "token" && p.first != "callSid") stream_params.push_back(p);
-    return twiml(connect_stream(call.media_url + token, stream_params));
+    auto stream_params = stream_parameters(call.call_id, token, call.parameters);
+    return xml_answer(connect_stream(call.media_url + token, stream_params));
   }
 
   http_response refuse(const new_call&) const override {
-    return twiml(
+    return xml_answer(
         say_and_hangup("We're sorry, all of our agents are busy right now. Please call again in a few minutes."));
   }
 

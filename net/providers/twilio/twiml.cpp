@@ -66,4 +66,11 @@ std::string reject(std::string_view reason) {
   return out;
 }
 
+param_list stream_parameters(const std::string& call_sid, const std::string& token, const param_list& routing) {
+  param_list out{{"callSid", call_sid}, {"token", token}};
+  for (const auto& p : routing)
+    if (p.first != "token" && p.first != "callSid") out.push_back(p);
+  return out;
+}
+
 }  // namespace voxgate::net::twilio
