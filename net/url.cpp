@@ -143,4 +143,15 @@ const std::string* find_param(const param_list& params, std::string_view name) {
   return nullptr;
 }
 
+std::string param_value(const param_list& params, std::string_view name) {
+  const auto* v = find_param(params, name);
+  return v ? *v : std::string();
+}
+
+std::optional<param_list> parse_form_body(std::string_view body, std::string* why) {
+  auto form = parse_form(body);
+  if (!form && why) *why = "malformed form body";
+  return form;
+}
+
 }  // namespace voxgate::net

@@ -37,5 +37,9 @@ std::optional<param_list> parse_form(std::string_view body);
 std::string encode_form(const param_list& params);
 
 const std::string* find_param(const param_list& params, std::string_view name);
+// The value of `name`, or an empty string when it is absent.
+std::string param_value(const param_list& params, std::string_view name);
+// A webhook's form body; `why` says so when it is not one.
+std::optional<param_list> parse_form_body(std::string_view body, std::string* why);
 
 }  // namespace voxgate::net

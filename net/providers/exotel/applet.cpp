@@ -38,10 +38,7 @@ std::optional<applet_request> parse_applet_request(std::string_view query, std::
     if (why) *why = "the query string is not URL-encoded";
     return std::nullopt;
   }
-  auto get = [&](std::string_view k) {
-    const auto* v = find_param(*params, k);
-    return v ? *v : std::string{};
-  };
+  auto get = [&](std::string_view k) { return param_value(*params, k); };
   applet_request r;
   r.call_sid = get("CallSid");
   if (!usable_call_sid(r.call_sid)) {

@@ -11,15 +11,9 @@ bool is_call_uuid(std::string_view s) {
 }
 
 std::optional<answer_webhook> parse_answer_webhook(std::string_view body, std::string* why) {
-  auto form = parse_form(body);
-  if (!form) {
-    if (why) *why = "malformed form body";
-    return std::nullopt;
-  }
-  auto get = [&](std::string_view k) {
-    const auto* v = find_param(*form, k);
-    return v ? *v : std::string{};
-  };
+  auto form = parse_form_body(body, why);
+  if (!form) return std::nullopt;
+  auto get = [&](std::string_view k) { return param_value(*form, k); };
   answer_webhook w;
   w.call_uuid = get("CallUUID");
   if (!is_call_uuid(w.call_uuid)) {

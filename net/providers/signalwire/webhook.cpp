@@ -22,15 +22,9 @@ bool call_has_ended(std::string_view status) {
 }
 
 std::optional<voice_webhook> parse_voice_webhook(std::string_view body, std::string* why) {
-  auto form = parse_form(body);
-  if (!form) {
-    if (why) *why = "malformed form body";
-    return std::nullopt;
-  }
-  auto get = [&](std::string_view k) {
-    const auto* v = find_param(*form, k);
-    return v ? *v : std::string{};
-  };
+  auto form = parse_form_body(body, why);
+  if (!form) return std::nullopt;
+  auto get = [&](std::string_view k) { return param_value(*form, k); };
   voice_webhook w;
   w.call_sid = get("CallSid");
   if (!is_call_id(w.call_sid)) {
