@@ -1,4 +1,4 @@
-#include "app/probe.hpp"
+#include "tools/probe/probe.hpp"
 
 #include <rapidjson/document.h>
 
@@ -8,14 +8,14 @@
 #include <iterator>
 #include <thread>
 
-#include "net/probe_client.hpp"
-#include "net/public_url.hpp"
 #include "net/providers/telnyx/caller.hpp"
 #include "net/providers/twilio/caller.hpp"
 #include "net/providers/twilio/signature.hpp"
+#include "net/public_url.hpp"
 #include "net/url.hpp"
+#include "tools/probe/probe_client.hpp"
 
-namespace voxgate::app {
+namespace voxgate::tools {
 
 namespace {
 
@@ -73,7 +73,7 @@ class prober {
     if (base_.scheme == "http" && !options_.insecure_local)
       fail("scheme", 0ms, "http://",
            "Twilio calls webhooks over https and media over wss only: serve the gateway behind TLS");
-    client_ = std::make_unique<net::probe_client>(base_, net::tls_settings{options_.ca_file}, options_.connect_to);
+    client_ = std::make_unique<probe_client>(base_, net::tls_settings{options_.ca_file}, options_.connect_to);
     if (!step("dns", client_->resolve(), "the name does not resolve: check the domain, or the tunnel's current URL"))
       return report_;
     if (!step("tcp", client_->connect(),
@@ -105,7 +105,7 @@ class prober {
   void fail(std::string name, std::chrono::milliseconds took, std::string detail, std::string hint) {
     add(std::move(name), false, took, std::move(detail), std::move(hint));
   }
-  bool step(const std::string& name, const net::probe_step& s, const std::string& hint) {
+  bool step(const std::string& name, const probe_step& s, const std::string& hint) {
     add(name, s.ok, s.took, s.detail, hint);
     return s.ok;
   }
@@ -114,11 +114,11 @@ class prober {
     call_sid_ = net::twilio::random_sid("CA");
     auto form = net::twilio::voice_webhook_form(call_sid_);
     std::string target = base_.target + "/twilio/voice";
-    net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}, {net::simulated_header, "probe"}};
+    net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}, {simulated_header, "probe"}};
     if (!options_.auth_token.empty())
       headers.emplace_back("X-Twilio-Signature",
                            net::twilio::compute_signature(options_.auth_token, base_.origin() + target, form));
-    net::probe_http_response res;
+    probe_http_response res;
     auto s = client_->http("POST", target, headers, net::encode_form(form), res);
     if (!s.ok) {
       fail("webhook", s.took, s.detail, "the webhook request did not complete: see the tcp/tls lines");
@@ -205,7 +205,7 @@ class prober {
     net::header_list headers;
     if (!options_.auth_token.empty())
       headers.emplace_back("X-Twilio-Signature", net::twilio::compute_signature(options_.auth_token, stream.url, {}));
-    net::probe_http_response res;
+    probe_http_response res;
     auto s = client_->upgrade(std::string(stream_.path()), headers, res);
     if (s.ok) {
       add("upgrade", true, s.took, s.detail, {});
@@ -281,14 +281,14 @@ class prober {
     auto ts = std::to_string(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     net::header_list headers{
-        {"Content-Type", "application/json"}, {"telnyx-timestamp", ts}, {net::simulated_header, "probe"}};
+        {"Content-Type", "application/json"}, {"telnyx-timestamp", ts}, {simulated_header, "probe"}};
     if (!options_.telnyx_private_key_pem.empty()) {
       std::string why;
       auto key = net::telnyx::signing_key::from_pem(options_.telnyx_private_key_pem, &why);
       if (!key) return fail("webhook", 0ms, "--telnyx-private-key", why);
       headers.emplace_back("telnyx-signature-ed25519", key->signature_for(ts, body));
     }
-    net::probe_http_response res;
+    probe_http_response res;
     auto s = client_->http("POST", target, headers, body, res);
     if (!s.ok) return fail("webhook", s.took, s.detail, "the webhook request did not complete: see the tcp/tls lines");
     auto type = net::header_or(res.headers, "Content-Type");
@@ -305,7 +305,7 @@ class prober {
     add("webhook", true, s.took, detail, {});
 
     std::string media_path = base_.target + "/telnyx/media/voxgate-probe-not-a-token";
-    net::probe_http_response up;
+    probe_http_response up;
     auto u = client_->upgrade(media_path, {{"x-telnyx-streaming-auth-token", "voxgate-probe-not-a-token"}}, up);
     auto up_type = net::header_or(up.headers, "Content-Type");
     std::string up_detail = "GET " + base_.target + "/telnyx/media/<made-up token> -> HTTP " +
@@ -330,7 +330,7 @@ class prober {
   net::url base_;
   net::url stream_;
   std::string call_sid_;
-  std::unique_ptr<net::probe_client> client_;
+  std::unique_ptr<probe_client> client_;
 };
 
 }  // namespace
@@ -481,4 +481,4 @@ int probe_command(int argc, char** argv) {
   return report.ok() ? 0 : 1;
 }
 
-}  // namespace voxgate::app
+}  // namespace voxgate::tools

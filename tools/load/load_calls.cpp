@@ -1,4 +1,4 @@
-#include "app/load_calls.hpp"
+#include "tools/load/load_calls.hpp"
 
 #include <rapidjson/document.h>
 #include <sys/socket.h>
@@ -13,22 +13,22 @@
 #include <memory>
 #include <vector>
 
-#include "app/call_control_api.hpp"
-#include "app/poller.hpp"
 #include "codecs/base64.hpp"
 #include "codecs/g711.hpp"
 #include "net/call_token.hpp"
 #include "net/crypto.hpp"
 #include "net/headers.hpp"
 #include "net/json.hpp"
-#include "net/probe_client.hpp"
 #include "net/providers/telnyx/caller.hpp"
 #include "net/providers/twilio/caller.hpp"
 #include "net/providers/twilio/signature.hpp"
 #include "net/url.hpp"
 #include "net/ws_frame.hpp"
+#include "tools/load/poller.hpp"
+#include "tools/probe/probe_client.hpp"
+#include "tools/sim/call_control_api.hpp"
 
-namespace voxgate::app {
+namespace voxgate::tools {
 
 namespace {
 
@@ -89,7 +89,7 @@ class load_engine {
 
   load_report run() {
     report_.calls = options_.calls;
-    report_.fd_limit = raise_fd_limit();
+    report_.fd_limit = net::raise_fd_limit();
     auto gateway = net::parse_url(options_.gateway_url);
     if (!gateway || gateway->scheme != "http") {
       report_.error =
@@ -138,7 +138,7 @@ class load_engine {
           return report_;
         }
       }
-      api_ = std::make_unique<call_control_api>(options_.api_port);
+      api_ = std::make_unique<sim::call_control_api>(options_.api_port);
       if (auto err = api_->start(); !err.empty()) {
         report_.error = "cannot listen for the gateway's Call Control commands on 127.0.0.1:" +
                         std::to_string(options_.api_port) + ": " + err;
@@ -147,7 +147,7 @@ class load_engine {
     }
     frames_per_call_ = static_cast<std::uint64_t>(std::llround(options_.duration_s * 50));
     if (options_.pid > 0) {
-      report_.gateway_baseline = read_process_usage(options_.pid);
+      report_.gateway_baseline = net::read_process_usage(options_.pid);
       if (!report_.gateway_baseline) {
         report_.error = "no process " + std::to_string(options_.pid) + " to sample (--pid)";
         return report_;
@@ -305,17 +305,17 @@ class load_engine {
   void begin_steady() {
     steady_ = true;
     steady_start_us_ = now_us();
-    own_steady_start_ = own_usage();
-    if (options_.pid > 0) report_.gateway_steady_start = read_process_usage(options_.pid);
+    own_steady_start_ = net::own_usage();
+    if (options_.pid > 0) report_.gateway_steady_start = net::read_process_usage(options_.pid);
   }
 
   void end_steady() {
     if (!steady_ || steady_ended_) return;
     steady_ended_ = true;
     report_.steady_s = static_cast<double>(now_us() - steady_start_us_) / 1e6;
-    auto own = own_usage();
+    auto own = net::own_usage();
     report_.own_steady = {own.cpu_s - own_steady_start_.cpu_s, own.rss_kib};
-    if (options_.pid > 0) report_.gateway_steady_end = read_process_usage(options_.pid);
+    if (options_.pid > 0) report_.gateway_steady_end = net::read_process_usage(options_.pid);
   }
 
   bool in_steady() const { return steady_ && !steady_ended_; }
@@ -336,7 +336,7 @@ class load_engine {
   std::string webhook_head(std::string_view path, std::string_view content_type, std::size_t length) const {
     return "POST " + std::string(path) + " HTTP/1.1\r\nHost: " + host_header_ + "\r\nContent-Type: " +
            std::string(content_type) + "\r\nContent-Length: " + std::to_string(length) + "\r\nConnection: close\r\n" +
-           net::simulated_header + ": load\r\n";
+           simulated_header + ": load\r\n";
   }
 
   std::string twilio_webhook(call& c) const {
@@ -438,7 +438,7 @@ class load_engine {
     upgrade(c, c.stream.url, signature);
   }
 
-  void on_answer_command(call& c, const call_control_command& command) {
+  void on_answer_command(call& c, const sim::call_control_command& command) {
     if (command.action == "reject") return fail(c, "the gateway rejected the call (at capacity or draining?)");
     rapidjson::Document d;
     if (!net::json::parse(d, command.body).empty() || !d.IsObject())
@@ -640,7 +640,7 @@ class load_engine {
   const std::function<void(const load_progress&)>& progress_;
   bool telnyx_;
   std::optional<net::telnyx::signing_key> telnyx_key_;
-  std::unique_ptr<call_control_api> api_;  // telnyx: where the gateway's answers arrive
+  std::unique_ptr<sim::call_control_api> api_;  // telnyx: where the gateway's answers arrive
   poller poller_;
   tcp_endpoint endpoint_;
   tcp_endpoint media_endpoint_;  // where media sockets connect (endpoint_ unless --media-to)
@@ -657,7 +657,7 @@ class load_engine {
   int connecting_ = 0, active_ = 0, finished_ = 0;
   bool steady_ = false, steady_ended_ = false;
   std::uint64_t steady_start_us_ = 0;
-  process_usage own_steady_start_;
+  net::process_usage own_steady_start_;
   load_report report_;
 };
 
@@ -668,4 +668,4 @@ load_report run_load(const load_options& options, const std::function<void(const
   return engine.run();
 }
 
-}  // namespace voxgate::app
+}  // namespace voxgate::tools
