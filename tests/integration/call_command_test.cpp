@@ -7,9 +7,9 @@
 
 #include "codecs/pcm16.hpp"
 #include "gateway_fixture.hpp"
-#include "net/providers/telnyx/caller.hpp"
 #include "tests/fakes/shell.hpp"
 #include "tools/probe/call_command.hpp"
+#include "tools/sim/telnyx_caller.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -155,7 +155,7 @@ class TelnyxCallCommandTest : public GatewayTest {
     o.seconds = 4;
     return o;
   }
-  net::telnyx::signing_key key;
+  sim::telnyx::signing_key key;
   std::uint16_t api_port = free_port();
 };
 
@@ -176,7 +176,7 @@ TEST_F(TelnyxCallCommandTest, ATelnyxCallIsAnsweredThroughTheApiAndHeard) {
 
 TEST_F(TelnyxCallCommandTest, AWrongSigningKeyIsNamedAsTheProblem) {
   auto o = telnyx_call();
-  o.telnyx_private_key_pem = net::telnyx::signing_key().private_key_pem();
+  o.telnyx_private_key_pem = sim::telnyx::signing_key().private_key_pem();
   auto r = tools::run_simulated_call(o);
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("HTTP 403"), std::string::npos) << r.error;

@@ -4,9 +4,9 @@
 #include <fstream>
 
 #include "gateway_fixture.hpp"
-#include "net/providers/telnyx/caller.hpp"
 #include "tests/fakes/shell.hpp"
 #include "tools/load/load_command.hpp"
+#include "tools/sim/telnyx_caller.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -58,7 +58,7 @@ class TelnyxLoadTest : public LoadTest {
     o.api_port = api_port;
     return o;
   }
-  net::telnyx::signing_key key;
+  sim::telnyx::signing_key key;
   std::uint16_t api_port = fakes::free_port();
 };
 
@@ -217,7 +217,7 @@ TEST_F(TelnyxLoadTest, TelnyxCallsAreAnsweredThroughTheApiAndEchoedWhole) {
 
 TEST_F(TelnyxLoadTest, UnsignedTelnyxWebhooksFailWithTheGatewaysAnswer) {
   auto o = telnyx_options(2, 1);
-  o.telnyx_private_key_pem = net::telnyx::signing_key().private_key_pem();  // not the gateway's key
+  o.telnyx_private_key_pem = sim::telnyx::signing_key().private_key_pem();  // not the gateway's key
   auto r = tools::run_load(o, {});
   EXPECT_EQ(r.connected, 0);
   EXPECT_EQ(r.failed, 2);

@@ -1,9 +1,9 @@
 // `voxgate probe` against a local gateway: every step passes on a healthy one, and each common
 // misconfiguration is caught at the right step with the right hint.
 #include "gateway_fixture.hpp"
-#include "net/providers/telnyx/caller.hpp"
 #include "tests/fakes/strip_proxy.hpp"
 #include "tools/probe/probe.hpp"
+#include "tools/sim/telnyx_caller.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -156,7 +156,7 @@ class TelnyxProbeTest : public ProbeTest {
     o.telnyx_private_key_pem = key.private_key_pem();
     return o;
   }
-  net::telnyx::signing_key key;
+  sim::telnyx::signing_key key;
 };
 
 }  // namespace
@@ -171,7 +171,7 @@ TEST_F(TelnyxProbeTest, AHealthyGatewayAcceptsTheSignedWebhookAndRoutesTheUpgrad
 
 TEST_F(TelnyxProbeTest, AKeyThatIsNotTheGatewaysIsCaughtAtTheWebhook) {
   auto o = telnyx_options();
-  o.telnyx_private_key_pem = net::telnyx::signing_key().private_key_pem();
+  o.telnyx_private_key_pem = sim::telnyx::signing_key().private_key_pem();
   auto report = tools::run_probe(o);
   ASSERT_EQ(first_failure(report), "webhook") << tools::render(report);
   EXPECT_NE(report.find("webhook")->hint.find("TELNYX_PUBLIC_KEY"), std::string::npos);

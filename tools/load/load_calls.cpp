@@ -19,14 +19,14 @@
 #include "net/crypto.hpp"
 #include "net/headers.hpp"
 #include "net/json.hpp"
-#include "net/providers/telnyx/caller.hpp"
-#include "net/providers/twilio/caller.hpp"
 #include "net/providers/twilio/signature.hpp"
 #include "net/url.hpp"
 #include "net/ws_frame.hpp"
 #include "tools/load/poller.hpp"
 #include "tools/probe/probe_client.hpp"
 #include "tools/sim/call_control_api.hpp"
+#include "tools/sim/telnyx_caller.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
 namespace voxgate::tools {
 
@@ -70,7 +70,7 @@ struct call {
   phase state = phase::waiting;
   std::string call_sid, stream_sid, ws_key, ws_target, ws_host;  // call_sid: Telnyx's call_control_id
   std::string session_id;                                         // telnyx: call_session_id
-  net::twilio::stream_instruction stream;                         // twilio: the TwiML's url and parameters
+  sim::twilio::stream_instruction stream;                         // twilio: the TwiML's url and parameters
   std::vector<std::uint8_t> in = std::vector<std::uint8_t>(8192);
   std::size_t in_len = 0;
   std::string out;           // bytes for the socket not yet sent
@@ -132,7 +132,7 @@ class load_engine {
     }
     if (telnyx_) {
       if (!options_.telnyx_private_key_pem.empty()) {
-        telnyx_key_ = net::telnyx::signing_key::from_pem(options_.telnyx_private_key_pem, &why);
+        telnyx_key_ = sim::telnyx::signing_key::from_pem(options_.telnyx_private_key_pem, &why);
         if (!telnyx_key_) {
           report_.error = "--telnyx-private-key: " + why;
           return report_;
@@ -281,8 +281,8 @@ class load_engine {
         case phase::draining:
           if (c.tracker.frames_back() >= c.tracker.frames_sent() || now > c.deadline_us) {
             // As the provider hangs up: stop, then it closes the socket itself.
-            scratch_ = telnyx_ ? net::telnyx::stop_message(c.stream_sid, c.tracker.frames_sent() + 2)
-                               : net::twilio::stop_message(c.stream_sid, c.tracker.frames_sent() + 2, c.call_sid);
+            scratch_ = telnyx_ ? sim::telnyx::stop_message(c.stream_sid, c.tracker.frames_sent() + 2)
+                               : sim::twilio::stop_message(c.stream_sid, c.tracker.frames_sent() + 2, c.call_sid);
             net::ws::append_client_frame(c.out, net::ws::opcode::text, scratch_, next_mask());
             net::ws::append_client_frame(c.out, net::ws::opcode::close, std::string_view("\x03\xe8", 2), next_mask());
             c.state = phase::stopping;
@@ -340,8 +340,8 @@ class load_engine {
   }
 
   std::string twilio_webhook(call& c) const {
-    c.call_sid = net::twilio::random_sid("CA");
-    auto form = net::twilio::voice_webhook_form(c.call_sid);
+    c.call_sid = sim::twilio::random_sid("CA");
+    auto form = sim::twilio::voice_webhook_form(c.call_sid);
     std::string body = net::encode_form(form);
     std::string request = webhook_head("/twilio/voice", "application/x-www-form-urlencoded", body.size());
     if (!options_.auth_token.empty())
@@ -351,9 +351,9 @@ class load_engine {
   }
 
   std::string telnyx_webhook(call& c) const {
-    c.call_sid = net::twilio::random_sid("v3:");
-    c.session_id = net::twilio::random_sid("session-");
-    auto body = net::telnyx::webhook_event(c.call_sid + "-evt-1", "call.initiated", c.call_sid, c.session_id);
+    c.call_sid = sim::twilio::random_sid("v3:");
+    c.session_id = sim::twilio::random_sid("session-");
+    auto body = sim::telnyx::webhook_event(c.call_sid + "-evt-1", "call.initiated", c.call_sid, c.session_id);
     auto timestamp = std::to_string(net::unix_now());
     std::string request = webhook_head("/telnyx/webhook", "application/json", body.size());
     request += "telnyx-timestamp: " + timestamp + "\r\n";
@@ -429,7 +429,7 @@ class load_engine {
       c.state = phase::answering;
       return;
     }
-    auto stream = net::twilio::parse_stream_instruction(body);
+    auto stream = sim::twilio::parse_stream_instruction(body);
     if (!stream) return fail(c, "webhook answered without <Stream> (refused: at capacity or draining?)");
     std::string signature;
     if (!options_.auth_token.empty())
@@ -483,16 +483,16 @@ class load_engine {
     c.out_sent = 0;
     c.out.reserve(2048);
     if (telnyx_) {
-      c.stream_sid = net::twilio::random_sid("stream-");
-      net::ws::append_client_frame(c.out, net::ws::opcode::text, net::telnyx::connected_message(), next_mask());
+      c.stream_sid = sim::twilio::random_sid("stream-");
+      net::ws::append_client_frame(c.out, net::ws::opcode::text, sim::telnyx::connected_message(), next_mask());
       net::ws::append_client_frame(c.out, net::ws::opcode::text,
-                                   net::telnyx::start_message(c.stream_sid, 1, c.call_sid, c.session_id, "PCMU"),
+                                   sim::telnyx::start_message(c.stream_sid, 1, c.call_sid, c.session_id, "PCMU"),
                                    next_mask());
     } else {
-      c.stream_sid = net::twilio::random_sid("MZ");
-      net::ws::append_client_frame(c.out, net::ws::opcode::text, net::twilio::connected_message(), next_mask());
+      c.stream_sid = sim::twilio::random_sid("MZ");
+      net::ws::append_client_frame(c.out, net::ws::opcode::text, sim::twilio::connected_message(), next_mask());
       net::ws::append_client_frame(c.out, net::ws::opcode::text,
-                                   net::twilio::start_message(c.stream_sid, c.call_sid, c.stream.parameters),
+                                   sim::twilio::start_message(c.stream_sid, c.call_sid, c.stream.parameters),
                                    next_mask());
     }
     c.state = phase::streaming;
@@ -510,9 +510,9 @@ class load_engine {
     scratch_.clear();
     const auto& payload = audio_.frames_base64[k % audio_.frames_base64.size()];
     if (telnyx_)
-      net::telnyx::append_media_message(scratch_, c.stream_sid, k + 2, k + 1, payload);
+      sim::telnyx::append_media_message(scratch_, c.stream_sid, k + 2, k + 1, payload);
     else
-      net::twilio::append_media_message(scratch_, c.stream_sid, k + 2, k + 1, payload);
+      sim::twilio::append_media_message(scratch_, c.stream_sid, k + 2, k + 1, payload);
     net::ws::append_client_frame(c.out, net::ws::opcode::text, scratch_, next_mask());
     c.tracker.on_sent(now);
     c.next_frame_us += frame_us;
@@ -584,7 +584,7 @@ class load_engine {
     } else if (event == "mark") {
       // Answered with the next frame this call sends, ~20 ms on: about when its audio has played.
       auto name = string_in(doc.root(), "mark", "name");
-      scratch_ = telnyx_ ? net::telnyx::mark_echo(c.stream_sid, name) : net::twilio::mark_echo(c.stream_sid, name);
+      scratch_ = telnyx_ ? sim::telnyx::mark_echo(c.stream_sid, name) : sim::twilio::mark_echo(c.stream_sid, name);
       net::ws::append_client_frame(c.out, net::ws::opcode::text, scratch_, next_mask());
       ++report_.marks_answered;
     } else if (event == "clear") {
@@ -639,7 +639,7 @@ class load_engine {
   const load_options& options_;
   const std::function<void(const load_progress&)>& progress_;
   bool telnyx_;
-  std::optional<net::telnyx::signing_key> telnyx_key_;
+  std::optional<sim::telnyx::signing_key> telnyx_key_;
   std::unique_ptr<sim::call_control_api> api_;  // telnyx: where the gateway's answers arrive
   poller poller_;
   tcp_endpoint endpoint_;

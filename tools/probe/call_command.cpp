@@ -22,12 +22,12 @@
 #include "net/http_server.hpp"
 #include "net/io_runtime.hpp"
 #include "net/json.hpp"
-#include "net/providers/telnyx/caller.hpp"
-#include "net/providers/twilio/caller.hpp"
 #include "net/providers/twilio/signature.hpp"
 #include "net/url.hpp"
 #include "tools/probe/probe_client.hpp"
 #include "tools/sim/call_control_api.hpp"
+#include "tools/sim/telnyx_caller.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
 namespace voxgate::tools {
 
@@ -140,8 +140,8 @@ std::string webhook_failure(const probe_step& hook, const probe_http_response& r
 
 std::optional<media_script> place_twilio(const call_options& o, const net::url& gateway, const std::string& public_url,
                                          probe_client& client, const note_fn& note, call_result& r) {
-  auto call_sid = net::twilio::random_sid("CA");
-  auto form = net::twilio::voice_webhook_form(call_sid);
+  auto call_sid = sim::twilio::random_sid("CA");
+  auto form = sim::twilio::voice_webhook_form(call_sid);
   net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}, {simulated_header, "call"}};
   if (!o.auth_token.empty())
     headers.emplace_back("X-Twilio-Signature",
@@ -153,7 +153,7 @@ std::optional<media_script> place_twilio(const call_options& o, const net::url& 
     return std::nullopt;
   }
   note("webhook answered (HTTP 200, " + std::to_string(hook.took.count()) + " ms) call=" + call_sid);
-  auto instruction = net::twilio::parse_stream_instruction(res.body);
+  auto instruction = sim::twilio::parse_stream_instruction(res.body);
   if (!instruction) {
     r.error = "the gateway did not connect the call: " + res.body;
     return std::nullopt;
@@ -168,24 +168,24 @@ std::optional<media_script> place_twilio(const call_options& o, const net::url& 
     return std::nullopt;
   }
   note("media socket open (" + instruction->url + ")");
-  std::string sid = net::twilio::random_sid("MZ");
-  client.send_text(net::twilio::connected_message());
-  client.send_text(net::twilio::start_message(sid, call_sid, instruction->parameters));
+  std::string sid = sim::twilio::random_sid("MZ");
+  client.send_text(sim::twilio::connected_message());
+  client.send_text(sim::twilio::start_message(sid, call_sid, instruction->parameters));
   note("start sent");
   media_script s;
   s.media = [sid](std::size_t n, const std::string& mulaw) {
-    return net::twilio::media_message(sid, n + 2, n + 1, mulaw);
+    return sim::twilio::media_message(sid, n + 2, n + 1, mulaw);
   };
-  s.mark_echo = [sid](const std::string& name) { return net::twilio::mark_echo(sid, name); };
-  s.stop = [sid, call_sid] { return net::twilio::stop_message(sid, 999999, call_sid); };
+  s.mark_echo = [sid](const std::string& name) { return sim::twilio::mark_echo(sid, name); };
+  s.stop = [sid, call_sid] { return sim::twilio::stop_message(sid, 999999, call_sid); };
   return s;
 }
 
 std::optional<media_script> place_telnyx(const call_options& o, const net::url& gateway, probe_client& client,
                                          const note_fn& note, call_result& r) {
-  std::optional<net::telnyx::signing_key> key;
+  std::optional<sim::telnyx::signing_key> key;
   if (!o.telnyx_private_key_pem.empty()) {
-    key = net::telnyx::signing_key::from_pem(o.telnyx_private_key_pem, &r.error);
+    key = sim::telnyx::signing_key::from_pem(o.telnyx_private_key_pem, &r.error);
     if (!key) return std::nullopt;
   }
   auto api = std::make_shared<sim::call_control_api>(o.api_port);
@@ -194,12 +194,12 @@ std::optional<media_script> place_telnyx(const call_options& o, const net::url& 
         "cannot listen for the gateway's Call Control commands on 127.0.0.1:" + std::to_string(o.api_port) + ": " + err;
     return std::nullopt;
   }
-  std::string ccid = "v3:" + net::twilio::random_sid("call");
-  std::string session = net::twilio::random_sid("session-");
+  std::string ccid = "v3:" + sim::twilio::random_sid("call");
+  std::string session = sim::twilio::random_sid("session-");
   int event_number = 0;
-  auto post = [&client, key = std::make_shared<std::optional<net::telnyx::signing_key>>(std::move(key)), ccid, session,
+  auto post = [&client, key = std::make_shared<std::optional<sim::telnyx::signing_key>>(std::move(key)), ccid, session,
                event_number](const std::string& type) mutable {
-    auto body = net::telnyx::webhook_event(ccid + "-evt-" + std::to_string(++event_number), type, ccid, session);
+    auto body = sim::telnyx::webhook_event(ccid + "-evt-" + std::to_string(++event_number), type, ccid, session);
     auto ts = std::to_string(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     net::header_list headers{
@@ -247,17 +247,17 @@ std::optional<media_script> place_telnyx(const call_options& o, const net::url& 
     return std::nullopt;
   }
   note("media socket open");
-  std::string stream_id = net::twilio::random_sid("stream-");
-  client.send_text(net::telnyx::connected_message());
-  client.send_text(net::telnyx::start_message(stream_id, 1, ccid, session, "PCMU"));
+  std::string stream_id = sim::twilio::random_sid("stream-");
+  client.send_text(sim::telnyx::connected_message());
+  client.send_text(sim::telnyx::start_message(stream_id, 1, ccid, session, "PCMU"));
   post("streaming.started");
   note("start sent");
   media_script s;
   s.media = [stream_id](std::size_t n, const std::string& mulaw) {
-    return net::telnyx::media_message(stream_id, n + 2, n + 1, mulaw);
+    return sim::telnyx::media_message(stream_id, n + 2, n + 1, mulaw);
   };
-  s.mark_echo = [stream_id](const std::string& name) { return net::telnyx::mark_echo(stream_id, name); };
-  s.stop = [stream_id] { return net::telnyx::stop_message(stream_id, 999999); };
+  s.mark_echo = [stream_id](const std::string& name) { return sim::telnyx::mark_echo(stream_id, name); };
+  s.stop = [stream_id] { return sim::telnyx::stop_message(stream_id, 999999); };
   // Holding `api` keeps the Call Control API up until after the hangup: the gateway's own hangup
   // command arrives there as the call ends.
   s.after_stop = [post, api]() mutable { post("call.hangup"); };
