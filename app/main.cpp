@@ -6,14 +6,14 @@
 #include <iostream>
 #include <string_view>
 
-#include "app/args.hpp"
-#include "app/call_command.hpp"
 #include "app/config.hpp"
 #include "app/gateway.hpp"
-#include "app/health_command.hpp"
-#include "app/load_command.hpp"
-#include "app/probe.hpp"
-#include "app/process_usage.hpp"
+#include "net/process_usage.hpp"
+#include "tools/args.hpp"
+#include "tools/load/load_command.hpp"
+#include "tools/probe/call_command.hpp"
+#include "tools/probe/health_command.hpp"
+#include "tools/probe/probe.hpp"
 
 namespace {
 
@@ -57,20 +57,20 @@ void print_urls(const voxgate::app::config& c, std::uint16_t port) {
       << std::endl;
 }
 
-const voxgate::app::args::command& serve_command() {
-  static const voxgate::app::args::command c{
+const voxgate::tools::args::command& serve_command() {
+  static const voxgate::tools::args::command c{
       "serve",
       {""},
       "Runs the gateway. Its configuration comes from the environment, every setting checked at start.\n\n" +
           voxgate::app::config_help(),
       "",
-      {{"--settings-markdown", 0, voxgate::app::args::kind::flag, "", "print the settings as the README's Markdown table"}}};
+      {{"--settings-markdown", 0, voxgate::tools::args::kind::flag, "", "print the settings as the README's Markdown table"}}};
   return c;
 }
 
 int serve(int argc, char** argv) {
-  voxgate::app::args::values given;
-  if (auto status = voxgate::app::args::read(serve_command(), argc, argv, given)) return *status;
+  voxgate::tools::args::values given;
+  if (auto status = voxgate::tools::args::read(serve_command(), argc, argv, given)) return *status;
   if (given.flag("--settings-markdown")) {
     std::cout << voxgate::app::config_markdown();
     return 0;
@@ -83,7 +83,7 @@ int serve(int argc, char** argv) {
   }
   voxgate::app::setup_logging(c);
   // Each call holds two sockets (provider and AI): the usual soft limit of 1,024 would cap a box at ~500 calls.
-  spdlog::info("file descriptor limit {}", voxgate::app::raise_fd_limit());
+  spdlog::info("file descriptor limit {}", voxgate::net::raise_fd_limit());
 
   // Signals are taken by sigwait below; block them before any thread starts so none inherits them.
   sigset_t signals;
@@ -119,10 +119,10 @@ int main(int argc, char** argv) {
   if (argc < 2) return usage(std::cerr, 2);
   std::string_view cmd = argv[1];
   if (cmd == "serve") return serve(argc, argv);
-  if (cmd == "probe") return voxgate::app::probe_command(argc, argv);
-  if (cmd == "call") return voxgate::app::call_command(argc, argv);
-  if (cmd == "load") return voxgate::app::load_command(argc, argv);
-  if (cmd == "health") return voxgate::app::health_command(argc, argv);
+  if (cmd == "probe") return voxgate::tools::probe_command(argc, argv);
+  if (cmd == "call") return voxgate::tools::call_command(argc, argv);
+  if (cmd == "load") return voxgate::tools::load_command(argc, argv);
+  if (cmd == "health") return voxgate::tools::health_command(argc, argv);
   if ((cmd == "version" || cmd == "--version") && argc > 2) {
     std::cerr << "voxgate version: takes no arguments, got '" << argv[2] << "'\n";
     return 2;

@@ -8,11 +8,11 @@
 #include "actors/ai/registry.hpp"
 #include "app/ask.hpp"
 #include "app/gateway.hpp"
-#include "app/process_usage.hpp"
 #include "cluster/node.hpp"
+#include "net/call_token.hpp"
 #include "net/http_client.hpp"
 #include "net/json.hpp"
-#include "net/call_token.hpp"
+#include "net/process_usage.hpp"
 
 namespace voxgate::app {
 
@@ -21,7 +21,7 @@ namespace {
 // The process_* series every Prometheus client library exports, under the same names and types, so
 // that stock dashboards and alerts for any process work on this one.
 std::string process_metrics() {
-  auto p = own_figures();
+  auto p = net::own_figures();
   std::string out;
   auto series = [&out](const char* name, const char* type, const char* help, const std::string& value) {
     out +=

@@ -21,13 +21,13 @@
 #include <unordered_map>
 #include <vector>
 
-#include "app/poller.hpp"
 #include "net/headers.hpp"
 #include "net/ws_frame.hpp"
+#include "tools/load/poller.hpp"
 
 namespace {
 
-using voxgate::app::poller;
+using voxgate::tools::poller;
 
 struct connection {
   int fd = -1;

@@ -1,8 +1,8 @@
 // The tests sign Telnyx webhooks with the same key type the tools use.
 #pragma once
 
-#include "net/providers/telnyx/caller.hpp"
+#include "tools/sim/telnyx_caller.hpp"
 
 namespace voxgate::fakes {
-using ed25519_signer = net::telnyx::signing_key;
+using ed25519_signer = sim::telnyx::signing_key;
 }  // namespace voxgate::fakes

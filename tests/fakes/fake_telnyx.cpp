@@ -7,16 +7,16 @@
 
 #include "codecs/base64.hpp"
 #include "net/json.hpp"
-#include "net/providers/telnyx/caller.hpp"
 #include "net/url.hpp"
 #include "net/ws_client.hpp"
+#include "tools/sim/telnyx_caller.hpp"
 
 namespace voxgate::fakes {
 
 fake_telnyx::fake_telnyx() {
   player_ = std::make_shared<mark_player>([channel = channel_](const std::string& name) {
     if (!*channel) return;
-    (*channel)->send_text(net::telnyx::mark_echo("S1", name));
+    (*channel)->send_text(sim::telnyx::mark_echo("S1", name));
   });
   rest_.on("POST", "/v2/calls/", [](const net::http_request&) {
     net::http_response r;
@@ -45,7 +45,7 @@ std::string fake_telnyx::start_rest() { return rest_.start(); }
 net::http_client_response fake_telnyx::post_event(const std::string& event_id, const std::string& type,
                                                   const std::string& ccid, const std::string& session,
                                                   const std::string& payload_extra, bool sign) {
-  std::string body = net::telnyx::webhook_event(event_id, type, ccid, session, payload_extra);
+  std::string body = sim::telnyx::webhook_event(event_id, type, ccid, session, payload_extra);
   auto ts = std::to_string(
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   net::http_client_request req;
@@ -68,14 +68,14 @@ void fake_telnyx::send(std::string frame) {
 }
 
 void fake_telnyx::send_start(const std::string& ccid, const std::string& session, const std::string& encoding) {
-  send(net::telnyx::connected_message());
-  send(net::telnyx::start_message("S1", ++sequence_, ccid, session, encoding));
+  send(sim::telnyx::connected_message());
+  send(sim::telnyx::start_message("S1", ++sequence_, ccid, session, encoding));
 }
 
 void fake_telnyx::send_media(int chunk, const std::string& raw_audio) {
-  send(net::telnyx::media_message("S1", ++sequence_, static_cast<std::uint64_t>(chunk), raw_audio));
+  send(sim::telnyx::media_message("S1", ++sequence_, static_cast<std::uint64_t>(chunk), raw_audio));
 }
 
-void fake_telnyx::send_stop() { send(net::telnyx::stop_message("S1", ++sequence_)); }
+void fake_telnyx::send_stop() { send(sim::telnyx::stop_message("S1", ++sequence_)); }
 
 }  // namespace voxgate::fakes

@@ -6,17 +6,17 @@
 
 #include "codecs/base64.hpp"
 #include "net/json.hpp"
-#include "net/providers/twilio/caller.hpp"
 #include "net/providers/twilio/signature.hpp"
 #include "net/ws_client.hpp"
 #include "tests/fakes/http_peer.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
 namespace voxgate::fakes {
 
 fake_twilio::fake_twilio(std::string gateway, std::string public_url, std::string auth_token)
     : gateway_(std::move(gateway)), public_url_(std::move(public_url)), auth_token_(std::move(auth_token)) {
   player_ = std::make_shared<mark_player>([channel = channel_, sid = stream_sid_](const std::string& name) {
-    if (*channel) (*channel)->send_text(net::twilio::mark_echo(sid, name));
+    if (*channel) (*channel)->send_text(sim::twilio::mark_echo(sid, name));
   });
   io_.start();
 }
@@ -36,7 +36,7 @@ fake_twilio::~fake_twilio() {
 
 net::http_client_response fake_twilio::post_voice_webhook(const std::string& call_sid, const std::string& query,
                                                           bool sign) {
-  auto form = net::twilio::voice_webhook_form(call_sid);
+  auto form = sim::twilio::voice_webhook_form(call_sid);
   std::string target = "/twilio/voice" + (query.empty() ? "" : "?" + query);
   net::http_client_request req;
   req.method = "POST";
@@ -59,25 +59,25 @@ void fake_twilio::send(std::string frame) {
   if (*channel_) (*channel_)->send_text(std::move(frame));
 }
 
-void fake_twilio::send_connected() { send(net::twilio::connected_message()); }
+void fake_twilio::send_connected() { send(sim::twilio::connected_message()); }
 
 void fake_twilio::send_start(const std::string& call_sid, const net::param_list& custom_parameters) {
   ++sequence_;
-  send(net::twilio::start_message(stream_sid_, call_sid, custom_parameters));
+  send(sim::twilio::start_message(stream_sid_, call_sid, custom_parameters));
 }
 
 void fake_twilio::send_media(const std::string& raw_audio) {
   ++sequence_;
-  send(net::twilio::media_message(stream_sid_, static_cast<std::uint64_t>(sequence_),
+  send(sim::twilio::media_message(stream_sid_, static_cast<std::uint64_t>(sequence_),
                                   static_cast<std::uint64_t>(sequence_), raw_audio));
 }
 
 void fake_twilio::send_dtmf(const std::string& digit) {
-  send(net::twilio::dtmf_message(stream_sid_, static_cast<std::uint64_t>(++sequence_), digit));
+  send(sim::twilio::dtmf_message(stream_sid_, static_cast<std::uint64_t>(++sequence_), digit));
 }
 
 void fake_twilio::send_stop(const std::string& call_sid) {
-  send(net::twilio::stop_message(stream_sid_, static_cast<std::uint64_t>(++sequence_), call_sid));
+  send(sim::twilio::stop_message(stream_sid_, static_cast<std::uint64_t>(++sequence_), call_sid));
 }
 
 void fake_twilio::hang_up_socket() {

@@ -9,16 +9,16 @@
 
 #include "net/http_client.hpp"
 #include "net/io_runtime.hpp"
-#include "net/providers/twilio/caller.hpp"
 #include "net/url.hpp"
 #include "net/ws_channel.hpp"
 #include "tests/fakes/frame_queue.hpp"
 #include "tests/fakes/mark_player.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
 namespace voxgate::fakes {
 
-// TwiML is read with the tools' parser, net::twilio::parse_stream_instruction.
-using twiml_stream = net::twilio::stream_instruction;
+// TwiML is read with the tools' parser, sim::twilio::parse_stream_instruction.
+using twiml_stream = sim::twilio::stream_instruction;
 
 class fake_twilio {
  public:

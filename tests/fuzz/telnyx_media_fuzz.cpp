@@ -3,12 +3,13 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "codecs/base64.hpp"
-#include "net/providers/telnyx/caller.hpp"
 #include "net/providers/telnyx/media.hpp"
 #include "tests/fuzz/media_check.hpp"
+#include "tools/sim/telnyx_caller.hpp"
 
 namespace net = voxgate::net;
 namespace telnyx = voxgate::net::telnyx;
+namespace sim = voxgate::sim;
 using voxgate::fuzz::parse_and_check;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -30,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto audio = in.ConsumeRemainingBytes<std::uint8_t>();
   std::string_view raw(reinterpret_cast<const char*>(audio.data()), audio.size());
 
-  auto msg = telnyx::start_message(stream_id, sequence, ccid, session, encoding);
+  auto msg = sim::telnyx::start_message(stream_id, sequence, ccid, session, encoding);
   err = parse_and_check(codec, msg, ev);
   auto format = telnyx::format_for(encoding, 8000);
   if (ccid.empty() || !format) {
@@ -41,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(ev.start->format == *format);
   }
 
-  msg = telnyx::media_message(stream_id, sequence, chunk, raw);
+  msg = sim::telnyx::media_message(stream_id, sequence, chunk, raw);
   FUZZ_CHECK(parse_and_check(codec, msg, ev).empty() && ev.kind == net::media_kind::media);
   FUZZ_CHECK(ev.sequence == sequence && ev.chunk == chunk && voxgate::codecs::base64::decode(ev.payload) == raw);
   msg.clear();
@@ -49,11 +50,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(parse_and_check(codec, msg, ev).empty() && ev.kind == net::media_kind::media);
   FUZZ_CHECK(voxgate::codecs::base64::decode(ev.payload) == raw);
 
-  msg = telnyx::mark_echo(stream_id, name);
+  msg = sim::telnyx::mark_echo(stream_id, name);
   FUZZ_CHECK(parse_and_check(codec, msg, ev).empty() && ev.kind == net::media_kind::mark && ev.text == name);
   msg = codec.build_mark(stream_id, name);
   FUZZ_CHECK(parse_and_check(codec, msg, ev).empty() && ev.kind == net::media_kind::mark && ev.text == name);
-  msg = telnyx::stop_message(stream_id, sequence);
+  msg = sim::telnyx::stop_message(stream_id, sequence);
   FUZZ_CHECK(parse_and_check(codec, msg, ev).empty() && ev.kind == net::media_kind::stop && ev.sequence == sequence);
   msg = codec.build_clear(stream_id);
   FUZZ_CHECK(parse_and_check(codec, msg, ev).empty() && ev.kind == net::media_kind::ignored);

@@ -8,11 +8,12 @@
 #include <string>
 
 #include "codecs/base64.hpp"
-#include "net/providers/telnyx/caller.hpp"
 #include "net/providers/telnyx/signature.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
+#include "tools/sim/telnyx_caller.hpp"
 
 namespace telnyx = voxgate::net::telnyx;
+namespace sim = voxgate::sim;
 using telnyx::signature_check;
 
 namespace {
@@ -23,8 +24,8 @@ constexpr std::string_view fuzz_key_pem =
     "MC4CAQAwBQYDK2VwBCIEIEY5lK+r1piXgvTabS5IVVSb0orwEFZuP56toG871lNn\n"
     "-----END PRIVATE KEY-----\n";
 
-const telnyx::signing_key& key() {
-  static const auto k = telnyx::signing_key::from_pem(fuzz_key_pem);
+const sim::telnyx::signing_key& key() {
+  static const auto k = sim::telnyx::signing_key::from_pem(fuzz_key_pem);
   FUZZ_CHECK(k.has_value());
   return *k;
 }

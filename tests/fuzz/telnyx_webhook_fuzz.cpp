@@ -2,12 +2,12 @@
 // envelope reads back field for field.
 #include <fuzzer/FuzzedDataProvider.h>
 
-// webhook.hpp first: caller.hpp's function webhook_event() hides the struct of that name.
 #include "net/providers/telnyx/webhook.hpp"
-#include "net/providers/telnyx/caller.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
+#include "tools/sim/telnyx_caller.hpp"
 
 namespace telnyx = voxgate::net::telnyx;
+namespace sim = voxgate::sim;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string why;
@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                       : in.ConsumeRandomLengthString(30);
   auto ccid = in.ConsumeRandomLengthString(80);
   auto session = in.ConsumeRemainingBytesAsString();
-  e = telnyx::parse_webhook(telnyx::webhook_event(id, type, ccid, session), &why);
+  e = telnyx::parse_webhook(sim::telnyx::webhook_event(id, type, ccid, session), &why);
   if (id.empty() || type.empty()) {
     FUZZ_CHECK(!e);
   } else if (e) {

@@ -3,12 +3,13 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "codecs/base64.hpp"
-#include "net/providers/twilio/caller.hpp"
 #include "net/providers/twilio/media.hpp"
 #include "tests/fuzz/media_check.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
 namespace net = voxgate::net;
 namespace twilio = voxgate::net::twilio;
+namespace sim = voxgate::sim;
 using voxgate::fuzz::parse_and_check;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -31,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto audio = in.ConsumeRemainingBytes<std::uint8_t>();
   std::string_view raw(reinterpret_cast<const char*>(audio.data()), audio.size());
 
-  auto msg = twilio::start_message(sid, call_sid, params);
+  auto msg = sim::twilio::start_message(sid, call_sid, params);
   auto err = parse_and_check(codec, msg, ev);
   if (sid.empty() || call_sid.empty()) {
     FUZZ_CHECK(!err.empty());
@@ -40,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(ev.start->stream_id == sid && ev.start->call_id == call_sid && ev.start->custom_parameters == params);
   }
 
-  msg = twilio::media_message(sid, sequence, chunk, raw);
+  msg = sim::twilio::media_message(sid, sequence, chunk, raw);
   FUZZ_CHECK(parse_and_check(codec, msg, ev).empty() && ev.kind == net::media_kind::media);
   FUZZ_CHECK(ev.sequence == sequence && ev.chunk == chunk && voxgate::codecs::base64::decode(ev.payload) == raw);
 
@@ -49,17 +50,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(parse_and_check(codec, msg, ev).empty() && ev.kind == net::media_kind::media);
   FUZZ_CHECK(voxgate::codecs::base64::decode(ev.payload) == raw);
 
-  msg = twilio::mark_echo(sid, name);
+  msg = sim::twilio::mark_echo(sid, name);
   FUZZ_CHECK(parse_and_check(codec, msg, ev).empty() && ev.kind == net::media_kind::mark && ev.text == name);
   msg = codec.build_mark(sid, name);
   FUZZ_CHECK(parse_and_check(codec, msg, ev).empty() && ev.kind == net::media_kind::mark && ev.text == name);
 
-  msg = twilio::dtmf_message(sid, sequence, name);
+  msg = sim::twilio::dtmf_message(sid, sequence, name);
   err = parse_and_check(codec, msg, ev);
   FUZZ_CHECK(err.empty() == (name.size() == 1));
   if (err.empty()) FUZZ_CHECK(ev.kind == net::media_kind::dtmf && ev.text == name && ev.sequence == sequence);
 
-  msg = twilio::stop_message(sid, sequence, call_sid);
+  msg = sim::twilio::stop_message(sid, sequence, call_sid);
   FUZZ_CHECK(parse_and_check(codec, msg, ev).empty() && ev.kind == net::media_kind::stop);
   msg = codec.build_clear(sid);
   FUZZ_CHECK(parse_and_check(codec, msg, ev).empty() && ev.kind == net::media_kind::ignored && ev.text == "clear");

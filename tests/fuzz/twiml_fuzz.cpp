@@ -2,18 +2,19 @@
 // <Connect><Stream> answer the gateway writes read back (url and <Parameter>s).
 #include <fuzzer/FuzzedDataProvider.h>
 
-#include "net/providers/twilio/caller.hpp"
 #include "net/providers/twilio/twiml.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
 namespace net = voxgate::net;
 namespace twilio = voxgate::net::twilio;
+namespace sim = voxgate::sim;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto text = voxgate::fuzz::as_text(data, size);
-  if (auto s = twilio::parse_stream_instruction(text)) FUZZ_CHECK(!s->url.empty() && s->url.size() <= size);
-  FUZZ_CHECK(twilio::unescape_xml(text).size() <= size);
-  FUZZ_CHECK(twilio::unescape_xml(twilio::xml_escape(text)) == text);
+  if (auto s = sim::twilio::parse_stream_instruction(text)) FUZZ_CHECK(!s->url.empty() && s->url.size() <= size);
+  FUZZ_CHECK(sim::twilio::unescape_xml(text).size() <= size);
+  FUZZ_CHECK(sim::twilio::unescape_xml(twilio::xml_escape(text)) == text);
 
   FuzzedDataProvider in(data, size);
   auto url = in.ConsumeRandomLengthString(200);
@@ -26,10 +27,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       kept.push_back(params.back());
   }
   auto twiml = twilio::connect_stream(url, params, callback);
-  auto s = twilio::parse_stream_instruction(twiml);
+  auto s = sim::twilio::parse_stream_instruction(twiml);
   FUZZ_CHECK(s.has_value() == !url.empty());
   if (s) FUZZ_CHECK(s->url == url && s->parameters == kept);
-  FUZZ_CHECK(!twilio::parse_stream_instruction(twilio::say_and_hangup(url)));
-  FUZZ_CHECK(!twilio::parse_stream_instruction(twilio::reject(url)));
+  FUZZ_CHECK(!sim::twilio::parse_stream_instruction(twilio::say_and_hangup(url)));
+  FUZZ_CHECK(!sim::twilio::parse_stream_instruction(twilio::reject(url)));
   return 0;
 }

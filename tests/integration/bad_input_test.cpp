@@ -46,7 +46,7 @@ TEST_F(GatewayTest, WebhookWithoutACallSidIsRefused) {
 
 TEST_F(GatewayTest, MediaUpgradeWithoutASignatureIsRefusedAndCounted) {
   auto res = twilio->post_voice_webhook(sid);
-  auto stream = net::twilio::parse_stream_instruction(res.body);
+  auto stream = sim::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream);
   EXPECT_NE(twilio->open_media(*stream, false), "");
   EXPECT_TRUE(eventually([&] {
@@ -65,7 +65,7 @@ TEST_F(GatewayTest, PlainGetOnTheMediaPathSaysUpgradeRequired) {
 
 TEST_F(GatewayTest, StartForACallSidNoWebhookAnnouncedIsRefusedAndNoAiOpens) {
   auto res = twilio->post_voice_webhook(sid);
-  auto stream = net::twilio::parse_stream_instruction(res.body);
+  auto stream = sim::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream);
   ASSERT_TRUE(eventually([&] { return openai->sessions() == 1; }));
   ASSERT_EQ(twilio->open_media(*stream), "");
@@ -78,7 +78,7 @@ TEST_F(GatewayTest, StartForACallSidNoWebhookAnnouncedIsRefusedAndNoAiOpens) {
 
 TEST_F(GatewayTest, StartWithoutATokenIsRefused) {
   auto res = twilio->post_voice_webhook(sid);
-  auto stream = net::twilio::parse_stream_instruction(res.body);
+  auto stream = sim::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream);
   ASSERT_EQ(twilio->open_media(*stream), "");
   twilio->send_start(sid, {});
@@ -226,7 +226,7 @@ TEST_F(WrongKeyGatewayTest, AnAiThatRefusesTheKeyEndsTheCall) {
 
 TEST_F(GatewayTest, BinaryFramesAreRefusedAndTheCallGoesOn) {
   auto res = twilio->post_voice_webhook(sid);
-  auto stream = net::twilio::parse_stream_instruction(res.body);
+  auto stream = sim::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream);
   fakes::raw_ws raw;
   auto path = stream->url.substr(stream->url.find("/twilio/media"));

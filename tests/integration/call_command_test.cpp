@@ -5,11 +5,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "app/call_command.hpp"
 #include "codecs/pcm16.hpp"
 #include "gateway_fixture.hpp"
 #include "tests/fakes/shell.hpp"
-#include "net/providers/telnyx/caller.hpp"
+#include "tools/probe/call_command.hpp"
+#include "tools/sim/telnyx_caller.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -26,15 +26,15 @@ class CallCommandTest : public GatewayTest {
 };
 
 // Where in the timeline the first note containing `what` is; -1 when none does.
-int at(const app::call_result& r, const std::string& what) {
+int at(const tools::call_result& r, const std::string& what) {
   for (std::size_t i = 0; i < r.timeline.size(); ++i)
     if (r.timeline[i].what.find(what) != std::string::npos) return static_cast<int>(i);
   return -1;
 }
 
-bool has(const app::call_result& r, const std::string& what) { return at(r, what) >= 0; }
+bool has(const tools::call_result& r, const std::string& what) { return at(r, what) >= 0; }
 
-std::string timeline(const app::call_result& r) {
+std::string timeline(const tools::call_result& r) {
   std::string out;
   for (const auto& e : r.timeline) out += std::to_string(e.at_s) + " " + e.what + "\n";
   return out;
@@ -43,16 +43,16 @@ std::string timeline(const app::call_result& r) {
 // `voxgate call <line...>`: its exit status, stdout and stderr.
 fakes::subcommand_result run_call_command(std::vector<std::string> line) {
   line.insert(line.begin(), "call");
-  return fakes::run_subcommand(app::call_command, std::move(line));
+  return fakes::run_subcommand(tools::call_command, std::move(line));
 }
 
 }  // namespace
 
 TEST_F(CallCommandTest, ANewcomerHearsTheLocalAgentGreetThenPlayThemBack) {
-  app::call_options o;
+  tools::call_options o;
   o.gateway_url = gateway_url();
   o.seconds = 4;
-  auto r = app::run_simulated_call(o);
+  auto r = tools::run_simulated_call(o);
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_TRUE(has(r, "webhook answered"));
   // The caller waits for the greeting to play, then talks: nothing talks over it.
@@ -72,11 +72,11 @@ TEST_F(CallCommandTest, ANewcomerHearsTheLocalAgentGreetThenPlayThemBack) {
 }
 
 TEST_F(CallCommandTest, NotWaitingForTheGreetingTalksOverItAndTheGatewayBargesIn) {
-  app::call_options o;
+  tools::call_options o;
   o.gateway_url = gateway_url();
   o.seconds = 4;
   o.wait_greeting = false;
-  auto r = app::run_simulated_call(o);
+  auto r = tools::run_simulated_call(o);
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(at(r, "the caller starts talking (not waiting for a greeting)"), at(r, "start sent") + 1) << timeline(r);
   EXPECT_TRUE(has(r, "clear")) << timeline(r);  // the test signal talks over the greeting
@@ -95,20 +95,20 @@ class SilentAgentCallCommandTest : public CallCommandTest {
 // An agent that waits for the caller (AGENT_GREETS_FIRST=0) sends nothing: the caller stops waiting
 // for a greeting once no audio at all has come, not at the 8 s bound meant for a long greeting.
 TEST_F(SilentAgentCallCommandTest, NoAudioAtAllMeansNoGreetingToWaitFor) {
-  app::call_options o;
+  tools::call_options o;
   o.gateway_url = gateway_url();
   o.seconds = 4;
-  auto r = app::run_simulated_call(o);
+  auto r = tools::run_simulated_call(o);
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(at(r, "no greeting after 4 s: the caller starts talking"), at(r, "start sent") + 1) << timeline(r);
   EXPECT_GT(at(r, "first audio back"), at(r, "the caller starts talking")) << timeline(r);  // its words, played back
 }
 
 TEST_F(CallCommandTest, AnHttpsUrlForThePlainHttpGatewaySuggestsHttp) {
-  app::call_options o;
+  tools::call_options o;
   o.gateway_url = "https://127.0.0.1:" + std::to_string(gateway->port());
   o.seconds = 1;
-  auto r = app::run_simulated_call(o);
+  auto r = tools::run_simulated_call(o);
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("wrong version number"), std::string::npos) << r.error;
   EXPECT_NE(r.error.find("is the gateway plain http? try http://127.0.0.1:" + std::to_string(gateway->port())),
@@ -117,10 +117,10 @@ TEST_F(CallCommandTest, AnHttpsUrlForThePlainHttpGatewaySuggestsHttp) {
 }
 
 TEST(CallCommand, AnUnreachableGatewayIsAClearError) {
-  app::call_options o;
+  tools::call_options o;
   o.gateway_url = "http://127.0.0.1:1";
   o.seconds = 1;
-  auto r = app::run_simulated_call(o);
+  auto r = tools::run_simulated_call(o);
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("webhook: connect: Connection refused (is the gateway running"), std::string::npos) << r.error;
 }
@@ -146,8 +146,8 @@ class TelnyxCallCommandTest : public GatewayTest {
     c.provider_settings["TELNYX_API_KEY"] = "test-telnyx-key";
     c.provider_settings["TELNYX_PUBLIC_KEY"] = key.public_key_b64();
   }
-  app::call_options telnyx_call() const {
-    app::call_options o;
+  tools::call_options telnyx_call() const {
+    tools::call_options o;
     o.gateway_url = gateway_url();
     o.provider = "telnyx";
     o.telnyx_private_key_pem = key.private_key_pem();
@@ -155,14 +155,14 @@ class TelnyxCallCommandTest : public GatewayTest {
     o.seconds = 4;
     return o;
   }
-  net::telnyx::signing_key key;
+  sim::telnyx::signing_key key;
   std::uint16_t api_port = free_port();
 };
 
 }  // namespace
 
 TEST_F(TelnyxCallCommandTest, ATelnyxCallIsAnsweredThroughTheApiAndHeard) {
-  auto r = app::run_simulated_call(telnyx_call());
+  auto r = tools::run_simulated_call(telnyx_call());
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_TRUE(has(r, "call.initiated answered"));
   EXPECT_TRUE(has(r, "the gateway sent answer with stream_url ws://"));
@@ -176,8 +176,8 @@ TEST_F(TelnyxCallCommandTest, ATelnyxCallIsAnsweredThroughTheApiAndHeard) {
 
 TEST_F(TelnyxCallCommandTest, AWrongSigningKeyIsNamedAsTheProblem) {
   auto o = telnyx_call();
-  o.telnyx_private_key_pem = net::telnyx::signing_key().private_key_pem();
-  auto r = app::run_simulated_call(o);
+  o.telnyx_private_key_pem = sim::telnyx::signing_key().private_key_pem();
+  auto r = tools::run_simulated_call(o);
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("HTTP 403"), std::string::npos) << r.error;
   EXPECT_NE(r.error.find("TELNYX_PUBLIC_KEY"), std::string::npos);
@@ -186,7 +186,7 @@ TEST_F(TelnyxCallCommandTest, AWrongSigningKeyIsNamedAsTheProblem) {
 TEST_F(TelnyxCallCommandTest, AGatewayAnsweringElsewhereIsExplained) {
   auto o = telnyx_call();
   while (o.api_port == api_port) o.api_port = free_port();  // the gateway's TELNYX_API_BASE points elsewhere
-  auto r = app::run_simulated_call(o);
+  auto r = tools::run_simulated_call(o);
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("TELNYX_API_BASE=http://127.0.0.1:" + std::to_string(o.api_port) + "/v2"), std::string::npos)
       << r.error;
@@ -197,12 +197,12 @@ TEST(CallCommand, ItsWebhooksSayTheCallIsSimulatedByCall) {
   provider_side.on("POST", "/", [](const net::http_request&) { return net::http_response::text(403, "no"); });
   ASSERT_EQ(provider_side.start(), "");
   for (const char* provider : {"twilio", "telnyx"}) {
-    app::call_options o;
+    tools::call_options o;
     o.gateway_url = provider_side.base_url();
     o.provider = provider;
     o.seconds = 1;
     o.api_port = free_port();
-    EXPECT_FALSE(app::run_simulated_call(o).ok);
+    EXPECT_FALSE(tools::run_simulated_call(o).ok);
   }
   auto requests = provider_side.requests();
   ASSERT_EQ(requests.size(), 2u);

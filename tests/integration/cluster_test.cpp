@@ -15,12 +15,12 @@
 #include "net/call_token.hpp"
 #include "net/redis/client.hpp"
 #include "net/ws_client.hpp"
-#include "net/providers/telnyx/caller.hpp"
 #include "tests/fakes/child_process.hpp"
 #include "tests/fakes/fake_telnyx.hpp"
 #include "tests/fakes/frame_queue.hpp"
 #include "tests/fakes/redis_server.hpp"
 #include "tests/fakes/shell.hpp"
+#include "tools/sim/telnyx_caller.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -169,7 +169,7 @@ class ClusterTest : public ::testing::Test {
                                                  const std::string& sid) {
     auto res = hook.post_voice_webhook(sid, "businessId=acme");
     EXPECT_EQ(res.status, 200u) << res.body << res.error;
-    auto stream = net::twilio::parse_stream_instruction(res.body);
+    auto stream = sim::twilio::parse_stream_instruction(res.body);
     EXPECT_TRUE(stream) << res.body;
     if (!stream) return std::nullopt;
     EXPECT_EQ(media.open_media(*stream), "");
@@ -320,7 +320,7 @@ TEST_F(ClusterTest, TheSameWebhookOnTwoInstancesMakesOneCall) {
   auto b = retried.post_voice_webhook(sid);
   ASSERT_EQ(a.status, 200u);
   ASSERT_EQ(b.status, 200u);
-  auto stream = net::twilio::parse_stream_instruction(b.body);
+  auto stream = sim::twilio::parse_stream_instruction(b.body);
   ASSERT_TRUE(stream) << b.body;  // the retry is answered as the first was: connect the stream
   ASSERT_EQ(wait_owner(), 0);
   std::this_thread::sleep_for(300ms);  // a second session would have started by now
@@ -505,11 +505,11 @@ TEST_F(ClusterWithAFullInstance, ARefusedCallLeavesNoEntryAndItsRetryIsServedEls
   fakes::fake_twilio full(url(2), public_url, auth_token), other(url(0), public_url, auth_token);
   auto refused = full.post_voice_webhook(sid);
   ASSERT_EQ(refused.status, 200u);
-  EXPECT_FALSE(net::twilio::parse_stream_instruction(refused.body)) << refused.body;  // the polite refusal
+  EXPECT_FALSE(sim::twilio::parse_stream_instruction(refused.body)) << refused.body;  // the polite refusal
   EXPECT_TRUE(eventually([&] { return entry(sid) == 0; }));                           // the claim given back
   // Twilio retries elsewhere: that instance takes the call, not "owned elsewhere".
   auto retried = other.post_voice_webhook(sid);
-  ASSERT_TRUE(net::twilio::parse_stream_instruction(retried.body)) << retried.body;
+  ASSERT_TRUE(sim::twilio::parse_stream_instruction(retried.body)) << retried.body;
   EXPECT_EQ(wait_owner(), 0);
 }
 

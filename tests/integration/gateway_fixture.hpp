@@ -104,7 +104,7 @@ class GatewayTest : public ::testing::Test {
   fakes::twiml_stream connect_call(const std::string& sid, const std::string& query = "businessId=acme") {
     auto res = twilio->post_voice_webhook(sid, query);
     EXPECT_EQ(res.status, 200u) << res.body << res.error;
-    auto stream = net::twilio::parse_stream_instruction(res.body);
+    auto stream = sim::twilio::parse_stream_instruction(res.body);
     EXPECT_TRUE(stream) << res.body;
     if (!stream) return {};
     EXPECT_EQ(twilio->open_media(*stream), "");

@@ -479,7 +479,7 @@ TEST_P(TlsFaultTowardTheAi, EndsTheCallAsAiFailedWithTheReasonLogged) {
   expect_nothing_left("twilio");
 
   // Twilio, following the TwiML, opens the media socket: it is closed, and Twilio hangs up.
-  auto stream = net::twilio::parse_stream_instruction(res.body);
+  auto stream = sim::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream);
   ASSERT_EQ(twilio->open_media(*stream), "");
   twilio->send_connected();

@@ -3,10 +3,10 @@
 
 #include <fstream>
 
-#include "app/load_command.hpp"
 #include "gateway_fixture.hpp"
-#include "net/providers/telnyx/caller.hpp"
 #include "tests/fakes/shell.hpp"
+#include "tools/load/load_command.hpp"
+#include "tools/sim/telnyx_caller.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -17,8 +17,8 @@ class LoadTest : public GatewayTest {
  protected:
   bool echo_ai() const override { return true; }
 
-  app::load_options options(int calls, double seconds) const {
-    app::load_options o;
+  tools::load_options options(int calls, double seconds) const {
+    tools::load_options o;
     o.gateway_url = gateway_url();
     o.public_url = public_url;
     o.auth_token = auth_token;
@@ -50,7 +50,7 @@ class TelnyxLoadTest : public LoadTest {
     c.provider_settings["TELNYX_API_KEY"] = "test-telnyx-key";
     c.provider_settings["TELNYX_PUBLIC_KEY"] = key.public_key_b64();
   }
-  app::load_options telnyx_options(int calls, double seconds) const {
+  tools::load_options telnyx_options(int calls, double seconds) const {
     auto o = options(calls, seconds);
     o.provider = "telnyx";
     o.auth_token.clear();
@@ -58,14 +58,14 @@ class TelnyxLoadTest : public LoadTest {
     o.api_port = api_port;
     return o;
   }
-  net::telnyx::signing_key key;
+  sim::telnyx::signing_key key;
   std::uint16_t api_port = fakes::free_port();
 };
 
 // `voxgate load <line...>`: its exit status, stdout and stderr.
 fakes::subcommand_result run_load_command(std::vector<std::string> line) {
   line.insert(line.begin(), "load");
-  return fakes::run_subcommand(app::load_command, std::move(line));
+  return fakes::run_subcommand(tools::load_command, std::move(line));
 }
 
 }  // namespace
@@ -74,7 +74,7 @@ TEST_F(LoadTest, EveryEchoedFrameComesBackAtItsPositionAndIsTimed) {
   auto o = options(20, 2);
   o.pid = static_cast<int>(getpid());  // the gateway runs in this process
   int progress_calls = 0;
-  auto r = app::run_load(o, [&](const app::load_progress&) { ++progress_calls; });
+  auto r = tools::run_load(o, [&](const tools::load_progress&) { ++progress_calls; });
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.connected, 20);
   EXPECT_EQ(r.completed, 20);
@@ -92,7 +92,7 @@ TEST_F(LoadTest, EveryEchoedFrameComesBackAtItsPositionAndIsTimed) {
   ASSERT_TRUE(r.gateway_steady_start && r.gateway_steady_end);
   EXPECT_GE(r.gateway_steady_end->cpu_s, r.gateway_steady_start->cpu_s);
   EXPECT_GT(r.gateway_baseline->rss_kib, 0u);
-  auto json = app::load_summary_json(o, r);
+  auto json = tools::load_summary_json(o, r);
   EXPECT_NE(json.find(R"("ok": true)"), std::string::npos) << json;
   EXPECT_NE(json.find(R"("gateway_cpu_s_per_call_minute")"), std::string::npos);
   EXPECT_NE(json.find(R"("steady_latency_p99_ms")"), std::string::npos);
@@ -103,16 +103,16 @@ TEST_F(LoadTest, EveryEchoedFrameComesBackAtItsPositionAndIsTimed) {
 TEST_F(LoadTest, UnsignedCallsAreCountedAsFailedWithTheGatewaysAnswer) {
   auto o = options(3, 1);
   o.auth_token = "not-the-gateways-token";
-  auto r = app::run_load(o, {});
+  auto r = tools::run_load(o, {});
   EXPECT_EQ(r.connected, 0);
   EXPECT_EQ(r.failed, 3);
   ASSERT_EQ(r.failures.size(), 1u);
   EXPECT_EQ(r.failures.begin()->first.rfind("webhook answered 403", 0), 0u) << r.failures.begin()->first;
-  EXPECT_NE(app::load_summary_json(o, r).find(R"("ok": false)"), std::string::npos);
+  EXPECT_NE(tools::load_summary_json(o, r).find(R"("ok": false)"), std::string::npos);
 }
 
 TEST_F(FullLoadTest, CallsBeyondCapacityAreReportedAsRefused) {
-  auto r = app::run_load(options(4, 1), {});
+  auto r = tools::run_load(options(4, 1), {});
   EXPECT_EQ(r.completed, 2);
   EXPECT_EQ(r.failed, 2);
   ASSERT_EQ(r.failures.size(), 1u);
@@ -122,7 +122,7 @@ TEST_F(FullLoadTest, CallsBeyondCapacityAreReportedAsRefused) {
 TEST_F(LoadTest, NothingListeningIsOneClearErrorNotASummary) {
   auto o = options(2, 1);
   o.gateway_url = "http://127.0.0.1:1";
-  auto r = app::run_load(o, {});
+  auto r = tools::run_load(o, {});
   EXPECT_EQ(r.error,
             "cannot connect to 127.0.0.1:1 (Connection refused): is the gateway running, and is this its "
             "address and port?");
@@ -145,30 +145,30 @@ TEST_F(LoadTest, NoCallConnectingPrintsNoLatencyOfNothing) {
 }
 
 TEST(LoadVerdict, AnyLostOrAlteredFrameFailsTheRun) {
-  app::load_report r;
+  tools::load_report r;
   r.calls = r.placed = r.connected = r.completed = 2;
   r.frames_sent = r.frames_back = 100;
-  EXPECT_TRUE(app::load_passed(r));
-  EXPECT_EQ(app::load_hint(r), "");
+  EXPECT_TRUE(tools::load_passed(r));
+  EXPECT_EQ(tools::load_hint(r), "");
   r.frames_back = 99;
   r.frames_lost = 1;
-  EXPECT_FALSE(app::load_passed(r));
-  EXPECT_EQ(app::load_hint(r), "");  // one frame is not a gateway without an echo
-  app::load_options o;
-  EXPECT_NE(app::load_summary_json(o, r).find(R"("ok": false)"), std::string::npos);
+  EXPECT_FALSE(tools::load_passed(r));
+  EXPECT_EQ(tools::load_hint(r), "");  // one frame is not a gateway without an echo
+  tools::load_options o;
+  EXPECT_NE(tools::load_summary_json(o, r).find(R"("ok": false)"), std::string::npos);
   r.frames_lost = 0;
   r.frames_back = 100;
   r.bytes_differing = 10;
-  EXPECT_FALSE(app::load_passed(r));
+  EXPECT_FALSE(tools::load_passed(r));
   r.bytes_differing = 0;
   r.bytes_beyond_sent = 160;  // an echo never returns more than it was sent
-  EXPECT_FALSE(app::load_passed(r));
+  EXPECT_FALSE(tools::load_passed(r));
   r.bytes_beyond_sent = 200 * 160;  // twice as much again: a greeting running ahead of the caller's audio
-  EXPECT_NE(app::load_hint(r).find("was not the caller's"), std::string::npos) << app::load_hint(r);
+  EXPECT_NE(tools::load_hint(r).find("was not the caller's"), std::string::npos) << tools::load_hint(r);
   r.bytes_beyond_sent = 0;
   r.frames_lost = 60;  // most of them
   r.frames_back = 40;
-  EXPECT_NE(app::load_hint(r).find("echoes the caller's audio back"), std::string::npos) << app::load_hint(r);
+  EXPECT_NE(tools::load_hint(r).find("echoes the caller's audio back"), std::string::npos) << tools::load_hint(r);
 }
 
 TEST_F(LocalAgentLoadTest, AGatewayWhoseAiDoesNotEchoFailsTheRunAndSaysWhatLoadNeeds) {
@@ -184,11 +184,11 @@ TEST(LoadCalls, ItsWebhooksSayTheCallIsSimulatedByLoad) {
   fakes::http_peer provider_side;  // not a gateway: every call stops at its webhook
   provider_side.on("POST", "/", [](const net::http_request&) { return net::http_response::text(404, "no"); });
   ASSERT_EQ(provider_side.start(), "");
-  app::load_options o;
+  tools::load_options o;
   o.gateway_url = provider_side.base_url();
   o.calls = 2;
   o.duration_s = 1;
-  auto r = app::run_load(o, {});
+  auto r = tools::run_load(o, {});
   EXPECT_EQ(r.failed, 2);
   auto requests = provider_side.requests();
   ASSERT_EQ(requests.size(), 2u);
@@ -201,7 +201,7 @@ TEST(LoadCalls, ItsWebhooksSayTheCallIsSimulatedByLoad) {
 TEST_F(TelnyxLoadTest, TelnyxCallsAreAnsweredThroughTheApiAndEchoedWhole) {
   auto o = telnyx_options(10, 2);
   o.pid = static_cast<int>(getpid());
-  auto r = app::run_load(o, {});
+  auto r = tools::run_load(o, {});
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.failed, 0) << (r.failures.empty() ? "" : r.failures.begin()->first);
   EXPECT_EQ(r.connected, 10);
@@ -217,8 +217,8 @@ TEST_F(TelnyxLoadTest, TelnyxCallsAreAnsweredThroughTheApiAndEchoedWhole) {
 
 TEST_F(TelnyxLoadTest, UnsignedTelnyxWebhooksFailWithTheGatewaysAnswer) {
   auto o = telnyx_options(2, 1);
-  o.telnyx_private_key_pem = net::telnyx::signing_key().private_key_pem();  // not the gateway's key
-  auto r = app::run_load(o, {});
+  o.telnyx_private_key_pem = sim::telnyx::signing_key().private_key_pem();  // not the gateway's key
+  auto r = tools::run_load(o, {});
   EXPECT_EQ(r.connected, 0);
   EXPECT_EQ(r.failed, 2);
   ASSERT_EQ(r.failures.size(), 1u);
@@ -229,7 +229,7 @@ TEST_F(TelnyxLoadTest, AnAnswerThatNeverComesIsNamedWithTheSettingToCheck) {
   auto o = telnyx_options(1, 1);
   o.api_port = fakes::free_port();  // the gateway answers elsewhere
   o.setup_s = 1;
-  auto r = app::run_load(o, {});
+  auto r = tools::run_load(o, {});
   EXPECT_EQ(r.failed, 1);
   ASSERT_EQ(r.failures.size(), 1u);
   EXPECT_NE(r.failures.begin()->first.find("TELNYX_API_BASE"), std::string::npos) << r.failures.begin()->first;

@@ -12,10 +12,10 @@
 #include <fstream>
 
 #include "actors/ai/local.hpp"
-#include "app/health_command.hpp"
 #include "codecs/g711.hpp"
 #include "gateway_fixture.hpp"
 #include "tests/fakes/shell.hpp"
+#include "tools/probe/health_command.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -161,30 +161,30 @@ TEST_F(MetricsTest, HeadIsAnsweredWithTheGetStatusAndNoBody) {
 
 // `voxgate health`, the container's HEALTHCHECK: 0 for a live gateway, 1 with a reason otherwise.
 TEST_F(MetricsTest, TheHealthCommandSaysWhetherTheGatewayAnswers) {
-  auto live = fakes::run_subcommand(app::health_command, {"health", "--url", gateway_url() + "/healthz"});
+  auto live = fakes::run_subcommand(tools::health_command, {"health", "--url", gateway_url() + "/healthz"});
   EXPECT_EQ(live.status, 0) << live.err;
   EXPECT_EQ(live.err, "");
 
   auto nobody = "http://127.0.0.1:" + std::to_string(fakes::free_port()) + "/healthz";
-  auto down = fakes::run_subcommand(app::health_command, {"health", "--url", nobody});
+  auto down = fakes::run_subcommand(tools::health_command, {"health", "--url", nobody});
   EXPECT_EQ(down.status, 1);
   EXPECT_NE(down.err.find("connect"), std::string::npos) << down.err;
 
   fakes::http_peer sick;
   sick.on("GET", "/healthz", [](const net::http_request&) { return net::http_response::text(503, "draining\n"); });
   ASSERT_EQ(sick.start(), "");
-  auto unhealthy = fakes::run_subcommand(app::health_command, {"health", "--url", sick.base_url() + "/healthz"});
+  auto unhealthy = fakes::run_subcommand(tools::health_command, {"health", "--url", sick.base_url() + "/healthz"});
   EXPECT_EQ(unhealthy.status, 1);
   EXPECT_NE(unhealthy.err.find("answered 503"), std::string::npos) << unhealthy.err;
 
-  auto bad = fakes::run_subcommand(app::health_command, {"health", "--url", "not a url"});
+  auto bad = fakes::run_subcommand(tools::health_command, {"health", "--url", "not a url"});
   EXPECT_EQ(bad.status, 2);
 
   // A gateway that accepts and never answers (a listening socket nobody accepts from) fails the
   // check at its timeout instead of hanging it.
   fakes::silent_listener listener;
   auto silent = "http://127.0.0.1:" + std::to_string(listener.port()) + "/healthz";
-  auto hung = fakes::run_subcommand(app::health_command, {"health", "--url", silent, "--timeout", "0.5"});
+  auto hung = fakes::run_subcommand(tools::health_command, {"health", "--url", silent, "--timeout", "0.5"});
   EXPECT_EQ(hung.status, 1);
   EXPECT_NE(hung.err.find("no answer within 0.5 s"), std::string::npos) << hung.err;
   listener.close();  // the abandoned request's read fails now, and its thread ends

@@ -3,10 +3,10 @@
 // in each delegation mode, DTMF, a clean hang-up from each side, and the barge-in figure: how much
 // audio the caller hears after the model stops, with the model speaking at real time and faster.
 #include "gateway_fixture.hpp"
-#include "net/providers/telnyx/caller.hpp"
-#include "net/providers/twilio/caller.hpp"
 #include "tests/fakes/fake_telnyx.hpp"
 #include "tools/sim/openai_live.hpp"
+#include "tools/sim/telnyx_caller.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -85,7 +85,7 @@ TEST_F(LiveGatewayTest, ATwilioCallStreamsG711BothWaysGreetsDelegatesAndHangsUp)
   EXPECT_NE(get("/metrics").body.find(R"(voxgate_ai_session_seconds_sum{backend="openai-live"} 0)"), std::string::npos);
   auto res = twilio->post_voice_webhook(sid, "businessId=acme");
   ASSERT_EQ(res.status, 200u) << res.body;
-  auto stream = net::twilio::parse_stream_instruction(res.body);
+  auto stream = sim::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream);
 
   // session.start while the phone rings: exactly the documented fields (the simulator's schema is
@@ -165,7 +165,7 @@ TEST_F(LiveGatewayTest, ATwilioCallStreamsG711BothWaysGreetsDelegatesAndHangsUp)
 
 TEST_F(LiveResponsesTest, ResponsesDelegationRunsTheBusinessToolsAndEndCallHangsUp) {
   auto res = twilio->post_voice_webhook(sid, "businessId=acme");
-  auto stream = net::twilio::parse_stream_instruction(res.body);
+  auto stream = sim::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream);
   auto start = session_start();
   ASSERT_TRUE(start.IsObject());

@@ -3,8 +3,8 @@
 // by checkpoints the handset answers only once their audio has played -> barge-in (clearAudio and a
 // truncate) -> DTMF -> the caller hangs up (socket closed, or a stop) or the AI does (REST DELETE).
 #include "gateway_fixture.hpp"
-#include "net/providers/plivo/caller.hpp"
 #include "tools/sim/plivo.hpp"
+#include "tools/sim/plivo_caller.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -58,7 +58,7 @@ TEST_F(PlivoGatewayTest, AWholeCallWithAudioBothWaysBargeInAndTheCallerHangingUp
   auto res = plivo->post_answer(call_uuid, "businessId=acme");
   ASSERT_EQ(res.status, 200u) << res.body;
   EXPECT_NE(net::header_or(res.headers, "Content-Type").find("text/xml"), std::string::npos);
-  auto stream = net::plivo::parse_stream_instruction(res.body);
+  auto stream = sim::plivo::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream) << res.body;
   EXPECT_EQ(stream->bidirectional, "true");
   EXPECT_EQ(stream->keep_call_alive, "true");
@@ -207,7 +207,7 @@ TEST_F(PlivoGatewayTest, BadOrMissingSignaturesAreRefused) {
 TEST_F(PlivoGatewayTest, AMediaSocketWithABadTokenIsRefusedAtTheUpgrade) {
   auto res = plivo->post_answer(call_uuid);
   ASSERT_EQ(res.status, 200u);
-  auto url = net::plivo::parse_stream_instruction(res.body)->url;
+  auto url = sim::plivo::parse_stream_instruction(res.body)->url;
   // A token altered by one character: refused at the upgrade, three times (Plivo retries twice).
   auto forged = url;
   forged.back() = forged.back() == '0' ? '1' : '0';

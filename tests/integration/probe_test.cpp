@@ -1,9 +1,9 @@
 // `voxgate probe` against a local gateway: every step passes on a healthy one, and each common
 // misconfiguration is caught at the right step with the right hint.
-#include "app/probe.hpp"
 #include "gateway_fixture.hpp"
-#include "net/providers/telnyx/caller.hpp"
 #include "tests/fakes/strip_proxy.hpp"
+#include "tools/probe/probe.hpp"
+#include "tools/sim/telnyx_caller.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -18,8 +18,8 @@ class ProbeTest : public GatewayTest {
     c.public_url = local_public_url;
     c.ai_backend = "local";  // greets with a chime: audio comes back with no AI key
   }
-  app::probe_options options(const std::string& url = local_public_url) {
-    app::probe_options o;
+  tools::probe_options options(const std::string& url = local_public_url) {
+    tools::probe_options o;
     o.public_url = url;
     o.auth_token = auth_token;
     o.connect_to = "127.0.0.1:" + std::to_string(gateway->port());
@@ -27,7 +27,7 @@ class ProbeTest : public GatewayTest {
     o.seconds = 1;
     return o;
   }
-  static std::string first_failure(const app::probe_report& r) {
+  static std::string first_failure(const tools::probe_report& r) {
     for (const auto& l : r.lines)
       if (!l.ok) return l.step;
     return "";
@@ -37,8 +37,8 @@ class ProbeTest : public GatewayTest {
 }  // namespace
 
 TEST_F(ProbeTest, AHealthyGatewayPassesEveryStep) {
-  auto report = app::run_probe(options());
-  EXPECT_TRUE(report.ok()) << app::render(report);
+  auto report = tools::run_probe(options());
+  EXPECT_TRUE(report.ok()) << tools::render(report);
   for (const char* step :
        {"dns", "tcp", "tls", "webhook", "twiml", "stream-url", "upgrade", "media", "audio-back", "stop"})
     EXPECT_NE(report.find(step), nullptr) << step;
@@ -46,9 +46,9 @@ TEST_F(ProbeTest, AHealthyGatewayPassesEveryStep) {
 }
 
 TEST_F(ProbeTest, AWrongPublicUrlFailsTheSignedWebhookAndSaysSo) {
-  auto report = app::run_probe(options("http://old-tunnel.example.test"));
+  auto report = tools::run_probe(options("http://old-tunnel.example.test"));
   EXPECT_FALSE(report.ok());
-  ASSERT_EQ(first_failure(report), "webhook") << app::render(report);
+  ASSERT_EQ(first_failure(report), "webhook") << tools::render(report);
   EXPECT_NE(report.find("webhook")->hint.find("PUBLIC_URL"), std::string::npos);
 }
 
@@ -62,8 +62,8 @@ class UnsignedProbeTest : public ProbeTest {
 TEST_F(UnsignedProbeTest, AStreamUrlForAnotherHostIsCaught) {
   auto o = options("http://other.example.test");
   o.auth_token.clear();
-  auto report = app::run_probe(o);
-  ASSERT_EQ(first_failure(report), "stream-url") << app::render(report);
+  auto report = tools::run_probe(o);
+  ASSERT_EQ(first_failure(report), "stream-url") << tools::render(report);
   EXPECT_NE(report.find("stream-url")->detail.find("host is gw.example.test"), std::string::npos);
   EXPECT_NE(report.find("stream-url")->hint.find("PUBLIC_URL=http://other.example.test"), std::string::npos);
 }
@@ -71,7 +71,7 @@ TEST_F(UnsignedProbeTest, AStreamUrlForAnotherHostIsCaught) {
 TEST_F(ProbeTest, AnHttpsOnlyProviderRefusesPlainHttp) {
   auto o = options();
   o.insecure_local = false;
-  auto report = app::run_probe(o);
+  auto report = tools::run_probe(o);
   EXPECT_FALSE(report.ok());
   EXPECT_EQ(first_failure(report), "scheme");
 }
@@ -80,13 +80,13 @@ TEST(Probe, APathThatIsNotRoutedIsNamed) {
   fakes::http_peer other;
   other.on("GET", "/", [](const net::http_request&) { return net::http_response::text(200, "hello"); });
   ASSERT_EQ(other.start(), "");
-  app::probe_options o;
+  tools::probe_options o;
   o.public_url = other.base_url();
   o.insecure_local = true;
-  auto report = app::run_probe(o);
+  auto report = tools::run_probe(o);
   ASSERT_NE(report.find("webhook"), nullptr);
   EXPECT_FALSE(report.find("webhook")->ok);
-  EXPECT_NE(report.find("webhook")->hint.find("not routed"), std::string::npos) << app::render(report);
+  EXPECT_NE(report.find("webhook")->hint.find("not routed"), std::string::npos) << tools::render(report);
 }
 
 TEST(Probe, APlainWebServerOnThePortIsRecognised) {
@@ -100,44 +100,44 @@ TEST(Probe, APlainWebServerOnThePortIsRecognised) {
   site.on("POST", "/", page);
   site.on("GET", "/", page);
   ASSERT_EQ(site.start(), "");
-  app::probe_options o;
+  tools::probe_options o;
   o.public_url = site.base_url();
   o.insecure_local = true;
-  auto report = app::run_probe(o);
+  auto report = tools::run_probe(o);
   ASSERT_NE(report.find("webhook"), nullptr);
   EXPECT_FALSE(report.find("webhook")->ok);
-  EXPECT_NE(report.find("webhook")->hint.find("HTML page"), std::string::npos) << app::render(report);
+  EXPECT_NE(report.find("webhook")->hint.find("HTML page"), std::string::npos) << tools::render(report);
 }
 
 TEST_F(ProbeTest, AProxyThatStripsUpgradeHeadersIsCaughtAtTheUpgrade) {
   fakes::strip_proxy proxy(gateway->port());
   auto o = options();
   o.connect_to = "127.0.0.1:" + std::to_string(proxy.port());
-  auto report = app::run_probe(o);
-  ASSERT_EQ(first_failure(report), "upgrade") << app::render(report);
-  EXPECT_NE(report.find("upgrade")->detail.find("426"), std::string::npos) << app::render(report);
+  auto report = tools::run_probe(o);
+  ASSERT_EQ(first_failure(report), "upgrade") << tools::render(report);
+  EXPECT_NE(report.find("upgrade")->detail.find("426"), std::string::npos) << tools::render(report);
   EXPECT_NE(report.find("upgrade")->hint.find("stripped"), std::string::npos);
   EXPECT_TRUE(report.find("webhook")->ok);  // plain requests pass the proxy fine: only upgrades break
 }
 
 TEST(Probe, NothingListeningIsCaughtAtTcp) {
-  app::probe_options o;
+  tools::probe_options o;
   o.public_url = "http://127.0.0.1:1";
   o.insecure_local = true;
-  auto report = app::run_probe(o);
+  auto report = tools::run_probe(o);
   ASSERT_NE(report.find("tcp"), nullptr);
   EXPECT_FALSE(report.find("tcp")->ok);
 }
 
 TEST(ProbeExplain, SaysHowThePublicUrlIsDerived) {
-  auto derived = app::explain_public_url(
+  auto derived = tools::explain_public_url(
       "", {{"host", "10.0.0.5:8080"}, {"x-forwarded-proto", "https"}, {"x-forwarded-host", "voice.example.com"}});
   EXPECT_NE(derived.find("https://voice.example.com"), std::string::npos);
   EXPECT_NE(derived.find("wss://voice.example.com/twilio/media"), std::string::npos);
   EXPECT_NE(derived.find("X-Forwarded-Host=voice.example.com"), std::string::npos);
-  auto plain = app::explain_public_url("", {{"host", "10.0.0.5:8080"}});
+  auto plain = tools::explain_public_url("", {{"host", "10.0.0.5:8080"}});
   EXPECT_NE(plain.find("warning"), std::string::npos);
-  auto configured = app::explain_public_url("https://voice.example.com/", {{"host", "ignored"}});
+  auto configured = tools::explain_public_url("https://voice.example.com/", {{"host", "ignored"}});
   EXPECT_NE(configured.find("PUBLIC_URL is set"), std::string::npos);
   EXPECT_NE(configured.find("wss://voice.example.com/twilio/media"), std::string::npos);
 }
@@ -150,20 +150,20 @@ class TelnyxProbeTest : public ProbeTest {
     ProbeTest::customize(c);
     c.provider_settings["TELNYX_PUBLIC_KEY"] = key.public_key_b64();
   }
-  app::probe_options telnyx_options() {
+  tools::probe_options telnyx_options() {
     auto o = options();
     o.provider = "telnyx";
     o.telnyx_private_key_pem = key.private_key_pem();
     return o;
   }
-  net::telnyx::signing_key key;
+  sim::telnyx::signing_key key;
 };
 
 }  // namespace
 
 TEST_F(TelnyxProbeTest, AHealthyGatewayAcceptsTheSignedWebhookAndRoutesTheUpgrade) {
-  auto report = app::run_probe(telnyx_options());
-  EXPECT_TRUE(report.ok()) << app::render(report);
+  auto report = tools::run_probe(telnyx_options());
+  EXPECT_TRUE(report.ok()) << tools::render(report);
   ASSERT_NE(report.find("upgrade"), nullptr);
   EXPECT_NE(report.find("upgrade")->detail.find("refused the made-up token"), std::string::npos);
   EXPECT_EQ(metric(R"(voxgate_actors_live{actor="call"})"), 0);  // the probe's event started no call
@@ -171,9 +171,9 @@ TEST_F(TelnyxProbeTest, AHealthyGatewayAcceptsTheSignedWebhookAndRoutesTheUpgrad
 
 TEST_F(TelnyxProbeTest, AKeyThatIsNotTheGatewaysIsCaughtAtTheWebhook) {
   auto o = telnyx_options();
-  o.telnyx_private_key_pem = net::telnyx::signing_key().private_key_pem();
-  auto report = app::run_probe(o);
-  ASSERT_EQ(first_failure(report), "webhook") << app::render(report);
+  o.telnyx_private_key_pem = sim::telnyx::signing_key().private_key_pem();
+  auto report = tools::run_probe(o);
+  ASSERT_EQ(first_failure(report), "webhook") << tools::render(report);
   EXPECT_NE(report.find("webhook")->hint.find("TELNYX_PUBLIC_KEY"), std::string::npos);
 }
 
@@ -181,17 +181,17 @@ TEST_F(TelnyxProbeTest, AProxyThatStripsUpgradeHeadersIsCaughtAtTheUpgrade) {
   fakes::strip_proxy proxy(gateway->port());
   auto o = telnyx_options();
   o.connect_to = "127.0.0.1:" + std::to_string(proxy.port());
-  auto report = app::run_probe(o);
-  ASSERT_EQ(first_failure(report), "upgrade") << app::render(report);
+  auto report = tools::run_probe(o);
+  ASSERT_EQ(first_failure(report), "upgrade") << tools::render(report);
   EXPECT_NE(report.find("upgrade")->hint.find("stripped"), std::string::npos);
 }
 
 TEST_F(ProbeTest, AnHttpsUrlForThePlainHttpGatewaySuggestsHttp) {
-  auto report = app::run_probe(options("https://gw.example.test"));
-  ASSERT_EQ(first_failure(report), "tls") << app::render(report);
-  EXPECT_NE(report.find("tls")->detail.find("wrong version number"), std::string::npos) << app::render(report);
+  auto report = tools::run_probe(options("https://gw.example.test"));
+  ASSERT_EQ(first_failure(report), "tls") << tools::render(report);
+  EXPECT_NE(report.find("tls")->detail.find("wrong version number"), std::string::npos) << tools::render(report);
   EXPECT_NE(report.find("tls")->hint.find("is the gateway plain http? try http://gw.example.test"), std::string::npos)
-      << app::render(report);
+      << tools::render(report);
 }
 
 TEST(Probe, ItsWebhooksSayTheCallIsSimulatedByProbe) {
@@ -199,11 +199,11 @@ TEST(Probe, ItsWebhooksSayTheCallIsSimulatedByProbe) {
   provider_side.on("POST", "/", [](const net::http_request&) { return net::http_response::text(404, "no"); });
   ASSERT_EQ(provider_side.start(), "");
   for (const char* provider : {"twilio", "telnyx"}) {
-    app::probe_options o;
+    tools::probe_options o;
     o.public_url = provider_side.base_url();
     o.provider = provider;
     o.insecure_local = true;
-    app::run_probe(o);
+    tools::run_probe(o);
   }
   auto requests = provider_side.requests();
   ASSERT_EQ(requests.size(), 2u);

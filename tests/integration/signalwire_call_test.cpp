@@ -4,8 +4,8 @@
 // callback -> a bodiless stop -> the call is gone. Also the REST hang-up, the signature's variants,
 // the token checks on the media socket, and a stream SignalWire could not open.
 #include "gateway_fixture.hpp"
-#include "net/providers/signalwire/caller.hpp"
 #include "tools/sim/signalwire.hpp"
+#include "tools/sim/signalwire_caller.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -36,7 +36,7 @@ class SignalWireGatewayTest : public GatewayTest {
   }
 
   // The webhook answered with a <Stream> SignalWire accepts.
-  net::twilio::stream_instruction answer(const std::string& query = "businessId=acme") {
+  sim::twilio::stream_instruction answer(const std::string& query = "businessId=acme") {
     auto res = signalwire.post_voice_webhook(sid, query);
     EXPECT_EQ(res.status, 200u) << res.body << res.error;
     std::string refusal;
@@ -46,7 +46,7 @@ class SignalWireGatewayTest : public GatewayTest {
   }
 
   // Up to a streaming media socket.
-  net::twilio::stream_instruction connect_call() {
+  sim::twilio::stream_instruction connect_call() {
     auto stream = answer();
     EXPECT_EQ(signalwire.open_media(stream), "");
     signalwire.send_connected();
@@ -191,18 +191,18 @@ TEST_F(SignalWireGatewayTest, UnsignedOrMissignedWebhooksOpenNothing) {
   impostor.set_gateway(gateway_url());
   EXPECT_EQ(impostor.post_voice_webhook(sid).status, 403u);
   // Signed over another URL than the one requested (a query added on the way).
-  auto moved = signalwire.post_form("/signalwire/voice?businessId=other", net::signalwire::voice_webhook_form(sid));
+  auto moved = signalwire.post_form("/signalwire/voice?businessId=other", sim::signalwire::voice_webhook_form(sid));
   EXPECT_EQ(moved.status, 200u);  // signed over what was requested: fine
   net::http_client_request req;
   req.method = "POST";
   req.url = gateway_url() + "/signalwire/voice?businessId=other";
   req.headers = {{"content-type", "application/x-www-form-urlencoded"},
                  {"x-signalwire-signature", "qNvBh5UbTO14f2A/VtpWIWLRr0c="}};
-  req.body = net::encode_form(net::signalwire::voice_webhook_form(sid));
+  req.body = net::encode_form(sim::signalwire::voice_webhook_form(sid));
   EXPECT_EQ(fakes::fetch_sync(twilio->io(), std::move(req)).status, 403u);
   EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="signalwire",result="bad_signature"})"), 2);
   // A Twilio-shaped CallSid is an id like any other; a path-like one is refused as malformed.
-  auto form = net::signalwire::voice_webhook_form("../etc/passwd");
+  auto form = sim::signalwire::voice_webhook_form("../etc/passwd");
   EXPECT_EQ(signalwire.post_form("/signalwire/voice", form).status, 400u);
   EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="signalwire",result="malformed"})"), 1);
   EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="signalwire",result="accepted"})"), 1);
@@ -299,7 +299,7 @@ TEST_F(SignalWireGatewayTest, AStreamSignalWireCouldNotOpenEndsTheCall) {
 TEST_F(SignalWireGatewayTest, AFinishedCallsStatusPostedToTheVoiceUrlEndsIt) {
   connect_call();
   ASSERT_TRUE(eventually([&] { return get("/calls").body.find(R"("state":"streaming")") != std::string::npos; }));
-  auto form = net::signalwire::voice_webhook_form(sid);
+  auto form = sim::signalwire::voice_webhook_form(sid);
   for (auto& [k, v] : form)
     if (k == "CallStatus") v = "completed";
   form.emplace_back("CallDuration", "12");

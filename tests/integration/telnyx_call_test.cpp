@@ -1,9 +1,9 @@
 // One whole Telnyx call through the real server: signed call.initiated -> answer recorded with a wss
 // stream_url -> media socket with the token -> media both ways -> barge-in -> call.hangup -> gone.
 #include "gateway_fixture.hpp"
-#include "net/providers/telnyx/caller.hpp"
 #include "net/providers/telnyx/media.hpp"
 #include "tests/fakes/fake_telnyx.hpp"
+#include "tools/sim/telnyx_caller.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -158,7 +158,7 @@ class SimulatedTelnyxTest : public TelnyxGatewayTest {
   }
   net::http_client_response post(const std::string& id, const std::string& type, const std::string& payload_extra,
                                  net::header_list extra = {}) {
-    auto body = net::telnyx::webhook_event(id, type, ccid, session, payload_extra);
+    auto body = sim::telnyx::webhook_event(id, type, ccid, session, payload_extra);
     auto ts = std::to_string(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     net::http_client_request req;
@@ -171,7 +171,7 @@ class SimulatedTelnyxTest : public TelnyxGatewayTest {
     req.body = body;
     return fakes::fetch_sync(telnyx.io(), std::move(req));
   }
-  net::telnyx::signing_key key;
+  sim::telnyx::signing_key key;
 };
 
 }  // namespace

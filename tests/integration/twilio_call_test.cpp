@@ -3,8 +3,8 @@
 // tools place (marked simulated), and a caller whose AI cannot be reached (they hear an apology).
 #include "codecs/g711.hpp"
 #include "gateway_fixture.hpp"
-#include "net/providers/twilio/caller.hpp"
 #include "net/providers/twilio/signature.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -24,7 +24,7 @@ TEST_F(GatewayTest, AWholeCallFromWebhookToHangup) {
   auto res = twilio->post_voice_webhook(sid, "businessId=acme");
   ASSERT_EQ(res.status, 200u) << res.body;
   EXPECT_NE(net::header_or(res.headers, "Content-Type").find("text/xml"), std::string::npos);
-  auto stream = net::twilio::parse_stream_instruction(res.body);
+  auto stream = sim::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream) << res.body;
   // The path carries the call's token (Twilio keeps paths, drops queries); so does a <Parameter>.
   ASSERT_NE(net::find_param(stream->parameters, "token"), nullptr);
@@ -163,7 +163,7 @@ TEST_F(GatewayTest, EndCallToolHangsUpThroughTwilioRest) {
 // The tools (voxgate probe/call/load) say so in X-VoxGate-Simulated: /calls shows it and the calls
 // are counted apart, so that real traffic can be told from tests. Nothing else changes.
 TEST_F(GatewayTest, ACallPlacedByVoxGatesToolsIsMarkedSimulated) {
-  auto form = net::twilio::voice_webhook_form(sid);
+  auto form = sim::twilio::voice_webhook_form(sid);
   const std::string target = "/twilio/voice?businessId=acme";
   net::http_client_request req;
   req.method = "POST";
@@ -174,7 +174,7 @@ TEST_F(GatewayTest, ACallPlacedByVoxGatesToolsIsMarkedSimulated) {
   req.body = net::encode_form(form);
   auto res = fakes::fetch_sync(twilio->io(), std::move(req));
   ASSERT_EQ(res.status, 200u) << res.body;
-  auto stream = net::twilio::parse_stream_instruction(res.body);
+  auto stream = sim::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream) << res.body;
   EXPECT_NE(get("/calls").body.find(R"("simulated":"call")"), std::string::npos) << get("/calls").body;
   ASSERT_EQ(twilio->open_media(*stream), "");

@@ -1,18 +1,18 @@
 // The command-line parser shared by every subcommand, and the subcommands' declarations on it:
 // mistakes are refused with what was expected, and --help lists every option.
-#include "app/args.hpp"
+#include "tools/args.hpp"
 
 #include <gtest/gtest.h>
 
 #include <regex>
 #include <set>
 
-#include "app/call_command.hpp"
-#include "app/load_command.hpp"
-#include "app/probe.hpp"
 #include "tests/fakes/shell.hpp"
+#include "tools/load/load_command.hpp"
+#include "tools/probe/call_command.hpp"
+#include "tools/probe/probe.hpp"
 
-using namespace voxgate::app;
+using namespace voxgate::tools;
 using args::kind;
 
 namespace {

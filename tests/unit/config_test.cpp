@@ -7,7 +7,7 @@
 
 #include "actors/ai/backend.hpp"
 #include "net/providers/registry.hpp"
-#include "net/providers/telnyx/caller.hpp"
+#include "tools/sim/telnyx_caller.hpp"
 
 using namespace voxgate::app;
 
@@ -127,7 +127,7 @@ TEST(Config, ChoicesAreCaseInsensitive) {
   // The Telnyx provider made from these settings asks for PCMA on its calls.
   voxgate::net::providers::set providers(c.provider_settings);
   voxgate::net::http_request req;
-  req.body = voxgate::net::telnyx::webhook_event("e1", "call.initiated", "v3:cc", "s1");
+  req.body = voxgate::sim::telnyx::webhook_event("e1", "call.initiated", "v3:cc", "s1");
   auto hook = providers.find("telnyx")->parse(req, voxgate::net::public_base{"https://gw", "wss://gw", ""}, nullptr);
   ASSERT_TRUE(hook && std::holds_alternative<voxgate::net::providers::new_call>(*hook));
   EXPECT_EQ(std::get<voxgate::net::providers::new_call>(*hook).media_format, voxgate::codecs::audio_format::g711_alaw());

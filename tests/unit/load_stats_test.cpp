@@ -1,12 +1,12 @@
-#include "app/load_stats.hpp"
+#include "tools/load/load_stats.hpp"
 
 #include <gtest/gtest.h>
 
 #include <numeric>
 #include <vector>
 
-using voxgate::app::audio_position_tracker;
-using voxgate::app::latency_histogram;
+using voxgate::tools::audio_position_tracker;
+using voxgate::tools::latency_histogram;
 
 TEST(LatencyHistogram, QuantilesAreWithinTwoPercent) {
   latency_histogram h;

@@ -7,17 +7,18 @@
 #include <deque>
 
 #include "codecs/base64.hpp"
-#include "net/providers/plivo/caller.hpp"
 #include "net/providers/plivo/media.hpp"
 #include "net/providers/plivo/rest.hpp"
 #include "net/providers/plivo/signature.hpp"
 #include "net/providers/plivo/webhook.hpp"
 #include "net/providers/plivo/xml.hpp"
 #include "net/providers/registry.hpp"
+#include "tools/sim/plivo_caller.hpp"
 
 using namespace voxgate;
 using namespace voxgate::net;
 using namespace voxgate::net::plivo;
+using namespace voxgate::sim::plivo;
 
 namespace {
 

@@ -8,13 +8,14 @@
 
 #include "codecs/base64.hpp"
 #include "net/providers/registry.hpp"
-#include "net/providers/signalwire/caller.hpp"
 #include "net/providers/signalwire/rest.hpp"
 #include "net/providers/signalwire/signature.hpp"
 #include "net/providers/signalwire/webhook.hpp"
-#include "net/providers/twilio/caller.hpp"
+#include "tools/sim/signalwire_caller.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
 using namespace voxgate::net;
+namespace sim = voxgate::sim;
 using voxgate::net::providers::call_event;
 using voxgate::net::providers::event_kind;
 using voxgate::net::providers::new_call;
@@ -195,7 +196,7 @@ TEST(signalwireWebhook, TheStreamsStatusCallbackBecomesStreamEvents) {
   auto status = [&](const char* event, const char* error = "") {
     return parse(*m.p,
                  post("/signalwire/stream-status",
-                      signalwire::stream_status_form(call_sid, "7d56cc11-536d-4a45-b4fb-ed3d55be843b", event, error)));
+                      sim::signalwire::stream_status_form(call_sid, "7d56cc11-536d-4a45-b4fb-ed3d55be843b", event, error)));
   };
   auto started = status("stream-started");
   ASSERT_TRUE(started && std::holds_alternative<call_event>(*started));
@@ -228,7 +229,7 @@ TEST(signalwireAnswer, ConnectsTheStreamWithTheTokenInPathAndParameters) {
   EXPECT_NE(res.content_type.find("text/xml"), std::string::npos);
   EXPECT_EQ(res.body.rfind(R"(<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url=")", 0), 0u)
       << res.body;
-  auto stream = twilio::parse_stream_instruction(res.body);
+  auto stream = sim::twilio::parse_stream_instruction(res.body);
   ASSERT_TRUE(stream) << res.body;
   EXPECT_EQ(stream->url, "wss://gw.example.com/signalwire/media/tok.123.abc");
   EXPECT_EQ(stream->url.find('?'), std::string::npos);
@@ -248,7 +249,7 @@ TEST(signalwireAnswer, ConnectsTheStreamWithTheTokenInPathAndParameters) {
   EXPECT_NE(no.content_type.find("text/xml"), std::string::npos);
   EXPECT_NE(no.body.find("<Say>"), std::string::npos);
   EXPECT_NE(no.body.find("<Hangup/></Response>"), std::string::npos);
-  EXPECT_FALSE(twilio::parse_stream_instruction(no.body));
+  EXPECT_FALSE(sim::twilio::parse_stream_instruction(no.body));
 }
 
 TEST(signalwireAnswer, TheStatusCallbackFollowsAPublicUrlWithAPrefixOrPlainHttp) {
@@ -326,7 +327,7 @@ TEST(signalwireMedia, ReadsTheFramesSignalWireDocuments) {
   EXPECT_EQ(ev.kind, media_kind::dtmf);
   EXPECT_EQ(ev.text, "5");
   for (const char* digit : {"*", "#", "A", "D"}) {
-    auto f = signalwire::dtmf_message("s", 5, digit);
+    auto f = sim::signalwire::dtmf_message("s", 5, digit);
     ASSERT_EQ(d.parse(f, ev), "");
     EXPECT_EQ(ev.text, digit);
   }
@@ -441,37 +442,37 @@ TEST(signalwireSettings, AreDeclaredWithTheirSecrets) {
 
 TEST(signalwireCaller, BuildsSignalWiresShapesAndTheyReadBack) {
   std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
-  auto a = signalwire::random_uuid();
+  auto a = sim::signalwire::random_uuid();
   EXPECT_TRUE(std::regex_match(a, uuid)) << a;
-  EXPECT_NE(a, signalwire::random_uuid());
+  EXPECT_NE(a, sim::signalwire::random_uuid());
   EXPECT_TRUE(signalwire::is_call_id(a));
 
   made m(all_settings());
   const auto& d = m.p->media();
   media_event ev;
-  auto start = signalwire::start_message("s-1", a, {{"token", "t"}, {"businessId", "acme"}});
+  auto start = sim::signalwire::start_message("s-1", a, {{"token", "t"}, {"businessId", "acme"}});
   EXPECT_EQ(start.find(R"(},"streamSid")"), std::string::npos);  // none at the top
   ASSERT_EQ(d.parse(start, ev), "");
   EXPECT_EQ(ev.start->stream_id, "s-1");
   EXPECT_EQ(ev.start->call_id, a);
   EXPECT_EQ(*find_param(ev.start->custom_parameters, "businessId"), "acme");
-  auto media = signalwire::media_message(7, 3, std::string(160, '\x55'));
+  auto media = sim::signalwire::media_message(7, 3, std::string(160, '\x55'));
   EXPECT_EQ(media.find("streamSid"), std::string::npos);
   EXPECT_NE(media.find(R"("chunk":"3","timestamp":"40")"), std::string::npos) << media;
   ASSERT_EQ(d.parse(media, ev), "");
   EXPECT_EQ(*voxgate::codecs::base64::decode(ev.payload), std::string(160, '\x55'));
-  auto stop = signalwire::stop_message(9);
+  auto stop = sim::signalwire::stop_message(9);
   EXPECT_EQ(stop, R"({"event":"stop","sequenceNumber":"9"})");
   ASSERT_EQ(d.parse(stop, ev), "");
   EXPECT_EQ(ev.kind, media_kind::stop);
-  auto connected = signalwire::connected_message();
+  auto connected = sim::signalwire::connected_message();
   EXPECT_NE(connected.find(R"("version":"0.2.0")"), std::string::npos);
 
-  auto form = signalwire::voice_webhook_form(a);
+  auto form = sim::signalwire::voice_webhook_form(a);
   std::string why;
   auto hook = signalwire::parse_voice_webhook(encode_form(form), &why);
   ASSERT_TRUE(hook) << why;
   EXPECT_EQ(hook->call_sid, a);
   EXPECT_EQ(hook->call_status, "ringing");
-  EXPECT_EQ(hook->account_sid, signalwire::simulated_project_id);
+  EXPECT_EQ(hook->account_sid, sim::signalwire::simulated_project_id);
 }

@@ -1,10 +1,10 @@
-#include "net/providers/twilio/caller.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
 #include <gtest/gtest.h>
 
 #include "codecs/base64.hpp"
 
-using namespace voxgate::net::twilio;
+using namespace voxgate::sim::twilio;
 
 TEST(TwilioCaller, MediaMessageIsTwiliosShapeAppendedAfterWhatWasThere) {
   std::string out = "prefix";

@@ -12,10 +12,10 @@
 #include "codecs/base64.hpp"
 #include "net/crypto.hpp"
 #include "net/json.hpp"
-#include "net/providers/plivo/caller.hpp"
 #include "net/providers/plivo/signature.hpp"
 #include "net/url.hpp"
 #include "net/ws_client.hpp"
+#include "tools/sim/plivo_caller.hpp"
 
 namespace voxgate::sim {
 
@@ -29,7 +29,7 @@ struct plivo_call::state {
   std::condition_variable wake;
   net::ws_channel_ptr channel;
   std::string call_uuid;
-  std::string stream_id = net::plivo::random_uuid();
+  std::string stream_id = sim::plivo::random_uuid();
   std::atomic<std::uint64_t> sequence{0};
   std::uint64_t chunk = 0;
   bool call_live = false;
@@ -118,7 +118,7 @@ struct plivo_call::state {
     if (play_end > now) cleared += std::chrono::duration_cast<microseconds>(play_end - now);
     play_end = now;
     checkpoints.clear();  // never answered: their audio did not play [CKPT]
-    send_locked(net::plivo::cleared_audio(next_sequence(), stream_id));
+    send_locked(sim::plivo::cleared_audio(next_sequence(), stream_id));
   }
 };
 
@@ -201,13 +201,13 @@ void plivo_call::play() {
     }
     auto name = std::move(state_->checkpoints.front().second);
     state_->checkpoints.pop_front();
-    state_->send_locked(net::plivo::played_stream(state_->next_sequence(), state_->stream_id, name));
+    state_->send_locked(sim::plivo::played_stream(state_->next_sequence(), state_->stream_id, name));
   }
 }
 
 net::http_client_response plivo_call::post_answer(const std::string& call_uuid, const std::string& query, signing how) {
   const std::string target = "/plivo/voice" + (query.empty() ? std::string() : "?" + query);
-  auto form = net::plivo::answer_form(call_uuid);
+  auto form = sim::plivo::answer_form(call_uuid);
   net::http_client_request req;
   req.method = "POST";
   req.url = options_.gateway + target;
@@ -234,7 +234,7 @@ void plivo_call::run() {
 }
 
 std::string plivo_call::open_stream(const std::string& answer_xml) {
-  auto stream = net::plivo::parse_stream_instruction(answer_xml);
+  auto stream = sim::plivo::parse_stream_instruction(answer_xml);
   if (!stream) return "the answer holds no <Stream>";
   if (stream->bidirectional != "true") return "the <Stream> is not bidirectional";
   if (!stream->audio_track.empty() && stream->audio_track != "inbound")
@@ -275,7 +275,7 @@ std::string plivo_call::open_media(const std::string& url) {
 std::string plivo_call::stream_id() const { return state_->stream_id; }
 
 void plivo_call::send_start(const std::string& call_uuid) {
-  state_->send(net::plivo::start_message(state_->next_sequence(), call_uuid, state_->stream_id));
+  state_->send(sim::plivo::start_message(state_->next_sequence(), call_uuid, state_->stream_id));
 }
 
 void plivo_call::send_media(const std::string& raw_mulaw) {
@@ -285,7 +285,7 @@ void plivo_call::send_media(const std::string& raw_mulaw) {
     chunk = ++state_->chunk;
   }
   state_->send(
-      net::plivo::media_message(state_->next_sequence(), state_->stream_id, chunk, (chunk - 1) * 20, raw_mulaw));
+      sim::plivo::media_message(state_->next_sequence(), state_->stream_id, chunk, (chunk - 1) * 20, raw_mulaw));
 }
 
 void plivo_call::send_dtmf(const std::string& digit) {
@@ -294,11 +294,11 @@ void plivo_call::send_dtmf(const std::string& digit) {
     std::lock_guard lock(state_->mutex);
     at = state_->chunk * 20;
   }
-  state_->send(net::plivo::dtmf_message(state_->next_sequence(), state_->stream_id, digit, at));
+  state_->send(sim::plivo::dtmf_message(state_->next_sequence(), state_->stream_id, digit, at));
 }
 
 void plivo_call::send_stop() {
-  state_->send(net::plivo::stop_message(state_->next_sequence(), state_->stream_id, "hangup"));
+  state_->send(sim::plivo::stop_message(state_->next_sequence(), state_->stream_id, "hangup"));
 }
 
 void plivo_call::hang_up() { state_->end_media("caller hung up"); }

@@ -7,9 +7,9 @@
 
 #include "codecs/base64.hpp"
 #include "net/json.hpp"
-#include "net/providers/signalwire/caller.hpp"
 #include "net/providers/twilio/signature.hpp"
 #include "net/ws_client.hpp"
+#include "tools/sim/signalwire_caller.hpp"
 
 namespace voxgate::sim {
 
@@ -106,7 +106,7 @@ std::string attribute(const std::string& xml, const std::string& name) {
   auto from = at + name.size() + 3;
   auto end = xml.find('"', from);
   if (end == std::string::npos) return {};
-  return net::twilio::unescape_xml(std::string_view(xml).substr(from, end - from));
+  return sim::twilio::unescape_xml(std::string_view(xml).substr(from, end - from));
 }
 
 constexpr std::string_view rest_prefix = "/api/laml/2010-04-01/Accounts/";
@@ -115,12 +115,12 @@ constexpr std::string_view rest_prefix = "/api/laml/2010-04-01/Accounts/";
 
 signalwire_sim::signalwire_sim(options o)
     : options_(std::move(o)),
-      stream_sid_(net::signalwire::random_uuid()),
+      stream_sid_(sim::signalwire::random_uuid()),
       server_(io_, net::http_server_options{"127.0.0.1", 0}),
       handset_(std::make_shared<handset>()) {
   handset_->io = &io_;
   handset_->echo = [this](const std::string& name) {
-    if (auto ch = channel()) ch->send_text(net::signalwire::mark_echo(stream_sid_, name));
+    if (auto ch = channel()) ch->send_text(sim::signalwire::mark_echo(stream_sid_, name));
   };
   server_.route_prefix("POST", std::string(rest_prefix), [this](net::http_request req, net::responder respond) {
     auto answer = on_rest(req);
@@ -178,20 +178,20 @@ net::http_client_response signalwire_sim::post_form(const std::string& target, c
 net::http_client_response signalwire_sim::post_voice_webhook(const std::string& call_sid, const std::string& query,
                                                              signing how) {
   return post_form("/signalwire/voice" + (query.empty() ? "" : "?" + query),
-                   net::signalwire::voice_webhook_form(call_sid), how);
+                   sim::signalwire::voice_webhook_form(call_sid), how);
 }
 
-net::twilio::stream_instruction signalwire_sim::read_answer(const std::string& cxml, std::string* refusal) {
+sim::twilio::stream_instruction signalwire_sim::read_answer(const std::string& cxml, std::string* refusal) {
   auto refuse = [&](std::string why) {
     if (refusal) *refusal = std::move(why);
-    return net::twilio::stream_instruction{};
+    return sim::twilio::stream_instruction{};
   };
   status_callback_.clear();
   if (cxml.rfind("<?xml", 0) != 0 || cxml.find("<Response>") == std::string::npos ||
       cxml.find("</Response>") == std::string::npos)
     return refuse("document parse error: not a cXML document");
   if (cxml.find("<Connect><Stream ") == std::string::npos) return refuse("no <Connect><Stream>");
-  auto stream = net::twilio::parse_stream_instruction(cxml);
+  auto stream = sim::twilio::parse_stream_instruction(cxml);
   if (!stream) return refuse("missing_url");
   // Error 31922 / invalid_url: "ws is NOT supported", whitespace; a query string is unsupported.
   if (stream->url.find_first_of(" \t\r\n") != std::string::npos) return refuse("invalid_url: whitespace in the url");
@@ -210,10 +210,10 @@ net::http_client_response signalwire_sim::post_stream_status(const std::string& 
     return none;
   }
   return post_form(status_callback_.substr(options_.public_url.size()),
-                   net::signalwire::stream_status_form(call_sid, stream_sid_, event, error));
+                   sim::signalwire::stream_status_form(call_sid, stream_sid_, event, error));
 }
 
-std::string signalwire_sim::open_media(const net::twilio::stream_instruction& stream) {
+std::string signalwire_sim::open_media(const sim::twilio::stream_instruction& stream) {
   auto u = net::parse_url(stream.url);
   if (!u) return "bad stream url";
   net::ws_connect_options o;
@@ -257,21 +257,21 @@ void signalwire_sim::send(std::string frame) {
   if (auto ch = channel()) ch->send_text(std::move(frame));
 }
 
-void signalwire_sim::send_connected() { send(net::signalwire::connected_message()); }
+void signalwire_sim::send_connected() { send(sim::signalwire::connected_message()); }
 
 void signalwire_sim::send_start(const std::string& call_sid, const net::param_list& custom_parameters) {
-  send(net::signalwire::start_message(stream_sid_, call_sid, custom_parameters));
+  send(sim::signalwire::start_message(stream_sid_, call_sid, custom_parameters));
 }
 
 void signalwire_sim::send_media(const std::string& raw_mulaw) {
-  send(net::signalwire::media_message(++sequence_, ++chunk_, raw_mulaw));
+  send(sim::signalwire::media_message(++sequence_, ++chunk_, raw_mulaw));
 }
 
 void signalwire_sim::send_dtmf(const std::string& digit) {
-  send(net::signalwire::dtmf_message(stream_sid_, ++sequence_, digit));
+  send(sim::signalwire::dtmf_message(stream_sid_, ++sequence_, digit));
 }
 
-void signalwire_sim::send_stop() { send(net::signalwire::stop_message(++sequence_)); }
+void signalwire_sim::send_stop() { send(sim::signalwire::stop_message(++sequence_)); }
 
 void signalwire_sim::hang_up_socket() {
   if (auto ch = channel()) ch->close("caller hung up");
@@ -300,7 +300,7 @@ net::http_response signalwire_sim::on_rest(const net::http_request& req) {
   const auto* status = net::find_param(form, "Status");
   if (status && *status == "completed") {
     if (auto ch = channel()) {
-      ch->send_text(net::signalwire::stop_message(++sequence_));
+      ch->send_text(sim::signalwire::stop_message(++sequence_));
       ch->close("call completed");
     }
   }

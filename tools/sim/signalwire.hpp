@@ -22,10 +22,10 @@
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
 #include "net/io_runtime.hpp"
-#include "net/providers/twilio/caller.hpp"
 #include "net/url.hpp"
 #include "net/ws_channel.hpp"
 #include "tools/sim/frame_queue.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
 namespace voxgate::sim {
 
@@ -56,7 +56,7 @@ class signalwire_sim {
                                                signing how = signing::signalwire_header);
   // Reads a cXML answer: its <Stream> (url, <Parameter>s; the statusCallback kept), or in `refusal`
   // why SignalWire would not stream it (then an empty stream).
-  net::twilio::stream_instruction read_answer(const std::string& cxml, std::string* refusal = nullptr);
+  sim::twilio::stream_instruction read_answer(const std::string& cxml, std::string* refusal = nullptr);
   const std::string& status_callback() const { return status_callback_; }
   // Posts to the statusCallback the last answer named: stream-started, stream-stopped, stream-error.
   net::http_client_response post_stream_status(const std::string& call_sid, const std::string& event,
@@ -64,7 +64,7 @@ class signalwire_sim {
 
   // ---- the media socket ----
   // Connects to the stream's url path on the gateway (as a proxy in front of it would), unsigned.
-  std::string open_media(const net::twilio::stream_instruction& stream);  // empty on success
+  std::string open_media(const sim::twilio::stream_instruction& stream);  // empty on success
   void send(std::string frame);
   void send_connected();
   void send_start(const std::string& call_sid, const net::param_list& custom_parameters);

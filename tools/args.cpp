@@ -1,4 +1,4 @@
-#include "app/args.hpp"
+#include "tools/args.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
-namespace voxgate::app::args {
+namespace voxgate::tools::args {
 
 namespace {
 
@@ -191,4 +191,4 @@ std::optional<int> read(const command& c, int argc, char** argv, values& out) {
   return std::nullopt;
 }
 
-}  // namespace voxgate::app::args
+}  // namespace voxgate::tools::args

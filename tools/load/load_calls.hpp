@@ -13,10 +13,10 @@
 #include <optional>
 #include <string>
 
-#include "app/load_stats.hpp"
-#include "app/process_usage.hpp"
+#include "net/process_usage.hpp"
+#include "tools/load/load_stats.hpp"
 
-namespace voxgate::app {
+namespace voxgate::tools {
 
 struct load_options {
   std::string gateway_url;  // http://host:port, the gateway itself (plain HTTP; TLS ends at the proxy)
@@ -53,13 +53,13 @@ struct load_report {
   std::uint64_t bytes_differing = 0, bytes_beyond_sent = 0;
   std::uint64_t marks_answered = 0, clears = 0;
   double wall_s = 0, steady_s = 0;
-  process_usage own_steady;  // the load tool's own CPU during the steady window
+  net::process_usage own_steady;  // the load tool's own CPU during the steady window
   // With --pid: the gateway before any call, and over the steady window.
-  std::optional<process_usage> gateway_baseline, gateway_steady_start, gateway_steady_end;
+  std::optional<net::process_usage> gateway_baseline, gateway_steady_start, gateway_steady_end;
   std::uint64_t fd_limit = 0;
   std::string error;  // set when the run could not start at all
 };
 
 load_report run_load(const load_options& options, const std::function<void(const load_progress&)>& progress);
 
-}  // namespace voxgate::app
+}  // namespace voxgate::tools

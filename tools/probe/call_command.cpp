@@ -1,4 +1,4 @@
-#include "app/call_command.hpp"
+#include "tools/probe/call_command.hpp"
 
 #include <rapidjson/document.h>
 
@@ -15,7 +15,6 @@
 #include <optional>
 #include <sstream>
 
-#include "app/call_control_api.hpp"
 #include "codecs/base64.hpp"
 #include "codecs/g711.hpp"
 #include "codecs/resampler.hpp"
@@ -23,13 +22,14 @@
 #include "net/http_server.hpp"
 #include "net/io_runtime.hpp"
 #include "net/json.hpp"
-#include "net/probe_client.hpp"
-#include "net/providers/telnyx/caller.hpp"
-#include "net/providers/twilio/caller.hpp"
 #include "net/providers/twilio/signature.hpp"
 #include "net/url.hpp"
+#include "tools/probe/probe_client.hpp"
+#include "tools/sim/call_control_api.hpp"
+#include "tools/sim/telnyx_caller.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
-namespace voxgate::app {
+namespace voxgate::tools {
 
 namespace {
 
@@ -129,7 +129,7 @@ struct media_script {
 using note_fn = std::function<void(std::string)>;
 
 // Why a webhook did not get 200, with the likely cause when it is a common one.
-std::string webhook_failure(const net::probe_step& hook, const net::probe_http_response& res, const net::url& gateway) {
+std::string webhook_failure(const probe_step& hook, const probe_http_response& res, const net::url& gateway) {
   if (hook.ok) return "webhook: HTTP " + std::to_string(res.status) + " " + res.body;
   std::string out = "webhook: " + hook.detail;
   if (hook.plain_http) return out + " (is the gateway plain http? try http://" + gateway.host_port() + ")";
@@ -139,21 +139,21 @@ std::string webhook_failure(const net::probe_step& hook, const net::probe_http_r
 }
 
 std::optional<media_script> place_twilio(const call_options& o, const net::url& gateway, const std::string& public_url,
-                                         net::probe_client& client, const note_fn& note, call_result& r) {
-  auto call_sid = net::twilio::random_sid("CA");
-  auto form = net::twilio::voice_webhook_form(call_sid);
-  net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}, {net::simulated_header, "call"}};
+                                         probe_client& client, const note_fn& note, call_result& r) {
+  auto call_sid = sim::twilio::random_sid("CA");
+  auto form = sim::twilio::voice_webhook_form(call_sid);
+  net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}, {simulated_header, "call"}};
   if (!o.auth_token.empty())
     headers.emplace_back("X-Twilio-Signature",
                          net::twilio::compute_signature(o.auth_token, public_url + "/twilio/voice", form));
-  net::probe_http_response res;
+  probe_http_response res;
   auto hook = client.http("POST", "/twilio/voice", headers, net::encode_form(form), res);
   if (!hook.ok || res.status != 200) {
     r.error = webhook_failure(hook, res, gateway);
     return std::nullopt;
   }
   note("webhook answered (HTTP 200, " + std::to_string(hook.took.count()) + " ms) call=" + call_sid);
-  auto instruction = net::twilio::parse_stream_instruction(res.body);
+  auto instruction = sim::twilio::parse_stream_instruction(res.body);
   if (!instruction) {
     r.error = "the gateway did not connect the call: " + res.body;
     return std::nullopt;
@@ -162,50 +162,50 @@ std::optional<media_script> place_twilio(const call_options& o, const net::url& 
   net::header_list ws_headers;
   if (!o.auth_token.empty())
     ws_headers.emplace_back("X-Twilio-Signature", net::twilio::compute_signature(o.auth_token, instruction->url, {}));
-  net::probe_http_response up;
+  probe_http_response up;
   if (!stream || !client.upgrade(std::string(stream->path()), ws_headers, up).ok) {
     r.error = "media upgrade to " + instruction->url + " failed: HTTP " + std::to_string(up.status);
     return std::nullopt;
   }
   note("media socket open (" + instruction->url + ")");
-  std::string sid = net::twilio::random_sid("MZ");
-  client.send_text(net::twilio::connected_message());
-  client.send_text(net::twilio::start_message(sid, call_sid, instruction->parameters));
+  std::string sid = sim::twilio::random_sid("MZ");
+  client.send_text(sim::twilio::connected_message());
+  client.send_text(sim::twilio::start_message(sid, call_sid, instruction->parameters));
   note("start sent");
   media_script s;
   s.media = [sid](std::size_t n, const std::string& mulaw) {
-    return net::twilio::media_message(sid, n + 2, n + 1, mulaw);
+    return sim::twilio::media_message(sid, n + 2, n + 1, mulaw);
   };
-  s.mark_echo = [sid](const std::string& name) { return net::twilio::mark_echo(sid, name); };
-  s.stop = [sid, call_sid] { return net::twilio::stop_message(sid, 999999, call_sid); };
+  s.mark_echo = [sid](const std::string& name) { return sim::twilio::mark_echo(sid, name); };
+  s.stop = [sid, call_sid] { return sim::twilio::stop_message(sid, 999999, call_sid); };
   return s;
 }
 
-std::optional<media_script> place_telnyx(const call_options& o, const net::url& gateway, net::probe_client& client,
+std::optional<media_script> place_telnyx(const call_options& o, const net::url& gateway, probe_client& client,
                                          const note_fn& note, call_result& r) {
-  std::optional<net::telnyx::signing_key> key;
+  std::optional<sim::telnyx::signing_key> key;
   if (!o.telnyx_private_key_pem.empty()) {
-    key = net::telnyx::signing_key::from_pem(o.telnyx_private_key_pem, &r.error);
+    key = sim::telnyx::signing_key::from_pem(o.telnyx_private_key_pem, &r.error);
     if (!key) return std::nullopt;
   }
-  auto api = std::make_shared<call_control_api>(o.api_port);
+  auto api = std::make_shared<sim::call_control_api>(o.api_port);
   if (auto err = api->start(); !err.empty()) {
     r.error =
         "cannot listen for the gateway's Call Control commands on 127.0.0.1:" + std::to_string(o.api_port) + ": " + err;
     return std::nullopt;
   }
-  std::string ccid = "v3:" + net::twilio::random_sid("call");
-  std::string session = net::twilio::random_sid("session-");
+  std::string ccid = "v3:" + sim::twilio::random_sid("call");
+  std::string session = sim::twilio::random_sid("session-");
   int event_number = 0;
-  auto post = [&client, key = std::make_shared<std::optional<net::telnyx::signing_key>>(std::move(key)), ccid, session,
+  auto post = [&client, key = std::make_shared<std::optional<sim::telnyx::signing_key>>(std::move(key)), ccid, session,
                event_number](const std::string& type) mutable {
-    auto body = net::telnyx::webhook_event(ccid + "-evt-" + std::to_string(++event_number), type, ccid, session);
+    auto body = sim::telnyx::webhook_event(ccid + "-evt-" + std::to_string(++event_number), type, ccid, session);
     auto ts = std::to_string(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     net::header_list headers{
-        {"Content-Type", "application/json"}, {"telnyx-timestamp", ts}, {net::simulated_header, "call"}};
+        {"Content-Type", "application/json"}, {"telnyx-timestamp", ts}, {simulated_header, "call"}};
     if (*key) headers.emplace_back("telnyx-signature-ed25519", (*key)->signature_for(ts, body));
-    net::probe_http_response res;
+    probe_http_response res;
     auto s = client.http("POST", "/telnyx/webhook", headers, body, res);
     return std::make_pair(s, res);
   };
@@ -241,30 +241,30 @@ std::optional<media_script> place_telnyx(const call_options& o, const net::url& 
   note("the gateway sent " + command->action + " with stream_url " + stream_url);
   post("call.answered");
   auto stream = net::parse_url(stream_url);
-  net::probe_http_response up;
+  probe_http_response up;
   if (!stream || !client.upgrade(std::string(stream->path()), {{"x-telnyx-streaming-auth-token", token}}, up).ok) {
     r.error = "media upgrade to " + stream_url + " failed: HTTP " + std::to_string(up.status);
     return std::nullopt;
   }
   note("media socket open");
-  std::string stream_id = net::twilio::random_sid("stream-");
-  client.send_text(net::telnyx::connected_message());
-  client.send_text(net::telnyx::start_message(stream_id, 1, ccid, session, "PCMU"));
+  std::string stream_id = sim::twilio::random_sid("stream-");
+  client.send_text(sim::telnyx::connected_message());
+  client.send_text(sim::telnyx::start_message(stream_id, 1, ccid, session, "PCMU"));
   post("streaming.started");
   note("start sent");
   media_script s;
   s.media = [stream_id](std::size_t n, const std::string& mulaw) {
-    return net::telnyx::media_message(stream_id, n + 2, n + 1, mulaw);
+    return sim::telnyx::media_message(stream_id, n + 2, n + 1, mulaw);
   };
-  s.mark_echo = [stream_id](const std::string& name) { return net::telnyx::mark_echo(stream_id, name); };
-  s.stop = [stream_id] { return net::telnyx::stop_message(stream_id, 999999); };
+  s.mark_echo = [stream_id](const std::string& name) { return sim::telnyx::mark_echo(stream_id, name); };
+  s.stop = [stream_id] { return sim::telnyx::stop_message(stream_id, 999999); };
   // Holding `api` keeps the Call Control API up until after the hangup: the gateway's own hangup
   // command arrives there as the call ends.
   s.after_stop = [post, api]() mutable { post("call.hangup"); };
   return s;
 }
 
-void stream_call(net::probe_client& client, const media_script& script, const std::vector<std::int16_t>& caller,
+void stream_call(probe_client& client, const media_script& script, const std::vector<std::int16_t>& caller,
                  clock_type::time_point start, bool wait_greeting, const note_fn& note, call_result& r) {
   auto media_start = clock_type::now();
   handset phone(start);
@@ -381,7 +381,7 @@ call_result run_simulated_call(const call_options& o) {
     caller.resize(std::max(caller.size(), samples_in(o.seconds)), 0);
   }
 
-  net::probe_client client(*gateway, {});
+  probe_client client(*gateway, {});
   if (auto s = client.resolve(); !s.ok) {
     r.error = "resolve: " + s.detail;
     return r;
@@ -408,7 +408,7 @@ const args::command& call_arguments() {
           "127.0.0.1:--api-port; start the gateway with TELNYX_API_BASE=http://127.0.0.1:8091/v2. With\n"
           "TELNYX_PUBLIC_KEY set there, sign with the matching private key (openssl genpkey -algorithm ed25519).",
       .positional = "GATEWAY_URL",
-      .options = with_telnyx_caller_options({
+      .options = sim::with_telnyx_caller_options({
           {.name = "--provider",
            .type = kind::text,
            .help = "which provider to play",
@@ -462,7 +462,7 @@ int call_command(int argc, char** argv) {
   o.auth_token = a.text("--auth-token");
   o.public_url = a.text("--public-url");
   o.api_port = static_cast<std::uint16_t>(a.integer("--api-port"));
-  if (!read_telnyx_key(a, "call", o.telnyx_private_key_pem)) return 2;
+  if (!sim::read_telnyx_key(a, "call", o.telnyx_private_key_pem)) return 2;
   auto r = run_simulated_call(o);
   for (const auto& e : r.timeline) std::printf("%8.3f s  %s\n", e.at_s, e.what.c_str());
   // A call that failed before its media flowed has no figures to show: its error says it all.
@@ -482,4 +482,4 @@ int call_command(int argc, char** argv) {
   return r.ok ? 0 : 1;
 }
 
-}  // namespace voxgate::app
+}  // namespace voxgate::tools

@@ -9,7 +9,7 @@
 
 #include "net/url.hpp"
 
-namespace voxgate::net::plivo {
+namespace voxgate::sim::plivo {
 
 // Not a real account id's shape (an underscore): nothing here can be taken for a credential.
 constexpr std::string_view simulated_account_id = "MA_voxgate_simulated";
@@ -18,7 +18,7 @@ std::string random_uuid();  // version 4, lowercase
 
 // CallUUID, From, To (digits, no '+'), Direction=inbound, CallStatus=ringing, and a field the gateway
 // does not know (the signature must still cover it).
-param_list answer_form(std::string_view call_uuid);
+net::param_list answer_form(std::string_view call_uuid);
 
 std::string start_message(std::uint64_t sequence, std::string_view call_uuid, std::string_view stream_id);
 std::string media_message(std::uint64_t sequence, std::string_view stream_id, std::uint64_t chunk,
@@ -39,4 +39,4 @@ struct stream_instruction {
 };
 std::optional<stream_instruction> parse_stream_instruction(std::string_view xml);
 
-}  // namespace voxgate::net::plivo
+}  // namespace voxgate::sim::plivo

@@ -1,4 +1,4 @@
-#include "app/load_calls.hpp"
+#include "tools/load/load_calls.hpp"
 
 #include <rapidjson/document.h>
 #include <sys/socket.h>
@@ -13,22 +13,22 @@
 #include <memory>
 #include <vector>
 
-#include "app/call_control_api.hpp"
-#include "app/poller.hpp"
 #include "codecs/base64.hpp"
 #include "codecs/g711.hpp"
 #include "net/call_token.hpp"
 #include "net/crypto.hpp"
 #include "net/headers.hpp"
 #include "net/json.hpp"
-#include "net/probe_client.hpp"
-#include "net/providers/telnyx/caller.hpp"
-#include "net/providers/twilio/caller.hpp"
 #include "net/providers/twilio/signature.hpp"
 #include "net/url.hpp"
 #include "net/ws_frame.hpp"
+#include "tools/load/poller.hpp"
+#include "tools/probe/probe_client.hpp"
+#include "tools/sim/call_control_api.hpp"
+#include "tools/sim/telnyx_caller.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
-namespace voxgate::app {
+namespace voxgate::tools {
 
 namespace {
 
@@ -70,7 +70,7 @@ struct call {
   phase state = phase::waiting;
   std::string call_sid, stream_sid, ws_key, ws_target, ws_host;  // call_sid: Telnyx's call_control_id
   std::string session_id;                                         // telnyx: call_session_id
-  net::twilio::stream_instruction stream;                         // twilio: the TwiML's url and parameters
+  sim::twilio::stream_instruction stream;                         // twilio: the TwiML's url and parameters
   std::vector<std::uint8_t> in = std::vector<std::uint8_t>(8192);
   std::size_t in_len = 0;
   std::string out;           // bytes for the socket not yet sent
@@ -89,7 +89,7 @@ class load_engine {
 
   load_report run() {
     report_.calls = options_.calls;
-    report_.fd_limit = raise_fd_limit();
+    report_.fd_limit = net::raise_fd_limit();
     auto gateway = net::parse_url(options_.gateway_url);
     if (!gateway || gateway->scheme != "http") {
       report_.error =
@@ -132,13 +132,13 @@ class load_engine {
     }
     if (telnyx_) {
       if (!options_.telnyx_private_key_pem.empty()) {
-        telnyx_key_ = net::telnyx::signing_key::from_pem(options_.telnyx_private_key_pem, &why);
+        telnyx_key_ = sim::telnyx::signing_key::from_pem(options_.telnyx_private_key_pem, &why);
         if (!telnyx_key_) {
           report_.error = "--telnyx-private-key: " + why;
           return report_;
         }
       }
-      api_ = std::make_unique<call_control_api>(options_.api_port);
+      api_ = std::make_unique<sim::call_control_api>(options_.api_port);
       if (auto err = api_->start(); !err.empty()) {
         report_.error = "cannot listen for the gateway's Call Control commands on 127.0.0.1:" +
                         std::to_string(options_.api_port) + ": " + err;
@@ -147,7 +147,7 @@ class load_engine {
     }
     frames_per_call_ = static_cast<std::uint64_t>(std::llround(options_.duration_s * 50));
     if (options_.pid > 0) {
-      report_.gateway_baseline = read_process_usage(options_.pid);
+      report_.gateway_baseline = net::read_process_usage(options_.pid);
       if (!report_.gateway_baseline) {
         report_.error = "no process " + std::to_string(options_.pid) + " to sample (--pid)";
         return report_;
@@ -281,8 +281,8 @@ class load_engine {
         case phase::draining:
           if (c.tracker.frames_back() >= c.tracker.frames_sent() || now > c.deadline_us) {
             // As the provider hangs up: stop, then it closes the socket itself.
-            scratch_ = telnyx_ ? net::telnyx::stop_message(c.stream_sid, c.tracker.frames_sent() + 2)
-                               : net::twilio::stop_message(c.stream_sid, c.tracker.frames_sent() + 2, c.call_sid);
+            scratch_ = telnyx_ ? sim::telnyx::stop_message(c.stream_sid, c.tracker.frames_sent() + 2)
+                               : sim::twilio::stop_message(c.stream_sid, c.tracker.frames_sent() + 2, c.call_sid);
             net::ws::append_client_frame(c.out, net::ws::opcode::text, scratch_, next_mask());
             net::ws::append_client_frame(c.out, net::ws::opcode::close, std::string_view("\x03\xe8", 2), next_mask());
             c.state = phase::stopping;
@@ -305,17 +305,17 @@ class load_engine {
   void begin_steady() {
     steady_ = true;
     steady_start_us_ = now_us();
-    own_steady_start_ = own_usage();
-    if (options_.pid > 0) report_.gateway_steady_start = read_process_usage(options_.pid);
+    own_steady_start_ = net::own_usage();
+    if (options_.pid > 0) report_.gateway_steady_start = net::read_process_usage(options_.pid);
   }
 
   void end_steady() {
     if (!steady_ || steady_ended_) return;
     steady_ended_ = true;
     report_.steady_s = static_cast<double>(now_us() - steady_start_us_) / 1e6;
-    auto own = own_usage();
+    auto own = net::own_usage();
     report_.own_steady = {own.cpu_s - own_steady_start_.cpu_s, own.rss_kib};
-    if (options_.pid > 0) report_.gateway_steady_end = read_process_usage(options_.pid);
+    if (options_.pid > 0) report_.gateway_steady_end = net::read_process_usage(options_.pid);
   }
 
   bool in_steady() const { return steady_ && !steady_ended_; }
@@ -336,12 +336,12 @@ class load_engine {
   std::string webhook_head(std::string_view path, std::string_view content_type, std::size_t length) const {
     return "POST " + std::string(path) + " HTTP/1.1\r\nHost: " + host_header_ + "\r\nContent-Type: " +
            std::string(content_type) + "\r\nContent-Length: " + std::to_string(length) + "\r\nConnection: close\r\n" +
-           net::simulated_header + ": load\r\n";
+           simulated_header + ": load\r\n";
   }
 
   std::string twilio_webhook(call& c) const {
-    c.call_sid = net::twilio::random_sid("CA");
-    auto form = net::twilio::voice_webhook_form(c.call_sid);
+    c.call_sid = sim::twilio::random_sid("CA");
+    auto form = sim::twilio::voice_webhook_form(c.call_sid);
     std::string body = net::encode_form(form);
     std::string request = webhook_head("/twilio/voice", "application/x-www-form-urlencoded", body.size());
     if (!options_.auth_token.empty())
@@ -351,9 +351,9 @@ class load_engine {
   }
 
   std::string telnyx_webhook(call& c) const {
-    c.call_sid = net::twilio::random_sid("v3:");
-    c.session_id = net::twilio::random_sid("session-");
-    auto body = net::telnyx::webhook_event(c.call_sid + "-evt-1", "call.initiated", c.call_sid, c.session_id);
+    c.call_sid = sim::twilio::random_sid("v3:");
+    c.session_id = sim::twilio::random_sid("session-");
+    auto body = sim::telnyx::webhook_event(c.call_sid + "-evt-1", "call.initiated", c.call_sid, c.session_id);
     auto timestamp = std::to_string(net::unix_now());
     std::string request = webhook_head("/telnyx/webhook", "application/json", body.size());
     request += "telnyx-timestamp: " + timestamp + "\r\n";
@@ -429,7 +429,7 @@ class load_engine {
       c.state = phase::answering;
       return;
     }
-    auto stream = net::twilio::parse_stream_instruction(body);
+    auto stream = sim::twilio::parse_stream_instruction(body);
     if (!stream) return fail(c, "webhook answered without <Stream> (refused: at capacity or draining?)");
     std::string signature;
     if (!options_.auth_token.empty())
@@ -438,7 +438,7 @@ class load_engine {
     upgrade(c, c.stream.url, signature);
   }
 
-  void on_answer_command(call& c, const call_control_command& command) {
+  void on_answer_command(call& c, const sim::call_control_command& command) {
     if (command.action == "reject") return fail(c, "the gateway rejected the call (at capacity or draining?)");
     rapidjson::Document d;
     if (!net::json::parse(d, command.body).empty() || !d.IsObject())
@@ -483,16 +483,16 @@ class load_engine {
     c.out_sent = 0;
     c.out.reserve(2048);
     if (telnyx_) {
-      c.stream_sid = net::twilio::random_sid("stream-");
-      net::ws::append_client_frame(c.out, net::ws::opcode::text, net::telnyx::connected_message(), next_mask());
+      c.stream_sid = sim::twilio::random_sid("stream-");
+      net::ws::append_client_frame(c.out, net::ws::opcode::text, sim::telnyx::connected_message(), next_mask());
       net::ws::append_client_frame(c.out, net::ws::opcode::text,
-                                   net::telnyx::start_message(c.stream_sid, 1, c.call_sid, c.session_id, "PCMU"),
+                                   sim::telnyx::start_message(c.stream_sid, 1, c.call_sid, c.session_id, "PCMU"),
                                    next_mask());
     } else {
-      c.stream_sid = net::twilio::random_sid("MZ");
-      net::ws::append_client_frame(c.out, net::ws::opcode::text, net::twilio::connected_message(), next_mask());
+      c.stream_sid = sim::twilio::random_sid("MZ");
+      net::ws::append_client_frame(c.out, net::ws::opcode::text, sim::twilio::connected_message(), next_mask());
       net::ws::append_client_frame(c.out, net::ws::opcode::text,
-                                   net::twilio::start_message(c.stream_sid, c.call_sid, c.stream.parameters),
+                                   sim::twilio::start_message(c.stream_sid, c.call_sid, c.stream.parameters),
                                    next_mask());
     }
     c.state = phase::streaming;
@@ -510,9 +510,9 @@ class load_engine {
     scratch_.clear();
     const auto& payload = audio_.frames_base64[k % audio_.frames_base64.size()];
     if (telnyx_)
-      net::telnyx::append_media_message(scratch_, c.stream_sid, k + 2, k + 1, payload);
+      sim::telnyx::append_media_message(scratch_, c.stream_sid, k + 2, k + 1, payload);
     else
-      net::twilio::append_media_message(scratch_, c.stream_sid, k + 2, k + 1, payload);
+      sim::twilio::append_media_message(scratch_, c.stream_sid, k + 2, k + 1, payload);
     net::ws::append_client_frame(c.out, net::ws::opcode::text, scratch_, next_mask());
     c.tracker.on_sent(now);
     c.next_frame_us += frame_us;
@@ -584,7 +584,7 @@ class load_engine {
     } else if (event == "mark") {
       // Answered with the next frame this call sends, ~20 ms on: about when its audio has played.
       auto name = string_in(doc.root(), "mark", "name");
-      scratch_ = telnyx_ ? net::telnyx::mark_echo(c.stream_sid, name) : net::twilio::mark_echo(c.stream_sid, name);
+      scratch_ = telnyx_ ? sim::telnyx::mark_echo(c.stream_sid, name) : sim::twilio::mark_echo(c.stream_sid, name);
       net::ws::append_client_frame(c.out, net::ws::opcode::text, scratch_, next_mask());
       ++report_.marks_answered;
     } else if (event == "clear") {
@@ -639,8 +639,8 @@ class load_engine {
   const load_options& options_;
   const std::function<void(const load_progress&)>& progress_;
   bool telnyx_;
-  std::optional<net::telnyx::signing_key> telnyx_key_;
-  std::unique_ptr<call_control_api> api_;  // telnyx: where the gateway's answers arrive
+  std::optional<sim::telnyx::signing_key> telnyx_key_;
+  std::unique_ptr<sim::call_control_api> api_;  // telnyx: where the gateway's answers arrive
   poller poller_;
   tcp_endpoint endpoint_;
   tcp_endpoint media_endpoint_;  // where media sockets connect (endpoint_ unless --media-to)
@@ -657,7 +657,7 @@ class load_engine {
   int connecting_ = 0, active_ = 0, finished_ = 0;
   bool steady_ = false, steady_ended_ = false;
   std::uint64_t steady_start_us_ = 0;
-  process_usage own_steady_start_;
+  net::process_usage own_steady_start_;
   load_report report_;
 };
 
@@ -668,4 +668,4 @@ load_report run_load(const load_options& options, const std::function<void(const
   return engine.run();
 }
 
-}  // namespace voxgate::app
+}  // namespace voxgate::tools

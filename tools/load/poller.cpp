@@ -1,4 +1,4 @@
-#include "app/poller.hpp"
+#include "tools/load/poller.hpp"
 
 #include <netdb.h>
 #include <netinet/in.h>
@@ -11,7 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace voxgate::app {
+namespace voxgate::tools {
 
 namespace {
 constexpr int max_events = 1024;
@@ -104,4 +104,4 @@ std::span<const poller::event> poller::wait(std::chrono::microseconds timeout) {
   return ready_;
 }
 
-}  // namespace voxgate::app
+}  // namespace voxgate::tools

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace voxgate::app::args {
+namespace voxgate::tools::args {
 
 enum class kind {
   flag,     // present or not: --json
@@ -70,4 +70,4 @@ std::string help(const command& c);
 // status when the subcommand should stop there; otherwise `out` holds the values.
 std::optional<int> read(const command& c, int argc, char** argv, values& out);
 
-}  // namespace voxgate::app::args
+}  // namespace voxgate::tools::args

@@ -1,4 +1,4 @@
-#include "app/load_command.hpp"
+#include "tools/load/load_command.hpp"
 
 #include <unistd.h>
 
@@ -8,11 +8,11 @@
 #include <iostream>
 #include <iterator>
 
-#include "app/args.hpp"
-#include "app/call_control_api.hpp"
 #include "net/json.hpp"
+#include "tools/args.hpp"
+#include "tools/sim/call_control_api.hpp"
 
-namespace voxgate::app {
+namespace voxgate::tools {
 
 namespace {
 
@@ -187,7 +187,7 @@ const args::command& load_arguments() {
           "GATEWAY_URL is the gateway itself over plain HTTP (e.g. http://127.0.0.1:8080), not its TLS proxy.\n"
           "Exit status 0 only when every call connected and completed and all its audio came back unchanged.",
       .positional = "GATEWAY_URL",
-      .options = with_telnyx_caller_options({
+      .options = sim::with_telnyx_caller_options({
           {.name = "--calls",
            .type = kind::integer,
            .value_name = "N",
@@ -274,7 +274,7 @@ int load_command(int argc, char** argv) {
   o.media_url = a.text("--media-to");
   o.provider = a.text("--provider");
   o.api_port = static_cast<std::uint16_t>(a.integer("--api-port"));
-  if (!read_telnyx_key(a, "load", o.telnyx_private_key_pem)) return 2;
+  if (!sim::read_telnyx_key(a, "load", o.telnyx_private_key_pem)) return 2;
   bool tty = isatty(STDERR_FILENO);
   auto progress = [&](const load_progress& p) {
     if (!tty) return;
@@ -300,4 +300,4 @@ int load_command(int argc, char** argv) {
   return 1;
 }
 
-}  // namespace voxgate::app
+}  // namespace voxgate::tools

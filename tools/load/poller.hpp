@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace voxgate::app {
+namespace voxgate::tools {
 
 struct tcp_endpoint {
   sockaddr_storage address{};
@@ -62,4 +62,4 @@ class poller {
   std::vector<event> ready_;
 };
 
-}  // namespace voxgate::app
+}  // namespace voxgate::tools

@@ -9,7 +9,7 @@
 
 #include "net/url.hpp"
 
-namespace voxgate::net::twilio {
+namespace voxgate::sim::twilio {
 
 // Deliberately not a real Account SID shape (not hex): nothing here can be mistaken for a credential.
 constexpr std::string_view simulated_account_sid = "AC_voxgate_simulated";
@@ -17,11 +17,11 @@ constexpr std::string_view simulated_account_sid = "AC_voxgate_simulated";
 // "CA" / "MZ" + 32 random hex digits.
 std::string random_sid(std::string_view prefix);
 
-param_list voice_webhook_form(std::string_view call_sid);
+net::param_list voice_webhook_form(std::string_view call_sid);
 
 std::string connected_message();
 // `custom_parameters` become start.customParameters, as the TwiML's <Parameter>s do.
-std::string start_message(std::string_view stream_sid, std::string_view call_sid, const param_list& custom_parameters);
+std::string start_message(std::string_view stream_sid, std::string_view call_sid, const net::param_list& custom_parameters);
 std::string media_message(std::string_view stream_sid, std::uint64_t sequence, std::uint64_t chunk,
                           std::string_view raw_mulaw);
 // The same message with the payload already base64-encoded, appended to `out` (no allocation once
@@ -35,10 +35,10 @@ std::string stop_message(std::string_view stream_sid, std::uint64_t sequence, st
 // What a <Connect><Stream> TwiML answer tells Twilio: the stream url and its <Parameter>s.
 struct stream_instruction {
   std::string url;
-  param_list parameters;
+  net::param_list parameters;
 };
 // Nothing when the TwiML holds no <Stream> (the gateway refused the call, e.g. with <Say><Hangup/>).
 std::optional<stream_instruction> parse_stream_instruction(std::string_view twiml);
 std::string unescape_xml(std::string_view text);  // the five predefined entities
 
-}  // namespace voxgate::net::twilio
+}  // namespace voxgate::sim::twilio

@@ -1,4 +1,4 @@
-#include "net/providers/twilio/caller.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -8,19 +8,19 @@
 #include "net/crypto.hpp"
 #include "net/json.hpp"
 
-namespace voxgate::net::twilio {
+namespace voxgate::sim::twilio {
 
 std::string random_sid(std::string_view prefix) {
   static constexpr char digits[] = "0123456789abcdef";
   std::string out(prefix);
-  for (unsigned char c : crypto::random_bytes(16)) {
+  for (unsigned char c : net::crypto::random_bytes(16)) {
     out.push_back(digits[c >> 4]);
     out.push_back(digits[c & 15]);
   }
   return out;
 }
 
-param_list voice_webhook_form(std::string_view call_sid) {
+net::param_list voice_webhook_form(std::string_view call_sid) {
   return {{"AccountSid", std::string(simulated_account_sid)},
           {"ApiVersion", "2010-04-01"},
           {"CallSid", std::string(call_sid)},
@@ -32,20 +32,20 @@ param_list voice_webhook_form(std::string_view call_sid) {
 
 std::string connected_message() { return R"({"event":"connected","protocol":"Call","version":"1.0.0"})"; }
 
-std::string start_message(std::string_view stream_sid, std::string_view call_sid, const param_list& custom_parameters) {
+std::string start_message(std::string_view stream_sid, std::string_view call_sid, const net::param_list& custom_parameters) {
   std::string params;
   for (const auto& [k, v] : custom_parameters) {
     if (!params.empty()) params += ',';
-    json::append_string(params, k);
+    net::json::append_string(params, k);
     params += ':';
-    json::append_string(params, v);
+    net::json::append_string(params, v);
   }
   std::string out =
-      R"({"event":"start","sequenceNumber":"1","start":{"accountSid":)" + json::quote(simulated_account_sid);
-  out += R"(,"streamSid":)" + json::quote(stream_sid) + R"(,"callSid":)" + json::quote(call_sid);
+      R"({"event":"start","sequenceNumber":"1","start":{"accountSid":)" + net::json::quote(simulated_account_sid);
+  out += R"(,"streamSid":)" + net::json::quote(stream_sid) + R"(,"callSid":)" + net::json::quote(call_sid);
   out += R"(,"tracks":["inbound"],"customParameters":{)" + params;
   out += R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":)" +
-         json::quote(stream_sid) + "}";
+         net::json::quote(stream_sid) + "}";
   return out;
 }
 
@@ -72,24 +72,24 @@ void append_media_message(std::string& out, std::string_view stream_sid, std::ui
   out.append(R"(","payload":")");
   out.append(payload_base64);
   out.append(R"("},"streamSid":)");
-  json::append_string(out, stream_sid);
+  net::json::append_string(out, stream_sid);
   out.push_back('}');
 }
 
 std::string mark_echo(std::string_view stream_sid, std::string_view name) {
-  return R"({"event":"mark","sequenceNumber":"0","streamSid":)" + json::quote(stream_sid) + R"(,"mark":{"name":)" +
-         json::quote(name) + "}}";
+  return R"({"event":"mark","sequenceNumber":"0","streamSid":)" + net::json::quote(stream_sid) + R"(,"mark":{"name":)" +
+         net::json::quote(name) + "}}";
 }
 
 std::string dtmf_message(std::string_view stream_sid, std::uint64_t sequence, std::string_view digit) {
-  return R"({"event":"dtmf","streamSid":)" + json::quote(stream_sid) + R"(,"sequenceNumber":")" +
-         std::to_string(sequence) + R"(","dtmf":{"track":"inbound_track","digit":)" + json::quote(digit) + "}}";
+  return R"({"event":"dtmf","streamSid":)" + net::json::quote(stream_sid) + R"(,"sequenceNumber":")" +
+         std::to_string(sequence) + R"(","dtmf":{"track":"inbound_track","digit":)" + net::json::quote(digit) + "}}";
 }
 
 std::string stop_message(std::string_view stream_sid, std::uint64_t sequence, std::string_view call_sid) {
   return R"({"event":"stop","sequenceNumber":")" + std::to_string(sequence) + R"(","stop":{"accountSid":)" +
-         json::quote(simulated_account_sid) + R"(,"callSid":)" + json::quote(call_sid) + R"(},"streamSid":)" +
-         json::quote(stream_sid) + "}";
+         net::json::quote(simulated_account_sid) + R"(,"callSid":)" + net::json::quote(call_sid) + R"(},"streamSid":)" +
+         net::json::quote(stream_sid) + "}";
 }
 
 namespace {
@@ -152,4 +152,4 @@ std::optional<stream_instruction> parse_stream_instruction(std::string_view twim
   return out;
 }
 
-}  // namespace voxgate::net::twilio
+}  // namespace voxgate::sim::twilio

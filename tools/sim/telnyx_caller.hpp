@@ -10,7 +10,7 @@
 
 struct evp_pkey_st;
 
-namespace voxgate::net::telnyx {
+namespace voxgate::sim::telnyx {
 
 // Signs webhooks the way Telnyx does: Ed25519 over "timestamp|body", base64.
 class signing_key {
@@ -48,4 +48,4 @@ void append_media_message(std::string& out, std::string_view stream_id, std::uin
 std::string mark_echo(std::string_view stream_id, std::string_view name);
 std::string stop_message(std::string_view stream_id, std::uint64_t sequence);
 
-}  // namespace voxgate::net::telnyx
+}  // namespace voxgate::sim::telnyx

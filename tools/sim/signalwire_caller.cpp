@@ -1,14 +1,14 @@
-#include "net/providers/signalwire/caller.hpp"
+#include "tools/sim/signalwire_caller.hpp"
 
 #include "codecs/base64.hpp"
 #include "net/crypto.hpp"
 #include "net/json.hpp"
 
-namespace voxgate::net::signalwire {
+namespace voxgate::sim::signalwire {
 
 std::string random_uuid() {
   static constexpr char digits[] = "0123456789abcdef";
-  auto bytes = crypto::random_bytes(16);
+  auto bytes = net::crypto::random_bytes(16);
   bytes[6] = static_cast<char>((static_cast<unsigned char>(bytes[6]) & 0x0f) | 0x40);  // version 4
   bytes[8] = static_cast<char>((static_cast<unsigned char>(bytes[8]) & 0x3f) | 0x80);  // RFC 4122 variant
   std::string out;
@@ -21,7 +21,7 @@ std::string random_uuid() {
   return out;
 }
 
-param_list voice_webhook_form(std::string_view call_sid) {
+net::param_list voice_webhook_form(std::string_view call_sid) {
   return {{"AccountSid", std::string(simulated_project_id)},
           {"ApiVersion", "2010-04-01"},
           {"CallSid", std::string(call_sid)},
@@ -31,9 +31,9 @@ param_list voice_webhook_form(std::string_view call_sid) {
           {"To", "+18005559876"}};
 }
 
-param_list stream_status_form(std::string_view call_sid, std::string_view stream_sid, std::string_view stream_event,
+net::param_list stream_status_form(std::string_view call_sid, std::string_view stream_sid, std::string_view stream_event,
                               std::string_view stream_error) {
-  param_list out = {{"AccountSid", std::string(simulated_project_id)},
+  net::param_list out = {{"AccountSid", std::string(simulated_project_id)},
                     {"CallSid", std::string(call_sid)},
                     {"StreamSid", std::string(stream_sid)},
                     {"StreamEvent", std::string(stream_event)},
@@ -45,16 +45,16 @@ param_list stream_status_form(std::string_view call_sid, std::string_view stream
 
 std::string connected_message() { return R"({"event":"connected","protocol":"Call","version":"0.2.0"})"; }
 
-std::string start_message(std::string_view stream_sid, std::string_view call_sid, const param_list& custom_parameters) {
+std::string start_message(std::string_view stream_sid, std::string_view call_sid, const net::param_list& custom_parameters) {
   std::string params;
   for (const auto& [k, v] : custom_parameters) {
     if (!params.empty()) params += ',';
-    json::append_string(params, k);
+    net::json::append_string(params, k);
     params += ':';
-    json::append_string(params, v);
+    net::json::append_string(params, v);
   }
-  std::string out = R"({"event":"start","sequenceNumber":"1","start":{"streamSid":)" + json::quote(stream_sid);
-  out += R"(,"accountSid":)" + json::quote(simulated_project_id) + R"(,"callSid":)" + json::quote(call_sid);
+  std::string out = R"({"event":"start","sequenceNumber":"1","start":{"streamSid":)" + net::json::quote(stream_sid);
+  out += R"(,"accountSid":)" + net::json::quote(simulated_project_id) + R"(,"callSid":)" + net::json::quote(call_sid);
   out += R"(,"tracks":["inbound"],"customParameters":{)" + params;
   out += R"(},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}}})";
   return out;
@@ -68,16 +68,16 @@ std::string media_message(std::uint64_t sequence, std::uint64_t chunk, std::stri
 }
 
 std::string mark_echo(std::string_view stream_sid, std::string_view name) {
-  return R"({"event":"mark","streamSid":)" + json::quote(stream_sid) + R"(,"mark":{"name":)" + json::quote(name) + "}}";
+  return R"({"event":"mark","streamSid":)" + net::json::quote(stream_sid) + R"(,"mark":{"name":)" + net::json::quote(name) + "}}";
 }
 
 std::string dtmf_message(std::string_view stream_sid, std::uint64_t sequence, std::string_view digit) {
   return R"({"event":"dtmf","sequenceNumber":")" + std::to_string(sequence) + R"(","streamSid":)" +
-         json::quote(stream_sid) + R"(,"dtmf":{"digit":)" + json::quote(digit) + R"(,"duration":2000}})";
+         net::json::quote(stream_sid) + R"(,"dtmf":{"digit":)" + net::json::quote(digit) + R"(,"duration":2000}})";
 }
 
 std::string stop_message(std::uint64_t sequence) {
   return R"({"event":"stop","sequenceNumber":")" + std::to_string(sequence) + R"("})";
 }
 
-}  // namespace voxgate::net::signalwire
+}  // namespace voxgate::sim::signalwire

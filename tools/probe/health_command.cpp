@@ -1,4 +1,4 @@
-#include "app/health_command.hpp"
+#include "tools/probe/health_command.hpp"
 
 #include <cstdlib>
 #include <iostream>
@@ -8,10 +8,10 @@
 #include <memory>
 #include <thread>
 
-#include "app/args.hpp"
-#include "net/probe_client.hpp"
+#include "tools/args.hpp"
+#include "tools/probe/probe_client.hpp"
 
-namespace voxgate::app {
+namespace voxgate::tools {
 namespace {
 
 const args::command& health_arguments() {
@@ -59,9 +59,9 @@ int health_command(int argc, char** argv) {
     std::string why;
   };
   auto request = std::make_shared<std::packaged_task<outcome()>>([target = *target, text] {
-    net::probe_client client(target, net::tls_settings{});
+    probe_client client(target, net::tls_settings{});
     if (auto found = client.resolve(); !found.ok) return outcome{1, found.detail};
-    net::probe_http_response res;
+    probe_http_response res;
     auto step = client.http("GET", std::string(target.path().empty() ? "/" : target.path()), {}, "", res);
     if (!step.ok) return outcome{1, step.detail};
     if (res.status != 200) return outcome{1, "answered " + std::to_string(res.status) + ": " + res.body.substr(0, 200)};
@@ -79,4 +79,4 @@ int health_command(int argc, char** argv) {
   return result.status;
 }
 
-}  // namespace voxgate::app
+}  // namespace voxgate::tools

@@ -1,4 +1,4 @@
-#include "app/call_control_api.hpp"
+#include "tools/sim/call_control_api.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -7,7 +7,7 @@
 
 #include "net/url.hpp"
 
-namespace voxgate::app {
+namespace voxgate::sim {
 
 namespace {
 
@@ -17,8 +17,8 @@ bool among(std::string_view action, std::initializer_list<std::string_view> acti
 
 }  // namespace
 
-std::vector<args::option> with_telnyx_caller_options(std::vector<args::option> options) {
-  using args::kind;
+std::vector<tools::args::option> with_telnyx_caller_options(std::vector<tools::args::option> options) {
+  using tools::args::kind;
   options.insert(options.end(), {{.name = "--telnyx-private-key",
            .type = kind::text,
            .value_name = "PEM",
@@ -33,7 +33,7 @@ std::vector<args::option> with_telnyx_caller_options(std::vector<args::option> o
   return options;
 }
 
-bool read_telnyx_key(const args::values& a, std::string_view tool, std::string& pem) {
+bool read_telnyx_key(const tools::args::values& a, std::string_view tool, std::string& pem) {
   auto path = a.text("--telnyx-private-key");
   if (path.empty()) return true;
   std::ifstream in(path, std::ios::binary);
@@ -106,4 +106,4 @@ std::optional<call_control_command> call_control_api::take(std::string_view call
   return std::nullopt;
 }
 
-}  // namespace voxgate::app
+}  // namespace voxgate::sim

@@ -13,11 +13,11 @@
 #include <string_view>
 #include <vector>
 
-#include "app/args.hpp"
 #include "net/http_server.hpp"
 #include "net/io_runtime.hpp"
+#include "tools/args.hpp"
 
-namespace voxgate::app {
+namespace voxgate::sim {
 
 struct call_control_command {
   std::string call_control_id;  // as the path names it (percent-encoded)
@@ -26,10 +26,10 @@ struct call_control_command {
 };
 
 // A tool's own options, then those of a tool that plays Telnyx: --telnyx-private-key, --api-port.
-std::vector<args::option> with_telnyx_caller_options(std::vector<args::option> options);
+std::vector<tools::args::option> with_telnyx_caller_options(std::vector<tools::args::option> options);
 // The key file named by --telnyx-private-key into `pem` ("" when none is given). False, with a line
 // on stderr that names `tool`, when the file cannot be read.
-bool read_telnyx_key(const args::values& a, std::string_view tool, std::string& pem);
+bool read_telnyx_key(const tools::args::values& a, std::string_view tool, std::string& pem);
 
 class call_control_api {
  public:
@@ -56,4 +56,4 @@ class call_control_api {
   std::vector<call_control_command> commands_;
 };
 
-}  // namespace voxgate::app
+}  // namespace voxgate::sim

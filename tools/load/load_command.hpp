@@ -5,10 +5,10 @@
 
 #include <string>
 
-#include "app/args.hpp"
-#include "app/load_calls.hpp"
+#include "tools/args.hpp"
+#include "tools/load/load_calls.hpp"
 
-namespace voxgate::app {
+namespace voxgate::tools {
 
 std::string load_summary_json(const load_options& options, const load_report& report);
 // Whether a run passed: every call connected and completed, and all its audio came back, unchanged.
@@ -20,4 +20,4 @@ std::string load_hint(const load_report& report);
 const args::command& load_arguments();
 int load_command(int argc, char** argv);
 
-}  // namespace voxgate::app
+}  // namespace voxgate::tools

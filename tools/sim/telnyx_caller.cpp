@@ -1,4 +1,4 @@
-#include "net/providers/telnyx/caller.hpp"
+#include "tools/sim/telnyx_caller.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -10,7 +10,7 @@
 #include "codecs/base64.hpp"
 #include "net/json.hpp"
 
-namespace voxgate::net::telnyx {
+namespace voxgate::sim::telnyx {
 
 signing_key::signing_key() : key_(nullptr) {
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr);
@@ -79,9 +79,9 @@ std::string signing_key::signature_for(std::string_view timestamp, std::string_v
 
 std::string webhook_event(std::string_view event_id, std::string_view event_type, std::string_view ccid,
                           std::string_view session, std::string_view payload_extra) {
-  return R"({"data":{"record_type":"event","id":)" + json::quote(event_id) + R"(,"event_type":)" +
-         json::quote(event_type) + R"(,"occurred_at":"2026-11-21T10:00:00.000000Z","payload":{"call_control_id":)" +
-         json::quote(ccid) + R"(,"call_leg_id":"leg-1","call_session_id":)" + json::quote(session) +
+  return R"({"data":{"record_type":"event","id":)" + net::json::quote(event_id) + R"(,"event_type":)" +
+         net::json::quote(event_type) + R"(,"occurred_at":"2026-11-21T10:00:00.000000Z","payload":{"call_control_id":)" +
+         net::json::quote(ccid) + R"(,"call_leg_id":"leg-1","call_session_id":)" + net::json::quote(session) +
          R"(,"connection_id":"7267","from":"+13125550100","to":"+13125550199","direction":"incoming","state":"parked")" +
          std::string(payload_extra) + R"(}},"meta":{"attempt":1}})";
 }
@@ -91,10 +91,10 @@ std::string connected_message() { return R"({"event":"connected","version":"1.0.
 std::string start_message(std::string_view stream_id, std::uint64_t sequence, std::string_view ccid,
                           std::string_view session, std::string_view encoding) {
   return R"({"event":"start","sequence_number":")" + std::to_string(sequence) + R"(","stream_id":)" +
-         json::quote(stream_id) + R"(,"start":{"user_id":"u1","call_control_id":)" + json::quote(ccid) +
-         R"(,"call_session_id":)" + json::quote(session) +
+         net::json::quote(stream_id) + R"(,"start":{"user_id":"u1","call_control_id":)" + net::json::quote(ccid) +
+         R"(,"call_session_id":)" + net::json::quote(session) +
          R"(,"from":"+13125550100","to":"+13125550199","client_state":null,"media_format":{"encoding":)" +
-         json::quote(encoding) + R"(,"sample_rate":8000,"channels":1}}})";
+         net::json::quote(encoding) + R"(,"sample_rate":8000,"channels":1}}})";
 }
 
 std::string media_message(std::string_view stream_id, std::uint64_t sequence, std::uint64_t chunk,
@@ -120,17 +120,17 @@ void append_media_message(std::string& out, std::string_view stream_id, std::uin
   out.append(R"(","payload":")");
   out.append(payload_base64);
   out.append(R"("},"stream_id":)");
-  json::append_string(out, stream_id);
+  net::json::append_string(out, stream_id);
   out.push_back('}');
 }
 
 std::string mark_echo(std::string_view stream_id, std::string_view name) {
-  return R"({"event":"mark","stream_id":)" + json::quote(stream_id) + R"(,"mark":{"name":)" + json::quote(name) + "}}";
+  return R"({"event":"mark","stream_id":)" + net::json::quote(stream_id) + R"(,"mark":{"name":)" + net::json::quote(name) + "}}";
 }
 
 std::string stop_message(std::string_view stream_id, std::uint64_t sequence) {
   return R"({"event":"stop","sequence_number":")" + std::to_string(sequence) + R"(","stream_id":)" +
-         json::quote(stream_id) + R"(,"stop":{}})";
+         net::json::quote(stream_id) + R"(,"stop":{}})";
 }
 
-}  // namespace voxgate::net::telnyx
+}  // namespace voxgate::sim::telnyx

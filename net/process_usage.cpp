@@ -1,4 +1,4 @@
-#include "app/process_usage.hpp"
+#include "net/process_usage.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <sstream>
 #include <vector>
 
-namespace voxgate::app {
+namespace voxgate::net {
 
 namespace {
 
@@ -92,4 +92,4 @@ std::uint64_t raise_fd_limit() {
   return limit.rlim_cur;
 }
 
-}  // namespace voxgate::app
+}  // namespace voxgate::net

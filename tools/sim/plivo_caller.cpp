@@ -1,17 +1,17 @@
-#include "net/providers/plivo/caller.hpp"
+#include "tools/sim/plivo_caller.hpp"
 
 #include "codecs/base64.hpp"
 #include "net/crypto.hpp"
 #include "net/json.hpp"
-#include "net/providers/twilio/caller.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
-namespace voxgate::net::plivo {
+namespace voxgate::sim::plivo {
 namespace {
 
 // `"sequenceNumber":N,"streamId":"…"` opening every message Plivo sends after start.
 std::string head(std::string_view event, std::uint64_t sequence, std::string_view stream_id) {
-  std::string out = R"({"event":)" + json::quote(event) + R"(,"sequenceNumber":)" + std::to_string(sequence);
-  out += R"(,"streamId":)" + json::quote(stream_id);
+  std::string out = R"({"event":)" + net::json::quote(event) + R"(,"sequenceNumber":)" + std::to_string(sequence);
+  out += R"(,"streamId":)" + net::json::quote(stream_id);
   return out;
 }
 
@@ -30,7 +30,7 @@ std::string attribute(std::string_view tag, std::string_view name) {
 
 std::string random_uuid() {
   static constexpr char digits[] = "0123456789abcdef";
-  auto bytes = crypto::random_bytes(16);
+  auto bytes = net::crypto::random_bytes(16);
   bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);
   bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
   std::string out;
@@ -43,7 +43,7 @@ std::string random_uuid() {
   return out;
 }
 
-param_list answer_form(std::string_view call_uuid) {
+net::param_list answer_form(std::string_view call_uuid) {
   return {{"BillRate", "0.0085"},         {"CallStatus", "ringing"}, {"CallUUID", std::string(call_uuid)},
           {"CallerName", "+14155550100"}, {"Direction", "inbound"},  {"Event", "StartApp"},
           {"From", "14155550100"},        {"To", "14155550199"},     {"SessionStart", "2026-01-15 10:00:00.000000"}};
@@ -51,8 +51,8 @@ param_list answer_form(std::string_view call_uuid) {
 
 std::string start_message(std::uint64_t sequence, std::string_view call_uuid, std::string_view stream_id) {
   std::string out = R"({"event":"start","sequenceNumber":)" + std::to_string(sequence);
-  out += R"(,"start":{"callId":)" + json::quote(call_uuid) + R"(,"streamId":)" + json::quote(stream_id);
-  out += R"(,"accountId":)" + json::quote(simulated_account_id);
+  out += R"(,"start":{"callId":)" + net::json::quote(call_uuid) + R"(,"streamId":)" + net::json::quote(stream_id);
+  out += R"(,"accountId":)" + net::json::quote(simulated_account_id);
   out += R"(,"tracks":["inbound"],"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000}},"extra_headers":""})";
   return out;
 }
@@ -60,8 +60,8 @@ std::string start_message(std::uint64_t sequence, std::string_view call_uuid, st
 std::string media_message(std::uint64_t sequence, std::string_view stream_id, std::uint64_t chunk,
                           std::uint64_t timestamp_ms, std::string_view raw_mulaw) {
   std::string out = head("media", sequence, stream_id);
-  out += R"(,"media":{"track":"inbound","timestamp":)" + json::quote(std::to_string(timestamp_ms));
-  out += R"(,"chunk":)" + std::to_string(chunk) + R"(,"payload":)" + json::quote(codecs::base64::encode(raw_mulaw));
+  out += R"(,"media":{"track":"inbound","timestamp":)" + net::json::quote(std::to_string(timestamp_ms));
+  out += R"(,"chunk":)" + std::to_string(chunk) + R"(,"payload":)" + net::json::quote(codecs::base64::encode(raw_mulaw));
   out += R"(},"extra_headers":""})";
   return out;
 }
@@ -69,13 +69,13 @@ std::string media_message(std::uint64_t sequence, std::string_view stream_id, st
 std::string dtmf_message(std::uint64_t sequence, std::string_view stream_id, std::string_view digit,
                          std::uint64_t timestamp_ms) {
   std::string out = head("dtmf", sequence, stream_id);
-  out += R"(,"dtmf":{"track":"inbound","digit":)" + json::quote(digit);
-  out += R"(,"timestamp":)" + json::quote(std::to_string(timestamp_ms)) + R"(},"extra_headers":""})";
+  out += R"(,"dtmf":{"track":"inbound","digit":)" + net::json::quote(digit);
+  out += R"(,"timestamp":)" + net::json::quote(std::to_string(timestamp_ms)) + R"(},"extra_headers":""})";
   return out;
 }
 
 std::string played_stream(std::uint64_t sequence, std::string_view stream_id, std::string_view name) {
-  return head("playedStream", sequence, stream_id) + R"(,"name":)" + json::quote(name) + "}";
+  return head("playedStream", sequence, stream_id) + R"(,"name":)" + net::json::quote(name) + "}";
 }
 
 std::string cleared_audio(std::uint64_t sequence, std::string_view stream_id) {
@@ -83,7 +83,7 @@ std::string cleared_audio(std::uint64_t sequence, std::string_view stream_id) {
 }
 
 std::string stop_message(std::uint64_t sequence, std::string_view stream_id, std::string_view reason) {
-  return head("stop", sequence, stream_id) + R"(,"reason":)" + json::quote(reason) + "}";
+  return head("stop", sequence, stream_id) + R"(,"reason":)" + net::json::quote(reason) + "}";
 }
 
 std::optional<stream_instruction> parse_stream_instruction(std::string_view xml) {
@@ -107,4 +107,4 @@ std::optional<stream_instruction> parse_stream_instruction(std::string_view xml)
   return out;
 }
 
-}  // namespace voxgate::net::plivo
+}  // namespace voxgate::sim::plivo

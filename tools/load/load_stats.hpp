@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace voxgate::app {
+namespace voxgate::tools {
 
 // Microsecond values in log-linear buckets (64 per power of two: under 1.6% error), up to ~71 min.
 class latency_histogram {
@@ -65,4 +65,4 @@ class audio_position_tracker {
   std::uint64_t frames_late_ = 0;
 };
 
-}  // namespace voxgate::app
+}  // namespace voxgate::tools

@@ -1,9 +1,9 @@
-#include "app/load_stats.hpp"
+#include "tools/load/load_stats.hpp"
 
 #include <algorithm>
 #include <bit>
 
-namespace voxgate::app {
+namespace voxgate::tools {
 
 std::size_t latency_histogram::bucket_of(std::uint64_t us) {
   us = std::min<std::uint64_t>(us, (std::uint64_t{1} << 32) - 1);
@@ -76,4 +76,4 @@ void audio_position_tracker::on_received(std::span<const std::uint8_t> bytes, st
   }
 }
 
-}  // namespace voxgate::app
+}  // namespace voxgate::tools

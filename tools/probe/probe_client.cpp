@@ -1,4 +1,4 @@
-#include "net/probe_client.hpp"
+#include "tools/probe/probe_client.hpp"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -16,7 +16,7 @@
 
 #include "net/tls_context.hpp"
 
-namespace voxgate::net {
+namespace voxgate::tools {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -54,8 +54,8 @@ bool plain_text_reply(const beast::error_code& ec) {
 }  // namespace
 
 struct probe_client::impl {
-  url target;
-  tls_settings tls;
+  net::url target;
+  net::tls_settings tls;
   std::string connect_host;
   std::string connect_port;
   asio::io_context ioc;
@@ -80,7 +80,7 @@ struct probe_client::impl {
     lowest.connect(endpoints, ec);
     if (ec) return "connect: " + ec.message();
     if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
-      if (!prepare_tls_stream(stream.native_handle(), target.host)) return "TLS setup failed";
+      if (!net::prepare_tls_stream(stream.native_handle(), target.host)) return "TLS setup failed";
       stream.handshake(asio::ssl::stream_base::client, ec);
       if (ec) {
         long verify = SSL_get_verify_result(stream.native_handle());
@@ -93,7 +93,7 @@ struct probe_client::impl {
   }
 };
 
-probe_client::probe_client(url target, tls_settings tls, std::string connect_to) : impl_(std::make_unique<impl>()) {
+probe_client::probe_client(net::url target, net::tls_settings tls, std::string connect_to) : impl_(std::make_unique<impl>()) {
   impl_->target = std::move(target);
   impl_->tls = std::move(tls);
   impl_->connect_host = impl_->target.host;
@@ -103,7 +103,7 @@ probe_client::probe_client(url target, tls_settings tls, std::string connect_to)
     impl_->connect_host = connect_to.substr(0, colon);
     if (colon != std::string::npos) impl_->connect_port = connect_to.substr(colon + 1);
   }
-  if (impl_->target.tls()) impl_->ctx = make_client_tls_context(impl_->tls);
+  if (impl_->target.tls()) impl_->ctx = net::make_client_tls_context(impl_->tls);
 }
 
 probe_client::~probe_client() { close(); }
@@ -146,7 +146,7 @@ probe_step probe_client::tls_handshake() {
   return {true, summary, since(start)};
 }
 
-probe_step probe_client::http(const std::string& method, const std::string& target, const header_list& headers,
+probe_step probe_client::http(const std::string& method, const std::string& target, const net::header_list& headers,
                               const std::string& body, probe_http_response& out) {
   auto start = clock_type::now();
   auto exchange = [&](auto& stream) -> std::string {
@@ -184,7 +184,7 @@ probe_step probe_client::http(const std::string& method, const std::string& targ
   return {true, "HTTP " + std::to_string(out.status), since(start)};
 }
 
-probe_step probe_client::upgrade(const std::string& target, const header_list& headers, probe_http_response& out) {
+probe_step probe_client::upgrade(const std::string& target, const net::header_list& headers, probe_http_response& out) {
   auto start = clock_type::now();
   close();
   impl_->read_closed = false;
@@ -287,4 +287,4 @@ void probe_client::close() {
   }
 }
 
-}  // namespace voxgate::net
+}  // namespace voxgate::tools

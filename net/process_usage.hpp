@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-namespace voxgate::app {
+namespace voxgate::net {
 
 struct process_usage {
   double cpu_s = 0;  // user + system
@@ -29,4 +29,4 @@ process_figures own_figures();
 // Raises the soft RLIMIT_NOFILE to the hard limit; returns the limit now in force.
 std::uint64_t raise_fd_limit();
 
-}  // namespace voxgate::app
+}  // namespace voxgate::net

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "app/args.hpp"
+#include "tools/args.hpp"
 
-namespace voxgate::app {
+namespace voxgate::tools {
 
 struct call_options {
   std::string gateway_url;             // http://localhost:8080
@@ -47,4 +47,4 @@ call_result run_simulated_call(const call_options& options);
 const args::command& call_arguments();
 int call_command(int argc, char** argv);
 
-}  // namespace voxgate::app
+}  // namespace voxgate::tools

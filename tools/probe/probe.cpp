@@ -1,4 +1,4 @@
-#include "app/probe.hpp"
+#include "tools/probe/probe.hpp"
 
 #include <rapidjson/document.h>
 
@@ -8,20 +8,20 @@
 #include <iterator>
 #include <thread>
 
-#include "net/probe_client.hpp"
-#include "net/public_url.hpp"
-#include "net/providers/telnyx/caller.hpp"
-#include "net/providers/twilio/caller.hpp"
 #include "net/providers/twilio/signature.hpp"
+#include "net/public_url.hpp"
 #include "net/url.hpp"
+#include "tools/probe/probe_client.hpp"
+#include "tools/sim/telnyx_caller.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
-namespace voxgate::app {
+namespace voxgate::tools {
 
 namespace {
 
 using namespace std::chrono_literals;
 
-using twiml_stream = net::twilio::stream_instruction;
+using twiml_stream = sim::twilio::stream_instruction;
 
 std::string seconds_text(int frames) {
   char buf[32];
@@ -73,7 +73,7 @@ class prober {
     if (base_.scheme == "http" && !options_.insecure_local)
       fail("scheme", 0ms, "http://",
            "Twilio calls webhooks over https and media over wss only: serve the gateway behind TLS");
-    client_ = std::make_unique<net::probe_client>(base_, net::tls_settings{options_.ca_file}, options_.connect_to);
+    client_ = std::make_unique<probe_client>(base_, net::tls_settings{options_.ca_file}, options_.connect_to);
     if (!step("dns", client_->resolve(), "the name does not resolve: check the domain, or the tunnel's current URL"))
       return report_;
     if (!step("tcp", client_->connect(),
@@ -105,20 +105,20 @@ class prober {
   void fail(std::string name, std::chrono::milliseconds took, std::string detail, std::string hint) {
     add(std::move(name), false, took, std::move(detail), std::move(hint));
   }
-  bool step(const std::string& name, const net::probe_step& s, const std::string& hint) {
+  bool step(const std::string& name, const probe_step& s, const std::string& hint) {
     add(name, s.ok, s.took, s.detail, hint);
     return s.ok;
   }
 
   std::optional<twiml_stream> webhook() {
-    call_sid_ = net::twilio::random_sid("CA");
-    auto form = net::twilio::voice_webhook_form(call_sid_);
+    call_sid_ = sim::twilio::random_sid("CA");
+    auto form = sim::twilio::voice_webhook_form(call_sid_);
     std::string target = base_.target + "/twilio/voice";
-    net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}, {net::simulated_header, "probe"}};
+    net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}, {simulated_header, "probe"}};
     if (!options_.auth_token.empty())
       headers.emplace_back("X-Twilio-Signature",
                            net::twilio::compute_signature(options_.auth_token, base_.origin() + target, form));
-    net::probe_http_response res;
+    probe_http_response res;
     auto s = client_->http("POST", target, headers, net::encode_form(form), res);
     if (!s.ok) {
       fail("webhook", s.took, s.detail, "the webhook request did not complete: see the tcp/tls lines");
@@ -142,7 +142,7 @@ class prober {
       return std::nullopt;
     }
     add("webhook", true, s.took, detail, {});
-    auto stream = net::twilio::parse_stream_instruction(res.body);
+    auto stream = sim::twilio::parse_stream_instruction(res.body);
     if (!stream) {
       fail("twiml", 0ms, res.body.substr(0, 200),
            res.body.find("<Hangup") != std::string::npos
@@ -205,7 +205,7 @@ class prober {
     net::header_list headers;
     if (!options_.auth_token.empty())
       headers.emplace_back("X-Twilio-Signature", net::twilio::compute_signature(options_.auth_token, stream.url, {}));
-    net::probe_http_response res;
+    probe_http_response res;
     auto s = client_->upgrade(std::string(stream_.path()), headers, res);
     if (s.ok) {
       add("upgrade", true, s.took, s.detail, {});
@@ -221,16 +221,16 @@ class prober {
   }
 
   void media(const twiml_stream& stream) {
-    const std::string sid = net::twilio::random_sid("MZ");
-    client_->send_text(net::twilio::connected_message());
-    client_->send_text(net::twilio::start_message(sid, call_sid_, stream.parameters));
+    const std::string sid = sim::twilio::random_sid("MZ");
+    client_->send_text(sim::twilio::connected_message());
+    client_->send_text(sim::twilio::start_message(sid, call_sid_, stream.parameters));
     auto started = std::chrono::steady_clock::now();
     const std::string silence(160, '\xFF');  // mu-law silence
     std::optional<std::chrono::milliseconds> first_audio;
     bool closed = false;
     int frames = std::max(1, static_cast<int>(std::lround(options_.seconds * 50)));
     for (int n = 0; n < frames && !closed; ++n) {
-      client_->send_text(net::twilio::media_message(sid, static_cast<std::uint64_t>(n) + 2,
+      client_->send_text(sim::twilio::media_message(sid, static_cast<std::uint64_t>(n) + 2,
                                                     static_cast<std::uint64_t>(n) + 1, silence));
       auto next = started + std::chrono::milliseconds(20 * (n + 1));
       while (!closed) {
@@ -259,7 +259,7 @@ class prober {
       fail("audio-back", took, "no audio came back",
            "the call streamed but the AI said nothing: check the gateway's log for call=" + call_sid_ +
                " (AI backend unreachable, bad key?)");
-    client_->send_text(net::twilio::stop_message(sid, 99999, call_sid_));
+    client_->send_text(sim::twilio::stop_message(sid, 99999, call_sid_));
     auto stop_at = std::chrono::steady_clock::now();
     while (!closed && std::chrono::steady_clock::now() - stop_at < 3s) client_->read_text(100ms, &closed);
     auto stop_took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - stop_at);
@@ -276,19 +276,19 @@ class prober {
   // probe's made-up token) rather than a proxy, a static site or a 404.
   void telnyx() {
     std::string target = base_.target + "/telnyx/webhook";
-    std::string ccid = "v3:voxgate-probe-" + net::twilio::random_sid("");
-    auto body = net::telnyx::webhook_event(ccid + "-evt", "call.hangup", ccid, ccid + "-session");
+    std::string ccid = "v3:voxgate-probe-" + sim::twilio::random_sid("");
+    auto body = sim::telnyx::webhook_event(ccid + "-evt", "call.hangup", ccid, ccid + "-session");
     auto ts = std::to_string(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     net::header_list headers{
-        {"Content-Type", "application/json"}, {"telnyx-timestamp", ts}, {net::simulated_header, "probe"}};
+        {"Content-Type", "application/json"}, {"telnyx-timestamp", ts}, {simulated_header, "probe"}};
     if (!options_.telnyx_private_key_pem.empty()) {
       std::string why;
-      auto key = net::telnyx::signing_key::from_pem(options_.telnyx_private_key_pem, &why);
+      auto key = sim::telnyx::signing_key::from_pem(options_.telnyx_private_key_pem, &why);
       if (!key) return fail("webhook", 0ms, "--telnyx-private-key", why);
       headers.emplace_back("telnyx-signature-ed25519", key->signature_for(ts, body));
     }
-    net::probe_http_response res;
+    probe_http_response res;
     auto s = client_->http("POST", target, headers, body, res);
     if (!s.ok) return fail("webhook", s.took, s.detail, "the webhook request did not complete: see the tcp/tls lines");
     auto type = net::header_or(res.headers, "Content-Type");
@@ -305,7 +305,7 @@ class prober {
     add("webhook", true, s.took, detail, {});
 
     std::string media_path = base_.target + "/telnyx/media/voxgate-probe-not-a-token";
-    net::probe_http_response up;
+    probe_http_response up;
     auto u = client_->upgrade(media_path, {{"x-telnyx-streaming-auth-token", "voxgate-probe-not-a-token"}}, up);
     auto up_type = net::header_or(up.headers, "Content-Type");
     std::string up_detail = "GET " + base_.target + "/telnyx/media/<made-up token> -> HTTP " +
@@ -330,7 +330,7 @@ class prober {
   net::url base_;
   net::url stream_;
   std::string call_sid_;
-  std::unique_ptr<net::probe_client> client_;
+  std::unique_ptr<probe_client> client_;
 };
 
 }  // namespace
@@ -481,4 +481,4 @@ int probe_command(int argc, char** argv) {
   return report.ok() ? 0 : 1;
 }
 
-}  // namespace voxgate::app
+}  // namespace voxgate::tools

@@ -13,7 +13,7 @@
 #include "net/tls.hpp"
 #include "net/url.hpp"
 
-namespace voxgate::net {
+namespace voxgate::tools {
 
 // Every webhook VoxGate's own tools send carries this header with the tool's name ("probe", "call",
 // "load"), so the gateway can tell their calls from real ones.
@@ -28,24 +28,24 @@ struct probe_step {
 
 struct probe_http_response {
   unsigned status = 0;
-  header_list headers;
+  net::header_list headers;
   std::string body;
 };
 
 class probe_client {
  public:
   // `connect_to` ("host:port") replaces where TCP connects, keeping the URL's name for TLS and Host.
-  probe_client(url target, tls_settings tls, std::string connect_to = {});
+  probe_client(net::url target, net::tls_settings tls, std::string connect_to = {});
   ~probe_client();
 
   probe_step resolve();
   probe_step connect();
   probe_step tls_handshake();  // no-op success for http/ws
   // One request on a fresh connection.
-  probe_step http(const std::string& method, const std::string& target, const header_list& headers,
+  probe_step http(const std::string& method, const std::string& target, const net::header_list& headers,
                   const std::string& body, probe_http_response& out);
   // Upgrade on a fresh connection; on anything but 101 `out` holds what came back instead.
-  probe_step upgrade(const std::string& target, const header_list& headers, probe_http_response& out);
+  probe_step upgrade(const std::string& target, const net::header_list& headers, probe_http_response& out);
   void send_text(const std::string& text);
   // The next text frame within `timeout`, or nothing (timeout or closed; `closed` says which).
   std::optional<std::string> read_text(std::chrono::milliseconds timeout, bool* closed = nullptr);
@@ -58,4 +58,4 @@ class probe_client {
   std::unique_ptr<impl> impl_;
 };
 
-}  // namespace voxgate::net
+}  // namespace voxgate::tools

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "app/args.hpp"
 #include "net/headers.hpp"
+#include "tools/args.hpp"
 
-namespace voxgate::app {
+namespace voxgate::tools {
 
 struct probe_options {
   std::string public_url;              // what the provider is told to call (https://host)
@@ -46,4 +46,4 @@ std::string explain_public_url(const std::string& public_url_env, const net::hea
 const args::command& probe_arguments();
 int probe_command(int argc, char** argv);
 
-}  // namespace voxgate::app
+}  // namespace voxgate::tools
