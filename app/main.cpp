@@ -21,7 +21,7 @@ constexpr std::string_view version = voxgate::app::build_version;
 
 int usage(std::ostream& out, int code) {
   out << "voxgate " << version
-      << ": phone calls (Twilio, Telnyx) to realtime voice AI.\n\n"
+      << ": phone calls to realtime voice AI.\n\n"
          "usage: voxgate <command> [--help]\n\n"
          "commands:\n"
          "  serve     run the gateway (configuration from the environment)\n"
@@ -35,26 +35,23 @@ int usage(std::ostream& out, int code) {
 
 // The banner is for a person at a terminal: it goes to stderr, so that stdout carries only log lines
 // (pure JSON lines with LOG_FORMAT=json).
-void print_urls(const voxgate::app::config& c, std::uint16_t port) {
-  std::string base = c.public_url.empty() ? "http://localhost:" + std::to_string(port) : c.public_url;
+void print_urls(const voxgate::app::config& c, const voxgate::app::gateway& gw) {
+  std::string base = c.public_url.empty() ? "http://localhost:" + std::to_string(gw.port()) : c.public_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   std::string ws = base.rfind("https://", 0) == 0 ? "wss://" + base.substr(8) : "ws://" + base.substr(base.find("://") + 3);
   auto& out = std::cerr;
   out << "\nVoxGate is up.\n";
   if (c.public_url.empty()) {
-    out << "  PUBLIC_URL is not set, so these are local URLs: Twilio and Telnyx cannot reach localhost.\n"
+    out << "  PUBLIC_URL is not set, so these are local URLs: no provider can reach localhost.\n"
            "  Give the gateway a public https URL (your host, or a tunnel to this port) and restart, e.g.\n"
            "      PUBLIC_URL=https://your-tunnel.example.com make run\n"
-           "  Then paste <PUBLIC_URL>/twilio/voice into the Twilio console. Locally, `voxgate call` places a\n"
-           "  simulated call right now.\n";
+           "  Then paste your provider's webhook URL below into its console. Locally, `voxgate call` places\n"
+           "  a simulated call right now.\n";
   }
-  out << "  Twilio console > Phone Numbers > your number > Voice > \"A call comes in\" (Webhook, HTTP POST):\n"
-      << "      " << base << "/twilio/voice\n"
-      << "  Telnyx Call Control application > Webhook URL:\n"
-      << "      " << base << "/telnyx/webhook\n"
-      << "  Media stream URL handed to Twilio: " << ws << "/twilio/media/<per-call token>\n"
-      << "  Operators: " << base << "/metrics  " << base << "/calls  " << base << "/healthz\n"
-      << std::endl;
+  voxgate::net::public_base urls{base, ws, ""};
+  for (const auto& p : gw.providers().all())
+    for (const auto& line : p->endpoints(urls)) out << "  " << line << "\n";
+  out << "  Operators: " << base << "/metrics  " << base << "/calls  " << base << "/healthz\n" << std::endl;
 }
 
 const voxgate::tools::args::command& serve_command() {
@@ -98,7 +95,7 @@ int serve(int argc, char** argv) {
       spdlog::error("{}", err);
       return 1;
     }
-    print_urls(c, gw.port());
+    print_urls(c, gw);
     int sig = 0;
     sigwait(&signals, &sig);
     spdlog::info("signal {}: draining (up to {} s); /readyz now answers 503", sig, c.drain_timeout_s);
