@@ -3,6 +3,7 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "net/providers/twilio/twiml.hpp"
+#include "net/xml.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 #include "tools/sim/twilio_caller.hpp"
 
@@ -14,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto text = voxgate::fuzz::as_text(data, size);
   if (auto s = sim::twilio::parse_stream_instruction(text)) FUZZ_CHECK(!s->url.empty() && s->url.size() <= size);
   FUZZ_CHECK(sim::twilio::unescape_xml(text).size() <= size);
-  FUZZ_CHECK(sim::twilio::unescape_xml(twilio::xml_escape(text)) == text);
+  FUZZ_CHECK(sim::twilio::unescape_xml(net::xml_escape(text)) == text);
 
   FuzzedDataProvider in(data, size);
   auto url = in.ConsumeRandomLengthString(200);

@@ -1,7 +1,7 @@
 #include "net/providers/plivo/xml.hpp"
 
 // The five XML entities are escaped the same way for every provider's XML: Twilio's escaper is used.
-#include "net/providers/twilio/twiml.hpp"
+#include "net/xml.hpp"
 
 namespace voxgate::net::plivo {
 namespace {
@@ -14,7 +14,7 @@ std::string stream_answer(std::string_view stream_url) {
   // when bidirectional. contentType is always given: Plivo's pages disagree on its default.
   out += R"(<Response><Stream bidirectional="true" keepCallAlive="true" audioTrack="inbound" )"
          R"(contentType="audio/x-mulaw;rate=8000">)";
-  out += twilio::xml_escape(stream_url);
+  out += xml_escape(stream_url);
   out += "</Stream></Response>";
   return out;
 }
@@ -22,7 +22,7 @@ std::string stream_answer(std::string_view stream_url) {
 std::string speak_and_hangup(std::string_view message) {
   std::string out(prolog);
   out += "<Response><Speak>";
-  out += twilio::xml_escape(message);
+  out += xml_escape(message);
   out += "</Speak><Hangup/></Response>";
   return out;
 }

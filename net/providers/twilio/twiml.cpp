@@ -1,33 +1,8 @@
 #include "net/providers/twilio/twiml.hpp"
 
-namespace voxgate::net::twilio {
+#include "net/xml.hpp"
 
-std::string xml_escape(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (char c : in) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
+namespace voxgate::net::twilio {
 
 std::string connect_stream(std::string_view stream_url, const param_list& parameters,
                            std::string_view status_callback) {

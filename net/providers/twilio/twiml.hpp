@@ -22,6 +22,5 @@ param_list stream_parameters(const std::string& call_sid, const std::string& tok
 std::string say_and_hangup(std::string_view message);
 std::string reject(std::string_view reason /* "busy" or "rejected" */);
 
-std::string xml_escape(std::string_view in);
 
 }  // namespace voxgate::net::twilio
