@@ -11,9 +11,10 @@
 
 #include "actors/ai/registry.hpp"
 #include "net/json.hpp"
+#include "net/providers/registry.hpp"
 #include "net/public_url.hpp"
 #include "net/redis/client.hpp"
-#include "net/providers/registry.hpp"
+#include "net/setting_checks.hpp"
 #include "net/url.hpp"
 
 namespace voxgate::app {
@@ -29,10 +30,7 @@ namespace {
 using verdict = std::optional<std::string>;
 const verdict taken;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
+using net::checks::lower;
 
 template <class Int>
 auto whole_number(long long lo, long long hi, Int config::*field) {
@@ -47,14 +45,9 @@ auto whole_number(long long lo, long long hi, Int config::*field) {
 }
 
 auto one_of(std::vector<std::string> choices, std::string config::*field) {
-  return [=](config& c, const std::string& v) -> verdict {
-    auto it = std::find(choices.begin(), choices.end(), lower(v));
-    if (it == choices.end()) {
-      std::string list;
-      for (const auto& ch : choices) list += (list.empty() ? "" : ", ") + ch;
-      return "one of " + list;
-    }
-    c.*field = *it;
+  return [check = net::checks::one_of(std::move(choices)), field](config& c, const std::string& v) -> verdict {
+    if (auto expected = check(v)) return expected;
+    c.*field = lower(v);
     return taken;
   };
 }
@@ -68,12 +61,8 @@ auto text(std::string config::*field) {
 
 // An absolute URL whose scheme is one of `schemes`, with a host.
 auto url(std::vector<std::string> schemes, std::string config::*field) {
-  return [=](config& c, const std::string& v) -> verdict {
-    auto u = net::parse_url(v);
-    std::string list;
-    for (const auto& s : schemes) list += (list.empty() ? "" : " or ") + s + "://";
-    if (!u || u->host.empty() || std::find(schemes.begin(), schemes.end(), u->scheme) == schemes.end())
-      return "an absolute URL starting with " + list;
+  return [check = net::checks::url_of(std::move(schemes)), field](config& c, const std::string& v) -> verdict {
+    if (auto expected = check(v)) return expected;
     c.*field = v;
     return taken;
   };
@@ -101,23 +90,13 @@ verdict ai_backend(config& c, const std::string& v) {
   return taken;
 }
 
-// A backend's own setting, checked by the backend and kept by name.
-config_var ai_setting(const actors::ai::setting& s) {
+// A plug-in's own setting (an AI backend's, a provider's), checked by the plug-in and kept by name in
+// `values`.
+config_var plugin_setting(const net::setting& s, net::setting_values config::*values) {
   return {s.name, s.default_value, s.help,
-          [name = s.name, check = s.check](config& c, const std::string& v) -> verdict {
+          [name = s.name, check = s.check, values](config& c, const std::string& v) -> verdict {
             if (auto expected = check(v)) return expected;
-            c.ai_settings[name] = v;
-            return taken;
-          },
-          s.secret};
-}
-
-// A provider's own setting, checked by the provider and kept by name.
-config_var provider_setting(const net::setting& s) {
-  return {s.name, s.default_value, s.help,
-          [name = s.name, check = s.check](config& c, const std::string& v) -> verdict {
-            if (auto expected = check(v)) return expected;
-            c.provider_settings[name] = v;
+            (c.*values)[name] = v;
             return taken;
           },
           s.secret};
@@ -254,10 +233,10 @@ const std::vector<config_var>& config_vars() {
   };
   // Each AI backend's own settings, right after AI_BACKEND.
   auto at = std::find_if(v.begin(), v.end(), [](const config_var& c) { return c.name == "AI_BACKEND"; }) + 1;
-  for (const auto& s : actors::ai::settings()) at = v.insert(at, ai_setting(s)) + 1;
+  for (const auto& s : actors::ai::settings()) at = v.insert(at, plugin_setting(s, &config::ai_settings)) + 1;
   // Each provider's own settings, before the tool webhook's.
   at = std::find_if(v.begin(), v.end(), [](const config_var& c) { return c.name == "TOOL_WEBHOOK_URL"; });
-  for (const auto& s : net::providers::settings()) at = v.insert(at, provider_setting(s)) + 1;
+  for (const auto& s : net::providers::settings()) at = v.insert(at, plugin_setting(s, &config::provider_settings)) + 1;
   return v;
   }();
   return vars;

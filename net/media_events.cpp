@@ -75,4 +75,22 @@ bool parse_shared_event(std::string_view event, const json::value& root, media_e
   return true;
 }
 
+std::string mark_message(std::string_view id_key, std::string_view id, std::string_view name) {
+  std::string out;
+  out.reserve(48 + id_key.size() + id.size() + name.size());
+  append_head(out, "mark", id_key, id);
+  out += R"(,"mark":{"name":)";
+  json::append_string(out, name);
+  out += "}}";
+  return out;
+}
+
+std::string event_message(std::string_view event, std::string_view id_key, std::string_view id) {
+  std::string out;
+  out.reserve(24 + event.size() + id_key.size() + id.size());
+  append_head(out, event, id_key, id);
+  out += '}';
+  return out;
+}
+
 }  // namespace voxgate::net

@@ -22,6 +22,11 @@ bool parse_shared_event(std::string_view event, const json::value& root, media_e
 // The string members of `object[key]` (a start's customParameters / custom_parameters), appended.
 void read_parameters(const json::value& object, std::string_view key, param_list& out);
 
+// Twilio's mark, which Telnyx (no id) and Exotel share: {"event":"mark","<id_key>":"<id>","mark":{"name":...}}.
+std::string mark_message(std::string_view id_key, std::string_view id, std::string_view name);
+// A frame with nothing but its event and id: {"event":"<event>","<id_key>":"<id>"} (a clear).
+std::string event_message(std::string_view event, std::string_view id_key, std::string_view id);
+
 // Opens an outbound frame: {"event":"<event>","<id_key>":"<id>" (the caller adds the rest and the brace).
 // An empty id is left out rather than sent empty.
 void append_head(std::string& out, std::string_view event, std::string_view id_key, std::string_view id);

@@ -115,21 +115,11 @@ void media_codec::build_media(std::string_view stream_sid, std::span<const std::
 }
 
 std::string media_codec::build_mark(std::string_view stream_sid, std::string_view name) const {
-  std::string out;
-  out.reserve(64 + stream_sid.size() + name.size());
-  append_head(out, "mark", "stream_sid", stream_sid);
-  out += R"(,"mark":{"name":)";
-  json::append_string(out, name);
-  out += "}}";
-  return out;
+  return mark_message("stream_sid", stream_sid, name);
 }
 
 std::string media_codec::build_clear(std::string_view stream_sid) const {
-  std::string out;
-  out.reserve(48 + stream_sid.size());
-  append_head(out, "clear", "stream_sid", stream_sid);
-  out += "}";
-  return out;
+  return event_message("clear", "stream_sid", stream_sid);
 }
 
 }  // namespace voxgate::net::exotel

@@ -80,11 +80,7 @@ std::string media_codec::build_mark(std::string_view stream_id, std::string_view
 }
 
 std::string media_codec::build_clear(std::string_view stream_id) const {
-  std::string out;
-  out.reserve(40 + stream_id.size());
-  append_head(out, "clearAudio", "streamId", stream_id);
-  out += '}';
-  return out;
+  return event_message("clearAudio", "streamId", stream_id);
 }
 
 }  // namespace voxgate::net::plivo

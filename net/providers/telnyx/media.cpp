@@ -90,15 +90,11 @@ void media_codec::build_media(std::string_view, std::span<const std::uint8_t> au
   out += "\"}}";
 }
 
+// Telnyx's mark and clear name no stream.
 std::string media_codec::build_mark(std::string_view, std::string_view name) const {
-  std::string out;
-  out.reserve(40 + name.size());
-  out += R"({"event":"mark","mark":{"name":)";
-  json::append_string(out, name);
-  out += "}}";
-  return out;
+  return mark_message({}, {}, name);
 }
 
-std::string media_codec::build_clear(std::string_view) const { return R"({"event":"clear"})"; }
+std::string media_codec::build_clear(std::string_view) const { return event_message("clear", {}, {}); }
 
 }  // namespace voxgate::net::telnyx
