@@ -235,6 +235,41 @@ TEST(Transport, AFrameQueuedBeforeCloseIsSentFirst) {
   io.stop();
 }
 
+// A frame sent from the connection's own loop, outside an actor's turn, keeps its place ahead of a
+// frame another thread sends while that handler still runs. (Asio holds a post from a loop's own
+// thread until the handler returns; the cluster relay's open was once overtaken that way by the frames
+// of the socket it opened.)
+TEST(Transport, AFrameSentOnItsOwnLoopIsNotOvertakenByAnotherThreadsFrame) {
+  net::io_runtime io(1);
+  net::http_server server(io, {"127.0.0.1", 0});
+  auto received = std::make_shared<fakes::frame_queue>();
+  server.route_ws("/ws", [&](const net::http_request&) {
+    net::upgrade_decision d;
+    d.accept = true;
+    d.handshake_mode = false;
+    d.sink = std::make_shared<fakes::queue_sink>(received);
+    return d;
+  });
+  ASSERT_EQ(server.start(), "");
+  io.start();
+  auto client = connect_ws(io, server.port(), std::make_shared<fakes::frame_queue>());
+  ASSERT_TRUE(client);
+  io.post(
+      0,
+      [](void* channel, void*) {
+        auto& ch = *static_cast<net::ws_channel_ptr*>(channel);
+        ch->send_text("first", false);
+        // Another thread sends while this handler runs: its frame reaches the loop's queue now.
+        std::thread([&ch] { ch->send_text("second", false); }).join();
+      },
+      &client, nullptr);
+  ASSERT_TRUE(received->wait_for([](const std::string& f) { return f == "second"; }, 5s));
+  EXPECT_EQ(received->snapshot(), (std::vector<std::string>{"first", "second"}));
+  client->close("done");
+  server.stop();
+  io.stop();
+}
+
 namespace {
 
 // Completes one WebSocket handshake on 127.0.0.1, then reads and answers nothing: a peer that froze.
