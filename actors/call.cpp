@@ -180,6 +180,11 @@ void end_call(call_pointer self, const call_end& end) {
   self->quit();
 }
 
+// A mark or a clear, where the provider has one.
+void send_control(call_state& st, std::string frame) {
+  if (!frame.empty()) st.provider->send_text(std::move(frame));
+}
+
 // Feed the provider from the playout queue as far as the lead allows; come back when it drains.
 void pump(call_pointer self) {
   auto& st = self->state;
@@ -189,8 +194,11 @@ void pump(call_pointer self) {
   while (st.play->next(now, audio, st.chunk_mark)) {
     std::string media;  // owned by the socket's queue from here on
     st.dialect->build_media(st.stream_id, audio, media);
-    st.provider->send_text(std::move(media), true);
-    if (!st.chunk_mark.empty()) st.provider->send_text(st.dialect->build_mark(st.stream_id, st.chunk_mark));
+    if (st.dialect->binary_media())
+      st.provider->send_binary(std::move(media), true);
+    else
+      st.provider->send_text(std::move(media), true);
+    if (!st.chunk_mark.empty()) send_control(st, st.dialect->build_mark(st.stream_id, st.chunk_mark));
     st.frames_out->inc();
     st.record->frames_out.fetch_add(1, std::memory_order_relaxed);
     if (st.reply_at_ms && st.play->sent_ms() > *st.reply_at_ms) {
@@ -245,24 +253,32 @@ void turn_ended(call_pointer self, std::uint64_t decided_at_ms) {
   st.reply_at_ms.reset();
 }
 
-void on_provider_frame(call_pointer self, std::string& frame) {
+void on_provider_frame(call_pointer self, std::string& frame, bool binary) {
   auto& st = self->state;
   net::media_event ev;
-  if (auto err = st.dialect->parse(frame, ev); !err.empty()) {
+  if (auto err = binary ? st.dialect->parse_binary(frame, ev) : st.dialect->parse(frame, ev); !err.empty()) {
     st.env->metrics->bad_frames.with({st.provider_name, std::string(err)}).inc();
     if (st.bad_frames_logged++ < 3) spdlog::warn("call={} refused a provider frame: {}", st.id, err);
     return;
   }
   switch (ev.kind) {
     case net::media_kind::media: {
-      // Decode in place: the payload view points into `frame`, and decoding never overtakes reading.
-      auto n = codecs::base64::decode(ev.payload, reinterpret_cast<std::uint8_t*>(frame.data()));
-      if (!n) {
-        st.env->metrics->bad_frames.with({st.provider_name, "bad base64"}).inc();
-        if (st.bad_frames_logged++ < 3) spdlog::warn("call={} refused a media frame: bad base64", st.id);
-        return;
+      if (ev.raw_audio) {
+        // The audio itself: moved to the front of the frame it is a view into.
+        auto offset = static_cast<std::size_t>(ev.payload.data() - frame.data());
+        auto size = ev.payload.size();
+        if (offset) frame.erase(0, offset);
+        frame.resize(size);
+      } else {
+        // Decode in place: the payload view points into `frame`, and decoding never overtakes reading.
+        auto n = codecs::base64::decode(ev.payload, reinterpret_cast<std::uint8_t*>(frame.data()));
+        if (!n) {
+          st.env->metrics->bad_frames.with({st.provider_name, "bad base64"}).inc();
+          if (st.bad_frames_logged++ < 3) spdlog::warn("call={} refused a media frame: bad base64", st.id);
+          return;
+        }
+        frame.resize(*n);
       }
-      frame.resize(*n);
       st.frames_in->inc();
       st.record->frames_in.fetch_add(1, std::memory_order_relaxed);
       auto forward = [self](std::string&& audio) {
@@ -310,7 +326,7 @@ void barge_in(call_pointer self) {
   if (!st.play) return;
   auto cut = st.play->interrupt(now_ms(self));
   if (!cut.was_playing) return;
-  if (st.provider) st.provider->send_text(st.dialect->build_clear(st.stream_id));
+  if (st.provider) send_control(st, st.dialect->build_clear(st.stream_id));
   if (!cut.item_id.empty()) self->send(st.ai, truncate_atom::value, cut.item_id, cut.audio_end_ms);
   st.env->metrics->barge_ins.with({st.provider_name}).inc();
   st.record->barge_ins.fetch_add(1, std::memory_order_relaxed);
@@ -522,7 +538,7 @@ call_internal::behavior_type call_behavior(call_pointer self, call_env_ptr env, 
           }
         }
         set_phase(self, call_phase::streaming);
-        st.provider->attach(std::make_shared<call_sink>(self));
+        st.provider->attach(std::make_shared<call_sink>(self, st.dialect->takes_binary()));
         spdlog::info("call={} streaming stream={} format={}/{}", st.id, st.stream_id,
                      codecs::to_string(st.provider_format.enc), st.provider_format.sample_rate);
         // A greeting is waited for from the moment the caller can hear it.
@@ -532,9 +548,13 @@ call_internal::behavior_type call_behavior(call_pointer self, call_env_ptr env, 
         else
           pump(self);
       },
+      [self](binary_frame_atom, std::string& frame) {
+        self->state.am.handled->inc();
+        on_provider_frame(self, frame, true);
+      },
       [self](frame_atom, std::string& frame) {
         self->state.am.handled->inc();
-        on_provider_frame(self, frame);
+        on_provider_frame(self, frame, false);
       },
       [self](closed_atom, std::string& reason) {
         self->state.am.handled->inc();

@@ -110,9 +110,11 @@ using count_atom = caf::atom_constant<caf::atom("count")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using end_all_atom = caf::atom_constant<caf::atom("end_all")>;
 using hs_frame_atom = caf::atom_constant<caf::atom("hs_frame")>;
+using hs_binary_atom = caf::atom_constant<caf::atom("hs_binary")>;
 using hs_closed_atom = caf::atom_constant<caf::atom("hs_closed")>;
 using attach_atom = caf::atom_constant<caf::atom("attach")>;
 using frame_atom = caf::atom_constant<caf::atom("frame")>;
+using binary_frame_atom = caf::atom_constant<caf::atom("bin_frame")>;
 using closed_atom = caf::atom_constant<caf::atom("closed")>;
 using caller_atom = caf::atom_constant<caf::atom("caller")>;  // caller audio toward the AI
 using ai_audio_atom = caf::atom_constant<caf::atom("ai_audio")>;
@@ -179,6 +181,7 @@ using call_actor =
 
 // ...and as its own provider socket, timers and tool requests reach it (actors/call.cpp).
 using call_internal = call_actor::extend<caf::reacts_to<frame_atom, std::string>,      // provider frame
+                                         caf::reacts_to<binary_frame_atom, std::string>,  // provider binary frame
                                          caf::reacts_to<closed_atom, std::string>,     // provider socket closed
                                          caf::reacts_to<tool_done_atom, tool_result>,  // a tool webhook answered
                                          caf::reacts_to<tick_atom>,                    // playout clock
@@ -221,6 +224,7 @@ using supervisor_actor =
 // ...and as the media sockets still in handshake reach it (actors/socket_sinks.hpp, media_door()).
 using supervisor_internal =
     supervisor_actor::extend<caf::reacts_to<hs_frame_atom, pending_socket, std::string>,  // a frame in handshake
+                             caf::reacts_to<hs_binary_atom, pending_socket, std::string>,  // a binary one
                              caf::reacts_to<hs_closed_atom, pending_socket, std::string>>;
 
 }  // namespace voxgate::actors

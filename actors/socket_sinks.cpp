@@ -18,6 +18,13 @@ void handshake_sink::on_text(std::string&& frame) {
   if (s.channel) caf::anon_send(supervisor_, hs_frame_atom::value, std::move(s), std::move(frame));
 }
 
+bool handshake_sink::takes_binary() const { return provider_->media().takes_binary(); }
+
+void handshake_sink::on_binary(std::string&& frame) {
+  auto s = socket();
+  if (s.channel) caf::anon_send(supervisor_, hs_binary_atom::value, std::move(s), std::move(frame));
+}
+
 void handshake_sink::on_closed(std::string reason) {
   auto s = socket();
   if (s.channel) caf::anon_send(supervisor_, hs_closed_atom::value, std::move(s), std::move(reason));

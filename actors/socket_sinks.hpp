@@ -14,6 +14,8 @@ class handshake_sink final : public net::ws_sink {
   handshake_sink(supervisor_internal supervisor, provider_ptr provider, std::string upgrade_token);
   void bind(const net::ws_channel_ptr& channel) { channel_ = channel; }
   void on_text(std::string&& frame) override;
+  bool takes_binary() const override;
+  void on_binary(std::string&& frame) override;
   void on_closed(std::string reason) override;
 
  private:
@@ -41,7 +43,20 @@ class actor_sink final : public net::ws_sink {
   Handle target_;
 };
 
-using call_sink = actor_sink<call_internal, frame_atom, closed_atom>;
+// A provider's socket owned by its call: text frames, binary ones where the provider streams raw audio.
+class call_sink final : public net::ws_sink {
+ public:
+  call_sink(call_internal call, bool takes_binary) : call_(std::move(call)), takes_binary_(takes_binary) {}
+  void on_text(std::string&& frame) override { caf::anon_send(call_, frame_atom::value, std::move(frame)); }
+  bool takes_binary() const override { return takes_binary_; }
+  void on_binary(std::string&& frame) override { caf::anon_send(call_, binary_frame_atom::value, std::move(frame)); }
+  void on_closed(std::string reason) override { caf::anon_send(call_, closed_atom::value, std::move(reason)); }
+
+ private:
+  call_internal call_;
+  bool takes_binary_;
+};
+
 using ai_socket_sink = actor_sink<ai_session_internal, ai_frame_atom, ai_closed_atom>;
 
 }  // namespace voxgate::actors

@@ -160,12 +160,13 @@ bool first_delivery(supervisor_pointer self, const std::string& event_id) {
   return true;
 }
 
-void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::string& frame) {
+void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::string& frame, bool binary) {
   auto& st = self->state;
   // A start for a call owned by another instance is carried there as it came (parsing may alter it).
   std::string as_received = st.env->cluster ? frame : std::string();
   net::media_event ev;
-  if (auto err = socket.provider->media().parse(frame, ev); !err.empty()) {
+  const auto& dialect = socket.provider->media();
+  if (auto err = binary ? dialect.parse_binary(frame, ev) : dialect.parse(frame, ev); !err.empty()) {
     refuse_socket(self, socket, "malformed_frame");
     return;
   }
@@ -286,7 +287,11 @@ supervisor_internal::behavior_type supervisor_behavior(supervisor_pointer self, 
       },
       [self](hs_frame_atom, pending_socket& socket, std::string& frame) {
         self->state.am.handled->inc();
-        on_handshake_frame(self, socket, frame);
+        on_handshake_frame(self, socket, frame, false);
+      },
+      [self](hs_binary_atom, pending_socket& socket, std::string& frame) {
+        self->state.am.handled->inc();
+        on_handshake_frame(self, socket, frame, true);
       },
       [self](hs_closed_atom, pending_socket& socket, std::string& reason) {
         self->state.am.handled->inc();

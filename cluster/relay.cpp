@@ -83,6 +83,7 @@ class relay_channel final : public net::ws_channel {
   }
 
   void send_text(std::string text, bool droppable_audio) override;
+  void send_binary(std::string bytes, bool droppable_audio) override;
   void close(std::string reason) override;
   void resume() override {
     std::lock_guard lock(delivery_);
@@ -142,6 +143,7 @@ class relay_channel final : public net::ws_channel {
   std::atomic<bool> closed_{false};
   std::atomic<std::uint64_t> frames_in_{0};
   std::atomic<std::uint64_t> frames_out_{0};
+  std::atomic<std::uint64_t> refused_binary_{0};
 };
 
 // One internal WebSocket between two instances, used both ways: each side carries provider sockets
@@ -236,6 +238,14 @@ void relay_channel::send_text(std::string text, bool droppable_audio) {
   if (!via || closed_) return;
   ++frames_out_;
   via->send(encode_frame(droppable_audio ? wire_kind::audio : wire_kind::frame, channel_, text), droppable_audio);
+}
+
+// The link carries text frames only so far: a binary frame for a provider socket on a peer is not
+// sent, and is counted and logged once.
+void relay_channel::send_binary(std::string bytes, bool) {
+  if (refused_binary_.fetch_add(1) == 0)
+    spdlog::warn("relay channel={} dropped a binary frame ({} bytes): the link carries text frames only", channel_,
+                 bytes.size());
 }
 
 void relay_channel::close(std::string reason) {

@@ -1,4 +1,4 @@
-// A socket's outbound queue: the frames being sent at the front, a byte bound behind them. Over the
+// A socket's outbound queue (text frames, or binary ones where a provider streams raw audio): the frames being sent at the front, a byte bound behind them. Over the
 // bound, the oldest droppable (audio) frame not in flight is dropped and counted; control frames
 // (marks, clear, close) never are, and nothing ever blocks. Pure: the connection drives it.
 #pragma once
@@ -16,9 +16,9 @@ class outbound_queue {
 
   // Queues a frame; returns how many frames were dropped to make room. The first `in_flight` frames
   // (those being sent) are never dropped.
-  std::size_t push(std::string text, bool droppable, std::size_t in_flight) {
+  std::size_t push(std::string text, bool droppable, std::size_t in_flight, bool binary = false) {
     bytes_ += text.size();
-    frames_.push_back({std::move(text), droppable});
+    frames_.push_back({std::move(text), droppable, binary});
     std::size_t dropped = 0;
     for (std::size_t i = in_flight; bytes_ > max_bytes_ && i < frames_.size();) {
       if (frames_[i].droppable) {
@@ -32,6 +32,7 @@ class outbound_queue {
     return dropped;
   }
   const std::string& front() const { return frames_.front().text; }
+  bool front_is_binary() const { return frames_.front().binary; }
   // How many frames from the front fit in `bytes` together (the first always counts).
   std::size_t count_within(std::size_t bytes) const {
     std::size_t n = 0, total = 0;
@@ -58,6 +59,7 @@ class outbound_queue {
   struct frame {
     std::string text;
     bool droppable;
+    bool binary;  // a binary frame (raw audio), else text
   };
   std::size_t max_bytes_;
   std::size_t bytes_ = 0;

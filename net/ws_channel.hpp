@@ -1,4 +1,4 @@
-// A WebSocket as the actors see it: send text, close, and receive frames through a sink.
+// A WebSocket as the actors see it: send text (or binary audio), close, and receive frames through a sink.
 // Implemented by net's Beast sessions (server side and client side); everything here is thread-safe.
 #pragma once
 
@@ -17,6 +17,10 @@ class ws_sink {
  public:
   virtual ~ws_sink() = default;
   virtual void on_text(std::string&& frame) = 0;
+  // Binary frames reach only a sink that takes them (a provider streaming raw audio, Vonage); for the
+  // others they are refused, counted in refused_binary and logged once, and the connection goes on.
+  virtual bool takes_binary() const { return false; }
+  virtual void on_binary(std::string&& /*frame*/) {}
   virtual void on_closed(std::string reason) = 0;
 };
 
@@ -39,6 +43,8 @@ class ws_channel {
   // Queues a text frame. `droppable_audio` frames may be dropped (oldest first, counted) when the
   // outbound queue is over its bound; control frames never are. Never blocks.
   virtual void send_text(std::string text, bool droppable_audio = false) = 0;
+  // Queues a binary frame, with the same rules.
+  virtual void send_binary(std::string bytes, bool droppable_audio = false) = 0;
   // Sends what is queued, then closes. Idempotent. The sink gets on_closed once.
   virtual void close(std::string reason) = 0;
   // Handshake mode (server side): the connection delivers one frame and waits. resume() reads

@@ -65,7 +65,6 @@ class ws_connection final : public ws_channel,
         close_timer_(ws_.get_executor()),
         idle_timer_(ws_.get_executor()) {
     ws_.read_message_max(limits_.max_frame_bytes);
-    ws_.text(true);
     ws_connection_count().fetch_add(1, std::memory_order_relaxed);
   }
   ~ws_connection() override {
@@ -88,36 +87,8 @@ class ws_connection final : public ws_channel,
     do_read();
   }
 
-  void send_text(std::string text, bool droppable_audio) override {
-    // From this connection's worker, behind no frame still on its way: queue now. A post from the
-    // loop's own thread waits in Asio's private queue until the running handler returns, so a frame
-    // another thread sends meanwhile, in answer to what this handler did next, would pass it (the
-    // relay's open overtaken by the frames of the socket it opens). Queued now, it cannot be.
-    // (A queue cut for a peer that stopped reading tells the sink here; the sinks only send a
-    // message, so that is safe.)
-    if (posted_.load(std::memory_order_relaxed) == 0 && ws_.get_executor().running_in_this_thread()) {
-      queue(std::move(text), droppable_audio);
-      if (detail::in_send_turn()) {
-        // In an actor's turn: the turn's frames leave together when it ends.
-        if (!writing_ && !flush_at_turn_end_) {
-          flush_at_turn_end_ = true;
-          detail::flush_at_end_of_turn(this->shared_from_this());
-        }
-      } else if (!writing_ && !write_posted_) {
-        write_posted_ = true;
-        boost::asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
-          self->write_posted_ = false;
-          self->start_writing();
-        });
-      }
-      return;
-    }
-    posted_.fetch_add(1, std::memory_order_relaxed);
-    boost::asio::post(ws_.get_executor(),
-                      [self = this->shared_from_this(), t = std::move(text), droppable_audio]() mutable {
-                        self->enqueue(std::move(t), droppable_audio);
-                      });
-  }
+  void send_text(std::string text, bool droppable_audio) override { send(std::move(text), droppable_audio, false); }
+  void send_binary(std::string bytes, bool droppable_audio) override { send(std::move(bytes), droppable_audio, true); }
 
   void close(std::string reason) override {
     boost::asio::post(ws_.get_executor(), [self = this->shared_from_this(), r = std::move(reason)]() mutable {
@@ -153,6 +124,38 @@ class ws_connection final : public ws_channel,
   std::uint64_t id() const override { return id_; }
 
  private:
+  void send(std::string text, bool droppable_audio, bool binary) {
+    // From this connection's worker, behind no frame still on its way: queue now. A post from the
+    // loop's own thread waits in Asio's private queue until the running handler returns, so a frame
+    // another thread sends meanwhile, in answer to what this handler did next, would pass it (the
+    // relay's open overtaken by the frames of the socket it opens). Queued now, it cannot be.
+    // (A queue cut for a peer that stopped reading tells the sink here; the sinks only send a
+    // message, so that is safe.)
+    if (posted_.load(std::memory_order_relaxed) == 0 && ws_.get_executor().running_in_this_thread()) {
+      queue(std::move(text), droppable_audio, binary);
+      if (detail::in_send_turn()) {
+        // In an actor's turn: the turn's frames leave together when it ends.
+        if (!writing_ && !flush_at_turn_end_) {
+          flush_at_turn_end_ = true;
+          detail::flush_at_end_of_turn(this->shared_from_this());
+        }
+      } else if (!writing_ && !write_posted_) {
+        write_posted_ = true;
+        boost::asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
+          self->write_posted_ = false;
+          self->start_writing();
+        });
+      }
+      return;
+    }
+    posted_.fetch_add(1, std::memory_order_relaxed);
+    boost::asio::post(ws_.get_executor(),
+                      [self = this->shared_from_this(), t = std::move(text), droppable_audio, binary]() mutable {
+                        self->enqueue(std::move(t), droppable_audio, binary);
+                      });
+  }
+
+
   void do_read() {
     paused_ = false;
     reading_ = true;
@@ -200,8 +203,9 @@ class ws_connection final : public ws_channel,
       finish(describe(ec));
       return;
     }
-    if (!ws_.got_text()) {
-      // Providers speak JSON text; a binary frame is refused (counted, logged once) and the call goes on.
+    bool binary = !ws_.got_text();
+    if (binary && !sink_->takes_binary()) {
+      // Most providers speak JSON text only: a binary frame is refused (counted, logged once) and the call goes on.
       if (binary_.fetch_add(1, std::memory_order_relaxed) == 0)
         spdlog::warn("ws conn={} remote={} refused a binary frame ({} bytes): only text frames are accepted", id_,
                      remote_, frame_.size());
@@ -212,7 +216,10 @@ class ws_connection final : public ws_channel,
     frames_in_.fetch_add(1, std::memory_order_relaxed);
     bool keep_reading = !handshake_;
     if (!keep_reading) paused_ = true;
-    sink_->on_text(std::exchange(frame_, {}));  // the sink takes the bytes as read
+    if (binary)
+      sink_->on_binary(std::exchange(frame_, {}));  // the sink takes the bytes as read
+    else
+      sink_->on_text(std::exchange(frame_, {}));
     if (keep_reading && !closing_) do_read();
   }
 
@@ -222,11 +229,11 @@ class ws_connection final : public ws_channel,
     start_writing();
   }
 
-  // On the strand, once per posted send_text. The write starts once, posted behind the frames posted
+  // On the strand, once per posted send. The write starts once, posted behind the frames posted
   // with this one (a sink's media and mark, a burst from another thread), so that they leave together.
-  void enqueue(std::string text, bool droppable) {
+  void enqueue(std::string text, bool droppable, bool binary) {
     posted_.fetch_sub(1, std::memory_order_relaxed);
-    if (!queue(std::move(text), droppable) || writing_ || write_posted_) return;
+    if (!queue(std::move(text), droppable, binary) || writing_ || write_posted_) return;
     write_posted_ = true;
     boost::asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
       self->write_posted_ = false;
@@ -239,9 +246,9 @@ class ws_connection final : public ws_channel,
   }
 
   // Adds a frame to the outbound queue; false when the connection is closing or was cut for it.
-  bool queue(std::string text, bool droppable) {
+  bool queue(std::string text, bool droppable, bool binary) {
     if (closing_ || finished_) return false;
-    if (auto dropped = out_.push(std::move(text), droppable, batch_))
+    if (auto dropped = out_.push(std::move(text), droppable, batch_, binary))
       dropped_.fetch_add(dropped, std::memory_order_relaxed);
     // Control frames are never dropped, so a peer that stops reading would grow the queue without
     // end: past four times the bound the connection is cut (the write in flight ends with an error).
@@ -267,6 +274,7 @@ class ws_connection final : public ws_channel,
       ws_.next_layer().hold();
     else
       ws_.next_layer().release();
+    ws_.binary(out_.front_is_binary());
     ws_.async_write(boost::asio::buffer(out_.front()),
                     memory_handler<ws_connection>{this->shared_from_this(), &handler_memory_, &ws_connection::on_write});
   }
@@ -378,7 +386,7 @@ class ws_connection final : public ws_channel,
   std::size_t batch_ = 0;          // frames of the send under way still to write (0: no send)
   bool flush_at_turn_end_ = false;  // registered to start writing when the current turn ends
   bool write_posted_ = false;       // a write start is posted behind frames on their way
-  std::atomic<int> posted_{0};      // send_text calls whose frame is on its way to enqueue
+  std::atomic<int> posted_{0};      // sends whose frame is on its way to enqueue
   std::atomic<std::uint64_t> frames_in_{0}, frames_out_{0}, dropped_{0}, binary_{0}, sends_{0};
 };
 

@@ -1,5 +1,7 @@
-// The provider-neutral face of a media-stream dialect (Twilio, Telnyx, ...): parse one inbound text
-// frame into a media_event, build the three outbound frames. One short implementation per provider.
+// The provider-neutral face of a media-stream dialect (Twilio, Telnyx, ...): parse one inbound frame
+// into a media_event, build the three outbound frames. One short implementation per provider. Most
+// speak JSON text with base64 audio; a provider that streams raw audio in binary frames (Vonage)
+// says so with takes_binary and binary_media.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +28,8 @@ struct stream_start {
 
 struct media_event {
   media_kind kind = media_kind::ignored;
-  std::string_view payload;    // media: base64 audio, a view into the parsed frame
+  std::string_view payload;    // media: base64 audio (raw audio when `raw_audio`), a view into the parsed frame
+  bool raw_audio = false;      // media: the payload is the audio itself, not base64
   std::string_view text;       // mark name, DTMF digit, error detail, or the unknown event's name
   std::uint64_t sequence = 0;  // message counter (counts every message, not only media)
   std::uint64_t chunk = 0;     // media: media-frame counter, for reordering (0 when absent)
@@ -37,9 +40,15 @@ struct media_event {
 class media_dialect {
  public:
   virtual ~media_dialect() = default;
-  // Parses `frame` in place. Returns an empty view on success, else a reason for the log and metric.
+  // Parses text `frame` in place. Returns an empty view on success, else a reason for the log and metric.
   virtual std::string_view parse(std::string& frame, media_event& out) const = 0;
+  // Binary frames: whether the provider sends any, and one parsed (as `parse`).
+  virtual bool takes_binary() const { return false; }
+  virtual std::string_view parse_binary(std::string& /*frame*/, media_event& /*out*/) const { return "binary frame"; }
+  // Whether build_media's frames go out as binary frames (raw audio) rather than text.
+  virtual bool binary_media() const { return false; }
   virtual void build_media(std::string_view stream_id, std::span<const std::uint8_t> audio, std::string& out) const = 0;
+  // Text frames; empty where the provider has no such message (nothing is sent then).
   virtual std::string build_mark(std::string_view stream_id, std::string_view name) const = 0;
   virtual std::string build_clear(std::string_view stream_id) const = 0;
 };

@@ -22,6 +22,7 @@ namespace voxgate::testing {
 class fake_channel final : public net::ws_channel {
  public:
   void send_text(std::string text, bool) override { sent.push_back(std::move(text)); }
+  void send_binary(std::string bytes, bool) override { sent_binary.push_back(std::move(bytes)); }
   void close(std::string reason) override {
     if (!closed) close_reason = std::move(reason);
     closed = true;
@@ -49,6 +50,7 @@ class fake_channel final : public net::ws_channel {
   }
 
   std::vector<std::string> sent;
+  std::vector<std::string> sent_binary;
   bool closed = false;
   std::string close_reason;
   int resumes = 0;
