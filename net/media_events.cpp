@@ -2,14 +2,24 @@
 
 namespace voxgate::net {
 
-std::string_view parse_head(json::insitu_document& doc, std::string& frame, std::string_view sequence_key,
-                            std::string_view& event, media_event& out) {
+std::string_view parse_json_frame(std::string& frame, media_event& out, std::string_view sequence_key,
+                                  start_reader start, event_reader own) {
+  json::insitu_document doc;
   if (auto err = doc.parse(frame); !err.empty()) return err;
-  auto name = json::string_of(doc.root(), "event");
-  if (!name) return "no event field";
-  event = *name;
+  const auto& root = doc.root();
+  auto event = json::string_of(root, "event");
+  if (!event) return "no event field";
   out = media_event{};
-  out.sequence = json::counter_of(doc.root(), sequence_key).value_or(0);
+  out.sequence = json::counter_of(root, sequence_key).value_or(0);
+  if (*event == "start") {
+    out.kind = media_kind::start;
+    return start(root, out);
+  }
+  std::string_view error;
+  if (own && own(*event, root, out, error)) return error;
+  if (parse_shared_event(*event, root, out, error)) return error;
+  out.kind = media_kind::ignored;
+  out.text = *event;
   return {};
 }
 

@@ -11,10 +11,18 @@
 
 namespace voxgate::net {
 
-// Parses `frame` in place into `doc`; sets `event` to its "event" and `out` to a fresh event carrying
-// the counter under `sequence_key`. Returns a reason when the frame is not such an object.
-std::string_view parse_head(json::insitu_document& doc, std::string& frame, std::string_view sequence_key,
-                            std::string_view& event, media_event& out);
+// A dialect's `start`, read into out.start; returns a reason when it cannot be served.
+using start_reader = std::string_view (*)(const json::value& root, media_event& out);
+// A dialect's own events: true when it took `event` (then `error` holds a reason or is empty).
+using event_reader = bool (*)(std::string_view event, const json::value& root, media_event& out,
+                              std::string_view& error);
+
+// The parse of every JSON dialect: `frame` in place, its event and the counter under `sequence_key`,
+// then start (`start`), the dialect's own events (`own`), the shared ones; any other event is counted
+// as ignored, never a failure (providers add events without notice). Returns a reason when the frame
+// is not such an object or an event is malformed.
+std::string_view parse_json_frame(std::string& frame, media_event& out, std::string_view sequence_key,
+                                  start_reader start, event_reader own = nullptr);
 
 // Returns true when `event` is one of the shared kinds (then `error` holds a reason or is empty).
 bool parse_shared_event(std::string_view event, const json::value& root, media_event& out, std::string_view& error);

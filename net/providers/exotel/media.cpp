@@ -60,6 +60,24 @@ std::string_view parse_start(const json::value& root, media_event& out) {
 
 // The stream's id is optional on outbound messages (Exotel's samples even spell it streamSid): left
 // out rather than sent empty.
+// The extension guide (Beta) shows a dtmf's digit beside the event rather than in a dtmf object; a
+// stop carries its reason.
+bool own_event(std::string_view event, const json::value& root, media_event& out, std::string_view& error) {
+  if (event == "dtmf" && !json::member(root, "dtmf")) {
+    auto digit = json::string_of(root, "digit");
+    if (!digit || digit->size() != 1) {
+      error = "dtmf without a single digit";
+      return true;
+    }
+    out.kind = media_kind::dtmf;
+    out.text = *digit;
+    return true;
+  }
+  if (event != "stop" || !parse_shared_event(event, root, out, error)) return false;
+  if (const auto* stop = json::member(root, "stop")) out.text = json::string_or(*stop, "reason");
+  return true;
+}
+
 }  // namespace
 
 std::optional<codecs::audio_format> format_for(std::string_view encoding, std::uint32_t rate) {
@@ -69,30 +87,7 @@ std::optional<codecs::audio_format> format_for(std::string_view encoding, std::u
 }
 
 std::string_view media_codec::parse(std::string& frame, media_event& out) const {
-  json::insitu_document doc;
-  std::string_view event;
-  if (auto err = parse_head(doc, frame, "sequence_number", event, out); !err.empty()) return err;
-  const auto& root = doc.root();
-  if (event == "start") {
-    out.kind = media_kind::start;
-    return parse_start(root, out);
-  }
-  if (event == "dtmf" && !json::member(root, "dtmf")) {
-    // The extension guide (Beta) shows the digit beside the event rather than in a dtmf object.
-    auto digit = json::string_of(root, "digit");
-    if (!digit || digit->size() != 1) return "dtmf without a single digit";
-    out.kind = media_kind::dtmf;
-    out.text = *digit;
-    return {};
-  }
-  if (std::string_view error; parse_shared_event(event, root, out, error)) {
-    if (out.kind == media_kind::stop)
-      if (const auto* stop = json::member(root, "stop")) out.text = json::string_or(*stop, "reason");
-    return error;
-  }
-  out.kind = media_kind::ignored;  // an event Exotel adds later is counted, not an error
-  out.text = event;
-  return {};
+  return parse_json_frame(frame, out, "sequence_number", parse_start, own_event);
 }
 
 void media_codec::build_media(std::string_view stream_sid, std::span<const std::uint8_t> audio,

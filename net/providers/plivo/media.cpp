@@ -28,36 +28,32 @@ std::string_view parse_start(const json::value& root, media_event& out) {
   return {};
 }
 
-}  // namespace
-
-std::string_view media_codec::parse(std::string& frame, media_event& out) const {
-  json::insitu_document doc;
-  std::string_view event;
-  if (auto err = parse_head(doc, frame, "sequenceNumber", event, out); !err.empty()) return err;
-  const auto& root = doc.root();
-  if (event == "start") {
-    out.kind = media_kind::start;
-    return parse_start(root, out);
-  }
-  // A checkpoint's audio has played. Plivo's support article calls it `played`; its docs and SDKs
-  // `playedStream`.
+// A checkpoint's audio has played: Plivo's support article calls it `played`; its docs and SDKs
+// `playedStream`. playFailed and error are the stream's failures. (clearedAudio, the answer to our
+// clearAudio, and events Plivo may add are counted as ignored.)
+bool own_event(std::string_view event, const json::value& root, media_event& out, std::string_view& error) {
   if (event == "playedStream" || event == "played") {
     auto name = json::string_of(root, "name");
-    if (!name) return "playedStream without name";
+    if (!name) {
+      error = "playedStream without name";
+      return true;
+    }
     out.kind = media_kind::mark;
     out.text = *name;
-    return {};
+    return true;
   }
-  if (std::string_view error; parse_shared_event(event, root, out, error)) return error;  // media, dtmf, stop
   if (event == "playFailed" || event == "error") {
     out.kind = media_kind::error;
     out.text = json::string_or(root, "reason", event);
-    return {};
+    return true;
   }
-  // clearedAudio (the answer to our clearAudio) and events Plivo may add: counted, never a failure.
-  out.kind = media_kind::ignored;
-  out.text = event;
-  return {};
+  return false;
+}
+
+}  // namespace
+
+std::string_view media_codec::parse(std::string& frame, media_event& out) const {
+  return parse_json_frame(frame, out, "sequenceNumber", parse_start, own_event);
 }
 
 void media_codec::build_media(std::string_view, std::span<const std::uint8_t> audio, std::string& out) const {

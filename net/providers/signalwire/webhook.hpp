@@ -7,22 +7,12 @@
 #include <string>
 #include <string_view>
 
-#include "net/url.hpp"
+#include "net/providers/twilio/webhook.hpp"
 
 namespace voxgate::net::signalwire {
 
-struct voice_webhook {
-  std::string call_sid;     // a UUID on SignalWire (never Twilio's CA…)
-  std::string account_sid;  // the Project ID
-  std::string from;
-  std::string to;
-  std::string direction;
-  std::string call_status;   // ringing, in-progress, queued, completed, canceled, failed, busy, no-answer
-  std::string stream_sid;    // the <Stream>'s statusCallback only
-  std::string stream_event;  // stream-started, stream-stopped, stream-error; empty on a voice webhook
-  std::string stream_error;  // with stream-error: invalid_url, codec_error, connection_refused, …
-  param_list form;           // every field, as received
-};
+// Twilio's form, field for field: CallSid is a UUID here, AccountSid the Project ID.
+using voice_webhook = twilio::voice_webhook;
 
 // A call id VoxGate takes: SignalWire's UUIDs, and any other short id of safe characters (letters,
 // digits, '-', '_', '.'; 1 to 64 of them), so that it can sit in a token, a path and a log line. No

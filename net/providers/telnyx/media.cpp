@@ -58,28 +58,20 @@ std::string_view parse_start(const json::value& root, media_event& out) {
   return {};
 }
 
+// Telnyx's error: the detail in a payload object, or an error string beside the event.
+bool own_event(std::string_view event, const json::value& root, media_event& out, std::string_view&) {
+  if (event != "error") return false;
+  out.kind = media_kind::error;
+  const auto* payload = json::member(root, "payload");
+  out.text = payload ? json::string_or(*payload, "detail", json::string_or(*payload, "title", "unspecified"))
+                     : json::string_or(root, "error", "unspecified");
+  return true;
+}
+
 }  // namespace
 
 std::string_view media_codec::parse(std::string& frame, media_event& out) const {
-  json::insitu_document doc;
-  std::string_view event;
-  if (auto err = parse_head(doc, frame, "sequence_number", event, out); !err.empty()) return err;
-  const auto& root = doc.root();
-  if (event == "start") {
-    out.kind = media_kind::start;
-    return parse_start(root, out);
-  }
-  if (std::string_view error; parse_shared_event(event, root, out, error)) return error;
-  if (event == "error") {
-    out.kind = media_kind::error;
-    const auto* payload = json::member(root, "payload");
-    out.text = payload ? json::string_or(*payload, "detail", json::string_or(*payload, "title", "unspecified"))
-                       : json::string_or(root, "error", "unspecified");
-    return {};
-  }
-  out.kind = media_kind::ignored;
-  out.text = event;
-  return {};
+  return parse_json_frame(frame, out, "sequence_number", parse_start, own_event);
 }
 
 void media_codec::build_media(std::string_view, std::span<const std::uint8_t> audio, std::string& out) const {

@@ -27,18 +27,7 @@ std::string_view parse_start(const json::value& root, media_event& out) {
 }  // namespace
 
 std::string_view media_codec::parse(std::string& frame, media_event& out) const {
-  json::insitu_document doc;
-  std::string_view event;
-  if (auto err = parse_head(doc, frame, "sequenceNumber", event, out); !err.empty()) return err;
-  const auto& root = doc.root();
-  if (event == "start") {
-    out.kind = media_kind::start;
-    return parse_start(root, out);
-  }
-  if (std::string_view error; parse_shared_event(event, root, out, error)) return error;
-  out.kind = media_kind::ignored;  // Twilio adds events without notice: count, don't fail
-  out.text = event;
-  return {};
+  return parse_json_frame(frame, out, "sequenceNumber", parse_start);
 }
 
 void media_codec::build_media(std::string_view stream_sid, std::span<const std::uint8_t> audio,
