@@ -25,6 +25,7 @@
 #include "tools/load/poller.hpp"
 #include "tools/probe/probe_client.hpp"
 #include "tools/sim/call_control_api.hpp"
+#include "tools/sim/playback.hpp"
 #include "tools/sim/telnyx_caller.hpp"
 #include "tools/sim/twilio_caller.hpp"
 
@@ -77,6 +78,7 @@ struct call {
   std::size_t out_sent = 0;  // how many of them have gone
   net::ws::frame_reader reader{1 << 16};
   audio_position_tracker tracker;
+  sim::playback handset;  // what the gateway sent, played: marks answered once their audio has
   std::uint64_t next_frame_us = 0;
   std::uint64_t deadline_us = 0;
   int slot = 0;
@@ -270,6 +272,7 @@ class load_engine {
             fail(c, "no answer command from the gateway: is its TELNYX_API_BASE this tool's --api-port?");
           break;
         case phase::streaming:
+          answer_marks(c);
           while (c.next_frame_us <= now && c.tracker.frames_sent() < frames_per_call_) send_frame(c, now);
           if (c.tracker.frames_sent() >= frames_per_call_) {
             c.state = phase::draining;
@@ -279,6 +282,7 @@ class load_engine {
           flush(c);
           break;
         case phase::draining:
+          answer_marks(c);
           if (c.tracker.frames_back() >= c.tracker.frames_sent() || now > c.deadline_us) {
             // As the provider hangs up: stop, then it closes the socket itself.
             scratch_ = telnyx_ ? sim::telnyx::stop_message(c.stream_sid, c.tracker.frames_sent() + 2)
@@ -579,17 +583,32 @@ class load_engine {
       auto n =
           payload.size() <= decoded_.size() / 3 * 4 ? codecs::base64::decode(payload, decoded_.data()) : std::nullopt;
       if (!n) return fail(c, "media payload that is not valid base64");
-      c.tracker.on_received(std::span<const std::uint8_t>(decoded_.data(), *n), now_us(), audio_.loop, report_.latency,
+      auto now = now_us();
+      c.tracker.on_received(std::span<const std::uint8_t>(decoded_.data(), *n), now, audio_.loop, report_.latency,
                             in_steady() ? &report_.steady_latency : nullptr);
+      c.handset.on_media(*n, time_at(now));
     } else if (event == "mark") {
-      // Answered with the next frame this call sends, ~20 ms on: about when its audio has played.
-      auto name = string_in(doc.root(), "mark", "name");
-      scratch_ = telnyx_ ? sim::telnyx::mark_echo(c.stream_sid, name) : sim::twilio::mark_echo(c.stream_sid, name);
-      net::ws::append_client_frame(c.out, net::ws::opcode::text, scratch_, next_mask());
-      ++report_.marks_answered;
+      // Answered once the audio queued before it has played (at once if none is), as the provider does.
+      c.handset.on_mark(std::string(string_in(doc.root(), "mark", "name")), time_at(now_us()));
+      answer_marks(c);
     } else if (event == "clear") {
       ++report_.clears;
+      for (const auto& name : c.handset.on_clear(time_at(now_us()))) answer_mark(c, name);
     }
+  }
+
+  clock::time_point time_at(std::uint64_t us) const { return start_ + std::chrono::microseconds(us); }
+
+  // The marks whose audio has played by now go out with what this call sends next.
+  void answer_marks(call& c) {
+    if (c.handset.pending_marks() == 0) return;
+    c.handset.answer_due(time_at(now_us()), [&](const std::string& name) { answer_mark(c, name); });
+  }
+
+  void answer_mark(call& c, std::string_view name) {
+    scratch_ = telnyx_ ? sim::telnyx::mark_echo(c.stream_sid, name) : sim::twilio::mark_echo(c.stream_sid, name);
+    net::ws::append_client_frame(c.out, net::ws::opcode::text, scratch_, next_mask());
+    ++report_.marks_answered;
   }
 
   static std::string_view string_in(const net::json::value& root, std::string_view object, std::string_view key) {

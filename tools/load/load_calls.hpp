@@ -2,9 +2,10 @@
 // call is placed as its provider places it (Twilio: signed webhook, TwiML, signed media upgrade;
 // Telnyx: signed call.initiated, the gateway's answer command at this tool's Call Control API, the
 // media upgrade with the answer's token; then connected, start, 20 ms media frames in real time,
-// marks answered, stop), driven by one timer for all calls, with the caller audio base64-encoded once
-// up front. The gateway is expected to echo the audio back (an
-// echo AI behind it), so every byte that returns is timed against when it was sent.
+// what comes back played by the simulated handset (marks answered once their audio has played),
+// stop), driven by one timer for all calls, with the caller audio base64-encoded once up front. The
+// gateway is expected to echo the audio back (an echo AI behind it), so every byte that returns is
+// timed against when it was sent.
 #pragma once
 
 #include <cstdint>

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
-#include <deque>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -26,6 +25,7 @@
 #include "net/url.hpp"
 #include "tools/probe/probe_client.hpp"
 #include "tools/sim/call_control_api.hpp"
+#include "tools/sim/playback.hpp"
 #include "tools/sim/telnyx_caller.hpp"
 #include "tools/sim/twilio_caller.hpp"
 
@@ -71,51 +71,38 @@ std::optional<std::vector<std::int16_t>> load_wav_8k(const std::string& path, st
   return out;
 }
 
-// The caller's phone: plays what arrives in order, answers marks when their audio has played.
+// The caller's phone: the simulator's playback (marks answered when their audio has played), and a
+// recording of what was heard, placed at the time it played.
 class handset {
  public:
   explicit handset(clock_type::time_point start) : start_(start) {}
 
   void on_media(const std::string& mulaw, clock_type::time_point now) {
-    auto at = std::max(play_end_, now);
-    auto offset =
-        static_cast<std::size_t>(std::chrono::duration_cast<std::chrono::microseconds>(at - start_).count() * 8 / 1000);
+    auto offset = sample_at(playback_.on_media(mulaw.size(), now));
     if (heard_.size() < offset + mulaw.size()) heard_.resize(offset + mulaw.size(), 0);
     for (std::size_t i = 0; i < mulaw.size(); ++i)
       heard_[offset + i] = codecs::g711::ulaw_to_linear(static_cast<std::uint8_t>(mulaw[i]));
-    play_end_ = at + std::chrono::microseconds(mulaw.size() * 125);
   }
-  void on_mark(std::string name, clock_type::time_point now) {
-    marks_.emplace_back(std::max(play_end_, now), std::move(name));
-  }
+  void on_mark(std::string name, clock_type::time_point now) { playback_.on_mark(std::move(name), now); }
   // Everything not yet played is dropped; every pending mark comes back at once.
   std::vector<std::string> on_clear(clock_type::time_point now) {
-    auto cut = static_cast<std::size_t>(std::chrono::duration_cast<std::chrono::microseconds>(now - start_).count() *
-                                        8 / 1000);
-    if (heard_.size() > cut) heard_.resize(cut);
-    play_end_ = now;
-    std::vector<std::string> out;
-    for (auto& m : marks_) out.push_back(std::move(m.second));
-    marks_.clear();
-    return out;
+    if (auto cut = sample_at(now); heard_.size() > cut) heard_.resize(cut);
+    return playback_.on_clear(now);
   }
-  std::vector<std::string> due_marks(clock_type::time_point now) {
-    std::vector<std::string> out;
-    while (!marks_.empty() && marks_.front().first <= now) {
-      out.push_back(std::move(marks_.front().second));
-      marks_.pop_front();
-    }
-    return out;
-  }
+  std::vector<std::string> due_marks(clock_type::time_point now) { return playback_.due(now); }
   // When everything received so far will have played.
-  clock_type::time_point played_until() const { return play_end_; }
+  clock_type::time_point played_until() const { return playback_.played_until(); }
   std::vector<std::int16_t>& heard() { return heard_; }
 
  private:
+  std::size_t sample_at(clock_type::time_point t) const {
+    return static_cast<std::size_t>(std::chrono::duration_cast<std::chrono::microseconds>(t - start_).count() * 8 /
+                                    1000);
+  }
+
   clock_type::time_point start_;
-  clock_type::time_point play_end_{};
+  sim::playback playback_;
   std::vector<std::int16_t> heard_;
-  std::deque<std::pair<clock_type::time_point, std::string>> marks_;
 };
 
 // What differs between providers once the media socket is open: the messages the caller's side sends.
