@@ -3,6 +3,7 @@
 #include "codecs/base64.hpp"
 #include "net/crypto.hpp"
 #include "net/json.hpp"
+#include "net/providers/plivo/signature.hpp"
 #include "tools/sim/twilio_caller.hpp"
 
 namespace voxgate::sim::plivo {
@@ -27,6 +28,15 @@ std::string attribute(std::string_view tag, std::string_view name) {
 }
 
 }  // namespace
+
+net::header_list signed_headers(std::string_view auth_token, std::string_view method, const std::string& url,
+                                const net::param_list& params) {
+  if (auth_token.empty()) return {};
+  std::string nonce;
+  for (unsigned char c : net::crypto::random_bytes(20)) nonce.push_back(static_cast<char>('0' + c % 10));
+  auto sig = net::plivo::compute_signature(auth_token, method, url, params, nonce);
+  return {{"X-Plivo-Signature-V3", sig}, {"X-Plivo-Signature-Ma-V3", sig}, {"X-Plivo-Signature-V3-Nonce", nonce}};
+}
 
 std::string random_uuid() {
   static constexpr char digits[] = "0123456789abcdef";
@@ -105,6 +115,16 @@ std::optional<stream_instruction> parse_stream_instruction(std::string_view xml)
   text = text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
   out.url = twilio::unescape_xml(text);
   return out;
+}
+
+std::string refusal(const stream_instruction& stream) {
+  if (stream.bidirectional != "true") return "the <Stream> is not bidirectional";
+  if (!stream.audio_track.empty() && stream.audio_track != "inbound")
+    return "a bidirectional <Stream> must take the inbound track";
+  if (stream.content_type != "audio/x-mulaw;rate=8000" && stream.content_type != "audio/x-l16;rate=8000" &&
+      stream.content_type != "audio/x-l16;rate=16000")
+    return "unsupported contentType " + stream.content_type;
+  return {};
 }
 
 }  // namespace voxgate::sim::plivo

@@ -80,4 +80,29 @@ std::string stop_message(std::uint64_t sequence) {
   return R"({"event":"stop","sequenceNumber":")" + std::to_string(sequence) + R"("})";
 }
 
+std::optional<twilio::stream_instruction> read_cxml_answer(std::string_view cxml, std::string& why, bool ws_ok) {
+  if (cxml.rfind("<?xml", 0) != 0 || cxml.find("<Response>") == std::string_view::npos ||
+      cxml.find("</Response>") == std::string_view::npos) {
+    why = "document parse error: not a cXML document";
+    return std::nullopt;
+  }
+  if (cxml.find("<Connect><Stream ") == std::string_view::npos) {
+    why = "no <Connect><Stream>";
+    return std::nullopt;
+  }
+  auto stream = twilio::parse_stream_instruction(cxml);
+  // Error 31922 / invalid_url: "ws is NOT supported", whitespace; a query string is unsupported.
+  if (!stream)
+    why = "missing_url";
+  else if (stream->url.find_first_of(" \t\r\n") != std::string::npos)
+    why = "invalid_url: whitespace in the url";
+  else if (stream->url.rfind("wss://", 0) != 0 && !(ws_ok && stream->url.rfind("ws://", 0) == 0))
+    why = "invalid_url: not wss://";
+  else if (stream->url.find('?') != std::string::npos)
+    why = "the url does not support query string parameters";
+  else
+    return stream;
+  return std::nullopt;
+}
+
 }  // namespace voxgate::sim::signalwire

@@ -9,10 +9,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "net/url.hpp"
+#include "tools/sim/twilio_caller.hpp"
 
 namespace voxgate::sim::signalwire {
 
@@ -37,5 +39,10 @@ std::string media_message(std::uint64_t sequence, std::uint64_t chunk, std::stri
 std::string mark_echo(std::string_view stream_sid, std::string_view name);
 std::string dtmf_message(std::string_view stream_sid, std::uint64_t sequence, std::string_view digit);
 std::string stop_message(std::uint64_t sequence);
+
+// Reads a cXML answer as SignalWire does: its <Connect><Stream>, or nothing with `why` SignalWire would
+// refuse it (not cXML, no <Connect><Stream>, a url that is not wss, has whitespace or a query). A ws://
+// url passes with `ws_ok` (a gateway on this machine without TLS, which SignalWire itself never calls).
+std::optional<twilio::stream_instruction> read_cxml_answer(std::string_view cxml, std::string& why, bool ws_ok = false);
 
 }  // namespace voxgate::sim::signalwire
