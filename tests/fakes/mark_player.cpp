@@ -107,4 +107,36 @@ std::string open_provider_socket(net::io_runtime& io, const std::string& gateway
   return future.get();
 }
 
+provider_media::provider_media(std::function<std::string(const std::string&)> mark_echo) {
+  player_ = std::make_shared<mark_player>([channel = channel_, mark_echo = std::move(mark_echo)](const std::string& name) {
+    if (*channel) (*channel)->send_text(mark_echo(name));
+  });
+  io_.start();
+}
+
+provider_media::~provider_media() {
+  // Hang up with a close frame and let the handshake finish before the loop stops: stopping at once
+  // left the gateway's side of the socket open, waiting out its close timeout.
+  if (*channel_) {
+    (*channel_)->close("test over");
+    received_->wait_closed(std::chrono::seconds(1));
+  }
+  player_->stop();  // no mark echoed into a loop that has stopped
+  io_.stop();
+  // The socket's sink holds the player, whose echo holds the channel: break the cycle.
+  channel_->reset();
+}
+
+std::string provider_media::open(const std::string& gateway, const std::string& stream_url, net::header_list headers) {
+  return open_provider_socket(io_, gateway, stream_url, std::move(headers), received_, player_, channel_);
+}
+
+void provider_media::send(std::string frame) {
+  if (*channel_) (*channel_)->send_text(std::move(frame));
+}
+
+void provider_media::hang_up(std::string reason) {
+  if (*channel_) (*channel_)->close(std::move(reason));
+}
+
 }  // namespace voxgate::fakes

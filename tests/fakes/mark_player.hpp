@@ -43,6 +43,32 @@ class mark_player {
   std::thread thread_;
 };
 
+// What both fakes' media sides share: the loop, the frames received, the socket, and the handset that
+// answers marks with `mark_echo(name)` once their audio has played. Hanging up, it closes the socket
+// and lets the close handshake finish before the loop stops.
+class provider_media {
+ public:
+  explicit provider_media(std::function<std::string(const std::string&)> mark_echo);
+  ~provider_media();
+  provider_media(const provider_media&) = delete;
+  provider_media& operator=(const provider_media&) = delete;
+
+  // Opens the media socket (see open_provider_socket). Empty on success.
+  std::string open(const std::string& gateway, const std::string& stream_url, net::header_list headers);
+  void send(std::string frame);
+  void hang_up(std::string reason);
+
+  std::shared_ptr<frame_queue> received() const { return received_; }
+  const mark_player& handset() const { return *player_; }
+  net::io_runtime& io() { return io_; }
+
+ private:
+  net::io_runtime io_{1};
+  std::shared_ptr<frame_queue> received_ = std::make_shared<frame_queue>();
+  std::shared_ptr<net::ws_channel_ptr> channel_ = std::make_shared<net::ws_channel_ptr>();
+  std::shared_ptr<mark_player> player_;
+};
+
 // A sink for a fake provider's media socket: records every frame and feeds media, mark and clear
 // to `player`, so marks come back the way the provider sends them.
 std::shared_ptr<net::ws_sink> provider_sink(std::shared_ptr<frame_queue> received, std::shared_ptr<mark_player> player);
