@@ -108,9 +108,10 @@ std::string open_provider_socket(net::io_runtime& io, const std::string& gateway
 }
 
 provider_media::provider_media(std::function<std::string(const std::string&)> mark_echo) {
-  player_ = std::make_shared<mark_player>([channel = channel_, mark_echo = std::move(mark_echo)](const std::string& name) {
-    if (*channel) (*channel)->send_text(mark_echo(name));
-  });
+  player_ =
+      std::make_shared<mark_player>([channel = channel_, mark_echo = std::move(mark_echo)](const std::string& name) {
+        if (*channel) (*channel)->send_text(mark_echo(name));
+      });
   io_.start();
 }
 

@@ -11,7 +11,7 @@ std::string q(std::string_view s) { return net::json::quote(s); }
 
 net::param_list dial_query(std::string_view call_sid, std::string_view from, std::string_view to) {
   return {{"CallSid", std::string(call_sid)}, {"CallFrom", std::string(from)}, {"CallTo", std::string(to)},
-          {"Direction", "incoming"},          {"flow_id", "123456"},          {"tenant_id", "654321"}};
+          {"Direction", "incoming"},          {"flow_id", "123456"},           {"tenant_id", "654321"}};
 }
 
 std::pair<std::string, std::string> split_user_info(const std::string& url) {

@@ -71,7 +71,8 @@ std::string media_message(std::uint64_t sequence, std::string_view stream_id, st
                           std::uint64_t timestamp_ms, std::string_view raw_mulaw) {
   std::string out = head("media", sequence, stream_id);
   out += R"(,"media":{"track":"inbound","timestamp":)" + net::json::quote(std::to_string(timestamp_ms));
-  out += R"(,"chunk":)" + std::to_string(chunk) + R"(,"payload":)" + net::json::quote(codecs::base64::encode(raw_mulaw));
+  out +=
+      R"(,"chunk":)" + std::to_string(chunk) + R"(,"payload":)" + net::json::quote(codecs::base64::encode(raw_mulaw));
   out += R"(},"extra_headers":""})";
   return out;
 }

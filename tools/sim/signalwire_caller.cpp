@@ -31,21 +31,22 @@ net::param_list voice_webhook_form(std::string_view call_sid) {
           {"To", "+18005559876"}};
 }
 
-net::param_list stream_status_form(std::string_view call_sid, std::string_view stream_sid, std::string_view stream_event,
-                              std::string_view stream_error) {
+net::param_list stream_status_form(std::string_view call_sid, std::string_view stream_sid,
+                                   std::string_view stream_event, std::string_view stream_error) {
   net::param_list out = {{"AccountSid", std::string(simulated_project_id)},
-                    {"CallSid", std::string(call_sid)},
-                    {"StreamSid", std::string(stream_sid)},
-                    {"StreamEvent", std::string(stream_event)},
-                    {"StreamTrack", "inbound_track"},
-                    {"Timestamp", "2026-12-01T12:00:00.000Z"}};
+                         {"CallSid", std::string(call_sid)},
+                         {"StreamSid", std::string(stream_sid)},
+                         {"StreamEvent", std::string(stream_event)},
+                         {"StreamTrack", "inbound_track"},
+                         {"Timestamp", "2026-12-01T12:00:00.000Z"}};
   if (!stream_error.empty()) out.emplace_back("StreamError", std::string(stream_error));
   return out;
 }
 
 std::string connected_message() { return R"({"event":"connected","protocol":"Call","version":"0.2.0"})"; }
 
-std::string start_message(std::string_view stream_sid, std::string_view call_sid, const net::param_list& custom_parameters) {
+std::string start_message(std::string_view stream_sid, std::string_view call_sid,
+                          const net::param_list& custom_parameters) {
   std::string params;
   for (const auto& [k, v] : custom_parameters) {
     if (!params.empty()) params += ',';
@@ -68,7 +69,8 @@ std::string media_message(std::uint64_t sequence, std::uint64_t chunk, std::stri
 }
 
 std::string mark_echo(std::string_view stream_sid, std::string_view name) {
-  return R"({"event":"mark","streamSid":)" + net::json::quote(stream_sid) + R"(,"mark":{"name":)" + net::json::quote(name) + "}}";
+  return R"({"event":"mark","streamSid":)" + net::json::quote(stream_sid) + R"(,"mark":{"name":)" +
+         net::json::quote(name) + "}}";
 }
 
 std::string dtmf_message(std::string_view stream_sid, std::uint64_t sequence, std::string_view digit) {

@@ -28,12 +28,13 @@ std::string random_uuid();
 net::param_list voice_webhook_form(std::string_view call_sid);
 // What SignalWire posts to a <Stream>'s statusCallback: stream-started, stream-stopped, stream-error
 // (then with `stream_error`, e.g. connection_refused).
-net::param_list stream_status_form(std::string_view call_sid, std::string_view stream_sid, std::string_view stream_event,
-                              std::string_view stream_error = {});
+net::param_list stream_status_form(std::string_view call_sid, std::string_view stream_sid,
+                                   std::string_view stream_event, std::string_view stream_error = {});
 
 std::string connected_message();
 // `custom_parameters` become start.customParameters, as the cXML's <Parameter>s do; μ-law 8 kHz.
-std::string start_message(std::string_view stream_sid, std::string_view call_sid, const net::param_list& custom_parameters);
+std::string start_message(std::string_view stream_sid, std::string_view call_sid,
+                          const net::param_list& custom_parameters);
 // Counters are strings; `timestamp` is (chunk - 1) * 20 ms.
 std::string media_message(std::uint64_t sequence, std::uint64_t chunk, std::string_view raw_mulaw);
 std::string mark_echo(std::string_view stream_sid, std::string_view name);
