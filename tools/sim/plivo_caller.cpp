@@ -4,6 +4,7 @@
 #include "net/crypto.hpp"
 #include "net/json.hpp"
 #include "net/providers/plivo/signature.hpp"
+#include "tools/sim/ids.hpp"
 #include "tools/sim/twilio_caller.hpp"
 
 namespace voxgate::sim::plivo {
@@ -38,20 +39,7 @@ net::header_list signed_headers(std::string_view auth_token, std::string_view me
   return {{"X-Plivo-Signature-V3", sig}, {"X-Plivo-Signature-Ma-V3", sig}, {"X-Plivo-Signature-V3-Nonce", nonce}};
 }
 
-std::string random_uuid() {
-  static constexpr char digits[] = "0123456789abcdef";
-  auto bytes = net::crypto::random_bytes(16);
-  bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);
-  bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
-  std::string out;
-  for (std::size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    auto c = static_cast<unsigned char>(bytes[i]);
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
+std::string random_uuid() { return sim::random_uuid(); }
 
 net::param_list answer_form(std::string_view call_uuid) {
   return {{"BillRate", "0.0085"},         {"CallStatus", "ringing"}, {"CallUUID", std::string(call_uuid)},

@@ -1,25 +1,12 @@
 #include "tools/sim/signalwire_caller.hpp"
 
 #include "codecs/base64.hpp"
-#include "net/crypto.hpp"
 #include "net/json.hpp"
+#include "tools/sim/ids.hpp"
 
 namespace voxgate::sim::signalwire {
 
-std::string random_uuid() {
-  static constexpr char digits[] = "0123456789abcdef";
-  auto bytes = net::crypto::random_bytes(16);
-  bytes[6] = static_cast<char>((static_cast<unsigned char>(bytes[6]) & 0x0f) | 0x40);  // version 4
-  bytes[8] = static_cast<char>((static_cast<unsigned char>(bytes[8]) & 0x3f) | 0x80);  // RFC 4122 variant
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    auto c = static_cast<unsigned char>(bytes[i]);
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
+std::string random_uuid() { return sim::random_uuid(); }
 
 net::param_list voice_webhook_form(std::string_view call_sid) {
   return {{"AccountSid", std::string(simulated_project_id)},
