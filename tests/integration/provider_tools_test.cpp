@@ -1,8 +1,10 @@
-// `voxgate probe` and `voxgate load` for the providers beyond Twilio and Telnyx, through the callers
-// in tools/sim/callers: each provider's gateway settings, then a probe that must pass every step and a
-// short load whose calls must all connect, stream and complete, with marks answered after playback.
+// `voxgate probe`, `call` and `load` for the providers beyond Twilio and Telnyx, through the callers
+// in tools/sim/callers: each provider's gateway settings, then a probe that must pass every step, a
+// call that hears itself back, and a short load whose calls must all connect, stream and complete,
+// with marks answered after playback.
 #include "gateway_fixture.hpp"
 #include "tools/load/load_calls.hpp"
+#include "tools/probe/call_command.hpp"
 #include "tools/probe/probe.hpp"
 #include "tools/sim/plivo.hpp"
 #include "tools/sim/signalwire.hpp"
@@ -48,6 +50,22 @@ class ProviderToolsTest : public GatewayTest {
     o.duration_s = seconds;
     o.ramp_per_s = 100;
     return tools::run_load(o, {});
+  }
+
+  // `voxgate call`: talking at once (the echo AI does not greet), the caller hears itself back.
+  void expect_call_heard() {
+    tools::call_options o;
+    o.gateway_url = gateway_url();
+    o.public_url = local_public_url;
+    o.provider = provider();
+    o.credential = credential();
+    o.seconds = 1;
+    o.wait_greeting = false;
+    auto r = tools::run_simulated_call(o);
+    EXPECT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(r.frames_sent, 50u);
+    EXPECT_GT(r.frames_received, 0u);
+    EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
   }
 
   void expect_probe_passes() {
@@ -124,6 +142,7 @@ class ExotelToolsTest : public ProviderToolsTest {
 
 TEST_F(SignalWireToolsTest, AProbeAsSignalWirePassesEveryStep) { expect_probe_passes(); }
 TEST_F(SignalWireToolsTest, LoadPlacesSignalWireCallsAndGetsEveryFrameBack) { expect_load_completes(); }
+TEST_F(SignalWireToolsTest, ACallAsSignalWireHearsItselfBack) { expect_call_heard(); }
 TEST_F(SignalWireToolsTest, AWrongSigningKeyIsNamedAtTheWebhook) {
   tools::probe_options o;
   o.public_url = local_public_url;
@@ -139,9 +158,11 @@ TEST_F(SignalWireToolsTest, AWrongSigningKeyIsNamedAtTheWebhook) {
 
 TEST_F(PlivoToolsTest, AProbeAsPlivoPassesEveryStep) { expect_probe_passes(); }
 TEST_F(PlivoToolsTest, LoadPlacesPlivoCallsAndGetsEveryFrameBack) { expect_load_completes(); }
+TEST_F(PlivoToolsTest, ACallAsPlivoHearsItselfBack) { expect_call_heard(); }
 
 TEST_F(ExotelToolsTest, AProbeAsExotelPassesEveryStep) { expect_probe_passes(); }
 TEST_F(ExotelToolsTest, LoadPlacesExotelCallsAndGetsEveryFrameBack) { expect_load_completes(); }
+TEST_F(ExotelToolsTest, ACallAsExotelHearsItselfBack) { expect_call_heard(); }
 TEST_F(ExotelToolsTest, WrongCredentialsAreRefusedAtTheWebhook) {
   auto o = tools::load_options{};
   o.gateway_url = gateway_url();
