@@ -3,7 +3,8 @@
 // session.updated, and each input_audio_buffer.append answered by a response.output_audio.delta
 // with the same audio). On /raw it echoes back every message holding "event":"media" verbatim,
 // which is what the bare relay (the floor) needs. A POST gets TwiML naming /raw, so `voxgate load`
-// can call it directly (the load tool's own capacity, with no gateway in between). One thread; no recording, so memory stays flat.
+// can call it directly (the load tool's own capacity, with no gateway in between). One thread; no recording, so memory
+// stays flat.
 #include <boost/asio/io_context.hpp>
 
 #include <cstdlib>
@@ -11,16 +12,12 @@
 #include <string>
 
 #include "bench/ws_session.hpp"
+#include "tools/sim/realtime_echo.hpp"
 
 namespace {
 
 using namespace voxgate::bench;
-
-constexpr std::string_view created =
-    R"({"type":"session.created","event_id":"evt_1","session":{"type":"realtime","model":"gpt-realtime"}})";
-constexpr std::string_view updated = R"({"type":"session.updated","event_id":"evt_2","session":{"type":"realtime"}})";
-constexpr std::string_view delta_head =
-    R"({"type":"response.output_audio.delta","event_id":"evt_d","response_id":"resp_echo","item_id":"item_echo","output_index":0,"content_index":0,"delta":")";
+namespace realtime_echo = voxgate::sim::realtime_echo;
 
 bool mute = false;  // --mute: take the caller's audio and answer none of it
 
@@ -39,20 +36,13 @@ void open_session(tcp::socket socket, beast::http::request<beast::http::string_b
             if (text.find(R"("event":"media")") != std::string::npos) s->send(std::move(text));
             return;
           }
-          auto type = json_field(text, R"("type":")");
-          if (type == "input_audio_buffer.append") {
-            if (mute) return;
-            auto audio = json_field(text, R"("audio":")");
-            std::string delta;
-            delta.reserve(delta_head.size() + audio.size() + 2);
-            delta.append(delta_head).append(audio).append("\"}");
+          if (std::string delta; !mute && realtime_echo::append_echo(text, delta))
             s->send(std::move(delta));
-          } else if (type == "session.update") {
-            s->send(std::string(updated));
-          }
+          else if (realtime_echo::field(text, "type") == "session.update")
+            s->send(std::string(realtime_echo::session_updated));
         },
         [session] {});  // keeps the session alive until its socket ends
-    if (!raw) session->send(std::string(created));
+    if (!raw) session->send(std::string(realtime_echo::session_created));
   });
 }
 
@@ -61,7 +51,8 @@ void open_session(tcp::socket socket, beast::http::request<beast::http::string_b
 int main(int argc, char** argv) {
   mute = argc == 3 && std::string(argv[2]) == "--mute";
   if (argc < 2 || argc > 3 || (argc == 3 && !mute) || std::string(argv[1]) == "--help") {
-    std::cerr << "usage: echo_ai PORT [--mute]\n  serves ws://127.0.0.1:PORT/v1/realtime (OpenAI echo) and /raw (media echo);\n  a POST gets TwiML naming /raw; --mute answers no audio (the caller's direction alone)\n";
+    std::cerr << "usage: echo_ai PORT [--mute]\n  serves ws://127.0.0.1:PORT/v1/realtime (OpenAI echo) and /raw (media "
+                 "echo);\n  a POST gets TwiML naming /raw; --mute answers no audio (the caller's direction alone)\n";
     return 2;
   }
   boost::asio::io_context io{1};

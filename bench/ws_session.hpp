@@ -99,13 +99,4 @@ void serve(boost::asio::io_context& io, std::uint16_t port, on_request handler);
 void answer_with_twiml(tcp::socket socket, const beast::http::request<beast::http::string_body>& request,
                        std::string_view stream_path);
 
-// The value of "key":"…" in a flat JSON text, found without parsing (the peers know their input).
-inline std::string_view json_field(std::string_view json, std::string_view key_with_quote_colon_quote) {
-  auto at = json.find(key_with_quote_colon_quote);
-  if (at == std::string_view::npos) return {};
-  at += key_with_quote_colon_quote.size();
-  auto end = json.find('"', at);
-  return end == std::string_view::npos ? std::string_view{} : json.substr(at, end - at);
-}
-
 }  // namespace voxgate::bench

@@ -6,6 +6,7 @@
 
 #include "net/headers.hpp"
 #include "net/json.hpp"
+#include "tools/sim/realtime_echo.hpp"
 
 namespace voxgate::fakes {
 
@@ -32,12 +33,8 @@ fake_openai::fake_openai(std::string api_key, bool echo)
           update_pending_ = true;
           return;
         }
-        ch->send_text(R"({"type":"session.updated","event_id":"evt_2","session":{"type":"realtime"}})");
-      } else if (type == "input_audio_buffer.append" && echo_) {
-        std::string delta =
-            R"({"type":"response.output_audio.delta","event_id":"evt_d","response_id":"resp_echo","item_id":"item_echo","output_index":0,"content_index":0,"delta":)";
-        net::json::append_string(delta, d["audio"].GetString());
-        delta += "}";
+        ch->send_text(std::string(sim::realtime_echo::session_updated));
+      } else if (std::string delta; echo_ && sim::realtime_echo::append_echo(text, delta)) {
         ch->send_text(std::move(delta));
       }
     });
@@ -55,8 +52,7 @@ fake_openai::fake_openai(std::string api_key, bool echo)
       }
       opened_.notify_all();
       if (silent_) return;
-      ch->send_text(
-          R"({"type":"session.created","event_id":"evt_1","session":{"type":"realtime","model":"gpt-realtime"}})");
+      ch->send_text(std::string(sim::realtime_echo::session_created));
     };
     return decision;
   });

@@ -20,7 +20,6 @@ namespace voxgate::fakes {
 class fake_telnyx {
  public:
   fake_telnyx();
-  ~fake_telnyx();
   void set_gateway(std::string url) { gateway_ = std::move(url); }  // http://127.0.0.1:port
   std::string start_rest();                                         // the fake REST API; empty on success
   std::string rest_base() const { return rest_.base_url() + "/v2"; }
@@ -38,17 +37,14 @@ class fake_telnyx {
   void send_media(int chunk, const std::string& raw_audio);
   void send_stop();
 
-  std::shared_ptr<frame_queue> received() const { return received_; }
-  net::io_runtime& io() { return io_; }
+  std::shared_ptr<frame_queue> received() const { return media_.received(); }
+  net::io_runtime& io() { return media_.io(); }
 
  private:
   std::string gateway_;
   ed25519_signer signer_;
   http_peer rest_;
-  net::io_runtime io_{1};
-  std::shared_ptr<frame_queue> received_ = std::make_shared<frame_queue>();
-  std::shared_ptr<net::ws_channel_ptr> channel_ = std::make_shared<net::ws_channel_ptr>();
-  std::shared_ptr<mark_player> player_;
+  provider_media media_;
   int sequence_ = 0;
 };
 

@@ -25,7 +25,6 @@ class fake_twilio {
   // `gateway` is where sockets really go (http://127.0.0.1:port); `public_url` is what Twilio
   // was told to call (PUBLIC_URL), the URL signatures are computed over.
   fake_twilio(std::string gateway, std::string public_url, std::string auth_token);
-  ~fake_twilio();
 
   net::http_client_response post_voice_webhook(const std::string& call_sid, const std::string& query = {},
                                                bool sign = true);
@@ -40,9 +39,9 @@ class fake_twilio {
   void send_stop(const std::string& call_sid);
   void hang_up_socket();
 
-  std::shared_ptr<frame_queue> received() const { return received_; }
-  const mark_player& handset() const { return *player_; }
-  net::io_runtime& io() { return io_; }
+  std::shared_ptr<frame_queue> received() const { return media_.received(); }
+  const mark_player& handset() const { return media_.handset(); }
+  net::io_runtime& io() { return media_.io(); }
   const std::string& stream_sid() const { return stream_sid_; }
 
  private:
@@ -50,10 +49,7 @@ class fake_twilio {
   std::string public_url_;
   std::string auth_token_;
   std::string stream_sid_ = "MZ00000000000000000000000000000001";
-  net::io_runtime io_{1};
-  std::shared_ptr<frame_queue> received_ = std::make_shared<frame_queue>();
-  std::shared_ptr<net::ws_channel_ptr> channel_ = std::make_shared<net::ws_channel_ptr>();
-  std::shared_ptr<mark_player> player_;
+  provider_media media_;
   int sequence_ = 0;
 };
 

@@ -2,7 +2,6 @@
 
 #include <rapidjson/document.h>
 
-#include <algorithm>
 #include <future>
 
 #include "codecs/base64.hpp"
@@ -12,7 +11,7 @@
 namespace voxgate::fakes {
 
 mark_player::mark_player(std::function<void(const std::string&)> echo, std::size_t bytes_per_ms)
-    : echo_(std::move(echo)), bytes_per_ms_(bytes_per_ms), thread_([this] { run(); }) {}
+    : echo_(std::move(echo)), playback_(bytes_per_ms), thread_([this] { run(); }) {}
 
 mark_player::~mark_player() { stop(); }
 
@@ -27,58 +26,51 @@ void mark_player::stop() {
 
 void mark_player::on_media(std::size_t audio_bytes) {
   std::lock_guard lock(mutex_);
-  std::chrono::milliseconds ms(audio_bytes / bytes_per_ms_);
-  received_ += ms;
-  play_end_ = std::max(play_end_, clock::now()) + ms;
+  playback_.on_media(audio_bytes, clock::now());
 }
 
 void mark_player::on_mark(std::string name) {
   {
     std::lock_guard lock(mutex_);
-    pending_.emplace_back(std::max(play_end_, clock::now()), std::move(name));
+    playback_.on_mark(std::move(name), clock::now());
   }
   wake_.notify_all();
 }
 
 void mark_player::on_clear() {
-  std::deque<std::pair<clock::time_point, std::string>> flushed;
+  std::vector<std::string> flushed;
   {
     std::lock_guard lock(mutex_);
-    flushed.swap(pending_);
-    auto now = clock::now();
-    if (play_end_ > now) cleared_ += std::chrono::duration_cast<std::chrono::milliseconds>(play_end_ - now);
-    play_end_ = now;
+    flushed = playback_.on_clear(clock::now());
   }
-  for (auto& [when, name] : flushed) echo_(name);
+  for (const auto& name : flushed) echo_(name);
 }
 
 std::chrono::milliseconds mark_player::queued() const {
   std::lock_guard lock(mutex_);
-  auto left = play_end_ - clock::now();
-  return std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(left));
+  return playback_.queued(clock::now());
 }
 
 std::chrono::milliseconds mark_player::played() const {
-  auto left = queued();
   std::lock_guard lock(mutex_);
-  return received_ - cleared_ - left;
+  return playback_.played(clock::now());
 }
 
 void mark_player::run() {
   std::unique_lock lock(mutex_);
   while (!stop_) {
-    if (pending_.empty()) {
+    auto when = playback_.next_due();
+    if (!when) {
       wake_.wait(lock);
       continue;
     }
-    auto [when, name] = pending_.front();
-    if (clock::now() < when) {
-      wake_.wait_until(lock, when);
+    if (clock::now() < *when) {
+      wake_.wait_until(lock, *when);
       continue;
     }
-    pending_.pop_front();
+    auto names = playback_.due(clock::now());
     lock.unlock();
-    echo_(name);
+    for (const auto& name : names) echo_(name);
     lock.lock();
   }
 }
@@ -113,6 +105,39 @@ std::string open_provider_socket(net::io_runtime& io, const std::string& gateway
                     promise->set_value(std::move(error));
                   });
   return future.get();
+}
+
+provider_media::provider_media(std::function<std::string(const std::string&)> mark_echo) {
+  player_ =
+      std::make_shared<mark_player>([channel = channel_, mark_echo = std::move(mark_echo)](const std::string& name) {
+        if (*channel) (*channel)->send_text(mark_echo(name));
+      });
+  io_.start();
+}
+
+provider_media::~provider_media() {
+  // Hang up with a close frame and let the handshake finish before the loop stops: stopping at once
+  // left the gateway's side of the socket open, waiting out its close timeout.
+  if (*channel_) {
+    (*channel_)->close("test over");
+    received_->wait_closed(std::chrono::seconds(1));
+  }
+  player_->stop();  // no mark echoed into a loop that has stopped
+  io_.stop();
+  // The socket's sink holds the player, whose echo holds the channel: break the cycle.
+  channel_->reset();
+}
+
+std::string provider_media::open(const std::string& gateway, const std::string& stream_url, net::header_list headers) {
+  return open_provider_socket(io_, gateway, stream_url, std::move(headers), received_, player_, channel_);
+}
+
+void provider_media::send(std::string frame) {
+  if (*channel_) (*channel_)->send_text(std::move(frame));
+}
+
+void provider_media::hang_up(std::string reason) {
+  if (*channel_) (*channel_)->close(std::move(reason));
 }
 
 }  // namespace voxgate::fakes

@@ -1,11 +1,10 @@
-// How Twilio and Telnyx answer marks: a mark comes back once the audio queued before it has played
-// (at 8 bytes per ms of G.711), at once if nothing is queued, and every pending mark comes back
-// immediately on `clear`. Both fakes use this so the gateway's playout clock is tested honestly.
+// The test fakes' handset: the simulator's playback (tools/sim/playback.hpp, how Twilio and Telnyx
+// answer marks) on a thread of its own, which echoes each mark when its audio has played on the real
+// clock. Both fakes use this so the gateway's playout clock is tested honestly.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -15,6 +14,7 @@
 #include "net/headers.hpp"
 #include "net/io_runtime.hpp"
 #include "tests/fakes/frame_queue.hpp"
+#include "tools/sim/playback.hpp"
 
 namespace voxgate::fakes {
 
@@ -36,15 +36,37 @@ class mark_player {
  private:
   void run();
   std::function<void(const std::string&)> echo_;
-  std::size_t bytes_per_ms_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  clock::time_point play_end_ = clock::now();
-  std::chrono::milliseconds received_{0};  // all audio received
-  std::chrono::milliseconds cleared_{0};   // audio flushed by a clear before it played
-  std::deque<std::pair<clock::time_point, std::string>> pending_;
+  sim::playback playback_;
   bool stop_ = false;
   std::thread thread_;
+};
+
+// What both fakes' media sides share: the loop, the frames received, the socket, and the handset that
+// answers marks with `mark_echo(name)` once their audio has played. Hanging up, it closes the socket
+// and lets the close handshake finish before the loop stops.
+class provider_media {
+ public:
+  explicit provider_media(std::function<std::string(const std::string&)> mark_echo);
+  ~provider_media();
+  provider_media(const provider_media&) = delete;
+  provider_media& operator=(const provider_media&) = delete;
+
+  // Opens the media socket (see open_provider_socket). Empty on success.
+  std::string open(const std::string& gateway, const std::string& stream_url, net::header_list headers);
+  void send(std::string frame);
+  void hang_up(std::string reason);
+
+  std::shared_ptr<frame_queue> received() const { return received_; }
+  const mark_player& handset() const { return *player_; }
+  net::io_runtime& io() { return io_; }
+
+ private:
+  net::io_runtime io_{1};
+  std::shared_ptr<frame_queue> received_ = std::make_shared<frame_queue>();
+  std::shared_ptr<net::ws_channel_ptr> channel_ = std::make_shared<net::ws_channel_ptr>();
+  std::shared_ptr<mark_player> player_;
 };
 
 // A sink for a fake provider's media socket: records every frame and feeds media, mark and clear

@@ -6,6 +6,8 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 
+#include "net/ws_frame.hpp"
+
 namespace voxgate::fakes {
 
 namespace asio = boost::asio;
@@ -37,18 +39,8 @@ int raw_ws::connect(const std::string& host, std::uint16_t port, const std::stri
 }
 
 void raw_ws::send_frame(std::uint8_t opcode, const std::string& payload) {
-  std::string frame;
-  frame.push_back(static_cast<char>(0x80 | opcode));      // FIN
-  const std::uint8_t mask[4] = {0x12, 0x34, 0x56, 0x78};  // clients must mask
-  if (payload.size() < 126) {
-    frame.push_back(static_cast<char>(0x80 | payload.size()));
-  } else {
-    frame.push_back(static_cast<char>(0x80 | 126));
-    frame.push_back(static_cast<char>((payload.size() >> 8) & 0xFF));
-    frame.push_back(static_cast<char>(payload.size() & 0xFF));
-  }
-  frame.append(reinterpret_cast<const char*>(mask), 4);
-  for (std::size_t i = 0; i < payload.size(); ++i) frame.push_back(static_cast<char>(payload[i] ^ mask[i % 4]));
+  std::string frame;  // any opcode, even one the protocol does not know: the peer's refusal is the test
+  net::ws::append_client_frame(frame, static_cast<net::ws::opcode>(opcode), payload, 0x12345678u);
   asio::write(impl_->socket, asio::buffer(frame));
 }
 

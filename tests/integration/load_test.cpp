@@ -21,7 +21,7 @@ class LoadTest : public GatewayTest {
     tools::load_options o;
     o.gateway_url = gateway_url();
     o.public_url = public_url;
-    o.auth_token = auth_token;
+    o.credential = auth_token;
     o.calls = calls;
     o.duration_s = seconds;
     o.ramp_per_s = 200;
@@ -53,8 +53,7 @@ class TelnyxLoadTest : public LoadTest {
   tools::load_options telnyx_options(int calls, double seconds) const {
     auto o = options(calls, seconds);
     o.provider = "telnyx";
-    o.auth_token.clear();
-    o.telnyx_private_key_pem = key.private_key_pem();
+    o.credential = key.private_key_pem();
     o.api_port = api_port;
     return o;
   }
@@ -102,7 +101,7 @@ TEST_F(LoadTest, EveryEchoedFrameComesBackAtItsPositionAndIsTimed) {
 
 TEST_F(LoadTest, UnsignedCallsAreCountedAsFailedWithTheGatewaysAnswer) {
   auto o = options(3, 1);
-  o.auth_token = "not-the-gateways-token";
+  o.credential = "not-the-gateways-token";
   auto r = tools::run_load(o, {});
   EXPECT_EQ(r.connected, 0);
   EXPECT_EQ(r.failed, 3);
@@ -217,7 +216,7 @@ TEST_F(TelnyxLoadTest, TelnyxCallsAreAnsweredThroughTheApiAndEchoedWhole) {
 
 TEST_F(TelnyxLoadTest, UnsignedTelnyxWebhooksFailWithTheGatewaysAnswer) {
   auto o = telnyx_options(2, 1);
-  o.telnyx_private_key_pem = sim::telnyx::signing_key().private_key_pem();  // not the gateway's key
+  o.credential = sim::telnyx::signing_key().private_key_pem();  // not the gateway's key
   auto r = tools::run_load(o, {});
   EXPECT_EQ(r.connected, 0);
   EXPECT_EQ(r.failed, 2);

@@ -1,8 +1,8 @@
 // `voxgate probe` against a local gateway: every step passes on a healthy one, and each common
 // misconfiguration is caught at the right step with the right hint.
+#include "tools/probe/probe.hpp"
 #include "gateway_fixture.hpp"
 #include "tests/fakes/strip_proxy.hpp"
-#include "tools/probe/probe.hpp"
 #include "tools/sim/telnyx_caller.hpp"
 
 using namespace voxgate;
@@ -21,7 +21,7 @@ class ProbeTest : public GatewayTest {
   tools::probe_options options(const std::string& url = local_public_url) {
     tools::probe_options o;
     o.public_url = url;
-    o.auth_token = auth_token;
+    o.credential = auth_token;
     o.connect_to = "127.0.0.1:" + std::to_string(gateway->port());
     o.insecure_local = true;
     o.seconds = 1;
@@ -40,7 +40,7 @@ TEST_F(ProbeTest, AHealthyGatewayPassesEveryStep) {
   auto report = tools::run_probe(options());
   EXPECT_TRUE(report.ok()) << tools::render(report);
   for (const char* step :
-       {"dns", "tcp", "tls", "webhook", "twiml", "stream-url", "upgrade", "media", "audio-back", "stop"})
+       {"dns", "tcp", "tls", "webhook", "answer", "stream-url", "upgrade", "media", "audio-back", "stop"})
     EXPECT_NE(report.find(step), nullptr) << step;
   EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));  // the probe's call ended cleanly
 }
@@ -61,7 +61,7 @@ class UnsignedProbeTest : public ProbeTest {
 
 TEST_F(UnsignedProbeTest, AStreamUrlForAnotherHostIsCaught) {
   auto o = options("http://other.example.test");
-  o.auth_token.clear();
+  o.credential.clear();
   auto report = tools::run_probe(o);
   ASSERT_EQ(first_failure(report), "stream-url") << tools::render(report);
   EXPECT_NE(report.find("stream-url")->detail.find("host is gw.example.test"), std::string::npos);
@@ -153,7 +153,7 @@ class TelnyxProbeTest : public ProbeTest {
   tools::probe_options telnyx_options() {
     auto o = options();
     o.provider = "telnyx";
-    o.telnyx_private_key_pem = key.private_key_pem();
+    o.credential = key.private_key_pem();
     return o;
   }
   sim::telnyx::signing_key key;
@@ -171,7 +171,7 @@ TEST_F(TelnyxProbeTest, AHealthyGatewayAcceptsTheSignedWebhookAndRoutesTheUpgrad
 
 TEST_F(TelnyxProbeTest, AKeyThatIsNotTheGatewaysIsCaughtAtTheWebhook) {
   auto o = telnyx_options();
-  o.telnyx_private_key_pem = sim::telnyx::signing_key().private_key_pem();
+  o.credential = sim::telnyx::signing_key().private_key_pem();
   auto report = tools::run_probe(o);
   ASSERT_EQ(first_failure(report), "webhook") << tools::render(report);
   EXPECT_NE(report.find("webhook")->hint.find("TELNYX_PUBLIC_KEY"), std::string::npos);

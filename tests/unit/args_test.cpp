@@ -184,7 +184,10 @@ TEST(SubcommandArgs, UnknownOptionsAreRefusedAndHelpExitsZero) {
   r = run(&load_command, {"load", "--help"});
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("  --calls N"), std::string::npos) << r.out;
-  r = run(&probe_command, {"probe", "--provider", "plivo", "https://x"});
+  // Every provider with a simulated caller is a choice (tools/sim/callers.cpp); one without is refused.
+  r = run(&probe_command, {"probe", "--provider", "nosuch", "https://x"});
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("--provider must be twilio or telnyx, got 'plivo'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--provider must be twilio, telnyx, signalwire, plivo or exotel, got 'nosuch'"),
+            std::string::npos)
+      << r.err;
 }

@@ -1,10 +1,9 @@
-// The engine of `voxgate load`: thousands of simulated Twilio or Telnyx calls from one thread. Each
-// call is placed as its provider places it (Twilio: signed webhook, TwiML, signed media upgrade;
-// Telnyx: signed call.initiated, the gateway's answer command at this tool's Call Control API, the
-// media upgrade with the answer's token; then connected, start, 20 ms media frames in real time,
-// marks answered, stop), driven by one timer for all calls, with the caller audio base64-encoded once
-// up front. The gateway is expected to echo the audio back (an
-// echo AI behind it), so every byte that returns is timed against when it was sent.
+// `voxgate load`: thousands of simulated calls of one provider from one thread, each placed as its
+// provider places it through that provider's caller (tools/sim/caller.hpp: the webhook, the answer,
+// the media upgrade), then connected and start, 20 ms media frames in real time, what comes back
+// played by a simulated handset (marks answered once the audio before them has played, as the
+// provider does), and stop. The gateway is expected to echo the audio back (an echo AI behind it), so
+// every byte that returns is timed against when it was sent. The engine is load_engine.hpp.
 #pragma once
 
 #include <cstdint>
@@ -24,10 +23,9 @@ struct load_options {
   // Where media sockets go instead of gateway_url: another instance of a cluster, so that every call's
   // media is carried to the instance that took its webhook (the relay hop, timed). Empty: gateway_url.
   std::string media_url;
-  std::string provider = "twilio";     // or "telnyx"
-  std::string auth_token;              // twilio: auth token to sign webhooks and upgrades with ("" sends none)
-  std::string telnyx_private_key_pem;  // telnyx: Ed25519 key to sign webhooks with ("" sends none)
-  std::uint16_t api_port = 8091;       // telnyx: where this tool plays the Call Control API (TELNYX_API_BASE)
+  std::string provider = "twilio";  // any with a caller (tools/sim/callers.cpp)
+  std::string credential;           // what the provider signs with (sim::caller_settings); "" signs nothing
+  std::uint16_t api_port = 8091;    // where the gateway's answers arrive for a provider that answers so (Telnyx)
   int calls = 10;
   double duration_s = 10;   // caller audio per call
   double ramp_per_s = 100;  // calls placed per second

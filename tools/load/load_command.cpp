@@ -10,7 +10,7 @@
 
 #include "net/json.hpp"
 #include "tools/args.hpp"
-#include "tools/sim/call_control_api.hpp"
+#include "tools/caller_options.hpp"
 
 namespace voxgate::tools {
 
@@ -178,16 +178,19 @@ const args::command& load_arguments() {
       .name = "load",
       .usage = {"GATEWAY_URL [options]"},
       .description =
-          "Places N concurrent simulated Twilio calls from one thread, R per second, each streaming S seconds\n"
-          "of caller audio as 20 ms frames in real time, answering marks, then stop.\n"
+          "Places N concurrent simulated calls of one provider from one thread, R per second, each streaming S\n"
+          "seconds of caller audio as 20 ms frames in real time, playing what comes back (marks answered once\n"
+          "their audio has played), then stop.\n"
           "Needs a gateway whose AI echoes audio back: every byte that returns is timed against when its audio\n"
           "position was sent, whatever chunks it comes back in. The default local agent does not echo; run\n"
           "build/bench/echo_ai 8100 and start the gateway with AI_BACKEND=openai OPENAI_API_KEY=any\n"
           "OPENAI_REALTIME_URL=ws://127.0.0.1:8100/v1/realtime AGENT_GREETS_FIRST=0 (bench/capacity.sh does).\n"
           "GATEWAY_URL is the gateway itself over plain HTTP (e.g. http://127.0.0.1:8080), not its TLS proxy.\n"
-          "Exit status 0 only when every call connected and completed and all its audio came back unchanged.",
+          "Exit status 0 only when every call connected and completed and all its audio came back unchanged.\n"
+          "Telnyx answers through its Call Control API, which this tool plays on 127.0.0.1:--api-port: start\n"
+          "the gateway with TELNYX_API_BASE=http://127.0.0.1:8091/v2 so its answers reach it.",
       .positional = "GATEWAY_URL",
-      .options = sim::with_telnyx_caller_options({
+      .options = with_caller_options({
           {.name = "--calls",
            .type = kind::integer,
            .value_name = "N",
@@ -209,12 +212,6 @@ const args::command& load_arguments() {
            .default_value = "100",
            .min = 0.01,
            .max = 100000},
-          {.name = "--provider",
-           .type = kind::text,
-           .help = "whose calls to place; for telnyx, start the gateway with\n"
-                   "TELNYX_API_BASE=http://127.0.0.1:<--api-port>/v2 so its answers reach this tool",
-           .default_value = "twilio",
-           .choices = {"twilio", "telnyx"}},
           {.name = "--pid",
            .type = kind::integer,
            .value_name = "PID",
@@ -222,10 +219,6 @@ const args::command& load_arguments() {
                    "the steady window (every call up, none finished yet)",
            .min = 1,
            .max = 4194304},
-          {.name = "--auth-token",
-           .type = kind::text,
-           .value_name = "TOKEN",
-           .help = "the gateway's TWILIO_AUTH_TOKEN, to sign as Twilio does"},
           {.name = "--public-url",
            .type = kind::text,
            .value_name = "URL",
@@ -269,12 +262,13 @@ int load_command(int argc, char** argv) {
   o.pid = static_cast<int>(a.integer("--pid"));
   o.drain_s = a.number("--drain");
   o.setup_s = a.number("--setup");
-  o.auth_token = a.text("--auth-token");
   o.public_url = a.text("--public-url");
   o.media_url = a.text("--media-to");
-  o.provider = a.text("--provider");
-  o.api_port = static_cast<std::uint16_t>(a.integer("--api-port"));
-  if (!sim::read_telnyx_key(a, "load", o.telnyx_private_key_pem)) return 2;
+  caller_choice caller;
+  if (!read_caller_options(a, "load", caller)) return 2;
+  o.provider = caller.provider;
+  o.credential = caller.credential;
+  o.api_port = caller.api_port;
   bool tty = isatty(STDERR_FILENO);
   auto progress = [&](const load_progress& p) {
     if (!tty) return;

@@ -1,33 +1,25 @@
+// `voxgate call` (tools/probe/call_command.hpp): one simulated call placed through the provider's
+// caller (tools/sim/caller.hpp), the caller's audio streamed in real time once the greeting has
+// played, and what comes back played and recorded by the caller's phone (caller_phone.hpp).
 #include "tools/probe/call_command.hpp"
 
-#include <rapidjson/document.h>
-
 #include <chrono>
-#include <cmath>
-#include <condition_variable>
 #include <cstdio>
-#include <deque>
 #include <fstream>
 #include <functional>
 #include <iostream>
-#include <iterator>
-#include <mutex>
+#include <memory>
 #include <optional>
-#include <sstream>
+#include <thread>
 
-#include "codecs/base64.hpp"
 #include "codecs/g711.hpp"
-#include "codecs/resampler.hpp"
 #include "codecs/wav.hpp"
-#include "net/http_server.hpp"
-#include "net/io_runtime.hpp"
-#include "net/json.hpp"
-#include "net/providers/twilio/signature.hpp"
 #include "net/url.hpp"
+#include "tools/caller_options.hpp"
+#include "tools/probe/caller_phone.hpp"
 #include "tools/probe/probe_client.hpp"
 #include "tools/sim/call_control_api.hpp"
-#include "tools/sim/telnyx_caller.hpp"
-#include "tools/sim/twilio_caller.hpp"
+#include "tools/sim/caller.hpp"
 
 namespace voxgate::tools {
 
@@ -41,96 +33,20 @@ using namespace std::chrono_literals;
 constexpr auto greeting_quiet = 700ms;
 constexpr auto greeting_bound = 8s;
 constexpr auto greeting_absent = 4s;  // no audio at all by then: the agent does not greet (AGENT_GREETS_FIRST=0)
-
-std::size_t samples_in(double seconds) { return static_cast<std::size_t>(std::lround(seconds * 8000)); }
-
-// Quiet, then a second of a voiced tone, then quiet: the local agent hears the caller, and after the
-// pause plays them back (started without waiting for the greeting, the tone also talks over it: barge-in).
-std::vector<std::int16_t> test_signal(double seconds) {
-  std::vector<std::int16_t> s(samples_in(seconds), 0);
-  for (std::size_t i = 2400; i < 10400 && i < s.size(); ++i) {
-    double t = static_cast<double>(i) / 8000.0;
-    s[i] = static_cast<std::int16_t>(6000 * std::sin(2 * M_PI * 220 * t) * (0.6 + 0.4 * std::sin(2 * M_PI * 3 * t)));
-  }
-  return s;
-}
-
-std::optional<std::vector<std::int16_t>> load_wav_8k(const std::string& path, std::string& why) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    why = "cannot read " + path;
-    return std::nullopt;
-  }
-  std::string bytes((std::istreambuf_iterator<char>(in)), {});
-  auto audio = codecs::wav::from_bytes(bytes, &why);
-  if (!audio) return std::nullopt;
-  if (audio->sample_rate == 8000) return audio->samples;
-  codecs::resampler r(audio->sample_rate, 8000);
-  std::vector<std::int16_t> out;
-  r.process_append(audio->samples, out);
-  return out;
-}
-
-// The caller's phone: plays what arrives in order, answers marks when their audio has played.
-class handset {
- public:
-  explicit handset(clock_type::time_point start) : start_(start) {}
-
-  void on_media(const std::string& mulaw, clock_type::time_point now) {
-    auto at = std::max(play_end_, now);
-    auto offset =
-        static_cast<std::size_t>(std::chrono::duration_cast<std::chrono::microseconds>(at - start_).count() * 8 / 1000);
-    if (heard_.size() < offset + mulaw.size()) heard_.resize(offset + mulaw.size(), 0);
-    for (std::size_t i = 0; i < mulaw.size(); ++i)
-      heard_[offset + i] = codecs::g711::ulaw_to_linear(static_cast<std::uint8_t>(mulaw[i]));
-    play_end_ = at + std::chrono::microseconds(mulaw.size() * 125);
-  }
-  void on_mark(std::string name, clock_type::time_point now) {
-    marks_.emplace_back(std::max(play_end_, now), std::move(name));
-  }
-  // Everything not yet played is dropped; every pending mark comes back at once.
-  std::vector<std::string> on_clear(clock_type::time_point now) {
-    auto cut = static_cast<std::size_t>(std::chrono::duration_cast<std::chrono::microseconds>(now - start_).count() *
-                                        8 / 1000);
-    if (heard_.size() > cut) heard_.resize(cut);
-    play_end_ = now;
-    std::vector<std::string> out;
-    for (auto& m : marks_) out.push_back(std::move(m.second));
-    marks_.clear();
-    return out;
-  }
-  std::vector<std::string> due_marks(clock_type::time_point now) {
-    std::vector<std::string> out;
-    while (!marks_.empty() && marks_.front().first <= now) {
-      out.push_back(std::move(marks_.front().second));
-      marks_.pop_front();
-    }
-    return out;
-  }
-  // When everything received so far will have played.
-  clock_type::time_point played_until() const { return play_end_; }
-  std::vector<std::int16_t>& heard() { return heard_; }
-
- private:
-  clock_type::time_point start_;
-  clock_type::time_point play_end_{};
-  std::vector<std::int16_t> heard_;
-  std::deque<std::pair<clock_type::time_point, std::string>> marks_;
-};
-
-// What differs between providers once the media socket is open: the messages the caller's side sends.
-struct media_script {
-  std::function<std::string(std::size_t n, const std::string& mulaw)> media;
-  std::function<std::string(const std::string& name)> mark_echo;
-  std::function<std::string()> stop;
-  std::function<void()> after_stop;  // e.g. Telnyx's call.hangup webhook
-};
+constexpr auto answer_bound = 5s;     // for an answer that comes another way than the webhook's response
 
 using note_fn = std::function<void(std::string)>;
 
 // Why a webhook did not get 200, with the likely cause when it is a common one.
-std::string webhook_failure(const probe_step& hook, const probe_http_response& res, const net::url& gateway) {
-  if (hook.ok) return "webhook: HTTP " + std::to_string(res.status) + " " + res.body;
+std::string webhook_failure(const probe_step& hook, const probe_http_response& res, const net::url& gateway,
+                            const sim::caller& caller) {
+  if (hook.ok) {
+    std::string out = "webhook: HTTP " + std::to_string(res.status) + " " + res.body;
+    if (res.status == 403)
+      out += " (the gateway refused the signature: give what matches its " + std::string(caller.credential_setting()) +
+             ")";
+    return out;
+  }
   std::string out = "webhook: " + hook.detail;
   if (hook.plain_http) return out + " (is the gateway plain http? try http://" + gateway.host_port() + ")";
   if (hook.detail.rfind("connect:", 0) == 0)
@@ -138,179 +54,103 @@ std::string webhook_failure(const probe_step& hook, const probe_http_response& r
   return out;
 }
 
-std::optional<media_script> place_twilio(const call_options& o, const net::url& gateway, const std::string& public_url,
-                                         probe_client& client, const note_fn& note, call_result& r) {
-  auto call_sid = sim::twilio::random_sid("CA");
-  auto form = sim::twilio::voice_webhook_form(call_sid);
-  net::header_list headers{{"Content-Type", "application/x-www-form-urlencoded"}, {simulated_header, "call"}};
-  if (!o.auth_token.empty())
-    headers.emplace_back("X-Twilio-Signature",
-                         net::twilio::compute_signature(o.auth_token, public_url + "/twilio/voice", form));
+// A request the provider makes of the gateway, on a fresh connection.
+std::pair<probe_step, probe_http_response> request(probe_client& client, const sim::provider_request& req) {
   probe_http_response res;
-  auto hook = client.http("POST", "/twilio/voice", headers, net::encode_form(form), res);
-  if (!hook.ok || res.status != 200) {
-    r.error = webhook_failure(hook, res, gateway);
-    return std::nullopt;
-  }
-  note("webhook answered (HTTP 200, " + std::to_string(hook.took.count()) + " ms) call=" + call_sid);
-  auto instruction = sim::twilio::parse_stream_instruction(res.body);
-  if (!instruction) {
-    r.error = "the gateway did not connect the call: " + res.body;
-    return std::nullopt;
-  }
-  auto stream = net::parse_url(instruction->url);
-  net::header_list ws_headers;
-  if (!o.auth_token.empty())
-    ws_headers.emplace_back("X-Twilio-Signature", net::twilio::compute_signature(o.auth_token, instruction->url, {}));
-  probe_http_response up;
-  if (!stream || !client.upgrade(std::string(stream->path()), ws_headers, up).ok) {
-    r.error = "media upgrade to " + instruction->url + " failed: HTTP " + std::to_string(up.status);
-    return std::nullopt;
-  }
-  note("media socket open (" + instruction->url + ")");
-  std::string sid = sim::twilio::random_sid("MZ");
-  client.send_text(sim::twilio::connected_message());
-  client.send_text(sim::twilio::start_message(sid, call_sid, instruction->parameters));
-  note("start sent");
-  media_script s;
-  s.media = [sid](std::size_t n, const std::string& mulaw) {
-    return sim::twilio::media_message(sid, n + 2, n + 1, mulaw);
-  };
-  s.mark_echo = [sid](const std::string& name) { return sim::twilio::mark_echo(sid, name); };
-  s.stop = [sid, call_sid] { return sim::twilio::stop_message(sid, 999999, call_sid); };
-  return s;
+  auto step = client.http(req.method, req.target, req.headers, req.body, res);
+  return {step, res};
 }
 
-std::optional<media_script> place_telnyx(const call_options& o, const net::url& gateway, probe_client& client,
-                                         const note_fn& note, call_result& r) {
-  std::optional<sim::telnyx::signing_key> key;
-  if (!o.telnyx_private_key_pem.empty()) {
-    key = sim::telnyx::signing_key::from_pem(o.telnyx_private_key_pem, &r.error);
-    if (!key) return std::nullopt;
-  }
-  auto api = std::make_shared<sim::call_control_api>(o.api_port);
-  if (auto err = api->start(); !err.empty()) {
-    r.error =
-        "cannot listen for the gateway's Call Control commands on 127.0.0.1:" + std::to_string(o.api_port) + ": " + err;
-    return std::nullopt;
-  }
-  std::string ccid = "v3:" + sim::twilio::random_sid("call");
-  std::string session = sim::twilio::random_sid("session-");
-  int event_number = 0;
-  auto post = [&client, key = std::make_shared<std::optional<sim::telnyx::signing_key>>(std::move(key)), ccid, session,
-               event_number](const std::string& type) mutable {
-    auto body = sim::telnyx::webhook_event(ccid + "-evt-" + std::to_string(++event_number), type, ccid, session);
-    auto ts = std::to_string(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-    net::header_list headers{
-        {"Content-Type", "application/json"}, {"telnyx-timestamp", ts}, {simulated_header, "call"}};
-    if (*key) headers.emplace_back("telnyx-signature-ed25519", (*key)->signature_for(ts, body));
-    probe_http_response res;
-    auto s = client.http("POST", "/telnyx/webhook", headers, body, res);
-    return std::make_pair(s, res);
-  };
-  auto [hook, res] = post("call.initiated");
-  if (!hook.ok || res.status != 200) {
-    r.error = webhook_failure(hook, res, gateway);
-    if (res.status == 403) r.error += " (give the private key whose public half is the gateway's TELNYX_PUBLIC_KEY)";
-    return std::nullopt;
-  }
-  note("call.initiated answered (HTTP 200, " + std::to_string(hook.took.count()) + " ms) call=" + ccid);
-  auto command = api->wait_for({"answer", "streaming_start", "reject"}, 5s);
-  if (!command) {
-    r.error =
-        "the gateway sent no answer to the Call Control API within 5 s: start it with "
-        "TELNYX_API_BASE=http://127.0.0.1:" +
-        std::to_string(o.api_port) + "/v2 (and any TELNYX_API_KEY) so this simulator receives it";
-    return std::nullopt;
-  }
-  if (command->action == "reject") {
-    r.error = "the gateway rejected the call (at MAX_CALLS, or draining)";
-    return std::nullopt;
-  }
-  rapidjson::Document d;
-  if (!net::json::parse(d, command->body).empty() || !d.IsObject() || !d.HasMember("stream_url") ||
-      !d["stream_url"].IsString()) {
-    r.error = "the gateway's " + command->action + " command has no stream_url: " + command->body;
-    return std::nullopt;
-  }
-  std::string stream_url = d["stream_url"].GetString();
-  std::string token = d.HasMember("stream_auth_token") && d["stream_auth_token"].IsString()
-                          ? d["stream_auth_token"].GetString()
-                          : std::string();
-  note("the gateway sent " + command->action + " with stream_url " + stream_url);
-  post("call.answered");
-  auto stream = net::parse_url(stream_url);
-  probe_http_response up;
-  if (!stream || !client.upgrade(std::string(stream->path()), {{"x-telnyx-streaming-auth-token", token}}, up).ok) {
-    r.error = "media upgrade to " + stream_url + " failed: HTTP " + std::to_string(up.status);
-    return std::nullopt;
-  }
-  note("media socket open");
-  std::string stream_id = sim::twilio::random_sid("stream-");
-  client.send_text(sim::telnyx::connected_message());
-  client.send_text(sim::telnyx::start_message(stream_id, 1, ccid, session, "PCMU"));
-  post("streaming.started");
-  note("start sent");
-  media_script s;
-  s.media = [stream_id](std::size_t n, const std::string& mulaw) {
-    return sim::telnyx::media_message(stream_id, n + 2, n + 1, mulaw);
-  };
-  s.mark_echo = [stream_id](const std::string& name) { return sim::telnyx::mark_echo(stream_id, name); };
-  s.stop = [stream_id] { return sim::telnyx::stop_message(stream_id, 999999); };
-  // Holding `api` keeps the Call Control API up until after the hangup: the gateway's own hangup
-  // command arrives there as the call ends.
-  s.after_stop = [post, api]() mutable { post("call.hangup"); };
-  return s;
+void tell(probe_client& client, sim::caller& caller, sim::caller::moment m) {
+  if (auto notice = caller.notice(m)) request(client, *notice);
 }
 
-void stream_call(probe_client& client, const media_script& script, const std::vector<std::int16_t>& caller,
+// The webhook, the answer and the media upgrade: true once the media socket is open and start sent.
+bool place(probe_client& client, sim::caller& caller, const net::url& gateway, const note_fn& note, call_result& r) {
+  auto [hook, res] = request(client, caller.webhook());
+  if (!hook.ok || res.status != 200) {
+    r.error = webhook_failure(hook, res, gateway, caller);
+    return false;
+  }
+  note("webhook answered (HTTP 200, " + std::to_string(hook.took.count()) +
+       " ms) call=" + std::string(caller.call_id()));
+  auto answer = caller.read_answer(res.status, net::header_or(res.headers, "Content-Type"), res.body);
+  for (auto until = clock_type::now() + answer_bound;
+       answer.what == sim::call_answer::kind::pending && clock_type::now() < until;) {
+    std::this_thread::sleep_for(10ms);
+    answer = caller.poll_answer();
+  }
+  if (answer.what != sim::call_answer::kind::socket) {
+    r.error = answer.what == sim::call_answer::kind::pending
+                  ? "no answer within " + std::to_string(answer_bound.count()) + " s: " + answer.why
+                  : "the gateway did not connect the call: " + answer.why;
+    return false;
+  }
+  tell(client, caller, sim::caller::moment::answered);
+  auto stream = net::parse_url(answer.socket.url);
+  probe_http_response up;
+  if (!stream || !client.upgrade(stream->target, answer.socket.headers, up).ok) {
+    r.error = "media upgrade to " + answer.socket.url + " failed: HTTP " + std::to_string(up.status);
+    return false;
+  }
+  note("media socket open (" + answer.socket.url + ")");
+  for (const auto& f : caller.opening()) client.send(f.data, f.binary);
+  tell(client, caller, sim::caller::moment::streaming);
+  note("start sent");
+  return true;
+}
+
+void stream_call(probe_client& client, sim::caller& caller, const std::vector<std::int16_t>& caller_audio,
                  clock_type::time_point start, bool wait_greeting, const note_fn& note, call_result& r) {
   auto media_start = clock_type::now();
-  handset phone(start);
+  caller_phone phone(start);
   bool closed = false;
   bool heard_anything = false;
+  std::vector<std::uint8_t> decoded;
   auto answer_marks = [&](const std::vector<std::string>& names) {
     for (const auto& n : names) {
-      client.send_text(script.mark_echo(n));
+      auto f = caller.mark_played(n);
+      client.send(f.data, f.binary);
       ++r.marks_answered;
     }
   };
-  auto handle = [&](const std::string& frame) {
-    rapidjson::Document d;
-    if (!net::json::parse(d, frame).empty() || !d.IsObject() || !d.HasMember("event") || !d["event"].IsString()) return;
-    std::string event = d["event"].GetString();
+  auto handle = [&](std::string& frame, bool binary) {
+    auto m = caller.read(frame, binary);
     auto now = clock_type::now();
-    if (event == "media" && d.HasMember("media") && d["media"].IsObject() && d["media"].HasMember("payload") &&
-        d["media"]["payload"].IsString()) {
+    if (m.what == sim::gateway_message::kind::media) {
+      decoded.resize(m.payload.size());
+      auto n = caller.decode_audio(m.payload, decoded.data());
+      if (!n) return;
       ++r.frames_received;
-      auto audio = codecs::base64::decode(d["media"]["payload"].GetString()).value_or("");
       if (!heard_anything) note("first audio back");
       heard_anything = true;
-      phone.on_media(audio, now);
-    } else if (event == "mark" && d.HasMember("mark") && d["mark"].IsObject() && d["mark"].HasMember("name") &&
-               d["mark"]["name"].IsString()) {
-      phone.on_mark(d["mark"]["name"].GetString(), now);
-    } else if (event == "clear") {
+      phone.on_media(std::span<const std::uint8_t>(decoded.data(), *n), now);
+    } else if (m.what == sim::gateway_message::kind::mark) {
+      phone.on_mark(std::string(m.name), now);
+    } else if (m.what == sim::gateway_message::kind::clear) {
       ++r.clears;
       note("clear: the gateway flushed its audio (barge-in)");
-      answer_marks(phone.on_clear(now));
+      for (const auto& f : caller.cleared(phone.on_clear(now))) client.send(f.data, f.binary);
     }
   };
   // One 20 ms frame from the caller's phone, then what the gateway sends until the next one is due.
-  auto send_frame = [&](const std::string& mulaw) {
-    client.send_text(script.media(r.frames_sent, mulaw));
+  std::string payload;
+  auto send_frame = [&](std::span<const std::uint8_t> mulaw) {
+    payload.clear();
+    bool binary = caller.append_media(payload, mulaw);
+    client.send(payload, binary);
     ++r.frames_sent;
     auto next = media_start + std::chrono::milliseconds(20 * r.frames_sent);  // a monotonic clock, no drift
     while (!closed) {
       answer_marks(phone.due_marks(clock_type::now()));
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next - clock_type::now());
       if (left <= 0ms) break;
-      if (auto frame = client.read_text(std::min(left, 5ms), &closed)) handle(*frame);
+      bool binary_in = false;
+      if (auto frame = client.read(std::min(left, 5ms), &closed, &binary_in)) handle(*frame, binary_in);
     }
   };
   if (wait_greeting) {
-    const std::string silence(160, '\xFF');  // mu-law silence: a phone streams while its caller listens
+    const std::vector<std::uint8_t> silence(160, 0xFF);  // mu-law silence: a phone streams while its caller listens
     auto waiting_since = clock_type::now();
     auto bound = waiting_since + greeting_bound;
     while (!closed) {
@@ -333,21 +173,21 @@ void stream_call(probe_client& client, const media_script& script, const std::ve
   } else {
     note("the caller starts talking (not waiting for a greeting)");
   }
-  std::size_t frames = caller.size() / 160;
+  std::size_t frames = caller_audio.size() / 160;
+  std::vector<std::uint8_t> mulaw(160);
   for (std::size_t n = 0; n < frames && !closed; ++n) {
-    std::string mulaw(160, '\0');
-    for (std::size_t i = 0; i < 160; ++i)
-      mulaw[i] = static_cast<char>(codecs::g711::linear_to_ulaw(caller[n * 160 + i]));
+    for (std::size_t i = 0; i < 160; ++i) mulaw[i] = codecs::g711::linear_to_ulaw(caller_audio[n * 160 + i]);
     send_frame(mulaw);
   }
   if (closed) {
     note("the gateway closed the media socket");
   } else {
-    client.send_text(script.stop());
+    auto stop = caller.stop();
+    client.send(stop.data, stop.binary);
     note("stop sent (caller hung up)");
-    if (script.after_stop) script.after_stop();
+    tell(client, caller, sim::caller::moment::hung_up);
     auto stop_at = clock_type::now();
-    while (!closed && clock_type::now() - stop_at < 3s) client.read_text(50ms, &closed);
+    while (!closed && clock_type::now() - stop_at < 3s) client.read(50ms, &closed, nullptr);
     note(closed ? "media socket closed by the gateway" : "the gateway kept the socket open 3 s after stop");
   }
   r.heard = std::move(phone.heard());
@@ -368,17 +208,42 @@ call_result run_simulated_call(const call_options& o) {
     r.error = "GATEWAY_URL must be http(s)://host[:port]";
     return r;
   }
-  std::string public_url = o.public_url.empty() ? gateway->origin() : o.public_url;
-  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+  sim::caller_settings settings;
+  settings.public_url = o.public_url.empty() ? gateway->origin() : o.public_url;
+  while (!settings.public_url.empty() && settings.public_url.back() == '/') settings.public_url.pop_back();
+  settings.credential = o.credential;
+  settings.tool = "call";
+  settings.insecure_local = gateway->scheme == "http";
+  auto caller = sim::make_caller(o.provider, settings);
+  if (!caller) {
+    r.error = "no simulated caller for provider '" + o.provider + "'";
+    return r;
+  }
+  if (auto why = caller->credential_problem(); !why.empty()) {
+    r.error = "the credential: " + why;
+    return r;
+  }
+  // The gateway's answers arrive at this API, for a provider that answers so; held until the call
+  // ends, when the gateway's own hang-up command arrives there too.
+  std::unique_ptr<sim::call_control_api> api;
+  if (caller->answers_by_api()) {
+    api = std::make_unique<sim::call_control_api>(o.api_port);
+    if (auto err = api->start(); !err.empty()) {
+      r.error = "cannot listen for the gateway's answers on 127.0.0.1:" + std::to_string(o.api_port) + ": " + err;
+      return r;
+    }
+    settings.api = api.get();
+    caller = sim::make_caller(o.provider, settings);
+  }
 
-  std::vector<std::int16_t> caller;
+  std::vector<std::int16_t> audio;
   if (o.play_wav.empty()) {
-    caller = test_signal(o.seconds);
+    audio = test_signal(o.seconds);
   } else {
     auto loaded = load_wav_8k(o.play_wav, r.error);
     if (!loaded) return r;
-    caller = std::move(*loaded);
-    caller.resize(std::max(caller.size(), samples_in(o.seconds)), 0);
+    audio = std::move(*loaded);
+    audio.resize(std::max(audio.size(), samples_in(o.seconds)), 0);
   }
 
   probe_client client(*gateway, {});
@@ -386,10 +251,8 @@ call_result run_simulated_call(const call_options& o) {
     r.error = "resolve: " + s.detail;
     return r;
   }
-  auto script = o.provider == "telnyx" ? place_telnyx(o, *gateway, client, note, r)
-                                       : place_twilio(o, *gateway, public_url, client, note, r);
-  if (!script) return r;
-  stream_call(client, *script, caller, start, o.wait_greeting, note, r);
+  if (!place(client, *caller, *gateway, note, r)) return r;
+  stream_call(client, *caller, audio, start, o.wait_greeting, note, r);
   return r;
 }
 
@@ -408,12 +271,7 @@ const args::command& call_arguments() {
           "127.0.0.1:--api-port; start the gateway with TELNYX_API_BASE=http://127.0.0.1:8091/v2. With\n"
           "TELNYX_PUBLIC_KEY set there, sign with the matching private key (openssl genpkey -algorithm ed25519).",
       .positional = "GATEWAY_URL",
-      .options = sim::with_telnyx_caller_options({
-          {.name = "--provider",
-           .type = kind::text,
-           .help = "which provider to play",
-           .default_value = "twilio",
-           .choices = {"twilio", "telnyx"}},
+      .options = with_caller_options({
           {.name = "--play",
            .type = kind::text,
            .value_name = "IN.WAV",
@@ -433,14 +291,10 @@ const args::command& call_arguments() {
           {.name = "--no-wait-greeting",
            .help = "talk as soon as the media stream is up, over any greeting (by default the caller\n"
                    "waits until the greeting has played and 0.7 s passed, at most 8 s; 4 s when no audio comes)"},
-          {.name = "--auth-token",
-           .type = kind::text,
-           .value_name = "TOKEN",
-           .help = "twilio: the gateway's TWILIO_AUTH_TOKEN, to sign as Twilio does"},
           {.name = "--public-url",
            .type = kind::text,
            .value_name = "URL",
-           .help = "twilio: the gateway's PUBLIC_URL, which signatures cover (default: GATEWAY_URL)"},
+           .help = "the gateway's PUBLIC_URL, which signatures cover (default: GATEWAY_URL)"},
       })};
   return c;
 }
@@ -454,15 +308,16 @@ int call_command(int argc, char** argv) {
     std::cerr << "voxgate call: give the gateway's URL, e.g. http://localhost:8080 (see --help)\n";
     return 2;
   }
-  o.provider = a.text("--provider");
   o.play_wav = a.text("--play");
   o.record_wav = a.text("--record");
   o.seconds = a.number("--seconds");
   o.wait_greeting = !a.flag("--no-wait-greeting");
-  o.auth_token = a.text("--auth-token");
   o.public_url = a.text("--public-url");
-  o.api_port = static_cast<std::uint16_t>(a.integer("--api-port"));
-  if (!sim::read_telnyx_key(a, "call", o.telnyx_private_key_pem)) return 2;
+  caller_choice caller;
+  if (!read_caller_options(a, "call", caller)) return 2;
+  o.provider = caller.provider;
+  o.credential = caller.credential;
+  o.api_port = caller.api_port;
   auto r = run_simulated_call(o);
   for (const auto& e : r.timeline) std::printf("%8.3f s  %s\n", e.at_s, e.what.c_str());
   // A call that failed before its media flowed has no figures to show: its error says it all.

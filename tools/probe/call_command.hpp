@@ -13,16 +13,15 @@
 namespace voxgate::tools {
 
 struct call_options {
-  std::string gateway_url;             // http://localhost:8080
-  std::string provider = "twilio";     // or "telnyx"
-  std::string public_url;              // what the gateway believes it is (for signatures); default: gateway_url
-  std::string auth_token;              // TWILIO_AUTH_TOKEN, to sign as Twilio does
-  std::string play_wav;                // caller audio; empty: a generated test signal
-  std::string record_wav;              // what the caller heard, 8 kHz
-  double seconds = 8;                  // of caller audio, after the greeting
-  bool wait_greeting = true;           // hold the caller's audio until the gateway's greeting has played
-  std::string telnyx_private_key_pem;  // signs Telnyx webhooks; empty sends them unsigned
-  std::uint16_t api_port = 8091;       // where the Telnyx simulator plays the Call Control API
+  std::string gateway_url;          // http://localhost:8080
+  std::string provider = "twilio";  // any with a caller (tools/sim/callers.cpp)
+  std::string public_url;           // what the gateway believes it is (for signatures); default: gateway_url
+  std::string credential;           // what the provider signs with (sim::caller_settings); "" signs nothing
+  std::string play_wav;             // caller audio; empty: a generated test signal
+  std::string record_wav;           // what the caller heard, 8 kHz
+  double seconds = 8;               // of caller audio, after the greeting
+  bool wait_greeting = true;        // hold the caller's audio until the gateway's greeting has played
+  std::uint16_t api_port = 8091;    // where answers arrive for a provider that answers so (Telnyx)
 };
 
 struct call_event {

@@ -1,5 +1,6 @@
 // `voxgate probe`: walks the public path exactly as a provider would, one step at a time, and says
 // for each step whether it worked, how long it took, and on failure the likely cause and the fix.
+// The walk is probe.cpp; the command line probe_command.cpp.
 #pragma once
 
 #include <chrono>
@@ -12,14 +13,13 @@
 namespace voxgate::tools {
 
 struct probe_options {
-  std::string public_url;              // what the provider is told to call (https://host)
-  std::string provider = "twilio";     // or "telnyx"
-  std::string telnyx_private_key_pem;  // signs the Telnyx webhook; empty: unsigned
-  std::string auth_token;              // TWILIO_AUTH_TOKEN, to sign as Twilio does; empty: unsigned
-  std::string connect_to;              // host:port to connect to instead of the URL's (tests, split DNS)
-  std::string ca_file;                 // extra trusted CA
-  double seconds = 3;                  // of media to send after start
-  bool insecure_local = false;         // accept http/ws (a local gateway); Twilio itself never would
+  std::string public_url;           // what the provider is told to call (https://host)
+  std::string provider = "twilio";  // any with a caller (tools/sim/callers.cpp)
+  std::string credential;           // what the provider signs with (sim::caller_settings); empty: unsigned
+  std::string connect_to;           // host:port to connect to instead of the URL's (tests, split DNS)
+  std::string ca_file;              // extra trusted CA
+  double seconds = 3;               // of media to send after start
+  bool insecure_local = false;      // accept http/ws (a local gateway); Twilio itself never would
 };
 
 struct probe_line {

@@ -68,6 +68,7 @@ struct probe_client::impl {
   bool read_pending = false;
   bool read_closed = false;
   std::deque<std::string> frames;
+  std::deque<bool> binary;  // of each frame in `frames`
   bool plain_http = false;  // the last open() met a plain-text server where TLS was expected
 
   // A fresh TCP (+TLS) connection; returns an error text or empty.
@@ -93,7 +94,8 @@ struct probe_client::impl {
   }
 };
 
-probe_client::probe_client(net::url target, net::tls_settings tls, std::string connect_to) : impl_(std::make_unique<impl>()) {
+probe_client::probe_client(net::url target, net::tls_settings tls, std::string connect_to)
+    : impl_(std::make_unique<impl>()) {
   impl_->target = std::move(target);
   impl_->tls = std::move(tls);
   impl_->connect_host = impl_->target.host;
@@ -189,6 +191,7 @@ probe_step probe_client::upgrade(const std::string& target, const net::header_li
   close();
   impl_->read_closed = false;
   impl_->frames.clear();
+  impl_->binary.clear();
   auto handshake = [&](auto& ws) -> std::string {
     auto err = impl_->open(ws.next_layer());
     if (!err.empty()) return err;
@@ -226,13 +229,25 @@ probe_step probe_client::upgrade(const std::string& target, const net::header_li
   return {true, "HTTP 101 Switching Protocols", since(start)};
 }
 
-void probe_client::send_text(const std::string& text) {
+void probe_client::send_text(const std::string& text) { send(text, false); }
+
+void probe_client::send(const std::string& data, bool binary) {
   beast::error_code ec;
-  if (impl_->ws) impl_->ws->write(asio::buffer(text), ec);
-  if (impl_->wss) impl_->wss->write(asio::buffer(text), ec);
+  if (impl_->ws) {
+    impl_->ws->binary(binary);
+    impl_->ws->write(asio::buffer(data), ec);
+  }
+  if (impl_->wss) {
+    impl_->wss->binary(binary);
+    impl_->wss->write(asio::buffer(data), ec);
+  }
 }
 
 std::optional<std::string> probe_client::read_text(std::chrono::milliseconds timeout, bool* closed) {
+  return read(timeout, closed, nullptr);
+}
+
+std::optional<std::string> probe_client::read(std::chrono::milliseconds timeout, bool* closed, bool* binary) {
   auto& st = *impl_;
   if (closed) *closed = st.read_closed;
   if (!st.ws && !st.wss) {
@@ -249,6 +264,7 @@ std::optional<std::string> probe_client::read_text(std::chrono::milliseconds tim
         return;
       }
       st.frames.push_back(beast::buffers_to_string(st.buffer.data()));
+      st.binary.push_back(st.ws ? st.ws->got_binary() : st.wss->got_binary());
       st.buffer.consume(st.buffer.size());
     };
     if (st.ws)
@@ -264,6 +280,8 @@ std::optional<std::string> probe_client::read_text(std::chrono::milliseconds tim
   if (st.frames.empty()) return std::nullopt;
   auto frame = std::move(st.frames.front());
   st.frames.pop_front();
+  if (binary) *binary = st.binary.front();
+  st.binary.pop_front();
   return frame;
 }
 

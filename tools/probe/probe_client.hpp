@@ -12,12 +12,13 @@
 #include "net/headers.hpp"
 #include "net/tls.hpp"
 #include "net/url.hpp"
+#include "tools/sim/caller.hpp"
 
 namespace voxgate::tools {
 
-// Every webhook VoxGate's own tools send carries this header with the tool's name ("probe", "call",
-// "load"), so the gateway can tell their calls from real ones.
-inline constexpr const char* simulated_header = "X-VoxGate-Simulated";
+// Every webhook VoxGate's own tools send carries sim::simulated_header with the tool's name ("probe",
+// "call", "load"), so the gateway can tell their calls from real ones.
+using sim::simulated_header;
 
 struct probe_step {
   bool ok = false;
@@ -47,8 +48,11 @@ class probe_client {
   // Upgrade on a fresh connection; on anything but 101 `out` holds what came back instead.
   probe_step upgrade(const std::string& target, const net::header_list& headers, probe_http_response& out);
   void send_text(const std::string& text);
+  void send(const std::string& data, bool binary);
   // The next text frame within `timeout`, or nothing (timeout or closed; `closed` says which).
   std::optional<std::string> read_text(std::chrono::milliseconds timeout, bool* closed = nullptr);
+  // The same for a frame of either kind; `binary` says which it is.
+  std::optional<std::string> read(std::chrono::milliseconds timeout, bool* closed, bool* binary);
   void close();
 
   const std::vector<std::string>& addresses() const;

@@ -1,9 +1,6 @@
 #include "tools/sim/call_control_api.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <iostream>
-#include <iterator>
 
 #include "net/url.hpp"
 
@@ -17,36 +14,7 @@ bool among(std::string_view action, std::initializer_list<std::string_view> acti
 
 }  // namespace
 
-std::vector<tools::args::option> with_telnyx_caller_options(std::vector<tools::args::option> options) {
-  using tools::args::kind;
-  options.insert(options.end(), {{.name = "--telnyx-private-key",
-           .type = kind::text,
-           .value_name = "PEM",
-           .help = "telnyx: Ed25519 private key file whose public half is the gateway's TELNYX_PUBLIC_KEY"},
-          {.name = "--api-port",
-           .type = kind::integer,
-           .value_name = "PORT",
-           .help = "telnyx: where this tool plays the Call Control API",
-           .default_value = "8091",
-           .min = 1,
-           .max = 65535}});
-  return options;
-}
-
-bool read_telnyx_key(const tools::args::values& a, std::string_view tool, std::string& pem) {
-  auto path = a.text("--telnyx-private-key");
-  if (path.empty()) return true;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "voxgate " << tool << ": cannot read --telnyx-private-key '" << path << "'\n";
-    return false;
-  }
-  pem.assign((std::istreambuf_iterator<char>(in)), {});
-  return true;
-}
-
-call_control_api::call_control_api(std::uint16_t port)
-    : server_(io_, net::http_server_options{"127.0.0.1", port}) {
+call_control_api::call_control_api(std::uint16_t port) : server_(io_, net::http_server_options{"127.0.0.1", port}) {
   // POST /v2/calls/{call_control_id}/actions/{action}
   server_.route_prefix("POST", "/v2/calls/", [this](net::http_request req, net::responder respond) {
     std::string_view path = req.path();

@@ -1,6 +1,6 @@
 // Plays Telnyx's Call Control API on 127.0.0.1 for the tools that play Telnyx (voxgate call,
-// voxgate load): the gateway (TELNYX_API_BASE=http://127.0.0.1:PORT/v2) sends its commands here,
-// and its answer carries the media socket's URL and token. Every command is answered 200 and kept.
+// voxgate load, through Telnyx's caller): the gateway (TELNYX_API_BASE=http://127.0.0.1:PORT/v2) sends its commands
+// here, and its answer carries the media socket's URL and token. Every command is answered 200 and kept.
 #pragma once
 
 #include <chrono>
@@ -15,7 +15,6 @@
 
 #include "net/http_server.hpp"
 #include "net/io_runtime.hpp"
-#include "tools/args.hpp"
 
 namespace voxgate::sim {
 
@@ -24,12 +23,6 @@ struct call_control_command {
   std::string action;           // answer, streaming_start, reject, hangup, ...
   std::string body;             // JSON
 };
-
-// A tool's own options, then those of a tool that plays Telnyx: --telnyx-private-key, --api-port.
-std::vector<tools::args::option> with_telnyx_caller_options(std::vector<tools::args::option> options);
-// The key file named by --telnyx-private-key into `pem` ("" when none is given). False, with a line
-// on stderr that names `tool`, when the file cannot be read.
-bool read_telnyx_key(const tools::args::values& a, std::string_view tool, std::string& pem);
 
 class call_control_api {
  public:

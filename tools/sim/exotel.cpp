@@ -9,6 +9,7 @@
 #include "codecs/base64.hpp"
 #include "net/json.hpp"
 #include "net/ws_client.hpp"
+#include "tools/sim/exotel_caller.hpp"
 
 namespace voxgate::sim {
 namespace {
@@ -18,17 +19,6 @@ using namespace std::chrono_literals;
 constexpr std::size_t packet_bytes = 320;      // Exotel's 20 ms packet
 constexpr std::size_t min_chunk_bytes = 3200;  // its shortest chunk without jitter gaps
 constexpr std::size_t max_chunk_bytes = 100 * 1024;
-
-// "wss://user:pw@host/p?q" -> the credentials (decoded) and the URL without them.
-std::pair<std::string, std::string> split_user_info(const std::string& url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos) return {{}, url};
-  auto host = scheme + 3;
-  auto at = url.find('@', host);
-  if (at == std::string::npos || at > url.find_first_of("/?#", host)) return {{}, url};
-  auto info = net::percent_decode(std::string_view(url).substr(host, at - host), false).value_or("");
-  return {info, url.substr(0, host) + url.substr(at + 1)};
-}
 
 }  // namespace
 
@@ -55,16 +45,9 @@ exotel_call::~exotel_call() {
   channel_->reset();  // the socket's sink holds this object's frames handler: break the cycle
 }
 
-std::string exotel_call::number(std::uint64_t n) const {
-  return options_.integer_numbers ? std::to_string(n) : "\"" + std::to_string(n) + "\"";
-}
-
-std::string exotel_call::next_sequence() { return number(++sequence_); }
-
 net::http_client_response exotel_call::dial(const std::string& call_sid, const std::string& query) {
   call_sid_ = call_sid;
-  net::param_list details = {{"CallSid", call_sid},     {"CallFrom", options_.from}, {"CallTo", options_.to},
-                             {"Direction", "incoming"}, {"flow_id", "123456"},       {"tenant_id", "654321"}};
+  auto details = exotel::dial_query(call_sid, options_.from, options_.to);
   net::http_client_request req;
   req.url = options_.gateway + "/exotel/voice?" + (query.empty() ? "" : query + "&") + net::encode_form(details);
   if (!options_.credentials.empty())
@@ -80,7 +63,7 @@ net::http_client_response exotel_call::dial(const std::string& call_sid, const s
 }
 
 std::string exotel_call::open_stream(std::optional<std::string> authorization, std::string url) {
-  auto [credentials, bare] = split_user_info(url.empty() ? stream_url_ : url);
+  auto [credentials, bare] = exotel::split_user_info(url.empty() ? stream_url_ : url);
   auto u = net::parse_url(bare);
   if (!u) return "not a URL: " + bare;
   auto params = net::parse_form(u->query()).value_or(net::param_list{});
@@ -104,23 +87,12 @@ void exotel_call::send(std::string frame) {
   if (*channel_) (*channel_)->send_text(std::move(frame));
 }
 
-void exotel_call::send_connected() { send(R"({"event":"connected"})"); }
+void exotel_call::send_connected() { send(exotel::connected_message()); }
 
 void exotel_call::send_start() {
-  std::string params = "{";
-  if (auto u = net::parse_url(split_user_info(stream_url_).second))
-    for (const auto& [k, v] : net::parse_form(u->query()).value_or(net::param_list{}))
-      if (k != "sample-rate")
-        params += (params.size() > 1 ? "," : "") + net::json::quote(k) + ":" + net::json::quote(v);
-  params += "}";
-  std::string sid = net::json::quote(stream_sid_);
   std::lock_guard lock(mutex_);
-  send(R"({"event":"start","sequence_number":)" + next_sequence() + R"(,"stream_sid":)" + sid +
-       R"(,"start":{"stream_sid":)" + sid + R"(,"call_sid":)" + net::json::quote(call_sid_) +
-       R"(,"account_sid":"AC_voxgate_simulated","from":)" + net::json::quote(options_.from) + R"(,"to":)" +
-       net::json::quote(options_.to) + R"(,"custom_parameters":)" + params +
-       R"(,"media_format":{"encoding":"audio/x-raw","sample_rate":)" + number(rate_) + R"(,"bit_rate":)" + number(16) +
-       "}}}");
+  send(exotel::start_message(++sequence_, stream_sid_, call_sid_, exotel::custom_parameters(stream_url_), rate_,
+                             options_.integer_numbers, options_.from, options_.to));
 }
 
 void exotel_call::speak(const std::string& pcm) {
@@ -136,17 +108,13 @@ void exotel_call::speak(const std::string& pcm) {
 
 void exotel_call::send_dtmf(char digit, unsigned duration_ms) {
   std::lock_guard lock(mutex_);
-  send(R"({"event":"dtmf","sequence_number":)" + next_sequence() + R"(,"stream_sid":)" + net::json::quote(stream_sid_) +
-       R"(,"dtmf":{"digit":)" + net::json::quote(std::string(1, digit)) + R"(,"duration":)" + number(duration_ms) +
-       "}}");
+  send(exotel::dtmf_message(++sequence_, stream_sid_, digit, duration_ms, options_.integer_numbers));
 }
 
 void exotel_call::hang_up(const std::string& reason) {
   {
     std::lock_guard lock(mutex_);
-    send(R"({"event":"stop","sequence_number":)" + next_sequence() + R"(,"stream_sid":)" +
-         net::json::quote(stream_sid_) + R"(,"stop":{"call_sid":)" + net::json::quote(call_sid_) +
-         R"(,"account_sid":"AC_voxgate_simulated","reason":)" + net::json::quote(reason) + "}}");
+    send(exotel::stop_message(++sequence_, stream_sid_, call_sid_, reason, options_.integer_numbers));
   }
   close_socket();
 }
@@ -258,17 +226,14 @@ void exotel_call::run() {
       auto pcm = std::move(outgoing_.front().second);
       outgoing_.pop_front();
       auto chunk = ++chunk_;
-      send(R"({"event":"media","sequence_number":)" + next_sequence() + R"(,"stream_sid":)" +
-           net::json::quote(stream_sid_) + R"(,"media":{"chunk":)" + number(chunk) + R"(,"timestamp":)" +
-           number(chunk * 100) + R"(,"payload":")" + codecs::base64::encode(pcm) + "\"}}");
+      send(exotel::media_message(++sequence_, stream_sid_, chunk, chunk * 100, pcm, options_.integer_numbers));
       continue;
     }
     if (!marks_.empty() && marks_.front().first <= now) {
       auto name = std::move(marks_.front().second);
       marks_.pop_front();
       ++stats_.marks_echoed;
-      send(R"({"event":"mark","sequence_number":)" + next_sequence() + R"(,"stream_sid":)" +
-           net::json::quote(stream_sid_) + R"(,"mark":{"name":)" + net::json::quote(name) + "}}");
+      send(exotel::mark_echo(++sequence_, stream_sid_, name, options_.integer_numbers));
       continue;
     }
     auto due = clock::time_point::max();

@@ -93,8 +93,6 @@ class exotel_call {
   void on_frame(const std::string& frame);
   void run();
   void settle(clock::time_point now);  // retires the chunks that have finished playing
-  std::string next_sequence();         // under mutex_
-  std::string number(std::uint64_t n) const;
 
   exotel_options options_;
   std::string call_sid_;
@@ -108,7 +106,7 @@ class exotel_call {
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::uint64_t sequence_ = 0;
+  std::uint64_t sequence_ = 0;  // under mutex_
   std::uint64_t chunk_ = 0;
   std::deque<std::pair<clock::time_point, std::string>> outgoing_;  // caller audio, when due
   clock::time_point next_speak_ = clock::now();

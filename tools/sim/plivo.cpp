@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <future>
 #include <mutex>
 #include <utility>
@@ -12,15 +11,14 @@
 #include "codecs/base64.hpp"
 #include "net/crypto.hpp"
 #include "net/json.hpp"
-#include "net/providers/plivo/signature.hpp"
 #include "net/url.hpp"
 #include "net/ws_client.hpp"
+#include "tools/sim/playback.hpp"
 #include "tools/sim/plivo_caller.hpp"
 
 namespace voxgate::sim {
 
 using clock = std::chrono::steady_clock;
-using std::chrono::microseconds;
 using std::chrono::milliseconds;
 
 // Shared by the call, its socket's sink, its REST handlers and the handset's thread.
@@ -34,11 +32,8 @@ struct plivo_call::state {
   std::uint64_t chunk = 0;
   bool call_live = false;
   bool stopping = false;
-  // The handset: audio plays until play_end; each checkpoint is answered when its time comes.
-  clock::time_point play_end = clock::now();
-  microseconds received{0};
-  microseconds cleared{0};
-  std::deque<std::pair<clock::time_point, std::string>> checkpoints;
+  // The handset (tools/sim/playback.hpp): each checkpoint is answered when its audio has played.
+  sim::playback handset;
   std::vector<std::string> errors;
   std::vector<rest_call> rest;
   int account_wide = 0;
@@ -83,7 +78,7 @@ struct plivo_call::state {
       auto name = net::json::string_of(d, "name");
       if (!name || name->empty()) return error("checkpoint without a name");
       std::lock_guard lock(mutex);
-      checkpoints.emplace_back(std::max(play_end, clock::now()), std::string(*name));
+      handset.on_mark(std::string(*name), clock::now());
       wake.notify_all();
       return;
     }
@@ -101,23 +96,18 @@ struct plivo_call::state {
     auto audio = codecs::base64::decode(net::json::string_or(*media, "payload"));
     if (!audio || audio->empty()) return error("playAudio without a base64 payload");
     std::lock_guard lock(mutex);
-    microseconds ms(audio->size() * 125);  // 8 bytes of µ-law per millisecond
     auto now = clock::now();
     // Plivo's playback queue holds about 60 s [GUIDE]: beyond it, audio is lost.
-    if (play_end - now > std::chrono::seconds(60)) {
+    if (handset.queued(now) > std::chrono::seconds(60)) {
       errors.push_back("playback queue over 60 s: audio dropped");
       return;
     }
-    received += ms;
-    play_end = std::max(play_end, now) + ms;
+    handset.on_media(audio->size(), now);  // 8 bytes of µ-law per millisecond
   }
 
   void on_clear() {
     std::lock_guard lock(mutex);
-    auto now = clock::now();
-    if (play_end > now) cleared += std::chrono::duration_cast<microseconds>(play_end - now);
-    play_end = now;
-    checkpoints.clear();  // never answered: their audio did not play [CKPT]
+    handset.on_clear(clock::now());  // the pending checkpoints are never answered: their audio did not play [CKPT]
     send_locked(sim::plivo::cleared_audio(next_sequence(), stream_id));
   }
 };
@@ -136,21 +126,6 @@ class plivo_sink final : public net::ws_sink {
  private:
   std::shared_ptr<plivo_call::state> state_;
 };
-
-std::string random_digits(std::size_t n) {
-  std::string out;
-  for (unsigned char c : net::crypto::random_bytes(n)) out.push_back(static_cast<char>('0' + c % 10));
-  return out;
-}
-
-// V3 and Ma-V3 (one token plays both accounts here) with a fresh nonce; nothing without a token.
-net::header_list signed_headers(const std::string& token, std::string_view method, const std::string& url,
-                                const net::param_list& params) {
-  if (token.empty()) return {};
-  auto nonce = random_digits(20);
-  auto sig = net::plivo::compute_signature(token, method, url, params, nonce);
-  return {{"X-Plivo-Signature-V3", sig}, {"X-Plivo-Signature-Ma-V3", sig}, {"X-Plivo-Signature-V3-Nonce", nonce}};
-}
 
 net::http_response status(unsigned code, std::string body = {}) {
   net::http_response r = net::http_response::text(code, std::move(body));
@@ -190,18 +165,18 @@ plivo_call::~plivo_call() {
 void plivo_call::play() {
   std::unique_lock lock(state_->mutex);
   while (!state_->stopping) {
-    if (state_->checkpoints.empty()) {
+    auto when = state_->handset.next_due();
+    if (!when) {
       state_->wake.wait(lock);
       continue;
     }
-    auto when = state_->checkpoints.front().first;
-    if (clock::now() < when) {
-      state_->wake.wait_until(lock, when);
+    if (clock::now() < *when) {
+      state_->wake.wait_until(lock, *when);
       continue;
     }
-    auto name = std::move(state_->checkpoints.front().second);
-    state_->checkpoints.pop_front();
-    state_->send_locked(sim::plivo::played_stream(state_->next_sequence(), state_->stream_id, name));
+    state_->handset.answer_due(clock::now(), [&](const std::string& name) {
+      state_->send_locked(sim::plivo::played_stream(state_->next_sequence(), state_->stream_id, name));
+    });
   }
 }
 
@@ -213,7 +188,7 @@ net::http_client_response plivo_call::post_answer(const std::string& call_uuid, 
   req.url = options_.gateway + target;
   req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
   if (how != signing::none)
-    for (auto& h : signed_headers(options_.auth_token, "POST", options_.public_url + target, form))
+    for (auto& h : sim::plivo::signed_headers(options_.auth_token, "POST", options_.public_url + target, form))
       req.headers.push_back(std::move(h));
   if (how == signing::tampered) form.emplace_back("Digits", "1234");
   req.body = net::encode_form(form);
@@ -236,12 +211,7 @@ void plivo_call::run() {
 std::string plivo_call::open_stream(const std::string& answer_xml) {
   auto stream = sim::plivo::parse_stream_instruction(answer_xml);
   if (!stream) return "the answer holds no <Stream>";
-  if (stream->bidirectional != "true") return "the <Stream> is not bidirectional";
-  if (!stream->audio_track.empty() && stream->audio_track != "inbound")
-    return "a bidirectional <Stream> must take the inbound track";
-  if (stream->content_type != "audio/x-mulaw;rate=8000" && stream->content_type != "audio/x-l16;rate=8000" &&
-      stream->content_type != "audio/x-l16;rate=16000")
-    return "unsupported contentType " + stream->content_type;
+  if (auto why = sim::plivo::refusal(*stream); !why.empty()) return why;
   return open_media(stream->url);
 }
 
@@ -254,7 +224,7 @@ std::string plivo_call::open_media(const std::string& url) {
     net::ws_connect_options o;
     o.url = "ws://" + options_.gateway.substr(options_.gateway.find("://") + 3) + std::string(u->target);
     // Signed as Plivo's Node stream SDK checks it: the https:// form of the URL, GET, no parameters.
-    o.headers = signed_headers(options_.auth_token, "GET", "https://" + u->host_port() + u->target, {});
+    o.headers = sim::plivo::signed_headers(options_.auth_token, "GET", "https://" + u->host_port() + u->target, {});
     auto promise = std::make_shared<std::promise<std::string>>();
     auto future = promise->get_future();
     auto s = state_;
@@ -308,14 +278,12 @@ std::shared_ptr<frame_queue> plivo_call::sent() const { return state_->out; }
 
 milliseconds plivo_call::queued() const {
   std::lock_guard lock(state_->mutex);
-  auto left = std::chrono::duration_cast<milliseconds>(state_->play_end - clock::now());
-  return std::max(milliseconds(0), left);
+  return state_->handset.queued(clock::now());
 }
 
 milliseconds plivo_call::played() const {
-  auto left = queued();
   std::lock_guard lock(state_->mutex);
-  return std::chrono::duration_cast<milliseconds>(state_->received - state_->cleared) - left;
+  return state_->handset.played(clock::now());
 }
 
 std::vector<std::string> plivo_call::protocol_errors() const {

@@ -3,6 +3,8 @@
 #include "codecs/base64.hpp"
 #include "net/crypto.hpp"
 #include "net/json.hpp"
+#include "net/providers/plivo/signature.hpp"
+#include "tools/sim/ids.hpp"
 #include "tools/sim/twilio_caller.hpp"
 
 namespace voxgate::sim::plivo {
@@ -28,20 +30,16 @@ std::string attribute(std::string_view tag, std::string_view name) {
 
 }  // namespace
 
-std::string random_uuid() {
-  static constexpr char digits[] = "0123456789abcdef";
-  auto bytes = net::crypto::random_bytes(16);
-  bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);
-  bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
-  std::string out;
-  for (std::size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    auto c = static_cast<unsigned char>(bytes[i]);
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
+net::header_list signed_headers(std::string_view auth_token, std::string_view method, const std::string& url,
+                                const net::param_list& params) {
+  if (auth_token.empty()) return {};
+  std::string nonce;
+  for (unsigned char c : net::crypto::random_bytes(20)) nonce.push_back(static_cast<char>('0' + c % 10));
+  auto sig = net::plivo::compute_signature(auth_token, method, url, params, nonce);
+  return {{"X-Plivo-Signature-V3", sig}, {"X-Plivo-Signature-Ma-V3", sig}, {"X-Plivo-Signature-V3-Nonce", nonce}};
 }
+
+std::string random_uuid() { return sim::random_uuid(); }
 
 net::param_list answer_form(std::string_view call_uuid) {
   return {{"BillRate", "0.0085"},         {"CallStatus", "ringing"}, {"CallUUID", std::string(call_uuid)},
@@ -61,7 +59,8 @@ std::string media_message(std::uint64_t sequence, std::string_view stream_id, st
                           std::uint64_t timestamp_ms, std::string_view raw_mulaw) {
   std::string out = head("media", sequence, stream_id);
   out += R"(,"media":{"track":"inbound","timestamp":)" + net::json::quote(std::to_string(timestamp_ms));
-  out += R"(,"chunk":)" + std::to_string(chunk) + R"(,"payload":)" + net::json::quote(codecs::base64::encode(raw_mulaw));
+  out +=
+      R"(,"chunk":)" + std::to_string(chunk) + R"(,"payload":)" + net::json::quote(codecs::base64::encode(raw_mulaw));
   out += R"(},"extra_headers":""})";
   return out;
 }
@@ -105,6 +104,16 @@ std::optional<stream_instruction> parse_stream_instruction(std::string_view xml)
   text = text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
   out.url = twilio::unescape_xml(text);
   return out;
+}
+
+std::string refusal(const stream_instruction& stream) {
+  if (stream.bidirectional != "true") return "the <Stream> is not bidirectional";
+  if (!stream.audio_track.empty() && stream.audio_track != "inbound")
+    return "a bidirectional <Stream> must take the inbound track";
+  if (stream.content_type != "audio/x-mulaw;rate=8000" && stream.content_type != "audio/x-l16;rate=8000" &&
+      stream.content_type != "audio/x-l16;rate=16000")
+    return "unsupported contentType " + stream.content_type;
+  return {};
 }
 
 }  // namespace voxgate::sim::plivo

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "net/headers.hpp"
 #include "net/url.hpp"
 
 namespace voxgate::sim::plivo {
@@ -15,6 +16,11 @@ namespace voxgate::sim::plivo {
 constexpr std::string_view simulated_account_id = "MA_voxgate_simulated";
 
 std::string random_uuid();  // version 4, lowercase
+
+// How Plivo signs a request to `url` (the answer_url's POST, the media socket's GET): V3 and Ma-V3
+// (one token plays both accounts here) with a fresh nonce. Nothing without a token.
+net::header_list signed_headers(std::string_view auth_token, std::string_view method, const std::string& url,
+                                const net::param_list& params);
 
 // CallUUID, From, To (digits, no '+'), Direction=inbound, CallStatus=ringing, and a field the gateway
 // does not know (the signature must still cover it).
@@ -38,5 +44,8 @@ struct stream_instruction {
   std::string keep_call_alive;
 };
 std::optional<stream_instruction> parse_stream_instruction(std::string_view xml);
+// Why Plivo would not stream this <Stream> (not bidirectional, another track, a contentType it does
+// not know); empty when it would.
+std::string refusal(const stream_instruction& stream);
 
 }  // namespace voxgate::sim::plivo

@@ -2,64 +2,50 @@
 
 #include <rapidjson/document.h>
 
-#include <deque>
 #include <future>
 
 #include "codecs/base64.hpp"
 #include "net/json.hpp"
 #include "net/providers/twilio/signature.hpp"
 #include "net/ws_client.hpp"
+#include "tools/sim/playback.hpp"
 #include "tools/sim/signalwire_caller.hpp"
 
 namespace voxgate::sim {
 
-// The caller's ear: audio plays at 8 bytes a millisecond (μ-law 8 kHz) from when it arrives or when
-// what came before it ends. Marks wait on the sim's loop (one timer task each) for the audio queued
-// before them; a clear drops what is unplayed and sends every pending mark back at once.
+// The caller's ear: the simulator's playback (tools/sim/playback.hpp) on the sim's loop, where each
+// mark waits (one timer task each) for the audio queued before it; a clear sends every pending mark
+// back at once.
 struct signalwire_sim::handset {
   using clock = std::chrono::steady_clock;
 
   net::io_runtime* io = nullptr;
   std::function<void(const std::string&)> echo;
   mutable std::mutex mutex;
-  clock::time_point play_end = clock::now();
-  clock::duration received{0};
-  clock::duration cleared{0};
-  std::deque<std::pair<clock::time_point, std::string>> pending;
+  sim::playback playback;
   bool stopped = false;
 
   void on_media(std::size_t bytes) {
     std::lock_guard lock(mutex);
-    auto now = clock::now();
-    if (play_end < now) play_end = now;
-    auto length = std::chrono::microseconds(bytes * 1000 / 8);
-    play_end += length;
-    received += length;
+    playback.on_media(bytes, clock::now());
   }
 
   // On the sim's loop (the socket's sink), so that the timer task runs there too.
   void on_mark(std::string name) {
     std::unique_lock lock(mutex);
-    if (play_end <= clock::now() && pending.empty()) {
-      lock.unlock();
-      echo(name);
-      return;
-    }
-    pending.emplace_back(play_end, std::move(name));
-    io->run_here_at(pending.back().first, &handset::due, this, nullptr);
+    auto now = clock::now();
+    playback.on_mark(std::move(name), now);
+    if (playback.played_until() > now) io->run_here_at(playback.played_until(), &handset::due, this, nullptr);
+    auto names = playback.due(now);
+    lock.unlock();
+    for (const auto& n : names) echo(n);
   }
 
   void on_clear() {
     std::unique_lock lock(mutex);
-    auto now = clock::now();
-    if (play_end > now) {
-      cleared += play_end - now;
-      play_end = now;
-    }
-    auto flushed = std::move(pending);
-    pending.clear();
+    auto flushed = playback.on_clear(clock::now());
     lock.unlock();
-    for (const auto& [when, name] : flushed) echo(name);
+    for (const auto& name : flushed) echo(name);
   }
 
   static void due(void* self, void*) { static_cast<handset*>(self)->echo_due(); }
@@ -69,19 +55,14 @@ struct signalwire_sim::handset {
     {
       std::lock_guard lock(mutex);
       if (stopped) return;  // the loop is stopping: its tasks run early, and nothing is sent
-      auto now = clock::now();
-      while (!pending.empty() && pending.front().first <= now) {
-        names.push_back(std::move(pending.front().second));
-        pending.pop_front();
-      }
+      names = playback.due(clock::now());
     }
     for (const auto& name : names) echo(name);
   }
 
   std::chrono::milliseconds played() const {
     std::lock_guard lock(mutex);
-    auto left = play_end > clock::now() ? play_end - clock::now() : clock::duration{0};
-    return std::chrono::duration_cast<std::chrono::milliseconds>(received - cleared - left);
+    return playback.played(clock::now());
   }
 
   void stop() {
@@ -187,16 +168,9 @@ sim::twilio::stream_instruction signalwire_sim::read_answer(const std::string& c
     return sim::twilio::stream_instruction{};
   };
   status_callback_.clear();
-  if (cxml.rfind("<?xml", 0) != 0 || cxml.find("<Response>") == std::string::npos ||
-      cxml.find("</Response>") == std::string::npos)
-    return refuse("document parse error: not a cXML document");
-  if (cxml.find("<Connect><Stream ") == std::string::npos) return refuse("no <Connect><Stream>");
-  auto stream = sim::twilio::parse_stream_instruction(cxml);
-  if (!stream) return refuse("missing_url");
-  // Error 31922 / invalid_url: "ws is NOT supported", whitespace; a query string is unsupported.
-  if (stream->url.find_first_of(" \t\r\n") != std::string::npos) return refuse("invalid_url: whitespace in the url");
-  if (stream->url.rfind("wss://", 0) != 0) return refuse("invalid_url: not wss://");
-  if (stream->url.find('?') != std::string::npos) return refuse("the url does not support query string parameters");
+  std::string why;
+  auto stream = sim::signalwire::read_cxml_answer(cxml, why);
+  if (!stream) return refuse(why);
   status_callback_ = attribute(cxml, "statusCallback");
   if (refusal) refusal->clear();
   return *stream;

@@ -1,25 +1,12 @@
 #include "tools/sim/signalwire_caller.hpp"
 
 #include "codecs/base64.hpp"
-#include "net/crypto.hpp"
 #include "net/json.hpp"
+#include "tools/sim/ids.hpp"
 
 namespace voxgate::sim::signalwire {
 
-std::string random_uuid() {
-  static constexpr char digits[] = "0123456789abcdef";
-  auto bytes = net::crypto::random_bytes(16);
-  bytes[6] = static_cast<char>((static_cast<unsigned char>(bytes[6]) & 0x0f) | 0x40);  // version 4
-  bytes[8] = static_cast<char>((static_cast<unsigned char>(bytes[8]) & 0x3f) | 0x80);  // RFC 4122 variant
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    auto c = static_cast<unsigned char>(bytes[i]);
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
+std::string random_uuid() { return sim::random_uuid(); }
 
 net::param_list voice_webhook_form(std::string_view call_sid) {
   return {{"AccountSid", std::string(simulated_project_id)},
@@ -31,21 +18,22 @@ net::param_list voice_webhook_form(std::string_view call_sid) {
           {"To", "+18005559876"}};
 }
 
-net::param_list stream_status_form(std::string_view call_sid, std::string_view stream_sid, std::string_view stream_event,
-                              std::string_view stream_error) {
+net::param_list stream_status_form(std::string_view call_sid, std::string_view stream_sid,
+                                   std::string_view stream_event, std::string_view stream_error) {
   net::param_list out = {{"AccountSid", std::string(simulated_project_id)},
-                    {"CallSid", std::string(call_sid)},
-                    {"StreamSid", std::string(stream_sid)},
-                    {"StreamEvent", std::string(stream_event)},
-                    {"StreamTrack", "inbound_track"},
-                    {"Timestamp", "2026-12-01T12:00:00.000Z"}};
+                         {"CallSid", std::string(call_sid)},
+                         {"StreamSid", std::string(stream_sid)},
+                         {"StreamEvent", std::string(stream_event)},
+                         {"StreamTrack", "inbound_track"},
+                         {"Timestamp", "2026-12-01T12:00:00.000Z"}};
   if (!stream_error.empty()) out.emplace_back("StreamError", std::string(stream_error));
   return out;
 }
 
 std::string connected_message() { return R"({"event":"connected","protocol":"Call","version":"0.2.0"})"; }
 
-std::string start_message(std::string_view stream_sid, std::string_view call_sid, const net::param_list& custom_parameters) {
+std::string start_message(std::string_view stream_sid, std::string_view call_sid,
+                          const net::param_list& custom_parameters) {
   std::string params;
   for (const auto& [k, v] : custom_parameters) {
     if (!params.empty()) params += ',';
@@ -68,7 +56,8 @@ std::string media_message(std::uint64_t sequence, std::uint64_t chunk, std::stri
 }
 
 std::string mark_echo(std::string_view stream_sid, std::string_view name) {
-  return R"({"event":"mark","streamSid":)" + net::json::quote(stream_sid) + R"(,"mark":{"name":)" + net::json::quote(name) + "}}";
+  return R"({"event":"mark","streamSid":)" + net::json::quote(stream_sid) + R"(,"mark":{"name":)" +
+         net::json::quote(name) + "}}";
 }
 
 std::string dtmf_message(std::string_view stream_sid, std::uint64_t sequence, std::string_view digit) {
@@ -78,6 +67,31 @@ std::string dtmf_message(std::string_view stream_sid, std::uint64_t sequence, st
 
 std::string stop_message(std::uint64_t sequence) {
   return R"({"event":"stop","sequenceNumber":")" + std::to_string(sequence) + R"("})";
+}
+
+std::optional<twilio::stream_instruction> read_cxml_answer(std::string_view cxml, std::string& why, bool ws_ok) {
+  if (cxml.rfind("<?xml", 0) != 0 || cxml.find("<Response>") == std::string_view::npos ||
+      cxml.find("</Response>") == std::string_view::npos) {
+    why = "document parse error: not a cXML document";
+    return std::nullopt;
+  }
+  if (cxml.find("<Connect><Stream ") == std::string_view::npos) {
+    why = "no <Connect><Stream>";
+    return std::nullopt;
+  }
+  auto stream = twilio::parse_stream_instruction(cxml);
+  // Error 31922 / invalid_url: "ws is NOT supported", whitespace; a query string is unsupported.
+  if (!stream)
+    why = "missing_url";
+  else if (stream->url.find_first_of(" \t\r\n") != std::string::npos)
+    why = "invalid_url: whitespace in the url";
+  else if (stream->url.rfind("wss://", 0) != 0 && !(ws_ok && stream->url.rfind("ws://", 0) == 0))
+    why = "invalid_url: not wss://";
+  else if (stream->url.find('?') != std::string::npos)
+    why = "the url does not support query string parameters";
+  else
+    return stream;
+  return std::nullopt;
 }
 
 }  // namespace voxgate::sim::signalwire

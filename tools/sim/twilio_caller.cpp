@@ -5,20 +5,12 @@
 #include <utility>
 
 #include "codecs/base64.hpp"
-#include "net/crypto.hpp"
 #include "net/json.hpp"
+#include "tools/sim/ids.hpp"
 
 namespace voxgate::sim::twilio {
 
-std::string random_sid(std::string_view prefix) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out(prefix);
-  for (unsigned char c : net::crypto::random_bytes(16)) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
+std::string random_sid(std::string_view prefix) { return random_hex_id(prefix); }
 
 net::param_list voice_webhook_form(std::string_view call_sid) {
   return {{"AccountSid", std::string(simulated_account_sid)},
@@ -32,7 +24,8 @@ net::param_list voice_webhook_form(std::string_view call_sid) {
 
 std::string connected_message() { return R"({"event":"connected","protocol":"Call","version":"1.0.0"})"; }
 
-std::string start_message(std::string_view stream_sid, std::string_view call_sid, const net::param_list& custom_parameters) {
+std::string start_message(std::string_view stream_sid, std::string_view call_sid,
+                          const net::param_list& custom_parameters) {
   std::string params;
   for (const auto& [k, v] : custom_parameters) {
     if (!params.empty()) params += ',';

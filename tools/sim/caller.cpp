@@ -1,0 +1,30 @@
+#include "tools/sim/caller.hpp"
+
+#include "net/json.hpp"
+
+namespace voxgate::sim {
+
+std::vector<provider_frame> caller::cleared(const std::vector<std::string>& pending) {
+  std::vector<provider_frame> out;
+  for (const auto& name : pending) out.push_back(mark_played(name));
+  return out;
+}
+
+gateway_message read_json_event(std::string& text, const json_event_names& names) {
+  net::json::insitu_document doc;  // the views below point into `text`, not into the document
+  if (!doc.parse(text).empty()) return {gateway_message::kind::invalid, {}, {}};
+  auto event = net::json::string_or(doc.root(), "event");
+  auto in = [&](std::string_view object, std::string_view key) {
+    auto* inner = net::json::member(doc.root(), object);
+    return inner && inner->IsObject() ? net::json::string_or(*inner, key) : std::string_view{};
+  };
+  if (event == names.media) return {gateway_message::kind::media, in("media", "payload"), {}};
+  if (event == names.mark)
+    return {gateway_message::kind::mark,
+            {},
+            names.name_at_top ? net::json::string_or(doc.root(), "name") : in("mark", "name")};
+  if (event == names.clear) return {gateway_message::kind::clear, {}, {}};
+  return {gateway_message::kind::other, {}, {}};
+}
+
+}  // namespace voxgate::sim
