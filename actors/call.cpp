@@ -191,16 +191,22 @@ void pump(call_pointer self) {
   if (!st.provider || !st.play) return;
   auto now = now_ms(self);
   std::span<const std::uint8_t> audio;  // in the playout's own buffer
+  // A provider that takes only exact frames gets each in a message of its own (the playout hands out
+  // whole frames).
+  auto frame_ms = st.record->call.provider->traits().media_frame_ms;
   while (st.play->next(now, audio, st.chunk_mark)) {
-    std::string media;  // owned by the socket's queue from here on
-    st.dialect->build_media(st.stream_id, audio, media);
-    if (st.dialect->binary_media())
-      st.provider->send_binary(std::move(media), true);
-    else
-      st.provider->send_text(std::move(media), true);
+    std::size_t step = frame_ms ? std::size_t{frame_ms} * st.provider_format.bytes_per_ms() : audio.size();
+    for (std::size_t at = 0; at < audio.size(); at += step) {
+      std::string media;  // owned by the socket's queue from here on
+      st.dialect->build_media(st.stream_id, audio.subspan(at, std::min(step, audio.size() - at)), media);
+      if (st.dialect->binary_media())
+        st.provider->send_binary(std::move(media), true);
+      else
+        st.provider->send_text(std::move(media), true);
+      st.frames_out->inc();
+      st.record->frames_out.fetch_add(1, std::memory_order_relaxed);
+    }
     if (!st.chunk_mark.empty()) send_control(st, st.dialect->build_mark(st.stream_id, st.chunk_mark));
-    st.frames_out->inc();
-    st.record->frames_out.fetch_add(1, std::memory_order_relaxed);
     if (st.reply_at_ms && st.play->sent_ms() > *st.reply_at_ms) {
       auto waited = std::chrono::duration<double>(self->clock().now() - *st.awaiting_audio_since).count();
       st.env->metrics->ai_first_audio.with({st.env->ai_backend}).observe(waited);
@@ -436,6 +442,8 @@ playout::options playout_for(const call_state& st) {
   o.lead_ms = std::max(st.env->playout_lead_ms, 2 * min_chunk);  // room for a whole chunk while one plays
   o.chunk_ms = std::max(st.env->playout_chunk_ms, min_chunk);
   o.min_chunk_ms = min_chunk;
+  o.frame_ms = st.record->call.provider->traits().media_frame_ms;
+  o.chunk_ms = std::max(o.chunk_ms, o.frame_ms);
   return o;
 }
 

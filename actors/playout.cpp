@@ -66,6 +66,18 @@ bool playout::next(std::uint64_t now_ms, std::span<const std::uint8_t>& audio, s
   std::size_t n = std::min({queued_bytes(), static_cast<std::size_t>(options_.chunk_ms) * bpm_, room});
   // Whole samples only.
   n -= n % options_.format.alignment();
+  if (options_.frame_ms) {
+    // Whole frames only; the tail of a reply waits until the provider has at most a frame left to
+    // play (more audio may still come to fill it), then leaves padded with silence.
+    std::size_t frame = static_cast<std::size_t>(options_.frame_ms) * bpm_;
+    if (n >= frame) {
+      n -= n % frame;
+    } else {
+      if (queued_bytes() > n || ahead > options_.frame_ms) return false;
+      pad_to(frame);
+      n = frame;
+    }
+  }
   if (n == 0) return false;
   if (n < static_cast<std::size_t>(options_.min_chunk_ms) * bpm_) {
     // Too short for this provider: wait for room, or for more audio; the tail leaves once the provider
@@ -92,6 +104,17 @@ bool playout::next(std::uint64_t now_ms, std::span<const std::uint8_t>& audio, s
                           static_cast<unsigned long long>(sent_ms()));
   mark.assign(buf, static_cast<std::size_t>(len));
   return true;
+}
+
+void playout::pad_to(std::size_t bytes) {
+  if (queued_bytes() >= bytes) return;
+  // Silence in the provider's encoding: µ-law and A-law have no zero level at byte 0.
+  std::uint8_t silence = options_.format.enc == codecs::encoding::pcmu   ? 0xFF
+                         : options_.format.enc == codecs::encoding::pcma ? 0xD5
+                                                                         : 0x00;
+  auto pad = bytes - queued_bytes();
+  queue_.insert(queue_.end(), pad, silence);
+  pushed_bytes_ += pad;  // on the timeline (it plays), but no item's audio: truncation never counts it
 }
 
 void playout::forget_played(std::uint64_t played_ms) {

@@ -25,6 +25,10 @@ class playout {
     // Shortest chunk handed over, for a provider that plays short ones with gaps (Exotel); a shorter
     // one leaves only at the end of what is queued, once the provider has played everything before it.
     std::uint32_t min_chunk_ms = 0;
+    // Chunks are whole multiples of this many ms, for a provider that takes only exact frames (Vonage:
+    // 20); a tail shorter than a frame leaves, padded with silence, once the provider has at most one
+    // frame left to play. 0: any length.
+    std::uint32_t frame_ms = 0;
   };
 
   struct chunk {
@@ -66,6 +70,7 @@ class playout {
   static constexpr std::size_t max_items = 4096;
 
   void forget_played(std::uint64_t played_ms);
+  void pad_to(std::size_t bytes);  // silence after the queued audio, up to `bytes` queued
 
   struct item {
     std::string id;

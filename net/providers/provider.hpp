@@ -38,6 +38,10 @@ struct traits {
   // The provider ends a call's stream by closing its socket, with no stop message (Plivo): a close is
   // then the caller hanging up, not the provider going away.
   bool close_is_hangup = false;
+  // The provider takes outbound audio only in messages of exactly this many milliseconds (Vonage: 20;
+  // another size kills its stream): the call cuts the AI's audio into such frames and pads the last
+  // of a reply with silence. 0: any size.
+  std::uint32_t media_frame_ms = 0;
 };
 
 // A call announced by a verified webhook.
