@@ -5,6 +5,7 @@
 #include "net/providers/signalwire/provider.hpp"
 #include "net/providers/telnyx/provider.hpp"
 #include "net/providers/twilio/provider.hpp"
+#include "net/providers/vonage/provider.hpp"
 
 namespace voxgate::net::providers {
 
@@ -15,6 +16,7 @@ const std::vector<descriptor>& descriptors() {
       plivo::descriptor(),
       signalwire::descriptor(),
       exotel::descriptor(),
+      vonage::descriptor(),
   };
   return list;
 }
