@@ -1,0 +1,156 @@
+// The simulated Vonage's socket side, shared by tools/sim/vonage.cpp's call, its socket's sink, its REST
+// handlers and its timer thread: what Vonage does with the gateway's frames (exact-size audio played in
+// real time, notify, clear) and the events it posts when the socket ends. Private to the sim.
+#pragma once
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+
+#include "net/json.hpp"
+#include "tools/sim/vonage.hpp"
+
+namespace voxgate::sim {
+
+namespace vonage_detail {
+using clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+inline constexpr milliseconds frame_ms{20};
+}  // namespace vonage_detail
+
+// Shared by the call, its socket's sink, its REST handlers and the timer thread.
+struct vonage_call::state {
+  using clock = vonage_detail::clock;
+  using milliseconds = vonage_detail::milliseconds;
+  static constexpr auto frame_ms = vonage_detail::frame_ms;
+
+  mutable std::mutex mutex;
+  std::condition_variable wake;
+  net::ws_channel_ptr channel;
+  std::string uuid, ws_uuid;
+  std::size_t frame_bytes = 640;
+  std::string ncco_error, endpoint_json, uri, headers_json = "{}", event_url, content_type = "audio/l16;rate=16000";
+  bool call_live = false, caller_hung_up = false, rest_hung_up = false, closed = false, stopping = false;
+  std::deque<std::pair<clock::time_point, std::string>> outgoing;  // caller frames, when due
+  clock::time_point next_frame = clock::now();
+  clock::time_point play_end = clock::now();
+  milliseconds received{0}, cleared{0};
+  std::deque<std::pair<clock::time_point, std::string>> notifies;  // payloads, answered once played
+  std::string audio;
+  std::size_t frames = 0, clears = 0, answered = 0, max_queued = 3072;
+  bool echo_on_clear = false;
+  std::vector<std::string> errors;
+  std::vector<rest_call> rest;
+  std::vector<std::pair<std::string, unsigned>> posted;
+  std::function<void(std::string)> post;  // an event to the eventUrl, signed, answered later
+  std::shared_ptr<frame_queue> in = std::make_shared<frame_queue>();
+  std::shared_ptr<frame_queue> out = std::make_shared<frame_queue>();
+
+  void send_text_locked(std::string frame) {
+    if (!channel || closed) return;
+    out->push(frame);
+    channel->send_text(std::move(frame));
+  }
+  void error_locked(std::string what) { errors.push_back(std::move(what)); }
+  std::string leg_event(bool ws_leg, const std::string& status) const {
+    return ws_leg ? vonage::event_json(ws_uuid, uuid, status, uri, headers_json)
+                  : vonage::event_json(uuid, uuid, status);
+  }
+
+  void on_binary(std::string&& bytes) {
+    std::unique_lock lock(mutex);
+    if (bytes.size() != frame_bytes) {
+      // What Vonage logs before it stops listening: the stream ends.
+      error_locked("unexpected frame size " + std::to_string(bytes.size()) + ", when required " +
+                   std::to_string(frame_bytes));
+      auto ch = channel;
+      lock.unlock();
+      if (ch) ch->close("unexpected frame size");
+      return;
+    }
+    auto now = clock::now();
+    if (play_end > now && (play_end - now) / frame_ms >= static_cast<long>(max_queued)) {
+      error_locked("outbound buffer full: frame dropped");
+      return;
+    }
+    play_end = std::max(play_end, now) + frame_ms;
+    received += frame_ms;
+    ++frames;
+    if (audio.size() < 10 * 50 * frame_bytes) audio += bytes;
+  }
+
+  void on_text(const std::string& text) {
+    rapidjson::Document d;
+    d.Parse(text.c_str());
+    std::lock_guard lock(mutex);
+    auto action = d.IsObject() ? net::json::string_or(d, "action") : std::string_view{};
+    auto now = clock::now();
+    if (action == "notify") {
+      const auto* payload = net::json::member(d, "payload");
+      if (!payload || !payload->IsObject()) return error_locked("notify without a payload object");
+      rapidjson::StringBuffer buffer;
+      rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+      payload->Accept(writer);
+      notifies.emplace_back(std::max(play_end, now), std::string(buffer.GetString(), buffer.GetSize()));
+      wake.notify_all();
+    } else if (action == "clear") {
+      ++clears;
+      if (play_end > now) cleared += std::chrono::duration_cast<milliseconds>(play_end - now);
+      play_end = now;
+      if (echo_on_clear)
+        for (auto& n : notifies) n.first = now;
+      else
+        notifies.clear();
+      send_text_locked(R"({"event":"websocket:cleared"})");
+      wake.notify_all();
+    } else {
+      error_locked("unknown message: " + text.substr(0, 80));
+    }
+  }
+
+  void on_closed() {
+    std::string disconnected, completed;
+    {
+      std::lock_guard lock(mutex);
+      if (closed) return;
+      closed = true;
+      call_live = false;
+      outgoing.clear();
+      // The app closed the socket: the websocket leg is disconnected, nothing follows, the call completes.
+      if (!caller_hung_up && !rest_hung_up) {
+        disconnected = leg_event(true, "disconnected");
+        completed = leg_event(false, "completed");
+      }
+    }
+    if (post && !disconnected.empty()) {
+      post(disconnected);
+      post(completed);
+    }
+  }
+};
+
+class vonage_sink final : public net::ws_sink {
+ public:
+  explicit vonage_sink(std::shared_ptr<vonage_call::state> s) : state_(std::move(s)) {}
+  void on_text(std::string&& frame) override {
+    state_->on_text(frame);
+    state_->in->push(std::move(frame));
+  }
+  bool takes_binary() const override { return true; }
+  void on_binary(std::string&& frame) override { state_->on_binary(std::move(frame)); }
+  void on_closed(std::string reason) override {
+    state_->on_closed();
+    state_->in->close(std::move(reason));
+  }
+
+ private:
+  std::shared_ptr<vonage_call::state> state_;
+};
+
+}  // namespace voxgate::sim
