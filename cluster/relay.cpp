@@ -7,6 +7,7 @@
 #include <mutex>
 #include <vector>
 
+#include "cluster/relay_channel.hpp"
 #include "cluster/wire.hpp"
 #include "net/call_token.hpp"
 #include "net/crypto.hpp"
@@ -22,12 +23,9 @@ constexpr std::string_view peer_prefix = "peer:";
 constexpr std::string_view peer_to = ":to:";  // peer:<from>:to:<to>, in a token's characters
 constexpr std::int64_t peer_token_seconds = 60;
 
-// Relay channels' ids, apart from the sockets' own (both show in logs as the channel's id).
-std::atomic<std::uint64_t> next_relay_channel_id{1ull << 48};
-
 // A channel the owner has not attached to its call yet holds the frames that come meanwhile (the
-// supervisor attaches within milliseconds); past these bounds it is closed, as a socket would be.
-constexpr std::size_t max_handshake_frames = 500;  // 10 s of 20 ms media
+// supervisor attaches within milliseconds); past 10 s (or relay_channel's frame bound) it is closed,
+// as a socket would be.
 constexpr auto handshake_timeout = std::chrono::seconds(10);
 
 // The peers' tokens have a key of their own (a media token never opens the relay door) and name
@@ -39,117 +37,10 @@ std::string peer_id(std::string_view from, std::string_view to) {
 
 }  // namespace
 
-class link;
-
-// On the owner: a provider socket that lives on a peer, as the call and the supervisor see it.
-// Frames reach the sink in order, one at a time (`delivery_`); a sink may call back into the channel
-// from on_text (send, close, attach) without deadlock.
-class relay_channel final : public net::ws_channel {
- public:
-  relay_channel(std::weak_ptr<link> via, std::uint32_t channel, std::string remote, actors::gauge& owned)
-      : via_(std::move(via)), channel_(channel), remote_(std::move(remote)), owned_(owned) {
-    owned_.add();
-  }
-  ~relay_channel() override {
-    if (!closed_) owned_.sub();
-  }
-
-  void set_sink(std::shared_ptr<net::ws_sink> sink) {
-    std::lock_guard lock(delivery_);
-    sink_ = std::move(sink);
-  }
-  void deliver(std::string frame) {
-    std::lock_guard lock(delivery_);
-    if (closed_ || !sink_) return;
-    ++frames_in_;
-    if (!handshake_ || credit_ > 0) {
-      if (handshake_) --credit_;
-      sink_->on_text(std::move(frame));
-    } else if (queued_.size() < max_handshake_frames) {
-      queued_.push_back(std::move(frame));
-    } else {
-      close("no attach within " + std::to_string(max_handshake_frames) + " frames");
-    }
-  }
-  bool in_handshake() {
-    std::lock_guard lock(delivery_);
-    return handshake_ && !closed_;
-  }
-  // The peer closed it (or the connection went): the sink hears it once.
-  void peer_closed(std::string reason) {
-    if (closed_.exchange(true)) return;
-    owned_.sub();
-    end(std::move(reason));
-  }
-
-  void send_text(std::string text, bool droppable_audio) override;
-  void send_binary(std::string bytes, bool droppable_audio) override;
-  void close(std::string reason) override;
-  void resume() override {
-    std::lock_guard lock(delivery_);
-    if (closed_ || !handshake_) return;
-    if (queued_.empty()) {
-      ++credit_;
-      return;
-    }
-    auto frame = std::move(queued_.front());
-    queued_.pop_front();
-    sink_->on_text(std::move(frame));
-  }
-  void attach(std::shared_ptr<net::ws_sink> sink) override {
-    std::unique_lock lock(delivery_);
-    if (closed_) {
-      // Closed while its call was being told of it: the call hears of the close, as from a socket.
-      auto reason = close_reason_;
-      lock.unlock();
-      sink->on_closed(std::move(reason));
-      return;
-    }
-    sink_ = std::move(sink);
-    handshake_ = false;
-    while (!queued_.empty()) {
-      auto frame = std::move(queued_.front());
-      queued_.pop_front();
-      sink_->on_text(std::move(frame));
-    }
-  }
-  net::ws_stats stats() const override { return {frames_in_.load(), frames_out_.load(), 0, 0}; }
-  const std::string& remote() const override { return remote_; }
-  std::uint64_t id() const override { return id_; }
-
- private:
-  void end(std::string reason) {
-    std::shared_ptr<net::ws_sink> sink;
-    {
-      std::lock_guard lock(delivery_);
-      sink = std::move(sink_);
-      queued_.clear();
-      close_reason_ = reason;
-    }
-    if (sink) sink->on_closed(std::move(reason));
-  }
-
-  std::weak_ptr<link> via_;
-  std::uint32_t channel_;
-  std::string remote_;
-  std::uint64_t id_ = next_relay_channel_id++;
-  actors::gauge& owned_;
-  std::recursive_mutex delivery_;
-  std::shared_ptr<net::ws_sink> sink_;
-  bool handshake_ = true;
-  int credit_ = 1;  // handshake mode: frames that may be delivered before the next resume()
-  std::deque<std::string> queued_;
-  std::string close_reason_;  // under delivery_, once closed
-  std::atomic<bool> closed_{false};
-  std::atomic<std::uint64_t> frames_in_{0};
-  std::atomic<std::uint64_t> frames_out_{0};
-  std::atomic<std::uint64_t> refused_binary_{0};
-};
-
 // One internal WebSocket between two instances, used both ways: each side carries provider sockets
 // to the other (by channel numbers it picks: odd from the side that dialled, even from the other, so
 // they never meet) and owns the relay channels the other side's sockets become.
-class link final : public net::ws_sink, public std::enable_shared_from_this<link> {
+class link final : public net::ws_sink, public channel_link, public std::enable_shared_from_this<link> {
  public:
   link(std::weak_ptr<relay::impl> relay, std::string peer, bool dialer)
       : relay_(std::move(relay)), peer_(std::move(peer)), next_channel_(dialer ? 1 : 2) {}
@@ -169,11 +60,12 @@ class link final : public net::ws_sink, public std::enable_shared_from_this<link
       return;
     }
     channel_ = channel;
-    for (auto& [m, droppable] : waiting_) channel->send_text(std::move(m), droppable);
+    for (auto& w : waiting_) put(*channel, std::move(w));
     waiting_.clear();
   }
 
-  void send(std::string message, bool droppable = false) {
+  // A message of a binary kind goes as a binary WebSocket frame: a text frame must be UTF-8.
+  void send(std::string message, bool droppable = false, bool binary = false) override {
     net::ws_channel_ptr channel;
     {
       std::lock_guard lock(mutex_);
@@ -181,12 +73,12 @@ class link final : public net::ws_sink, public std::enable_shared_from_this<link
       if (!channel_) {
         waiting_bytes_ += message.size();
         if (waiting_bytes_ > max_waiting_bytes) return;  // the connect fails or the link is cut first
-        waiting_.emplace_back(std::move(message), droppable);
+        waiting_.push_back({std::move(message), droppable, binary});
         return;
       }
       channel = channel_;
     }
-    channel->send_text(std::move(message), droppable);
+    put(*channel, {std::move(message), droppable, binary});
   }
 
   // A provider socket carried from now on; its channel number.
@@ -198,13 +90,15 @@ class link final : public net::ws_sink, public std::enable_shared_from_this<link
     carried_[ch] = std::move(socket);
     return ch;
   }
-  void forget(std::uint32_t ch) {
+  void forget(std::uint32_t ch) override {
     std::lock_guard lock(mutex_);
     carried_.erase(ch);
     owned_.erase(ch);
   }
 
-  void on_text(std::string&& text) override;
+  void on_text(std::string&& text) override { on_message(std::move(text), false); }
+  bool takes_binary() const override { return true; }
+  void on_binary(std::string&& bytes) override { on_message(std::move(bytes), true); }
   void on_closed(std::string reason) override;
   // Closes the connection; what it carried ends with `reason`.
   void shut(std::string reason) {
@@ -220,11 +114,24 @@ class link final : public net::ws_sink, public std::enable_shared_from_this<link
   }
 
  private:
+  struct message {
+    std::string bytes;
+    bool droppable;
+    bool binary;
+  };
+  static void put(net::ws_channel& channel, message m) {
+    if (m.binary)
+      channel.send_binary(std::move(m.bytes), m.droppable);
+    else
+      channel.send_text(std::move(m.bytes), m.droppable);
+  }
+  void on_message(std::string&& text, bool binary);
+
   std::weak_ptr<relay::impl> relay_;
   std::string peer_;
   mutable std::mutex mutex_;
   net::ws_channel_ptr channel_;
-  std::vector<std::pair<std::string, bool>> waiting_;  // sent before the connection opened
+  std::vector<message> waiting_;  // sent before the connection opened
   std::size_t waiting_bytes_ = 0;
   static constexpr std::size_t max_waiting_bytes = 4 * 1024 * 1024;
   bool dead_ = false;
@@ -232,31 +139,6 @@ class link final : public net::ws_sink, public std::enable_shared_from_this<link
   std::map<std::uint32_t, net::ws_channel_ptr> carried_;           // provider sockets here, their calls there
   std::map<std::uint32_t, std::shared_ptr<relay_channel>> owned_;  // the peer's sockets, for calls here
 };
-
-void relay_channel::send_text(std::string text, bool droppable_audio) {
-  auto via = via_.lock();
-  if (!via || closed_) return;
-  ++frames_out_;
-  via->send(encode_frame(droppable_audio ? wire_kind::audio : wire_kind::frame, channel_, text), droppable_audio);
-}
-
-// The link carries text frames only so far: a binary frame for a provider socket on a peer is not
-// sent, and is counted and logged once.
-void relay_channel::send_binary(std::string bytes, bool) {
-  if (refused_binary_.fetch_add(1) == 0)
-    spdlog::warn("relay channel={} dropped a binary frame ({} bytes): the link carries text frames only", channel_,
-                 bytes.size());
-}
-
-void relay_channel::close(std::string reason) {
-  if (closed_.exchange(true)) return;
-  owned_.sub();
-  if (auto via = via_.lock()) {
-    via->send(encode_frame(wire_kind::close, channel_, reason));
-    via->forget(channel_);
-  }
-  end(std::move(reason));
-}
 
 struct relay::impl : std::enable_shared_from_this<impl> {
   net::io_runtime& io;
@@ -310,11 +192,15 @@ struct relay::impl : std::enable_shared_from_this<impl> {
   }
 };
 
-void link::on_text(std::string&& text) {
+void link::on_message(std::string&& text, bool binary) {
   auto relay = relay_.lock();
   if (!relay) return;
   std::string why;
   auto m = decode(std::move(text), &why);
+  if (m && is_binary(m->kind) != binary) {
+    why = binary ? "a text kind in a binary frame" : "a binary kind in a text frame";
+    m.reset();
+  }
   if (!m) {
     relay->metrics.bad_frames.with({"relay", "malformed"}).inc();
     spdlog::warn("relay peer={} sent a bad message ({}): connection closed", peer_, why);
@@ -338,7 +224,7 @@ void link::on_text(std::string&& text) {
         return;
       }
       channel->set_sink(relay->on_open(channel, provider, std::move(m->token)));
-      channel->deliver(std::move(m->body));
+      channel->deliver(std::move(m->body), false);
       // Not attached in time (its call ended before it could take it): closed, as a socket would be.
       auto check = [](void*, void* arg) {
         std::unique_ptr<std::weak_ptr<relay_channel>> weak(static_cast<std::weak_ptr<relay_channel>*>(arg));
@@ -351,6 +237,8 @@ void link::on_text(std::string&& text) {
     }
     case wire_kind::frame:
     case wire_kind::audio:
+    case wire_kind::binary_frame:
+    case wire_kind::binary_audio:
     case wire_kind::close: {
       std::shared_ptr<relay_channel> owned;
       net::ws_channel_ptr carried;
@@ -363,16 +251,19 @@ void link::on_text(std::string&& text) {
           carried_.erase(m->channel);
         }
       }
+      bool droppable = m->kind == wire_kind::audio || m->kind == wire_kind::binary_audio;
       if (owned) {
         if (m->kind == wire_kind::close)
           owned->peer_closed(std::move(m->body));
         else
-          owned->deliver(std::move(m->body));
+          owned->deliver(std::move(m->body), binary);
       } else if (carried) {
         if (m->kind == wire_kind::close)
           carried->close(std::move(m->body));
+        else if (binary)
+          carried->send_binary(std::move(m->body), droppable);
         else
-          carried->send_text(std::move(m->body), m->kind == wire_kind::audio);
+          carried->send_text(std::move(m->body), droppable);
       }
       return;
     }
@@ -412,12 +303,17 @@ void link::on_closed(std::string reason) {
 
 namespace {
 
-// On the instance holding the provider's socket: its frames and its close go to the owner.
+// On the instance holding the provider's socket: its frames and its close go to the owner; binary
+// ones too where the provider streams raw audio.
 class carried_sink final : public net::ws_sink {
  public:
-  carried_sink(std::shared_ptr<link> via, std::uint32_t channel, std::shared_ptr<relay::impl> relay)
-      : via_(std::move(via)), channel_(channel), relay_(std::move(relay)) {}
+  carried_sink(std::shared_ptr<link> via, std::uint32_t channel, std::shared_ptr<relay::impl> relay, bool binary)
+      : via_(std::move(via)), channel_(channel), relay_(std::move(relay)), binary_(binary) {}
   void on_text(std::string&& frame) override { via_->send(encode_frame(wire_kind::frame, channel_, frame)); }
+  bool takes_binary() const override { return binary_; }
+  void on_binary(std::string&& frame) override {
+    via_->send(encode_frame(wire_kind::binary_frame, channel_, frame), false, true);
+  }
   void on_closed(std::string reason) override {
     via_->send(encode_frame(wire_kind::close, channel_, reason));
     via_->forget(channel_);
@@ -429,6 +325,7 @@ class carried_sink final : public net::ws_sink {
   std::shared_ptr<link> via_;
   std::uint32_t channel_;
   std::shared_ptr<relay::impl> relay_;
+  bool binary_;
 };
 
 }  // namespace
@@ -463,7 +360,8 @@ void relay::carry(net::ws_channel_ptr socket, actors::provider_ptr provider, std
   open.token = std::move(token);
   open.body = std::move(start_frame);
   l->send(encode(open));
-  socket->attach(std::make_shared<carried_sink>(l, *ch, impl_));
+  bool binary = provider->media().takes_binary();
+  socket->attach(std::make_shared<carried_sink>(l, *ch, impl_, binary));
 }
 
 void relay::forward(const actors::provider_event& ev, const std::string& owner) {

@@ -23,7 +23,7 @@ constexpr std::array<std::pair<actors::call_event_kind, std::string_view>, 6> ev
 }};
 
 bool known_kind(char c) {
-  return c == 'O' || c == 'F' || c == 'A' || c == 'C' || c == 'E';
+  return c == 'O' || c == 'F' || c == 'A' || c == 'B' || c == 'R' || c == 'C' || c == 'E';
 }
 
 // Splits "a b c" at single spaces; false when there are more parts than `out` holds.

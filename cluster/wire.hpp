@@ -1,9 +1,12 @@
-// The internal relay's messages between two instances, one per WebSocket text frame: a header line,
-// then the body. Pure (no I/O), so that it is unit-tested and fuzzed on its own.
+// The internal relay's messages between two instances, one per WebSocket frame: a header line, then
+// the body. Pure (no I/O), so that it is unit-tested and fuzzed on its own. B and R carry a provider's
+// binary frames (raw audio, Vonage) and travel as binary WebSocket frames; the others as text.
 //
 //   O <channel> <provider> <token>\n<start frame>   a media socket opens on the owner, with its start
 //   F <channel>\n<frame>                            a frame (either way); never dropped
 //   A <channel>\n<frame>                            outbound audio: may be dropped under back-pressure
+//   B <channel>\n<bytes>                            a binary frame (either way); never dropped
+//   R <channel>\n<bytes>                            outbound binary audio: may be dropped
 //   C <channel>\n<reason>                           the channel closed (either side)
 //   E 0\n<event JSON>                               a provider event for a call the receiver owns
 #pragma once
@@ -18,7 +21,18 @@
 
 namespace voxgate::cluster {
 
-enum class wire_kind : char { open = 'O', frame = 'F', audio = 'A', close = 'C', event = 'E' };
+enum class wire_kind : char {
+  open = 'O',
+  frame = 'F',
+  audio = 'A',
+  binary_frame = 'B',
+  binary_audio = 'R',
+  close = 'C',
+  event = 'E'
+};
+
+// Whether a kind's messages travel as binary WebSocket frames.
+constexpr bool is_binary(wire_kind k) { return k == wire_kind::binary_frame || k == wire_kind::binary_audio; }
 
 struct wire_message {
   wire_kind kind = wire_kind::frame;

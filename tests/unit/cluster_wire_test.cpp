@@ -13,6 +13,20 @@ const net::providers::set providers{{}};
 const provider_lookup by_name = [](std::string_view name) { return providers.find(name); };
 }  // namespace
 
+TEST(RelayWire, BinaryKindsCarryAnyBytesAndSayTheyAreBinary) {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes.push_back(static_cast<char>(i));  // NUL, newlines, no UTF-8
+  for (auto kind : {wire_kind::binary_frame, wire_kind::binary_audio}) {
+    EXPECT_TRUE(is_binary(kind));
+    auto m = decode(encode_frame(kind, 9, bytes), nullptr);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->kind, kind);
+    EXPECT_EQ(m->body, bytes);
+  }
+  for (auto kind : {wire_kind::open, wire_kind::frame, wire_kind::audio, wire_kind::close, wire_kind::event})
+    EXPECT_FALSE(is_binary(kind));
+}
+
 TEST(RelayWire, EveryKindRoundTripsWithItsBodyUntouched) {
   wire_message open;
   open.kind = wire_kind::open;
