@@ -245,3 +245,42 @@ TEST(VonageJwt, TheApplicationTokenIsRs256WithItsClaimsAndOnlyItsKeyVerifiesIt) 
   EXPECT_FALSE(vonage::verify_rs256(pub, tampered));
   EXPECT_FALSE(vonage::sign_rs256("not a key", "{}"));
 }
+
+TEST(VonageMedia, AnyInputIsAnEventOrAReasonNeverACrash) {
+  vonage::media_codec d;
+  std::string deep(100000, '[');
+  std::vector<std::string> inputs = {"",
+                                     "{}",
+                                     "[]",
+                                     "null",
+                                     R"({"event":5})",
+                                     R"({"event":"websocket:notify"})",
+                                     R"({"event":"websocket:notify","payload":"x"})",
+                                     R"({"event":"websocket:connected","content-type":7,"call_uuid":[]})",
+                                     R"({"event":"websocket:dtmf","dtmf":"5"})",
+                                     deep,
+                                     std::string(20000, ' ') + "{}",
+                                     std::string("{\"event\":\"\0\"}", 13)};
+  std::uint32_t seed = 12345;
+  for (int i = 0; i < 2000; ++i) {  // a deterministic spray of bytes, some of them JSON-shaped
+    std::string s = i % 2 ? R"({"event":"websocket:)" : "";
+    for (int n = 0; n < i % 97; ++n) {
+      seed = seed * 1103515245 + 12345;
+      s.push_back(static_cast<char>(seed >> 16));
+    }
+    inputs.push_back(std::move(s));
+  }
+  for (auto input : inputs) {
+    auto copy = input;
+    media_event ev;
+    auto err = d.parse(copy, ev);
+    if (err.empty()) {
+      std::string_view whole(copy);
+      EXPECT_TRUE(ev.text.empty() || (ev.text.data() >= whole.data() && ev.text.end() <= whole.end()));
+      EXPECT_EQ(ev.kind == media_kind::start, ev.start.has_value());
+    }
+    copy = input;
+    err = d.parse_binary(copy, ev);
+    EXPECT_EQ(err.empty(), !input.empty() && input.size() % 2 == 0);
+  }
+}

@@ -78,7 +78,7 @@ std::string_view media_codec::parse(std::string& frame, media_event& out) const 
   }
   // websocket:cleared (the answer to a clear) and events Vonage adds later: counted, not errors.
   out.kind = media_kind::ignored;
-  out.text = event.empty() ? std::string_view("text without event") : event;
+  out.text = event;  // a view into the frame (empty when it names no event)
   return {};
 }
 
