@@ -299,9 +299,20 @@ void vonage_call::run() {
       s.send_text_locked(R"({"event":"websocket:notify","payload":)" + payload + "}");
       continue;
     }
+    if (s.complete_at && *s.complete_at <= now) {
+      s.complete_at.reset();
+      if (!s.call_live || s.rest_hung_up || s.caller_hung_up) continue;
+      s.call_live = false;
+      auto completed = s.leg_event(false, "completed");
+      lock.unlock();  // post reads the state under its lock
+      if (s.post) s.post(std::move(completed));
+      lock.lock();
+      continue;
+    }
     auto due = clock::time_point::max();
     if (!s.outgoing.empty()) due = s.outgoing.front().first;
     if (!s.notifies.empty()) due = std::min(due, s.notifies.front().first);
+    if (s.complete_at) due = std::min(due, *s.complete_at);
     if (due == clock::time_point::max())
       s.wake.wait(lock);
     else

@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 
 #include "net/json.hpp"
 #include "tools/sim/vonage.hpp"
@@ -45,6 +46,9 @@ struct vonage_call::state {
   std::string audio;
   std::size_t frames = 0, clears = 0, answered = 0, max_queued = 3072;
   bool echo_on_clear = false;
+  // How long Vonage takes from a websocket leg's end to the call's when no NCCO action follows.
+  static constexpr milliseconds ncco_runs_out{250};
+  std::optional<clock::time_point> complete_at;
   std::vector<std::string> errors;
   std::vector<rest_call> rest;
   std::vector<std::pair<std::string, unsigned>> posted;
@@ -115,23 +119,21 @@ struct vonage_call::state {
   }
 
   void on_closed() {
-    std::string disconnected, completed;
+    std::string disconnected;
     {
       std::lock_guard lock(mutex);
       if (closed) return;
       closed = true;
-      call_live = false;
       outgoing.clear();
-      // The app closed the socket: the websocket leg is disconnected, nothing follows, the call completes.
+      // The app closed the socket: the websocket leg is disconnected; nothing follows in the NCCO, so the
+      // call completes a moment later (the timer thread), unless a REST hang-up ends it first.
       if (!caller_hung_up && !rest_hung_up) {
         disconnected = leg_event(true, "disconnected");
-        completed = leg_event(false, "completed");
+        complete_at = clock::now() + ncco_runs_out;
+        wake.notify_all();
       }
     }
-    if (post && !disconnected.empty()) {
-      post(disconnected);
-      post(completed);
-    }
+    if (post && !disconnected.empty()) post(disconnected);
   }
 };
 
