@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "gateway_fixture.hpp"
+#include "tools/sim/ids.hpp"
 #include "tools/sim/vonage.hpp"
 
 using namespace voxgate;
@@ -31,7 +32,7 @@ class VonageGatewayTest : public GatewayTest {
 
   void customize(app::config& c) override {
     auto [private_key, public_key] = sim::vonage::generate_key_pair();  // a test-only key, never committed
-    key_path = ::testing::TempDir() + "vonage_gateway_test_" + sim::vonage::random_uuid() + ".pem";
+    key_path = ::testing::TempDir() + "vonage_gateway_test_" + sim::random_uuid() + ".pem";
     std::ofstream(key_path) << private_key;
     sim::vonage_call::options o;
     o.signature_secret = secret;

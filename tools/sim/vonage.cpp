@@ -15,6 +15,7 @@
 #include "net/json.hpp"
 #include "net/url.hpp"
 #include "net/ws_client.hpp"
+#include "tools/sim/ids.hpp"
 #include "tools/sim/vonage_state.hpp"
 
 namespace voxgate::sim {
@@ -134,6 +135,7 @@ net::http_client_response vonage_call::answer(const std::string& uuid, const std
   state_->event_url = n.event_url;
   state_->content_type = n.content_type;
   state_->frame_bytes = n.frame_bytes;
+  state_->player = playback(n.frame_bytes / 20);
   return r;
 }
 
@@ -176,7 +178,7 @@ std::string vonage_call::connect(std::string uri) {
     if (uri.empty()) uri = state_->uri;
     headers = state_->headers_json;
     type = state_->content_type;
-    state_->ws_uuid = vonage::random_uuid();
+    state_->ws_uuid = random_uuid();
   }
   auto u = net::parse_url(uri);
   if (!u || (u->scheme != "wss" && u->scheme != "ws")) return "bad websocket uri: " + uri;
@@ -251,13 +253,12 @@ bool vonage_call::socket_closed() const {
 
 milliseconds vonage_call::queued() const {
   std::lock_guard lock(state_->mutex);
-  return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(state_->play_end - clock::now()));
+  return state_->player.queued(clock::now());
 }
 
 milliseconds vonage_call::played() const {
-  auto left = queued();
   std::lock_guard lock(state_->mutex);
-  return state_->received - state_->cleared - left;
+  return state_->player.played(clock::now());
 }
 
 std::string vonage_call::audio_received() const {
@@ -292,11 +293,8 @@ void vonage_call::run() {
       if (s.channel && !s.closed) s.channel->send_binary(std::move(frame));
       continue;
     }
-    if (!s.notifies.empty() && s.notifies.front().first <= now) {
-      auto payload = std::move(s.notifies.front().second);
-      s.notifies.pop_front();
-      ++s.answered;
-      s.send_text_locked(R"({"event":"websocket:notify","payload":)" + payload + "}");
+    if (auto when = s.player.next_due(); when && *when <= now) {
+      s.player.answer_due(now, [&](const std::string& payload) { s.answer_notify_locked(payload); });
       continue;
     }
     if (s.complete_at && *s.complete_at <= now) {
@@ -311,7 +309,7 @@ void vonage_call::run() {
     }
     auto due = clock::time_point::max();
     if (!s.outgoing.empty()) due = s.outgoing.front().first;
-    if (!s.notifies.empty()) due = std::min(due, s.notifies.front().first);
+    if (auto when = s.player.next_due()) due = std::min(due, *when);
     if (s.complete_at) due = std::min(due, *s.complete_at);
     if (due == clock::time_point::max())
       s.wake.wait(lock);

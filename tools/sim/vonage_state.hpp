@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "net/json.hpp"
+#include "tools/sim/playback.hpp"
 #include "tools/sim/vonage.hpp"
 
 namespace voxgate::sim {
@@ -40,9 +41,9 @@ struct vonage_call::state {
   bool call_live = false, caller_hung_up = false, rest_hung_up = false, closed = false, stopping = false;
   std::deque<std::pair<clock::time_point, std::string>> outgoing;  // caller frames, when due
   clock::time_point next_frame = clock::now();
-  clock::time_point play_end = clock::now();
-  milliseconds received{0}, cleared{0};
-  std::deque<std::pair<clock::time_point, std::string>> notifies;  // payloads, answered once played
+  // The caller's ear (tools/sim/playback): frames play in order at real time, a notify's payload is
+  // answered once the audio before it has played.
+  playback player{640 / 20};
   std::string audio;
   std::size_t frames = 0, clears = 0, answered = 0, max_queued = 3072;
   bool echo_on_clear = false;
@@ -62,6 +63,10 @@ struct vonage_call::state {
     channel->send_text(std::move(frame));
   }
   void error_locked(std::string what) { errors.push_back(std::move(what)); }
+  void answer_notify_locked(const std::string& payload) {
+    ++answered;
+    send_text_locked(R"({"event":"websocket:notify","payload":)" + payload + "}");
+  }
   std::string leg_event(bool ws_leg, const std::string& status) const {
     return ws_leg ? vonage::event_json(ws_uuid, uuid, status, uri, headers_json)
                   : vonage::event_json(uuid, uuid, status);
@@ -79,12 +84,11 @@ struct vonage_call::state {
       return;
     }
     auto now = clock::now();
-    if (play_end > now && (play_end - now) / frame_ms >= static_cast<long>(max_queued)) {
+    if (player.queued(now) / frame_ms >= static_cast<long>(max_queued)) {
       error_locked("outbound buffer full: frame dropped");
       return;
     }
-    play_end = std::max(play_end, now) + frame_ms;
-    received += frame_ms;
+    player.on_media(bytes.size(), now);
     ++frames;
     if (audio.size() < 10 * 50 * frame_bytes) audio += bytes;
   }
@@ -101,16 +105,13 @@ struct vonage_call::state {
       rapidjson::StringBuffer buffer;
       rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
       payload->Accept(writer);
-      notifies.emplace_back(std::max(play_end, now), std::string(buffer.GetString(), buffer.GetSize()));
+      player.on_mark(std::string(buffer.GetString(), buffer.GetSize()), now);
       wake.notify_all();
     } else if (action == "clear") {
       ++clears;
-      if (play_end > now) cleared += std::chrono::duration_cast<milliseconds>(play_end - now);
-      play_end = now;
-      if (echo_on_clear)
-        for (auto& n : notifies) n.first = now;
-      else
-        notifies.clear();
+      // Whether Vonage answers the notifies a clear dropped is undocumented: dropped unless configured.
+      for (auto& payload : player.on_clear(now))
+        if (echo_on_clear) answer_notify_locked(payload);
       send_text_locked(R"({"event":"websocket:cleared"})");
       wake.notify_all();
     } else {

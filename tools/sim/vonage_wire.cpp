@@ -12,6 +12,7 @@
 #include "net/headers.hpp"
 #include "net/json.hpp"
 #include "net/providers/vonage/jwt.hpp"
+#include "tools/sim/ids.hpp"
 
 namespace voxgate::sim::vonage {
 namespace {
@@ -43,16 +44,6 @@ std::pair<std::string, std::string> generate_key_pair() {
   std::pair<std::string, std::string> out{pem(true), pem(false)};
   EVP_PKEY_free(key);
   return out;
-}
-
-std::string random_uuid() {
-  std::string hex;
-  for (unsigned char c : net::crypto::random_bytes(16)) {
-    hex += "0123456789abcdef"[c >> 4];
-    hex += "0123456789abcdef"[c & 15];
-  }
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
-         hex.substr(20);
 }
 
 std::string webhook_authorization(const std::string& secret, const std::string& api_key,

@@ -17,7 +17,6 @@ enum class signing { valid, tampered, none, wrong_secret, alg_none, stale };
 
 // A fresh RSA key pair in PEM (private, public): an application's key, made at run time for a test.
 std::pair<std::string, std::string> generate_key_pair();
-std::string random_uuid();
 
 // The Authorization value Vonage sends with a webhook whose payload is `payload` (a POST's body, a
 // GET's query as compact JSON): "Bearer <HS256 JWT>", or a bad one as `how` asks; "" when unsigned.
