@@ -1,5 +1,6 @@
 #include "net/providers/registry.hpp"
 
+#include "net/providers/audiosocket/provider.hpp"
 #include "net/providers/exotel/provider.hpp"
 #include "net/providers/plivo/provider.hpp"
 #include "net/providers/signalwire/provider.hpp"
@@ -15,6 +16,7 @@ const std::vector<descriptor>& descriptors() {
       plivo::descriptor(),
       signalwire::descriptor(),
       exotel::descriptor(),
+      audiosocket::descriptor(),
   };
   return list;
 }
