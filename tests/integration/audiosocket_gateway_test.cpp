@@ -148,6 +148,8 @@ TEST_F(AudioSocketGatewayTest, AWholeCallWithAudioBothWaysPacedBargeInDtmfAndThe
       [](const std::string& f) { return f.find("pressed the key 5") != std::string::npos; }, 5s));
 
   // 8. The caller hangs up: Asterisk closes the socket, no 0x00; the call ends completed.
+  std::printf("[ figure ] audiosocket frames=%zu max_ahead_ms=%lld\n", pbx.audio_frames(),
+              static_cast<long long>(pbx.max_ahead().count()));
   EXPECT_TRUE(pbx.protocol_errors().empty()) << pbx.protocol_errors().front();
   pbx.hang_up();
   EXPECT_TRUE(openai->events()->wait_closed(5s));
@@ -230,6 +232,19 @@ TEST_F(AudioSocketGatewayTest, TheWebhookSecretIsRequired) {
   EXPECT_EQ(openai->sessions(), 0);
   sim::audiosocket_call right(asterisk());
   EXPECT_EQ(right.dial("+4930123456", "100").status, 200u);
+  // The same request as a POST form, as a dialplan's CURL(url,data) sends it.
+  net::http_client_request post;
+  post.method = "POST";
+  post.url = gateway_url() + "/audiosocket/voice";
+  post.headers = {{"Authorization", std::string("Bearer ") + secret},
+                  {"Content-Type", "application/x-www-form-urlencoded"}};
+  post.body = "from=%2B4930999&to=200&businessId=acme";
+  auto posted = fakes::fetch_sync(twilio->io(), std::move(post));
+  ASSERT_EQ(posted.status, 200u) << posted.body;
+  ASSERT_TRUE(net::audiosocket::parse_uuid(posted.body));
+  auto calls = get("/calls").body;
+  EXPECT_NE(calls.find(R"("from":"+4930999","to":"200")"), std::string::npos) << calls;
+  EXPECT_NE(calls.find(R"("parameters":{"businessId":"acme"})"), std::string::npos) << calls;
 }
 
 namespace {
@@ -238,7 +253,7 @@ class AudioSocketOffTest : public GatewayTest {};
 
 TEST_F(AudioSocketOffTest, WithoutAudioSocketPortThereIsNoListenerAndNoCall) {
   EXPECT_EQ(gateway->tcp_media_port("audiosocket"), 0);
-  sim::audiosocket_call pbx({gateway_url(), "", 0, 8000, 80ms});
+  sim::audiosocket_call pbx({gateway_url(), "", 0, 8000, 60ms});
   auto res = pbx.dial("+4930123456", "100");
   EXPECT_EQ(res.status, 503u);
   EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="audiosocket",result="no_listener"})"), 1);

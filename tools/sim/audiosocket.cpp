@@ -171,6 +171,7 @@ void audiosocket_call::read_loop() {
     std::lock_guard lock(mutex_);
     // The far end's jitter buffer: each frame plays 20 ms after the one before, or now if it ran dry.
     buffered_until_ = std::max(buffered_until_, now) + frame_time * static_cast<long>(length / frame_bytes);
+    max_ahead_ = std::max(max_ahead_, buffered_until_ - now);
     if (buffered_until_ - now > options_.max_ahead + frame_time && errors_.size() < 20)
       errors_.push_back(
           "audio " +
@@ -218,6 +219,11 @@ std::size_t audiosocket_call::audio_frames() const {
 std::vector<std::string> audiosocket_call::protocol_errors() const {
   std::lock_guard lock(mutex_);
   return errors_;
+}
+
+std::chrono::milliseconds audiosocket_call::max_ahead() const {
+  std::lock_guard lock(mutex_);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(max_ahead_);
 }
 
 }  // namespace voxgate::sim

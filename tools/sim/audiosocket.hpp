@@ -30,7 +30,7 @@ class audiosocket_call {
     std::uint16_t media_port = 0;  // the gateway's AudioSocket listener on 127.0.0.1
     std::uint32_t rate = 8000;     // 0x10 (8 kHz) or 0x12 (16 kHz)
     // How far the gateway's audio may run ahead of real time (a jitter buffer's worth) before it is an error.
-    std::chrono::milliseconds max_ahead{80};
+    std::chrono::milliseconds max_ahead{60};
   };
 
   explicit audiosocket_call(options o);
@@ -66,6 +66,8 @@ class audiosocket_call {
   std::chrono::milliseconds heard() const;  // the audio received, as time
   std::size_t audio_frames() const;
   std::vector<std::string> protocol_errors() const;
+  // The most the gateway's audio ran ahead of real time (the far end's buffer at its fullest).
+  std::chrono::milliseconds max_ahead() const;
 
  private:
   void read_loop();
@@ -88,6 +90,7 @@ class audiosocket_call {
   bool ended_ = false, hangup_frame_ = false;
   std::vector<std::string> errors_;
   std::chrono::steady_clock::time_point buffered_until_{};  // where the far end's jitter buffer runs dry
+  std::chrono::steady_clock::duration max_ahead_{};
 };
 
 }  // namespace voxgate::sim
