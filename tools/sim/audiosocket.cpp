@@ -159,6 +159,7 @@ void audiosocket_call::read_loop() {
     if (header[0] == kind_hangup) {
       std::lock_guard lock(mutex_);
       hangup_frame_ = true;
+      ::shutdown(fd_, SHUT_RDWR);  // the app returns and Asterisk closes the socket
       break;
     }
     if (header[0] != kind_slin8 && header[0] != kind_slin16) {
