@@ -10,7 +10,7 @@
 #include "net/providers/audiosocket/media.hpp"
 #include "net/providers/audiosocket/webhook.hpp"
 #include "net/providers/registry.hpp"
-#include "net/tcp_frames.hpp"
+#include "net/tlv_assembler.hpp"
 
 using namespace voxgate;
 using namespace voxgate::net;
