@@ -185,6 +185,9 @@ void send_control(call_state& st, std::string frame) {
   if (!frame.empty()) st.provider->send_text(std::move(frame));
 }
 
+// A provider paced by the gateway gets one frame of this length per its length, at most two ahead.
+constexpr std::uint32_t paced_frame_ms = 20;
+
 // Feed the provider from the playout queue as far as the lead allows; come back when it drains.
 void pump(call_pointer self) {
   auto& st = self->state;
@@ -214,9 +217,12 @@ void pump(call_pointer self) {
       st.reply_at_ms.reset();
     }
   }
-  if (st.play->queued_bytes() > 0 && !st.tick_pending) {
+  // Paced by the gateway, the clock ticks every half frame for as long as the stream is up.
+  bool paced = st.record->call.provider->traits().paced_by_gateway;
+  if ((paced || st.play->queued_bytes() > 0) && !st.tick_pending) {
     st.tick_pending = true;
-    self->delayed_send(self, std::chrono::milliseconds(st.env->playout_chunk_ms / 2), tick_atom::value);
+    auto every = paced ? paced_frame_ms / 2 : st.env->playout_chunk_ms / 2;
+    self->delayed_send(self, std::chrono::milliseconds(every), tick_atom::value);
   }
   if (st.apologizing && st.play->queued_bytes() == 0) {
     // All of the apology is with the provider: end once the playout clock (and its marks) says it played.
@@ -313,6 +319,7 @@ void on_provider_frame(call_pointer self, std::string& frame, bool binary) {
       if (!st.ai_down) self->send(st.ai, dtmf_atom::value, std::string(ev.text));
       return;
     case net::media_kind::stop:
+      if (!ev.text.empty()) spdlog::info("call={} provider stop: {}", st.id, ev.text);
       st.stopped = true;
       end_call(self, {outcome::completed, {}});
       return;
@@ -444,6 +451,11 @@ playout::options playout_for(const call_state& st) {
   o.min_chunk_ms = min_chunk;
   o.frame_ms = st.record->call.provider->traits().media_frame_ms;
   o.chunk_ms = std::max(o.chunk_ms, o.frame_ms);
+  if (st.record->call.provider->traits().paced_by_gateway) {
+    o.self_clocked = true;
+    o.chunk_ms = o.min_chunk_ms = paced_frame_ms;
+    o.lead_ms = 2 * paced_frame_ms;
+  }
   return o;
 }
 

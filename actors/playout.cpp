@@ -6,7 +6,11 @@
 
 namespace voxgate::actors {
 
-playout::playout(options o) : options_(o), bpm_(o.format.bytes_per_ms()) {}
+playout::playout(options o) : options_(o), bpm_(o.format.bytes_per_ms()) {
+  if (!o.self_clocked) return;
+  std::uint8_t quiet = o.format.enc == codecs::encoding::pcmu ? 0xff : o.format.enc == codecs::encoding::pcma ? 0xd5 : 0;
+  silence_.assign(static_cast<std::size_t>(o.chunk_ms) * bpm_, quiet);
+}
 
 std::size_t playout::push(std::string_view item_id, std::span<const std::uint8_t> bytes) {
   if (bytes.empty() || (!interrupted_item_.empty() && item_id == interrupted_item_)) return 0;
@@ -22,6 +26,7 @@ std::size_t playout::push(std::string_view item_id, std::span<const std::uint8_t
   if (items_.empty() || items_.back().id != item_id) items_.push_back({std::string(item_id), pushed_bytes_, 0});
   items_.back().bytes += bytes.size();
   pushed_bytes_ += bytes.size();
+  audio_end_bytes_ = pushed_bytes_;
   if (head_ > 0 && head_ >= queue_.size() / 2) {  // reclaim the sent prefix before growing
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
     head_ = 0;
@@ -39,7 +44,10 @@ std::uint64_t playout::played_ms(std::uint64_t now_ms) const {
   return std::min(estimate, sent_ms());
 }
 
-std::uint64_t playout::remaining_ms(std::uint64_t now_ms) const { return (pushed_bytes_ / bpm_) - played_ms(now_ms); }
+std::uint64_t playout::remaining_ms(std::uint64_t now_ms) const {
+  auto end = audio_end_bytes_ / bpm_, played = played_ms(now_ms);
+  return end > played ? end - played : 0;
+}
 
 std::optional<playout::chunk> playout::next(std::uint64_t now_ms) {
   chunk c;
@@ -50,7 +58,8 @@ std::optional<playout::chunk> playout::next(std::uint64_t now_ms) {
 }
 
 bool playout::next(std::uint64_t now_ms, std::span<const std::uint8_t>& audio, std::string& mark) {
-  if (queued_bytes() == 0) return false;
+  bool fill = queued_bytes() == 0 && options_.self_clocked;
+  if (queued_bytes() == 0 && !fill) return false;
   std::uint64_t played = played_ms(now_ms);
   // The provider ran dry (or never started): playback restarts at the next byte we send.
   if (!anchored_ || played >= sent_ms()) {
@@ -61,6 +70,15 @@ bool playout::next(std::uint64_t now_ms, std::span<const std::uint8_t>& audio, s
   }
   forget_played(played);
   std::uint64_t ahead = sent_ms() - played;
+  if (fill) {
+    // The AI is silent: one chunk of silence ahead, no more, so that its next words wait for none.
+    if (ahead >= options_.chunk_ms) return false;
+    audio = {silence_.data(), silence_.size()};
+    pushed_bytes_ += silence_.size();
+    sent_bytes_ += silence_.size();
+    mark.clear();
+    return true;
+  }
   if (ahead >= options_.lead_ms) return false;
   std::size_t room = static_cast<std::size_t>((options_.lead_ms - ahead) * bpm_);
   std::size_t n = std::min({queued_bytes(), static_cast<std::size_t>(options_.chunk_ms) * bpm_, room});
@@ -91,6 +109,10 @@ bool playout::next(std::uint64_t now_ms, std::span<const std::uint8_t>& audio, s
     head_ = 0;
   }
   sent_bytes_ += n;
+  if (options_.self_clocked) {  // nothing to mark: the clock is the only estimate
+    mark.clear();
+    return true;
+  }
   // Audio that trickles in (an AI streaming in real time) leaves in small chunks: one mark per
   // chunk_ms of audio is enough to keep the playback estimate anchored, at a fraction of the messages.
   if (sent_ms() - marked_ms_ < options_.chunk_ms) {
@@ -146,8 +168,9 @@ void playout::on_mark(std::string_view name, std::uint64_t now_ms) {
 playout::interruption playout::interrupt(std::uint64_t now_ms) {
   interruption out;
   std::uint64_t played = played_ms(now_ms);
-  out.was_playing = !queue_.empty() || played < sent_ms();
-  std::uint64_t played_byte = played * bpm_;
+  out.was_playing = !queue_.empty() || played * bpm_ < audio_end_bytes_;
+  // Self-clocked, nothing handed over can be taken back: the caller hears all of it.
+  std::uint64_t played_byte = options_.self_clocked ? std::min(sent_bytes_, audio_end_bytes_) : played * bpm_;
   for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
     if (it->start_byte <= played_byte || it == std::prev(items_.rend())) {
       out.item_id = it->id;
@@ -157,15 +180,22 @@ playout::interruption playout::interrupt(std::uint64_t now_ms) {
     }
   }
   if (out.was_playing) interrupted_item_ = out.item_id;
+  std::uint64_t in_flight_ms = sent_ms();
   // A new generation: a fresh timeline, and marks sent before now will be ignored.
   ++generation_;
   queue_.clear();
   head_ = 0;
   items_.clear();
-  pushed_bytes_ = sent_bytes_ = 0;
+  pushed_bytes_ = sent_bytes_ = audio_end_bytes_ = 0;
   marked_ms_ = 0;
   anchored_ = false;
   anchor_ms_ = anchor_time_ = 0;
+  if (options_.self_clocked && played < in_flight_ms) {
+    // What is still playing at the far end stays on the clock: the next audio waits behind it.
+    pushed_bytes_ = sent_bytes_ = (in_flight_ms - played) * bpm_;
+    anchored_ = true;
+    anchor_time_ = now_ms;
+  }
   return out;
 }
 

@@ -29,6 +29,10 @@ class playout {
     // 20); a tail shorter than a frame leaves, padded with silence, once the provider has at most one
     // frame left to play. 0: any length.
     std::uint32_t frame_ms = 0;
+    // A provider with no marks and no buffer of its own (AudioSocket): what was handed over counts as
+    // played by this clock alone; while nothing is queued, a chunk of silence keeps the line fed (one
+    // chunk ahead); and a barge-in clears nothing there, so what was handed over counts as heard.
+    bool self_clocked = false;
   };
 
   struct chunk {
@@ -47,7 +51,7 @@ class playout {
   // AI audio for `item_id`. Audio of an interrupted item is discarded (it can still arrive after a
   // cancel); audio beyond max_queued_ms is dropped and counted. Returns the bytes dropped.
   std::size_t push(std::string_view item_id, std::span<const std::uint8_t> bytes);
-  // The next chunk to send now, if the lead allows and anything is queued.
+  // The next chunk to send now, if the lead allows and anything is queued (or silence is due).
   std::optional<chunk> next(std::uint64_t now_ms);
   // The same with no copy: `audio` spans this playout's own buffer, valid until the next call to push,
   // next or interrupt; `mark` is a caller-owned buffer reused from chunk to chunk.
@@ -95,6 +99,8 @@ class playout {
   std::uint64_t marked_ms_ = 0;  // timeline position of the last mark
   std::string interrupted_item_;
   std::uint64_t overflow_bytes_ = 0;
+  std::uint64_t audio_end_bytes_ = 0;  // timeline position after the last AI audio pushed (silence is not)
+  std::vector<std::uint8_t> silence_;  // one chunk of it (self_clocked)
 };
 
 }  // namespace voxgate::actors

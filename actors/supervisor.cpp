@@ -33,6 +33,7 @@ namespace {
 struct live_call {
   call_actor handle;
   std::shared_ptr<call_record> record;
+  bool socket_sent = false;  // a media socket was handed to the call
 };
 
 struct supervisor_state {
@@ -61,7 +62,7 @@ void refuse_socket(supervisor_pointer self, const pending_socket& socket, std::s
   socket.channel->close(std::string(reason));
 }
 
-const live_call* find_call(supervisor_pointer self, const std::string& id) {
+live_call* find_call(supervisor_pointer self, const std::string& id) {
   auto& st = self->state;
   if (auto it = st.calls.find(id); it != st.calls.end()) return &it->second;
   if (auto s = st.by_session.find(id); s != st.by_session.end()) {
@@ -160,6 +161,22 @@ bool first_delivery(supervisor_pointer self, const std::string& event_id) {
   return true;
 }
 
+// The socket goes to its call: one that is live here and still waiting for its one socket.
+void attach_to_call(supervisor_pointer self, pending_socket& socket, net::stream_start& start) {
+  auto* call = find_call(self, start.call_id);
+  if (!call) {
+    refuse_socket(self, socket, "unknown_call", start.call_id);
+    return;
+  }
+  if (call->socket_sent || call->record->phase.load() != call_phase::ringing) {
+    refuse_socket(self, socket, "already_streaming", start.call_id);
+    return;
+  }
+  call->socket_sent = true;  // a second socket racing the first is refused here, not by the call
+  socket.channel->report_upgrade(start.call_id);
+  self->send(call->handle, attach_atom::value, socket, std::move(start));
+}
+
 void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::string& frame, bool binary) {
   auto& st = self->state;
   // A start for a call owned by another instance is carried there as it came (parsing may alter it).
@@ -171,10 +188,20 @@ void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::st
     return;
   }
   if (ev.kind != net::media_kind::start) {
+    // Where the start is the socket's credential (AudioSocket's UUID frame), it must come first.
+    if (socket.provider->traits().call_id_is_credential) {
+      refuse_socket(self, socket, "first_frame_not_start");
+      return;
+    }
     socket.channel->resume();  // connected, or anything before start: wait for start
     return;
   }
   auto& start = *ev.start;
+  // Where the call's id is the credential (AudioSocket's minted UUID), the call must be here and ringing.
+  if (socket.provider->traits().call_id_is_credential) {
+    attach_to_call(self, socket, start);
+    return;
+  }
   // The token comes in the upgrade's path (Telnyx; Twilio's per-call path) and, where the provider's
   // start carries one (Twilio's <Parameter>), there too: that one is required, and both must match.
   std::string token = socket.upgrade_token;
@@ -205,16 +232,7 @@ void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::st
     st.env->cluster->carry_socket(std::move(socket), std::move(as_received), start.call_id);
     return;
   }
-  if (!call) {
-    refuse_socket(self, socket, "unknown_call", start.call_id);
-    return;
-  }
-  if (call->record->phase.load() != call_phase::ringing) {
-    refuse_socket(self, socket, "already_streaming", start.call_id);
-    return;
-  }
-  socket.channel->report_upgrade(start.call_id);
-  self->send(call->handle, attach_atom::value, socket, std::move(start));
+  attach_to_call(self, socket, start);
 }
 
 std::vector<call_summary> calls_list(supervisor_pointer self) {
@@ -296,6 +314,9 @@ supervisor_internal::behavior_type supervisor_behavior(supervisor_pointer self, 
       [self](hs_closed_atom, pending_socket& socket, std::string& reason) {
         self->state.am.handled->inc();
         spdlog::info("media socket closed before start remote={} reason={}", socket.channel->remote(), reason);
+        // A socket whose first frame is its only credential and never came (AudioSocket) is a refusal.
+        if (socket.provider->traits().call_id_is_credential)
+          self->state.env->metrics->media_refused.with({std::string(to_string(socket.provider)), "no_start"}).inc();
       },
       [self](hangup_atom, std::string& call_id, call_end& outcome) {
         self->state.am.handled->inc();

@@ -144,12 +144,35 @@ gateway::gateway(config c) : config_(std::move(c)) {
     metrics_.upgrades.with({a.path, a.accepted ? "accepted" : "refused", a.label}).inc();
   });
   server_->on_accept_error([this](std::string_view reason) { metrics_.accept_errors.with({std::string(reason)}).inc(); });
-  for (const auto& p : providers_->all()) add_provider_routes(p.get());
+  for (const auto& p : providers_->all()) {
+    add_provider_routes(p.get());
+    if (auto where = p->tcp_media()) add_tcp_media(p.get(), *where);
+  }
   add_ops_routes();
   if (cluster_) add_cluster_routes();
 }
 
 gateway::~gateway() { stop(); }
+
+void gateway::add_tcp_media(actors::provider_ptr p, const net::providers::tcp_listener& where) {
+  net::tcp_media_options o;
+  o.name = std::string(p->name());
+  o.host = where.host;
+  o.port = where.port;
+  o.goodbye = p->media().build_hangup();
+  auto on_accept = [this, p](net::ws_channel_ptr channel) {
+    auto sink = actors::media_door(supervisor_, p, {});
+    sink->bind(channel);
+    return std::shared_ptr<net::ws_sink>(sink);
+  };
+  tcp_media_.emplace_back(p, std::make_unique<net::tcp_media_listener>(*io_, std::move(o), std::move(on_accept)));
+}
+
+std::uint16_t gateway::tcp_media_port(std::string_view provider) const {
+  for (const auto& [p, listener] : tcp_media_)
+    if (p->name() == provider) return listener->port();
+  return 0;
+}
 
 net::upgrade_decision gateway::accept_media_socket(actors::provider_ptr provider, std::string upgrade_token) {
   int worker = -1;
@@ -200,6 +223,10 @@ void gateway::add_cluster_routes() {
 
 std::string gateway::start() {
   if (auto err = server_->start(); !err.empty()) return err;
+  for (auto& [p, listener] : tcp_media_) {
+    if (auto err = listener->start(); !err.empty()) return err;
+    spdlog::info("{} media listening on tcp {}:{}", p->name(), p->tcp_media()->host, listener->port());
+  }
   io_->start();
   if (cluster_) {
     cluster_->start();
@@ -272,6 +299,7 @@ std::uint64_t gateway::drain(std::chrono::seconds timeout) {
 void gateway::stop() {
   if (stopped_.exchange(true)) return;
   server_->stop();
+  for (auto& [p, listener] : tcp_media_) listener->stop();
   io_->start();  // the actors run on the workers: a gateway that never started needs them to end
   // Longer than the close deadline: every close has then finished, answered or cut, before the
   // loops stop (stopping on the deadline's heels raced the sockets' own shutdown).

@@ -19,6 +19,7 @@
 #include "net/io_runtime.hpp"
 #include "net/providers/registry.hpp"
 #include "net/public_url.hpp"
+#include "net/tcp_frames.hpp"
 
 namespace voxgate::cluster {
 class node;
@@ -43,6 +44,8 @@ class gateway {
   void stop();
 
   std::uint16_t port() const { return server_->port(); }
+  // The port of a provider's raw TCP media listener (AudioSocket), 0 when it has none.
+  std::uint16_t tcp_media_port(std::string_view provider) const;
   std::uint64_t live_calls();
   actors::metrics_registry& metrics() { return metrics_; }
   const net::providers::set& providers() const { return *providers_; }
@@ -55,6 +58,8 @@ class gateway {
   void end_calls(std::chrono::milliseconds grace);
   void add_provider_routes(actors::provider_ptr p);
   void add_ops_routes();
+  // A provider's raw TCP media listener: its connections enter through the same door as a media socket.
+  void add_tcp_media(actors::provider_ptr p, const net::providers::tcp_listener& where);
   // Accepts a media socket in handshake mode: its first frames go to the supervisor. A token from the
   // upgrade's path is verified here, and names the call whose worker the socket is moved to before
   // the handshake; without one the socket stays where it came in.
@@ -80,6 +85,7 @@ class gateway {
   std::unique_ptr<caf::actor_system_config> caf_config_;
   std::unique_ptr<caf::actor_system> system_;
   std::unique_ptr<net::http_server> server_;
+  std::vector<std::pair<actors::provider_ptr, std::unique_ptr<net::tcp_media_listener>>> tcp_media_;
   std::unique_ptr<cluster::node> cluster_;  // with REDIS_URL only
   actors::call_env_ptr env_;
   actors::supervisor_actor supervisor_;

@@ -58,6 +58,8 @@ void start_at_zero(actors::metrics_registry& m, const actors::ai::backend& ai, c
     for (const char* reason : {"capacity", "draining", "overload"}) m.calls_refused.with({p, reason});
     for (const char* reason : {"missing_token", "unknown_call", "already_streaming", "malformed_frame"})
       m.media_refused.with({p, reason});
+    if (provider->traits().call_id_is_credential)  // the start is the socket's credential: it comes first
+      for (const char* reason : {"no_start", "first_frame_not_start"}) m.media_refused.with({p, reason});
     for (auto check : {net::token_check::malformed, net::token_check::bad_signature, net::token_check::expired,
                        net::token_check::wrong_call})
       m.media_refused.with({p, std::string(net::to_string(check))});

@@ -51,6 +51,9 @@ class media_dialect {
   // Text frames; empty where the provider has no such message (nothing is sent then).
   virtual std::string build_mark(std::string_view stream_id, std::string_view name) const = 0;
   virtual std::string build_clear(std::string_view stream_id) const = 0;
+  // What the gateway sends last when it ends the call on a socket of the provider's own framing
+  // (AudioSocket's 00 00 00 before the TCP close); empty where closing the socket says it.
+  virtual std::string build_hangup() const { return {}; }
 };
 
 }  // namespace voxgate::net

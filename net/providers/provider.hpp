@@ -42,6 +42,18 @@ struct traits {
   // another size kills its stream): the call cuts the AI's audio into such frames and pads the last
   // of a reply with silence. 0: any size.
   std::uint32_t media_frame_ms = 0;
+  // The call's id is its media socket's one credential (AudioSocket's UUID, minted by the gateway at the
+  // webhook): the stream's start names a ringing call, which takes one socket; no token is signed.
+  bool call_id_is_credential = false;
+  // The provider has no marks and no buffer of its own (AudioSocket): the gateway paces the audio it
+  // sends, one frame per frame's time on its own clock, and sends silence while the AI is silent.
+  bool paced_by_gateway = false;
+};
+
+// Where a provider whose media comes over raw TCP rather than a WebSocket (AudioSocket) is listened for.
+struct tcp_listener {
+  std::string host;
+  std::uint16_t port = 0;  // 0: any free port (tests)
 };
 
 // A call announced by a verified webhook.
@@ -117,6 +129,8 @@ class provider {
   virtual std::variant<std::string, refusal> check_upgrade(const http_request& req, const public_base& base) const = 0;
   // The labels check_upgrade refuses with, shown at zero from the first scrape.
   virtual std::vector<std::string> upgrade_refusals() const = 0;
+  // A raw TCP listener for the media instead (its frames go through the same handshake); nothing: none.
+  virtual std::optional<tcp_listener> tcp_media() const { return std::nullopt; }
 
   // ---- REST during a call ----
   // When the call is created, and when the provider says it was answered: e.g. Telnyx's answer or

@@ -1,5 +1,6 @@
 #include "net/providers/registry.hpp"
 
+#include "net/providers/audiosocket/provider.hpp"
 #include "net/providers/exotel/provider.hpp"
 #include "net/providers/plivo/provider.hpp"
 #include "net/providers/signalwire/provider.hpp"
@@ -17,6 +18,7 @@ const std::vector<descriptor>& descriptors() {
       signalwire::descriptor(),
       exotel::descriptor(),
       vonage::descriptor(),
+      audiosocket::descriptor(),
   };
   return list;
 }
