@@ -253,7 +253,11 @@ class prober {
       fail("audio-back", took, "no audio came back",
            "the call streamed but the AI said nothing: check the gateway's log for call=" + call +
                " (AI backend unreachable, bad key?)");
-    send(caller_->stop());
+    if (auto stop = caller_->stop(); !stop.data.empty()) send(stop);
+    if (auto notice = caller_->notice(sim::caller::moment::hung_up)) {  // Vonage's caller leg `completed`
+      probe_http_response res;
+      client_->http(notice->method, base_.target + notice->target, notice->headers, notice->body, res);
+    }
     auto stop_at = std::chrono::steady_clock::now();
     while (!closed && std::chrono::steady_clock::now() - stop_at < 3s) client_->read(100ms, &closed, nullptr);
     auto stop_took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - stop_at);
