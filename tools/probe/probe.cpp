@@ -124,7 +124,7 @@ class prober {
     auto type = net::header_or(res.headers, "Content-Type");
     std::string detail = req.method + " " + target.substr(0, target.find('?')) + what + " -> HTTP " +
                          std::to_string(res.status) + " " + type;
-    if (res.status == 403) {
+    if (res.status == 403 || res.status == 401) {  // 401: Vonage's signed webhooks
       fail("webhook", s.took, detail + " " + res.body.substr(0, 60),
            "the gateway refused the signature: its " + std::string(caller_->credential_setting()) +
                " must match what is given here, its PUBLIC_URL be exactly " + base_.origin() + base_.target +
