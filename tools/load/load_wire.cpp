@@ -177,7 +177,7 @@ void engine::send_frame(call& c, std::uint64_t now) {
 
 // As the provider hangs up: stop, then it closes the socket itself.
 void engine::hang_up(call& c) {
-  send(c, c.caller->stop());
+  if (auto stop = c.caller->stop(); !stop.data.empty()) send(c, stop);
   net::ws::append_client_frame(c.out, net::ws::opcode::close, std::string_view("\x03\xe8", 2), next_mask());
 }
 

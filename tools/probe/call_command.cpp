@@ -182,8 +182,7 @@ void stream_call(probe_client& client, sim::caller& caller, const std::vector<st
   if (closed) {
     note("the gateway closed the media socket");
   } else {
-    auto stop = caller.stop();
-    client.send(stop.data, stop.binary);
+    if (auto stop = caller.stop(); !stop.data.empty()) client.send(stop.data, stop.binary);
     note("stop sent (caller hung up)");
     tell(client, caller, sim::caller::moment::hung_up);
     auto stop_at = clock_type::now();

@@ -124,7 +124,7 @@ class prober {
     auto type = net::header_or(res.headers, "Content-Type");
     std::string detail = req.method + " " + target.substr(0, target.find('?')) + what + " -> HTTP " +
                          std::to_string(res.status) + " " + type;
-    if (res.status == 403) {
+    if (res.status == 403 || res.status == 401) {  // 401: Vonage's signed webhooks
       fail("webhook", s.took, detail + " " + res.body.substr(0, 60),
            "the gateway refused the signature: its " + std::string(caller_->credential_setting()) +
                " must match what is given here, its PUBLIC_URL be exactly " + base_.origin() + base_.target +
@@ -253,7 +253,11 @@ class prober {
       fail("audio-back", took, "no audio came back",
            "the call streamed but the AI said nothing: check the gateway's log for call=" + call +
                " (AI backend unreachable, bad key?)");
-    send(caller_->stop());
+    if (auto stop = caller_->stop(); !stop.data.empty()) send(stop);
+    if (auto notice = caller_->notice(sim::caller::moment::hung_up)) {  // Vonage's caller leg `completed`
+      probe_http_response res;
+      client_->http(notice->method, base_.target + notice->target, notice->headers, notice->body, res);
+    }
     auto stop_at = std::chrono::steady_clock::now();
     while (!closed && std::chrono::steady_clock::now() - stop_at < 3s) client_->read(100ms, &closed, nullptr);
     auto stop_took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - stop_at);

@@ -108,6 +108,8 @@ class caller {
   virtual provider_frame mark_played(std::string_view name) = 0;
   // What the provider answers a clear with, given the marks still pending then (Twilio: each at once).
   virtual std::vector<provider_frame> cleared(const std::vector<std::string>& pending);
+  // The caller hangs up. Empty data where the provider sends nothing and its hang-up is the socket
+  // closing (Vonage): the tools then send no frame, and notice(moment::hung_up) tells the gateway.
   virtual provider_frame stop() = 0;
 
   // Reads a message from the gateway. `text` may be parsed in place: the views point into it.

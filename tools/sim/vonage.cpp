@@ -199,9 +199,7 @@ std::string vonage_call::connect(std::string uri) {
   auto error = future.get();
   if (!error.empty()) return error;
   // The first frame: the event, the content-type and the NCCO's headers flattened beside them.
-  std::string connected = R"({"event":"websocket:connected","content-type":)" + net::json::quote(type);
-  if (headers.size() > 2) connected += "," + headers.substr(1, headers.size() - 2);
-  send_text(connected + "}");
+  send_text(vonage::connected_message(type, headers));
   return {};
 }
 
@@ -219,9 +217,7 @@ void vonage_call::speak(const std::string& pcm) {
   state_->wake.notify_all();
 }
 
-void vonage_call::send_dtmf(char digit) {
-  send_text(R"({"event":"websocket:dtmf","digit":")" + std::string(1, digit) + R"(","duration":260})");
-}
+void vonage_call::send_dtmf(char digit) { send_text(vonage::dtmf_message(digit)); }
 
 void vonage_call::send_text(std::string frame) {
   std::lock_guard lock(state_->mutex);

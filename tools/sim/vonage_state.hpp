@@ -65,7 +65,7 @@ struct vonage_call::state {
   void error_locked(std::string what) { errors.push_back(std::move(what)); }
   void answer_notify_locked(const std::string& payload) {
     ++answered;
-    send_text_locked(R"({"event":"websocket:notify","payload":)" + payload + "}");
+    send_text_locked(vonage::notify_message(payload));
   }
   std::string leg_event(bool ws_leg, const std::string& status) const {
     return ws_leg ? vonage::event_json(ws_uuid, uuid, status, uri, headers_json)
@@ -112,7 +112,7 @@ struct vonage_call::state {
       // Whether Vonage answers the notifies a clear dropped is undocumented: dropped unless configured.
       for (auto& payload : player.on_clear(now))
         if (echo_on_clear) answer_notify_locked(payload);
-      send_text_locked(R"({"event":"websocket:cleared"})");
+      send_text_locked(vonage::cleared_message());
       wake.notify_all();
     } else {
       error_locked("unknown message: " + text.substr(0, 80));

@@ -117,6 +117,22 @@ ncco read_ncco(const net::http_client_response& answer) {
   return out;
 }
 
+std::string connected_message(const std::string& content_type, const std::string& headers_json) {
+  std::string out = R"({"event":"websocket:connected","content-type":)" + net::json::quote(content_type);
+  if (headers_json.size() > 2) out += "," + headers_json.substr(1, headers_json.size() - 2);
+  return out + "}";
+}
+
+std::string dtmf_message(char digit) {
+  return R"({"event":"websocket:dtmf","digit":")" + std::string(1, digit) + R"(","duration":260})";
+}
+
+std::string notify_message(const std::string& payload_json) {
+  return R"({"event":"websocket:notify","payload":)" + payload_json + "}";
+}
+
+std::string cleared_message() { return R"({"event":"websocket:cleared"})"; }
+
 std::string event_json(const std::string& leg_uuid, const std::string& call_uuid, const std::string& status,
                        const std::string& ws_uri, const std::string& headers_json) {
   bool ws_leg = !ws_uri.empty();

@@ -38,6 +38,14 @@ struct ncco {
 };
 ncco read_ncco(const net::http_client_response& answer);
 
+// The text frames Vonage sends on the socket: websocket:connected (the content-type, the NCCO's headers
+// flattened beside it; `headers_json` a JSON object), a key press, a notify's payload (JSON) echoed once
+// the audio before it has played, and the answer to a clear.
+std::string connected_message(const std::string& content_type, const std::string& headers_json);
+std::string dtmf_message(char digit);
+std::string notify_message(const std::string& payload_json);
+std::string cleared_message();
+
 // An event webhook's body for a leg: the caller's (`ws_uri` empty) or the websocket's (with the headers).
 std::string event_json(const std::string& leg_uuid, const std::string& call_uuid, const std::string& status,
                        const std::string& ws_uri = {}, const std::string& headers_json = {});
