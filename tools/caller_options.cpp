@@ -25,6 +25,13 @@ std::vector<args::option> with_caller_options(std::vector<args::option> options,
                      .type = kind::text,
                      .value_name = "PEM",
                      .help = "telnyx: Ed25519 private key file whose public half is the gateway's TELNYX_PUBLIC_KEY"});
+  options.push_back({.name = "--media-port",
+                     .type = kind::integer,
+                     .value_name = "PORT",
+                     .help = "audiosocket: the gateway's AUDIOSOCKET_PORT, where media goes over plain TCP\n"
+                             "(on the host the gateway is reached at)",
+                     .min = 1,
+                     .max = 65535});
   if (answers_by_api)
     options.push_back({.name = "--api-port",
                        .type = kind::integer,
@@ -40,6 +47,7 @@ bool read_caller_options(const args::values& a, std::string_view tool, caller_ch
   out.provider = a.text("--provider");
   out.credential = a.text("--auth-token");
   if (a.given("--api-port")) out.api_port = static_cast<std::uint16_t>(a.integer("--api-port"));
+  if (a.given("--media-port")) out.media_port = static_cast<std::uint16_t>(a.integer("--media-port"));
   auto path = a.text("--telnyx-private-key");
   if (path.empty()) return true;
   std::ifstream in(path, std::ios::binary);

@@ -18,9 +18,10 @@ struct caller_choice {
   // user:password), or the PEM of --telnyx-private-key's file. Empty: nothing is signed.
   std::string credential;
   std::uint16_t api_port = 8091;  // --api-port, where Telnyx's answers arrive
+  std::uint16_t media_port = 0;   // --media-port, the gateway's raw TCP media port (AUDIOSOCKET_PORT); 0: none
 };
 
-// A command's own options, then --provider, --auth-token, --telnyx-private-key and (with
+// A command's own options, then --provider, --auth-token, --telnyx-private-key, --media-port and (with
 // `answers_by_api`) --api-port.
 std::vector<args::option> with_caller_options(std::vector<args::option> options, bool answers_by_api = true);
 // Reads them. False, with a line on stderr that names `tool`, when the key file cannot be read.

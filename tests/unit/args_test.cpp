@@ -187,7 +187,7 @@ TEST(SubcommandArgs, UnknownOptionsAreRefusedAndHelpExitsZero) {
   // Every provider with a simulated caller is a choice (tools/sim/callers.cpp); one without is refused.
   r = run(&probe_command, {"probe", "--provider", "nosuch", "https://x"});
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("--provider must be twilio, telnyx, signalwire, plivo, exotel or vonage, got 'nosuch'"),
+  EXPECT_NE(r.err.find("--provider must be twilio, telnyx, signalwire, plivo, exotel, vonage or audiosocket, got 'nosuch'"),
             std::string::npos)
       << r.err;
 }

@@ -26,6 +26,7 @@ struct load_options {
   std::string provider = "twilio";  // any with a caller (tools/sim/callers.cpp)
   std::string credential;           // what the provider signs with (sim::caller_settings); "" signs nothing
   std::uint16_t api_port = 8091;    // where the gateway's answers arrive for a provider that answers so (Telnyx)
+  std::uint16_t media_port = 0;     // the gateway's raw TCP media port (AudioSocket), on media_url's host; 0: none
   int calls = 10;
   double duration_s = 10;   // caller audio per call
   double ramp_per_s = 100;  // calls placed per second

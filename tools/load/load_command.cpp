@@ -269,6 +269,7 @@ int load_command(int argc, char** argv) {
   o.provider = caller.provider;
   o.credential = caller.credential;
   o.api_port = caller.api_port;
+  o.media_port = caller.media_port;
   bool tty = isatty(STDERR_FILENO);
   auto progress = [&](const load_progress& p) {
     if (!tty) return;

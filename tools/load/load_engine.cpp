@@ -71,6 +71,7 @@ std::string engine::prepare() {
   settings_.credential = options_.credential;
   settings_.tool = "load";
   settings_.insecure_local = true;  // the tool talks to the gateway itself, behind any TLS
+  settings_.media_port = options_.media_port;
   auto first = sim::make_caller(options_.provider, settings_);
   if (!first) return "no simulated caller for provider '" + options_.provider + "'";
   if (auto why = first->credential_problem(); !why.empty()) return "the credential: " + why;

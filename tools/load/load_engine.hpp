@@ -41,6 +41,9 @@ struct call {
   phase state = phase::waiting;
   std::unique_ptr<sim::caller> caller;  // the provider's side of this call
   std::string ws_key, ws_target, ws_host;
+  // The media socket is plain TCP in the caller's frames (sim::media_socket::transport::tcp), not a WebSocket.
+  bool tcp = false;
+  bool shut_when_sent = false;  // a tcp caller's hang-up: shut the sending side once c.out has gone
   std::vector<std::uint8_t> in = std::vector<std::uint8_t>(8192);
   std::size_t in_len = 0;
   std::string out;           // bytes for the socket not yet sent
@@ -81,7 +84,7 @@ class engine {
   static std::uint64_t tag_of(const call& c) { return (std::uint64_t{c.index} << 32) | c.generation; }
   std::uint32_t next_mask();
   void on_event(const poller::event& e);
-  void connect(call& c, const char* what);
+  void connect(call& c, const char* what, const tcp_endpoint* to = nullptr);
   void close_socket(call& c);
   void on_readable(call& c);
   void on_http(call& c, bool eof);
@@ -89,6 +92,7 @@ class engine {
   void on_answer(call& c, const sim::call_answer& a);
   void upgrade(call& c, const sim::media_socket& socket);
   void on_upgrade_response(call& c, std::string_view head, std::size_t consumed);
+  void start_streaming(call& c);
   void send(call& c, const sim::provider_frame& f);
   void send_frame(call& c, std::uint64_t now);
   void hang_up(call& c);

@@ -1,7 +1,9 @@
 // One `voxgate load` call's wire: its webhook, the answer read by the provider's caller, the media
-// socket's upgrade, and WebSocket frames both ways, on a raw non-blocking socket (no Beast, so a
-// thousand calls cost the tool little). What is said on it is the caller's (tools/sim/caller.hpp);
+// socket's upgrade, and WebSocket frames both ways (or, for a caller whose media is plain TCP, its own
+// frames on a plain connection), on a raw non-blocking socket (no Beast, so a thousand calls cost the
+// tool little). What is said on it is the caller's (tools/sim/caller.hpp);
 // what comes back is played by the call's handset (tools/sim/playback.hpp) and timed by its tracker.
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -32,8 +34,9 @@ void engine::on_event(const poller::event& e) {
   if (c.connecting) {  // done: writable when connected, readable (an error) when refused
     c.connecting = false;
     auto why = connect_error(c.fd);
-    const char* what = c.state == phase::webhook ? "webhook" : "upgrade";
+    const char* what = c.state == phase::webhook ? "webhook" : c.tcp ? "media" : "upgrade";
     if (!why.empty()) return fail(c, std::string(what) + ": connect: " + why);
+    if (c.tcp && c.state == phase::upgrading) return start_streaming(c);  // no handshake on plain TCP
     return flush(c);
   }
   if (e.writable) flush(c);
@@ -41,10 +44,10 @@ void engine::on_event(const poller::event& e) {
 }
 
 // Opens the call's next socket; what waits in c.out goes once it is connected.
-void engine::connect(call& c, const char* what) {
+void engine::connect(call& c, const char* what, const tcp_endpoint* to) {
   close_socket(c);
   std::string why;
-  c.fd = start_connect(std::string_view(what) == "upgrade" ? media_endpoint_ : endpoint_, why);
+  c.fd = start_connect(to ? *to : std::string_view(what) == "upgrade" ? media_endpoint_ : endpoint_, why);
   if (c.fd < 0) return fail(c, std::string(what) + ": connect: " + why);
   ++c.generation;
   c.connecting = true;
@@ -117,6 +120,16 @@ void engine::on_answer(call& c, const sim::call_answer& a) {
 
 // Opens the media socket the answer named, with the headers its provider sends on the upgrade.
 void engine::upgrade(call& c, const sim::media_socket& socket) {
+  if (socket.over == sim::media_socket::transport::tcp) {  // the media host, at the caller's port
+    c.tcp = true;
+    c.state = phase::upgrading;
+    c.out.clear();
+    c.out_sent = 0;
+    tcp_endpoint to = media_endpoint_;
+    if (to.address.ss_family == AF_INET) reinterpret_cast<sockaddr_in&>(to.address).sin_port = htons(socket.port);
+    if (to.address.ss_family == AF_INET6) reinterpret_cast<sockaddr_in6&>(to.address).sin6_port = htons(socket.port);
+    return connect(c, "media", &to);
+  }
   auto url = net::parse_url(socket.url);
   if (!url) return fail(c, "the stream url does not parse: " + socket.url);
   c.ws_target = url->target;
@@ -142,6 +155,11 @@ void engine::on_upgrade_response(call& c, std::string_view head, std::size_t con
     return fail(c, "upgrade: wrong Sec-WebSocket-Accept");
   std::memmove(c.in.data(), c.in.data() + consumed, c.in_len - consumed);
   c.in_len -= consumed;
+  start_streaming(c);
+}
+
+// The media socket is up (a 101, or a plain TCP connect): the opening frames, then media on the call's slot.
+void engine::start_streaming(call& c) {
   --connecting_;
   ++active_;
   ++report_.connected;
@@ -162,15 +180,24 @@ void engine::on_upgrade_response(call& c, std::string_view head, std::size_t con
 
 // Queues a frame behind what waits in c.out.
 void engine::send(call& c, const sim::provider_frame& f) {
+  if (c.tcp) {
+    c.out.append(f.data);  // whole frames, as the caller built them
+    return;
+  }
   net::ws::append_client_frame(c.out, f.binary ? net::ws::opcode::binary : net::ws::opcode::text, f.data, next_mask());
 }
 
 void engine::send_frame(call& c, std::uint64_t now) {
   auto at = (c.tracker.frames_sent() * audio_position_tracker::frame_bytes) % audio_.size();
-  scratch_.clear();
-  bool binary = c.caller->append_media(
-      scratch_, std::span<const std::uint8_t>(audio_.data() + at, audio_position_tracker::frame_bytes));
-  net::ws::append_client_frame(c.out, binary ? net::ws::opcode::binary : net::ws::opcode::text, scratch_, next_mask());
+  std::span<const std::uint8_t> mulaw(audio_.data() + at, audio_position_tracker::frame_bytes);
+  if (c.tcp) {
+    c.caller->append_media(c.out, mulaw);
+  } else {
+    scratch_.clear();
+    bool binary = c.caller->append_media(scratch_, mulaw);
+    net::ws::append_client_frame(c.out, binary ? net::ws::opcode::binary : net::ws::opcode::text, scratch_,
+                                 next_mask());
+  }
   c.tracker.on_sent(now);
   c.next_frame_us += frame_us;
 }
@@ -178,6 +205,10 @@ void engine::send_frame(call& c, std::uint64_t now) {
 // As the provider hangs up: stop, then it closes the socket itself.
 void engine::hang_up(call& c) {
   if (auto stop = c.caller->stop(); !stop.data.empty()) send(c, stop);
+  if (c.tcp) {  // the caller closes its side; the gateway's close ends the call
+    c.shut_when_sent = true;
+    return;
+  }
   net::ws::append_client_frame(c.out, net::ws::opcode::close, std::string_view("\x03\xe8", 2), next_mask());
 }
 
@@ -198,6 +229,10 @@ void engine::flush(call& c) {
       c.out_sent = 0;
     }
   }
+  if (c.shut_when_sent && c.out.empty()) {
+    c.shut_when_sent = false;
+    ::shutdown(c.fd, SHUT_WR);
+  }
   bool waiting = c.out_sent < c.out.size();
   if (waiting != c.watching_writes) {
     c.watching_writes = waiting;
@@ -207,7 +242,14 @@ void engine::flush(call& c) {
 
 void engine::on_frames(call& c) {
   std::size_t at = 0;
-  for (;;) {
+  while (c.tcp) {  // whole frames as the caller cuts them from the byte stream
+    auto size = c.caller->frame_size(std::string_view(reinterpret_cast<const char*>(c.in.data()) + at, c.in_len - at));
+    if (size == 0) break;
+    on_message(c, std::string_view(reinterpret_cast<const char*>(c.in.data()) + at, size), true);
+    if (c.state == phase::failed) return;
+    at += size;
+  }
+  while (!c.tcp) {
     std::size_t used = 0;
     net::ws::frame_reader::frame f;
     auto s = c.reader.next(c.in.data() + at, c.in_len - at, used, f);

@@ -66,7 +66,8 @@ void tell(probe_client& client, sim::caller& caller, sim::caller::moment m) {
 }
 
 // The webhook, the answer and the media upgrade: true once the media socket is open and start sent.
-bool place(probe_client& client, sim::caller& caller, const net::url& gateway, const note_fn& note, call_result& r) {
+bool place(probe_client& client, sim::caller& caller, const net::url& gateway, const note_fn& note, call_result& r,
+           bool& tcp) {
   auto [hook, res] = request(client, caller.webhook());
   if (!hook.ok || res.status != 200) {
     r.error = webhook_failure(hook, res, gateway, caller);
@@ -87,12 +88,21 @@ bool place(probe_client& client, sim::caller& caller, const net::url& gateway, c
     return false;
   }
   tell(client, caller, sim::caller::moment::answered);
-  auto stream = net::parse_url(answer.socket.url);
-  probe_http_response up;
-  if (!stream || !client.upgrade(stream->target, answer.socket.headers, up).ok) {
-    r.error = "media upgrade to " + answer.socket.url + " failed: HTTP " + std::to_string(up.status);
-    return false;
+  if (answer.socket.over == sim::media_socket::transport::tcp) {
+    auto s = client.open_tcp(answer.socket.port, [&caller](std::string_view b) { return caller.frame_size(b); });
+    if (!s.ok) {
+      r.error = "media connection failed: " + s.detail + " (is --media-port the gateway's AUDIOSOCKET_PORT?)";
+      return false;
+    }
+  } else {
+    auto stream = net::parse_url(answer.socket.url);
+    probe_http_response up;
+    if (!stream || !client.upgrade(stream->target, answer.socket.headers, up).ok) {
+      r.error = "media upgrade to " + answer.socket.url + " failed: HTTP " + std::to_string(up.status);
+      return false;
+    }
   }
+  tcp = answer.socket.over == sim::media_socket::transport::tcp;
   note("media socket open (" + answer.socket.url + ")");
   for (const auto& f : caller.opening()) client.send(f.data, f.binary);
   tell(client, caller, sim::caller::moment::streaming);
@@ -101,7 +111,7 @@ bool place(probe_client& client, sim::caller& caller, const net::url& gateway, c
 }
 
 void stream_call(probe_client& client, sim::caller& caller, const std::vector<std::int16_t>& caller_audio,
-                 clock_type::time_point start, bool wait_greeting, const note_fn& note, call_result& r) {
+                 clock_type::time_point start, bool wait_greeting, bool tcp, const note_fn& note, call_result& r) {
   auto media_start = clock_type::now();
   caller_phone phone(start);
   bool closed = false;
@@ -183,7 +193,8 @@ void stream_call(probe_client& client, sim::caller& caller, const std::vector<st
     note("the gateway closed the media socket");
   } else {
     if (auto stop = caller.stop(); !stop.data.empty()) client.send(stop.data, stop.binary);
-    note("stop sent (caller hung up)");
+    if (tcp) client.shutdown_send();  // the caller hangs up by closing its side
+    note(tcp ? "socket closed (caller hung up)" : "stop sent (caller hung up)");
     tell(client, caller, sim::caller::moment::hung_up);
     auto stop_at = clock_type::now();
     while (!closed && clock_type::now() - stop_at < 3s) client.read(50ms, &closed, nullptr);
@@ -213,6 +224,7 @@ call_result run_simulated_call(const call_options& o) {
   settings.credential = o.credential;
   settings.tool = "call";
   settings.insecure_local = gateway->scheme == "http";
+  settings.media_port = o.media_port;
   auto caller = sim::make_caller(o.provider, settings);
   if (!caller) {
     r.error = "no simulated caller for provider '" + o.provider + "'";
@@ -250,8 +262,9 @@ call_result run_simulated_call(const call_options& o) {
     r.error = "resolve: " + s.detail;
     return r;
   }
-  if (!place(client, *caller, *gateway, note, r)) return r;
-  stream_call(client, *caller, audio, start, o.wait_greeting, note, r);
+  bool tcp = false;
+  if (!place(client, *caller, *gateway, note, r, tcp)) return r;
+  stream_call(client, *caller, audio, start, o.wait_greeting, tcp, note, r);
   return r;
 }
 
@@ -317,6 +330,7 @@ int call_command(int argc, char** argv) {
   o.provider = caller.provider;
   o.credential = caller.credential;
   o.api_port = caller.api_port;
+  o.media_port = caller.media_port;
   auto r = run_simulated_call(o);
   for (const auto& e : r.timeline) std::printf("%8.3f s  %s\n", e.at_s, e.what.c_str());
   // A call that failed before its media flowed has no figures to show: its error says it all.

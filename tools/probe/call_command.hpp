@@ -22,6 +22,7 @@ struct call_options {
   double seconds = 8;               // of caller audio, after the greeting
   bool wait_greeting = true;        // hold the caller's audio until the gateway's greeting has played
   std::uint16_t api_port = 8091;    // where answers arrive for a provider that answers so (Telnyx)
+  std::uint16_t media_port = 0;     // the gateway's raw TCP media port (AudioSocket); 0: none
 };
 
 struct call_event {

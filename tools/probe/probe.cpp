@@ -67,6 +67,7 @@ class prober {
       fail("scheme", 0ms, "http://",
            "providers call webhooks over https and media over wss only: serve the gateway behind TLS");
     sim::caller_settings settings{base_.origin() + base_.target, options_.credential, "probe", options_.insecure_local};
+    settings.media_port = options_.media_port;
     caller_ = sim::make_caller(options_.provider, settings);
     if (!caller_) {
       fail("provider", 0ms, options_.provider, "no simulated caller plays this provider");
@@ -95,9 +96,13 @@ class prober {
     }
     auto socket = webhook();
     if (!socket) return report_;
-    if (!check_stream_url(*socket)) return report_;
-    if (!upgrade(*socket)) return report_;
-    media();
+    if (socket->over == sim::media_socket::transport::tcp) {
+      if (!connect_media(*socket)) return report_;
+    } else {
+      if (!check_stream_url(*socket)) return report_;
+      if (!upgrade(*socket)) return report_;
+    }
+    media(socket->over == sim::media_socket::transport::tcp);
     return report_;
   }
 
@@ -210,12 +215,22 @@ class prober {
     return false;
   }
 
+  // A provider that dials the gateway over plain TCP (AudioSocket): no URL, no upgrade, just the port.
+  bool connect_media(const sim::media_socket& socket) {
+    auto s = client_->open_tcp(socket.port, [this](std::string_view b) { return caller_->frame_size(b); });
+    return step("media-tcp", s,
+                "nothing accepts the media connection: is --media-port the gateway's media listener (AudioSocket: "
+                "AUDIOSOCKET_PORT), open from here, and the listener bound to an address this host reaches?");
+  }
+
   void send(const sim::provider_frame& f) { client_->send(f.data, f.binary); }
 
-  void media() {
+  void media(bool tcp) {
     for (const auto& f : caller_->opening()) send(f);
     auto started = std::chrono::steady_clock::now();
-    const std::vector<std::uint8_t> silence(160, 0xFF);  // mu-law silence
+    // A line's faint noise floor (mu-law 0xFE, a sample of 8), not digital zero: a paced gateway fills a
+    // quiet line with digital zero, and the audio that comes back must be told from that filler.
+    const std::vector<std::uint8_t> silence(160, 0xFE);
     std::optional<std::chrono::milliseconds> first_audio;
     bool closed = false;
     int frames = std::max(1, static_cast<int>(std::lround(options_.seconds * 50)));
@@ -254,6 +269,7 @@ class prober {
            "the call streamed but the AI said nothing: check the gateway's log for call=" + call +
                " (AI backend unreachable, bad key?)");
     if (auto stop = caller_->stop(); !stop.data.empty()) send(stop);
+    if (tcp) client_->shutdown_send();  // the caller hangs up by closing its side
     if (auto notice = caller_->notice(sim::caller::moment::hung_up)) {  // Vonage's caller leg `completed`
       probe_http_response res;
       client_->http(notice->method, base_.target + notice->target, notice->headers, notice->body, res);

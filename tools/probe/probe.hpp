@@ -17,6 +17,7 @@ struct probe_options {
   std::string provider = "twilio";  // any with a caller (tools/sim/callers.cpp)
   std::string credential;           // what the provider signs with (sim::caller_settings); empty: unsigned
   std::string connect_to;           // host:port to connect to instead of the URL's (tests, split DNS)
+  std::uint16_t media_port = 0;     // the gateway's raw TCP media port (AudioSocket), on that host; 0: none
   std::string ca_file;              // extra trusted CA
   double seconds = 3;               // of media to send after start
   bool insecure_local = false;      // accept http/ws (a local gateway); Twilio itself never would

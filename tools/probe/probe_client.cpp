@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <array>
 #include <deque>
 
 #include <boost/asio/connect.hpp>
@@ -64,6 +65,10 @@ struct probe_client::impl {
   std::shared_ptr<asio::ssl::context> ctx;
   std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
   std::unique_ptr<websocket::stream<beast::ssl_stream<beast::tcp_stream>>> wss;
+  std::unique_ptr<beast::tcp_stream> raw;  // a plain TCP media socket (open_tcp)
+  frame_cutter frame_size;
+  std::string raw_in;  // what came on `raw`, not yet cut into frames
+  std::array<char, 4096> raw_chunk{};
   beast::flat_buffer buffer;
   bool read_pending = false;
   bool read_closed = false;
@@ -229,10 +234,41 @@ probe_step probe_client::upgrade(const std::string& target, const net::header_li
   return {true, "HTTP 101 Switching Protocols", since(start)};
 }
 
+probe_step probe_client::open_tcp(std::uint16_t port, frame_cutter frame_size) {
+  auto start = clock_type::now();
+  close();
+  impl_->read_closed = false;
+  impl_->frames.clear();
+  impl_->binary.clear();
+  impl_->raw_in.clear();
+  impl_->frame_size = std::move(frame_size);
+  beast::error_code ec;
+  tcp::resolver resolver(impl_->ioc);
+  auto endpoints = resolver.resolve(impl_->connect_host, std::to_string(port), ec);
+  std::string where = impl_->connect_host + ":" + std::to_string(port);
+  if (ec) return {false, where + ": " + ec.message(), since(start)};
+  impl_->raw = std::make_unique<beast::tcp_stream>(impl_->ioc);
+  impl_->raw->expires_after(std::chrono::seconds(10));
+  impl_->raw->connect(endpoints, ec);
+  if (ec) {
+    impl_->raw.reset();
+    return {false, where + ": " + ec.message(), since(start)};
+  }
+  impl_->raw->expires_never();
+  impl_->raw->socket().set_option(tcp::no_delay(true), ec);
+  return {true, where + " (plain TCP)", since(start)};
+}
+
+void probe_client::shutdown_send() {
+  beast::error_code ec;
+  if (impl_->raw) impl_->raw->socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
 void probe_client::send_text(const std::string& text) { send(text, false); }
 
 void probe_client::send(const std::string& data, bool binary) {
   beast::error_code ec;
+  if (impl_->raw && !data.empty()) asio::write(impl_->raw->socket(), asio::buffer(data), ec);
   if (impl_->ws) {
     impl_->ws->binary(binary);
     impl_->ws->write(asio::buffer(data), ec);
@@ -250,7 +286,7 @@ std::optional<std::string> probe_client::read_text(std::chrono::milliseconds tim
 std::optional<std::string> probe_client::read(std::chrono::milliseconds timeout, bool* closed, bool* binary) {
   auto& st = *impl_;
   if (closed) *closed = st.read_closed;
-  if (!st.ws && !st.wss) {
+  if (!st.ws && !st.wss && !st.raw) {
     if (closed) *closed = true;
     return std::nullopt;
   }
@@ -267,7 +303,20 @@ std::optional<std::string> probe_client::read(std::chrono::milliseconds timeout,
       st.binary.push_back(st.ws ? st.ws->got_binary() : st.wss->got_binary());
       st.buffer.consume(st.buffer.size());
     };
-    if (st.ws)
+    // Plain TCP: whatever came, cut into the whole frames it completes.
+    auto on_bytes = [&st](beast::error_code ec, std::size_t n) {
+      st.read_pending = false;
+      st.raw_in.append(st.raw_chunk.data(), n);
+      for (std::size_t size; (size = st.frame_size(st.raw_in)) > 0;) {
+        st.frames.push_back(st.raw_in.substr(0, size));
+        st.binary.push_back(true);
+        st.raw_in.erase(0, size);
+      }
+      if (ec) st.read_closed = true;
+    };
+    if (st.raw)
+      st.raw->async_read_some(asio::buffer(st.raw_chunk), on_bytes);
+    else if (st.ws)
       st.ws->async_read(st.buffer, on_read);
     else
       st.wss->async_read(st.buffer, on_read);
@@ -291,6 +340,7 @@ void probe_client::close() {
     // Let the pending read finish (with an error) before its stream goes away.
     if (impl_->ws) beast::get_lowest_layer(*impl_->ws).socket().close(ec);
     if (impl_->wss) beast::get_lowest_layer(*impl_->wss).socket().close(ec);
+    if (impl_->raw) impl_->raw->socket().close(ec);
     impl_->ioc.restart();
     impl_->ioc.run_for(std::chrono::milliseconds(200));
     impl_->read_pending = false;
@@ -302,6 +352,10 @@ void probe_client::close() {
   if (impl_->wss) {
     beast::get_lowest_layer(*impl_->wss).socket().close(ec);
     impl_->wss.reset();
+  }
+  if (impl_->raw) {
+    impl_->raw->socket().close(ec);
+    impl_->raw.reset();
   }
 }
 

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +49,13 @@ class probe_client {
                   const std::string& body, probe_http_response& out);
   // Upgrade on a fresh connection; on anything but 101 `out` holds what came back instead.
   probe_step upgrade(const std::string& target, const net::header_list& headers, probe_http_response& out);
+  // A plain TCP connection to `port` on the host this client connects to, carrying frames that
+  // `frame_size` cuts from the byte stream (sim::caller::frame_size): read() then returns whole
+  // frames (as binary), and send() writes each whole in one write.
+  using frame_cutter = std::function<std::size_t(std::string_view)>;
+  probe_step open_tcp(std::uint16_t port, frame_cutter frame_size);
+  // Shuts the sending side of the media socket (a TCP caller's hang-up); reading goes on.
+  void shutdown_send();
   void send_text(const std::string& text);
   void send(const std::string& data, bool binary);
   // The next text frame within `timeout`, or nothing (timeout or closed; `closed` says which).

@@ -106,6 +106,7 @@ int probe_command(int argc, char** argv) {
   if (!read_caller_options(a, "probe", caller)) return 2;
   o.provider = caller.provider;
   o.credential = caller.credential;
+  o.media_port = caller.media_port;
   auto report = run_probe(o);
   std::cout << render(report);
   return report.ok() ? 0 : 1;

@@ -9,36 +9,11 @@
 #include <future>
 
 #include "net/url.hpp"
+#include "tools/sim/audiosocket_wire.hpp"
 
 namespace voxgate::sim {
-namespace {
 
-constexpr std::uint8_t kind_hangup = 0x00, kind_uuid = 0x01, kind_dtmf = 0x03, kind_slin8 = 0x10, kind_slin16 = 0x12;
-
-std::string tlv(std::uint8_t kind, const std::string& payload) {
-  std::string out;
-  out.push_back(static_cast<char>(kind));
-  out.push_back(static_cast<char>(payload.size() >> 8 & 0xff));
-  out.push_back(static_cast<char>(payload.size() & 0xff));
-  return out + payload;
-}
-
-// "xxxxxxxx-xxxx-..." to its 16 bytes, as libuuid's uuid_parse does; nothing when it is not a UUID.
-std::optional<std::string> uuid_bytes(const std::string& text) {
-  std::string hex;
-  for (char c : text)
-    if (c != '-') hex.push_back(c);
-  if (text.size() != 36 || hex.size() != 32) return std::nullopt;
-  std::string out;
-  for (std::size_t i = 0; i < 32; i += 2) {
-    unsigned v = 0;
-    if (std::sscanf(hex.substr(i, 2).c_str(), "%2x", &v) != 1) return std::nullopt;
-    out.push_back(static_cast<char>(v));
-  }
-  return out;
-}
-
-}  // namespace
+using namespace audiosocket;
 
 audiosocket_call::audiosocket_call(options o) : options_(std::move(o)) { io_.start(); }
 

@@ -3,7 +3,8 @@
 // gateway's answer read into the media socket to open, the frames the provider sends on it, and what
 // the gateway sends back read as media, mark or clear. No I/O: the tools own their sockets, so one
 // object a call serves a blocking probe and thousands of calls on one loop alike. A frame says whether
-// it is text or binary, so a provider that streams binary frames (Vonage) fits the same shape.
+// it is text or binary, so a provider that streams binary frames (Vonage) fits the same shape; and the
+// media socket may be plain TCP carrying frames the caller cuts from the bytes (Asterisk's AudioSocket).
 // Providers' callers are listed in tools/sim/callers.cpp.
 #pragma once
 
@@ -31,6 +32,9 @@ struct caller_settings {
   bool insecure_local = false;
   // Telnyx: where the gateway's Call Control commands arrive (its TELNYX_API_BASE), shared by every call.
   call_control_api* api = nullptr;
+  // The gateway's port for raw TCP media, where its answer does not name one (AudioSocket: its
+  // AUDIOSOCKET_PORT, the tools' --media-port). 0: not given.
+  std::uint16_t media_port = 0;
 };
 
 // An HTTP request the provider makes of the gateway: target is the path (and query) under its base.
@@ -50,6 +54,12 @@ struct provider_frame {
 struct media_socket {
   std::string url;           // as the gateway named it: the upgrade goes to its path (and query) on the gateway
   net::header_list headers;  // the upgrade's: a signature, a token, Basic auth
+  // How the media goes: a WebSocket at `url`, or (Asterisk's AudioSocket) a plain TCP connection to
+  // `port` on the host the tool reaches the gateway at, carrying frames the caller cuts from the byte
+  // stream (caller::frame_size); `url` then only names it for people (tcp://host:port).
+  enum class transport { websocket, tcp };
+  transport over = transport::websocket;
+  std::uint16_t port = 0;  // tcp
 };
 struct call_answer {
   enum class kind { socket, pending, refused };
@@ -109,8 +119,13 @@ class caller {
   // What the provider answers a clear with, given the marks still pending then (Twilio: each at once).
   virtual std::vector<provider_frame> cleared(const std::vector<std::string>& pending);
   // The caller hangs up. Empty data where the provider sends nothing and its hang-up is the socket
-  // closing (Vonage): the tools then send no frame, and notice(moment::hung_up) tells the gateway.
+  // closing (Vonage; AudioSocket, whose tcp socket the tools then close on their side): no frame is
+  // sent, and notice(moment::hung_up) tells the gateway where the provider has such a notice.
   virtual provider_frame stop() = 0;
+
+  // On a tcp media socket: the size of the whole frame at the front of `buffered`, or 0 until all of it
+  // has come. Each whole frame, header and all, goes to read() as binary; frames sent are whole too.
+  virtual std::size_t frame_size(std::string_view /*buffered*/) const { return 0; }
 
   // Reads a message from the gateway. `text` may be parsed in place: the views point into it.
   virtual gateway_message read(std::string& text, bool binary) = 0;

@@ -10,6 +10,7 @@ std::unique_ptr<caller> make_signalwire_caller(const caller_settings&);  // call
 std::unique_ptr<caller> make_plivo_caller(const caller_settings&);       // callers/plivo.cpp
 std::unique_ptr<caller> make_exotel_caller(const caller_settings&);      // callers/exotel.cpp
 std::unique_ptr<caller> make_vonage_caller(const caller_settings&);      // callers/vonage.cpp
+std::unique_ptr<caller> make_audiosocket_caller(const caller_settings&);  // callers/audiosocket.cpp
 
 namespace {
 
@@ -22,6 +23,7 @@ constexpr entry callers[] = {
     {"twilio", make_twilio_caller}, {"telnyx", make_telnyx_caller}, {"signalwire", make_signalwire_caller},
     {"plivo", make_plivo_caller},   {"exotel", make_exotel_caller},
     {"vonage", make_vonage_caller},
+    {"audiosocket", make_audiosocket_caller},
 };
 
 }  // namespace
