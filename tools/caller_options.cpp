@@ -19,8 +19,9 @@ std::vector<args::option> with_caller_options(std::vector<args::option> options,
                      .type = kind::text,
                      .value_name = "SECRET",
                      .help = "what the provider signs with, as the gateway knows it: TWILIO_AUTH_TOKEN,\n"
-                             "SIGNALWIRE_SIGNING_KEY, PLIVO_AUTH_TOKEN, or Exotel's user:password\n"
-                             "(EXOTEL_STREAM_AUTH); without it nothing is signed"});
+                             "SIGNALWIRE_SIGNING_KEY, PLIVO_AUTH_TOKEN, Exotel's user:password\n"
+                             "(EXOTEL_STREAM_AUTH), VONAGE_SIGNATURE_SECRET or AUDIOSOCKET_SECRET;\n"
+                             "without it nothing is signed"});
   options.push_back({.name = "--telnyx-private-key",
                      .type = kind::text,
                      .value_name = "PEM",

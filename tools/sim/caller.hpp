@@ -25,7 +25,8 @@ class call_control_api;
 struct caller_settings {
   std::string public_url;  // the gateway's PUBLIC_URL, which signatures cover (no trailing '/')
   // The provider's secret to sign with: Twilio's auth token, SignalWire's signing key, Plivo's auth
-  // token, Exotel's user:password, Telnyx's Ed25519 private key (PEM). Empty: nothing is signed.
+  // token, Exotel's user:password, Telnyx's Ed25519 private key (PEM), Vonage's signature secret,
+  // AudioSocket's bearer secret. Empty: nothing is signed.
   std::string credential;
   std::string tool;  // "probe", "call", "load": the X-VoxGate-Simulated header's value
   // Accept a ws:// media url where the provider wants wss:// only: a gateway on this machine, no TLS.
