@@ -140,6 +140,9 @@ TEST(ProbeExplain, SaysHowThePublicUrlIsDerived) {
   auto configured = tools::explain_public_url("https://voice.example.com/", {{"host", "ignored"}});
   EXPECT_NE(configured.find("PUBLIC_URL is set"), std::string::npos);
   EXPECT_NE(configured.find("wss://voice.example.com/twilio/media"), std::string::npos);
+  // Every provider's endpoints, from the registry as the front page lists them.
+  EXPECT_NE(configured.find("https://voice.example.com/vonage/voice"), std::string::npos);
+  EXPECT_NE(configured.find("https://voice.example.com/plivo/voice"), std::string::npos);
 }
 
 namespace {

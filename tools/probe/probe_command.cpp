@@ -2,11 +2,23 @@
 // --help, and --explain, which says how the gateway derives its public URL from a request's headers.
 #include <iostream>
 
+#include "net/providers/registry.hpp"
 #include "net/public_url.hpp"
 #include "tools/caller_options.hpp"
 #include "tools/probe/probe.hpp"
 
 namespace voxgate::tools {
+
+namespace {
+
+// Where each provider is pointed under `base`, as the gateway's front page lists it.
+void append_endpoints(std::string& out, const net::public_base& base) {
+  const net::providers::set providers(net::setting_values{});
+  for (const auto& p : providers.all())
+    for (const auto& line : p->endpoints(base)) out += "  " + line + "\n";
+}
+
+}  // namespace
 
 std::string explain_public_url(const std::string& public_url_env, const net::header_list& headers) {
   std::string out;
@@ -15,17 +27,17 @@ std::string explain_public_url(const std::string& public_url_env, const net::hea
     auto base = net::public_base_from_config(public_url_env, &why);
     if (!base) return "PUBLIC_URL=" + public_url_env + " is refused: " + why + "\n";
     out += "PUBLIC_URL is set, so request headers do not matter:\n";
-    out += "  webhook: " + base->http_url("/twilio/voice") + "\n  stream:  " + base->ws_url("/twilio/media") + "\n";
+    append_endpoints(out, *base);
     return out;
   }
   auto base = net::derive_public_base(headers, false);
   out += "PUBLIC_URL is not set; for these headers the gateway uses " + base.http + "\n";
   out += "  how: " + base.how + "\n";
-  out += "  webhook: " + base.http_url("/twilio/voice") + "\n  stream:  " + base.ws_url("/twilio/media") + "\n";
+  append_endpoints(out, base);
   if (base.ws.rfind("wss://", 0) != 0)
     out +=
-        "  warning: the stream URL is not wss://, which Twilio refuses; the proxy must send X-Forwarded-Proto: https, "
-        "or set PUBLIC_URL\n";
+        "  warning: the stream URLs are not wss://, which the cloud providers refuse; the proxy must send "
+        "X-Forwarded-Proto: https, or set PUBLIC_URL\n";
   return out;
 }
 
