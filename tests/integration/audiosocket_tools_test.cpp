@@ -3,94 +3,41 @@
 // AUDIOSOCKET_PORT (the tools' --media-port) in TLV frames, the gateway's audio paced at real time.
 // A probe passes every step, a call hears itself back, a short load gets every frame back unchanged,
 // and a wrong secret is caught at the webhook.
-#include "gateway_fixture.hpp"
-#include "tools/load/load_calls.hpp"
-#include "tools/probe/call_command.hpp"
-#include "tools/probe/probe.hpp"
+#include "provider_tools_fixture.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
 
 namespace {
 
-constexpr const char* local_public_url = "http://gw.example.test";
 constexpr const char* secret = "as-tools-secret";
 
-class AudioSocketToolsTest : public GatewayTest {
+class AudioSocketToolsTest : public ProviderToolsTest {
  protected:
-  bool echo_ai() const override { return true; }
-  void customize(app::config& c) override {
-    c.public_url = local_public_url;
+  void provider_settings(app::config& c) override {
     c.provider_settings["AUDIOSOCKET_PORT"] = "0";
     c.provider_settings["AUDIOSOCKET_SECRET"] = secret;
   }
-  std::uint16_t media_port() { return gateway->tcp_media_port("audiosocket"); }
-
-  tools::probe_report probe(std::string credential = secret) {
-    tools::probe_options o;
-    o.public_url = local_public_url;
-    o.provider = "audiosocket";
-    o.credential = std::move(credential);
-    o.connect_to = "127.0.0.1:" + std::to_string(gateway->port());
-    o.media_port = media_port();
-    o.insecure_local = true;
-    o.seconds = 1;
-    return tools::run_probe(o);
+  std::string provider() const override { return "audiosocket"; }
+  std::string credential() const override { return secret; }
+  std::uint16_t media_port() override { return gateway->tcp_media_port("audiosocket"); }
+  bool has_marks() const override { return false; }  // the gateway paces
+  std::vector<const char*> probe_steps() const override {
+    return {"webhook", "answer", "media-tcp", "media", "audio-back", "stop"};
   }
 };
 
 }  // namespace
 
 TEST_F(AudioSocketToolsTest, AProbeAsAudioSocketPassesEveryStep) {
-  auto report = probe();
-  EXPECT_TRUE(report.ok()) << tools::render(report);
-  for (const char* step : {"webhook", "answer", "media-tcp", "media", "audio-back", "stop"})
-    EXPECT_NE(report.find(step), nullptr) << step << "\n" << tools::render(report);
+  auto report = expect_probe_passes();
   EXPECT_EQ(report.find("upgrade"), nullptr) << "no WebSocket upgrade on plain TCP";
-  EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
 }
 
-TEST_F(AudioSocketToolsTest, ACallAsAudioSocketHearsItselfBack) {
-  tools::call_options o;
-  o.gateway_url = gateway_url();
-  o.public_url = local_public_url;
-  o.provider = "audiosocket";
-  o.credential = secret;
-  o.media_port = media_port();
-  o.seconds = 1;
-  o.wait_greeting = false;
-  auto r = tools::run_simulated_call(o);
-  EXPECT_TRUE(r.ok) << r.error;
-  EXPECT_EQ(r.frames_sent, 50u);
-  EXPECT_GT(r.frames_received, 0u);
-  EXPECT_EQ(r.marks_answered, 0u);  // AudioSocket has none: the gateway paces
-  EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
-}
+TEST_F(AudioSocketToolsTest, ACallAsAudioSocketHearsItselfBack) { expect_call_heard(); }
 
 // Every frame comes back unchanged (slin's mu-law round trip is exact), the gateway's filler silence aside.
-TEST_F(AudioSocketToolsTest, LoadPlacesAudioSocketCallsAndGetsEveryFrameBack) {
-  tools::load_options o;
-  o.gateway_url = gateway_url();
-  o.public_url = local_public_url;
-  o.provider = "audiosocket";
-  o.credential = secret;
-  o.media_port = media_port();
-  o.calls = 3;
-  o.duration_s = 2;
-  o.ramp_per_s = 100;
-  auto r = tools::run_load(o, {});
-  ASSERT_EQ(r.error, "");
-  EXPECT_EQ(r.failed, 0) << (r.failures.empty() ? "" : r.failures.begin()->first);
-  EXPECT_EQ(r.connected, 3);
-  EXPECT_EQ(r.completed, 3);
-  EXPECT_EQ(r.frames_sent, 3u * 100u);
-  EXPECT_EQ(r.frames_back, r.frames_sent);
-  EXPECT_EQ(r.frames_lost, 0u);
-  EXPECT_EQ(r.bytes_differing, 0u);
-  EXPECT_EQ(r.bytes_beyond_sent, 0u);
-  EXPECT_EQ(r.marks_answered, 0u);
-  EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
-}
+TEST_F(AudioSocketToolsTest, LoadPlacesAudioSocketCallsAndGetsEveryFrameBack) { expect_load_completes(); }
 
 TEST_F(AudioSocketToolsTest, AWrongSecretIsNamedAtTheWebhook) {
   auto report = probe("not-the-secret");
