@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Capacity of one core: the gateway pinned to core 0 (taskset) against an echo AI, with `voxgate load`
 # and the echo AI on core 1; then the floor, a bare Beast relay, on the same load. Writes a table.
+# The echo AI is bench/lean_echo (plain epoll; the Realtime echo for the gateway, the raw media echo
+# for the floor), so that the drivers' core is not what runs out first; ECHO=echo_ai takes the Beast
+# one of earlier figures.
 #
 #   bench/capacity.sh                      # 100, 500, 1000, 2000 calls; 30 s each
 #   COUNTS="1000" DURATION=60 bench/capacity.sh
 #   FIND=1 FIND_MIN=100 FIND_MAX=500 bench/capacity.sh   # then bisect for the largest count meeting the targets
+#   ECHO=echo_ai bench/capacity.sh         # the Beast echo AI instead of the lean one
 #   PROVIDER=telnyx bench/capacity.sh      # the gateway takes Telnyx calls (signed, answered through the
 #                                          # load tool's Call Control API); the floor, which answers
 #                                          # only Twilio's webhook, carries the same media as Twilio calls
 #
-# Needs `make build` first (build/voxgate, build/bench/echo_ai, build/bench/bare_relay) and 2 cores.
+# Needs `make build` first (build/voxgate, build/bench/lean_echo, build/bench/bare_relay) and 2 cores.
 set -euo pipefail
 
 BUILD=${BUILD:-build}
@@ -22,12 +26,13 @@ GATEWAY_CORE=${GATEWAY_CORE:-0}
 LOAD_CORE=${LOAD_CORE:-1}
 P99_TARGET_MS=${P99_TARGET_MS:-5}
 PROVIDER=${PROVIDER:-twilio}
+ECHO=${ECHO:-lean_echo}
 AI_PORT=18100 RELAY_PORT=18101 GATEWAY_PORT=18102 API_PORT=18103
 TOKEN=capacity-bench-token
 LOGS=$(mktemp -d)
 
 voxgate=$BUILD/voxgate
-for bin in "$voxgate" "$BUILD/bench/echo_ai" "$BUILD/bench/bare_relay"; do
+for bin in "$voxgate" "$BUILD/bench/$ECHO" "$BUILD/bench/bare_relay"; do
   [[ -x $bin ]] || { echo "missing $bin: run make build first" >&2; exit 2; }
 done
 command -v taskset >/dev/null || { echo "taskset is missing (util-linux)" >&2; exit 2; }
@@ -42,7 +47,7 @@ if [[ $PROVIDER == telnyx ]]; then
     TELNYX_PUBLIC_KEY="$(openssl pkey -in "$LOGS/telnyx.pem" -pubout -outform DER | tail -c 32 | base64)")
   load_telnyx=(--provider telnyx --telnyx-private-key "$LOGS/telnyx.pem" --api-port $API_PORT)
 fi
-taskset -c "$LOAD_CORE" "$BUILD/bench/echo_ai" $AI_PORT >"$LOGS/echo_ai.log" 2>&1 &
+taskset -c "$LOAD_CORE" "$BUILD/bench/$ECHO" $AI_PORT >"$LOGS/echo.log" 2>&1 &
 pids+=($!)
 wait_port $AI_PORT
 
@@ -97,7 +102,7 @@ row() {  # $1 target, $2 calls, $3 verdict
 }
 
 {
-  echo "Capacity on one core ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); $DURATION s per call, ramp $RAMP calls/s; the gateway's calls: $PROVIDER"
+  echo "Capacity on one core ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); $DURATION s per call, ramp $RAMP calls/s; the gateway's calls: $PROVIDER; echo AI: $ECHO"
   echo
   echo "| target | calls | up/failed | CPU s per call-minute | × floor | RTT p50 / p99 / max ms (steady) | frames lost | RSS KiB per call | load tool CPU | p99 ≤ ${P99_TARGET_MS} ms, no loss |"
   echo "|---|---|---|---|---|---|---|---|---|---|"

@@ -1,11 +1,15 @@
-// A media echo cheap enough to measure `voxgate load` itself at a thousand calls and more: the
-// load tool's calls end here directly, and what comes back is the tool's cost, not a target's.
-// One thread and one level-triggered epoll set, like bench/loopback_floor but speaking what the
-// load tool speaks: a webhook POST gets TwiML naming ws://<Host>/raw, the upgrade gets its 101, and
-// every client text frame holding "event":"media" goes back as a server frame (the same text,
-// unmasked). Marks, stop and the rest are read and dropped; a close is answered and the socket shut.
-// Bench-only: no limits beyond a 64 KiB request head, and it expects the load tool's frames (final,
-// masked, unfragmented).
+// A media echo cheap enough to stay out of the way of what it measures. One thread and one
+// level-triggered epoll set, like bench/loopback_floor, speaking two things:
+// - what the load tool speaks (so `voxgate load` can be measured alone at a thousand calls and more,
+//   and the bare relay has its peer): a webhook POST gets TwiML naming ws://<Host>/raw, the upgrade
+//   gets its 101, and every client text frame holding "event":"media" goes back as a server frame
+//   (the same text, unmasked). Marks, stop and the rest are read and dropped;
+// - on /v1/realtime, the OpenAI Realtime echo of tools/sim/realtime_echo (session.created on open,
+//   session.updated for session.update, a response.output_audio.delta for every append), so the
+//   capacity bench's gateway meets a peer as cheap as the floor's, not a Beast server that costs the
+//   drivers' core what the gateway's own core is being measured on.
+// A close is answered and the socket shut. Bench-only: no limits beyond a 16 KiB request head, and it
+// expects the load tool's and the gateway's frames (final, masked, unfragmented).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -23,15 +27,18 @@
 
 #include "net/headers.hpp"
 #include "net/ws_frame.hpp"
+#include "tools/sim/realtime_echo.hpp"
 #include "tools/load/poller.hpp"
 
 namespace {
 
 using voxgate::tools::poller;
+namespace realtime_echo = voxgate::sim::realtime_echo;
 
 struct connection {
   int fd = -1;
   bool upgraded = false;
+  bool realtime = false;  // upgraded on /v1/realtime: the Realtime echo, not the media echo
   bool closing = false;  // shut once what waits in `out` is sent
   bool watching_writes = false;
   std::vector<std::uint8_t> in = std::vector<std::uint8_t>(16 * 1024);
@@ -114,6 +121,8 @@ class lean_echo {
           "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " +
           voxgate::net::ws::accept_key(voxgate::net::header_in_head(head, "Sec-WebSocket-Key")) + "\r\n\r\n";
       c.upgraded = true;
+      c.realtime = head.substr(4).starts_with("/v1/realtime");
+      if (c.realtime) append_server_frame(c.out, realtime_echo::session_created);
       return head_end + 4;
     }
     auto length = voxgate::net::header_in_head(head, "Content-Length");
@@ -148,10 +157,37 @@ class lean_echo {
         c.closing = true;
         return c.in_len;
       }
-      if (op == voxgate::net::ws::opcode::text) echo_if_media(c.out, p + header + 4, p + header, len);
+      if (op == voxgate::net::ws::opcode::text && c.realtime)
+        answer_realtime(c.out, p + header + 4, p + header, len);
+      else if (op == voxgate::net::ws::opcode::text)
+        echo_if_media(c.out, p + header + 4, p + header, len);
       at += header + 4 + len;
     }
     return at;
+  }
+
+  // Answers one Realtime client event: the delta that echoes an append, session.updated for
+  // session.update, nothing for the rest.
+  void answer_realtime(std::string& out, const std::uint8_t* masked, const std::uint8_t* mask, std::size_t len) {
+    event_.resize(len);
+    for (std::size_t i = 0; i < len; ++i) event_[i] = static_cast<char>(masked[i] ^ mask[i & 3]);
+    reply_.clear();
+    if (realtime_echo::append_echo(event_, reply_))
+      append_server_frame(out, reply_);
+    else if (realtime_echo::field(event_, "type") == "session.update")
+      append_server_frame(out, realtime_echo::session_updated);
+  }
+
+  static void append_server_frame(std::string& out, std::string_view text) {
+    out.push_back(static_cast<char>(0x81));
+    if (text.size() < 126) {
+      out.push_back(static_cast<char>(text.size()));
+    } else {
+      out.push_back(static_cast<char>(126));
+      out.push_back(static_cast<char>(text.size() >> 8));
+      out.push_back(static_cast<char>(text.size() & 0xff));
+    }
+    out.append(text);
   }
 
   // Appends the frame's text, unmasked, as a server frame, and takes it back unless it is media.
@@ -195,6 +231,7 @@ class lean_echo {
     c.fd = -1;
   }
 
+  std::string event_, reply_;  // one Realtime event unmasked, and its answer
   poller poller_;
   int listener_ = -1;
   std::unordered_map<int, std::unique_ptr<connection>> connections_;
@@ -206,7 +243,8 @@ int main(int argc, char** argv) {
   if (argc != 2 || std::string(argv[1]) == "--help") {
     std::fprintf(
         stderr,
-        "usage: lean_echo PORT\n  a webhook POST gets TwiML naming ws://<Host>/raw; media frames there are echoed\n");
+        "usage: lean_echo PORT\n  a webhook POST gets TwiML naming ws://<Host>/raw; media frames there are echoed;\n"
+        "  /v1/realtime answers as an OpenAI Realtime echo\n");
     return 2;
   }
   lean_echo echo;
