@@ -76,7 +76,9 @@ class ProviderToolsTest : public GatewayTest {
     EXPECT_TRUE(r.ok) << r.error;
     EXPECT_EQ(r.frames_sent, 50u);
     EXPECT_GT(r.frames_received, 0u);
-    if (!has_marks()) EXPECT_EQ(r.marks_answered, 0u);
+    if (!has_marks()) {
+      EXPECT_EQ(r.marks_answered, 0u);
+    }
     EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
   }
 

@@ -61,6 +61,8 @@ class VonageGatewayTest : public GatewayTest {
     ASSERT_EQ(vonage->ncco_error(), "") << res.body;
     ASSERT_EQ(vonage->connect(), "");
     ASSERT_TRUE(eventually([&] { return get("/calls").body.find("streaming") != std::string::npos; }));
+    // The AI's socket opens beside the media socket: what a test has the AI send needs it up first.
+    ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
   }
 };
 
