@@ -108,6 +108,10 @@ struct call_env {
   // net::io_runtime::loop_lag. Unset (the actor tests): no lag.
   std::chrono::milliseconds overload_lag{0};
   std::function<std::chrono::microseconds(int worker)> loop_lag;
+  // Nor does one whose loop would be busier than this share (0 to 1) with one more call
+  // (actors/admission.hpp); 0: no bound. The share comes from net::io_runtime::loop_busy.
+  double overload_busy = 0;
+  std::function<double(int worker)> loop_busy;
   std::shared_ptr<call_homes> homes = std::make_shared<call_homes>();
   std::shared_ptr<const cluster_hooks> cluster;  // null: one instance
   std::function<std::int64_t()> unix_now = [] { return net::unix_now(); };

@@ -110,6 +110,7 @@ std::string metrics_registry::render() const {
   call_duration.render(out);
   calls_refused.render(out);
   loop_lag.render(out);
+  loop_busy.render(out);
   upgrades.render(out);
   accept_errors.render(out);
   webhooks.render(out);

@@ -102,12 +102,15 @@ class metrics_registry {
                                   std::vector<double>{1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600}};
   family<counter> calls_refused{"voxgate_calls_refused_total",
                                 "Calls turned away at the webhook with the polite refusal (capacity: MAX_CALLS, "
-                                "draining: shutting down, overload: every worker's loop lags)",
+                                "draining: shutting down, overload: every worker's loop lags or is too busy)",
                                 {"provider", "reason"}};
   family<histogram> loop_lag{"voxgate_worker_loop_lag_seconds",
                              "How late each worker's loop ran its 100 ms probe: the queue a frame waits behind",
                              {"worker"},
                              std::vector<double>{0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1}};
+  family<gauge> loop_busy{"voxgate_worker_busy_percent",
+                          "Each worker's loop: its thread's CPU time over wall time, smoothed over about half a second",
+                          {"worker"}};
   family<counter> upgrades{
       "voxgate_ws_upgrade_attempts_total", "WebSocket upgrade attempts", {"path", "result", "reason"}};
   family<counter> accept_errors{

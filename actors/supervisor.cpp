@@ -6,6 +6,7 @@
 #include <map>
 #include <unordered_set>
 
+#include "actors/admission.hpp"
 #include "actors/call.hpp"
 #include "actors/call_record.hpp"
 #include "actors/engine.hpp"
@@ -43,6 +44,7 @@ struct supervisor_state {
   std::map<std::string, std::string> by_session;  // second key (Telnyx call_session_id) -> call id
   std::map<caf::actor_addr, std::string> by_actor;
   std::vector<std::size_t> per_worker;  // live calls on each of the engine's workers
+  std::vector<std::size_t> waiting;     // of those, the ones not yet sent their media socket
   bool draining = false;
   // Recently seen provider event ids (retries and duplicates are dropped), bounded.
   std::unordered_set<std::string> seen_events;
@@ -71,18 +73,18 @@ live_call* find_call(supervisor_pointer self, const std::string& id) {
   return nullptr;
 }
 
-// The worker with the fewest live calls (the first of equals) among those whose loop keeps up, or
-// -1 when every loop lags past the bound: a call stays where it is placed, so an overloaded worker
-// takes none, and the calls it has keep their audio.
-int choose_worker(const supervisor_state& st) {
+// The worker with the fewest live calls among those whose loop keeps up and has room, or -1
+// (actors/admission.hpp). A call stays where it is placed, so a full worker takes none, and the
+// calls it has keep their audio.
+int place_call(const supervisor_state& st) {
   const auto& env = *st.env;
-  int best = -1;
-  for (std::size_t i = 0; i < st.per_worker.size(); ++i) {
-    if (env.overload_lag.count() > 0 && env.loop_lag && env.loop_lag(static_cast<int>(i)) > env.overload_lag)
-      continue;
-    if (best < 0 || st.per_worker[i] < st.per_worker[static_cast<std::size_t>(best)]) best = static_cast<int>(i);
+  std::vector<worker_view> workers(st.per_worker.size());
+  for (std::size_t i = 0; i < workers.size(); ++i) {
+    int w = static_cast<int>(i);
+    workers[i] = {st.per_worker[i], st.waiting[i], env.loop_busy ? env.loop_busy(w) : 0.0,
+                  env.loop_lag ? env.loop_lag(w) : std::chrono::microseconds(0)};
   }
-  return best;
+  return choose_worker(workers, {env.overload_lag, env.overload_busy});
 }
 
 call_admission admit_or_refuse(supervisor_pointer self, incoming_call& call);
@@ -121,12 +123,12 @@ call_admission admit_or_refuse(supervisor_pointer self, incoming_call& call) {
     spdlog::warn("call={} refused: MAX_CALLS={} reached", call.call_id, env.max_calls);
     return out;
   }
-  int worker = choose_worker(st);
+  int worker = place_call(st);
   if (worker < 0) {
     out.reason = "overload";
-    spdlog::warn("call={} refused reason=overload detail=\"every worker's loop lags more than {} ms; the caller hears "
-                 "the polite refusal\"",
-                 net::token{call.call_id}, env.overload_lag.count());
+    spdlog::warn("call={} refused reason=overload detail=\"every worker's loop lags more than {} ms or would be busier "
+                 "than {:.0f} % with this call; the caller hears the polite refusal\"",
+                 net::token{call.call_id}, env.overload_lag.count(), env.overload_busy * 100);
     return out;
   }
   auto record = std::make_shared<call_record>();
@@ -135,6 +137,7 @@ call_admission admit_or_refuse(supervisor_pointer self, incoming_call& call) {
   record->worker = worker;
   env.homes->set(call.call_id, worker);
   ++st.per_worker[static_cast<std::size_t>(record->worker)];
+  ++st.waiting[static_cast<std::size_t>(record->worker)];
   call_actor handle;
   {
     placement on(record->worker);  // the call, its AI session and its sockets all live there
@@ -173,6 +176,7 @@ void attach_to_call(supervisor_pointer self, pending_socket& socket, net::stream
     return;
   }
   call->socket_sent = true;  // a second socket racing the first is refused here, not by the call
+  --self->state.waiting[static_cast<std::size_t>(call->record->worker)];
   socket.channel->report_upgrade(start.call_id);
   self->send(call->handle, attach_atom::value, socket, std::move(start));
 }
@@ -263,6 +267,7 @@ std::vector<call_summary> calls_list(supervisor_pointer self) {
 supervisor_internal::behavior_type supervisor_behavior(supervisor_pointer self, call_env_ptr env) {
   self->state.env = env;
   self->state.per_worker.assign(static_cast<std::size_t>(env->workers < 1 ? 1 : env->workers), 0);
+  self->state.waiting.assign(self->state.per_worker.size(), 0);
   self->state.am = env->metrics->for_actor("supervisor");
   self->state.am.live->add();
   self->attach_functor([am = self->state.am] { am.live->sub(); });
@@ -293,6 +298,7 @@ supervisor_internal::behavior_type supervisor_behavior(supervisor_pointer self, 
           .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - r.created).count());
       if (!r.call.session_id.empty()) st.by_session.erase(r.call.session_id);
       --st.per_worker[static_cast<std::size_t>(r.worker)];
+      if (!c->second.socket_sent) --st.waiting[static_cast<std::size_t>(r.worker)];
       st.env->homes->erase(call_id);
       if (st.env->cluster) st.env->cluster->released(call_id);
       st.calls.erase(c);

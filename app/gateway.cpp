@@ -94,8 +94,12 @@ gateway::gateway(config c) : config_(std::move(c)) {
   env->workers = io_->workers();
   env->overload_lag = std::chrono::milliseconds(config_.overload_lag_ms);
   env->loop_lag = [io = io_.get()](int w) { return io->loop_lag(w); };
-  io_->on_loop_lag([this](int w, std::chrono::microseconds lag) {
-    metrics_.loop_lag.with({std::to_string(w)}).observe(static_cast<double>(lag.count()) / 1e6);
+  env->overload_busy = config_.overload_busy_percent / 100.0;
+  env->loop_busy = [io = io_.get()](int w) { return io->loop_busy(w); };
+  io_->on_loop_probe([this](int w, std::chrono::microseconds lag, double busy) {
+    auto worker = std::to_string(w);
+    metrics_.loop_lag.with({worker}).observe(static_cast<double>(lag.count()) / 1e6);
+    metrics_.loop_busy.with({worker}).set(std::lround(busy * 100));
   });
   net::io_runtime* io = io_.get();
   net::tls_settings tls{config_.ca_file};

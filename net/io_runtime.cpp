@@ -1,6 +1,9 @@
 #include "net/io_runtime.hpp"
 
+#include <time.h>
+
 #include <algorithm>
+#include <cmath>
 #include <boost/asio/post.hpp>
 
 #include "net/io_runtime_impl.hpp"
@@ -52,6 +55,26 @@ io_runtime::impl::~impl() {
   for (auto& w : workers) w->ioc.shutdown();  // every context's abandoned handlers, while all exist
 }
 
+// On the worker's thread: its CPU time since the last probe over the time passed, folded into the
+// smoothed share (a time constant of 300 ms, whatever the probe's lateness). Returns the share.
+double io_runtime::impl::measure_busy(io_worker& worker) {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  auto cpu = std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+  auto wall = std::chrono::steady_clock::now();
+  double busy = worker.busy.load(std::memory_order_relaxed);
+  if (worker.last_cpu.count() >= 0 && wall > worker.last_wall) {
+    double elapsed = std::chrono::duration<double>(wall - worker.last_wall).count();
+    double sample = std::chrono::duration<double>(cpu - worker.last_cpu).count() / elapsed;
+    double weight = 1 - std::exp(-elapsed / 0.3);
+    busy += weight * (std::clamp(sample, 0.0, 1.0) - busy);
+    worker.busy.store(busy, std::memory_order_relaxed);
+  }
+  worker.last_cpu = cpu;
+  worker.last_wall = wall;
+  return busy;
+}
+
 // On worker w: the probe was due at its expiry; the time past it is what the loop's queue cost.
 void io_runtime::impl::probe(int w) {
   auto& worker = *workers[static_cast<std::size_t>(w)];
@@ -62,7 +85,8 @@ void io_runtime::impl::probe(int w) {
                                                                       worker.probe.expiry());
     auto lag = std::max<std::int64_t>(late.count(), 0);
     worker.lag_us.store(std::max(lag, worker.lag_us.load(std::memory_order_relaxed) / 2), std::memory_order_relaxed);
-    if (lag_observer) lag_observer(w, std::chrono::microseconds(lag));
+    double busy = measure_busy(worker);
+    if (probe_observer) probe_observer(w, std::chrono::microseconds(lag), busy);
     probe(w);
   });
 }
@@ -112,8 +136,12 @@ std::chrono::microseconds io_runtime::loop_lag(int w) const {
   return std::chrono::microseconds(impl_->workers[static_cast<std::size_t>(w)]->lag_us.load(std::memory_order_relaxed));
 }
 
-void io_runtime::on_loop_lag(std::function<void(int, std::chrono::microseconds)> observer) {
-  impl_->lag_observer = std::move(observer);
+double io_runtime::loop_busy(int w) const {
+  return impl_->workers[static_cast<std::size_t>(w)]->busy.load(std::memory_order_relaxed);
+}
+
+void io_runtime::on_loop_probe(std::function<void(int, std::chrono::microseconds, double)> observer) {
+  impl_->probe_observer = std::move(observer);
 }
 
 int io_runtime::workers() const { return static_cast<int>(impl_->workers.size()); }

@@ -36,12 +36,16 @@ class io_runtime {
   // the caller is not one of this runtime's workers.
   bool run_here_at(std::chrono::steady_clock::time_point when, task fn, void* context, void* arg);
 
-  // Loop lag: each worker's timer is due every `loop_probe_interval`; how late it runs is how long
-  // that worker's queue is. `loop_lag(w)` is the worst recent lag (it halves with each probe that
-  // finds less); the observer, set before start(), gets every probe on the worker's own thread.
+  // Each worker's probe timer is due every `loop_probe_interval`.
+  // - Loop lag: how late the probe runs is how long that worker's queue is. `loop_lag(w)` is the worst
+  //   recent lag (it halves with each probe that finds less).
+  // - Busy share: the worker thread's CPU time over each interval, 0 to 1. `loop_busy(w)` follows it
+  //   smoothed over about half a second. A loop that lags is already behind; one near 1 soon will be.
+  // The observer, set before start(), gets every probe on the worker's own thread.
   static constexpr std::chrono::milliseconds loop_probe_interval{100};
   std::chrono::microseconds loop_lag(int w) const;
-  void on_loop_lag(std::function<void(int w, std::chrono::microseconds lag)> observer);
+  double loop_busy(int w) const;
+  void on_loop_probe(std::function<void(int w, std::chrono::microseconds lag, double busy)> observer);
 
   struct impl;
   impl& internals() { return *impl_; }

@@ -60,6 +60,9 @@ struct io_worker {
   worker_timers timers{ioc};
   boost::asio::steady_timer probe{ioc};  // the loop-lag probe
   std::atomic<std::int64_t> lag_us{0};
+  std::atomic<double> busy{0};                   // smoothed busy share
+  std::chrono::nanoseconds last_cpu{-1};         // the thread's CPU time at the last probe
+  std::chrono::steady_clock::time_point last_wall;
 };
 
 struct io_runtime::impl {
@@ -69,9 +72,10 @@ struct io_runtime::impl {
   std::atomic<unsigned> next{0};
   bool started = false;
   std::atomic<bool> stopped{false};  // the loops are gone: a task posted now runs on the poster
-  std::function<void(int, std::chrono::microseconds)> lag_observer;
+  std::function<void(int, std::chrono::microseconds, double)> probe_observer;
 
   void probe(int w);
+  static double measure_busy(io_worker& worker);
 
   int current() const;
   int pick();

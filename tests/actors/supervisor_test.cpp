@@ -254,3 +254,19 @@ TEST_F(SupervisorTest, CallsArePlacedOnTheLeastLoadedWorkerWhoseLoopKeepsUp) {
   lag[0] = lag[1] = std::chrono::seconds(1);
   EXPECT_TRUE(admit_call("CA00000000000000000000000000000016").admitted) << "OVERLOAD_LAG_MS=0 turns the check off";
 }
+
+TEST_F(SupervisorTest, AWorkerTooBusyForOneMoreCallTakesNone) {
+  env->overload_busy = 0.85;
+  double busy = 0.5;
+  env->loop_busy = [&busy](int) { return busy; };
+  EXPECT_TRUE(admit_call("CA00000000000000000000000000000021").admitted);
+  EXPECT_TRUE(admit_call("CA00000000000000000000000000000022").admitted)
+      << "no call streams yet, so none has a known cost: the share as measured is within the bound";
+  busy = 0.9;
+  auto refused = admit_call("CA00000000000000000000000000000023");
+  EXPECT_FALSE(refused.admitted);
+  EXPECT_EQ(refused.reason, "overload");
+  EXPECT_EQ(live(), 2u) << "the admitted calls are untouched";
+  env->overload_busy = 0;
+  EXPECT_TRUE(admit_call("CA00000000000000000000000000000024").admitted) << "OVERLOAD_BUSY_PERCENT=0 turns it off";
+}

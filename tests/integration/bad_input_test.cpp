@@ -1,8 +1,10 @@
 // Bad input at every door: a clear refusal, a metric, no crash, no leaked call actor.
 #include <cstdio>
 #include <cstdlib>
+#include <atomic>
 #include <future>
 #include <thread>
+#include <vector>
 
 #include "gateway_fixture.hpp"
 #include "net/providers/twilio/signature.hpp"
@@ -15,6 +17,7 @@ using namespace voxgate::testing;
 namespace {
 constexpr const char* sid = "CAfedcba9876543210fedcba9876543210";
 constexpr const char* other_sid = "CA11111111111111111111111111111111";
+constexpr const char* third_sid = "CA22222222222222222222222222222222";
 }  // namespace
 
 TEST_F(GatewayTest, WebhookWithABadSignatureIsRefusedAndOpensNoAiSession) {
@@ -179,6 +182,53 @@ TEST_F(OverloadedGatewayTest, ACallArrivingWhileEveryLoopLagsIsRefusedPolitely) 
   EXPECT_EQ(metric(R"(voxgate_calls_refused_total{provider="twilio",reason="overload"})"), 1);
   EXPECT_GT(metric(R"(voxgate_worker_loop_lag_seconds_count{worker="0"})"), 0);
   EXPECT_NE(get("/calls").body.find(sid), std::string::npos) << "the admitted call is still up";
+}
+
+class BusyGatewayTest : public GatewayTest {
+  void customize(app::config& c) override { c.overload_busy_percent = 50; }
+};
+
+// Spins worker `w` in slices of 20 ms for `*left` more slices, yielding to its loop between them.
+void spin_slice(void* runtime, void* left) {
+  auto until = std::chrono::steady_clock::now() + 20ms;
+  while (std::chrono::steady_clock::now() < until) {
+  }
+  auto* io = static_cast<net::io_runtime*>(runtime);
+  if (static_cast<std::atomic<int>*>(left)->fetch_sub(1) > 1) io->post(io->current(), &spin_slice, runtime, left);
+}
+
+// Every worker computes most of the time but never lags: the next caller hears the polite refusal,
+// counted as overload, and each worker's busy share is in /metrics.
+TEST_F(BusyGatewayTest, ACallArrivingWhileEveryLoopIsBusyIsRefusedPolitely) {
+  connect_call(sid);
+  ASSERT_TRUE(eventually([&] { return get("/calls").body.find("streaming") != std::string::npos; }));
+  auto& io = gateway->runtime();
+  std::vector<std::atomic<int>> left(static_cast<std::size_t>(io.workers()));
+  for (int w = 0; w < io.workers(); ++w) {
+    left[static_cast<std::size_t>(w)] = 150;  // 3 s of work
+    io.post(w, &spin_slice, &io, &left[static_cast<std::size_t>(w)]);
+  }
+  ASSERT_TRUE(eventually([&] {
+    for (int w = 0; w < io.workers(); ++w)
+      if (io.loop_busy(w) < 0.6) return false;
+    return true;
+  }));
+  auto res = twilio->post_voice_webhook(other_sid);
+  EXPECT_EQ(res.status, 200u);
+  EXPECT_NE(res.body.find("<Say>"), std::string::npos);
+  EXPECT_NE(res.body.find("<Hangup/>"), std::string::npos);
+  EXPECT_EQ(res.body.find("<Stream"), std::string::npos);
+  EXPECT_EQ(metric(R"(voxgate_calls_refused_total{provider="twilio",reason="overload"})"), 1);
+  EXPECT_GE(metric(R"(voxgate_worker_busy_percent{worker="0"})"), 50);
+  EXPECT_NE(get("/calls").body.find(sid), std::string::npos) << "the admitted call is still up";
+  for (auto& l : left) l = 0;  // the spinning stops at its next slice
+  ASSERT_TRUE(eventually([&] {
+    for (int w = 0; w < io.workers(); ++w)
+      if (io.loop_busy(w) > 0.3) return false;
+    return true;
+  }));
+  EXPECT_NE(twilio->post_voice_webhook(third_sid).body.find("<Stream"), std::string::npos)
+      << "a loop that is free again takes calls again";
 }
 
 // A second gateway on the same port cannot listen: start() says why, and the gateway still ends. Its

@@ -68,9 +68,10 @@ class GatewayTest : public ::testing::Test {
         R"([{"type":"function","name":"lookup_order","description":"Find an order","parameters":{"type":"object","properties":{"id":{"type":"string"}}}}])";
     c.workers = 2;
     c.log_level = "warn";
-    // The overload guard refuses calls when a loop lags; a sanitizer build or a busy CI core lags
-    // without any overload. The tests of the guard turn it back on.
+    // The overload guard refuses calls when a loop lags or is busy; a sanitizer build or a busy CI
+    // core does both without any overload. The tests of the guard turn it back on.
     c.overload_lag_ms = 0;
+    c.overload_busy_percent = 0;
     customize(c);
     gateway = std::make_unique<app::gateway>(c);
     ASSERT_EQ(gateway->start(), "");

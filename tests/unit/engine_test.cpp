@@ -303,7 +303,7 @@ TEST(EngineRuntime, ABlockedLoopShowsItsLagAndTheObserverSeesEveryProbe) {
   io_runtime io{1};
   std::atomic<std::int64_t> worst_seen_us{0}, reported_then_us{0};
   std::atomic<int> probes{0};
-  io.on_loop_lag([&](int w, std::chrono::microseconds lag) {
+  io.on_loop_probe([&](int w, std::chrono::microseconds lag, double) {
     EXPECT_EQ(w, 0);
     probes.fetch_add(1);
     if (lag.count() > worst_seen_us.load()) {
@@ -325,4 +325,55 @@ TEST(EngineRuntime, ABlockedLoopShowsItsLagAndTheObserverSeesEveryProbe) {
   EXPECT_LT(io.loop_lag(0).count(), at_least_us) << "and it decays once the loop keeps up";
   io.stop();
   EXPECT_GE(probes.load(), 1);
+}
+
+// Spins the worker for `left` more slices of 20 ms, yielding to the loop (and its probe) between them.
+struct spinner {
+  io_runtime* io;
+  std::atomic<int> left;
+  static void slice(void* context, void*) {
+    auto* s = static_cast<spinner*>(context);
+    auto until = std::chrono::steady_clock::now() + 20ms;
+    while (std::chrono::steady_clock::now() < until) {
+    }
+    if (--s->left > 0) s->io->post(0, &slice, s, nullptr);
+  }
+};
+
+TEST(EngineRuntime, ABusyLoopShowsItsBusyShareAndAnIdleOneNone) {
+  io_runtime io{1};
+  std::atomic<int> probes{0}, agreed{0};
+  io.on_loop_probe([&](int, std::chrono::microseconds, double busy) {
+    probes.fetch_add(1);
+    if (busy == io.loop_busy(0)) agreed.fetch_add(1);  // on the worker: what admission reads now
+  });
+  io.start();
+  std::this_thread::sleep_for(5 * io_runtime::loop_probe_interval);
+  EXPECT_LT(io.loop_busy(0), 0.2) << "an idle loop is not busy";
+  spinner spin{&io, 40};  // 800 ms of work in 20 ms slices
+  io.post(0, &spinner::slice, &spin, nullptr);
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  double peak = 0;
+  while (spin.left > 0 && std::chrono::steady_clock::now() < deadline) {
+    peak = std::max(peak, io.loop_busy(0));
+    std::this_thread::sleep_for(10ms);
+  }
+  // (0.4, not 1: the suite runs two tests at once on two cores, so the spinning thread may share one.)
+  EXPECT_GT(peak, 0.4) << "a loop that computes most of the time is busy, though it never lags by much";
+  EXPECT_LT(io.loop_lag(0), 100ms);
+  std::this_thread::sleep_for(10 * io_runtime::loop_probe_interval);
+  EXPECT_LT(io.loop_busy(0), 0.2) << "and the share falls once the work is done";
+  io.stop();
+  EXPECT_GT(probes.load(), 10);
+  EXPECT_EQ(agreed.load(), probes.load()) << "the observer gets what admission reads";
+}
+
+TEST(EngineRuntime, ASleepingLoopLagsButIsNotBusy) {
+  io_runtime io{1};
+  io.start();
+  std::this_thread::sleep_for(3 * io_runtime::loop_probe_interval);
+  io.post(0, [](void*, void*) { std::this_thread::sleep_for(400ms); }, nullptr, nullptr);
+  std::this_thread::sleep_for(600ms);
+  EXPECT_LT(io.loop_busy(0), 0.2) << "a loop blocked in a sleep spends no CPU: the lag bound is what catches it";
+  io.stop();
 }
