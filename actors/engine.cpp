@@ -18,6 +18,15 @@ namespace {
 thread_local int placed_on = -1;  // set by `placement`
 
 class worker_coordinator;
+class worker_unit;
+
+// An actor woken while a run_woken_here scope is open on its own worker: it runs when the scope ends.
+struct woken {
+  worker_unit* unit;
+  caf::resumable* job;  // with the reference its enqueuer took
+};
+thread_local std::vector<woken>* woken_here = nullptr;  // the open scope's list, if any
+thread_local bool in_actor_turn = false;               // an actor's resume() is running on this thread
 
 // CAF's clock, but a delayed message sent from a worker waits on that worker's own timer and is
 // delivered from there: the playout clock's tick costs no thread switch and no wake-up. Timeouts of
@@ -66,11 +75,42 @@ class worker_coordinator final : public caf::scheduler::abstract_coordinator {
   void enqueue(caf::resumable* job) override { schedule(job); }
   caf::actor_clock& clock() noexcept override { return clock_; }
 
-  // Queues `job` (holding the reference its enqueuer took) on its home worker.
+  // Queues `job` (holding the reference its enqueuer took) on its home worker: as a task of its own,
+  // or, woken from that worker inside a run_woken_here scope, to run when the scope ends.
   void schedule(caf::resumable* job) {
     int w = home_of(job);
-    io_.post(w, &run, &units_[static_cast<std::size_t>(w)], job);
+    auto* unit = &units_[static_cast<std::size_t>(w)];
+    if (woken_here && io_.current() == w)
+      woken_here->push_back({unit, job});
+    else
+      io_.post(w, &run, unit, job);
   }
+
+  // On the unit's worker thread. What the actor sends to this worker's sockets leaves when it is done.
+  static void run(void* context, void* arg) {
+    auto* unit = static_cast<worker_unit*>(context);
+    auto* job = static_cast<caf::resumable*>(arg);
+    caf::resumable::resume_result result;
+    {
+      net::send_turn turn;
+      bool outer = std::exchange(in_actor_turn, true);
+      result = job->resume(unit, unit->owner->max_throughput());
+      in_actor_turn = outer;
+    }
+    switch (result) {
+      case caf::resumable::resume_later:
+        unit->owner->io_.post(unit->index, &run, unit, job);  // more mail: after the handlers queued meanwhile
+        break;
+      case caf::resumable::done:
+      case caf::resumable::awaiting_message:
+        intrusive_ptr_release(job);  // the reference taken when it was enqueued
+        break;
+      case caf::resumable::shutdown_execution_unit:
+        break;
+    }
+  }
+
+  void post_run(worker_unit* unit, caf::resumable* job);
 
  protected:
   void start() override {
@@ -100,28 +140,6 @@ class worker_coordinator final : public caf::scheduler::abstract_coordinator {
     return io_.pick();
   }
 
-  // On the unit's worker thread. What the actor sends to this worker's sockets leaves when it is done.
-  static void run(void* context, void* arg) {
-    auto* unit = static_cast<worker_unit*>(context);
-    auto* job = static_cast<caf::resumable*>(arg);
-    caf::resumable::resume_result result;
-    {
-      net::send_turn turn;
-      result = job->resume(unit, unit->owner->max_throughput());
-    }
-    switch (result) {
-      case caf::resumable::resume_later:
-        unit->owner->io_.post(unit->index, &run, unit, job);  // more mail: after the handlers queued meanwhile
-        break;
-      case caf::resumable::done:
-      case caf::resumable::awaiting_message:
-        intrusive_ptr_release(job);  // the reference taken when it was enqueued
-        break;
-      case caf::resumable::shutdown_execution_unit:
-        break;
-    }
-  }
-
   net::io_runtime& io_;
   std::vector<worker_unit> units_;
   worker_clock clock_;
@@ -129,6 +147,11 @@ class worker_coordinator final : public caf::scheduler::abstract_coordinator {
 };
 
 void worker_unit::exec_later(caf::resumable* job) { owner->schedule(job); }
+
+void worker_coordinator::post_run(worker_unit* unit, caf::resumable* job) { io_.post(unit->index, &run, unit, job); }
+
+// How many woken actors one scope runs; past it, the rest wait their turn in the loop's queue.
+constexpr std::size_t woken_bound = 64;
 
 }  // namespace
 
@@ -138,6 +161,26 @@ void run_actors_on(caf::actor_system_config& cfg, net::io_runtime& io) {
   cfg.set("scheduler.max-throughput", 64);
   cfg.module_factories.push_back(
       [&io](caf::actor_system& sys) -> caf::actor_system::module* { return new worker_coordinator(sys, io); });
+}
+
+run_woken_here::run_woken_here() : active_(woken_here == nullptr && !in_actor_turn) {
+  if (!active_) return;
+  thread_local std::vector<woken> list;  // reused: no allocation per frame
+  woken_here = &list;
+}
+
+run_woken_here::~run_woken_here() {
+  if (!active_) return;
+  auto& list = *woken_here;
+  // Index, not iterator: an actor that runs may wake another, appended here.
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i < woken_bound)
+      worker_coordinator::run(list[i].unit, list[i].job);
+    else
+      list[i].unit->owner->post_run(list[i].unit, list[i].job);
+  }
+  list.clear();
+  woken_here = nullptr;
 }
 
 placement::placement(int worker) : previous_(placed_on) { placed_on = worker; }

@@ -126,6 +126,88 @@ caf::behavior recorder(caf::event_based_actor* self, io_runtime* io, std::shared
   }};
 }
 
+// Counts the `go` messages it gets.
+caf::behavior counter_actor(caf::event_based_actor*, std::shared_ptr<std::atomic<int>> ran) {
+  return {[ran](go_atom) { ran->fetch_add(1); }};
+}
+
+caf::behavior relay_actor(caf::event_based_actor* self, caf::actor next) {
+  return {[=](go_atom) { self->send(next, go_atom::value); }};
+}
+
+struct handler_probe {
+  caf::actor first;
+  std::shared_ptr<std::atomic<int>> ran;
+  bool in_scope = false;
+  int seen_before_return = -1;
+  std::promise<void> done;
+};
+
+// What a socket's sink does on worker 1: send the frame's message, inside run_woken_here or not, and
+// look at what has run by the time the handler returns.
+void socket_handler(void* context, void*) {
+  auto* p = static_cast<handler_probe*>(context);
+  if (p->in_scope) {
+    voxgate::actors::run_woken_here now;
+    caf::anon_send(p->first, go_atom::value);
+  } else {
+    caf::anon_send(p->first, go_atom::value);
+  }
+  p->seen_before_return = p->ran->load();
+  p->done.set_value();
+}
+
+TEST_F(Engine, AFramesActorsRunWithinTheHandlerThatReadIt) {
+  for (bool in_scope : {true, false}) {
+    auto ran = std::make_shared<std::atomic<int>>(0);
+    caf::actor last, first;
+    {
+      placement on(1);
+      last = sys->spawn(counter_actor, ran);
+      first = sys->spawn(relay_actor, last);  // socket -> first -> last, as socket -> call -> AI session
+    }
+    where(first);  // both have run once and live on worker 1
+    where(last);
+    handler_probe p;
+    p.first = first;
+    p.ran = ran;
+    p.in_scope = in_scope;
+    auto done = p.done.get_future();
+    io.post(1, &socket_handler, &p, nullptr);
+    ASSERT_EQ(done.wait_for(5s), std::future_status::ready);
+    if (in_scope)
+      EXPECT_EQ(p.seen_before_return, 1) << "both hops ran before the handler returned";
+    else
+      EXPECT_EQ(p.seen_before_return, 0) << "without the scope each hop waits its turn in the loop's queue";
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (ran->load() < 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    EXPECT_EQ(ran->load(), 1);
+    caf::anon_send_exit(first, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(last, caf::exit_reason::user_shutdown);
+  }
+}
+
+TEST_F(Engine, TheScopeLeavesActorsOfOtherWorkersToTheirOwn) {
+  auto ran = std::make_shared<std::atomic<int>>(0);
+  caf::actor last;
+  {
+    placement on(0);
+    last = sys->spawn(counter_actor, ran);
+  }
+  where(last);
+  handler_probe p;
+  p.first = last;
+  p.ran = ran;
+  p.in_scope = true;
+  auto done = p.done.get_future();
+  io.post(1, &socket_handler, &p, nullptr);  // the handler runs on worker 1, the actor lives on 0
+  ASSERT_EQ(done.wait_for(5s), std::future_status::ready);
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (ran->load() < 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(ran->load(), 1) << "it ran on its own worker";
+  caf::anon_send_exit(last, caf::exit_reason::user_shutdown);
+}
+
 TEST_F(Engine, AMessageFromAnotherWorkerRunsOnTheReceiversWorker) {
   auto s = std::make_shared<sightings>();
   auto seen = s->remote.get_future();
