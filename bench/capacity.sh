@@ -9,6 +9,9 @@
 #   COUNTS="1000" DURATION=60 bench/capacity.sh
 #   FIND=1 FIND_MIN=100 FIND_MAX=500 bench/capacity.sh   # then bisect for the largest count meeting the targets
 #   ECHO=echo_ai bench/capacity.sh         # the Beast echo AI instead of the lean one
+#   TOGETHER=1 COUNTS="100 200" bench/capacity.sh   # the floor and the gateway at once on the same core,
+#                                          # each with its own load tool: the CPU ratio without the
+#                                          # VM's drift between two runs (each target gets COUNTS calls)
 #   PROVIDER=telnyx bench/capacity.sh      # the gateway takes Telnyx calls (signed, answered through the
 #                                          # load tool's Call Control API); the floor, which answers
 #                                          # only Twilio's webhook, carries the same media as Twilio calls
@@ -21,6 +24,7 @@ COUNTS=${COUNTS:-"100 500 1000 2000"}
 DURATION=${DURATION:-30}
 RAMP=${RAMP:-200}
 FIND=${FIND:-0}
+TOGETHER=${TOGETHER:-0}
 OUT=${OUT:-$BUILD/capacity.md}
 GATEWAY_CORE=${GATEWAY_CORE:-0}
 LOAD_CORE=${LOAD_CORE:-1}
@@ -67,19 +71,50 @@ start_target() {  # $1: gateway | floor; prints the PID
   fi
 }
 
+# `voxgate load` against target $1 (PID $3) with $2 calls, in the background; its JSON in $LOGS/$1-$2.json.
+start_load() {
+  local port provider_args=()
+  port=$([[ $1 == gateway ]] && echo $GATEWAY_PORT || echo $RELAY_PORT)
+  [[ $1 == gateway ]] && provider_args=("${load_telnyx[@]}")
+  taskset -c "$LOAD_CORE" "$voxgate" load "http://127.0.0.1:$port" --calls "$2" --duration "$DURATION" \
+    --ramp "$RAMP" --auth-token $TOKEN --pid "$3" --json "${provider_args[@]}" >"$LOGS/$1-$2.json" 2>"$LOGS/load-$1.err" &
+}
+
+stop_target() {
+  kill "$1" 2>/dev/null || true
+  while kill -0 "$1" 2>/dev/null; do sleep 0.1; done
+}
+
 # One run: $1 target, $2 calls; leaves the JSON in $LOGS/$1-$2.json and echoes "holds" or "misses".
 run() {
-  local target=$1 calls=$2 port pid json=$LOGS/$1-$2.json
-  port=$([[ $target == gateway ]] && echo $GATEWAY_PORT || echo $RELAY_PORT)
-  pid=$(start_target "$target")
+  local pid
+  pid=$(start_target "$1")
   sleep 1
-  local provider_args=()
-  [[ $target == gateway ]] && provider_args=("${load_telnyx[@]}")
-  taskset -c "$LOAD_CORE" "$voxgate" load "http://127.0.0.1:$port" --calls "$calls" --duration "$DURATION" \
-    --ramp "$RAMP" --auth-token $TOKEN --pid "$pid" --json "${provider_args[@]}" >"$json" 2>"$LOGS/load.err" || true
-  kill "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-  local failed lost p99
+  start_load "$1" "$2" "$pid"
+  wait $! || true
+  stop_target "$pid"
+  verdict "$1" "$2"
+}
+
+# Both targets at once on GATEWAY_CORE, $1 calls each, a load tool each; echoes both verdicts.
+run_together() {
+  local floor_pid gateway_pid floor_load
+  floor_pid=$(start_target floor)
+  gateway_pid=$(start_target gateway)
+  sleep 1
+  start_load floor "$1" "$floor_pid"
+  floor_load=$!
+  start_load gateway "$1" "$gateway_pid"
+  wait $! || true
+  wait $floor_load || true
+  stop_target "$floor_pid"
+  stop_target "$gateway_pid"
+  echo "$(verdict floor "$1") $(verdict gateway "$1")"
+}
+
+# "holds" if every call of run $1-$2 came up, lost no frame and kept its p99 within the target.
+verdict() {
+  local json=$LOGS/$1-$2.json failed lost p99
   failed=$(value failed "$json"); lost=$(value frames_lost "$json"); p99=$(value steady_latency_p99_ms "$json")
   if [[ $failed == 0 && $lost == 0 ]] && awk -v p="$p99" -v t="$P99_TARGET_MS" 'BEGIN { exit !(p != "" && p <= t) }'; then
     echo holds
@@ -102,13 +137,19 @@ row() {  # $1 target, $2 calls, $3 verdict
 }
 
 {
-  echo "Capacity on one core ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); $DURATION s per call, ramp $RAMP calls/s; the gateway's calls: $PROVIDER; echo AI: $ECHO"
+  echo "Capacity on one core ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); $DURATION s per call, ramp $RAMP calls/s; the gateway's calls: $PROVIDER; echo AI: $ECHO$([[ $TOGETHER == 1 ]] && echo "; the floor and the gateway at once on core $GATEWAY_CORE")"
   echo
   echo "| target | calls | up/failed | CPU s per call-minute | × floor | RTT p50 / p99 / max ms (steady) | frames lost | RSS KiB per call | load tool CPU | p99 ≤ ${P99_TARGET_MS} ms, no loss |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
 } >"$OUT"
 
 for calls in $COUNTS; do
+  if [[ $TOGETHER == 1 ]]; then
+    read -r floor_verdict gateway_verdict <<<"$(run_together "$calls")"
+    row floor "$calls" "$floor_verdict" | tee -a "$OUT"
+    row gateway "$calls" "$gateway_verdict" | tee -a "$OUT"
+    continue
+  fi
   for target in floor gateway; do
     verdict=$(run "$target" "$calls")
     row "$target" "$calls" "$verdict" | tee -a "$OUT"
