@@ -135,6 +135,13 @@ caf::behavior relay_actor(caf::event_based_actor* self, caf::actor next) {
   return {[=](go_atom) { self->send(next, go_atom::value); }};
 }
 
+// Waits (5 s at most) until `ran` reaches `n`.
+bool ran_at_least(const std::atomic<int>& ran, int n) {
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (ran.load() < n && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  return ran.load() >= n;
+}
+
 struct handler_probe {
   caf::actor first;
   std::shared_ptr<std::atomic<int>> ran;
@@ -157,6 +164,19 @@ void socket_handler(void* context, void*) {
   p->done.set_value();
 }
 
+// Runs socket_handler on worker 1 with a frame for `first`; returns how many `go`s had been counted
+// into `ran` when the handler returned (-1 if it never ran).
+int handle_frame_on_worker_1(io_runtime& io, caf::actor first, std::shared_ptr<std::atomic<int>> ran, bool in_scope) {
+  handler_probe p;
+  p.first = std::move(first);
+  p.ran = std::move(ran);
+  p.in_scope = in_scope;
+  auto done = p.done.get_future();
+  io.post(1, &socket_handler, &p, nullptr);
+  if (done.wait_for(5s) != std::future_status::ready) return -1;
+  return p.seen_before_return;
+}
+
 TEST_F(Engine, AFramesActorsRunWithinTheHandlerThatReadIt) {
   for (bool in_scope : {true, false}) {
     auto ran = std::make_shared<std::atomic<int>>(0);
@@ -168,19 +188,12 @@ TEST_F(Engine, AFramesActorsRunWithinTheHandlerThatReadIt) {
     }
     where(first);  // both have run once and live on worker 1
     where(last);
-    handler_probe p;
-    p.first = first;
-    p.ran = ran;
-    p.in_scope = in_scope;
-    auto done = p.done.get_future();
-    io.post(1, &socket_handler, &p, nullptr);
-    ASSERT_EQ(done.wait_for(5s), std::future_status::ready);
+    int seen = handle_frame_on_worker_1(io, first, ran, in_scope);
     if (in_scope)
-      EXPECT_EQ(p.seen_before_return, 1) << "both hops ran before the handler returned";
+      EXPECT_EQ(seen, 1) << "both hops ran before the handler returned";
     else
-      EXPECT_EQ(p.seen_before_return, 0) << "without the scope each hop waits its turn in the loop's queue";
-    auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (ran->load() < 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+      EXPECT_EQ(seen, 0) << "without the scope each hop waits its turn in the loop's queue";
+    EXPECT_TRUE(ran_at_least(*ran, 1));
     EXPECT_EQ(ran->load(), 1);
     caf::anon_send_exit(first, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(last, caf::exit_reason::user_shutdown);
@@ -195,16 +208,8 @@ TEST_F(Engine, TheScopeLeavesActorsOfOtherWorkersToTheirOwn) {
     last = sys->spawn(counter_actor, ran);
   }
   where(last);
-  handler_probe p;
-  p.first = last;
-  p.ran = ran;
-  p.in_scope = true;
-  auto done = p.done.get_future();
-  io.post(1, &socket_handler, &p, nullptr);  // the handler runs on worker 1, the actor lives on 0
-  ASSERT_EQ(done.wait_for(5s), std::future_status::ready);
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (ran->load() < 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
-  EXPECT_EQ(ran->load(), 1) << "it ran on its own worker";
+  EXPECT_GE(handle_frame_on_worker_1(io, last, ran, true), 0);  // the actor lives on worker 0
+  EXPECT_TRUE(ran_at_least(*ran, 1)) << "it ran on its own worker";
   caf::anon_send_exit(last, caf::exit_reason::user_shutdown);
 }
 
