@@ -26,7 +26,7 @@ struct woken {
   caf::resumable* job;  // with the reference its enqueuer took
 };
 thread_local std::vector<woken>* woken_here = nullptr;  // the open scope's list, if any
-thread_local bool in_actor_turn = false;               // an actor's resume() is running on this thread
+thread_local bool in_actor_turn = false;                // an actor's resume() is running on this thread
 
 // CAF's clock, but a delayed message sent from a worker waits on that worker's own timer and is
 // delivered from there: the playout clock's tick costs no thread switch and no wake-up. Timeouts of

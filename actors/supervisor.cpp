@@ -126,9 +126,10 @@ call_admission admit_or_refuse(supervisor_pointer self, incoming_call& call) {
   int worker = place_call(st);
   if (worker < 0) {
     out.reason = "overload";
-    spdlog::warn("call={} refused reason=overload detail=\"every worker's loop lags more than {} ms or would be busier "
-                 "than {:.0f} % with this call; the caller hears the polite refusal\"",
-                 net::token{call.call_id}, env.overload_lag.count(), env.overload_busy * 100);
+    spdlog::warn(
+        "call={} refused reason=overload detail=\"every worker's loop lags more than {} ms or would be busier "
+        "than {:.0f} % with this call; the caller hears the polite refusal\"",
+        net::token{call.call_id}, env.overload_lag.count(), env.overload_busy * 100);
     return out;
   }
   auto record = std::make_shared<call_record>();

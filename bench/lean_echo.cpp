@@ -27,8 +27,8 @@
 
 #include "net/headers.hpp"
 #include "net/ws_frame.hpp"
-#include "tools/sim/realtime_echo.hpp"
 #include "tools/load/poller.hpp"
+#include "tools/sim/realtime_echo.hpp"
 
 namespace {
 

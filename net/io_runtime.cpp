@@ -3,8 +3,8 @@
 #include <time.h>
 
 #include <algorithm>
-#include <cmath>
 #include <boost/asio/post.hpp>
+#include <cmath>
 
 #include "net/io_runtime_impl.hpp"
 

@@ -1,7 +1,7 @@
 // Bad input at every door: a clear refusal, a metric, no crash, no leaked call actor.
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <atomic>
 #include <functional>
 #include <future>
 #include <thread>
