@@ -30,7 +30,7 @@ class recording_sink final : public net::ws_sink {
   void on_text(std::string&& frame) override { add({false, std::move(frame)}); }
   bool takes_binary() const override { return takes_binary_; }
   void on_binary(std::string&& frame) override {
-    if (echo) echo->send_binary(frame);
+    if (auto channel = echo.lock()) channel->send_binary(frame);
     add({true, std::move(frame)});
   }
   void on_closed(std::string) override {}
@@ -41,7 +41,7 @@ class recording_sink final : public net::ws_sink {
     return frames_;
   }
 
-  net::ws_channel_ptr echo;
+  std::weak_ptr<net::ws_channel> echo;  // weak: the channel owns this sink
 
  private:
   void add(received r) {
@@ -63,7 +63,7 @@ struct server_side {
       d.accept = true;
       d.handshake_mode = false;
       d.sink = sink;
-      d.on_open = [sink](net::ws_channel_ptr c) { sink->echo = std::move(c); };
+      d.on_open = [sink](net::ws_channel_ptr c) { sink->echo = c; };
       return d;
     });
   }
@@ -117,6 +117,8 @@ TEST(BinaryFrames, AreRefusedAndCountedForASinkThatDoesNotTakeThem) {
   auto at_server = server_sink->wait_for(1);
   ASSERT_EQ(at_server.size(), 1u);
   EXPECT_EQ(at_server[0], (received{false, "after"}));
-  EXPECT_EQ(server_sink->echo->stats().refused_binary, 1u);
+  auto server_channel = server_sink->echo.lock();
+  ASSERT_TRUE(server_channel);
+  EXPECT_EQ(server_channel->stats().refused_binary, 1u);
   io.stop();
 }
