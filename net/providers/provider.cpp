@@ -22,6 +22,13 @@ http_response xml_answer(std::string body) {
   return r;
 }
 
+http_response json_answer(std::string body) {
+  http_response r;
+  r.content_type = "application/json";
+  r.body = std::move(body);
+  return r;
+}
+
 rest_verdict provider::judge(const std::string& call_id, std::string_view what,
                              const http_client_response& r) const {
   if (r.ok()) {

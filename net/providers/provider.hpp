@@ -161,6 +161,8 @@ new_call announced_call(std::string call_id, std::string from, std::string to, c
 
 // An XML answer to a webhook (TwiML, cXML, Plivo's XML).
 http_response xml_answer(std::string body);
+// A JSON answer to a webhook (Exotel's stream URL, Vonage's NCCO).
+http_response json_answer(std::string body);
 
 // A provider as the registry lists it: its name and settings, and how it is made from their values.
 struct descriptor {

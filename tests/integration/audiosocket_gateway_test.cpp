@@ -7,6 +7,7 @@
 
 #include "codecs/g711.hpp"
 #include "gateway_fixture.hpp"
+#include "test_audio.hpp"
 #include "net/providers/audiosocket/media.hpp"
 #include "tools/sim/audiosocket.hpp"
 
@@ -17,26 +18,8 @@ namespace {
 
 constexpr const char* secret = "as-shared-secret";
 
-std::vector<std::int16_t> tone(std::size_t samples, double amplitude = 8000) {
-  std::vector<std::int16_t> out(samples);
-  for (std::size_t i = 0; i < samples; ++i)
-    out[i] = static_cast<std::int16_t>(amplitude * std::sin(2 * M_PI * 400.0 * static_cast<double>(i) / 8000.0));
-  return out;
-}
-
-std::string little_endian(const std::vector<std::int16_t>& samples) {
-  std::string out;
-  for (auto s : samples) {
-    out.push_back(static_cast<char>(static_cast<std::uint16_t>(s) & 0xff));
-    out.push_back(static_cast<char>(static_cast<std::uint16_t>(s) >> 8));
-  }
-  return out;
-}
-
 std::string decoded_audio(const std::string& json) {
-  rapidjson::Document d;
-  d.Parse(json.c_str());
-  return codecs::base64::decode(d["audio"].GetString()).value_or("");
+  return codecs::base64::decode(parsed(json)["audio"].GetString()).value_or("");
 }
 
 class AudioSocketGatewayTest : public GatewayTest {

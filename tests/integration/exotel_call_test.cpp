@@ -6,6 +6,7 @@
 
 #include "codecs/g711.hpp"
 #include "gateway_fixture.hpp"
+#include "test_audio.hpp"
 #include "tests/fakes/raw_ws.hpp"
 #include "tools/sim/exotel.hpp"
 
@@ -17,26 +18,8 @@ namespace {
 constexpr const char* call_sid = "b6cfaf0bb25dd1c5bc8d57b2b18b1797";
 constexpr const char* credentials = "voxgate:s3cret-pass";
 
-// A 400 Hz tone at 8 kHz: what the caller says, as samples.
-std::vector<std::int16_t> tone(std::size_t samples, double amplitude = 8000) {
-  std::vector<std::int16_t> out(samples);
-  for (std::size_t i = 0; i < samples; ++i)
-    out[i] = static_cast<std::int16_t>(amplitude * std::sin(2 * M_PI * 400.0 * static_cast<double>(i) / 8000.0));
-  return out;
-}
-
-std::string little_endian(const std::vector<std::int16_t>& samples) {
-  std::string out;
-  for (auto s : samples) {
-    out.push_back(static_cast<char>(static_cast<std::uint16_t>(s) & 0xff));
-    out.push_back(static_cast<char>(static_cast<std::uint16_t>(s) >> 8));
-  }
-  return out;
-}
-
 std::string decoded_field(const std::string& json, const char* object, const char* field) {
-  rapidjson::Document d;
-  d.Parse(json.c_str());
+  auto d = parsed(json);
   const auto& holder = object ? d[object] : static_cast<const rapidjson::Value&>(d);
   return codecs::base64::decode(holder[field].GetString()).value_or("");
 }

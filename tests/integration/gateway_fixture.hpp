@@ -31,6 +31,13 @@ bool eventually(F condition, std::chrono::milliseconds timeout = 5s) {
   return condition();
 }
 
+// A JSON text the gateway sent (an NCCO, a frame), as a DOM to look into.
+inline rapidjson::Document parsed(const std::string& text) {
+  rapidjson::Document d;
+  d.Parse(text.c_str());
+  return d;
+}
+
 class GatewayTest : public ::testing::Test {
  protected:
   static constexpr const char* public_url = "https://gw.example.test";

@@ -15,12 +15,6 @@ constexpr const char* plivo_token = "test-plivo-auth-token";
 constexpr const char* auth_id = "MAVOXGATESIM00000000";
 const std::string call_uuid = "4f0a7e2c-1b7d-4c53-9a61-2e4b7d8f9a10";
 
-rapidjson::Document parsed(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str());
-  return d;
-}
-
 class PlivoGatewayTest : public GatewayTest {
  protected:
   std::unique_ptr<sim::plivo_call> plivo;

@@ -19,12 +19,6 @@ constexpr const char* secret = "test-vonage-signature-secret";
 constexpr const char* application_id = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
 const std::string call_uuid = "63f61863-4a51-4f6b-86e1-46edebcf9356";
 
-rapidjson::Document parsed(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str());
-  return d;
-}
-
 class VonageGatewayTest : public GatewayTest {
  protected:
   std::unique_ptr<sim::vonage_call> vonage;

@@ -126,13 +126,27 @@ caf::behavior recorder(caf::event_based_actor* self, io_runtime* io, std::shared
   }};
 }
 
-// Counts the `go` messages it gets.
-caf::behavior counter_actor(caf::event_based_actor*, std::shared_ptr<std::atomic<int>> ran) {
-  return {[ran](go_atom) { ran->fetch_add(1); }};
+// Counts the `go` messages it gets, and notes the worker it got them on.
+struct counted {
+  std::atomic<int> ran{0};
+  std::atomic<int> worker{-2};
+};
+
+caf::behavior counter_actor(caf::event_based_actor*, io_runtime* io, std::shared_ptr<counted> c) {
+  return {
+      [io, c](go_atom) {
+        c->worker.store(io->current());
+        c->ran.fetch_add(1);
+      },
+      [io](where_atom) { return io->current(); },
+  };
 }
 
-caf::behavior relay_actor(caf::event_based_actor* self, caf::actor next) {
-  return {[=](go_atom) { self->send(next, go_atom::value); }};
+caf::behavior relay_actor(caf::event_based_actor* self, io_runtime* io, caf::actor next) {
+  return {
+      [=](go_atom) { self->send(next, go_atom::value); },
+      [io](where_atom) { return io->current(); },
+  };
 }
 
 // Waits (5 s at most) until `ran` reaches `n`.
@@ -144,7 +158,7 @@ bool ran_at_least(const std::atomic<int>& ran, int n) {
 
 struct handler_probe {
   caf::actor first;
-  std::shared_ptr<std::atomic<int>> ran;
+  std::shared_ptr<counted> seen;
   bool in_scope = false;
   int seen_before_return = -1;
   std::promise<void> done;
@@ -160,16 +174,16 @@ void socket_handler(void* context, void*) {
   } else {
     caf::anon_send(p->first, go_atom::value);
   }
-  p->seen_before_return = p->ran->load();
+  p->seen_before_return = p->seen->ran.load();
   p->done.set_value();
 }
 
-// Runs socket_handler on worker 1 with a frame for `first`; returns how many `go`s had been counted
-// into `ran` when the handler returned (-1 if it never ran).
-int handle_frame_on_worker_1(io_runtime& io, caf::actor first, std::shared_ptr<std::atomic<int>> ran, bool in_scope) {
+// Runs socket_handler on worker 1 with a frame for `first`; returns how many `go`s `seen` had counted
+// when the handler returned (-1 if it never ran).
+int handle_frame_on_worker_1(io_runtime& io, caf::actor first, std::shared_ptr<counted> seen, bool in_scope) {
   handler_probe p;
   p.first = std::move(first);
-  p.ran = std::move(ran);
+  p.seen = std::move(seen);
   p.in_scope = in_scope;
   auto done = p.done.get_future();
   io.post(1, &socket_handler, &p, nullptr);
@@ -179,37 +193,39 @@ int handle_frame_on_worker_1(io_runtime& io, caf::actor first, std::shared_ptr<s
 
 TEST_F(Engine, AFramesActorsRunWithinTheHandlerThatReadIt) {
   for (bool in_scope : {true, false}) {
-    auto ran = std::make_shared<std::atomic<int>>(0);
+    auto seen = std::make_shared<counted>();
     caf::actor last, first;
     {
       placement on(1);
-      last = sys->spawn(counter_actor, ran);
-      first = sys->spawn(relay_actor, last);  // socket -> first -> last, as socket -> call -> AI session
+      last = sys->spawn(counter_actor, &io, seen);
+      first = sys->spawn(relay_actor, &io, last);  // socket -> first -> last, as socket -> call -> AI session
     }
-    where(first);  // both have run once and live on worker 1
-    where(last);
-    int seen = handle_frame_on_worker_1(io, first, ran, in_scope);
+    ASSERT_EQ(where(first), 1);
+    ASSERT_EQ(where(last), 1);
+    int before_return = handle_frame_on_worker_1(io, first, seen, in_scope);
     if (in_scope)
-      EXPECT_EQ(seen, 1) << "both hops ran before the handler returned";
+      EXPECT_EQ(before_return, 1) << "both hops ran before the handler returned";
     else
-      EXPECT_EQ(seen, 0) << "without the scope each hop waits its turn in the loop's queue";
-    EXPECT_TRUE(ran_at_least(*ran, 1));
-    EXPECT_EQ(ran->load(), 1);
+      EXPECT_EQ(before_return, 0) << "without the scope each hop waits its turn in the loop's queue";
+    EXPECT_TRUE(ran_at_least(seen->ran, 1));
+    EXPECT_EQ(seen->ran.load(), 1);
+    EXPECT_EQ(seen->worker.load(), 1);
     caf::anon_send_exit(first, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(last, caf::exit_reason::user_shutdown);
   }
 }
 
 TEST_F(Engine, TheScopeLeavesActorsOfOtherWorkersToTheirOwn) {
-  auto ran = std::make_shared<std::atomic<int>>(0);
+  auto seen = std::make_shared<counted>();
   caf::actor last;
   {
     placement on(0);
-    last = sys->spawn(counter_actor, ran);
+    last = sys->spawn(counter_actor, &io, seen);
   }
-  where(last);
-  EXPECT_GE(handle_frame_on_worker_1(io, last, ran, true), 0);  // the actor lives on worker 0
-  EXPECT_TRUE(ran_at_least(*ran, 1)) << "it ran on its own worker";
+  ASSERT_EQ(where(last), 0);
+  EXPECT_GE(handle_frame_on_worker_1(io, last, seen, true), 0);  // the handler on worker 1
+  EXPECT_TRUE(ran_at_least(seen->ran, 1));
+  EXPECT_EQ(seen->worker.load(), 0) << "it ran on its own worker, not inside worker 1's handler";
   caf::anon_send_exit(last, caf::exit_reason::user_shutdown);
 }
 

@@ -1,5 +1,7 @@
 #include "tools/sim/caller.hpp"
 
+#include "codecs/g711.hpp"
+#include "codecs/pcm16.hpp"
 #include "net/json.hpp"
 
 namespace voxgate::sim {
@@ -25,6 +27,12 @@ gateway_message read_json_event(std::string& text, const json_event_names& names
             names.name_at_top ? net::json::string_or(doc.root(), "name") : in("mark", "name")};
   if (event == names.clear) return {gateway_message::kind::clear, {}, {}};
   return {gateway_message::kind::other, {}, {}};
+}
+
+void ulaw_to_pcm16_le(std::span<const std::uint8_t> mulaw, std::string& pcm) {
+  pcm.resize(mulaw.size() * 2);
+  auto* bytes = reinterpret_cast<std::uint8_t*>(pcm.data());
+  for (std::size_t i = 0; i < mulaw.size(); ++i) codecs::pcm16::store_le(codecs::g711::ulaw_to_linear(mulaw[i]), bytes + 2 * i);
 }
 
 }  // namespace voxgate::sim

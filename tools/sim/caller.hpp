@@ -154,6 +154,10 @@ struct json_event_names {
 };
 gateway_message read_json_event(std::string& text, const json_event_names& names = {});
 
+// For the callers that stream PCM16 (Exotel, AudioSocket): the handset's G.711 mu-law audio as
+// 16-bit little-endian samples, written over `pcm`.
+void ulaw_to_pcm16_le(std::span<const std::uint8_t> mulaw, std::string& pcm);
+
 // The header each simulated webhook carries (tools/probe/probe_client.hpp's simulated_header).
 inline constexpr std::string_view simulated_header = "X-VoxGate-Simulated";
 

@@ -27,13 +27,6 @@ const std::vector<setting>& settings() {
   return list;
 }
 
-http_response json_answer(std::string body) {
-  http_response r;
-  r.content_type = "application/json";
-  r.body = std::move(body);
-  return r;
-}
-
 // Both doors take the same credentials; the label is the metric's, the reason names no secret.
 std::optional<refusal> check_credentials(const std::string& credentials, const http_request& req,
                                          std::string_view door) {

@@ -68,13 +68,6 @@ const std::vector<setting>& settings() {
   return list;
 }
 
-http_response json_answer(std::string body) {
-  http_response r;
-  r.content_type = "application/json";
-  r.body = std::move(body);
-  return r;
-}
-
 // The events URL beside the media URL: both under the same public base.
 std::string events_url(const std::string& media_url) {
   auto base = media_url.substr(0, media_url.rfind(media_prefix));

@@ -50,12 +50,7 @@ class exotel_caller final : public caller {
             {exotel::start_message(++sequence_, stream_sid_, call_sid_, parameters_, 8000, false)}};
   }
   bool append_media(std::string& out, std::span<const std::uint8_t> mulaw) override {
-    pcm_.resize(mulaw.size() * 2);
-    for (std::size_t i = 0; i < mulaw.size(); ++i) {
-      auto v = static_cast<std::uint16_t>(codecs::g711::ulaw_to_linear(mulaw[i]));
-      pcm_[2 * i] = static_cast<char>(v & 0xff);
-      pcm_[2 * i + 1] = static_cast<char>(v >> 8);
-    }
+    ulaw_to_pcm16_le(mulaw, pcm_);
     ++chunk_;
     out += exotel::media_message(++sequence_, stream_sid_, chunk_, (chunk_ - 1) * 20, pcm_, false);
     return false;

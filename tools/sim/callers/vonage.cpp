@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "codecs/g711.hpp"
+#include "codecs/pcm16.hpp"
 #include "codecs/resampler.hpp"
 #include "net/http_client.hpp"
 #include "net/json.hpp"
@@ -78,11 +79,8 @@ class vonage_caller final : public caller {
     if (pending_.size() < frame_samples_) pending_.insert(pending_.begin(), frame_samples_ - pending_.size(), 0);
     auto at = out.size();
     out.resize(at + frame_samples_ * 2);
-    for (std::size_t i = 0; i < frame_samples_; ++i) {
-      auto v = static_cast<std::uint16_t>(pending_[i]);
-      out[at + 2 * i] = static_cast<char>(v & 0xff);
-      out[at + 2 * i + 1] = static_cast<char>(v >> 8);
-    }
+    auto* bytes = reinterpret_cast<std::uint8_t*>(out.data() + at);
+    for (std::size_t i = 0; i < frame_samples_; ++i) codecs::pcm16::store_le(pending_[i], bytes + 2 * i);
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(frame_samples_));
     return true;
   }
