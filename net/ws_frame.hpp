@@ -1,6 +1,7 @@
-// RFC 6455 framing for tools that drive many WebSocket clients from one thread (`voxgate load`):
-// appending masked client frames to a caller-owned buffer, and an incremental reader of server frames.
-// Pure: bytes in, frames out; the socket and the handshake live elsewhere.
+// RFC 6455 framing, both roles: appending frames to a caller-owned buffer (masked as a client must,
+// plain as a server does), an incremental reader of either side's frames, and the UTF-8 check text
+// frames need. Pure: bytes in, frames out; the socket and the handshake live elsewhere. Used by the
+// gateway's connections (net/ws_connection.hpp) and by the tools that drive many clients (`voxgate load`).
 #pragma once
 
 #include <cstddef>
@@ -14,9 +15,16 @@ enum class opcode : std::uint8_t { continuation = 0, text = 1, binary = 2, close
 
 // Appends one final, masked frame (as a client must send) with `mask_key` applied to the payload.
 void append_client_frame(std::string& out, opcode op, std::string_view payload, std::uint32_t mask_key);
+// Appends one final, unmasked frame (as a server sends).
+void append_server_frame(std::string& out, opcode op, std::string_view payload);
 
-// Reads unmasked server frames from a byte stream. Fragmented messages are reassembled; control
-// frames (ping, pong, close) come out as they arrive, even between fragments.
+// Whether `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
+// U+10FFFF), as a text message must be.
+bool valid_utf8(std::string_view text);
+
+// Reads frames from a byte stream: a server's (unmasked), or with `masked` a client's, whose payload
+// it unmasks in place. Fragmented messages are reassembled; control frames (ping, pong, close) come
+// out as they arrive, even between fragments.
 class frame_reader {
  public:
   struct frame {
@@ -25,14 +33,17 @@ class frame_reader {
   };
   enum class status { frame, need_more, error };
 
-  explicit frame_reader(std::size_t max_message = 1 << 20) : max_message_(max_message) {}
+  explicit frame_reader(std::size_t max_message = 1 << 20, bool masked = false)
+      : max_message_(max_message), masked_(masked) {}
 
-  // Consumes from `data`, a window that the caller advances by `consumed` after each call.
-  status next(const std::uint8_t* data, std::size_t size, std::size_t& consumed, frame& out);
+  // Consumes from `data`, a window that the caller advances by `consumed` after each call. A masked
+  // frame's payload is unmasked where it lies, so the bytes of a frame handed out are changed.
+  status next(std::uint8_t* data, std::size_t size, std::size_t& consumed, frame& out);
   const std::string& error() const { return error_; }
 
  private:
   std::size_t max_message_;
+  bool masked_;
   std::string partial_;  // a fragmented message being reassembled
   opcode partial_op_ = opcode::text;
   bool in_message_ = false;

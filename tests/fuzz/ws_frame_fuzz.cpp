@@ -1,5 +1,6 @@
-// RFC 6455 framing used by the tools (`voxgate load`): the incremental server-frame reader fed the
-// same bytes whole and in arbitrary pieces must agree; client frames read back through the reader.
+// RFC 6455 framing of the gateway's connections and the tools: the incremental reader, in either
+// role, fed the same bytes whole and in arbitrary pieces must agree; a client frame reads back through
+// a server's reader, a server frame through a client's, and the UTF-8 check agrees with a plain decoder.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <string>
@@ -34,15 +35,16 @@ bool valid_op(ws::opcode op) {
 
 // Feeds `stream` as it would arrive in the given piece sizes (the rest at the end), advancing the
 // window by `consumed` after each call as the API asks.
-outcome read(std::string_view stream, const std::vector<std::size_t>& pieces, std::size_t max_message) {
-  ws::frame_reader reader(max_message);
+outcome read(std::string_view stream, const std::vector<std::size_t>& pieces, std::size_t max_message,
+             bool masked = false) {
+  ws::frame_reader reader(max_message, masked);
   outcome o;
   std::string window;  // bytes arrived but not consumed
   std::size_t fed = 0, next_piece = 0;
   while (true) {
     std::size_t consumed = 0;
     ws::frame_reader::frame f;
-    auto s = reader.next(reinterpret_cast<const std::uint8_t*>(window.data()), window.size(), consumed, f);
+    auto s = reader.next(reinterpret_cast<std::uint8_t*>(window.data()), window.size(), consumed, f);
     FUZZ_CHECK(consumed <= window.size());
     if (s == ws::frame_reader::status::frame) {
       FUZZ_CHECK(valid_op(f.op));
@@ -65,6 +67,26 @@ outcome read(std::string_view stream, const std::vector<std::size_t>& pieces, st
   }
 }
 
+// Code point by code point, as RFC 3629 defines well-formed UTF-8: the reference for valid_utf8.
+bool plain_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    std::uint32_t cp = n == 1 ? c : c & (0x7f >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+      auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (b & 0x3f);
+    }
+    static constexpr std::uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += n;
+  }
+  return true;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -77,9 +99,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto payload = in.ConsumeRandomLengthString(400);
   auto stream = in.ConsumeRemainingBytesAsString();
 
-  auto whole = read(stream, {}, max_message);
-  auto split = read(stream, pieces, max_message);
-  FUZZ_CHECK(whole.error == split.error && whole.frames == split.frames);
+  for (bool masked : {false, true}) {
+    auto whole = read(stream, {}, max_message, masked);
+    auto split = read(stream, pieces, max_message, masked);
+    FUZZ_CHECK(whole.error == split.error && whole.frames == split.frames);
+  }
+  FUZZ_CHECK(ws::valid_utf8(stream) == plain_utf8(stream));
 
   // A client frame: final, masked with the key, and once unmasked a server frame the reader accepts.
   std::string frame = "prefix";
@@ -98,6 +123,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     (static_cast<std::uint8_t>(op) < 8 || payload.size() <= 125);
   FUZZ_CHECK(back.error == !acceptable);
   if (acceptable) FUZZ_CHECK(back.frames.size() == 1 && back.frames[0].first == op && back.frames[0].second == payload);
+  // The same frame as the client sent it, read by a server; and a server's own frame read back.
+  auto masked_back = read(f, pieces, max_message, true);
+  FUZZ_CHECK(masked_back.error == back.error && masked_back.frames == back.frames);
+  std::string plain;
+  ws::append_server_frame(plain, op, payload);
+  FUZZ_CHECK(plain == server);
 
   FUZZ_CHECK(ws::accept_key(payload).size() == 28);
   return 0;

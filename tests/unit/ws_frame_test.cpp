@@ -121,3 +121,50 @@ TEST(WsFrame, ProtocolViolationsAreErrorsWithAReason) {
 TEST(WsFrame, AcceptKeyMatchesRfc6455Example) {
   EXPECT_EQ(accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
 }
+
+TEST(WsFrame, AServersReaderUnmasksClientFramesAndRefusesUnmaskedOnes) {
+  std::string bytes;
+  append_client_frame(bytes, opcode::text, "hello", 0x11223344u);
+  append_client_frame(bytes, opcode::binary, std::string(300, 'z'), 0xcafef00du);
+  std::vector<std::uint8_t> buffer(bytes.begin(), bytes.end());
+  frame_reader r(1 << 20, true);
+  frame_reader::frame f;
+  std::size_t used = 0;
+  ASSERT_EQ(r.next(buffer.data(), 8, used, f), frame_reader::status::need_more);  // the key, not all of the payload
+  ASSERT_EQ(r.next(buffer.data(), buffer.size(), used, f), frame_reader::status::frame);
+  EXPECT_EQ(f.op, opcode::text);
+  EXPECT_EQ(f.payload, "hello");
+  std::size_t at = used;
+  ASSERT_EQ(r.next(buffer.data() + at, buffer.size() - at, used, f), frame_reader::status::frame);
+  EXPECT_EQ(f.op, opcode::binary);
+  EXPECT_EQ(f.payload, std::string(300, 'z'));
+
+  auto unmasked = server_frame(0x81, "plain");
+  frame_reader strict(1 << 20, true);
+  EXPECT_EQ(strict.next(unmasked.data(), unmasked.size(), used, f), frame_reader::status::error);
+  EXPECT_EQ(strict.error(), "the client did not mask a frame");
+}
+
+TEST(WsFrame, AServersFrameIsUnmaskedAndReadsBackAsItWasWritten) {
+  std::string frame;
+  append_server_frame(frame, opcode::text, std::string(70000, 'q'));
+  ASSERT_EQ(frame.size(), 10u + 70000u);
+  EXPECT_EQ(static_cast<std::uint8_t>(frame[1]), 127);
+  std::vector<std::uint8_t> buffer(frame.begin(), frame.end());
+  frame_reader r;
+  frame_reader::frame f;
+  std::size_t used = 0;
+  ASSERT_EQ(r.next(buffer.data(), buffer.size(), used, f), frame_reader::status::frame);
+  EXPECT_EQ(f.payload.size(), 70000u);
+}
+
+TEST(WsFrame, Utf8IsCheckedAsRfc3629DefinesIt) {
+  EXPECT_TRUE(valid_utf8(""));
+  EXPECT_TRUE(valid_utf8(R"({"event":"media","payload":"fn5+"})"));
+  EXPECT_TRUE(valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x9e"));  // é, €, a telephone receiver
+  EXPECT_FALSE(valid_utf8("\xc0\xaf"));              // an overlong '/'
+  EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));          // a surrogate
+  EXPECT_FALSE(valid_utf8("\xf4\x90\x80\x80"));      // past U+10FFFF
+  EXPECT_FALSE(valid_utf8("long ascii run then \xe2\x82"));  // cut short
+  EXPECT_FALSE(valid_utf8("\xff"));
+}
