@@ -10,7 +10,9 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 
 #include "net/io_runtime_impl.hpp"
 #include "net/log_value.hpp"
@@ -19,7 +21,9 @@
 namespace voxgate::net {
 
 namespace asio = boost::asio;
+namespace beast = boost::beast;
 namespace http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
 using tcp = asio::ip::tcp;
 
 std::atomic<std::int64_t>& ws_connection_count() {
@@ -247,8 +251,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
     asio::post(loop, [&loop, fd, protocol, upgrade, server = server_, remote = remote_, req = std::move(req),
                       decision = std::move(decision)]() mutable {
       beast::error_code assign_ec;
-      plain_stream stream(loop.get_executor());
-      stream.socket().assign(protocol, fd, assign_ec);
+      plain_socket stream(loop.get_executor());
+      stream.assign(protocol, fd, assign_ec);
       if (assign_ec) {
         ::close(fd);
         server->report(req, false, 500, "handover_failed", "moving the socket to its call's worker failed");
@@ -258,12 +262,13 @@ class http_session : public std::enable_shared_from_this<http_session> {
     });
   }
 
-  // On the worker that keeps the socket: the WebSocket handshake, then the connection.
-  static void accept_websocket(std::shared_ptr<http_server::impl> server, plain_stream stream,
+  // On the worker that keeps the socket: the WebSocket handshake (Beast checks the request and
+  // answers it), then the connection, which frames the socket from there on.
+  static void accept_websocket(std::shared_ptr<http_server::impl> server, plain_socket stream,
                                std::shared_ptr<http::request<http::string_body>> msg, std::string remote,
                                http_request req, upgrade_decision decision) {
-    using connection = ws_connection<plain_stream>;
-    auto ws = std::make_shared<connection::stream_type>(std::move(stream));
+    using connection = ws_connection<plain_socket>;
+    auto ws = std::make_shared<websocket::stream<plain_socket>>(std::move(stream));
     // The handshake's bound; the connection watches for an idle peer itself (ws_limits::idle_timeout).
     ws->set_option(websocket::stream_base::timeout{std::chrono::seconds(10), websocket::stream_base::none(), false});
     ws->set_option(websocket::stream_base::decorator(
@@ -274,12 +279,13 @@ class http_session : public std::enable_shared_from_this<http_session> {
         server->report(req, false, 400, "handshake_failed", "handshake failed: " + ec.message());
         return;
       }
-      beast::get_lowest_layer(*ws).socket().set_option(tcp::no_delay(true), ec);
+      ws->next_layer().set_option(tcp::no_delay(true), ec);
       ws_limits limits{decision.max_frame_bytes ? decision.max_frame_bytes : server->options.max_ws_frame_bytes,
                        decision.max_queue_bytes ? decision.max_queue_bytes : server->options.max_ws_queue_bytes,
                        std::chrono::milliseconds(server->options.ws_handshake_timeout_ms)};
       limits.idle_timeout = std::chrono::seconds(30);  // pings find a vanished peer
-      auto conn = std::make_shared<connection>(std::move(*ws), remote, limits, decision.handshake_mode);
+      auto conn =
+          std::make_shared<connection>(std::move(ws->next_layer()), remote, limits, decision.handshake_mode, ws_role::server);
       server->report(req, true, 101, "ok", decision.reason.empty() ? "ok" : decision.reason,
                      decision.name_call_in_log ? conn.get() : nullptr, server->runtime.current());
       if (decision.on_open) decision.on_open(conn);

@@ -1,9 +1,15 @@
 #include "net/ws_client.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket/ssl.hpp>
+#include <openssl/rand.h>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http.hpp>
+
+#include "codecs/base64.hpp"
 #include "net/io_runtime_impl.hpp"
 #include "net/tls_context.hpp"
 #include "net/url.hpp"
@@ -13,19 +19,23 @@ namespace voxgate::net {
 namespace {
 
 namespace asio = boost::asio;
+namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
+using tls_socket = asio::ssl::stream<plain_socket>;
 
+// Connect, TLS where the URL asks for it, then the opening handshake of RFC 6455 §4.1, each step
+// bounded by the timeout. The response is read into our own buffer, so frames the server sends right
+// behind it reach the connection too.
 template <class Stream>
 class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
  public:
   using done_fn = std::function<void(ws_channel_ptr, std::string)>;
 
-  using websocket_stream = typename ws_connection<Stream>::stream_type;
-
-  connect_op(websocket_stream&& ws, asio::io_context& ioc, url target, ws_connect_options options,
+  connect_op(Stream&& stream, asio::io_context& ioc, url target, ws_connect_options options,
              std::shared_ptr<ws_sink> sink, done_fn done)
-      : ws_(std::move(ws)),
+      : stream_(std::move(stream)),
         resolver_(ioc.get_executor()),
+        timer_(ioc.get_executor()),
         target_(std::move(target)),
         options_(std::move(options)),
         sink_(std::move(sink)),
@@ -33,70 +43,118 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
 
   void run() {
     resolver_.async_resolve(target_.host, std::to_string(target_.effective_port()),
-                            beast::bind_front_handler(&connect_op::on_resolve, this->shared_from_this()));
+                            [self = this->shared_from_this()](boost::system::error_code ec,
+                                                              tcp::resolver::results_type results) {
+                              self->on_resolve(ec, std::move(results));
+                            });
   }
 
  private:
-  void on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
-    if (ec) return fail("resolve " + target_.host + ": " + ec.message());
-    beast::get_lowest_layer(ws_).expires_after(options_.timeout);
-    beast::get_lowest_layer(ws_).async_connect(
-        results, beast::bind_front_handler(&connect_op::on_connect, this->shared_from_this()));
+  // The step under way gets the timeout: at its end the socket closes and the step fails.
+  void bound_step() {
+    timer_.expires_after(options_.timeout);
+    timer_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
+      if (ec) return;
+      self->timed_out_ = true;
+      boost::system::error_code ignored;
+      tcp_of(self->stream_).close(ignored);
+    });
   }
 
-  void on_connect(beast::error_code ec, tcp::resolver::results_type::endpoint_type) {
-    if (ec) return fail("connect " + target_.host_port() + ": " + ec.message());
-    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ec);
-    if constexpr (std::is_same_v<Stream, plain_stream>) {
+  std::string why(boost::system::error_code ec) const {
+    return timed_out_ ? "timed out after " + std::to_string(options_.timeout.count()) + " ms" : ec.message();
+  }
+
+  void on_resolve(boost::system::error_code ec, tcp::resolver::results_type results) {
+    if (ec) return fail("resolve " + target_.host + ": " + ec.message());
+    bound_step();
+    asio::async_connect(tcp_of(stream_), results,
+                        [self = this->shared_from_this()](boost::system::error_code ec, const tcp::endpoint&) {
+                          self->on_connect(ec);
+                        });
+  }
+
+  void on_connect(boost::system::error_code ec) {
+    if (ec) return fail("connect " + target_.host_port() + ": " + why(ec));
+    tcp_of(stream_).set_option(tcp::no_delay(true), ec);
+    if constexpr (std::is_same_v<Stream, plain_socket>) {
       handshake();
     } else {
-      auto& tls = ws_.next_layer().next_layer();
-      if (!prepare_tls_stream(tls.native_handle(), target_.host)) return fail("TLS setup failed for " + target_.host);
-      tls.async_handshake(
-          asio::ssl::stream_base::client, [self = this->shared_from_this()](beast::error_code ec) {
-            if (ec) return self->fail("TLS handshake with " + self->target_.host + ": " + ec.message());
-            self->handshake();
-          });
+      if (!prepare_tls_stream(stream_.native_handle(), target_.host)) return fail("TLS setup failed for " + target_.host);
+      bound_step();
+      stream_.async_handshake(asio::ssl::stream_base::client, [self = this->shared_from_this()](boost::system::error_code ec) {
+        if (ec) return self->fail("TLS handshake with " + self->target_.host + ": " + self->why(ec));
+        self->handshake();
+      });
     }
   }
 
   void handshake() {
-    beast::get_lowest_layer(ws_).expires_never();
-    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
-    timeouts.handshake_timeout = options_.timeout;
-    timeouts.idle_timeout = websocket::stream_base::none();  // the connection watches (ws_limits::idle_timeout)
-    timeouts.keep_alive_pings = false;
-    ws_.set_option(timeouts);
-    auto headers = options_.headers;
-    ws_.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
-      req.set(beast::http::field::user_agent, "voxgate");
-      for (const auto& [k, v] : headers) req.set(k, v);
-    }));
-    ws_.async_handshake(target_.host_port(), target_.target,
-                        beast::bind_front_handler(&connect_op::on_handshake, this->shared_from_this()));
+    unsigned char nonce[16];
+    if (RAND_bytes(nonce, sizeof nonce) != 1) return fail("no random bytes for the WebSocket key");
+    key_ = codecs::base64::encode(std::string_view(reinterpret_cast<const char*>(nonce), sizeof nonce));
+    request_.method(http::verb::get);
+    request_.target(target_.target);
+    request_.version(11);
+    request_.set(http::field::host, target_.host_port());
+    request_.set(http::field::upgrade, "websocket");
+    request_.set(http::field::connection, "Upgrade");
+    request_.set(http::field::sec_websocket_key, key_);
+    request_.set(http::field::sec_websocket_version, "13");
+    request_.set(http::field::user_agent, "voxgate");
+    for (const auto& [k, v] : options_.headers) request_.set(k, v);
+    bound_step();
+    http::async_write(stream_, request_, [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
+      if (ec) return self->fail(self->handshake_failed(self->why(ec)));
+      self->parser_.body_limit(16 * 1024);  // a refusal's body, for the log
+      http::async_read(self->stream_, self->buffer_, self->parser_,
+                       [self](boost::system::error_code ec, std::size_t) { self->on_response(ec); });
+    });
   }
 
-  void on_handshake(beast::error_code ec) {
-    if (ec) return fail("WebSocket handshake with " + target_.origin() + ": " + ec.message());
+  std::string handshake_failed(const std::string& why) const {
+    return "WebSocket handshake with " + target_.origin() + ": " + why;
+  }
+
+  void on_response(boost::system::error_code ec) {
+    if (ec) return fail(handshake_failed(why(ec)));
+    timer_.cancel();
+    const auto& res = parser_.get();
+    if (res.result() != http::status::switching_protocols)
+      return fail(handshake_failed("the server answered " + std::to_string(res.result_int()) +
+                                   " instead of switching protocols"));
+    if (!boost::beast::iequals(res[http::field::upgrade], "websocket") ||
+        res[http::field::sec_websocket_accept] != ws::accept_key(key_))
+      return fail(handshake_failed("the server's 101 answer is not a WebSocket one (Upgrade or Sec-WebSocket-Accept)"));
     ws_limits limits{options_.max_frame_bytes, options_.max_queue_bytes, std::chrono::milliseconds(0)};
     limits.idle_timeout = options_.idle_timeout;
-    auto conn = std::make_shared<ws_connection<Stream>>(std::move(ws_), target_.host_port(), limits, false);
+    auto early = buffer_.data();
+    auto conn = std::make_shared<ws_connection<Stream>>(
+        std::move(stream_), target_.host_port(), limits, false, ws_role::client,
+        std::string_view(static_cast<const char*>(early.data()), early.size()));
     conn->start(sink_);
     auto done = std::move(done_);
     done(conn, {});
   }
 
   void fail(std::string why) {
+    timer_.cancel();
     auto done = std::move(done_);
     if (done) done(nullptr, std::move(why));
   }
 
-  websocket_stream ws_;
+  Stream stream_;
   tcp::resolver resolver_;
+  asio::steady_timer timer_;
+  bool timed_out_ = false;
   url target_;
   ws_connect_options options_;
   std::shared_ptr<ws_sink> sink_;
   done_fn done_;
+  std::string key_;
+  http::request<http::empty_body> request_;
+  boost::beast::flat_buffer buffer_;
+  http::response_parser<http::string_body> parser_;
 };
 
 }  // namespace
@@ -117,15 +175,13 @@ void ws_connect(io_runtime& io, ws_connect_options options, std::shared_ptr<ws_s
       asio::post(ioc, [done = std::move(done), w = std::string(e.what())] { done(nullptr, "TLS context: " + w); });
       return;
     }
-    using stream = beast::ssl_stream<plain_stream>;
-    ws_connection<stream>::stream_type ws{ioc.get_executor(), *ctx};
-    std::make_shared<connect_op<stream>>(std::move(ws), ioc, std::move(*target), std::move(options), std::move(sink),
-                                         std::move(done))
-        ->run();
+    auto op = std::make_shared<connect_op<tls_socket>>(tls_socket(plain_socket(ioc.get_executor()), *ctx), ioc,
+                                                       std::move(*target), std::move(options), std::move(sink),
+                                                       std::move(done));
+    op->run();
   } else {
-    ws_connection<plain_stream>::stream_type ws{ioc.get_executor()};
-    std::make_shared<connect_op<plain_stream>>(std::move(ws), ioc, std::move(*target), std::move(options),
-                                                    std::move(sink), std::move(done))
+    std::make_shared<connect_op<plain_socket>>(plain_socket(ioc.get_executor()), ioc, std::move(*target),
+                                               std::move(options), std::move(sink), std::move(done))
         ->run();
   }
 }

@@ -1,39 +1,45 @@
-// Private to net/*.cpp: one WebSocket connection over any Beast stream, shared by the server and
-// the client. Every handler runs on the connection's strand; one write in flight with a bounded
-// queue behind it (oldest droppable audio goes first); reads deliver whole text frames to a sink.
-// Frames are read straight into the string handed to the sink (no copy out of a read buffer), and
-// what is queued in one turn of the loop leaves in one send (gather_stream). An actor's send from the
-// connection's own worker, inside its turn (send_turn), is queued at once, with no post per frame.
+// Private to net/*.cpp: one WebSocket connection after its handshake, over a plain TCP socket or TLS
+// on one, server side or client side. Every handler runs on the connection's worker; one read and at
+// most one write in flight. The framing is ours (net/ws_frame): a read takes what the socket has into
+// one buffer and hands out every whole frame in it; what is queued in one turn of the loop (send_turn)
+// leaves in one send, and on plain TCP that send is made at once, without an operation of the loop,
+// unless the socket's buffer is full. The outbound queue is bounded (oldest droppable audio goes first).
 #pragma once
 
+#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
+#include <boost/asio/write.hpp>
 #include <chrono>
-#include <deque>
+#include <cstring>
 #include <memory>
-#include <optional>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
-#include "net/gather_stream.hpp"
 #include "net/handler_memory.hpp"
 #include "net/outbound_queue.hpp"
 #include "net/send_turn.hpp"
 #include "net/ws_channel.hpp"
+#include "net/ws_frame.hpp"
 
 namespace voxgate::net {
 
-namespace beast = boost::beast;
-namespace websocket = boost::beast::websocket;
-
-// The TCP stream under every WebSocket. Its executor is the worker's io_context itself, not a
+// The TCP socket under every WebSocket. Its executor is the worker's io_context itself, not a
 // type-erased one, so that a completion runs its handler directly, with no wrapper allocated for it.
-using plain_stream = beast::basic_stream<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+using plain_socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+
+template <class Stream>
+plain_socket& tcp_of(Stream& stream) {
+  if constexpr (std::is_same_v<Stream, plain_socket>)
+    return stream;
+  else
+    return stream.next_layer();
+}
 
 struct ws_limits {
   std::size_t max_frame_bytes = 64 * 1024;
@@ -44,66 +50,99 @@ struct ws_limits {
   std::chrono::milliseconds idle_timeout{0};
 };
 
+enum class ws_role { server, client };
+
 std::uint64_t next_connection_id();
 std::atomic<std::int64_t>& ws_connection_count();
+
+// Client frames are masked with keys no one can predict (RFC 6455 §5.3): drawn from OpenSSL's
+// generator, a block at a time.
+class mask_keys {
+ public:
+  std::uint32_t next() {
+    if (at_ == keys_.size()) {
+      if (RAND_bytes(reinterpret_cast<unsigned char*>(keys_.data()), static_cast<int>(sizeof(keys_))) != 1)
+        throw std::runtime_error("no random bytes for WebSocket masks");
+      at_ = 0;
+    }
+    return keys_[at_++];
+  }
+
+ private:
+  std::array<std::uint32_t, 64> keys_{};
+  std::size_t at_ = keys_.size();
+};
 
 template <class Stream>
 class ws_connection final : public ws_channel,
                             public detail::turn_flush,
                             public std::enable_shared_from_this<ws_connection<Stream>> {
  public:
-  using stream_type = websocket::stream<gather_stream<Stream>>;
+  static constexpr bool plain = std::is_same_v<Stream, plain_socket>;
 
-  ws_connection(stream_type&& ws, std::string remote, ws_limits limits, bool handshake_mode)
-      : ws_(std::move(ws)),
+  // `early`: bytes that came after the handshake's response, already read with it.
+  ws_connection(Stream&& stream, std::string remote, ws_limits limits, bool handshake_mode, ws_role role,
+                std::string_view early = {})
+      : stream_(std::move(stream)),
         remote_(std::move(remote)),
         limits_(limits),
+        role_(role),
+        reader_(limits.max_frame_bytes, role == ws_role::server),
         out_(limits.max_queue_bytes),
         handshake_(handshake_mode),
         id_(next_connection_id()),
-        handshake_timer_(ws_.get_executor()),
-        close_timer_(ws_.get_executor()),
-        idle_timer_(ws_.get_executor()) {
-    ws_.read_message_max(limits_.max_frame_bytes);
+        handshake_timer_(stream_.get_executor()),
+        close_timer_(stream_.get_executor()),
+        idle_timer_(stream_.get_executor()) {
+    rx_.resize(std::max<std::size_t>(initial_read_bytes, early.size()));
+    std::memcpy(rx_.data(), early.data(), early.size());
+    rx_len_ = early.size();
+    boost::system::error_code ignored;
+    tcp_of(stream_).non_blocking(true, ignored);  // a send made at once never waits (send_now)
     ws_connection_count().fetch_add(1, std::memory_order_relaxed);
   }
   ~ws_connection() override {
     if (!finished_) ws_connection_count().fetch_sub(1, std::memory_order_relaxed);
   }
 
-  // Starts reading into `sink`. Call once, from the strand (right after the handshake).
+  // Starts reading into `sink`. Call once, from the worker (right after the handshake).
   void start(std::shared_ptr<ws_sink> sink) {
     sink_ = std::move(sink);
     if (handshake_) {
       handshake_timer_.expires_after(limits_.handshake_timeout);
-      handshake_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      handshake_timer_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
         if (!ec && self->handshake_) self->begin_close("no start within the handshake timeout");
       });
     }
-    if (limits_.idle_timeout.count() > 0) {
-      ws_.control_callback([this](websocket::frame_type, beast::string_view) { heard_ = true; });
-      watch_idle();
+    if (limits_.idle_timeout.count() > 0) watch_idle();
+    if (rx_len_ == 0) {
+      read_on();
+      return;
     }
-    do_read();
+    // Frames that came with the handshake's answer go to the sink once the caller has the channel
+    // (it gets it when start returns), as frames read later would.
+    boost::asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (!self->finished_) self->read_on();
+    });
   }
 
   void send_text(std::string text, bool droppable_audio) override { send(std::move(text), droppable_audio, false); }
   void send_binary(std::string bytes, bool droppable_audio) override { send(std::move(bytes), droppable_audio, true); }
 
   void close(std::string reason) override {
-    boost::asio::post(ws_.get_executor(), [self = this->shared_from_this(), r = std::move(reason)]() mutable {
+    boost::asio::post(stream_.get_executor(), [self = this->shared_from_this(), r = std::move(reason)]() mutable {
       self->begin_close(std::move(r));
     });
   }
 
   void resume() override {
-    boost::asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
-      if (self->paused_ && !self->finished_) self->do_read();
+    boost::asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (self->paused_ && !self->finished_) self->read_on();
     });
   }
 
   void attach(std::shared_ptr<ws_sink> sink) override {
-    boost::asio::post(ws_.get_executor(), [self = this->shared_from_this(), s = std::move(sink)]() mutable {
+    boost::asio::post(stream_.get_executor(), [self = this->shared_from_this(), s = std::move(sink)]() mutable {
       self->sink_ = std::move(s);
       self->handshake_ = false;
       self->handshake_timer_.cancel();
@@ -111,7 +150,7 @@ class ws_connection final : public ws_channel,
         self->sink_->on_closed(self->close_reason_);
         return;
       }
-      if (self->paused_) self->do_read();
+      if (self->paused_) self->read_on();
     });
   }
 
@@ -131,212 +170,327 @@ class ws_connection final : public ws_channel,
     // relay's open overtaken by the frames of the socket it opens). Queued now, it cannot be.
     // (A queue cut for a peer that stopped reading tells the sink here; the sinks only send a
     // message, so that is safe.)
-    if (posted_.load(std::memory_order_relaxed) == 0 && ws_.get_executor().running_in_this_thread()) {
-      queue(std::move(text), droppable_audio, binary);
+    if (posted_.load(std::memory_order_relaxed) == 0 && stream_.get_executor().running_in_this_thread()) {
+      if (!queue(std::move(text), droppable_audio, binary)) return;
       if (detail::in_send_turn()) {
         // In an actor's turn: the turn's frames leave together when it ends.
-        if (!writing_ && !flush_at_turn_end_) {
+        if (!flush_at_turn_end_) {
           flush_at_turn_end_ = true;
           detail::flush_at_end_of_turn(this->shared_from_this());
         }
-      } else if (!writing_ && !write_posted_) {
-        write_posted_ = true;
-        boost::asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
-          self->write_posted_ = false;
-          self->start_writing();
-        });
+      } else {
+        post_flush();
       }
       return;
     }
     posted_.fetch_add(1, std::memory_order_relaxed);
-    boost::asio::post(ws_.get_executor(),
+    boost::asio::post(stream_.get_executor(),
                       [self = this->shared_from_this(), t = std::move(text), droppable_audio, binary]() mutable {
                         self->enqueue(std::move(t), droppable_audio, binary);
                       });
   }
 
-
-  void do_read() {
-    paused_ = false;
-    reading_ = true;
-    read_into_.emplace(frame_, limits_.max_frame_bytes);  // Beast holds it by reference until the read ends
-    ws_.async_read(*read_into_,
-                   memory_handler<ws_connection>{this->shared_from_this(), &handler_memory_, &ws_connection::on_read});
+  // On the worker, once per posted send. The flush is posted behind the frames posted with this one
+  // (a sink's media and mark, a burst from another thread), so that they leave together.
+  void enqueue(std::string text, bool droppable, bool binary) {
+    posted_.fetch_sub(1, std::memory_order_relaxed);
+    if (queue(std::move(text), droppable, binary)) post_flush();
   }
 
-  // Every half of the idle timeout: a peer heard from since the last look is fine; a silent one is
-  // pinged, and cut at the next look if it is silent still. (Beast's own idle timeout re-arms a timer
-  // for every frame read; this looks twice per timeout.)
-  void watch_idle() {
-    idle_timer_.expires_after(limits_.idle_timeout / 2);
-    idle_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
-      if (ec || self->finished_) return;
-      if (self->heard_) {
-        self->heard_ = false;
-        self->pinged_ = false;
-      } else if (!self->pinged_) {
-        self->pinged_ = true;
-        self->ping();
-      } else {
-        self->cut("nothing from the peer for " + std::to_string(self->limits_.idle_timeout.count()) +
-                  " ms, not even a pong");
-        return;
-      }
-      self->watch_idle();
+  void post_flush() {
+    if (flush_posted_) return;
+    flush_posted_ = true;
+    boost::asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->flush_posted_ = false;
+      self->flush();
     });
-  }
-
-  // Ends the connection at once, with no close handshake: the read in flight ends with an error.
-  void cut(std::string reason) {
-    if (finished_) return;
-    closing_ = true;
-    close_reason_ = std::move(reason);
-    beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);
-    if (!reading_ && !writing_) finish(close_reason_);
-  }
-
-  void on_read(beast::error_code ec, std::size_t) {
-    reading_ = false;
-    heard_ = true;
-    if (ec) {
-      finish(describe(ec));
-      return;
-    }
-    bool binary = !ws_.got_text();
-    if (binary && !sink_->takes_binary()) {
-      // Most providers speak JSON text only: a binary frame is refused (counted, logged once) and the call goes on.
-      if (binary_.fetch_add(1, std::memory_order_relaxed) == 0)
-        spdlog::warn("ws conn={} remote={} refused a binary frame ({} bytes): only text frames are accepted", id_,
-                     remote_, frame_.size());
-      frame_.clear();
-      do_read();
-      return;
-    }
-    frames_in_.fetch_add(1, std::memory_order_relaxed);
-    bool keep_reading = !handshake_;
-    if (!keep_reading) paused_ = true;
-    if (binary)
-      sink_->on_binary(std::exchange(frame_, {}));  // the sink takes the bytes as read
-    else
-      sink_->on_text(std::exchange(frame_, {}));
-    if (keep_reading && !closing_) do_read();
   }
 
   // The end of the turn in which frames were queued: they leave together.
   void end_of_turn() override {
     flush_at_turn_end_ = false;
-    start_writing();
-  }
-
-  // On the strand, once per posted send. The write starts once, posted behind the frames posted
-  // with this one (a sink's media and mark, a burst from another thread), so that they leave together.
-  void enqueue(std::string text, bool droppable, bool binary) {
-    posted_.fetch_sub(1, std::memory_order_relaxed);
-    if (!queue(std::move(text), droppable, binary) || writing_ || write_posted_) return;
-    write_posted_ = true;
-    boost::asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
-      self->write_posted_ = false;
-      self->start_writing();
-    });
-  }
-
-  void start_writing() {
-    if (!writing_ && !closing_ && !finished_ && !out_.empty()) do_write();
+    flush();
   }
 
   // Adds a frame to the outbound queue; false when the connection is closing or was cut for it.
   bool queue(std::string text, bool droppable, bool binary) {
     if (closing_ || finished_) return false;
-    if (auto dropped = out_.push(std::move(text), droppable, batch_, binary))
+    if (auto dropped = out_.push(std::move(text), droppable, 0, binary))
       dropped_.fetch_add(dropped, std::memory_order_relaxed);
     // Control frames are never dropped, so a peer that stops reading would grow the queue without
-    // end: past four times the bound the connection is cut (the write in flight ends with an error).
+    // end: past four times the bound the connection is cut.
     if (out_.bytes() > 4 * limits_.max_queue_bytes) {
-      closing_ = true;
-      close_reason_ = "peer not reading: " + std::to_string(out_.bytes()) + " bytes queued";
-      beast::get_lowest_layer(ws_).close();
-      if (!writing_) finish(close_reason_);
+      cut("peer not reading: " + std::to_string(out_.bytes()) + " bytes queued");
       return false;
     }
     return true;
   }
 
-  // Writes the front frame. A send is a batch: the frames at the front, up to gather_bytes, in flight
-  // (never dropped) until the last of them leaves with the others in one send.
-  void do_write() {
-    writing_ = true;
-    if (batch_ == 0) {
-      batch_ = out_.count_within(gather_bytes);
-      sends_.fetch_add(1, std::memory_order_relaxed);
-    }
-    if (batch_ > 1)
-      ws_.next_layer().hold();
-    else
-      ws_.next_layer().release();
-    ws_.binary(out_.front_is_binary());
-    ws_.async_write(boost::asio::buffer(out_.front()),
-                    memory_handler<ws_connection>{this->shared_from_this(), &handler_memory_, &ws_connection::on_write});
-  }
+  // ---- reading ----
 
-  void on_write(beast::error_code ec, std::size_t) {
-    writing_ = false;
-    if (ec) {
-      out_.clear();
-      batch_ = 0;
-      finish(describe(ec));
+  // Hands out the whole frames already read, then reads more unless they paused or ended the connection.
+  void read_on() {
+    paused_ = false;
+    if (failed_)
+      rx_len_ = 0;  // after a protocol error nothing is parsed: read on, and drop, until the peer ends
+    else if (!deliver())
       return;
+    if (rx_len_ == rx_.size()) {
+      // A frame larger than the buffer (the reader bounds it by max_frame_bytes): room for all of it.
+      rx_.resize(std::min(rx_.size() * 2, limits_.max_frame_bytes + max_header_bytes));
     }
+    reading_ = true;
+    stream_.async_read_some(boost::asio::buffer(rx_.data() + rx_len_, rx_.size() - rx_len_),
+                            memory_handler<ws_connection>{this->shared_from_this(), &handler_memory_,
+                                                          &ws_connection::on_read});
+  }
+
+  void on_read(boost::system::error_code ec, std::size_t n) {
+    reading_ = false;
     if (finished_) return;
-    frames_out_.fetch_add(1, std::memory_order_relaxed);
-    out_.pop();
-    --batch_;
-    if (!out_.empty())
-      do_write();
-    else if (closing_)
-      do_close();
+    heard_ = true;
+    if (ec) {
+      if (close_sent_ && (ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset))
+        return finish(close_reason_);  // the peer ended the TCP connection after our close frame
+      return finish(describe(ec));
+    }
+    rx_len_ += n;
+    read_on();
   }
 
-  // One ping at a time: Beast holds one suspended ping, no more.
-  void ping() {
-    if (ping_in_flight_ || finished_) return;
-    ping_in_flight_ = true;
-    ws_.async_ping({}, [self = this->shared_from_this()](beast::error_code) { self->ping_in_flight_ = false; });
+  // Every whole frame in the buffer to where it goes. False when reading should stop here: the
+  // handshake's one frame was delivered, the close handshake is done, or the connection failed.
+  bool deliver() {
+    std::size_t at = 0;
+    bool go_on = true;
+    while (go_on && !finished_) {
+      std::size_t used = 0;
+      ws::frame_reader::frame f;
+      auto status = reader_.next(rx_.data() + at, rx_len_ - at, used, f);
+      at += used;
+      if (status == ws::frame_reader::status::need_more) break;
+      if (status == ws::frame_reader::status::error) {
+        auto too_big = reader_.error().rfind("a message larger", 0) == 0;
+        fail(too_big ? close_too_big : close_protocol_error,
+             too_big ? "frame over the size limit" : "protocol error: " + reader_.error());
+        break;
+      }
+      go_on = on_frame(f);
+    }
+    if (failed_) {
+      rx_len_ = 0;
+      return !finished_;
+    }
+    std::memmove(rx_.data(), rx_.data() + at, rx_len_ - at);
+    rx_len_ -= at;
+    return go_on && !finished_;
   }
 
-  static constexpr std::size_t gather_bytes = 32 * 1024;
+  bool on_frame(const ws::frame_reader::frame& f) {
+    switch (f.op) {
+      case ws::opcode::ping:
+        queue_control(ws::opcode::pong, f.payload);
+        return true;
+      case ws::opcode::pong:
+        return true;
+      case ws::opcode::close:
+        return on_close_frame(f.payload);
+      default:
+        break;
+    }
+    if (closing_) return true;  // after our close frame, what the peer still sends is read and left
+    bool binary = f.op == ws::opcode::binary;
+    if (binary && !sink_->takes_binary()) {
+      // Most providers speak JSON text only: a binary frame is refused (counted, logged once) and the call goes on.
+      if (binary_.fetch_add(1, std::memory_order_relaxed) == 0)
+        spdlog::warn("ws conn={} remote={} refused a binary frame ({} bytes): only text frames are accepted", id_,
+                     remote_, f.payload.size());
+      return true;
+    }
+    if (!binary && !ws::valid_utf8(f.payload)) {
+      fail(close_bad_payload, "protocol error: a text frame that is not UTF-8");
+      return true;  // deliver() sees failed_
+    }
+    frames_in_.fetch_add(1, std::memory_order_relaxed);
+    std::string frame(f.payload);
+    if (binary)
+      sink_->on_binary(std::move(frame));
+    else
+      sink_->on_text(std::move(frame));
+    if (handshake_) {
+      paused_ = true;  // one frame, then wait for resume() or attach()
+      return false;
+    }
+    return !finished_;
+  }
+
+  // The peer's close frame: after ours, the close handshake is done; before, it is answered with the
+  // same code and the connection ends once the answer is out.
+  bool on_close_frame(std::string_view payload) {
+    peer_closed_ = true;
+    if (!closing_) {
+      closing_ = true;
+      close_reason_ = "closed by peer";
+      out_.clear();  // nothing more may follow the close frame we answer with
+      arm_close_timer();
+    }
+    if (!close_sent_) {
+      close_code_ = payload.size() >= 2 ? static_cast<std::uint16_t>((static_cast<std::uint8_t>(payload[0]) << 8) |
+                                                                      static_cast<std::uint8_t>(payload[1]))
+                                        : close_normal;
+      if (close_code_ == close_no_status) close_code_ = close_normal;
+    }
+    flush();
+    return false;
+  }
+
+  // ---- writing ----
+
+  void queue_control(ws::opcode op, std::string_view payload) {
+    if (close_sent_ || finished_) return;
+    append_frame(control_, op, payload);
+    flush();
+  }
+
+  void append_frame(std::string& to, ws::opcode op, std::string_view payload) {
+    if (role_ == ws_role::client)
+      ws::append_client_frame(to, op, payload, masks_.next());
+    else
+      ws::append_server_frame(to, op, payload);
+  }
+
+  // Sends what waits: control frames first, then the queued frames up to gather_bytes, then our close
+  // frame once the queue is out (when closing). One send per batch; repeated while sends complete at once.
+  void flush() {
+    while (!writing_ && !finished_) {
+      tx_.clear();
+      tx_sent_ = 0;
+      tx_.swap(control_);
+      if (!close_sent_) {
+        std::size_t batch = out_.empty() ? 0 : out_.count_within(gather_bytes);
+        for (std::size_t i = 0; i < batch; ++i) {
+          append_frame(tx_, out_.front_is_binary() ? ws::opcode::binary : ws::opcode::text, out_.front());
+          out_.pop();
+        }
+        frames_out_.fetch_add(batch, std::memory_order_relaxed);
+        if (closing_ && out_.empty()) {
+          const char code[2] = {static_cast<char>(close_code_ >> 8), static_cast<char>(close_code_ & 0xff)};
+          append_frame(tx_, ws::opcode::close, std::string_view(code, 2));
+          close_sent_ = true;
+        }
+      }
+      if (tx_.empty()) {
+        if (close_sent_ && peer_closed_) {
+          teardown();
+        } else if (close_sent_ && failed_) {
+          // No answer is awaited from a peer that broke the protocol; our sending side ends, so that
+          // it reads our close frame and its answer finds the socket still open.
+          boost::system::error_code ignored;
+          tcp_of(stream_).shutdown(boost::asio::socket_base::shutdown_send, ignored);
+        }
+        return;
+      }
+      sends_.fetch_add(1, std::memory_order_relaxed);
+      if (!send_now()) return;
+    }
+  }
+
+  // On plain TCP, the send is made here; true when all of it left. What the socket's buffer does not
+  // take (and all of a TLS send) goes in an asynchronous write.
+  bool send_now() {
+    if constexpr (plain) {
+      boost::system::error_code ec;
+      tx_sent_ = stream_.write_some(boost::asio::buffer(tx_), ec);
+      if (!ec && tx_sent_ == tx_.size()) return true;
+      if (ec && ec != boost::asio::error::would_block && ec != boost::asio::error::try_again) {
+        finish(describe(ec));
+        return false;
+      }
+      if (ec) tx_sent_ = 0;
+    }
+    writing_ = true;
+    boost::asio::async_write(stream_, boost::asio::buffer(tx_.data() + tx_sent_, tx_.size() - tx_sent_),
+                             memory_handler<ws_connection>{this->shared_from_this(), &handler_memory_,
+                                                           &ws_connection::on_write});
+    return false;
+  }
+
+  void on_write(boost::system::error_code ec, std::size_t) {
+    writing_ = false;
+    if (finished_) return;
+    if (ec) return finish(describe(ec));
+    flush();
+  }
+
+  // ---- closing ----
 
   void begin_close(std::string reason) {
     if (closing_ || finished_) return;
     closing_ = true;
     close_reason_ = std::move(reason);
     arm_close_timer();  // a write stuck on a peer that does not read must not hold the close forever
-    if (writing_) return;  // on_write closes once the queue is out
-    if (!out_.empty())
-      do_write();  // frames waiting for the rest of their turn go first
-    else
-      do_close();
+    flush();            // frames waiting for the rest of their turn go first, then the close frame
   }
 
-  void do_close() {
-    if (finished_ || close_sent_) return;
-    close_sent_ = true;
-    ws_.next_layer().release();
-    arm_close_timer();
-    ws_.async_close(websocket::close_code::normal, [self = this->shared_from_this()](beast::error_code) {
-      // A pending read ends with `closed` once the peer answers; without one, finish here.
-      if (!self->reading_) self->finish(self->close_reason_);
-    });
+  // A peer that broke the protocol: a close frame with the code that says why, then our sending side
+  // ends; what the peer still sends is dropped until it ends too (or the close timeout cuts it).
+  void fail(std::uint16_t code, std::string reason) {
+    spdlog::warn("ws conn={} remote={} {}", id_, remote_, reason);
+    out_.clear();
+    failed_ = true;
+    close_code_ = code;
+    if (closing_) {
+      flush();
+      return;
+    }
+    begin_close(std::move(reason));
+  }
+
+  // Both close frames are through: the TCP connection ends.
+  void teardown() {
+    boost::system::error_code ignored;
+    tcp_of(stream_).shutdown(boost::asio::socket_base::shutdown_both, ignored);
+    tcp_of(stream_).close(ignored);
+    finish(close_reason_);
   }
 
   // From now, the peer has close_timeout to let what is queued out and answer our close frame.
   void arm_close_timer() {
     close_timer_.expires_after(limits_.close_timeout);
-    close_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+    close_timer_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
       if (ec || self->finished_) return;
-      beast::error_code ignored;
-      beast::get_lowest_layer(self->ws_).socket().close(ignored);  // pending operations end with an error
-      if (!self->reading_ && !self->writing_) self->finish(self->close_reason_);
+      self->cut(self->close_reason_);
+    });
+  }
+
+  // Ends the connection at once, with no close handshake; operations in flight end aborted.
+  void cut(std::string reason) {
+    if (finished_) return;
+    closing_ = true;
+    close_reason_ = std::move(reason);
+    boost::system::error_code ignored;
+    tcp_of(stream_).close(ignored);
+    finish(close_reason_);
+  }
+
+  // Every half of the idle timeout: a peer heard from since the last look is fine; a silent one is
+  // pinged, and cut at the next look if it is silent still.
+  void watch_idle() {
+    idle_timer_.expires_after(limits_.idle_timeout / 2);
+    idle_timer_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
+      if (ec || self->finished_) return;
+      if (self->heard_) {
+        self->heard_ = false;
+        self->pinged_ = false;
+      } else if (!self->pinged_) {
+        self->pinged_ = true;
+        self->queue_control(ws::opcode::ping, {});
+      } else {
+        self->cut("nothing from the peer for " + std::to_string(self->limits_.idle_timeout.count()) +
+                  " ms, not even a pong");
+        return;
+      }
+      self->watch_idle();
     });
   }
 
@@ -347,26 +501,41 @@ class ws_connection final : public ws_channel,
     handshake_timer_.cancel();
     close_timer_.cancel();
     idle_timer_.cancel();
+    out_.clear();
     if (close_reason_.empty()) close_reason_ = reason;
+    boost::system::error_code ignored;
+    tcp_of(stream_).close(ignored);  // a read still in flight ends
     auto sink = sink_;
     if (sink) sink->on_closed(closing_ ? close_reason_ : reason);
   }
 
-  static std::string describe(beast::error_code ec) {
-    if (ec == websocket::error::closed) return "closed by peer";
-    if (ec == websocket::error::message_too_big) return "frame over the size limit";
-    if (ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset) return "connection lost";
+  static std::string describe(boost::system::error_code ec) {
+    if (ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset ||
+        ec == boost::asio::error::broken_pipe)
+      return "connection lost";
     if (ec == boost::asio::error::operation_aborted) return "aborted";
     return ec.message();
   }
 
-  handler_memory handler_memory_;  // declared before ws_, so that it outlives the operations ws_ holds
-  stream_type ws_;
-  std::string frame_;  // the frame being read
-  std::optional<boost::asio::dynamic_string_buffer<char, std::char_traits<char>, std::allocator<char>>> read_into_;
+  static constexpr std::size_t gather_bytes = 32 * 1024;
+  static constexpr std::size_t initial_read_bytes = 4096;
+  static constexpr std::size_t max_header_bytes = 14;
+  static constexpr std::uint16_t close_normal = 1000, close_no_status = 1005, close_protocol_error = 1002,
+                                 close_bad_payload = 1007, close_too_big = 1009;
+
+  handler_memory handler_memory_;  // declared before stream_, so that it outlives the operations on it
+  Stream stream_;
   std::string remote_;
   ws_limits limits_;
+  ws_role role_;
+  ws::frame_reader reader_;
+  std::vector<std::uint8_t> rx_;  // bytes read, rx_len_ of them not yet handed out
+  std::size_t rx_len_ = 0;
   outbound_queue out_;
+  std::string control_;  // encoded control frames (pong, ping) waiting for the next send
+  std::string tx_;       // the send under way
+  std::size_t tx_sent_ = 0;
+  mask_keys masks_;
   bool handshake_;
   std::uint64_t id_;
   std::shared_ptr<ws_sink> sink_;
@@ -375,17 +544,18 @@ class ws_connection final : public ws_channel,
   bool paused_ = false;
   bool closing_ = false;
   bool close_sent_ = false;
+  bool peer_closed_ = false;
+  bool failed_ = false;  // the peer broke the protocol: nothing more of it is parsed
   bool finished_ = false;
+  std::uint16_t close_code_ = close_normal;
   std::string close_reason_;
   boost::asio::steady_timer handshake_timer_;
   boost::asio::steady_timer close_timer_;
   boost::asio::steady_timer idle_timer_;
   bool heard_ = false;   // a frame or a control frame came since the last idle look
   bool pinged_ = false;  // the last idle look found nothing and pinged
-  bool ping_in_flight_ = false;
-  std::size_t batch_ = 0;          // frames of the send under way still to write (0: no send)
-  bool flush_at_turn_end_ = false;  // registered to start writing when the current turn ends
-  bool write_posted_ = false;       // a write start is posted behind frames on their way
+  bool flush_at_turn_end_ = false;  // registered to flush when the current turn ends
+  bool flush_posted_ = false;       // a flush is posted behind frames on their way
   std::atomic<int> posted_{0};      // sends whose frame is on its way to enqueue
   std::atomic<std::uint64_t> frames_in_{0}, frames_out_{0}, dropped_{0}, binary_{0}, sends_{0};
 };

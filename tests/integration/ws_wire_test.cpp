@@ -1,0 +1,241 @@
+// Our WebSocket framing (net/ws_connection.hpp) against Beast's, an implementation we did not write,
+// over 127.0.0.1 in both roles: messages both ways, fragments, pings, both close handshakes, the
+// codes a peer that breaks the protocol gets, frames that come with the handshake's answer, and a
+// send larger than the socket takes at once.
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <future>
+#include <thread>
+
+#include "net/http_server.hpp"
+#include "net/io_runtime.hpp"
+#include "net/ws_client.hpp"
+#include "tests/fakes/frame_queue.hpp"
+
+using namespace voxgate;
+using namespace std::chrono_literals;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = boost::asio::ip::tcp;
+
+namespace {
+
+// Keeps every frame (binary ones as "bin:" + bytes) and answers each text frame with "echo:" + it.
+class echo_sink final : public net::ws_sink {
+ public:
+  explicit echo_sink(std::shared_ptr<fakes::frame_queue> frames) : frames_(std::move(frames)) {}
+  void on_text(std::string&& frame) override {
+    frames_->push(frame);
+    if (auto ch = channel.lock()) ch->send_text("echo:" + frame);
+  }
+  bool takes_binary() const override { return true; }
+  void on_binary(std::string&& frame) override { frames_->push("bin:" + frame); }
+  void on_closed(std::string reason) override { frames_->close(std::move(reason)); }
+  std::weak_ptr<net::ws_channel> channel;
+
+ private:
+  std::shared_ptr<fakes::frame_queue> frames_;
+};
+
+// Our server on /ws, each connection's frames in `frames` and its channel in `channel`.
+struct our_server {
+  net::io_runtime io{1};
+  net::http_server server{io, {"127.0.0.1", 0}};
+  std::shared_ptr<fakes::frame_queue> frames = std::make_shared<fakes::frame_queue>();
+  std::promise<net::ws_channel_ptr> opened;
+
+  our_server() {
+    server.route_ws("/ws", [this](const net::http_request&) {
+      net::upgrade_decision d;
+      d.accept = true;
+      d.handshake_mode = false;
+      auto sink = std::make_shared<echo_sink>(frames);
+      d.sink = sink;
+      d.on_open = [this, sink](net::ws_channel_ptr c) {
+        sink->channel = c;
+        opened.set_value(c);
+      };
+      return d;
+    });
+    EXPECT_EQ(server.start(), "");
+    io.start();
+  }
+};
+
+// A Beast client connected to `port`, with a receive buffer of `rcvbuf` bytes if given.
+websocket::stream<tcp::socket> beast_client(boost::asio::io_context& ioc, std::uint16_t port, int rcvbuf = 0) {
+  websocket::stream<tcp::socket> ws(ioc);
+  ws.next_layer().open(tcp::v4());
+  if (rcvbuf) ws.next_layer().set_option(boost::asio::socket_base::receive_buffer_size(rcvbuf));
+  ws.next_layer().connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  ws.handshake("127.0.0.1", "/ws");
+  return ws;
+}
+
+std::string read_text(websocket::stream<tcp::socket>& ws) {
+  beast::flat_buffer buffer;
+  ws.read(buffer);
+  return beast::buffers_to_string(buffer.data());
+}
+
+}  // namespace
+
+TEST(WsWire, OurServerTalksWithBeastsClientAndAnswersItsClose) {
+  our_server ours;
+  boost::asio::io_context ioc;
+  auto ws = beast_client(ioc, ours.server.port());
+  ws.text(true);
+  ws.write(boost::asio::buffer(std::string("hello")));
+  EXPECT_EQ(read_text(ws), "echo:hello");
+
+  // A message Beast cuts into 1 KiB frames, reassembled; a binary one; a ping answered with its payload.
+  ws.auto_fragment(true);
+  ws.write_buffer_bytes(1024);
+  std::string long_text(20000, 'L');
+  ws.write(boost::asio::buffer(long_text));
+  EXPECT_EQ(read_text(ws), "echo:" + long_text);
+  ws.binary(true);
+  ws.write(boost::asio::buffer(std::string("\x00\xff\x7f", 3)));
+  EXPECT_TRUE(ours.frames->wait_for([](const std::string& f) { return f == std::string("bin:\x00\xff\x7f", 7); }, 5s));
+  std::string pong;
+  ws.control_callback([&](websocket::frame_type kind, beast::string_view payload) {
+    if (kind == websocket::frame_type::pong) pong = std::string(payload);
+  });
+  ws.ping("are you there");
+  ws.text(true);
+  ws.write(boost::asio::buffer(std::string("after the ping")));
+  EXPECT_EQ(read_text(ws), "echo:after the ping");  // the pong came before it, in order
+  EXPECT_EQ(pong, "are you there");
+
+  // Beast closes: our server answers with the same code, so Beast's close completes cleanly.
+  beast::error_code ec;
+  ws.close(websocket::close_reason(websocket::close_code::going_away), ec);
+  EXPECT_FALSE(ec) << ec.message();
+  ASSERT_TRUE(ours.frames->wait_closed(5s));
+  EXPECT_EQ(ours.frames->close_reason(), "closed by peer");
+}
+
+TEST(WsWire, OurServerClosesFirstAndBeastAnswers) {
+  our_server ours;
+  boost::asio::io_context ioc;
+  auto ws = beast_client(ioc, ours.server.port());
+  auto channel = ours.opened.get_future().get();
+  channel->send_text("last words");
+  channel->close("done here");
+  EXPECT_EQ(read_text(ws), "last words");  // what was queued goes before the close frame
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  ws.read(buffer, ec);  // Beast answers our close frame, then sees the TCP connection end
+  EXPECT_EQ(ec, websocket::error::closed);
+  EXPECT_EQ(ws.reason().code, websocket::close_code::normal);
+  ASSERT_TRUE(ours.frames->wait_closed(5s));
+  EXPECT_EQ(ours.frames->close_reason(), "done here");
+}
+
+TEST(WsWire, APeerThatBreaksTheProtocolGetsTheCodeThatSaysWhy) {
+  struct violation {
+    std::string payload;
+    bool text;
+    websocket::close_code code;
+    std::string reason;
+  };
+  for (const auto& v : {violation{"\xc0\xaf", true, websocket::close_code::bad_payload, "not UTF-8"},
+                        violation{std::string(70 * 1024, 'x'), false, websocket::close_code::too_big, "size limit"}}) {
+    our_server ours;
+    boost::asio::io_context ioc;
+    auto ws = beast_client(ioc, ours.server.port());
+    ws.text(v.text);
+    ws.write(boost::asio::buffer(v.payload));
+    beast::flat_buffer buffer;
+    beast::error_code ec;
+    ws.read(buffer, ec);
+    EXPECT_EQ(ec, websocket::error::closed) << ec.message();
+    EXPECT_EQ(ws.reason().code, v.code);
+    ASSERT_TRUE(ours.frames->wait_closed(5s));
+    EXPECT_NE(ours.frames->close_reason().find(v.reason), std::string::npos) << ours.frames->close_reason();
+    EXPECT_TRUE(ours.frames->snapshot().empty());  // nothing of it reached the sink
+  }
+}
+
+TEST(WsWire, ASendLargerThanTheSocketTakesLeavesWholeAndInOrder) {
+  our_server ours;
+  boost::asio::io_context ioc;
+  auto ws = beast_client(ioc, ours.server.port(), 4096);  // a small window: the sends fill the socket
+  auto channel = ours.opened.get_future().get();
+  for (int i = 0; i < 24; ++i) channel->send_text(std::string(30 * 1024, static_cast<char>('a' + i)));
+  std::this_thread::sleep_for(100ms);  // the socket full, the rest waits in an asynchronous write
+  for (int i = 0; i < 24; ++i) {
+    auto frame = read_text(ws);
+    ASSERT_EQ(frame, std::string(30 * 1024, static_cast<char>('a' + i))) << i;
+  }
+  auto stats = channel->stats();
+  EXPECT_EQ(stats.frames_out, 24u);
+  EXPECT_EQ(stats.dropped_out, 0u);
+}
+
+TEST(WsWire, OurClientTalksWithBeastsServerAndTakesFramesSentWithTheHandshake) {
+  boost::asio::io_context accept_context;
+  tcp::acceptor acceptor(accept_context, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  auto port = acceptor.local_endpoint().port();
+  std::promise<std::string> server_result;
+  std::thread server([&] {
+    try {
+      websocket::stream<tcp::socket> ws(acceptor.accept());
+      ws.accept();
+      ws.text(true);
+      ws.write(boost::asio::buffer(std::string("first")));  // right behind the 101, likely in the same read
+      auto heard = read_text(ws);  // our client's frame, masked as a client must (Beast refuses it otherwise)
+      ws.write(boost::asio::buffer("echo:" + heard));
+      ws.close(websocket::close_reason(websocket::close_code::going_away));  // waits for our answer
+      server_result.set_value("ok");
+    } catch (const std::exception& e) {
+      server_result.set_value(e.what());
+    }
+  });
+  net::io_runtime io(1);
+  io.start();
+  auto frames = std::make_shared<fakes::frame_queue>();
+  std::promise<net::ws_channel_ptr> opened;
+  net::ws_connect(io, {.url = "ws://127.0.0.1:" + std::to_string(port) + "/ws", .headers = {}, .tls = {}},
+                  std::make_shared<fakes::queue_sink>(frames),
+                  [&](net::ws_channel_ptr c, std::string why) {
+                    EXPECT_EQ(why, "");
+                    opened.set_value(c);
+                  });
+  auto client = opened.get_future().get();
+  ASSERT_TRUE(client);
+  EXPECT_TRUE(frames->wait_for([](const std::string& f) { return f == "first"; }, 5s));
+  client->send_text(std::string(300, 'm'));
+  EXPECT_TRUE(frames->wait_for([](const std::string& f) { return f == "echo:" + std::string(300, 'm'); }, 5s));
+  ASSERT_TRUE(frames->wait_closed(5s));
+  EXPECT_EQ(frames->close_reason(), "closed by peer");
+  server.join();
+  EXPECT_EQ(server_result.get_future().get(), "ok");
+}
+
+TEST(WsWire, OurClientRefusesAServerThatDoesNotSwitchProtocols) {
+  boost::asio::io_context accept_context;
+  tcp::acceptor acceptor(accept_context, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  auto port = acceptor.local_endpoint().port();
+  std::thread server([&] {
+    auto socket = acceptor.accept();
+    beast::flat_buffer buffer;
+    beast::http::request<beast::http::empty_body> req;
+    beast::http::read(socket, buffer, req);
+    std::string refusal = "HTTP/1.1 403 Forbidden\r\nContent-Length: 4\r\n\r\nnope";
+    boost::asio::write(socket, boost::asio::buffer(refusal));
+  });
+  net::io_runtime io(1);
+  io.start();
+  std::promise<std::string> result;
+  net::ws_connect(io, {.url = "ws://127.0.0.1:" + std::to_string(port) + "/ws", .headers = {}, .tls = {}},
+                  std::make_shared<fakes::queue_sink>(std::make_shared<fakes::frame_queue>()),
+                  [&](net::ws_channel_ptr c, std::string why) { result.set_value(c ? "connected" : why); });
+  auto why = result.get_future().get();
+  server.join();
+  EXPECT_NE(why.find("answered 403 instead of switching protocols"), std::string::npos) << why;
+}
