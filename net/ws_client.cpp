@@ -89,7 +89,17 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
     }
   }
 
+  // A line break in the target or a header would end the request's line and start another.
+  bool has_line_break() const {
+    auto broken = [](std::string_view v) { return v.find_first_of("\r\n") != std::string_view::npos; };
+    if (broken(target_.target) || broken(target_.host_port())) return true;
+    for (const auto& [k, v] : options_.headers)
+      if (broken(k) || broken(v)) return true;
+    return false;
+  }
+
   void handshake() {
+    if (has_line_break()) return fail(handshake_failed("a line break in the target or a header"));
     unsigned char nonce[16];
     if (RAND_bytes(nonce, sizeof nonce) != 1) return fail("no random bytes for the WebSocket key");
     key_ = codecs::base64::encode(std::string_view(reinterpret_cast<const char*>(nonce), sizeof nonce));
@@ -123,9 +133,15 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
     if (res.result() != http::status::switching_protocols)
       return fail(handshake_failed("the server answered " + std::to_string(res.result_int()) +
                                    " instead of switching protocols"));
-    if (!boost::beast::iequals(res[http::field::upgrade], "websocket") ||
+    if (res.version() != 11 || !boost::beast::iequals(res[http::field::upgrade], "websocket") ||
+        !http::token_list(res[http::field::connection]).exists("upgrade") ||
         res[http::field::sec_websocket_accept] != ws::accept_key(key_))
-      return fail(handshake_failed("the server's 101 answer is not a WebSocket one (Upgrade or Sec-WebSocket-Accept)"));
+      return fail(handshake_failed(
+          "the server's 101 answer is not a WebSocket one (HTTP/1.1, Upgrade, Connection, Sec-WebSocket-Accept)"));
+    // We ask for no extension and no subprotocol: a server that picks one anyway would frame
+    // what we cannot read.
+    if (res.count(http::field::sec_websocket_extensions) || res.count(http::field::sec_websocket_protocol))
+      return fail(handshake_failed("the server chose an extension or a subprotocol we did not offer"));
     ws_limits limits{options_.max_frame_bytes, options_.max_queue_bytes, std::chrono::milliseconds(0)};
     limits.idle_timeout = options_.idle_timeout;
     auto early = buffer_.data();

@@ -8,7 +8,9 @@
 
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
+#include <sys/random.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -56,13 +58,15 @@ std::uint64_t next_connection_id();
 std::atomic<std::int64_t>& ws_connection_count();
 
 // Client frames are masked with keys no one can predict (RFC 6455 §5.3): drawn from OpenSSL's
-// generator, a block at a time.
+// generator, a block at a time. Should it ever fail, the kernel's getrandom stands in; nothing here
+// throws into the loop.
 class mask_keys {
  public:
   std::uint32_t next() {
     if (at_ == keys_.size()) {
-      if (RAND_bytes(reinterpret_cast<unsigned char*>(keys_.data()), static_cast<int>(sizeof(keys_))) != 1)
-        throw std::runtime_error("no random bytes for WebSocket masks");
+      auto* bytes = reinterpret_cast<unsigned char*>(keys_.data());
+      if (RAND_bytes(bytes, static_cast<int>(sizeof(keys_))) != 1)
+        (void)getrandom(bytes, sizeof(keys_), 0);
       at_ = 0;
     }
     return keys_[at_++];
@@ -95,7 +99,7 @@ class ws_connection final : public ws_channel,
         close_timer_(stream_.get_executor()),
         idle_timer_(stream_.get_executor()) {
     rx_.resize(std::max<std::size_t>(initial_read_bytes, early.size()));
-    std::memcpy(rx_.data(), early.data(), early.size());
+    if (!early.empty()) std::memcpy(rx_.data(), early.data(), early.size());
     rx_len_ = early.size();
     boost::system::error_code ignored;
     tcp_of(stream_).non_blocking(true, ignored);  // a send made at once never waits (send_now)
@@ -263,7 +267,7 @@ class ws_connection final : public ws_channel,
   bool deliver() {
     std::size_t at = 0;
     bool go_on = true;
-    while (go_on && !finished_) {
+    while (go_on && !finished_ && !failed_) {
       std::size_t used = 0;
       ws::frame_reader::frame f;
       auto status = reader_.next(rx_.data() + at, rx_len_ - at, used, f);
@@ -281,15 +285,21 @@ class ws_connection final : public ws_channel,
       rx_len_ = 0;
       return !finished_;
     }
-    std::memmove(rx_.data(), rx_.data() + at, rx_len_ - at);
-    rx_len_ -= at;
+    if (at > 0) {
+      std::memmove(rx_.data(), rx_.data() + at, rx_len_ - at);
+      rx_len_ -= at;
+    }
     return go_on && !finished_;
   }
 
   bool on_frame(const ws::frame_reader::frame& f) {
     switch (f.op) {
       case ws::opcode::ping:
-        queue_control(ws::opcode::pong, f.payload);
+        // Only the latest ping is answered (RFC 6455 §5.5.3): a peer that pings without reading
+        // our answers holds one pong here, not one per ping.
+        pong_.assign(f.payload);
+        pong_due_ = true;
+        flush();
         return true;
       case ws::opcode::pong:
         return true;
@@ -309,7 +319,7 @@ class ws_connection final : public ws_channel,
     }
     if (!binary && !ws::valid_utf8(f.payload)) {
       fail(close_bad_payload, "protocol error: a text frame that is not UTF-8");
-      return true;  // deliver() sees failed_
+      return true;  // deliver() stops at failed_
     }
     frames_in_.fetch_add(1, std::memory_order_relaxed);
     std::string frame(f.payload);
@@ -327,6 +337,14 @@ class ws_connection final : public ws_channel,
   // The peer's close frame: after ours, the close handshake is done; before, it is answered with the
   // same code and the connection ends once the answer is out.
   bool on_close_frame(std::string_view payload) {
+    if (payload.size() == 1 || (payload.size() >= 2 && !sendable_close_code(code_of(payload)))) {
+      fail(close_protocol_error, "protocol error: a close frame with an invalid code");
+      return true;
+    }
+    if (payload.size() > 2 && !ws::valid_utf8(payload.substr(2))) {
+      fail(close_bad_payload, "protocol error: a close reason that is not UTF-8");
+      return true;
+    }
     peer_closed_ = true;
     if (!closing_) {
       closing_ = true;
@@ -335,22 +353,22 @@ class ws_connection final : public ws_channel,
       arm_close_timer();
     }
     if (!close_sent_) {
-      close_code_ = payload.size() >= 2 ? static_cast<std::uint16_t>((static_cast<std::uint8_t>(payload[0]) << 8) |
-                                                                      static_cast<std::uint8_t>(payload[1]))
-                                        : close_normal;
-      if (close_code_ == close_no_status) close_code_ = close_normal;
+      close_code_ = payload.size() >= 2 ? code_of(payload) : close_normal;
     }
     flush();
     return false;
   }
 
-  // ---- writing ----
-
-  void queue_control(ws::opcode op, std::string_view payload) {
-    if (close_sent_ || finished_) return;
-    append_frame(control_, op, payload);
-    flush();
+  static std::uint16_t code_of(std::string_view payload) {
+    return static_cast<std::uint16_t>((static_cast<std::uint8_t>(payload[0]) << 8) | static_cast<std::uint8_t>(payload[1]));
   }
+
+  // The codes an endpoint may put in a close frame (RFC 6455 §7.4, and IANA's registry since).
+  static bool sendable_close_code(std::uint16_t code) {
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+  }
+
+  // ---- writing ----
 
   void append_frame(std::string& to, ws::opcode op, std::string_view payload) {
     if (role_ == ws_role::client)
@@ -359,13 +377,15 @@ class ws_connection final : public ws_channel,
       ws::append_server_frame(to, op, payload);
   }
 
-  // Sends what waits: control frames first, then the queued frames up to gather_bytes, then our close
+  // Sends what waits: a pong and our ping first, then the queued frames up to gather_bytes, then our close
   // frame once the queue is out (when closing). One send per batch; repeated while sends complete at once.
   void flush() {
     while (!writing_ && !finished_) {
       tx_.clear();
       tx_sent_ = 0;
-      tx_.swap(control_);
+      if (!close_sent_ && pong_due_) append_frame(tx_, ws::opcode::pong, pong_);
+      if (!close_sent_ && ping_due_) append_frame(tx_, ws::opcode::ping, {});
+      pong_due_ = ping_due_ = false;
       if (!close_sent_) {
         std::size_t batch = out_.empty() ? 0 : out_.count_within(gather_bytes);
         for (std::size_t i = 0; i < batch; ++i) {
@@ -430,6 +450,8 @@ class ws_connection final : public ws_channel,
     close_reason_ = std::move(reason);
     arm_close_timer();  // a write stuck on a peer that does not read must not hold the close forever
     flush();            // frames waiting for the rest of their turn go first, then the close frame
+    // A socket paused in handshake mode reads again, for the peer's answer (its frames are dropped).
+    if (paused_ && !reading_ && !finished_) read_on();
   }
 
   // A peer that broke the protocol: a close frame with the code that says why, then our sending side
@@ -484,7 +506,8 @@ class ws_connection final : public ws_channel,
         self->pinged_ = false;
       } else if (!self->pinged_) {
         self->pinged_ = true;
-        self->queue_control(ws::opcode::ping, {});
+        self->ping_due_ = true;
+        self->flush();
       } else {
         self->cut("nothing from the peer for " + std::to_string(self->limits_.idle_timeout.count()) +
                   " ms, not even a pong");
@@ -520,7 +543,7 @@ class ws_connection final : public ws_channel,
   static constexpr std::size_t gather_bytes = 32 * 1024;
   static constexpr std::size_t initial_read_bytes = 4096;
   static constexpr std::size_t max_header_bytes = 14;
-  static constexpr std::uint16_t close_normal = 1000, close_no_status = 1005, close_protocol_error = 1002,
+  static constexpr std::uint16_t close_normal = 1000, close_protocol_error = 1002,
                                  close_bad_payload = 1007, close_too_big = 1009;
 
   handler_memory handler_memory_;  // declared before stream_, so that it outlives the operations on it
@@ -532,7 +555,9 @@ class ws_connection final : public ws_channel,
   std::vector<std::uint8_t> rx_;  // bytes read, rx_len_ of them not yet handed out
   std::size_t rx_len_ = 0;
   outbound_queue out_;
-  std::string control_;  // encoded control frames (pong, ping) waiting for the next send
+  std::string pong_;       // the payload of the latest ping, answered at the next send
+  bool pong_due_ = false;
+  bool ping_due_ = false;  // the idle watch's ping, at the next send
   std::string tx_;       // the send under way
   std::size_t tx_sent_ = 0;
   mask_keys masks_;

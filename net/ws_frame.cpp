@@ -126,11 +126,19 @@ frame_reader::status frame_reader::next(std::uint8_t* data, std::size_t size, st
       if (size - consumed < 4) return status::need_more;
       len = (std::uint64_t{p[2]} << 8) | p[3];
       header = 4;
+      if (len < 126) {
+        error_ = "a length not in its shortest form";
+        return status::error;
+      }
     } else if (len == 127) {
       if (size - consumed < 10) return status::need_more;
       len = 0;
       for (int i = 0; i < 8; ++i) len = (len << 8) | p[2 + i];
       header = 10;
+      if (len <= 0xffff || (len >> 63) != 0) {
+        error_ = "a length not in its shortest form, or with its top bit set";
+        return status::error;
+      }
     }
     bool control = static_cast<std::uint8_t>(op) >= 8;
     if ((op > opcode::binary && op < opcode::close) || op > opcode::pong) {
@@ -141,7 +149,9 @@ frame_reader::status frame_reader::next(std::uint8_t* data, std::size_t size, st
       error_ = "a control frame longer than 125 bytes or fragmented";
       return status::error;
     }
-    if (len > max_message_ || partial_.size() + len > max_message_) {
+    // A continuation adds to the message it continues; any other frame stands alone.
+    bool continues = op == opcode::continuation && in_message_;
+    if (len > max_message_ || (continues && partial_.size() + len > max_message_)) {
       error_ = "a message larger than " + std::to_string(max_message_) + " bytes";
       return status::error;
     }

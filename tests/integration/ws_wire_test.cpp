@@ -14,6 +14,7 @@
 #include "net/http_server.hpp"
 #include "net/io_runtime.hpp"
 #include "net/ws_client.hpp"
+#include "net/ws_frame.hpp"
 #include "tests/fakes/frame_queue.hpp"
 
 using namespace voxgate;
@@ -41,18 +42,19 @@ class echo_sink final : public net::ws_sink {
   std::shared_ptr<fakes::frame_queue> frames_;
 };
 
-// Our server on /ws, each connection's frames in `frames` and its channel in `channel`.
+// Our server on /ws: its connection's frames in `frames`, the channel through `opened`. In handshake
+// mode the connection delivers one frame, then waits.
 struct our_server {
   net::io_runtime io{1};
   net::http_server server{io, {"127.0.0.1", 0}};
   std::shared_ptr<fakes::frame_queue> frames = std::make_shared<fakes::frame_queue>();
   std::promise<net::ws_channel_ptr> opened;
 
-  our_server() {
-    server.route_ws("/ws", [this](const net::http_request&) {
+  explicit our_server(bool handshake_mode = false) {
+    server.route_ws("/ws", [this, handshake_mode](const net::http_request&) {
       net::upgrade_decision d;
       d.accept = true;
-      d.handshake_mode = false;
+      d.handshake_mode = handshake_mode;
       auto sink = std::make_shared<echo_sink>(frames);
       d.sink = sink;
       d.on_open = [this, sink](net::ws_channel_ptr c) {
@@ -159,6 +161,44 @@ TEST(WsWire, APeerThatBreaksTheProtocolGetsTheCodeThatSaysWhy) {
     EXPECT_NE(ours.frames->close_reason().find(v.reason), std::string::npos) << ours.frames->close_reason();
     EXPECT_TRUE(ours.frames->snapshot().empty());  // nothing of it reached the sink
   }
+}
+
+TEST(WsWire, ACloseFrameWithAnInvalidCodeIsAProtocolError) {
+  for (std::string payload : {std::string("\x03"), std::string("\x03\xee"), std::string("\x03\xe8\xc0\xaf")}) {
+    our_server ours;  // a one-byte payload; code 1006, which no endpoint may send; a reason not UTF-8
+    boost::asio::io_context ioc;
+    auto ws = beast_client(ioc, ours.server.port());
+    std::string frame;
+    net::ws::append_client_frame(frame, net::ws::opcode::close, payload, 0x5a5a5a5au);
+    boost::asio::write(ws.next_layer(), boost::asio::buffer(frame));  // under Beast, which would not send it
+    beast::flat_buffer buffer;
+    beast::error_code ec;
+    ws.read(buffer, ec);
+    EXPECT_EQ(ec, websocket::error::closed) << ec.message();
+    auto expected = payload.size() == 4 ? websocket::close_code::bad_payload : websocket::close_code::protocol_error;
+    EXPECT_EQ(ws.reason().code, expected);
+    ASSERT_TRUE(ours.frames->wait_closed(5s));
+  }
+}
+
+// A socket still in handshake mode (paused after its first frame) that we close reads the peer's
+// answer, so the close ends at once rather than when the close timeout (2 s) cuts it.
+TEST(WsWire, ClosingASocketPausedInHandshakeModeReadsThePeersAnswer) {
+  our_server ours(true);
+  boost::asio::io_context ioc;
+  auto ws = beast_client(ioc, ours.server.port());
+  auto channel = ours.opened.get_future().get();
+  ws.text(true);
+  ws.write(boost::asio::buffer(std::string("start")));
+  ASSERT_TRUE(ours.frames->wait_for([](const std::string& f) { return f == "start"; }, 5s));
+  channel->close("refused");
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  ws.read(buffer, ec);  // "echo:start" was never sent: the echo came after the pause; then our close
+  if (!ec) ws.read(buffer, ec);
+  EXPECT_EQ(ec, websocket::error::closed) << ec.message();
+  EXPECT_TRUE(ours.frames->wait_closed(1500ms));
+  EXPECT_EQ(ours.frames->close_reason(), "refused");
 }
 
 TEST(WsWire, ASendLargerThanTheSocketTakesLeavesWholeAndInOrder) {

@@ -168,3 +168,33 @@ TEST(WsFrame, Utf8IsCheckedAsRfc3629DefinesIt) {
   EXPECT_FALSE(valid_utf8("long ascii run then \xe2\x82"));  // cut short
   EXPECT_FALSE(valid_utf8("\xff"));
 }
+
+TEST(WsFrame, TheBoundIsPerMessageNotPerConnection) {
+  frame_reader r(100);
+  std::vector<std::uint8_t> bytes;
+  for (auto part : {server_frame(0x01, std::string(30, 'a')), server_frame(0x80, std::string(30, 'b')),
+                    server_frame(0x89, std::string(60, 'p')), server_frame(0x81, std::string(90, 'c'))})
+    bytes.insert(bytes.end(), part.begin(), part.end());
+  frame_reader::frame f;
+  std::size_t at = 0, used = 0;
+  ASSERT_EQ(r.next(bytes.data(), bytes.size(), used, f), frame_reader::status::frame);
+  EXPECT_EQ(f.payload.size(), 60u);  // the two fragments, within 100
+  at += used;
+  ASSERT_EQ(r.next(bytes.data() + at, bytes.size() - at, used, f), frame_reader::status::frame) << r.error();
+  EXPECT_EQ(f.op, opcode::ping);  // 60 more bytes, but a message of its own
+  at += used;
+  ASSERT_EQ(r.next(bytes.data() + at, bytes.size() - at, used, f), frame_reader::status::frame) << r.error();
+  EXPECT_EQ(f.payload.size(), 90u);
+}
+
+TEST(WsFrame, ALengthNotInItsShortestFormIsAnError) {
+  std::vector<std::uint8_t> padded{0x81, 126, 0, 5, 'h', 'e', 'l', 'l', 'o'};
+  frame_reader r;
+  frame_reader::frame f;
+  std::size_t used = 0;
+  EXPECT_EQ(r.next(padded.data(), padded.size(), used, f), frame_reader::status::error);
+  std::vector<std::uint8_t> top_bit{0x82, 127, 0x80, 0, 0, 0, 0, 0, 0, 0};
+  frame_reader big;
+  EXPECT_EQ(big.next(top_bit.data(), top_bit.size(), used, f), frame_reader::status::error);
+  EXPECT_NE(big.error().find("shortest form"), std::string::npos);
+}
