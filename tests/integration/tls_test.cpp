@@ -111,9 +111,12 @@ TEST_F(Tls, TrustedCertificateWithTheRightNameConnects) {
   auto frames = std::make_shared<fakes::frame_queue>();
   net::ws_channel_ptr channel;
   ASSERT_EQ(connect(io, "wss://localhost:" + std::to_string(server.port()) + "/", cert.cert, frames, &channel), "");
-  channel->send_text("over tls");
-  EXPECT_TRUE(frames->wait_for([](const std::string& f) { return f == "over tls"; }, 5s));
-  channel->close("done");
+  std::string big(60 * 1024, 't');  // larger than a TLS record: our frame spans several
+  channel->send_text(big);
+  EXPECT_TRUE(frames->wait_for([&](const std::string& f) { return f == big; }, 5s));
+  channel->close("done");  // the close handshake over TLS: Beast's server answers, and we end
+  ASSERT_TRUE(frames->wait_closed(5s));
+  EXPECT_EQ(frames->close_reason(), "done");
 }
 
 TEST_F(Tls, UntrustedCertificateIsRefused) {
