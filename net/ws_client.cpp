@@ -31,9 +31,11 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
  public:
   using done_fn = std::function<void(ws_channel_ptr, std::string)>;
 
-  connect_op(Stream&& stream, asio::io_context& ioc, url target, ws_connect_options options,
-             std::shared_ptr<ws_sink> sink, done_fn done)
-      : stream_(std::move(stream)),
+  // `stream_args` build the stream in place: the worker's executor, and for TLS the context.
+  template <class... StreamArgs>
+  connect_op(asio::io_context& ioc, url target, ws_connect_options options, std::shared_ptr<ws_sink> sink,
+             done_fn done, StreamArgs&&... stream_args)
+      : stream_(std::forward<StreamArgs>(stream_args)...),
         resolver_(ioc.get_executor()),
         timer_(ioc.get_executor()),
         target_(std::move(target)),
@@ -191,13 +193,12 @@ void ws_connect(io_runtime& io, ws_connect_options options, std::shared_ptr<ws_s
       asio::post(ioc, [done = std::move(done), w = std::string(e.what())] { done(nullptr, "TLS context: " + w); });
       return;
     }
-    auto op = std::make_shared<connect_op<tls_socket>>(tls_socket(plain_socket(ioc.get_executor()), *ctx), ioc,
-                                                       std::move(*target), std::move(options), std::move(sink),
-                                                       std::move(done));
-    op->run();
+    std::make_shared<connect_op<tls_socket>>(ioc, std::move(*target), std::move(options), std::move(sink),
+                                             std::move(done), ioc.get_executor(), *ctx)
+        ->run();
   } else {
-    std::make_shared<connect_op<plain_socket>>(plain_socket(ioc.get_executor()), ioc, std::move(*target),
-                                               std::move(options), std::move(sink), std::move(done))
+    std::make_shared<connect_op<plain_socket>>(ioc, std::move(*target), std::move(options), std::move(sink),
+                                               std::move(done), ioc.get_executor())
         ->run();
   }
 }
