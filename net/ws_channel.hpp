@@ -1,5 +1,6 @@
 // A WebSocket as the actors see it: send text (or binary audio), close, and receive frames through a sink.
-// Implemented by net's Beast sessions (server side and client side); everything here is thread-safe.
+// Implemented by net's connections (net/ws_connection.hpp, server side and client side; tcp_frames for
+// AudioSocket); everything here is thread-safe.
 #pragma once
 
 #include <atomic>
@@ -63,7 +64,7 @@ class ws_channel {
 using ws_channel_ptr = std::shared_ptr<ws_channel>;
 
 // After our close frame, the time a peer has to answer before its socket is shut. A silent or frozen
-// peer would otherwise hold the connection for Beast's close timeout (30 s).
+// peer would otherwise hold the connection until TCP gave up on it.
 inline constexpr std::chrono::milliseconds ws_close_timeout{2000};
 
 // WebSocket connections open (not yet finished) in this process, server and client side: shutdown waits for this to

@@ -1,7 +1,5 @@
 #include "net/ws_client.hpp"
 
-#include <openssl/rand.h>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -9,7 +7,6 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http.hpp>
 
-#include "codecs/base64.hpp"
 #include "net/io_runtime_impl.hpp"
 #include "net/tls_context.hpp"
 #include "net/url.hpp"
@@ -102,9 +99,11 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
 
   void handshake() {
     if (has_line_break()) return fail(handshake_failed("a line break in the target or a header"));
-    unsigned char nonce[16];
-    if (RAND_bytes(nonce, sizeof nonce) != 1) return fail("no random bytes for the WebSocket key");
-    key_ = codecs::base64::encode(std::string_view(reinterpret_cast<const char*>(nonce), sizeof nonce));
+    try {
+      key_ = ws::client_key();
+    } catch (const std::exception& e) {
+      return fail(handshake_failed(e.what()));
+    }
     request_.method(http::verb::get);
     request_.target(target_.target);
     request_.version(11);

@@ -235,10 +235,7 @@ class ws_connection final : public ws_channel,
   // Hands out the whole frames already read, then reads more unless they paused or ended the connection.
   void read_on() {
     paused_ = false;
-    if (failed_)
-      rx_len_ = 0;  // after a protocol error nothing is parsed: read on, and drop, until the peer ends
-    else if (!deliver())
-      return;
+    if (!deliver()) return;
     if (rx_len_ == rx_.size()) {
       // A frame larger than the buffer (the reader bounds it by max_frame_bytes): room for all of it.
       rx_.resize(std::min(rx_.size() * 2, limits_.max_frame_bytes + max_header_bytes));
@@ -274,15 +271,16 @@ class ws_connection final : public ws_channel,
       at += used;
       if (status == ws::frame_reader::status::need_more) break;
       if (status == ws::frame_reader::status::error) {
-        auto too_big = reader_.error().rfind("a message larger", 0) == 0;
-        fail(too_big ? close_too_big : close_protocol_error,
-             too_big ? "frame over the size limit" : "protocol error: " + reader_.error());
+        if (reader_.too_big())
+          fail(close_too_big, "frame over the size limit");
+        else
+          fail(close_protocol_error, "protocol error: " + reader_.error());
         break;
       }
       go_on = on_frame(f);
     }
     if (failed_) {
-      rx_len_ = 0;
+      rx_len_ = 0;  // after a protocol error nothing is parsed: read on, and drop, until the peer ends
       return !finished_;
     }
     if (at > 0) {
@@ -383,10 +381,9 @@ class ws_connection final : public ws_channel,
     while (!writing_ && !finished_) {
       tx_.clear();
       tx_sent_ = 0;
-      if (!close_sent_ && pong_due_) append_frame(tx_, ws::opcode::pong, pong_);
-      if (!close_sent_ && ping_due_) append_frame(tx_, ws::opcode::ping, {});
-      pong_due_ = ping_due_ = false;
       if (!close_sent_) {
+        if (pong_due_) append_frame(tx_, ws::opcode::pong, pong_);
+        if (ping_due_) append_frame(tx_, ws::opcode::ping, {});
         std::size_t batch = out_.empty() ? 0 : out_.count_within(gather_bytes);
         for (std::size_t i = 0; i < batch; ++i) {
           append_frame(tx_, out_.front_is_binary() ? ws::opcode::binary : ws::opcode::text, out_.front());
@@ -399,6 +396,7 @@ class ws_connection final : public ws_channel,
           close_sent_ = true;
         }
       }
+      pong_due_ = ping_due_ = false;
       if (tx_.empty()) {
         if (close_sent_ && peer_closed_) {
           teardown();

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "codecs/base64.hpp"
+#include "net/crypto.hpp"
 
 namespace voxgate::net::ws {
 
@@ -153,6 +154,7 @@ frame_reader::status frame_reader::next(std::uint8_t* data, std::size_t size, st
     bool continues = op == opcode::continuation && in_message_;
     if (len > max_message_ || (continues && partial_.size() + len > max_message_)) {
       error_ = "a message larger than " + std::to_string(max_message_) + " bytes";
+      too_big_ = true;
       return status::error;
     }
     std::size_t key_at = header;
@@ -196,6 +198,8 @@ frame_reader::status frame_reader::next(std::uint8_t* data, std::size_t size, st
     partial_.assign(payload);
   }
 }
+
+std::string client_key() { return codecs::base64::encode(crypto::random_bytes(16)); }
 
 std::string accept_key(std::string_view client_key) {
   std::string text(client_key);

@@ -40,6 +40,8 @@ class frame_reader {
   // frame's payload is unmasked where it lies, so the bytes of a frame handed out are changed.
   status next(std::uint8_t* data, std::size_t size, std::size_t& consumed, frame& out);
   const std::string& error() const { return error_; }
+  // Whether the error was a message over the bound (a peer's 1009), not a broken protocol (1002).
+  bool too_big() const { return too_big_; }
 
  private:
   std::size_t max_message_;
@@ -48,7 +50,12 @@ class frame_reader {
   opcode partial_op_ = opcode::text;
   bool in_message_ = false;
   std::string error_;
+  bool too_big_ = false;
 };
+
+// A fresh Sec-WebSocket-Key for a client's handshake: base64 of 16 random bytes. Throws if the
+// system has no random bytes to give.
+std::string client_key();
 
 // The Sec-WebSocket-Accept value for a Sec-WebSocket-Key (base64 of SHA-1 of key + GUID).
 std::string accept_key(std::string_view client_key);

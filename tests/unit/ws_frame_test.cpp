@@ -197,4 +197,9 @@ TEST(WsFrame, ALengthNotInItsShortestFormIsAnError) {
   frame_reader big;
   EXPECT_EQ(big.next(top_bit.data(), top_bit.size(), used, f), frame_reader::status::error);
   EXPECT_NE(big.error().find("shortest form"), std::string::npos);
+  EXPECT_FALSE(big.too_big());  // a broken frame (1002), not one over the bound (1009)
+  auto over = server_frame(0x81, std::string(200, 'o'));
+  frame_reader small(100);
+  EXPECT_EQ(small.next(over.data(), over.size(), used, f), frame_reader::status::error);
+  EXPECT_TRUE(small.too_big());
 }

@@ -11,8 +11,6 @@
 #include <charconv>
 #include <cstring>
 
-#include "codecs/base64.hpp"
-#include "net/crypto.hpp"
 #include "net/headers.hpp"
 #include "net/url.hpp"
 #include "tools/load/load_engine.hpp"
@@ -135,7 +133,7 @@ void engine::upgrade(call& c, const sim::media_socket& socket) {
   c.ws_target = url->target;
   c.ws_host = url->host_port();
   c.state = phase::upgrading;
-  c.ws_key = codecs::base64::encode(net::crypto::random_bytes(16));
+  c.ws_key = net::ws::client_key();
   c.out =
       "GET " + c.ws_target + " HTTP/1.1\r\nHost: " + c.ws_host +
       "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + c.ws_key +
