@@ -10,8 +10,6 @@
 #include <thread>
 #include <vector>
 
-#include "net/send_turn.hpp"
-
 namespace voxgate::actors {
 namespace {
 
@@ -86,17 +84,14 @@ class worker_coordinator final : public caf::scheduler::abstract_coordinator {
       io_.post(w, &run, unit, job);
   }
 
-  // On the unit's worker thread. What the actor sends to this worker's sockets leaves when it is done.
+  // On the unit's worker thread. What the actor sends to this worker's sockets leaves when the loop's
+  // turn ends (net/turn_end.hpp).
   static void run(void* context, void* arg) {
     auto* unit = static_cast<worker_unit*>(context);
     auto* job = static_cast<caf::resumable*>(arg);
-    caf::resumable::resume_result result;
-    {
-      net::send_turn turn;
-      bool outer = std::exchange(in_actor_turn, true);
-      result = job->resume(unit, unit->owner->max_throughput());
-      in_actor_turn = outer;
-    }
+    bool outer = std::exchange(in_actor_turn, true);
+    auto result = job->resume(unit, unit->owner->max_throughput());
+    in_actor_turn = outer;
     switch (result) {
       case caf::resumable::resume_later:
         unit->owner->io_.post(unit->index, &run, unit, job);  // more mail: after the handlers queued meanwhile

@@ -1,9 +1,9 @@
 // Private to net/*.cpp: one WebSocket connection after its handshake, over a plain TCP socket or TLS
 // on one, server side or client side. Every handler runs on the connection's worker; one read and at
 // most one write in flight. The framing is ours (net/ws_frame): a read takes what the socket has into
-// one buffer and hands out every whole frame in it; what is queued in one turn of the loop (send_turn)
-// leaves in one send, and on plain TCP that send is made at once, without an operation of the loop,
-// unless the socket's buffer is full. The outbound queue is bounded (oldest droppable audio goes first).
+// one buffer and hands out every whole frame in it; what is queued in one turn of the loop leaves in
+// one send when the turn ends (net/turn_end.hpp), and on plain TCP that send is made at once, without
+// an operation of the loop, unless the socket's buffer is full. The outbound queue is bounded (oldest droppable audio goes first).
 #pragma once
 
 #include <openssl/rand.h>
@@ -25,7 +25,8 @@
 
 #include "net/handler_memory.hpp"
 #include "net/outbound_queue.hpp"
-#include "net/send_turn.hpp"
+#include "net/ready_watch.hpp"
+#include "net/turn_end.hpp"
 #include "net/ws_channel.hpp"
 #include "net/ws_frame.hpp"
 
@@ -97,7 +98,9 @@ class ws_connection final : public ws_channel,
         id_(next_connection_id()),
         handshake_timer_(stream_.get_executor()),
         close_timer_(stream_.get_executor()),
-        idle_timer_(stream_.get_executor()) {
+        idle_timer_(stream_.get_executor()),
+        turn_end_(boost::asio::use_service<detail::turn_end>(stream_.get_executor().context())),
+        ready_(stream_, &ws_connection::on_ready) {
     rx_.resize(std::max<std::size_t>(initial_read_bytes, early.size()));
     if (!early.empty()) std::memcpy(rx_.data(), early.data(), early.size());
     rx_len_ = early.size();
@@ -175,16 +178,7 @@ class ws_connection final : public ws_channel,
     // (A queue cut for a peer that stopped reading tells the sink here; the sinks only send a
     // message, so that is safe.)
     if (posted_.load(std::memory_order_relaxed) == 0 && stream_.get_executor().running_in_this_thread()) {
-      if (!queue(std::move(text), droppable_audio, binary)) return;
-      if (detail::in_send_turn()) {
-        // In an actor's turn: the turn's frames leave together when it ends.
-        if (!flush_at_turn_end_) {
-          flush_at_turn_end_ = true;
-          detail::flush_at_end_of_turn(this->shared_from_this());
-        }
-      } else {
-        post_flush();
-      }
+      if (queue(std::move(text), droppable_audio, binary)) flush_when_turn_ends();
       return;
     }
     posted_.fetch_add(1, std::memory_order_relaxed);
@@ -194,20 +188,17 @@ class ws_connection final : public ws_channel,
                       });
   }
 
-  // On the worker, once per posted send. The flush is posted behind the frames posted with this one
-  // (a sink's media and mark, a burst from another thread), so that they leave together.
+  // On the worker, once per posted send. Frames posted together (a burst from another thread) leave
+  // together, at the end of the turn that queues them.
   void enqueue(std::string text, bool droppable, bool binary) {
     posted_.fetch_sub(1, std::memory_order_relaxed);
-    if (queue(std::move(text), droppable, binary)) post_flush();
+    if (queue(std::move(text), droppable, binary)) flush_when_turn_ends();
   }
 
-  void post_flush() {
-    if (flush_posted_) return;
-    flush_posted_ = true;
-    boost::asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
-      self->flush_posted_ = false;
-      self->flush();
-    });
+  void flush_when_turn_ends() {
+    if (flush_at_turn_end_) return;
+    flush_at_turn_end_ = true;
+    turn_end_.add(this->shared_from_this());
   }
 
   // The end of the turn in which frames were queued: they leave together.
@@ -233,7 +224,8 @@ class ws_connection final : public ws_channel,
   // ---- reading ----
 
   // Hands out the whole frames already read, then reads more unless they paused or ended the connection.
-  void read_on() {
+  // `emptied`: a read in this handler just found the socket empty (net/ready_watch.hpp).
+  void read_on(bool emptied = false) {
     paused_ = false;
     if (!deliver()) return;
     if (rx_len_ == rx_.size()) {
@@ -241,22 +233,47 @@ class ws_connection final : public ws_channel,
       rx_.resize(std::min(rx_.size() * 2, limits_.max_frame_bytes + max_header_bytes));
     }
     reading_ = true;
-    stream_.async_read_some(boost::asio::buffer(rx_.data() + rx_len_, rx_.size() - rx_len_),
-                            memory_handler<ws_connection>{this->shared_from_this(), &handler_memory_,
-                                                          &ws_connection::on_read});
+    if constexpr (plain) {
+      ready_.arm(this->shared_from_this(), emptied);
+    } else {
+      stream_.async_read_some(boost::asio::buffer(rx_.data() + rx_len_, rx_.size() - rx_len_),
+                              memory_handler<ws_connection>{this->shared_from_this(), &handler_memory_,
+                                                            &ws_connection::on_read});
+    }
   }
 
+  // TLS: what the read brought.
   void on_read(boost::system::error_code ec, std::size_t n) {
+    if (take_read(ec, n)) read_on();
+  }
+
+  // Plain TCP: the socket has something to read; the read is made here, into the room read_on left.
+  void on_ready(boost::system::error_code ec) {
+    std::size_t n = 0, room = rx_.size() - rx_len_;
+    if (!ec && !finished_) {
+      n = stream_.read_some(boost::asio::buffer(rx_.data() + rx_len_, room), ec);  // the socket is non-blocking
+      if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
+        reading_ = false;
+        return read_on(true);
+      }
+    }
+    if (take_read(ec, n)) read_on(n < room);
+  }
+
+  // What a read brought; false when the connection is over.
+  bool take_read(boost::system::error_code ec, std::size_t n) {
     reading_ = false;
-    if (finished_) return;
+    if (finished_) return false;
     heard_ = true;
     if (ec) {
       if (close_sent_ && (ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset))
-        return finish(close_reason_);  // the peer ended the TCP connection after our close frame
-      return finish(describe(ec));
+        finish(close_reason_);  // the peer ended the TCP connection after our close frame
+      else
+        finish(describe(ec));
+      return false;
     }
     rx_len_ += n;
-    read_on();
+    return true;
   }
 
   // Every whole frame in the buffer to where it goes. False when reading should stop here: the
@@ -575,10 +592,14 @@ class ws_connection final : public ws_channel,
   boost::asio::steady_timer handshake_timer_;
   boost::asio::steady_timer close_timer_;
   boost::asio::steady_timer idle_timer_;
+  detail::turn_end& turn_end_;
+  struct no_watch {
+    no_watch(Stream&, void (ws_connection::*)(boost::system::error_code)) {}
+  };
+  std::conditional_t<plain, ready_watch<ws_connection>, no_watch> ready_;  // plain TCP's reads
   bool heard_ = false;   // a frame or a control frame came since the last idle look
   bool pinged_ = false;  // the last idle look found nothing and pinged
   bool flush_at_turn_end_ = false;  // registered to flush when the current turn ends
-  bool flush_posted_ = false;       // a flush is posted behind frames on their way
   std::atomic<int> posted_{0};      // sends whose frame is on its way to enqueue
   std::atomic<std::uint64_t> frames_in_{0}, frames_out_{0}, dropped_{0}, binary_{0}, sends_{0};
 };

@@ -9,6 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <future>
+#include <random>
 #include <thread>
 
 #include "net/http_server.hpp"
@@ -119,6 +120,55 @@ TEST(WsWire, OurServerTalksWithBeastsClientAndAnswersItsClose) {
   EXPECT_FALSE(ec) << ec.message();
   ASSERT_TRUE(ours.frames->wait_closed(5s));
   EXPECT_EQ(ours.frames->close_reason(), "closed by peer");
+}
+
+// Frames that arrive in pieces cut anywhere (a byte, a header without its payload, two frames and a
+// half), with pauses between: the reads that empty the socket end at every kind of boundary, and
+// each is followed by the loop's wait for more (net/ready_watch.hpp). Every frame is read, and
+// answered, in order.
+TEST(WsWire, FramesArrivingInPiecesCutAnywhereAreAllReadInOrder) {
+  our_server ours;
+  boost::asio::io_context ioc;
+  auto ws = beast_client(ioc, ours.server.port());
+  constexpr int count = 400;
+  std::string bytes;
+  for (int i = 0; i < count; ++i) {
+    // Sizes around the 125 and 65535 bounds of the length's encodings, and past the 4 KiB read buffer.
+    std::size_t size = (i % 7 == 0) ? 5000 + i : (i % 5 == 0) ? 126 : 20 + i % 200;
+    std::string payload = std::to_string(i) + ":" + std::string(size, static_cast<char>('a' + i % 26));
+    net::ws::append_client_frame(bytes, net::ws::opcode::text, payload, 0x9e3779b9u * static_cast<std::uint32_t>(i + 1));
+  }
+  std::thread writer([&] {
+    std::minstd_rand random(7);
+    for (std::size_t at = 0; at < bytes.size();) {
+      std::size_t piece = std::min<std::size_t>(bytes.size() - at, 1 + random() % 700);
+      boost::asio::write(ws.next_layer(), boost::asio::buffer(bytes.data() + at, piece));
+      at += piece;
+      if (random() % 3 == 0) std::this_thread::sleep_for(std::chrono::microseconds(random() % 300));
+    }
+  });
+  // A frame left unread in our socket would hang the reads below: past 20 s the client's socket is
+  // shut, so that they fail instead.
+  std::promise<void> read_all;
+  std::thread watchdog([&, done = read_all.get_future()] {
+    if (done.wait_for(20s) == std::future_status::timeout) ::shutdown(ws.next_layer().native_handle(), SHUT_RDWR);
+  });
+  int echoed = 0;
+  try {
+    for (; echoed < count; ++echoed) {
+      auto echo = read_text(ws);
+      if (echo.substr(0, echo.find(':', 5)) != "echo:" + std::to_string(echoed)) {
+        ADD_FAILURE() << "echo " << echoed << " is " << echo.substr(0, 20);
+        break;
+      }
+    }
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "after " << echoed << " of " << count << " echoes: " << e.what();
+  }
+  read_all.set_value();
+  watchdog.join();
+  writer.join();
+  EXPECT_EQ(ours.frames->snapshot().size(), static_cast<std::size_t>(count));
 }
 
 TEST(WsWire, OurServerClosesFirstAndBeastAnswers) {
