@@ -15,8 +15,9 @@
 // like any completion.
 //
 // This reaches into Asio's detail namespace (the reactor, its per-socket data and operation types),
-// which is why it is kept to this one header; tests/integration/ws_wire_test.cpp and the transport
-// tests run every connection through it.
+// which is why it is kept to this one header, and used only with the Boost it was written against
+// (Debian 12's 1.74); with another, connections use Asio's own read. tests/integration/ws_wire_test.cpp
+// and the transport tests run every connection through it.
 #pragma once
 
 #include <boost/asio/detail/reactor.hpp>
@@ -28,8 +29,12 @@
 
 namespace voxgate::net {
 
-static_assert(BOOST_VERSION / 100 == 1074, "ready_watch follows Asio's reactor as Boost 1.74 has it: check it again");
+inline constexpr bool ready_watch_supported = BOOST_VERSION / 100 == 1074;
 
+template <class Owner>
+class ready_watch;
+
+#if BOOST_VERSION / 100 == 1074
 template <class Owner>
 class ready_watch final : public boost::asio::detail::reactor_op {
  public:
@@ -85,5 +90,6 @@ class ready_watch final : public boost::asio::detail::reactor_op {
   std::shared_ptr<Owner> owner_;
   bool known_empty_ = false;
 };
+#endif
 
 }  // namespace voxgate::net

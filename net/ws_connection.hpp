@@ -84,6 +84,7 @@ class ws_connection final : public ws_channel,
                             public std::enable_shared_from_this<ws_connection<Stream>> {
  public:
   static constexpr bool plain = std::is_same_v<Stream, plain_socket>;
+  static constexpr bool watched = plain && ready_watch_supported;  // reads through a ready_watch
 
   // `early`: bytes that came after the handshake's response, already read with it.
   ws_connection(Stream&& stream, std::string remote, ws_limits limits, bool handshake_mode, ws_role role,
@@ -233,7 +234,7 @@ class ws_connection final : public ws_channel,
       rx_.resize(std::min(rx_.size() * 2, limits_.max_frame_bytes + max_header_bytes));
     }
     reading_ = true;
-    if constexpr (plain) {
+    if constexpr (watched) {
       ready_.arm(this->shared_from_this(), emptied);
     } else {
       stream_.async_read_some(boost::asio::buffer(rx_.data() + rx_len_, rx_.size() - rx_len_),
@@ -242,12 +243,12 @@ class ws_connection final : public ws_channel,
     }
   }
 
-  // TLS: what the read brought.
+  // TLS (and plain TCP where Asio's read is used): what the read brought.
   void on_read(boost::system::error_code ec, std::size_t n) {
     if (take_read(ec, n)) read_on();
   }
 
-  // Plain TCP: the socket has something to read; the read is made here, into the room read_on left.
+  // Watched plain TCP: the socket has something to read; the read is made here, into the room read_on left.
   void on_ready(boost::system::error_code ec) {
     std::size_t n = 0, room = rx_.size() - rx_len_;
     if (!ec && !finished_) {
@@ -596,7 +597,7 @@ class ws_connection final : public ws_channel,
   struct no_watch {
     no_watch(Stream&, void (ws_connection::*)(boost::system::error_code)) {}
   };
-  std::conditional_t<plain, ready_watch<ws_connection>, no_watch> ready_;  // plain TCP's reads
+  std::conditional_t<watched, ready_watch<ws_connection>, no_watch> ready_;  // plain TCP's reads
   bool heard_ = false;   // a frame or a control frame came since the last idle look
   bool pinged_ = false;  // the last idle look found nothing and pinged
   bool flush_at_turn_end_ = false;  // registered to flush when the current turn ends
