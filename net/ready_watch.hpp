@@ -8,11 +8,18 @@
 //
 // A ready_watch is an operation of the same reactor that only reports "ready": the connection reads
 // in its own handler. When it arms the watch right after a read in that same handler came back short
-// (the socket was empty then), the watch does not look at the socket at all: anything that arrives
-// after that read is a new edge, and the reactor reports it to the queued watch. No other handler can
-// run between that read and the arming, so no edge is missed. Armed otherwise (the first read, after
-// a pause, after a read that filled the buffer), it reports ready at once, through the loop's queue,
-// like any completion.
+// (the socket had no more bytes then), the watch does not look at the socket at all: bytes that arrive
+// after that read are a new edge, and the reactor reports it to the queued watch. No other handler can
+// run between that read and the arming (one thread runs each loop), so no such edge is missed. Armed
+// otherwise (the first read, after a pause, after a read that filled the buffer), it reports ready at
+// once, through the loop's queue, like any completion.
+//
+// What a short read does not prove: that the peer's FIN, or a reset, did not come with the bytes. The
+// kernel's read stops in front of either and reports it only to the next read, and the edge that
+// announced them is spent. The connection covers that case itself: once a second, a connection that
+// read nothing since its last look peeks at its socket (ws_connection.hpp, watch_for_silent_end), so
+// such an end is found within two seconds instead of never. (Asking the reactor to look again would
+// not do: Boost 1.74 re-arms epoll only for an operation that finds no other queued on the socket.)
 //
 // This reaches into Asio's detail namespace (the reactor, its per-socket data and operation types),
 // which is why it is kept to this one header, and used only with the Boost it was written against
@@ -21,6 +28,7 @@
 #pragma once
 
 #include <boost/asio/detail/reactor.hpp>
+#include <boost/assert.hpp>
 #include <boost/asio/detail/reactor_op.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/version.hpp>
@@ -54,12 +62,15 @@ class ready_watch final : public boost::asio::detail::reactor_op {
   // an error), or with operation_aborted once it is closed. `known_empty`: a read made in the running
   // handler just found the socket empty. Keeps `owner` alive until then; one watch in flight.
   void arm(std::shared_ptr<Owner> owner, bool known_empty) {
+    BOOST_ASSERT(!owner_);  // one watch in flight: a second arm would queue this operation twice
     owner_ = std::move(owner);
     known_empty_ = known_empty;
     ec_ = boost::system::error_code();
     auto& impl = internals::of(socket_);
+    starting_ = true;
     reactor_.start_op(boost::asio::detail::reactor::read_op, impl.socket_, impl.reactor_data_, this,
                       /*is_continuation=*/false, /*allow_speculative=*/true);
+    starting_ = false;
   }
 
  private:
@@ -68,10 +79,12 @@ class ready_watch final : public boost::asio::detail::reactor_op {
     static auto& of(socket& s) { return (s.*(&internals::impl_)).get_implementation(); }
   };
 
-  // Called by the reactor: at once when armed (allow_speculative), then on each edge until done.
+  // Called by the reactor: from start_op when nothing else waits on the socket (the speculative try),
+  // and on the socket's next edge. Only the try is skipped when the socket is known empty; queued
+  // behind another operation, the watch is ready at the edge that completes that one.
   static status do_perform(reactor_op* base) {
     auto* self = static_cast<ready_watch*>(base);
-    return std::exchange(self->known_empty_, false) ? not_done : done;
+    return self->starting_ && self->known_empty_ ? not_done : done;
   }
 
   // `loop` is null when the loop is destroyed with the watch still queued: nothing is called.
@@ -89,6 +102,7 @@ class ready_watch final : public boost::asio::detail::reactor_op {
   callback on_ready_;
   std::shared_ptr<Owner> owner_;
   bool known_empty_ = false;
+  bool starting_ = false;  // inside arm's start_op
 };
 #endif
 

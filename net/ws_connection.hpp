@@ -100,6 +100,7 @@ class ws_connection final : public ws_channel,
         handshake_timer_(stream_.get_executor()),
         close_timer_(stream_.get_executor()),
         idle_timer_(stream_.get_executor()),
+        probe_timer_(stream_.get_executor()),
         turn_end_(boost::asio::use_service<detail::turn_end>(stream_.get_executor().context())),
         ready_(stream_, &ws_connection::on_ready) {
     rx_.resize(std::max<std::size_t>(initial_read_bytes, early.size()));
@@ -123,6 +124,7 @@ class ws_connection final : public ws_channel,
       });
     }
     if (limits_.idle_timeout.count() > 0) watch_idle();
+    if constexpr (watched) watch_for_silent_end();
     if (rx_len_ == 0) {
       read_on();
       return;
@@ -261,11 +263,37 @@ class ws_connection final : public ws_channel,
     if (take_read(ec, n)) read_on(n < room);
   }
 
+  // A FIN or a reset that came with the last bytes read leaves the watch waiting for an edge that
+  // will not come (net/ready_watch.hpp). Once a second, a connection that read nothing since the last
+  // look peeks at its socket without blocking: an end (or an error) waiting there ends the connection
+  // as a read would. One recv per silent socket per second; a socket that reads every 20 ms costs only
+  // the timer.
+  void watch_for_silent_end() {
+    probe_timer_.expires_after(silent_end_probe);
+    probe_timer_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
+      if (ec || self->finished_) return;
+      if (!self->read_since_probe_ && self->reading_) {
+        char byte;
+        boost::system::error_code peeked;
+        self->stream_.receive(boost::asio::buffer(&byte, 1), plain_socket::message_peek, peeked);
+        // Bytes, or nothing yet: the watch reads them at their edge. An end or an error: taken now
+        // (the connection closes its socket, which ends the watch too).
+        if (peeked && peeked != boost::asio::error::would_block && peeked != boost::asio::error::try_again) {
+          self->take_read(peeked, 0);
+          return;
+        }
+      }
+      self->read_since_probe_ = false;
+      self->watch_for_silent_end();
+    });
+  }
+
   // What a read brought; false when the connection is over.
   bool take_read(boost::system::error_code ec, std::size_t n) {
     reading_ = false;
     if (finished_) return false;
     heard_ = true;
+    read_since_probe_ = true;
     if (ec) {
       if (close_sent_ && (ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset))
         finish(close_reason_);  // the peer ended the TCP connection after our close frame
@@ -540,6 +568,7 @@ class ws_connection final : public ws_channel,
     handshake_timer_.cancel();
     close_timer_.cancel();
     idle_timer_.cancel();
+    probe_timer_.cancel();
     out_.clear();
     if (close_reason_.empty()) close_reason_ = reason;
     boost::system::error_code ignored;
@@ -556,6 +585,7 @@ class ws_connection final : public ws_channel,
     return ec.message();
   }
 
+  static constexpr std::chrono::seconds silent_end_probe{1};
   static constexpr std::size_t gather_bytes = 32 * 1024;
   static constexpr std::size_t initial_read_bytes = 4096;
   static constexpr std::size_t max_header_bytes = 14;
@@ -593,6 +623,8 @@ class ws_connection final : public ws_channel,
   boost::asio::steady_timer handshake_timer_;
   boost::asio::steady_timer close_timer_;
   boost::asio::steady_timer idle_timer_;
+  boost::asio::steady_timer probe_timer_;  // watch_for_silent_end
+  bool read_since_probe_ = false;
   detail::turn_end& turn_end_;
   struct no_watch {
     no_watch(Stream&, void (ws_connection::*)(boost::system::error_code)) {}

@@ -85,6 +85,23 @@ std::string read_text(websocket::stream<tcp::socket>& ws) {
   return beast::buffers_to_string(buffer.data());
 }
 
+// Keeps worker 0 of `io` busy for `how_long`; returns once it has started, so that whatever the peer
+// sends meanwhile waits in the socket and is read together.
+void stall_worker(net::io_runtime& io, std::chrono::milliseconds how_long) {
+  struct stall {
+    std::promise<void> started;
+    std::chrono::milliseconds how_long;
+  };
+  auto s = std::make_unique<stall>(stall{{}, how_long});
+  auto started = s->started.get_future();
+  io.post(0, [](void* arg, void*) {
+    std::unique_ptr<stall> s(static_cast<stall*>(arg));
+    s->started.set_value();
+    std::this_thread::sleep_for(s->how_long);
+  }, s.release(), nullptr);
+  started.wait();
+}
+
 }  // namespace
 
 TEST(WsWire, OurServerTalksWithBeastsClientAndAnswersItsClose) {
@@ -169,6 +186,74 @@ TEST(WsWire, FramesArrivingInPiecesCutAnywhereAreAllReadInOrder) {
   watchdog.join();
   writer.join();
   EXPECT_EQ(ours.frames->snapshot().size(), static_cast<std::size_t>(count));
+}
+
+// A peer that ends the TCP connection right behind its last frame, with no close frame: a FIN, or a
+// reset. With our worker busy, both are in the socket when it reads, and the read stops in front of
+// the end, reporting only the frame; the end must still be found (net/ready_watch.hpp), soon.
+TEST(WsWire, OurServerFindsAPeersEndThatCameWithItsLastFrame) {
+  for (bool reset : {false, true}) {
+    SCOPED_TRACE(reset ? "reset" : "FIN");
+    our_server ours;
+    boost::asio::io_context ioc;
+    auto ws = beast_client(ioc, ours.server.port());
+    ws.text(true);
+    ws.write(boost::asio::buffer(std::string("hello")));
+    EXPECT_EQ(read_text(ws), "echo:hello");  // the connection is up and waiting for more
+
+    stall_worker(ours.io, 300ms);
+    std::string last;
+    // Binary, which the sink keeps without answering: an answer would meet the reset and end it so.
+    net::ws::append_client_frame(last, net::ws::opcode::binary, "last words", 0x5eed1234u);
+    boost::asio::write(ws.next_layer(), boost::asio::buffer(last));
+    if (reset) {
+      ws.next_layer().set_option(boost::asio::socket_base::linger(true, 0));
+      ws.next_layer().close();
+    } else {
+      ws.next_layer().shutdown(tcp::socket::shutdown_send);
+    }
+    EXPECT_TRUE(ours.frames->wait_for([](const std::string& f) { return f == "bin:last words"; }, 5s));
+    // Well within the server's idle timeout (30 s), which would find a vanished peer too.
+    ASSERT_TRUE(ours.frames->wait_closed(4s)) << "the peer's end was not found";
+    EXPECT_EQ(ours.frames->close_reason(), "connection lost");
+  }
+}
+
+// The same for our client (no idle timeout by default: without the look at a silent socket it would
+// wait for ever): the server sends a frame and ends the TCP connection behind it.
+TEST(WsWire, OurClientFindsAServersEndThatCameWithItsLastFrame) {
+  boost::asio::io_context accept_context;
+  tcp::acceptor acceptor(accept_context, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  auto port = acceptor.local_endpoint().port();
+  net::io_runtime io(1);
+  io.start();
+  std::promise<void> go;
+  std::thread server([&] {
+    websocket::stream<tcp::socket> ws(acceptor.accept());
+    ws.accept();
+    ws.text(true);
+    ws.write(boost::asio::buffer(std::string("first")));
+    go.get_future().wait();  // our worker is busy now
+    ws.write(boost::asio::buffer(std::string("last")));
+    ws.next_layer().shutdown(tcp::socket::shutdown_send);
+    beast::error_code ignored;
+    beast::flat_buffer rest;
+    ws.read(rest, ignored);  // until our side ends too
+  });
+  auto frames = std::make_shared<fakes::frame_queue>();
+  std::promise<net::ws_channel_ptr> opened;
+  net::ws_connect(io, {.url = "ws://127.0.0.1:" + std::to_string(port) + "/ws", .headers = {}, .tls = {}},
+                  std::make_shared<fakes::queue_sink>(frames),
+                  [&](net::ws_channel_ptr c, std::string) { opened.set_value(c); });
+  auto client = opened.get_future().get();
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(frames->wait_for([](const std::string& f) { return f == "first"; }, 5s));
+  stall_worker(io, 300ms);
+  go.set_value();
+  EXPECT_TRUE(frames->wait_for([](const std::string& f) { return f == "last"; }, 5s));
+  EXPECT_TRUE(frames->wait_closed(4s)) << "the server's end was not found";
+  client->close("done");
+  server.join();
 }
 
 TEST(WsWire, OurServerClosesFirstAndBeastAnswers) {
