@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System calls per second of the gateway and of the floor (the bare Beast relay) under the same load,
 # side by side: each pinned to core 0 in turn, `voxgate load` and the echo AI on core 1, and
-# `perf stat` counting sendmsg, recvmsg and epoll_wait over 3 s of the steady window.
+# `perf stat` counting the sends (sendmsg, sendto), the reads (recvmsg, recvfrom), epoll_wait and epoll_ctl
+# over 3 s of the steady window.
 #
 #   bench/syscalls.sh            # 200 calls
 #   CALLS=100 bench/syscalls.sh
@@ -38,7 +39,7 @@ count() {  # $1 = gateway | floor
   local load=$!
   sleep 4
   local e=syscalls:sys_enter_
-  perf stat -x, -e ${e}sendmsg,${e}recvmsg,${e}epoll_wait -p "$target" -- sleep 3 2>&1 |
+  perf stat -x, -e ${e}sendmsg,${e}sendto,${e}recvmsg,${e}recvfrom,${e}epoll_wait,${e}epoll_ctl -p "$target" -- sleep 3 2>&1 |
     awk -F, -v t="$1" -v calls="$CALLS" '{ split($3, n, "_enter_"); printf "%s: %s %d per second per call\n", t, n[2], $1 / 3 / calls }'
   wait $load || true
   kill $target; wait $target 2>/dev/null || true
