@@ -1,9 +1,10 @@
 // Private to net/*.cpp: one WebSocket connection after its handshake, over a plain TCP socket or TLS
 // on one, server side or client side. Every handler runs on the connection's worker; one read and at
 // most one write in flight. The framing is ours (net/ws_frame): a read takes what the socket has into
-// one buffer and hands out every whole frame in it; what is queued in one turn of the loop leaves in
-// one send when the turn ends (net/turn_end.hpp), and on plain TCP that send is made at once, without
-// an operation of the loop, unless the socket's buffer is full. The outbound queue is bounded (oldest droppable audio goes first).
+// one buffer and hands out every whole frame in it (on plain TCP with one system call per read,
+// net/ready_watch.hpp); what is queued in one turn of the loop leaves in one send when the turn ends
+// (net/turn_end.hpp), made at once on plain TCP, without an operation of the loop, unless the socket's
+// buffer is full. The outbound queue is bounded (oldest droppable audio goes first).
 #pragma once
 
 #include <openssl/rand.h>
