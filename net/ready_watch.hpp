@@ -28,9 +28,9 @@
 #pragma once
 
 #include <boost/asio/detail/reactor.hpp>
-#include <boost/assert.hpp>
 #include <boost/asio/detail/reactor_op.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/assert.hpp>
 #include <boost/version.hpp>
 #include <memory>
 #include <utility>
@@ -60,17 +60,16 @@ class ready_watch final : public boost::asio::detail::reactor_op {
 
   // Calls (owner->*on_ready)(ec) on the loop once the socket has something to read (bytes, its end,
   // an error), or with operation_aborted once it is closed. `known_empty`: a read made in the running
-  // handler just found the socket empty. Keeps `owner` alive until then; one watch in flight.
+  // handler just came back short (or found nothing). Keeps `owner` alive until then; one watch in flight.
   void arm(std::shared_ptr<Owner> owner, bool known_empty) {
     BOOST_ASSERT(!owner_);  // one watch in flight: a second arm would queue this operation twice
     owner_ = std::move(owner);
-    known_empty_ = known_empty;
     ec_ = boost::system::error_code();
     auto& impl = internals::of(socket_);
-    starting_ = true;
+    skip_try_ = known_empty;
     reactor_.start_op(boost::asio::detail::reactor::read_op, impl.socket_, impl.reactor_data_, this,
                       /*is_continuation=*/false, /*allow_speculative=*/true);
-    starting_ = false;
+    skip_try_ = false;
   }
 
  private:
@@ -82,10 +81,7 @@ class ready_watch final : public boost::asio::detail::reactor_op {
   // Called by the reactor: from start_op when nothing else waits on the socket (the speculative try),
   // and on the socket's next edge. Only the try is skipped when the socket is known empty; queued
   // behind another operation, the watch is ready at the edge that completes that one.
-  static status do_perform(reactor_op* base) {
-    auto* self = static_cast<ready_watch*>(base);
-    return self->starting_ && self->known_empty_ ? not_done : done;
-  }
+  static status do_perform(reactor_op* base) { return static_cast<ready_watch*>(base)->skip_try_ ? not_done : done; }
 
   // `loop` is null when the loop is destroyed with the watch still queued: nothing is called.
   static void do_complete(void* loop, boost::asio::detail::operation* base, const boost::system::error_code&,
@@ -101,8 +97,7 @@ class ready_watch final : public boost::asio::detail::reactor_op {
   boost::asio::detail::reactor& reactor_;
   callback on_ready_;
   std::shared_ptr<Owner> owner_;
-  bool known_empty_ = false;
-  bool starting_ = false;  // inside arm's start_op
+  bool skip_try_ = false;  // set only inside arm's start_op, for a socket known empty
 };
 #endif
 
