@@ -1,6 +1,19 @@
 #include "actors/admission.hpp"
 
+#include <cmath>
+
 namespace voxgate::actors {
+namespace {
+
+bool lags(const worker_view& w, const admission_limits& limits) { return limits.lag.count() > 0 && w.lag > limits.lag; }
+
+bool too_busy(const worker_view& w, const admission_limits& limits) {
+  return limits.busy > 0 && projected_busy(w) > limits.busy;
+}
+
+std::string whole(double x) { return std::to_string(std::lround(x)); }
+
+}  // namespace
 
 double projected_busy(const worker_view& w) {
   std::size_t streaming = w.calls > w.waiting ? w.calls - w.waiting : 0;
@@ -13,11 +26,27 @@ int choose_worker(const std::vector<worker_view>& workers, const admission_limit
   int best = -1;
   for (std::size_t i = 0; i < workers.size(); ++i) {
     const auto& w = workers[i];
-    if (limits.lag.count() > 0 && w.lag > limits.lag) continue;
-    if (limits.busy > 0 && projected_busy(w) > limits.busy) continue;
+    if (lags(w, limits) || too_busy(w, limits)) continue;
     if (best < 0 || w.calls < workers[static_cast<std::size_t>(best)].calls) best = static_cast<int>(i);
   }
   return best;
+}
+
+std::string why_no_worker(const std::vector<worker_view>& workers, const admission_limits& limits) {
+  std::string out;
+  for (std::size_t i = 0; i < workers.size(); ++i) {
+    const auto& w = workers[i];
+    std::string why;
+    if (lags(w, limits))
+      why = "loop " + whole(static_cast<double>(w.lag.count()) / 1000) + " ms behind, bound " +
+            std::to_string(limits.lag.count()) + " ms";
+    if (too_busy(w, limits))
+      why += (why.empty() ? "" : ", ") + whole(projected_busy(w) * 100) + " % busy with this call, bound " +
+             whole(limits.busy * 100) + " %";
+    if (why.empty()) why = "has room";
+    out += (out.empty() ? "worker " : "; worker ") + std::to_string(i) + ": " + why;
+  }
+  return out;
 }
 
 }  // namespace voxgate::actors

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace voxgate::actors {
@@ -33,5 +34,9 @@ double projected_busy(const worker_view& w);
 
 // The worker with the fewest calls among those within the limits (the first of equals); -1 if none.
 int choose_worker(const std::vector<worker_view>& workers, const admission_limits& limits);
+
+// For the refusal's log line, what keeps each worker from taking the call, worker by worker:
+// "worker 0: loop 34 ms behind, bound 20 ms; worker 1: 75 % busy with this call, bound 70 %".
+std::string why_no_worker(const std::vector<worker_view>& workers, const admission_limits& limits);
 
 }  // namespace voxgate::actors

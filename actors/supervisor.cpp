@@ -76,7 +76,8 @@ live_call* find_call(supervisor_pointer self, const std::string& id) {
 // The worker with the fewest live calls among those whose loop keeps up and has room, or -1
 // (actors/admission.hpp). A call stays where it is placed, so a full worker takes none, and the
 // calls it has keep their audio.
-int place_call(const supervisor_state& st) {
+// `why`, when none: what kept each worker from it.
+int place_call(const supervisor_state& st, std::string& why) {
   const auto& env = *st.env;
   std::vector<worker_view> workers(st.per_worker.size());
   for (std::size_t i = 0; i < workers.size(); ++i) {
@@ -84,7 +85,10 @@ int place_call(const supervisor_state& st) {
     workers[i] = {st.per_worker[i], st.waiting[i], env.loop_busy ? env.loop_busy(w) : 0.0,
                   env.loop_lag ? env.loop_lag(w) : std::chrono::microseconds(0)};
   }
-  return choose_worker(workers, {env.overload_lag, env.overload_busy});
+  admission_limits limits{env.overload_lag, env.overload_busy};
+  int chosen = choose_worker(workers, limits);
+  if (chosen < 0) why = why_no_worker(workers, limits);
+  return chosen;
 }
 
 call_admission admit_or_refuse(supervisor_pointer self, incoming_call& call);
@@ -123,13 +127,13 @@ call_admission admit_or_refuse(supervisor_pointer self, incoming_call& call) {
     spdlog::warn("call={} refused: MAX_CALLS={} reached", call.call_id, env.max_calls);
     return out;
   }
-  int worker = place_call(st);
+  std::string full;
+  int worker = place_call(st, full);
   if (worker < 0) {
     out.reason = "overload";
-    spdlog::warn(
-        "call={} refused reason=overload detail=\"every worker's loop lags more than {} ms or would be busier "
-        "than {:.0f} % with this call; the caller hears the polite refusal\"",
-        net::token{call.call_id}, env.overload_lag.count(), env.overload_busy * 100);
+    spdlog::warn("call={} refused reason=overload workers=\"{}\" detail=\"no worker has room for another call; the "
+                 "caller hears the polite refusal\"",
+                 net::token{call.call_id}, full);
     return out;
   }
   auto record = std::make_shared<call_record>();

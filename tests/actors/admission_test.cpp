@@ -11,6 +11,7 @@ using namespace std::chrono_literals;
 using voxgate::actors::admission_limits;
 using voxgate::actors::choose_worker;
 using voxgate::actors::projected_busy;
+using voxgate::actors::why_no_worker;
 using voxgate::actors::worker_view;
 
 TEST(Admission, WaitingCallsCountAtTheCostOfTheStreamingOnes) {
@@ -39,6 +40,16 @@ TEST(Admission, TheLeastLoadedWorkerWithinTheLimitsTakesTheCall) {
   workers[0].calls = 40;
   workers[0].waiting = 30;  // 10 streaming at 3 % each; 31 more would be 1.23
   EXPECT_EQ(choose_worker(workers, limits), -1) << "every worker full: the call is refused";
+}
+
+TEST(Admission, TheRefusalSaysWhatKeptEachWorkerFromTheCall) {
+  admission_limits limits{20ms, 0.70};
+  std::vector<worker_view> workers{{10, 0, 0.30, 34400us}, {100, 20, 0.60, 1ms}, {100, 0, 0.90, 45ms}};
+  EXPECT_EQ(why_no_worker(workers, limits),
+            "worker 0: loop 34 ms behind, bound 20 ms; worker 1: 76 % busy with this call, bound 70 %; "
+            "worker 2: loop 45 ms behind, bound 20 ms, 91 % busy with this call, bound 70 %");
+  workers[0].lag = 1ms;
+  EXPECT_EQ(why_no_worker({workers[0]}, limits), "worker 0: has room");
 }
 
 TEST(Admission, AZeroLimitIsNoLimit) {
