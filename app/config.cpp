@@ -204,7 +204,8 @@ const std::vector<config_var>& config_vars() {
       {"MAX_CALLS", "1000", "calls admitted at once; beyond it callers hear a polite refusal",
        whole_number(0, 1000000, &config::max_calls)},
       {"OVERLOAD_LAG_MS", "20",
-       "a worker whose loop runs this late takes no new calls (callers hear the polite refusal); 0: off",
+       "a worker whose loop runs this late at two probes in a row (100 ms apart; one stall alone does not count) "
+       "takes no new calls (callers hear the polite refusal); 0: off",
        whole_number(0, 10000, &config::overload_lag_ms)},
       {"OVERLOAD_BUSY_PERCENT", "70",
        "a worker whose thread would be busier than this with one more call (its waiting calls counted at the cost "

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <cmath>
+#include <utility>
 
 #include "net/io_runtime_impl.hpp"
 
@@ -84,7 +85,10 @@ void io_runtime::impl::probe(int w) {
     auto late = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
                                                                       worker.probe.expiry());
     auto lag = std::max<std::int64_t>(late.count(), 0);
-    worker.lag_us.store(std::max(lag, worker.lag_us.load(std::memory_order_relaxed) / 2), std::memory_order_relaxed);
+    // A lag counts once two probes in a row find it: a loop that is behind makes every probe wait,
+    // while one stall (a long handler, the machine paused) makes only one late.
+    auto kept = std::min(lag, std::exchange(worker.previous_lag_us, lag));
+    worker.lag_us.store(std::max(kept, worker.lag_us.load(std::memory_order_relaxed) / 2), std::memory_order_relaxed);
     double busy = measure_busy(worker);
     if (probe_observer) probe_observer(w, std::chrono::microseconds(lag), busy);
     probe(w);

@@ -38,7 +38,8 @@ class io_runtime {
 
   // Each worker's probe timer is due every `loop_probe_interval`.
   // - Loop lag: how late the probe runs is how long that worker's queue is. `loop_lag(w)` is the worst
-  //   recent lag (it halves with each probe that finds less).
+  //   recent lag that two probes in a row found (it halves with each probe that finds less): a loop
+  //   that is behind makes every probe late, one stall (a long handler, the machine paused) only one.
   // - Busy share: the worker thread's CPU time over each interval, 0 to 1. `loop_busy(w)` follows it
   //   smoothed over about half a second. A loop that lags is already behind; one near 1 soon will be.
   // The observer, set before start(), gets every probe on the worker's own thread.

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <future>
 #include <thread>
 #include <vector>
@@ -187,17 +188,56 @@ class OverloadedGatewayTest : public OverloadTest {
   void customize(app::config& c) override { c.overload_lag_ms = 5; }
 };
 
-// Every worker's loop has just run 300 ms late: the next caller hears the polite refusal, counted as
+// Holds its worker for 300 ms per run, `left` runs in a row: a loop that stays behind.
+struct staller {
+  net::io_runtime* io;
+  std::atomic<int> left;
+  static void run(void* context, void*) {
+    auto* s = static_cast<staller*>(context);
+    std::this_thread::sleep_for(300ms);
+    if (s->left.fetch_sub(1) > 1) s->io->post(s->io->current(), &run, s, nullptr);
+  }
+};
+
+// Every worker's loop stays 300 ms behind: the next caller hears the polite refusal, counted as
 // overload, and the call already up keeps its socket.
 TEST_F(OverloadedGatewayTest, ACallArrivingWhileEveryLoopLagsIsRefusedPolitely) {
   connect_call(sid);
   ASSERT_TRUE(eventually([&] { return get("/calls").body.find("streaming") != std::string::npos; }));
   auto& io = gateway->runtime();
-  for (int w = 0; w < io.workers(); ++w)
-    io.post(w, [](void*, void*) { std::this_thread::sleep_for(300ms); }, nullptr, nullptr);
+  std::vector<std::unique_ptr<staller>> stallers;
+  for (int w = 0; w < io.workers(); ++w) {
+    stallers.push_back(std::unique_ptr<staller>(new staller{&io, 4}));
+    io.post(w, &staller::run, stallers.back().get(), nullptr);
+  }
   ASSERT_TRUE(every_worker([&](int w) { return io.loop_lag(w) >= 100ms; }));
   expect_the_next_caller_refused_politely();
   EXPECT_GT(metric(R"(voxgate_worker_loop_lag_seconds_count{worker="0"})"), 0);
+  ASSERT_TRUE(eventually([&] {
+    for (auto& s : stallers)
+      if (s->left.load() > 0) return false;
+    return true;
+  }));
+}
+
+class StalledGatewayTest : public OverloadTest {
+  void customize(app::config& c) override { c.overload_lag_ms = 20; }  // the default
+};
+
+// Every worker stalls once for 300 ms (a long handler; the machine paused): one probe runs that late,
+// but the loops keep up before and after it, so the next caller is taken, not refused.
+TEST_F(StalledGatewayTest, ACallArrivingAfterOneStallIsTaken) {
+  auto& io = gateway->runtime();
+  auto late_probes = [&] {
+    return metric(R"(voxgate_worker_loop_lag_seconds_count{worker="0"})") -
+           metric(R"(voxgate_worker_loop_lag_seconds_bucket{worker="0",le="0.1"})");
+  };
+  for (int w = 0; w < io.workers(); ++w)
+    io.post(w, [](void*, void*) { std::this_thread::sleep_for(300ms); }, nullptr, nullptr);
+  ASSERT_TRUE(eventually([&] { return late_probes() >= 1; })) << "the stall shows in the lag histogram";
+  auto res = twilio->post_voice_webhook(sid);
+  EXPECT_NE(res.body.find("<Stream"), std::string::npos) << res.body;
+  EXPECT_EQ(metric(R"(voxgate_calls_refused_total{provider="twilio",reason="overload"})"), 0);
 }
 
 class BusyGatewayTest : public OverloadTest {

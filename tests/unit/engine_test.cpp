@@ -402,32 +402,57 @@ TEST(EngineRuntime, ATaskStillWaitingRunsOnceWhenTheRuntimeStops) {
   EXPECT_EQ(l.ran.size(), 1u) << "and only once";
 }
 
-TEST(EngineRuntime, ABlockedLoopShowsItsLagAndTheObserverSeesEveryProbe) {
+// Holds its worker for 300 ms per run, `left` runs in a row, each posted behind the loop's probe.
+struct staller {
+  io_runtime* io;
+  std::atomic<int> left;
+  static void run(void* context, void*) {
+    auto* s = static_cast<staller*>(context);
+    std::this_thread::sleep_for(300ms);
+    if (s->left.fetch_sub(1) > 1) s->io->post(s->io->current(), &run, s, nullptr);
+  }
+};
+
+// One stall makes one probe late, by about its length: the observer sees that probe, but the loop
+// keeps up before and after, so loop_lag() (what admission reads) does not count it.
+TEST(EngineRuntime, OneStallIsSeenByTheObserverButIsNoLag) {
   io_runtime io{1};
-  std::atomic<std::int64_t> worst_seen_us{0}, reported_then_us{0};
-  std::atomic<int> probes{0};
+  std::atomic<std::int64_t> worst_seen_us{0}, worst_reported_us{0};
+  std::atomic<int> probes_after{0};
   io.on_loop_probe([&](int w, std::chrono::microseconds lag, double) {
     EXPECT_EQ(w, 0);
-    probes.fetch_add(1);
-    if (lag.count() > worst_seen_us.load()) {
-      worst_seen_us.store(lag.count());
-      reported_then_us.store(io.loop_lag(0).count());  // what admission reads at that moment
-    }
+    if (worst_seen_us.load() >= 150'000) probes_after.fetch_add(1);
+    worst_seen_us.store(std::max(worst_seen_us.load(), lag.count()));
+    worst_reported_us.store(std::max(worst_reported_us.load(), io.loop_lag(0).count()));  // what admission reads
   });
   io.start();
-  // Hold the loop for 300 ms: the probe due meanwhile (within one interval) runs that much less late.
-  const std::int64_t at_least_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(300ms - io_runtime::loop_probe_interval).count();
-  io.post(0, [](void*, void*) { std::this_thread::sleep_for(300ms); }, nullptr, nullptr);
+  staller once{&io, 1};
+  io.post(0, &staller::run, &once, nullptr);
   auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (worst_seen_us.load() < at_least_us && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(5ms);
-  EXPECT_GE(worst_seen_us.load(), at_least_us);
-  EXPECT_GE(reported_then_us.load(), worst_seen_us.load()) << "loop_lag() is the worst recent lag";
-  std::this_thread::sleep_for(5 * io_runtime::loop_probe_interval);  // probes that find the loop free
-  EXPECT_LT(io.loop_lag(0).count(), at_least_us) << "and it decays once the loop keeps up";
+  while (probes_after.load() < 3 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  EXPECT_GE(worst_seen_us.load(), 150'000) << "the probe due during the stall ran that late";
+  EXPECT_GE(probes_after.load(), 3);
+  EXPECT_LT(worst_reported_us.load(), 50'000) << "one late probe is a stall, not a loop that is behind";
   io.stop();
-  EXPECT_GE(probes.load(), 1);
+}
+
+// A loop that stays behind makes every probe late: loop_lag() shows it, and it decays once the loop
+// keeps up again.
+TEST(EngineRuntime, ALoopKeptBehindShowsItsLagAndItDecaysAfter) {
+  io_runtime io{1};
+  std::atomic<std::int64_t> reported_us{0};
+  io.on_loop_probe([&](int, std::chrono::microseconds, double) {
+    reported_us.store(std::max(reported_us.load(), io.loop_lag(0).count()));  // what admission reads then
+  });
+  io.start();
+  staller behind{&io, 5};  // 1.5 s: each probe waits behind the next 300 ms
+  io.post(0, &staller::run, &behind, nullptr);
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (behind.left.load() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  EXPECT_GE(reported_us.load(), 150'000) << "two probes in a row ran late: the loop is behind";
+  std::this_thread::sleep_for(8 * io_runtime::loop_probe_interval);  // probes that find the loop free
+  EXPECT_LT(io.loop_lag(0), 20ms) << "and it decays once the loop keeps up";
+  io.stop();
 }
 
 // Spins the worker for `left` more slices of 20 ms, yielding to the loop (and its probe) between them.
