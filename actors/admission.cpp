@@ -11,7 +11,11 @@ bool too_busy(const worker_view& w, const admission_limits& limits) {
   return limits.busy > 0 && projected_busy(w) > limits.busy;
 }
 
-std::string whole(double x) { return std::to_string(std::lround(x)); }
+// One decimal: a share just past its bound reads 70.2, not 70.
+std::string tenths(double x) {
+  auto t = std::llround(x * 10);
+  return std::to_string(t / 10) + "." + std::to_string(t % 10);
+}
 
 }  // namespace
 
@@ -38,11 +42,11 @@ std::string why_no_worker(const std::vector<worker_view>& workers, const admissi
     const auto& w = workers[i];
     std::string why;
     if (lags(w, limits))
-      why = "loop " + whole(static_cast<double>(w.lag.count()) / 1000) + " ms behind, bound " +
+      why = "loop " + tenths(static_cast<double>(w.lag.count()) / 1000) + " ms behind, bound " +
             std::to_string(limits.lag.count()) + " ms";
     if (too_busy(w, limits))
-      why += (why.empty() ? "" : ", ") + whole(projected_busy(w) * 100) + " % busy with this call, bound " +
-             whole(limits.busy * 100) + " %";
+      why += (why.empty() ? "" : ", ") + tenths(projected_busy(w) * 100) + " % busy with this call, bound " +
+             std::to_string(std::lround(limits.busy * 100)) + " %";
     if (why.empty()) why = "has room";
     out += (out.empty() ? "worker " : "; worker ") + std::to_string(i) + ": " + why;
   }

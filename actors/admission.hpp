@@ -36,7 +36,7 @@ double projected_busy(const worker_view& w);
 int choose_worker(const std::vector<worker_view>& workers, const admission_limits& limits);
 
 // For the refusal's log line, what keeps each worker from taking the call, worker by worker:
-// "worker 0: loop 34 ms behind, bound 20 ms; worker 1: 75 % busy with this call, bound 70 %".
+// "worker 0: loop 34.4 ms behind, bound 20 ms; worker 1: 75.8 % busy with this call, bound 70 %".
 std::string why_no_worker(const std::vector<worker_view>& workers, const admission_limits& limits);
 
 }  // namespace voxgate::actors
