@@ -11,6 +11,7 @@
 #include "gateway_fixture.hpp"
 #include "net/providers/twilio/signature.hpp"
 #include "net/ws_client.hpp"
+#include "tests/fakes/loop_staller.hpp"
 #include "tests/fakes/raw_ws.hpp"
 
 using namespace voxgate;
@@ -188,27 +189,16 @@ class OverloadedGatewayTest : public OverloadTest {
   void customize(app::config& c) override { c.overload_lag_ms = 5; }
 };
 
-// Holds its worker for 300 ms per run, `left` runs in a row: a loop that stays behind.
-struct staller {
-  net::io_runtime* io;
-  std::atomic<int> left;
-  static void run(void* context, void*) {
-    auto* s = static_cast<staller*>(context);
-    std::this_thread::sleep_for(300ms);
-    if (s->left.fetch_sub(1) > 1) s->io->post(s->io->current(), &run, s, nullptr);
-  }
-};
-
 // Every worker's loop stays 300 ms behind: the next caller hears the polite refusal, counted as
 // overload, and the call already up keeps its socket.
 TEST_F(OverloadedGatewayTest, ACallArrivingWhileEveryLoopLagsIsRefusedPolitely) {
   connect_call(sid);
   ASSERT_TRUE(eventually([&] { return get("/calls").body.find("streaming") != std::string::npos; }));
   auto& io = gateway->runtime();
-  std::vector<std::unique_ptr<staller>> stallers;
+  std::vector<std::unique_ptr<fakes::loop_staller>> stallers;  // each loop stays 1.2 s behind
   for (int w = 0; w < io.workers(); ++w) {
-    stallers.push_back(std::unique_ptr<staller>(new staller{&io, 4}));
-    io.post(w, &staller::run, stallers.back().get(), nullptr);
+    stallers.push_back(std::unique_ptr<fakes::loop_staller>(new fakes::loop_staller{&io, 4}));
+    io.post(w, &fakes::loop_staller::run, stallers.back().get(), nullptr);
   }
   ASSERT_TRUE(every_worker([&](int w) { return io.loop_lag(w) >= 100ms; }));
   expect_the_next_caller_refused_politely();
@@ -232,12 +222,20 @@ TEST_F(StalledGatewayTest, ACallArrivingAfterOneStallIsTaken) {
     return metric(R"(voxgate_worker_loop_lag_seconds_count{worker="0"})") -
            metric(R"(voxgate_worker_loop_lag_seconds_bucket{worker="0",le="0.1"})");
   };
-  for (int w = 0; w < io.workers(); ++w)
-    io.post(w, [](void*, void*) { std::this_thread::sleep_for(300ms); }, nullptr, nullptr);
+  std::vector<std::unique_ptr<fakes::loop_staller>> stallers;
+  for (int w = 0; w < io.workers(); ++w) {
+    stallers.push_back(std::unique_ptr<fakes::loop_staller>(new fakes::loop_staller{&io, 1}));
+    io.post(w, &fakes::loop_staller::run, stallers.back().get(), nullptr);
+  }
   ASSERT_TRUE(eventually([&] { return late_probes() >= 1; })) << "the stall shows in the lag histogram";
   auto res = twilio->post_voice_webhook(sid);
   EXPECT_NE(res.body.find("<Stream"), std::string::npos) << res.body;
   EXPECT_EQ(metric(R"(voxgate_calls_refused_total{provider="twilio",reason="overload"})"), 0);
+  ASSERT_TRUE(eventually([&] {
+    for (auto& s : stallers)
+      if (s->left.load() > 0) return false;
+    return true;
+  }));
 }
 
 class BusyGatewayTest : public OverloadTest {

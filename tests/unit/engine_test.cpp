@@ -15,11 +15,13 @@
 #include <vector>
 
 #include "net/io_runtime.hpp"
+#include "tests/fakes/loop_staller.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using voxgate::actors::placement;
+using voxgate::fakes::loop_staller;
 using voxgate::net::io_runtime;
 
 using where_atom = caf::atom_constant<caf::atom("where")>;
@@ -402,17 +404,6 @@ TEST(EngineRuntime, ATaskStillWaitingRunsOnceWhenTheRuntimeStops) {
   EXPECT_EQ(l.ran.size(), 1u) << "and only once";
 }
 
-// Holds its worker for 300 ms per run, `left` runs in a row, each posted behind the loop's probe.
-struct staller {
-  io_runtime* io;
-  std::atomic<int> left;
-  static void run(void* context, void*) {
-    auto* s = static_cast<staller*>(context);
-    std::this_thread::sleep_for(300ms);
-    if (s->left.fetch_sub(1) > 1) s->io->post(s->io->current(), &run, s, nullptr);
-  }
-};
-
 // One stall makes one probe late, by about its length: the observer sees that probe, but the loop
 // keeps up before and after, so loop_lag() (what admission reads) does not count it.
 TEST(EngineRuntime, OneStallIsSeenByTheObserverButIsNoLag) {
@@ -426,8 +417,8 @@ TEST(EngineRuntime, OneStallIsSeenByTheObserverButIsNoLag) {
     worst_reported_us.store(std::max(worst_reported_us.load(), io.loop_lag(0).count()));  // what admission reads
   });
   io.start();
-  staller once{&io, 1};
-  io.post(0, &staller::run, &once, nullptr);
+  loop_staller once{&io, 1};
+  io.post(0, &loop_staller::run, &once, nullptr);
   auto deadline = std::chrono::steady_clock::now() + 5s;
   while (probes_after.load() < 3 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
   EXPECT_GE(worst_seen_us.load(), 150'000) << "the probe due during the stall ran that late";
@@ -445,8 +436,8 @@ TEST(EngineRuntime, ALoopKeptBehindShowsItsLagAndItDecaysAfter) {
     reported_us.store(std::max(reported_us.load(), io.loop_lag(0).count()));  // what admission reads then
   });
   io.start();
-  staller behind{&io, 5};  // 1.5 s: each probe waits behind the next 300 ms
-  io.post(0, &staller::run, &behind, nullptr);
+  loop_staller behind{&io, 5};  // 1.5 s: each probe waits behind the next 300 ms
+  io.post(0, &loop_staller::run, &behind, nullptr);
   auto deadline = std::chrono::steady_clock::now() + 5s;
   while (behind.left.load() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
   EXPECT_GE(reported_us.load(), 150'000) << "two probes in a row ran late: the loop is behind";
