@@ -127,13 +127,13 @@ call_admission admit_or_refuse(supervisor_pointer self, incoming_call& call) {
     spdlog::warn("call={} refused: MAX_CALLS={} reached", call.call_id, env.max_calls);
     return out;
   }
-  std::string full;
-  int worker = place_call(st, full);
+  std::string why;
+  int worker = place_call(st, why);
   if (worker < 0) {
     out.reason = "overload";
     spdlog::warn("call={} refused reason=overload workers=\"{}\" detail=\"no worker has room for another call; the "
                  "caller hears the polite refusal\"",
-                 net::token{call.call_id}, full);
+                 net::token{call.call_id}, why);
     return out;
   }
   auto record = std::make_shared<call_record>();

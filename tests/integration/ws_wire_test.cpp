@@ -17,6 +17,7 @@
 #include "net/ws_client.hpp"
 #include "net/ws_frame.hpp"
 #include "tests/fakes/frame_queue.hpp"
+#include "tests/fakes/loop_staller.hpp"
 
 using namespace voxgate;
 using namespace std::chrono_literals;
@@ -83,23 +84,6 @@ std::string read_text(websocket::stream<tcp::socket>& ws) {
   beast::flat_buffer buffer;
   ws.read(buffer);
   return beast::buffers_to_string(buffer.data());
-}
-
-// Keeps worker 0 of `io` busy for `how_long`; returns once it has started, so that whatever the peer
-// sends meanwhile waits in the socket and is read together.
-void stall_worker(net::io_runtime& io, std::chrono::milliseconds how_long) {
-  struct stall {
-    std::promise<void> started;
-    std::chrono::milliseconds how_long;
-  };
-  auto s = std::make_unique<stall>(stall{{}, how_long});
-  auto started = s->started.get_future();
-  io.post(0, [](void* arg, void*) {
-    std::unique_ptr<stall> s(static_cast<stall*>(arg));
-    s->started.set_value();
-    std::this_thread::sleep_for(s->how_long);
-  }, s.release(), nullptr);
-  started.wait();
 }
 
 }  // namespace
@@ -201,7 +185,8 @@ TEST(WsWire, OurServerFindsAPeersEndThatCameWithItsLastFrame) {
     ws.write(boost::asio::buffer(std::string("hello")));
     EXPECT_EQ(read_text(ws), "echo:hello");  // the connection is up and waiting for more
 
-    stall_worker(ours.io, 300ms);
+    fakes::loop_staller stall(ours.io, 1);  // what we send now is read together
+    stall.start(0);
     std::string last;
     // Binary, which the sink keeps without answering: an answer would meet the reset and end it so.
     net::ws::append_client_frame(last, net::ws::opcode::binary, "last words", 0x5eed1234u);
@@ -248,7 +233,8 @@ TEST(WsWire, OurClientFindsAServersEndThatCameWithItsLastFrame) {
   auto client = opened.get_future().get();
   ASSERT_TRUE(client);
   ASSERT_TRUE(frames->wait_for([](const std::string& f) { return f == "first"; }, 5s));
-  stall_worker(io, 300ms);
+  fakes::loop_staller stall(io, 1);  // what the server sends now is read together
+  stall.start(0);
   go.set_value();
   EXPECT_TRUE(frames->wait_for([](const std::string& f) { return f == "last"; }, 5s));
   EXPECT_TRUE(frames->wait_closed(4s)) << "the server's end was not found";

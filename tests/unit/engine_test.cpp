@@ -417,8 +417,8 @@ TEST(EngineRuntime, OneStallIsSeenByTheObserverButIsNoLag) {
     worst_reported_us.store(std::max(worst_reported_us.load(), io.loop_lag(0).count()));  // what admission reads
   });
   io.start();
-  loop_staller once{&io, 1};
-  io.post(0, &loop_staller::run, &once, nullptr);
+  loop_staller once(io, 1);
+  once.start(0);
   auto deadline = std::chrono::steady_clock::now() + 5s;
   while (probes_after.load() < 3 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
   EXPECT_GE(worst_seen_us.load(), 150'000) << "the probe due during the stall ran that late";
@@ -436,10 +436,10 @@ TEST(EngineRuntime, ALoopKeptBehindShowsItsLagAndItDecaysAfter) {
     reported_us.store(std::max(reported_us.load(), io.loop_lag(0).count()));  // what admission reads then
   });
   io.start();
-  loop_staller behind{&io, 5};  // 1.5 s: each probe waits behind the next 300 ms
-  io.post(0, &loop_staller::run, &behind, nullptr);
+  loop_staller behind(io, 5);  // 1.5 s: each probe waits behind the next 300 ms
+  behind.start(0);
   auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (behind.left.load() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  while (!behind.done() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
   EXPECT_GE(reported_us.load(), 150'000) << "two probes in a row ran late: the loop is behind";
   std::this_thread::sleep_for(8 * io_runtime::loop_probe_interval);  // probes that find the loop free
   EXPECT_LT(io.loop_lag(0), 20ms) << "and it decays once the loop keeps up";
