@@ -5,6 +5,8 @@
 namespace voxgate::actors {
 namespace {
 
+std::size_t streaming(const worker_view& w) { return w.calls > w.waiting ? w.calls - w.waiting : 0; }
+
 bool lags(const worker_view& w, const admission_limits& limits) { return limits.lag.count() > 0 && w.lag > limits.lag; }
 
 bool too_busy(const worker_view& w, const admission_limits& limits) {
@@ -20,9 +22,8 @@ std::string tenths(double x) {
 }  // namespace
 
 double projected_busy(const worker_view& w) {
-  std::size_t streaming = w.calls > w.waiting ? w.calls - w.waiting : 0;
-  if (streaming == 0) return w.busy;
-  double per_call = w.busy / static_cast<double>(streaming);
+  if (streaming(w) == 0) return w.busy;
+  double per_call = w.busy / static_cast<double>(streaming(w));
   return w.busy + per_call * static_cast<double>(w.waiting + 1);
 }
 
@@ -45,8 +46,10 @@ std::string why_no_worker(const std::vector<worker_view>& workers, const admissi
       why = "loop " + tenths(static_cast<double>(w.lag.count()) / 1000) + " ms behind, bound " +
             std::to_string(limits.lag.count()) + " ms";
     if (too_busy(w, limits))
-      why += (why.empty() ? "" : ", ") + tenths(projected_busy(w) * 100) + " % busy with this call, bound " +
-             std::to_string(std::lround(limits.busy * 100)) + " %";
+      why += (why.empty() ? "" : ", ") + tenths(projected_busy(w) * 100) + " % busy with this call (" +
+             tenths(w.busy * 100) + " % now, " + std::to_string(streaming(w)) + " streaming, " +
+             std::to_string(w.waiting) + " waiting for media), bound " + std::to_string(std::lround(limits.busy * 100)) +
+             " %";
     if (why.empty()) why = "has room";
     out += (out.empty() ? "worker " : "; worker ") + std::to_string(i) + ": " + why;
   }
