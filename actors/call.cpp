@@ -121,8 +121,24 @@ void on_tool_call(call_pointer self, tool_call& call) {
   });
 }
 
+// A hangup is the one provider command sent again after a failure: a caller whose hangup was lost
+// stays on a silent answered line, and hanging up is idempotent everywhere (Telnyx drops a repeated
+// command_id for 60 s; the tries and their timeouts take under 30 s; a call already over is refused
+// as gone, which is not retried). Each failed try is logged as the last one is.
+std::optional<net::http_client_request> hangup_request(provider_ptr provider,
+                                                       const std::string& call_id) {
+  auto request = provider->hangup(call_id);
+  if (!request) return request;
+  request->retries = 3;  // after 1, 2 and 4 s
+  request->on_retry = [provider, call_id](const net::http_client_response& r, std::chrono::milliseconds wait) {
+    provider->judge(call_id, "hangup", r);
+    spdlog::info("call={} {} hangup sent again in {} ms (the same command)", call_id, provider->name(), wait.count());
+  };
+  return request;
+}
+
 // A REST request to the call's provider (answer, streaming_start, hangup), its answer read and logged
-// by the provider. Never retried blindly.
+// by the provider. Only a hangup is sent again (hangup_request).
 void provider_command(call_pointer self, net::http_client_request request, std::string what) {
   auto& st = self->state;
   call_actor me = self;
@@ -133,7 +149,7 @@ void provider_command(call_pointer self, net::http_client_request request, std::
   // hearing silence), and the provider may have acted on a command whose answer timed out or could not
   // be read: tell it to hang up, once, unless it refused our key (a hangup would be refused as well).
   std::optional<net::http_client_request> hangup;
-  if (what != "hangup") hangup = provider->hangup(st.record->call.call_id);
+  if (what != "hangup") hangup = hangup_request(provider, st.record->call.call_id);
   env->fetch(std::move(request), [me, env, id, what, provider, hangup = std::move(hangup)](net::http_client_response r) mutable {
     switch (provider->judge(id, what, r)) {
       case net::providers::rest_verdict::accepted:
@@ -182,7 +198,7 @@ void hang_up(call_pointer self, const call_end& end) {
   auto& st = self->state;
   // The AI is done with the call (its end_call tool, or it closed its session): the provider hangs up.
   if (end.outcome == outcome::end_call || end.outcome == outcome::ai_ended) {
-    if (auto req = st.record->call.provider->hangup(st.record->call.call_id))
+    if (auto req = hangup_request(st.record->call.provider, st.record->call.call_id))
       provider_command(self, std::move(*req), "hangup");
   }
   end_call(self, end);

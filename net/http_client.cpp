@@ -1,6 +1,7 @@
 #include "net/http_client.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -140,6 +141,30 @@ class fetch_op : public std::enable_shared_from_this<fetch_op<Stream>> {
   http::response_parser<http::string_body> parser_;
 };
 
+// An exchange that may not have reached the server (no answer, or one cut short), or that the server
+// answered "not now".
+bool worth_again(const http_client_response& r) {
+  return !r.error.empty() || r.status == 408 || r.status == 429 || r.status >= 500;
+}
+
+// The callback of a request that has retries left: a failed answer schedules the next try on this
+// worker (a loop that stops abandons it), anything else goes on to `done`.
+std::function<void(http_client_response)> again_on_failure(io_runtime& io, asio::io_context& ioc,
+                                                           http_client_request next,
+                                                           std::function<void(http_client_response)> done) {
+  return [&io, &ioc, next = std::move(next), done = std::move(done)](http_client_response r) mutable {
+    if (!worth_again(r)) return done(std::move(r));
+    auto wait = next.retry_wait;
+    if (next.on_retry) next.on_retry(r, wait);
+    --next.retries;
+    next.retry_wait *= 2;
+    auto timer = std::make_shared<asio::steady_timer>(ioc, wait);
+    timer->async_wait([&io, timer, next = std::move(next), done = std::move(done)](boost::system::error_code ec) mutable {
+      if (!ec) http_fetch(io, std::move(next), std::move(done));
+    });
+  };
+}
+
 }  // namespace
 
 void http_fetch(io_runtime& io, http_client_request request, std::function<void(http_client_response)> done) {
@@ -153,8 +178,8 @@ void http_fetch(io_runtime& io, http_client_request request, std::function<void(
     });
     return;
   }
+  std::shared_ptr<asio::ssl::context> ctx;
   if (target->tls()) {
-    std::shared_ptr<asio::ssl::context> ctx;
     try {
       ctx = make_client_tls_context(request.tls);
     } catch (const std::exception& e) {
@@ -165,6 +190,9 @@ void http_fetch(io_runtime& io, http_client_request request, std::function<void(
       });
       return;
     }
+  }
+  if (request.retries > 0) done = again_on_failure(io, ioc, request, std::move(done));  // a copy for the next try
+  if (ctx) {
     using stream = beast::ssl_stream<beast::tcp_stream>;
     std::make_shared<fetch_op<stream>>(ioc, std::move(*target), std::move(request), std::move(done),
                                        ioc.get_executor(), *ctx)

@@ -12,6 +12,8 @@
 
 namespace voxgate::net {
 
+struct http_client_response;
+
 struct http_client_request {
   std::string method = "GET";
   std::string url;
@@ -20,6 +22,14 @@ struct http_client_request {
   std::chrono::milliseconds timeout{5000};
   std::size_t max_response_bytes = 1024 * 1024;
   tls_settings tls;
+  // An idempotent request (a hangup) is sent again, this many more times at most, after an exchange
+  // that may not have reached the server or that it answered "not now": a transport error or timeout,
+  // 408, 429 or 5xx. It waits `retry_wait` before the second try and twice as long before each next.
+  // Every failed answer that is followed by another try goes to `on_retry` first, with the wait; the
+  // last answer goes to the callback as without retries. Nothing else is ever sent twice.
+  int retries = 0;
+  std::chrono::milliseconds retry_wait{1000};
+  std::function<void(const http_client_response&, std::chrono::milliseconds again_in)> on_retry;
 };
 
 struct http_client_response {

@@ -30,7 +30,7 @@ inline std::string telnyx_action(const std::string& call_control_id, const char*
 
 
 // How a hostile REST API answers the one request it is aimed at.
-enum class hostile { status_500, status_503, slow, huge, not_json, truncated_json, html };
+enum class hostile { status_500, status_503, slow, huge, not_json, truncated_json, html, already_ended };
 
 struct hostile_answer {
   const char* name;  // in the test's name
@@ -64,9 +64,18 @@ class hostile_rest {
     return err;
   }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(server_.port()); }
-  void aim(std::string target_part, hostile how) {
+  // Requests whose target contains `target_part` are answered `how`: every one, or the first `times`.
+  void aim(std::string target_part, hostile how, int times = -1) {
     std::lock_guard lock(mutex_);
-    aims_.emplace_back(std::move(target_part), how);
+    aims_.push_back({std::move(target_part), how, times});
+  }
+  // The bodies of the requests whose target contains `part`, in order.
+  std::vector<std::string> bodies(const std::string& part) const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < targets_.size(); ++i)
+      if (targets_[i].find(part) != std::string::npos) out.push_back(bodies_[i]);
+    return out;
   }
   // Whether a request whose target contains `part` arrived (polled with `eventually`).
   bool received(const std::string& part) const {
@@ -82,8 +91,12 @@ class hostile_rest {
     {
       std::lock_guard lock(mutex_);
       targets_.push_back(req.target);
-      for (const auto& [part, h] : aims_)
-        if (req.target.find(part) != std::string::npos) how = h;
+      bodies_.push_back(req.body);
+      for (auto& a : aims_)
+        if (req.target.find(a.part) != std::string::npos && a.times != 0) {
+          how = a.how;
+          if (a.times > 0) --a.times;
+        }
       if (how == hostile::slow) {
         held_.push_back(std::move(respond));  // never answered while the gateway waits
         return;
@@ -130,6 +143,11 @@ class hostile_rest {
             "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>"
             "<hr><center>nginx</center></body></html>\r\n";
         break;
+      case hostile::already_ended:  // Telnyx's answer to a command for a call that is over
+        r.status = 422;
+        r.body = R"({"errors":[{"code":"90018","title":"Call has already ended","detail":"This call is no longer )"
+                 R"(active and can't receive commands."}]})";
+        break;
       case hostile::slow:
         break;
     }
@@ -139,8 +157,14 @@ class hostile_rest {
   net::io_runtime io_{1};
   net::http_server server_;
   mutable std::mutex mutex_;
-  std::vector<std::pair<std::string, hostile>> aims_;
+  struct aimed {
+    std::string part;
+    hostile how;
+    int times;  // answers left to give the hostile way; -1: all
+  };
+  std::vector<aimed> aims_;
   std::vector<std::string> targets_;
+  std::vector<std::string> bodies_;
   std::vector<net::responder> held_;
 };
 

@@ -112,6 +112,49 @@ TEST_P(HostileTwilioHangup, TheCallStillEndsCleanlyWithALine) {
 INSTANTIATE_TEST_SUITE_P(Hostile, HostileTwilioHangup, ::testing::ValuesIn(fast_answers),
                          [](const auto& info) { return std::string(info.param.name); });
 
+// ---- A hangup that fails is sent again: the caller is not left on a silent answered line ----
+
+TEST_F(HostileTest, AFailedHangupIsSentAgainWithTheSameCommandUntilTheProviderTakesIt) {
+  hostile_api.aim("/actions/hangup", hostile::status_503, 2);
+  telnyx_call_ended_by_the_ai(ccid, session);
+  ASSERT_TRUE(eventually([&] { return outcome("telnyx", "end_call") == 1; })) << all_lines();
+  // Two 503s, then the third try (1 s, then 2 s later) is taken.
+  ASSERT_TRUE(eventually([&] { return !lines_with({std::string("call=") + ccid, "telnyx hangup accepted"}).empty(); }, 8s))
+      << all_lines();
+  auto hangups = hostile_api.bodies("/actions/hangup");
+  ASSERT_EQ(hangups.size(), 3u) << all_lines();
+  EXPECT_NE(hangups[0].find(R"("command_id":"voxgate-hangup-)"), std::string::npos) << hangups[0];
+  EXPECT_EQ(hangups[1], hangups[0]) << "the same command_id: Telnyx drops a repeat it already carried out";
+  EXPECT_EQ(hangups[2], hangups[0]);
+  EXPECT_EQ(lines_with({std::string("call=") + ccid, "telnyx hangup", "status=503"}).size(), 2u) << all_lines();
+  EXPECT_EQ(lines_with({std::string("call=") + ccid, "hangup sent again in 1000 ms"}).size(), 1u) << all_lines();
+  EXPECT_EQ(lines_with({std::string("call=") + ccid, "hangup sent again in 2000 ms"}).size(), 1u) << all_lines();
+  expect_nothing_left("telnyx");
+
+  // Twilio's hangup (Status=completed on the call) likewise.
+  hostile_api.aim("/Calls/" + std::string(sid) + ".json", hostile::status_500, 1);
+  twilio_call_ended_by_the_ai(sid, 2);
+  ASSERT_TRUE(eventually([&] { return outcome("twilio", "end_call") == 1; })) << all_lines();
+  ASSERT_TRUE(eventually([&] { return hostile_api.bodies("/Calls/" + std::string(sid)).size() == 2; }, 5s))
+      << all_lines();
+  EXPECT_TRUE(eventually([&] { return !lines_with({std::string("call=") + sid, "twilio REST hangup accepted"}).empty(); }))
+      << all_lines();
+  auto twilio_hangups = hostile_api.bodies("/Calls/" + std::string(sid));
+  EXPECT_EQ(twilio_hangups[1], twilio_hangups[0]);
+  expect_nothing_left("twilio");
+}
+
+TEST_F(HostileTest, AHangupRefusedForGoodIsNotSentAgain) {
+  hostile_api.aim("/actions/hangup", hostile::already_ended);
+  telnyx_call_ended_by_the_ai(ccid, session);
+  ASSERT_TRUE(eventually([&] { return outcome("telnyx", "end_call") == 1; })) << all_lines();
+  ASSERT_TRUE(eventually([&] { return !lines_with({std::string("call=") + ccid, "already ended"}).empty(); }))
+      << all_lines();
+  std::this_thread::sleep_for(1500ms);  // past the first try's wait: nothing more is sent
+  EXPECT_EQ(hostile_api.bodies("/actions/hangup").size(), 1u) << all_lines();
+  EXPECT_TRUE(lines_with({"sent again"}).empty()) << all_lines();
+}
+
 // ---- Slower than the REST timeout: the three kinds of command at once, one wait ----
 
 TEST_F(HostileTest, RestAnswersSlowerThanTheTimeoutEndEveryCallCleanly) {

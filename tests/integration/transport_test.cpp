@@ -5,7 +5,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <future>
+#include <mutex>
+#include <vector>
 #include <thread>
 
 #include "net/http_server.hpp"
@@ -108,6 +111,108 @@ TEST(Transport, TlsIsVerifiedOnOutboundConnections) {
   auto res = fakes::fetch_sync(io, r);
   EXPECT_EQ(res.status, 0u);
   EXPECT_NE(res.error.find("TLS handshake"), std::string::npos) << res.error;
+}
+
+// ---- a request sent again (a provider hangup) ----
+
+namespace {
+
+// What a request's on_retry saw: the failed answers' statuses (0: no answer) and the waits.
+struct retry_log {
+  std::mutex m;
+  std::vector<unsigned> statuses;
+  std::vector<std::chrono::milliseconds> waits;
+
+  void attach(net::http_client_request& r) {
+    r.on_retry = [this](const net::http_client_response& failed, std::chrono::milliseconds wait) {
+      std::lock_guard lock(m);
+      statuses.push_back(failed.status);
+      waits.push_back(wait);
+    };
+  }
+};
+
+}  // namespace
+
+TEST(Transport, AnIdempotentRequestIsSentAgainAfterAFailureUntilAnswered) {
+  fakes::http_peer peer;
+  std::atomic<int> seen{0};
+  peer.on("POST", "/hangup", [&](const net::http_request&) {
+    return ++seen <= 2 ? net::http_response::text(503, "busy") : net::http_response::text(200, "done");
+  });
+  ASSERT_EQ(peer.start(), "");
+  net::io_runtime io(1);
+  io.start();
+  net::http_client_request r;
+  r.method = "POST";
+  r.url = peer.base_url() + "/hangup";
+  r.body = R"({"command_id":"voxgate-hangup-v3:abc"})";
+  r.retries = 3;
+  r.retry_wait = 20ms;
+  retry_log log;
+  log.attach(r);
+
+  auto res = fakes::fetch_sync(io, r);
+  EXPECT_EQ(res.status, 200u) << res.error;
+  EXPECT_EQ(res.body, "done");
+  auto requests = peer.requests();
+  ASSERT_EQ(requests.size(), 3u) << "two 503s, then the answer; no fourth try";
+  for (const auto& q : requests) EXPECT_EQ(q.body, r.body) << "every try is the same command";
+  EXPECT_EQ(log.statuses, (std::vector<unsigned>{503, 503}));
+  EXPECT_EQ(log.waits, (std::vector<std::chrono::milliseconds>{20ms, 40ms})) << "the wait doubles";
+}
+
+TEST(Transport, OnlyAnExchangeTheServerMayNotHaveActedOnIsSentAgain) {
+  fakes::http_peer peer;
+  peer.on("POST", "/bad", [](const net::http_request&) { return net::http_response::text(400, "bad request"); });
+  peer.on("POST", "/gone", [](const net::http_request&) { return net::http_response::text(404, "no such call"); });
+  peer.on("POST", "/busy", [](const net::http_request&) { return net::http_response::text(503, "busy"); });
+  ASSERT_EQ(peer.start(), "");
+  net::io_runtime io(1);
+  io.start();
+  retry_log log;
+  for (const char* path : {"/bad", "/gone"}) {
+    net::http_client_request r;
+    r.method = "POST";
+    r.url = peer.base_url() + path;
+    r.retries = 3;
+    r.retry_wait = 10ms;
+    log.attach(r);
+    EXPECT_EQ(fakes::fetch_sync(io, r).status, path == std::string("/bad") ? 400u : 404u);
+  }
+  net::http_client_request once;  // a 503 without retries: the answer as it came
+  once.method = "POST";
+  once.url = peer.base_url() + "/busy";
+  log.attach(once);
+  EXPECT_EQ(fakes::fetch_sync(io, once).status, 503u);
+  EXPECT_EQ(peer.requests().size(), 3u) << "each request went once";
+  EXPECT_TRUE(log.statuses.empty());
+}
+
+TEST(Transport, ARequestThatReachesNoServerIsTriedOnceMorePerRetryThenFails) {
+  int probe = ::socket(AF_INET, SOCK_STREAM, 0);  // a port nobody listens on
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::bind(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::getsockname(probe, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  ::close(probe);
+  net::io_runtime io(1);
+  io.start();
+  net::http_client_request r;
+  r.method = "POST";
+  r.url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/hangup";
+  r.retries = 2;
+  r.retry_wait = 10ms;
+  retry_log log;
+  log.attach(r);
+
+  auto res = fakes::fetch_sync(io, r);
+  EXPECT_EQ(res.status, 0u);
+  EXPECT_NE(res.error.find("connect"), std::string::npos) << res.error;
+  EXPECT_EQ(log.statuses, (std::vector<unsigned>{0, 0})) << "three tries in all";
+  EXPECT_EQ(log.waits, (std::vector<std::chrono::milliseconds>{10ms, 20ms}));
 }
 
 namespace {
