@@ -197,11 +197,9 @@ void link::on_message(std::string&& text, bool binary) {
   if (!relay) return;
   std::string why;
   auto m = decode(std::move(text), &why);
-  if (m && is_binary(m->kind) != binary) {
-    why = binary ? "a text kind in a binary frame" : "a binary kind in a text frame";
-    m.reset();
-  }
-  if (!m) {
+  bool wrong_frame = m && is_binary(m->kind) != binary;
+  if (wrong_frame) why = binary ? "a text kind in a binary frame" : "a binary kind in a text frame";
+  if (!m || wrong_frame) {
     relay->metrics.bad_frames.with({"relay", "malformed"}).inc();
     spdlog::warn("relay peer={} sent a bad message ({}): connection closed", peer_, why);
     shut("bad relay message");
