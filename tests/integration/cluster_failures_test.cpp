@@ -79,6 +79,12 @@ TEST_F(ClusterTest, TheRelayDoorTakesOnlyPeersOfTheClusterAndCutsOneThatSendsGar
   peer->send_text("hello");
   EXPECT_TRUE(frames->wait_closed(5s));
   EXPECT_EQ(metric(0, R"(voxgate_bad_frames_total{source="relay",reason="malformed"})"), 1);
+  // So is one that sends a text kind (a close) in a binary frame: each kind has its frame type.
+  frames = std::make_shared<fakes::frame_queue>();
+  ASSERT_EQ(dial(cluster::relay::peer_token(secret, "127.0.0.1:1", self, later), frames, &peer), "");
+  peer->send_binary("C 1\nbye");
+  EXPECT_TRUE(frames->wait_closed(5s));
+  EXPECT_EQ(metric(0, R"(voxgate_bad_frames_total{source="relay",reason="malformed"})"), 2);
   // A channel opened for a call this instance does not have is refused, and nothing is carried on.
   frames = std::make_shared<fakes::frame_queue>();
   ASSERT_EQ(dial(cluster::relay::peer_token(secret, "127.0.0.1:1", self, later), frames, &peer), "");
