@@ -51,12 +51,80 @@ std::string render(const call_state& st, const call_end& end) {
   return out;
 }
 
+// A hangup is the one provider command sent again after a failure: a caller whose hangup was lost
+// stays on a silent answered line, and hanging up is idempotent everywhere (Telnyx drops a repeated
+// command_id for 60 s; the tries and their timeouts take under 30 s; a call already over is refused
+// as gone, which is not retried). Each failed try is logged as the last one is.
+std::optional<net::http_client_request> hangup_request(provider_ptr provider,
+                                                       const std::string& call_id) {
+  auto request = provider->hangup(call_id);
+  if (!request) return request;
+  request->retries = 3;  // after 1, 2 and 4 s
+  request->on_retry = [provider, call_id](const net::http_client_response& r, std::chrono::milliseconds wait) {
+    provider->judge(call_id, "hangup", r);
+    spdlog::info("call={} {} hangup sent again in {} ms (the same command)", call_id, provider->name(), wait.count());
+  };
+  return request;
+}
+
+// A REST request to the call's provider (answer, streaming_start, hangup), its answer read and logged
+// by the provider. Only a hangup is sent again (hangup_request).
+void provider_command(call_pointer self, net::http_client_request request, std::string what) {
+  auto& st = self->state;
+  call_actor me = self;
+  auto id = st.id;
+  auto env = st.env;
+  auto provider = st.record->call.provider;
+  // After a failed answer or streaming_start the caller is still on the line (ringing, or answered and
+  // hearing silence), and the provider may have acted on a command whose answer timed out or could not
+  // be read: tell it to hang up, once, unless it refused our key (a hangup would be refused as well).
+  std::optional<net::http_client_request> hangup;
+  if (what != "hangup") hangup = hangup_request(provider, st.record->call.call_id);
+  env->fetch(std::move(request), [me, env, id, what, provider, hangup = std::move(hangup)](net::http_client_response r) mutable {
+    switch (provider->judge(id, what, r)) {
+      case net::providers::rest_verdict::accepted:
+        return;
+      case net::providers::rest_verdict::call_gone:
+        caf::anon_send(me, hangup_atom::value, call_end{outcome::completed, {}});
+        return;
+      case net::providers::rest_verdict::failed:
+        if (hangup)
+          env->fetch(std::move(*hangup), [id, provider](net::http_client_response h) { provider->judge(id, "hangup", h); });
+        [[fallthrough]];
+      case net::providers::rest_verdict::key_refused:
+        if (what != "hangup") caf::anon_send(me, hangup_atom::value, call_end{outcome::provider_request_failed, what});
+        return;
+    }
+  });
+}
+
+// Whether the call's end is also sent to the provider as a REST hangup: the AI ended the call (every
+// provider that has one), or the gateway ended it while the caller may still be on the line of a
+// provider whose call outlives its stream (shutdown, the AI failing, no media, the socket lost). Not
+// when the caller hung up, nor after a failed answer or streaming_start, which sent its own.
+bool hangs_up_over_rest(outcome o, const net::providers::traits& traits) {
+  switch (o) {
+    case outcome::end_call:
+    case outcome::ai_ended:
+      return true;
+    case outcome::completed:
+    case outcome::provider_request_failed:
+      return false;
+    default:
+      return traits.call_outlives_stream;
+  }
+}
+
 void end_call(call_pointer self, const call_end& end) {
   auto& st = self->state;
   if (st.record->phase.load() == call_phase::ending) return;
   auto outcome = render(st, end);
   st.record->outcome = outcome;
   set_phase(self, call_phase::ending);
+  const auto& call = st.record->call;
+  if (hangs_up_over_rest(end.outcome, call.provider->traits())) {
+    if (auto req = hangup_request(call.provider, call.call_id)) provider_command(self, std::move(*req), "hangup");
+  }
   if (st.provider) {
     auto stats = st.provider->stats();
     st.record->frames_dropped = stats.dropped_out;
@@ -68,7 +136,6 @@ void end_call(call_pointer self, const call_end& end) {
   if (st.ai) self->send_exit(st.ai, caf::exit_reason::user_shutdown);
   if (st.transcoder) self->send_exit(st.transcoder, caf::exit_reason::user_shutdown);
   auto age = std::chrono::steady_clock::now() - st.record->created;
-  const auto& call = st.record->call;
   spdlog::info(
       "call={} ended outcome={} ended_by={} provider={} from={} to={} ai={}{}{} barge_ins={} duration_ms={} "
       "frames_in={} frames_out={} dropped_out={}",
@@ -121,53 +188,6 @@ void on_tool_call(call_pointer self, tool_call& call) {
   });
 }
 
-// A hangup is the one provider command sent again after a failure: a caller whose hangup was lost
-// stays on a silent answered line, and hanging up is idempotent everywhere (Telnyx drops a repeated
-// command_id for 60 s; the tries and their timeouts take under 30 s; a call already over is refused
-// as gone, which is not retried). Each failed try is logged as the last one is.
-std::optional<net::http_client_request> hangup_request(provider_ptr provider,
-                                                       const std::string& call_id) {
-  auto request = provider->hangup(call_id);
-  if (!request) return request;
-  request->retries = 3;  // after 1, 2 and 4 s
-  request->on_retry = [provider, call_id](const net::http_client_response& r, std::chrono::milliseconds wait) {
-    provider->judge(call_id, "hangup", r);
-    spdlog::info("call={} {} hangup sent again in {} ms (the same command)", call_id, provider->name(), wait.count());
-  };
-  return request;
-}
-
-// A REST request to the call's provider (answer, streaming_start, hangup), its answer read and logged
-// by the provider. Only a hangup is sent again (hangup_request).
-void provider_command(call_pointer self, net::http_client_request request, std::string what) {
-  auto& st = self->state;
-  call_actor me = self;
-  auto id = st.id;
-  auto env = st.env;
-  auto provider = st.record->call.provider;
-  // After a failed answer or streaming_start the caller is still on the line (ringing, or answered and
-  // hearing silence), and the provider may have acted on a command whose answer timed out or could not
-  // be read: tell it to hang up, once, unless it refused our key (a hangup would be refused as well).
-  std::optional<net::http_client_request> hangup;
-  if (what != "hangup") hangup = hangup_request(provider, st.record->call.call_id);
-  env->fetch(std::move(request), [me, env, id, what, provider, hangup = std::move(hangup)](net::http_client_response r) mutable {
-    switch (provider->judge(id, what, r)) {
-      case net::providers::rest_verdict::accepted:
-        return;
-      case net::providers::rest_verdict::call_gone:
-        caf::anon_send(me, hangup_atom::value, call_end{outcome::completed, {}});
-        return;
-      case net::providers::rest_verdict::failed:
-        if (hangup)
-          env->fetch(std::move(*hangup), [id, provider](net::http_client_response h) { provider->judge(id, "hangup", h); });
-        [[fallthrough]];
-      case net::providers::rest_verdict::key_refused:
-        if (what != "hangup") caf::anon_send(me, hangup_atom::value, call_end{outcome::provider_request_failed, what});
-        return;
-    }
-  });
-}
-
 void on_provider_event(call_pointer self, provider_event& ev) {
   auto& st = self->state;
   switch (ev.kind) {
@@ -192,16 +212,6 @@ void on_provider_event(call_pointer self, provider_event& ev) {
                    ev.kind == call_event_kind::stream_started ? "started" : "stopped");
       return;
   }
-}
-
-void hang_up(call_pointer self, const call_end& end) {
-  auto& st = self->state;
-  // The AI is done with the call (its end_call tool, or it closed its session): the provider hangs up.
-  if (end.outcome == outcome::end_call || end.outcome == outcome::ai_ended) {
-    if (auto req = hangup_request(st.record->call.provider, st.record->call.call_id))
-      provider_command(self, std::move(*req), "hangup");
-  }
-  end_call(self, end);
 }
 
 call_internal::behavior_type call_behavior(call_pointer self, call_env_ptr env, std::shared_ptr<call_record> record) {
@@ -233,7 +243,7 @@ call_internal::behavior_type call_behavior(call_pointer self, call_env_ptr env, 
       st.ai_down = true;
       if (st.record->phase.load() == call_phase::ending) return;
       spdlog::info("call={} AI session ended the call", st.id);
-      hang_up(self, {outcome::ai_ended, {}});
+      end_call(self, {outcome::ai_ended, {}});
     } else if (msg.source == st.ai) {
       spdlog::warn("call={} AI session ended reason={}", st.id, net::quoted{why_ended(self->system(), msg.reason)});
       st.ai_down = true;
@@ -365,7 +375,7 @@ call_internal::behavior_type call_behavior(call_pointer self, call_env_ptr env, 
       },
       [self](hangup_atom, call_end& end) {
         self->state.am.handled->inc();
-        hang_up(self, end);
+        end_call(self, end);
       },
       [self](event_atom, provider_event& ev) {
         self->state.am.handled->inc();

@@ -277,12 +277,18 @@ void gateway::end_calls(std::chrono::milliseconds grace) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     cluster_->stop();
   }
-  if (live_calls() == 0 && net::open_ws_connections() == 0) return;
+  // A call's last REST requests are waited for too: a Telnyx call ended here is hung up over REST.
+  auto busy = [this] {
+    return live_calls() > 0 || net::open_ws_connections() > 0 || net::http_requests_in_flight() > 0;
+  };
+  if (!busy()) return;
   caf::anon_send(supervisor_, actors::end_all_atom::value, actors::call_end{actors::outcome::shutdown, {}});
-  while (std::chrono::steady_clock::now() < deadline && (live_calls() > 0 || net::open_ws_connections() > 0))
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  while (std::chrono::steady_clock::now() < deadline && busy()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   if (auto left = net::open_ws_connections(); left > 0)
     spdlog::warn("shutdown: {} WebSocket connections did not finish their close in {} ms", left, grace.count());
+  if (auto left = net::http_requests_in_flight(); left > 0)
+    spdlog::warn("shutdown: {} outbound HTTP requests (provider commands, tool calls) still unanswered after {} ms",
+                 left, grace.count());
 }
 
 std::uint64_t gateway::drain(std::chrono::seconds timeout) {

@@ -1,5 +1,7 @@
 #include "net/http_client.hpp"
 
+#include <atomic>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
@@ -149,6 +151,8 @@ bool worth_again(const http_client_response& r) {
 
 // The callback of a request that has retries left: a failed answer schedules the next try on this
 // worker (a loop that stops abandons it), anything else goes on to `done`.
+void fetch(io_runtime& io, http_client_request request, std::function<void(http_client_response)> done);
+
 std::function<void(http_client_response)> again_on_failure(io_runtime& io, asio::io_context& ioc,
                                                            http_client_request next,
                                                            std::function<void(http_client_response)> done) {
@@ -160,14 +164,22 @@ std::function<void(http_client_response)> again_on_failure(io_runtime& io, asio:
     next.retry_wait *= 2;
     auto timer = std::make_shared<asio::steady_timer>(ioc, wait);
     timer->async_wait([&io, timer, next = std::move(next), done = std::move(done)](boost::system::error_code ec) mutable {
-      if (!ec) http_fetch(io, std::move(next), std::move(done));
+      if (!ec) fetch(io, std::move(next), std::move(done));
     });
   };
 }
 
-}  // namespace
+std::atomic<std::int64_t> requests_in_flight{0};
 
-void http_fetch(io_runtime& io, http_client_request request, std::function<void(http_client_response)> done) {
+// Counts a request from its first try until its callback has run, or was dropped with a stopped loop.
+struct in_flight {
+  in_flight() { requests_in_flight.fetch_add(1, std::memory_order_relaxed); }
+  ~in_flight() { requests_in_flight.fetch_sub(1, std::memory_order_relaxed); }
+  in_flight(const in_flight&) = delete;
+  in_flight& operator=(const in_flight&) = delete;
+};
+
+void fetch(io_runtime& io, http_client_request request, std::function<void(http_client_response)> done) {
   auto& ioc = io.internals().here();  // the calling worker: a call's sockets share its thread
   auto target = parse_url(request.url);
   if (!target || (target->scheme != "http" && target->scheme != "https")) {
@@ -202,6 +214,18 @@ void http_fetch(io_runtime& io, http_client_request request, std::function<void(
                                                   ioc.get_executor())
         ->run();
   }
+}
+
+}  // namespace
+
+void http_fetch(io_runtime& io, http_client_request request, std::function<void(http_client_response)> done) {
+  fetch(io, std::move(request),
+        [counted = std::make_shared<in_flight>(), done = std::move(done)](http_client_response r) { done(std::move(r)); });
+}
+
+std::size_t http_requests_in_flight() {
+  auto n = requests_in_flight.load(std::memory_order_relaxed);
+  return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 
 }  // namespace voxgate::net

@@ -43,4 +43,8 @@ struct http_client_response {
 
 void http_fetch(io_runtime& io, http_client_request request, std::function<void(http_client_response)> done);
 
+// Requests whose callback has not run yet, retries and their waits included (shutdown waits for them:
+// a provider's hangup among them).
+std::size_t http_requests_in_flight();
+
 }  // namespace voxgate::net

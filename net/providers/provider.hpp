@@ -48,6 +48,10 @@ struct traits {
   // The provider has no marks and no buffer of its own (AudioSocket): the gateway paces the audio it
   // sends, one frame per frame's time on its own clock, and sends silence while the AI is silent.
   bool paced_by_gateway = false;
+  // The call outlives its stream (Telnyx: the stream is a fork of a call that Call Control owns):
+  // closing the media socket leaves the caller on a silent line. Whenever the gateway ends a call the
+  // caller did not hang up, it hangs up over REST as well.
+  bool call_outlives_stream = false;
 };
 
 // Where a provider whose media comes over raw TCP rather than a WebSocket (AudioSocket) is listened for.

@@ -85,6 +85,13 @@ class TelnyxCallTest : public ActorTest {
     return n;
   }
 
+  // The hangup commands sent to Telnyx so far.
+  std::size_t hangups() const {
+    return static_cast<std::size_t>(std::count_if(fetches.begin(), fetches.end(), [](const auto& f) {
+      return f.request.url.find("/actions/hangup") != std::string::npos;
+    }));
+  }
+
   static std::string media_of(int chunk, const std::string& audio) {
     return R"({"event":"media","sequence_number":")" + std::to_string(chunk + 1) +
            R"(","media":{"track":"inbound","chunk":")" + std::to_string(chunk) + R"(","timestamp":")" +
@@ -182,6 +189,7 @@ TEST_F(TelnyxCallTest, HangupWebhookRacingTheMediaStopEndsTheCallOnce) {
   EXPECT_EQ(ai->terminated, 1);
   EXPECT_EQ(metrics.calls_total.value_of({"telnyx", "completed"}), 1);
   EXPECT_EQ(metrics.calls_active.value_of({"telnyx", "streaming"}), 0);
+  EXPECT_EQ(hangups(), 0u) << "the caller hung up: nothing to hang up";
 }
 
 TEST_F(TelnyxCallTest, StreamingFailedEndsTheCallCleanly) {
@@ -190,6 +198,59 @@ TEST_F(TelnyxCallTest, StreamingFailedEndsTheCallCleanly) {
   EXPECT_EQ(live(), 0u);
   EXPECT_EQ(ai->terminated, 1);
   EXPECT_EQ(metrics.calls_total.value_of({"telnyx", "stream_failed"}), 1);
+  EXPECT_EQ(hangups(), 1u) << "the stream failed, the call did not: the caller would wait in silence";
+}
+
+// Telnyx's stream is a fork of the call: closing the media socket leaves the caller on a silent line.
+// Every end the caller did not ask for is sent to Telnyx as a hangup too.
+
+TEST_F(TelnyxCallTest, AnAiThatFailsMidCallIsFollowedByAHangup) {
+  env->make_ai = [log = ai](caf::actor_system& s, ai_session_args args) {
+    log->listener = args.listener;
+    return s.spawn([](ai_session_actor::pointer me) -> ai_session_actor::behavior_type {
+      return {
+          [me](caller_atom, audio_chunk&) { me->quit(caf::make_error(caf::sec::runtime_error, "AI socket closed")); },
+          [](truncate_atom, std::string&, std::uint32_t) {},
+          [](tool_done_atom, tool_result&) {},
+          [](dtmf_atom, std::string&) {},
+          [](to_call_atom, ai_audio_sink&) {},
+      };
+    });
+  };
+  auto a = admit();
+  auto ch = stream(a.token);
+  ASSERT_TRUE(ch->attached);
+  fetches.clear();
+  caf::anon_send(caf::actor_cast<call_actor>(ai->listener), ai_state_atom::value, ai_state::ready);  // it had worked
+  run();
+  ch->attached->on_text(media(1, 160));
+  run();
+  EXPECT_EQ(live(), 0u);
+  EXPECT_EQ(metrics.calls_total.value_of({"telnyx", "ai_failed"}), 1);
+  EXPECT_TRUE(ch->closed);
+  ASSERT_EQ(hangups(), 1u);
+  rapidjson::Document d;
+  d.Parse(fetches.back().request.body.c_str());
+  EXPECT_EQ(std::string(d["command_id"].GetString()), "voxgate-hangup-" + std::string(ccid));
+  EXPECT_EQ(fetches.back().request.retries, 3) << "sent again if Telnyx does not take it";
+}
+
+TEST_F(TelnyxCallTest, ACallWhoseStreamNeverCameIsHungUp) {
+  admit();  // answered with its stream_url
+  advance(env->ringing_timeout + std::chrono::milliseconds(1));
+  EXPECT_EQ(live(), 0u);
+  EXPECT_EQ(metrics.calls_total.value_of({"telnyx", "no_media"}), 1);
+  EXPECT_EQ(hangups(), 1u);
+}
+
+TEST_F(TelnyxCallTest, CallsEndedByShutdownAreHungUp) {
+  auto a = admit();
+  stream(a.token);
+  caf::anon_send(sup, end_all_atom::value, call_end{outcome::shutdown, {}});  // the gateway's stop
+  run();
+  EXPECT_EQ(live(), 0u);
+  EXPECT_EQ(metrics.calls_total.value_of({"telnyx", "shutdown"}), 1);
+  EXPECT_EQ(hangups(), 1u);
 }
 
 TEST_F(TelnyxCallTest, AnswerRefusedBecauseTheCallEndedEndsItQuietly) {

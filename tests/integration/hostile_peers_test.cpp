@@ -155,6 +155,25 @@ TEST_F(HostileTest, AHangupRefusedForGoodIsNotSentAgain) {
   EXPECT_TRUE(lines_with({"sent again"}).empty()) << all_lines();
 }
 
+TEST_F(HostileTest, AStoppingGatewayWaitsForAHangupItIsSendingAgain) {
+  hostile_api.aim(telnyx_action(ccid, "hangup"), hostile::status_503, 1);
+  ASSERT_EQ(telnyx.post_event("evt-1", "call.initiated", ccid, session).status, 200u);
+  ASSERT_TRUE(eventually([&] { return !hostile_api.bodies(telnyx_action(ccid, "answer")).empty(); }));
+  rapidjson::Document answer;
+  answer.Parse(hostile_api.bodies(telnyx_action(ccid, "answer"))[0].c_str());
+  ASSERT_TRUE(answer.IsObject() && answer.HasMember("stream_url"));
+  wait_for_ai_session(1);
+  ASSERT_EQ(telnyx.open_media(answer["stream_url"].GetString(), ""), "");
+  telnyx.send_start(ccid, session, "PCMU");
+  ASSERT_TRUE(eventually([&] { return get("/calls").body.find(R"("state":"streaming")") != std::string::npos; }));
+
+  // The stop ends the call, whose hangup Telnyx answers 503: the stop is still there a second later,
+  // when the same hangup goes again and is taken.
+  gateway->stop();
+  EXPECT_EQ(hostile_api.bodies(telnyx_action(ccid, "hangup")).size(), 2u) << all_lines();
+  EXPECT_EQ(lines_with({std::string("call=") + ccid, "telnyx hangup accepted"}).size(), 1u) << all_lines();
+}
+
 // ---- Slower than the REST timeout: the three kinds of command at once, one wait ----
 
 TEST_F(HostileTest, RestAnswersSlowerThanTheTimeoutEndEveryCallCleanly) {

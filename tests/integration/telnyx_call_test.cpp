@@ -2,6 +2,7 @@
 // stream_url -> media socket with the token -> media both ways -> barge-in -> call.hangup -> gone.
 #include "gateway_fixture.hpp"
 #include "net/providers/telnyx/media.hpp"
+#include "net/url.hpp"
 #include "tests/fakes/fake_telnyx.hpp"
 #include "tools/sim/telnyx_caller.hpp"
 
@@ -142,6 +143,44 @@ TEST_F(TelnyxGatewayTest, StreamingFailedEndsTheCallCleanly) {
   EXPECT_TRUE(openai->events()->wait_closed(5s));
   EXPECT_TRUE(
       eventually([&] { return metric(R"(voxgate_calls_total{provider="telnyx",outcome="stream_failed"})") == 1; }));
+}
+
+// Telnyx's stream is a fork of the call: a call the gateway ends is hung up over REST, or the caller
+// would sit on a silent line. Here the AI drops mid-call, then the gateway stops with a call up.
+TEST_F(TelnyxGatewayTest, ACallTheGatewayEndsIsHungUpOverRest) {
+  auto hangups_of = [&](const std::string& id) {
+    std::size_t n = 0;
+    for (const auto& r : telnyx.rest().requests())
+      n += r.target.find(net::percent_encode(id) + "/actions/hangup") != std::string::npos;
+    return n;
+  };
+  auto answer_of = [&](const std::string& id) {
+    for (const auto& r : telnyx.rest().requests())
+      if (r.target.find(net::percent_encode(id) + "/actions/answer") != std::string::npos) return r.body;
+    return std::string();
+  };
+  auto streaming_call = [&](const std::string& id, const std::string& session_id, int nth) {
+    ASSERT_EQ(telnyx.post_event("evt-i-" + id, "call.initiated", id, session_id).status, 200u);
+    ASSERT_TRUE(eventually([&] { return !answer_of(id).empty(); }));
+    rapidjson::Document answer;
+    answer.Parse(answer_of(id).c_str());
+    ASSERT_TRUE(answer.IsObject() && answer.HasMember("stream_url"));
+    ASSERT_TRUE(eventually([&] { return openai->sessions() == nth; }));
+    ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
+    ASSERT_EQ(telnyx.open_media(answer["stream_url"].GetString(), ""), "");
+    telnyx.send_start(id, session_id, "PCMU");
+    ASSERT_TRUE(eventually([&] { return get("/calls").body.find(R"("state":"streaming")") != std::string::npos; }));
+  };
+
+  streaming_call(ccid, session, 1);
+  openai->drop();  // the AI's socket closes mid-call
+  ASSERT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="telnyx",outcome="ai_failed"})") == 1; }));
+  EXPECT_TRUE(eventually([&] { return hangups_of(ccid) == 1; }));
+
+  const std::string second = "v3:second-call-control-id";
+  streaming_call(second, "428c31b6-abf3-3bc1-b7f4-5013ef965702", 2);
+  gateway->stop();  // no drain: the call is ended by the stop itself
+  EXPECT_EQ(hangups_of(second), 1u);
 }
 
 namespace {

@@ -91,8 +91,15 @@ class telnyx_provider final : public provider {
   std::string_view name() const override { return "telnyx"; }
   const providers::traits& traits() const override {
     // Media chunks are numbered and not promised in order; DTMF's documented channel is the
-    // call.dtmf.received webhook (the media socket's copy is ignored).
-    static const providers::traits t{true, dtmf_source::webhook, false};
+    // call.dtmf.received webhook (the media socket's copy is ignored). The stream is a fork of the
+    // call: a closed socket stops the stream, not the call.
+    static const providers::traits t = [] {
+      providers::traits x;
+      x.reorders_media = true;
+      x.dtmf = dtmf_source::webhook;
+      x.call_outlives_stream = true;
+      return x;
+    }();
     return t;
   }
   const media_dialect& media() const override { return media_; }
