@@ -77,7 +77,8 @@ void provider_command(call_pointer self, net::http_client_request request, std::
   auto provider = st.record->call.provider;
   // After a failed answer or streaming_start the caller is still on the line (ringing, or answered and
   // hearing silence), and the provider may have acted on a command whose answer timed out or could not
-  // be read: tell it to hang up, once, unless it refused our key (a hangup would be refused as well).
+  // be read: tell it to hang up (hangup_request), unless it refused our key (a hangup would be refused
+  // as well).
   std::optional<net::http_client_request> hangup;
   if (what != "hangup") hangup = hangup_request(provider, st.record->call.call_id);
   env->fetch(std::move(request), [me, env, id, what, provider, hangup = std::move(hangup)](net::http_client_response r) mutable {

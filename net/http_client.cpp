@@ -149,10 +149,10 @@ bool worth_again(const http_client_response& r) {
   return !r.error.empty() || r.status == 408 || r.status == 429 || r.status >= 500;
 }
 
-// The callback of a request that has retries left: a failed answer schedules the next try on this
-// worker (a loop that stops abandons it), anything else goes on to `done`.
 void fetch(io_runtime& io, http_client_request request, std::function<void(http_client_response)> done);
 
+// The callback of a request that has retries left: a failed answer schedules the next try on this
+// worker (a loop that stops abandons it), anything else goes on to `done`.
 std::function<void(http_client_response)> again_on_failure(io_runtime& io, asio::io_context& ioc,
                                                            http_client_request next,
                                                            std::function<void(http_client_response)> done) {
