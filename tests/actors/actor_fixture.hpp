@@ -92,6 +92,25 @@ inline actors::ai_session_actor::behavior_type probe_ai(actors::ai_session_actor
   };
 }
 
+// An AI session that fails at the caller's first audio, as one whose socket the AI closes does.
+inline actors::ai_factory ai_failing_on_audio(std::shared_ptr<ai_probe_log> log) {
+  using namespace actors;
+  return [log](caf::actor_system& s, ai_session_args args) {
+    ++log->spawned;
+    log->listener = args.listener;
+    log->audio = args.audio;
+    return s.spawn([](ai_session_actor::pointer me) -> ai_session_actor::behavior_type {
+      return {
+          [me](caller_atom, audio_chunk&) { me->quit(caf::make_error(caf::sec::runtime_error, "AI socket closed")); },
+          [](truncate_atom, std::string&, std::uint32_t) {},
+          [](tool_done_atom, tool_result&) {},
+          [](dtmf_atom, std::string&) {},
+          [](to_call_atom, ai_audio_sink&) {},
+      };
+    });
+  };
+}
+
 struct pending_fetch {
   net::http_client_request request;
   std::function<void(net::http_client_response)> done;

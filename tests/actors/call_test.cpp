@@ -168,18 +168,7 @@ TEST_F(CallTest, ShutdownEndsTheCallAndItsAiSession) {
 }
 
 TEST_F(CallTest, AiErrorExitIsReportedAsAiFailed) {
-  // An AI session that fails mid-call, as one whose socket the AI closes does.
-  env->make_ai = [](caf::actor_system& s, ai_session_args) {
-    return s.spawn([](ai_session_actor::pointer me) -> ai_session_actor::behavior_type {
-      return {
-          [me](caller_atom, audio_chunk&) { me->quit(caf::make_error(caf::sec::runtime_error, "AI socket closed")); },
-          [](truncate_atom, std::string&, std::uint32_t) {},
-          [](tool_done_atom, tool_result&) {},
-          [](dtmf_atom, std::string&) {},
-          [](to_call_atom, ai_audio_sink&) {},
-      };
-    });
-  };
+  env->make_ai = voxgate::testing::ai_failing_on_audio(ai);  // it fails mid-call
   start_call();
   caf::anon_send(call, ai_state_atom::value, ai_state::ready);  // it had been working
   run();

@@ -205,18 +205,7 @@ TEST_F(TelnyxCallTest, StreamingFailedEndsTheCallCleanly) {
 // Every end the caller did not ask for is sent to Telnyx as a hangup too.
 
 TEST_F(TelnyxCallTest, AnAiThatFailsMidCallIsFollowedByAHangup) {
-  env->make_ai = [log = ai](caf::actor_system& s, ai_session_args args) {
-    log->listener = args.listener;
-    return s.spawn([](ai_session_actor::pointer me) -> ai_session_actor::behavior_type {
-      return {
-          [me](caller_atom, audio_chunk&) { me->quit(caf::make_error(caf::sec::runtime_error, "AI socket closed")); },
-          [](truncate_atom, std::string&, std::uint32_t) {},
-          [](tool_done_atom, tool_result&) {},
-          [](dtmf_atom, std::string&) {},
-          [](to_call_atom, ai_audio_sink&) {},
-      };
-    });
-  };
+  env->make_ai = voxgate::testing::ai_failing_on_audio(ai);
   auto a = admit();
   auto ch = stream(a.token);
   ASSERT_TRUE(ch->attached);
