@@ -48,7 +48,9 @@ TEST(G711, AlawDecodeMatchesTheStandardForAll256Codes) {
 TEST(G711, EveryCodeSurvivesDecodeThenEncode) {
   for (int c = 0; c < 256; ++c) {
     auto code = static_cast<std::uint8_t>(c);
-    if (code != 0x7F) EXPECT_EQ(linear_to_ulaw(ulaw_to_linear(code)), code) << c;  // 0x7F is mu-law's -0
+    if (code != 0x7F) {  // 0x7F is mu-law's -0
+      EXPECT_EQ(linear_to_ulaw(ulaw_to_linear(code)), code) << c;
+    }
     EXPECT_EQ(linear_to_alaw(alaw_to_linear(code)), code) << c;
   }
   EXPECT_EQ(linear_to_ulaw(ulaw_to_linear(0x7F)), 0xFF);
