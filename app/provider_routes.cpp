@@ -86,7 +86,7 @@ void gateway::add_provider_routes(actors::provider_ptr p) {
     };
     claim_call(name, facts.call_id, std::move(admit), std::move(elsewhere));
   };
-  server_->route(std::string(p->webhook_method()), std::string(p->webhook_path()), webhook);
+  for (auto method : p->webhook_methods()) server_->route(std::string(method), std::string(p->webhook_path()), webhook);
   if (!p->events_path().empty()) server_->route("POST", std::string(p->events_path()), webhook);
 
   auto media = [this, p](const net::http_request& req) {

@@ -109,7 +109,9 @@ class provider {
 
   // ---- webhooks ----
   virtual std::string_view webhook_path() const = 0;
-  virtual std::string_view webhook_method() const { return "POST"; }
+  // The methods the webhook is routed for (Vonage's answer_url is GET by default, POST when the
+  // application says so).
+  virtual std::vector<std::string_view> webhook_methods() const { return {"POST"}; }
   // Where the provider posts its events about a call when that is not the webhook's own path (Vonage's
   // event_url); empty when it has none. Its requests go through verify and parse too.
   virtual std::string_view events_path() const { return {}; }

@@ -23,6 +23,7 @@ class VonageGatewayTest : public GatewayTest {
  protected:
   std::unique_ptr<sim::vonage_call> vonage;
   std::string key_path;
+  bool answer_by_post = false;  // the application's answer_method
 
   void customize(app::config& c) override {
     auto [private_key, public_key] = sim::vonage::generate_key_pair();  // a test-only key, never committed
@@ -32,6 +33,7 @@ class VonageGatewayTest : public GatewayTest {
     o.signature_secret = secret;
     o.application_id = application_id;
     o.public_key_pem = public_key;
+    o.answer_by_post = answer_by_post;
     vonage = std::make_unique<sim::vonage_call>(o);
     ASSERT_EQ(vonage->start_rest(), "");
     c.provider_settings["VONAGE_SIGNATURE_SECRET"] = secret;
@@ -207,6 +209,30 @@ TEST_F(VonageGatewayTest, AMediaSocketWithABadTokenIsRefusedAtTheUpgrade) {
   EXPECT_EQ(get("/calls").body.find("streaming"), std::string::npos);
   ASSERT_EQ(vonage->connect(uri), "");  // the good token still works
   EXPECT_TRUE(eventually([&] { return get("/calls").body.find("streaming") != std::string::npos; }));
+}
+
+namespace {
+
+class VonagePostAnswerTest : public VonageGatewayTest {
+ protected:
+  VonagePostAnswerTest() { answer_by_post = true; }
+};
+
+}  // namespace
+
+// An application whose answer_method is POST: the same four fields come as a signed JSON body, the
+// answer URL's own query still on the URL.
+TEST_F(VonagePostAnswerTest, AnAnswerUrlSetToPostIsAnsweredTheSameWay) {
+  using signing = sim::vonage_call::signing;
+  EXPECT_EQ(vonage->answer(call_uuid, "", signing::tampered).status, 401u) << "the body is what is signed";
+  EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="vonage",result="bad_signature"})"), 1);
+  EXPECT_EQ(openai->sessions(), 0);
+
+  connect_call();
+  auto calls = get("/calls").body;
+  EXPECT_NE(calls.find(R"("from":"447700900000","to":"442079460000")"), std::string::npos) << calls;
+  EXPECT_NE(calls.find(R"("businessId":"acme")"), std::string::npos) << calls;
+  EXPECT_EQ(metric(R"(voxgate_webhooks_total{provider="vonage",result="accepted"})"), 1);
 }
 
 namespace {

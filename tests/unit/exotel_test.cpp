@@ -278,7 +278,7 @@ struct ExotelProvider : ::testing::Test {
 TEST_F(ExotelProvider, DeclaresItsRoutesTraitsAndSetting) {
   const auto& p = make();
   EXPECT_EQ(p.webhook_path(), "/exotel/voice");
-  EXPECT_EQ(p.webhook_method(), "GET");
+  EXPECT_EQ(p.webhook_methods(), std::vector<std::string_view>{"GET"});
   EXPECT_EQ(p.media_path(), "/exotel/media");
   EXPECT_FALSE(p.traits().token_in_start);
   EXPECT_FALSE(p.traits().reorders_media);

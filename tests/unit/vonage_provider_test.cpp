@@ -52,7 +52,7 @@ struct VonageProvider : ::testing::Test {
 TEST_F(VonageProvider, DeclaresItsRoutesTraitsAndSettings) {
   const auto& p = make();
   EXPECT_EQ(p.webhook_path(), "/vonage/voice");
-  EXPECT_EQ(p.webhook_method(), "GET");
+  EXPECT_EQ(p.webhook_methods(), (std::vector<std::string_view>{"GET", "POST"}));
   EXPECT_EQ(p.events_path(), "/vonage/events");
   EXPECT_EQ(p.media_path(), "/vonage/media");
   EXPECT_EQ(p.traits().media_frame_ms, 20u);

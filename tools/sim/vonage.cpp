@@ -112,13 +112,24 @@ net::header_list vonage_call::signed_headers(const std::string& payload, signing
 
 net::http_client_response vonage_call::answer(const std::string& uuid, const std::string& query, signing how) {
   net::param_list params = net::parse_form(query).value_or(net::param_list{});
-  for (auto& p : net::param_list{
-           {"to", options_.to}, {"from", options_.from}, {"uuid", uuid}, {"conversation_uuid", "CON-" + uuid}})
-    params.push_back(std::move(p));
+  net::param_list fields{
+      {"to", options_.to}, {"from", options_.from}, {"uuid", uuid}, {"conversation_uuid", "CON-" + uuid}};
   net::http_client_request req;
-  req.headers = signed_headers(vonage::query_payload(params), how);                 // GET: the query, as compact JSON
-  if (how == signing::tampered) params[params.size() - 3].second = "447700900999";  // another caller
-  req.url = options_.gateway + "/vonage/voice?" + net::encode_form(params);
+  if (options_.answer_by_post) {
+    // POST: the application's own query stays on the URL, Vonage's fields are the JSON body, signed.
+    auto body = [&] { return vonage::query_payload(fields); };  // a compact JSON object of the fields
+    req.method = "POST";
+    req.headers = signed_headers(body(), how);
+    req.headers.emplace_back("Content-Type", "application/json");
+    if (how == signing::tampered) fields[1].second = "447700900999";  // another caller
+    req.body = body();
+    req.url = options_.gateway + "/vonage/voice" + (query.empty() ? "" : "?" + query);
+  } else {
+    for (auto& p : fields) params.push_back(std::move(p));
+    req.headers = signed_headers(vonage::query_payload(params), how);                 // GET: the query, as compact JSON
+    if (how == signing::tampered) params[params.size() - 3].second = "447700900999";  // another caller
+    req.url = options_.gateway + "/vonage/voice?" + net::encode_form(params);
+  }
   {
     std::lock_guard lock(state_->mutex);
     state_->uuid = uuid;

@@ -33,6 +33,7 @@ class vonage_call {
     std::string to = "442079460000";
     std::size_t max_queued_frames = 3072;  // Vonage's outbound buffer (about 60 s)
     bool echo_notifies_on_clear = false;   // undocumented: pending notifies dropped by default
+    bool answer_by_post = false;           // the application's answer_method: GET (Vonage's default) or POST
   };
   using signing = vonage::signing;
 
@@ -44,8 +45,10 @@ class vonage_call {
   void set_gateway(std::string url) { options_.gateway = std::move(url); }  // once the gateway listens
 
   // ---- webhooks ----
-  // GET /vonage/voice?[query&]to=&from=&uuid=&conversation_uuid=, signed as `how` says. On a 200 the
-  // NCCO is validated as Vonage does (ncco_error() says why not) and its websocket endpoint kept.
+  // GET /vonage/voice?[query&]to=&from=&uuid=&conversation_uuid=, signed as `how` says; with
+  // answer_by_post, POST /vonage/voice[?query] with those four fields as a JSON body, the body signed.
+  // On a 200 the NCCO is validated as Vonage does (ncco_error() says why not) and its websocket
+  // endpoint kept.
   net::http_client_response answer(const std::string& uuid, const std::string& query = {},
                                    signing how = signing::valid);
   std::string ncco_error() const;

@@ -80,7 +80,7 @@ class audiosocket_provider final : public provider {
   const media_dialect& media() const override { return media_; }
 
   std::string_view webhook_path() const override { return voice_path; }
-  std::string_view webhook_method() const override { return "GET"; }
+  std::vector<std::string_view> webhook_methods() const override { return {"GET"}; }
   std::string_view events_path() const override { return voice_path; }  // the POST form, the same request
 
   std::optional<refusal> verify(const http_request& req, const public_base&, std::int64_t) const override {

@@ -59,7 +59,7 @@ class exotel_provider final : public provider {
   const media_dialect& media() const override { return media_; }
 
   std::string_view webhook_path() const override { return "/exotel/voice"; }
-  std::string_view webhook_method() const override { return "GET"; }
+  std::vector<std::string_view> webhook_methods() const override { return {"GET"}; }
 
   std::optional<refusal> verify(const http_request& req, const public_base&, std::int64_t) const override {
     return check_credentials(credentials_, req, "applet's request");

@@ -105,7 +105,7 @@ class vonage_provider final : public provider {
   const media_dialect& media() const override { return media_; }
 
   std::string_view webhook_path() const override { return answer_path; }
-  std::string_view webhook_method() const override { return "GET"; }
+  std::vector<std::string_view> webhook_methods() const override { return {"GET", "POST"}; }
   std::string_view events_path() const override { return event_path; }
 
   std::optional<refusal> verify(const http_request& req, const public_base&, std::int64_t unix_now) const override {
