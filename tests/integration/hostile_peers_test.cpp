@@ -1,6 +1,7 @@
 // Hostile answers from the providers' REST APIs (5xx, slow, huge, malformed) on answer, streaming_start
 // and hangup (TLS faults are in hostile_tls_test.cpp). Whatever the peer does, the call ends cleanly,
-// one log line names what failed, and the books come out straight: /calls empty, the outcome counted, no live call actor.
+// a log line names what failed (a hang-up's each try has its own), and the books come out straight: /calls
+// empty, the outcome counted, no live call actor.
 #include "hostile_fixture.hpp"
 
 using namespace voxgate;
@@ -84,7 +85,7 @@ TEST_P(HostileTelnyxHangup, TheCallStillEndsOnOurSideWithALine) {
   EXPECT_TRUE(openai->events()->wait_closed(5s));
   ASSERT_TRUE(eventually([&] { return outcome("telnyx", "end_call") == 1; })) << all_lines();
   EXPECT_TRUE(eventually([&] {
-    return lines_with({std::string("call=") + ccid, "telnyx hangup", GetParam().telnyx_says}).size() == 1;
+    return lines_with({std::string("call=") + ccid, "telnyx hangup", GetParam().telnyx_says}).size() >= 1;  // one per try
   })) << all_lines();
   expect_nothing_left("telnyx");
 }
@@ -104,7 +105,7 @@ TEST_P(HostileTwilioHangup, TheCallStillEndsCleanlyWithALine) {
   EXPECT_TRUE(twilio->received()->wait_closed(5s));
   ASSERT_TRUE(eventually([&] { return outcome("twilio", "end_call") == 1; })) << all_lines();
   EXPECT_TRUE(eventually([&] {
-    return lines_with({std::string("call=") + sid, GetParam().twilio_says}).size() == 1;
+    return lines_with({std::string("call=") + sid, GetParam().twilio_says}).size() >= 1;  // one per try
   })) << all_lines();
   expect_nothing_left("twilio");
 }
@@ -197,13 +198,13 @@ TEST_F(HostileTest, RestAnswersSlowerThanTheTimeoutEndEveryCallCleanly) {
   EXPECT_TRUE(eventually([&] { return hostile_api.received(telnyx_action(ccid, "hangup")); }));
   EXPECT_TRUE(eventually(
       [&] {
-        return lines_with({std::string("call=") + answered_ccid, "telnyx hangup failed: timed out"}).size() == 1;
+        return lines_with({std::string("call=") + answered_ccid, "telnyx hangup failed: timed out"}).size() >= 1;
       },
       8s))
       << all_lines();
   EXPECT_TRUE(eventually(
       [&] {
-        return lines_with({std::string("call=") + sid, "REST hangup failed: status=0 timed out"}).size() == 1;
+        return lines_with({std::string("call=") + sid, "REST hangup failed: status=0 timed out"}).size() >= 1;
       },
       8s))
       << all_lines();

@@ -152,7 +152,10 @@ TEST(Transport, AnIdempotentRequestIsSentAgainAfterAFailureUntilAnswered) {
   retry_log log;
   log.attach(r);
 
-  auto res = fakes::fetch_sync(io, r);
+  std::promise<net::http_client_response> answered;
+  net::http_fetch(io, r, [&](net::http_client_response a) { answered.set_value(std::move(a)); });
+  EXPECT_EQ(net::http_requests_in_flight(), 1u) << "one request, whatever its tries";
+  auto res = answered.get_future().get();
   EXPECT_EQ(res.status, 200u) << res.error;
   EXPECT_EQ(res.body, "done");
   auto requests = peer.requests();
@@ -160,6 +163,9 @@ TEST(Transport, AnIdempotentRequestIsSentAgainAfterAFailureUntilAnswered) {
   for (const auto& q : requests) EXPECT_EQ(q.body, r.body) << "every try is the same command";
   EXPECT_EQ(log.statuses, (std::vector<unsigned>{503, 503}));
   EXPECT_EQ(log.waits, (std::vector<std::chrono::milliseconds>{20ms, 40ms})) << "the wait doubles";
+  // Counted in flight from the first try to the callback (a stop waits for it), then no more.
+  for (int i = 0; i < 100 && net::http_requests_in_flight() > 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(net::http_requests_in_flight(), 0u);
 }
 
 TEST(Transport, OnlyAnExchangeTheServerMayNotHaveActedOnIsSentAgain) {

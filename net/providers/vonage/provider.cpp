@@ -126,6 +126,13 @@ class vonage_provider final : public provider {
     auto call =
         announced_call(std::move(hook->uuid), std::move(hook->from), std::move(hook->to), req, base, media_prefix);
     call.session_id = {};  // conversation_uuid names no call of ours: events come by the leg's uuid
+    // A POST's signature covers its body only: the answer URL's query could have been rewritten.
+    if (req.method != "GET" && !secret_.empty() && !hook->routing.empty()) {
+      spdlog::warn("call={} vonage answer by POST: its URL's query ({} parameters) is not covered by Vonage's "
+                   "signature, so it is not used; set the answer method to GET to route calls by it",
+                   call.call_id, hook->routing.size());
+      hook->routing.clear();
+    }
     call.parameters = std::move(hook->routing);
     call.media_format = codecs::audio_format::pcm16(rate_);
     return webhook{std::move(call)};
