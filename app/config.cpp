@@ -170,6 +170,14 @@ verdict token_secret_file(config& c, const std::string& path) {
   return taken;
 }
 
+// A bearer token as an operator types it: 16 to 1024 visible ASCII characters.
+verdict ops_token(config& c, const std::string& v) {
+  if (v.size() < 16 || v.size() > 1024 || !std::all_of(v.begin(), v.end(), [](unsigned char ch) { return ch > 0x20 && ch < 0x7f; }))
+    return "16 to 1024 visible ASCII characters, no spaces";
+  c.ops_token = v;
+  return taken;
+}
+
 verdict ca_file(config& c, const std::string& v) {
   std::ifstream in(v);
   std::string head(64 * 1024, '\0');
@@ -215,6 +223,10 @@ const std::vector<config_var>& config_vars() {
        "HMAC key for per-call media tokens, 16 characters or more (set it when scaled out)", token_secret, true},
       {"CALL_TOKEN_SECRET_FILE", "", "a file whose first line is CALL_TOKEN_SECRET (a mounted secret); not with it",
        token_secret_file},
+      {"OPS_TOKEN", "",
+       "bearer token for GET /calls, which lists callers' numbers and parameters (Authorization: Bearer ...); "
+       "unset: /calls is refused. The same on every instance of a cluster",
+       ops_token, true},
       {"TLS_CA_FILE", "", "extra CA bundle (PEM) trusted for outbound TLS", ca_file},
       {"LOG_LEVEL", "info", "trace | debug | info | warn | error",
        one_of({"trace", "debug", "info", "warn", "error"}, &config::log_level)},

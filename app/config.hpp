@@ -29,6 +29,7 @@ struct config {
   int ai_setup_timeout_ms = 10000;
   std::uint64_t max_calls = 1000;
   std::string token_secret;  // empty: random per process
+  std::string ops_token;     // bearer token for GET /calls; empty: /calls is refused
   std::string ca_file;       // extra CA for outbound TLS (tests, private CAs)
   std::string log_level = "info";
   std::string log_format = "text";

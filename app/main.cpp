@@ -51,7 +51,9 @@ void print_urls(const voxgate::app::config& c, const voxgate::app::gateway& gw) 
   voxgate::net::public_base urls{base, ws, ""};
   for (const auto& p : gw.providers().all())
     for (const auto& line : p->endpoints(urls)) out << "  " << line << "\n";
-  out << "  Operators: " << base << "/metrics  " << base << "/calls  " << base << "/healthz\n" << std::endl;
+  out << "  Operators: " << base << "/metrics  " << base << "/healthz  " << base << "/calls "
+      << (c.ops_token.empty() ? "(refused until OPS_TOKEN is set)" : "(Authorization: Bearer $OPS_TOKEN)") << "\n"
+      << std::endl;
 }
 
 const voxgate::tools::args::command& serve_command() {

@@ -1,7 +1,9 @@
-// Operator endpoints: liveness, readiness (false while draining), Prometheus metrics, live calls.
+// Operator endpoints: liveness, readiness (false while draining), Prometheus metrics, live calls
+// (these behind OPS_TOKEN: they name the callers).
 #include <algorithm>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 
 #include <rapidjson/document.h>
 
@@ -10,6 +12,8 @@
 #include "app/gateway.hpp"
 #include "cluster/node.hpp"
 #include "net/call_token.hpp"
+#include "net/crypto.hpp"
+#include "net/setting_checks.hpp"
 #include "net/http_client.hpp"
 #include "net/json.hpp"
 #include "net/process_usage.hpp"
@@ -117,6 +121,24 @@ std::string calls_json(const std::vector<actors::call_summary>& calls) {
   return out + "]";
 }
 
+// GET /calls names the callers (numbers, parameters): it answers only a request that carries
+// OPS_TOKEN as its bearer token. Without OPS_TOKEN it answers no one, and says how to turn it on.
+std::optional<net::http_response> ops_refusal(const std::string& token, const net::http_request& req) {
+  if (token.empty())
+    return net::http_response::text(
+        403, "GET /calls lists callers' numbers and parameters: set OPS_TOKEN on the gateway, then send "
+             "Authorization: Bearer <OPS_TOKEN>\n");
+  const auto* given = net::find_header(req.headers, "authorization");
+  constexpr std::string_view scheme = "bearer ";  // a scheme's name is case-insensitive (RFC 9110)
+  if (given && given->size() > scheme.size() && net::checks::lower(given->substr(0, scheme.size())) == scheme &&
+      net::crypto::constant_time_equal(std::string_view(*given).substr(scheme.size()), token))
+    return std::nullopt;
+  auto r = net::http_response::text(401, given ? "the bearer token is not OPS_TOKEN\n"
+                                               : "GET /calls needs Authorization: Bearer <OPS_TOKEN>\n");
+  r.headers.emplace_back("www-authenticate", R"(Bearer realm="voxgate")");
+  return r;
+}
+
 }  // namespace
 
 void gateway::add_ops_routes() {
@@ -136,6 +158,7 @@ void gateway::add_ops_routes() {
     respond(std::move(r));
   });
   server_->route("GET", "/calls", [this](net::http_request req, net::responder respond) {
+    if (auto refusal = ops_refusal(config_.ops_token, req)) return respond(std::move(*refusal));
     if (req.target.find("scope=cluster") != std::string::npos) return cluster_calls(std::move(respond));
     ask<std::vector<actors::call_summary>>(
         *system_, supervisor_, std::chrono::seconds(2),
@@ -153,7 +176,7 @@ void gateway::add_ops_routes() {
     std::string page = "VoxGate: phone calls to realtime voice AI.\n";
     for (const auto& p : providers_->all())
       for (const auto& line : p->endpoints(base)) page += line + "\n";
-    page += "Operators: /healthz /readyz /metrics /calls\n";
+    page += "Operators: /healthz /readyz /metrics /calls (with OPS_TOKEN)\n";
     respond(net::http_response::text(200, std::move(page)));
   });
 }
@@ -217,6 +240,7 @@ void gateway::cluster_calls(net::responder respond) {
       }
       net::http_client_request r;
       r.url = "http://" + instance + "/calls";
+      r.headers.emplace_back("authorization", "Bearer " + config_.ops_token);  // the same on every instance
       r.timeout = std::chrono::seconds(2);
       net::http_fetch(*io_, std::move(r), [g, instance](net::http_client_response res) {
         if (!res.ok())

@@ -53,11 +53,14 @@ secret_cmd=$(python3 -c "import yaml,sys; print(yaml.safe_load(open('deploy/dock
 sh -c "${secret_cmd//\/run\/voxgate/$root/run/voxgate}"
 [ "$(wc -c < "$root/run/voxgate/call-token-secret")" -eq 64 ] || fail "the secret service's command made no 64-character secret"
 
-# The compose file's environment for each gateway, as a runtime would pass it: nothing else.
+# The compose file's environment for each gateway, as a runtime would pass it: nothing else (OPS_TOKEN
+# as an operator's .env would set it).
+ops_token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 for i in 1 2 3; do
   addr=127.0.0.$((10 + i))
   env -i HOST=$addr PORT=$port INSTANCE_ADDR=$addr:$port REDIS_URL=redis://127.0.0.1:$redis_port \
     CALL_TOKEN_SECRET_FILE=/run/voxgate/call-token-secret DRAIN_TIMEOUT=30 PUBLIC_URL=http://127.0.0.1:$lb_port \
+    OPS_TOKEN=$ops_token \
     "$chroot_bin" --userspec="$user" "$root" /usr/local/bin/voxgate serve > "$work/voxgate$i.log" 2>&1 &
   pids+=($!)
   gateway_pids[$i]=$!
@@ -81,7 +84,8 @@ done
 relayed=$(cat "$work"/voxgate*.log | grep -c "media socket relayed to owner" || true)
 [ "$relayed" -ge 1 ] || fail "no call's media was relayed (round-robin should split webhook and media)"
 echo "cluster-smoke: $relayed of 3 calls had their media relayed to the instance that took the webhook"
-listing=$(exec 3<>/dev/tcp/127.0.0.11/8080; printf 'GET /calls?scope=cluster HTTP/1.0\r\n\r\n' >&3; cat <&3)
+listing=$(exec 3<>/dev/tcp/127.0.0.11/8080
+  printf 'GET /calls?scope=cluster HTTP/1.0\r\nAuthorization: Bearer %s\r\n\r\n' "$ops_token" >&3; cat <&3)
 for i in 1 2 3; do
   echo "$listing" | grep -q "\"instance\":\"127.0.0.1$i:8080\"" || fail "/calls?scope=cluster lacks instance $i: $listing"
 done

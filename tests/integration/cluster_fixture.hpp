@@ -29,6 +29,7 @@ constexpr const char* public_url = "https://gw.example.test";
 constexpr const char* auth_token = "test-twilio-auth-token";
 constexpr const char* openai_key = "test-openai-key";
 constexpr const char* secret = "cluster-test-secret-0123456789";
+constexpr const char* ops_token = "cluster-test-ops-token";
 constexpr int ttl_ms = 2000;
 
 inline std::string read_file(const std::string& path) {
@@ -98,6 +99,7 @@ class ClusterTest : public ::testing::Test {
         "PUBLIC_URL=" + std::string(public_url),
         "REDIS_URL=" + redis.url(),
         "CALL_TOKEN_SECRET=" + std::string(secret),
+        "OPS_TOKEN=" + std::string(ops_token),
         "CLUSTER_TTL_MS=" + std::to_string(ttl_ms),
         "WORKERS=2",  // sockets of one call may sit on different workers: the relay must keep order
         "OVERLOAD_LAG_MS=0",
@@ -118,10 +120,12 @@ class ClusterTest : public ::testing::Test {
   std::string lb_url() const { return "http://127.0.0.1:" + std::to_string(lb_port); }
   std::string log(int i) const { return read_file(dir + "/gw" + std::to_string(i) + ".log"); }
 
+  // As an operator would: with the bearer token that /calls needs.
   net::http_client_response get(const std::string& full_url) {
     net::http_client_request r;
     r.url = full_url;
     r.timeout = 3s;
+    r.headers.emplace_back("authorization", "Bearer " + std::string(ops_token));
     return fakes::fetch_sync(io, std::move(r));
   }
   long metric(int i, const std::string& series) {

@@ -43,6 +43,7 @@ class GatewayTest : public ::testing::Test {
   static constexpr const char* public_url = "https://gw.example.test";
   static constexpr const char* auth_token = "test-twilio-auth-token";
   static constexpr const char* openai_key = "test-openai-key";
+  static constexpr const char* ops_token = "test-ops-token-0123";
 
   virtual void customize(app::config&) {}
   virtual bool echo_ai() const { return false; }
@@ -73,6 +74,7 @@ class GatewayTest : public ::testing::Test {
     c.tool_webhook_url = tools.base_url() + "/tools";
     c.agent_tools =
         R"([{"type":"function","name":"lookup_order","description":"Find an order","parameters":{"type":"object","properties":{"id":{"type":"string"}}}}])";
+    c.ops_token = ops_token;
     c.workers = 2;
     c.log_level = "warn";
     // The overload guard refuses calls when a loop lags or is busy; a sanitizer build or a busy CI
@@ -93,9 +95,11 @@ class GatewayTest : public ::testing::Test {
 
   std::string gateway_url() const { return "http://127.0.0.1:" + std::to_string(gateway->port()); }
 
+  // As an operator would: with the bearer token that /calls needs.
   net::http_client_response get(const std::string& path) {
     net::http_client_request r;
     r.url = gateway_url() + path;
+    r.headers.emplace_back("authorization", "Bearer " + std::string(ops_token));
     return fakes::fetch_sync(twilio->io(), std::move(r));
   }
 

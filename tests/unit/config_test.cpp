@@ -197,6 +197,21 @@ TEST(Config, TheClusterNeedsOneTokenSecretAndAnAddressTheOthersCanReach) {
   EXPECT_EQ(errors[0].rfind("REDIS_URL=(hidden): expected redis://", 0), 0u) << errors[0];
 }
 
+TEST(Config, TheOpsTokenIsLongEnoughToGuessNeverAndIsNeverPrinted) {
+  config c;
+  EXPECT_TRUE(load_config(c, env({})).empty());
+  EXPECT_EQ(c.ops_token, "");  // unset: /calls answers no one
+  EXPECT_TRUE(load_config(c, env({{"OPS_TOKEN", "0pS-t0ken_for/calls"}})).empty());
+  EXPECT_EQ(c.ops_token, "0pS-t0ken_for/calls");
+  for (const char* bad : {"short-secret", "a token with spaces", "tab\there-0123456789"}) {
+    config d;
+    auto errors = load_config(d, env({{"OPS_TOKEN", bad}}));
+    ASSERT_EQ(errors.size(), 1u) << bad;
+    EXPECT_EQ(errors[0].rfind("OPS_TOKEN=(hidden): expected 16 to 1024 visible ASCII characters", 0), 0u) << errors[0];
+    EXPECT_EQ(d.ops_token, "");
+  }
+}
+
 TEST(Config, TheTokenSecretMayComeFromAMountedFile) {
   auto dir = ::testing::TempDir();
   auto write = [&](const std::string& name, const std::string& text) {

@@ -1,0 +1,70 @@
+// Who may list the live calls: GET /calls names the callers (numbers, parameters), so it answers only
+// the bearer of OPS_TOKEN, and no one while OPS_TOKEN is unset. The probes and /metrics stay open.
+#include "gateway_fixture.hpp"
+
+using namespace voxgate;
+using namespace voxgate::testing;
+
+namespace {
+
+constexpr const char* sid = "CA00000000000000000000000000000a11";
+constexpr const char* caller_number = "+15005550006";  // the fake Twilio's From
+
+class OpsAccessTest : public GatewayTest {
+ protected:
+  // GET `path` with this Authorization header (none when empty).
+  net::http_client_response get_as(const std::string& path, const std::string& authorization) {
+    net::http_client_request r;
+    r.url = gateway_url() + path;
+    if (!authorization.empty()) r.headers.emplace_back("authorization", authorization);
+    return fakes::fetch_sync(twilio->io(), std::move(r));
+  }
+};
+
+TEST_F(OpsAccessTest, OnlyTheBearerOfTheOpsTokenSeesTheLiveCalls) {
+  connect_call(sid);
+  ASSERT_TRUE(eventually([&] { return get("/calls").body.find("streaming") != std::string::npos; }));
+
+  auto listed = get_as("/calls", std::string("Bearer ") + ops_token);
+  EXPECT_EQ(listed.status, 200u);
+  EXPECT_NE(listed.body.find(sid), std::string::npos) << listed.body;
+  EXPECT_NE(listed.body.find(caller_number), std::string::npos) << listed.body;
+  // The scheme's name in any case (RFC 9110).
+  EXPECT_EQ(get_as("/calls", std::string("bearer ") + ops_token).status, 200u);
+
+  for (const std::string& authorization :
+       {std::string(), std::string("Bearer wrong-token-0123456789"), std::string("Bearer ") + ops_token + "x",
+        std::string("Bearer"), std::string("Basic ") + ops_token, std::string(ops_token)}) {
+    auto refused = get_as("/calls", authorization);
+    EXPECT_EQ(refused.status, 401u) << authorization;
+    EXPECT_EQ(net::header_or(refused.headers, "www-authenticate"), R"(Bearer realm="voxgate")") << authorization;
+    EXPECT_EQ(refused.body.find(sid), std::string::npos) << refused.body;
+    EXPECT_EQ(refused.body.find(caller_number), std::string::npos) << refused.body;
+  }
+  EXPECT_EQ(get_as("/calls?scope=cluster", "").status, 401u);
+
+  // What a prober and a scraper read needs no token, and names no caller.
+  EXPECT_EQ(get_as("/healthz", "").status, 200u);
+  EXPECT_EQ(get_as("/readyz", "").status, 200u);
+  auto metrics = get_as("/metrics", "");
+  EXPECT_EQ(metrics.status, 200u);
+  EXPECT_EQ(metrics.body.find(caller_number), std::string::npos);
+}
+
+class OpsTokenUnsetTest : public OpsAccessTest {
+ protected:
+  void customize(app::config& c) override { c.ops_token.clear(); }
+};
+
+TEST_F(OpsTokenUnsetTest, TheLiveCallsAreListedToNoOneAndTheRefusalSaysWhatToSet) {
+  connect_call(sid);
+  ASSERT_TRUE(eventually([&] { return metric(R"(voxgate_calls_active{provider="twilio",state="streaming"})") == 1; }));
+  for (const std::string& authorization : {std::string(), std::string("Bearer ") + ops_token}) {
+    auto refused = get_as("/calls", authorization);
+    EXPECT_EQ(refused.status, 403u) << authorization;
+    EXPECT_NE(refused.body.find("set OPS_TOKEN"), std::string::npos) << refused.body;
+    EXPECT_EQ(refused.body.find(caller_number), std::string::npos) << refused.body;
+  }
+}
+
+}  // namespace
