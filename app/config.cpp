@@ -225,7 +225,7 @@ const std::vector<config_var>& config_vars() {
        token_secret_file},
       {"OPS_TOKEN", "",
        "bearer token for GET /calls, which lists callers' numbers and parameters (Authorization: Bearer ...); "
-       "unset: /calls is refused. The same on every instance of a cluster",
+       "unset: /calls is refused",
        ops_token, true},
       {"TLS_CA_FILE", "", "extra CA bundle (PEM) trusted for outbound TLS", ca_file},
       {"LOG_LEVEL", "info", "trace | debug | info | warn | error",

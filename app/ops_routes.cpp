@@ -128,17 +128,27 @@ std::optional<net::http_response> ops_refusal(const std::string& token, const ne
     return net::http_response::text(
         403, "GET /calls lists callers' numbers and parameters: set OPS_TOKEN on the gateway, then send "
              "Authorization: Bearer <OPS_TOKEN>\n");
+  auto refuse = [](std::string why, bool token_given) {
+    auto r = net::http_response::text(401, std::move(why));
+    r.headers.emplace_back("www-authenticate",
+                           token_given ? R"(Bearer realm="voxgate", error="invalid_token")" : R"(Bearer realm="voxgate")");
+    return r;
+  };
   const auto* given = net::find_header(req.headers, "authorization");
-  constexpr std::string_view scheme = "bearer ";  // a scheme's name is case-insensitive (RFC 9110)
-  if (given && given->size() > scheme.size() && net::checks::lower(given->substr(0, scheme.size())) == scheme &&
-      net::crypto::constant_time_equal(std::string_view(*given).substr(scheme.size()), token))
-    return std::nullopt;
-  auto r = net::http_response::text(401, given ? "the bearer token is not OPS_TOKEN\n"
-                                               : "GET /calls needs Authorization: Bearer <OPS_TOKEN>\n");
-  r.headers.emplace_back("www-authenticate", R"(Bearer realm="voxgate")");
-  return r;
+  if (!given) return refuse("GET /calls needs Authorization: Bearer <OPS_TOKEN>\n", false);
+  // "Bearer", in any case (RFC 9110), then one space or more.
+  std::string_view value = *given;
+  constexpr std::string_view scheme = "bearer";
+  if (value.size() <= scheme.size() || net::checks::lower(std::string(value.substr(0, scheme.size()))) != scheme ||
+      value[scheme.size()] != ' ')
+    return refuse("GET /calls takes a Bearer token: Authorization: Bearer <OPS_TOKEN>\n", false);
+  value.remove_prefix(scheme.size());
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  // Digests of equal length, compared in constant time: the time says nothing of the token's length.
+  if (!net::crypto::constant_time_equal(net::crypto::sha256_hex(value), net::crypto::sha256_hex(token)))
+    return refuse("the bearer token is not OPS_TOKEN\n", true);
+  return std::nullopt;
 }
-
 }  // namespace
 
 void gateway::add_ops_routes() {
@@ -158,8 +168,11 @@ void gateway::add_ops_routes() {
     respond(std::move(r));
   });
   server_->route("GET", "/calls", [this](net::http_request req, net::responder respond) {
-    if (auto refusal = ops_refusal(config_.ops_token, req)) return respond(std::move(*refusal));
-    if (req.target.find("scope=cluster") != std::string::npos) return cluster_calls(std::move(respond));
+    // A peer of the cluster asks for this instance's own calls with its own token (see cluster_calls).
+    bool peer = cluster_ && cluster_->relays().from_peer_asking_calls(req);
+    if (!peer)
+      if (auto refusal = ops_refusal(config_.ops_token, req)) return respond(std::move(*refusal));
+    if (!peer && req.target.find("scope=cluster") != std::string::npos) return cluster_calls(std::move(respond));
     ask<std::vector<actors::call_summary>>(
         *system_, supervisor_, std::chrono::seconds(2),
         [respond](std::vector<actors::call_summary> calls) {
@@ -240,7 +253,7 @@ void gateway::cluster_calls(net::responder respond) {
       }
       net::http_client_request r;
       r.url = "http://" + instance + "/calls";
-      r.headers.emplace_back("authorization", "Bearer " + config_.ops_token);  // the same on every instance
+      r.headers = cluster_->relays().calls_request_headers(instance);  // not OPS_TOKEN: that stays here
       r.timeout = std::chrono::seconds(2);
       net::http_fetch(*io_, std::move(r), [g, instance](net::http_client_response res) {
         if (!res.ok())

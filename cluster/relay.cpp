@@ -5,6 +5,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "cluster/relay_channel.hpp"
@@ -31,8 +32,20 @@ constexpr auto handshake_timeout = std::chrono::seconds(10);
 // The peers' tokens have a key of their own (a media token never opens the relay door) and name
 // both ends, so a token is good only at the instance it was made for.
 std::string peer_key(std::string_view secret) { return net::crypto::hmac_sha256(secret, "voxgate relay peer"); }
+std::string calls_key(std::string_view secret) { return net::crypto::hmac_sha256(secret, "voxgate calls peer"); }
 std::string peer_id(std::string_view from, std::string_view to) {
   return std::string(peer_prefix) + std::string(from) + std::string(peer_to) + std::string(to);
+}
+
+// The instance that made `token` with `key` for `self`; nothing when it is not such a token.
+std::optional<std::string> peer_named(std::string_view key, std::string_view token, std::string_view self) {
+  std::string id;
+  if (net::verify_call_token(key, token, "", net::unix_now(), &id) != net::token_check::ok) return std::nullopt;
+  auto to = std::string(peer_to) + std::string(self);
+  if (id.rfind(peer_prefix, 0) != 0 || id.size() <= peer_prefix.size() + to.size() ||
+      id.compare(id.size() - to.size(), to.size(), to) != 0)
+    return std::nullopt;
+  return id.substr(peer_prefix.size(), id.size() - peer_prefix.size() - to.size());
 }
 
 }  // namespace
@@ -370,16 +383,13 @@ void relay::forward(const actors::provider_event& ev, const std::string& owner) 
 }
 
 net::upgrade_decision relay::accept(const net::http_request& req) {
-  auto token = net::header_or(req.headers, peer_header);
-  std::string id;
-  auto check = net::verify_call_token(peer_key(impl_->settings.secret), token, "", net::unix_now(), &id);
-  auto to = std::string(peer_to) + impl_->settings.self;
-  if (check != net::token_check::ok || id.rfind(peer_prefix, 0) != 0 || id.size() <= peer_prefix.size() + to.size() ||
-      id.compare(id.size() - to.size(), to.size(), to) != 0)
+  auto named = peer_named(peer_key(impl_->settings.secret), net::header_or(req.headers, peer_header),
+                          impl_->settings.self);
+  if (!named)
     return net::upgrade_decision::refuse(
         403, "bad_peer_token",
         "not a peer of this cluster, or not for this instance (same CALL_TOKEN_SECRET everywhere? INSTANCE_ADDR right?)");
-  auto peer = id.substr(peer_prefix.size(), id.size() - peer_prefix.size() - to.size());
+  auto peer = std::move(*named);
   auto l = std::make_shared<link>(impl_, peer, false);
   {
     std::lock_guard lock(impl_->mutex);
@@ -405,6 +415,21 @@ std::size_t relay::carrying() const { return impl_->carrying.load(); }
 std::string relay::peer_token(std::string_view secret, std::string_view from, std::string_view to,
                               std::int64_t expires_at_unix) {
   return net::mint_call_token(peer_key(secret), peer_id(from, to), expires_at_unix);
+}
+
+std::string relay::calls_peer_token(std::string_view secret, std::string_view from, std::string_view to,
+                                    std::int64_t expires_at_unix) {
+  return net::mint_call_token(calls_key(secret), peer_id(from, to), expires_at_unix);
+}
+
+net::header_list relay::calls_request_headers(std::string_view to) const {
+  const auto& s = impl_->settings;
+  return {{std::string(peer_header), calls_peer_token(s.secret, s.self, to, net::unix_now() + peer_token_seconds)}};
+}
+
+bool relay::from_peer_asking_calls(const net::http_request& req) const {
+  const auto* token = net::find_header(req.headers, peer_header);
+  return token && peer_named(calls_key(impl_->settings.secret), *token, impl_->settings.self);
 }
 
 bool relay::came_from_peer(const net::ws_channel& channel) {

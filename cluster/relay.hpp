@@ -62,6 +62,14 @@ class relay {
   // The token a peer presents at `to`'s relay door (x-voxgate-peer), made from the shared secret.
   static std::string peer_token(std::string_view secret, std::string_view from, std::string_view to,
                                 std::int64_t expires_at_unix);
+  // A peer asking this instance for its own /calls (for /calls?scope=cluster) shows a token of
+  // another kind (x-voxgate-peer, from the shared secret, addressed to this instance, good for 60 s):
+  // it never opens the relay door, and the operator's OPS_TOKEN never leaves the instance it was
+  // given to. The headers for asking `to`; and whether `req` is such a request, addressed here.
+  net::header_list calls_request_headers(std::string_view to) const;
+  bool from_peer_asking_calls(const net::http_request& req) const;
+  static std::string calls_peer_token(std::string_view secret, std::string_view from, std::string_view to,
+                                      std::int64_t expires_at_unix);
   // True for a channel that came from a peer (so it is never carried on again).
   static bool came_from_peer(const net::ws_channel& channel);
   void stop();  // closes every connection (their channels end)

@@ -87,8 +87,10 @@ echo "cluster-smoke: $relayed of 3 calls had their media relayed to the instance
 listing=$(exec 3<>/dev/tcp/127.0.0.11/8080
   printf 'GET /calls?scope=cluster HTTP/1.0\r\nAuthorization: Bearer %s\r\n\r\n' "$ops_token" >&3; cat <&3)
 for i in 1 2 3; do
-  echo "$listing" | grep -q "\"instance\":\"127.0.0.1$i:8080\"" || fail "/calls?scope=cluster lacks instance $i: $listing"
+  echo "$listing" | grep -q "\"instance\":\"127.0.0.1$i:8080\",\"calls\":\[" ||
+    fail "/calls?scope=cluster lacks instance $i's calls: $listing"
 done
+if echo "$listing" | grep -q '"error"'; then fail "/calls?scope=cluster has an error: $listing"; fi
 echo "cluster-smoke: /calls?scope=cluster lists the three instances"
 status=$(exec 3<>/dev/tcp/127.0.0.1/$lb_port; printf 'GET /internal/relay HTTP/1.0\r\n\r\n' >&3; head -1 <&3)
 case "$status" in *" 403 "*) ;; *) fail "the balancer lets /internal/ through: $status" ;; esac

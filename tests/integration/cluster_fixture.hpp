@@ -90,6 +90,29 @@ class ClusterTest : public ::testing::Test {
 
   // Settings of one instance beyond the cluster's own.
   virtual std::vector<std::string> extra_env(int) const { return {}; }
+  virtual std::string ops_token_of(int) const { return ops_token; }
+
+  // Dials instance i's relay door as a peer would, with `token` (none when empty); the error, or
+  // empty when it opened (the channel then in *out).
+  std::string dial_relay(int i, const std::string& token, std::shared_ptr<fakes::frame_queue> frames,
+                         net::ws_channel_ptr* out = nullptr) {
+    std::promise<std::string> result;
+    net::ws_connect_options o;
+    o.url = url(i).replace(0, 4, "ws") + "/internal/relay";
+    if (!token.empty()) o.headers = {{"x-voxgate-peer", token}};
+    o.timeout = 5000ms;
+    net::ws_connect(io, o, std::make_shared<fakes::queue_sink>(frames), [&](net::ws_channel_ptr c, std::string e) {
+      if (out) *out = c;
+      result.set_value(c ? "" : e);
+    });
+    return result.get_future().get();
+  }
+  // An instance's address as the cluster names it, and a token expiry a minute from now.
+  std::string self_of(int i) const { return "127.0.0.1:" + std::to_string(port[i]); }
+  static std::int64_t a_minute_on() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+               .count() + 60;
+  }
 
   void start_instance(int i) {
     std::vector<std::string> env = {
@@ -99,7 +122,7 @@ class ClusterTest : public ::testing::Test {
         "PUBLIC_URL=" + std::string(public_url),
         "REDIS_URL=" + redis.url(),
         "CALL_TOKEN_SECRET=" + std::string(secret),
-        "OPS_TOKEN=" + std::string(ops_token),
+        "OPS_TOKEN=" + ops_token_of(i),
         "CLUSTER_TTL_MS=" + std::to_string(ttl_ms),
         "WORKERS=2",  // sockets of one call may sit on different workers: the relay must keep order
         "OVERLOAD_LAG_MS=0",

@@ -29,15 +29,28 @@ TEST_F(OpsAccessTest, OnlyTheBearerOfTheOpsTokenSeesTheLiveCalls) {
   EXPECT_EQ(listed.status, 200u);
   EXPECT_NE(listed.body.find(sid), std::string::npos) << listed.body;
   EXPECT_NE(listed.body.find(caller_number), std::string::npos) << listed.body;
-  // The scheme's name in any case (RFC 9110).
+  // The scheme's name in any case, and more than one space after it (RFC 9110).
   EXPECT_EQ(get_as("/calls", std::string("bearer ") + ops_token).status, 200u);
+  EXPECT_EQ(get_as("/calls", std::string("Bearer   ") + ops_token).status, 200u);
 
-  for (const std::string& authorization :
-       {std::string(), std::string("Bearer wrong-token-0123456789"), std::string("Bearer ") + ops_token + "x",
-        std::string("Bearer"), std::string("Basic ") + ops_token, std::string(ops_token)}) {
+  // A wrong token (of the same length too: its first or its last character changed), or none.
+  std::string first_changed = ops_token, last_changed = ops_token;
+  first_changed.front() = 'T';
+  last_changed.back() = '4';
+  for (const auto& [authorization, token_given] : std::vector<std::pair<std::string, bool>>{
+           {"", false},
+           {"Bearer wrong-token-0123456789", true},
+           {"Bearer " + first_changed, true},
+           {"Bearer " + last_changed, true},
+           {std::string("Bearer ") + ops_token + "x", true},
+           {"Bearer", false},
+           {std::string("Basic ") + ops_token, false},
+           {ops_token, false}}) {
     auto refused = get_as("/calls", authorization);
     EXPECT_EQ(refused.status, 401u) << authorization;
-    EXPECT_EQ(net::header_or(refused.headers, "www-authenticate"), R"(Bearer realm="voxgate")") << authorization;
+    EXPECT_EQ(net::header_or(refused.headers, "www-authenticate"),
+              token_given ? R"(Bearer realm="voxgate", error="invalid_token")" : R"(Bearer realm="voxgate")")
+        << authorization;
     EXPECT_EQ(refused.body.find(sid), std::string::npos) << refused.body;
     EXPECT_EQ(refused.body.find(caller_number), std::string::npos) << refused.body;
   }

@@ -203,7 +203,11 @@ TEST(Config, TheOpsTokenIsLongEnoughToGuessNeverAndIsNeverPrinted) {
   EXPECT_EQ(c.ops_token, "");  // unset: /calls answers no one
   EXPECT_TRUE(load_config(c, env({{"OPS_TOKEN", "0pS-t0ken_for/calls"}})).empty());
   EXPECT_EQ(c.ops_token, "0pS-t0ken_for/calls");
-  for (const char* bad : {"short-secret", "a token with spaces", "tab\there-0123456789"}) {
+  EXPECT_TRUE(load_config(c, env({{"OPS_TOKEN", std::string(16, 'k').c_str()}})).empty());
+  EXPECT_TRUE(load_config(c, env({{"OPS_TOKEN", std::string(1024, 'k').c_str()}})).empty());
+  auto too_short = std::string(15, 'k'), too_long = std::string(1025, 'k');
+  for (const char* bad : {too_short.c_str(), too_long.c_str(), "a token with spaces", "tab\there-0123456789",
+                          "caf\xc3\xa9-token-0123456789"}) {
     config d;
     auto errors = load_config(d, env({{"OPS_TOKEN", bad}}));
     ASSERT_EQ(errors.size(), 1u) << bad;
