@@ -114,6 +114,7 @@ std::string metrics_registry::render() const {
   upgrades.render(out);
   accept_errors.render(out);
   webhooks.render(out);
+  ops_refused.render(out);
   media_refused.render(out);
   frames.render(out);
   frames_dropped.render(out);

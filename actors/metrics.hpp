@@ -116,6 +116,10 @@ class metrics_registry {
   family<counter> accept_errors{
       "voxgate_accept_errors_total", "Failed accepts on the listener (out_of_fds: the connection is shed)", {"reason"}};
   family<counter> webhooks{"voxgate_webhooks_total", "Webhooks received", {"provider", "result"}};
+  family<counter> ops_refused{"voxgate_ops_requests_refused_total",
+                              "Requests for GET /calls refused: unset (OPS_TOKEN is not set), no_token (no Bearer "
+                              "token), wrong_token",
+                              {"reason"}};
   family<counter> media_refused{
       "voxgate_media_sockets_refused_total", "Media sockets refused after upgrade", {"provider", "reason"}};
   family<counter> frames{"voxgate_frames_total", "Audio frames", {"provider", "direction"}};

@@ -123,16 +123,22 @@ std::string calls_json(const std::vector<actors::call_summary>& calls) {
 
 // GET /calls names the callers (numbers, parameters): it answers only a request that carries
 // OPS_TOKEN as its bearer token. Without OPS_TOKEN it answers no one, and says how to turn it on.
-std::optional<net::http_response> ops_refusal(const std::string& token, const net::http_request& req) {
+struct ops_refusal {
+  net::http_response response;
+  const char* reason;  // voxgate_ops_requests_refused_total's label
+};
+
+std::optional<ops_refusal> refuse_ops(const std::string& token, const net::http_request& req) {
   if (token.empty())
-    return net::http_response::text(
-        403, "GET /calls lists callers' numbers and parameters: set OPS_TOKEN on the gateway, then send "
-             "Authorization: Bearer <OPS_TOKEN>\n");
+    return ops_refusal{net::http_response::text(
+                           403, "GET /calls lists callers' numbers and parameters: set OPS_TOKEN on the gateway, "
+                                "then send Authorization: Bearer <OPS_TOKEN>\n"),
+                       "unset"};
   auto refuse = [](std::string why, bool token_given) {
     auto r = net::http_response::text(401, std::move(why));
     r.headers.emplace_back("www-authenticate",
                            token_given ? R"(Bearer realm="voxgate", error="invalid_token")" : R"(Bearer realm="voxgate")");
-    return r;
+    return ops_refusal{std::move(r), token_given ? "wrong_token" : "no_token"};
   };
   const auto* given = net::find_header(req.headers, "authorization");
   if (!given) return refuse("GET /calls needs Authorization: Bearer <OPS_TOKEN>\n", false);
@@ -149,6 +155,7 @@ std::optional<net::http_response> ops_refusal(const std::string& token, const ne
     return refuse("the bearer token is not OPS_TOKEN\n", true);
   return std::nullopt;
 }
+
 }  // namespace
 
 void gateway::add_ops_routes() {
@@ -156,6 +163,7 @@ void gateway::add_ops_routes() {
   metrics_.build_info.with({std::string(build_version)}).set(1);
   metrics_.max_calls.with({}).set(static_cast<std::int64_t>(config_.max_calls));
   metrics_.draining.with({}).set(0);
+  for (const char* reason : {"unset", "no_token", "wrong_token"}) metrics_.ops_refused.with({reason});
   server_->route("GET", "/healthz",
                  [](net::http_request, net::responder respond) { respond(net::http_response::text(200, "ok\n")); });
   server_->route("GET", "/readyz", [this](net::http_request, net::responder respond) {
@@ -171,7 +179,10 @@ void gateway::add_ops_routes() {
     // A peer of the cluster asks for this instance's own calls with its own token (see cluster_calls).
     bool peer = cluster_ && cluster_->relays().from_peer_asking_calls(req);
     if (!peer)
-      if (auto refusal = ops_refusal(config_.ops_token, req)) return respond(std::move(*refusal));
+      if (auto refusal = refuse_ops(config_.ops_token, req)) {
+        metrics_.ops_refused.with({refusal->reason}).inc();
+        return respond(std::move(refusal->response));
+      }
     if (!peer && req.target.find("scope=cluster") != std::string::npos) return cluster_calls(std::move(respond));
     ask<std::vector<actors::call_summary>>(
         *system_, supervisor_, std::chrono::seconds(2),

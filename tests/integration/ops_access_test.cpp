@@ -1,5 +1,6 @@
 // Who may list the live calls: GET /calls names the callers (numbers, parameters), so it answers only
-// the bearer of OPS_TOKEN, and no one while OPS_TOKEN is unset. The probes and /metrics stay open.
+// the bearer of OPS_TOKEN, and no one while OPS_TOKEN is unset; refusals are counted. The probes and
+// /metrics stay open.
 #include "gateway_fixture.hpp"
 
 using namespace voxgate;
@@ -55,6 +56,10 @@ TEST_F(OpsAccessTest, OnlyTheBearerOfTheOpsTokenSeesTheLiveCalls) {
     EXPECT_EQ(refused.body.find(caller_number), std::string::npos) << refused.body;
   }
   EXPECT_EQ(get_as("/calls?scope=cluster", "").status, 401u);
+  // Counted, so that someone trying tokens shows on a dashboard.
+  EXPECT_EQ(metric(R"(voxgate_ops_requests_refused_total{reason="no_token"})"), 5);
+  EXPECT_EQ(metric(R"(voxgate_ops_requests_refused_total{reason="wrong_token"})"), 4);
+  EXPECT_EQ(metric(R"(voxgate_ops_requests_refused_total{reason="unset"})"), 0);
 
   // What a prober and a scraper read needs no token, and names no caller.
   EXPECT_EQ(get_as("/healthz", "").status, 200u);
@@ -78,6 +83,10 @@ TEST_F(OpsTokenUnsetTest, TheLiveCallsAreListedToNoOneAndTheRefusalSaysWhatToSet
     EXPECT_NE(refused.body.find("set OPS_TOKEN"), std::string::npos) << refused.body;
     EXPECT_EQ(refused.body.find(caller_number), std::string::npos) << refused.body;
   }
+  EXPECT_EQ(metric(R"(voxgate_ops_requests_refused_total{reason="unset"})"), 2);
+  // The other reasons' series are there, at zero, from the start.
+  EXPECT_NE(get("/metrics").body.find("\nvoxgate_ops_requests_refused_total{reason=\"wrong_token\"} 0\n"),
+            std::string::npos);
 }
 
 }  // namespace
