@@ -220,7 +220,8 @@ const std::vector<config_var>& config_vars() {
        "of its streaming ones) takes no new calls; the kernel's network work comes on top; 0: off",
        whole_number(0, 100, &config::overload_busy_percent)},
       {"CALL_TOKEN_SECRET", "random per process",
-       "HMAC key for per-call media tokens, 16 characters or more (set it when scaled out)", token_secret, true},
+       "HMAC key for per-call media tokens and for the instances' tokens to each other (the relay, /calls), 16 "
+       "characters or more (set it when scaled out)", token_secret, true},
       {"CALL_TOKEN_SECRET_FILE", "", "a file whose first line is CALL_TOKEN_SECRET (a mounted secret); not with it",
        token_secret_file},
       {"OPS_TOKEN", "",

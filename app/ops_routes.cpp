@@ -150,6 +150,7 @@ std::optional<ops_refusal> refuse_ops(const std::string& token, const net::http_
     return refuse("GET /calls takes a Bearer token: Authorization: Bearer <OPS_TOKEN>\n", false);
   value.remove_prefix(scheme.size());
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  if (value.empty()) return refuse("GET /calls needs Authorization: Bearer <OPS_TOKEN>\n", false);
   // Digests of equal length, compared in constant time: the time says nothing of the token's length.
   if (!net::crypto::constant_time_equal(net::crypto::sha256_hex(value), net::crypto::sha256_hex(token)))
     return refuse("the bearer token is not OPS_TOKEN\n", true);
@@ -176,8 +177,9 @@ void gateway::add_ops_routes() {
     respond(std::move(r));
   });
   server_->route("GET", "/calls", [this](net::http_request req, net::responder respond) {
-    // A peer of the cluster asks for this instance's own calls with its own token (see cluster_calls).
-    bool peer = cluster_ && cluster_->relays().from_peer_asking_calls(req);
+    // A peer of the cluster asks for this instance's own calls with its own token (see cluster_calls);
+    // an instance without OPS_TOKEN answers no one, peers included.
+    bool peer = !config_.ops_token.empty() && cluster_ && cluster_->relays().from_peer_asking_calls(req);
     if (!peer)
       if (auto refusal = refuse_ops(config_.ops_token, req)) {
         metrics_.ops_refused.with({refusal->reason}).inc();

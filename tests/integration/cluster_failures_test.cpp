@@ -65,15 +65,51 @@ TEST_F(ClusterTest, TheRelayDoorTakesOnlyPeersOfTheClusterAndCutsOneThatSendsGar
   ASSERT_EQ(dial_relay(0, cluster::relay::peer_token(secret, "127.0.0.1:1", self, later), frames, &peer), "");
   peer->send_text("hello");
   EXPECT_TRUE(frames->wait_closed(5s));
+  EXPECT_EQ(metric(0, R"(voxgate_bad_frames_total{source="relay",reason="malformed"})"), 1);
+  // So is one that sends a text kind (a close) in a binary frame: each kind has its frame type.
+  frames = std::make_shared<fakes::frame_queue>();
+  ASSERT_EQ(dial_relay(0, cluster::relay::peer_token(secret, "127.0.0.1:1", self, later), frames, &peer), "");
+  peer->send_binary("C 1\nbye");
+  EXPECT_TRUE(frames->wait_closed(5s));
+  EXPECT_EQ(metric(0, R"(voxgate_bad_frames_total{source="relay",reason="malformed"})"), 2);
+  // A channel opened for a call this instance does not have is refused, and nothing is carried on.
+  frames = std::make_shared<fakes::frame_queue>();
+  ASSERT_EQ(dial_relay(0, cluster::relay::peer_token(secret, "127.0.0.1:1", self, later), frames, &peer), "");
+  peer->send_text("O 1 twilio \n" R"({"event":"start","sequenceNumber":"1","start":{"accountSid":"AC1","streamSid":"MZ1","callSid":"CA99999999999999999999999999999999","tracks":["inbound"],"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1},"customParameters":{"token":")" +
+                  net::mint_call_token(secret, "CA99999999999999999999999999999999", later) +
+                  R"("}},"streamSid":"MZ1"})");
+  auto closed = frames->wait_for([](const std::string& f) { return f.rfind("C 1\n", 0) == 0; }, 5s);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(*closed, "C 1\nunknown_call");
+  EXPECT_EQ(metric(0, R"(voxgate_relayed_calls{role="carried"})"), 0);
+  peer->close("done");
+}
+
+TEST_F(ClusterTest, AnOwnerThatFreezesIsCutOffByTheRelayWithinTheTtl) {
+  constexpr const char* sid = "CA99999999999999999999999999999990";
+  fakes::fake_twilio hook(url(0), public_url, auth_token), media(url(1), public_url, auth_token);
+  ASSERT_TRUE(twilio_call(hook, media, sid));
+  audio_flows(media, 0, 0x10);
+  // Frozen, not dead: its sockets stay open and send no reset, as a host that vanished would.
+  gw[0].signal(SIGSTOP);
+  auto frozen = std::chrono::steady_clock::now();
+  EXPECT_TRUE(media.received()->wait_closed(std::chrono::milliseconds(ttl_ms * 4)));
+  std::printf("[ figure ] owner frozen -> carried socket closed: %.0f ms (CLUSTER_TTL_MS=%d)\n",
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frozen).count(), ttl_ms);
+  EXPECT_TRUE(eventually([&] { return metric(1, R"(voxgate_relayed_calls{role="carried"})") == 0; }));
+  EXPECT_NE(log(1).find("relay peer=127.0.0.1:" + std::to_string(port[0]) + " lost"), std::string::npos) << log(1);
+  gw[0].signal(SIGCONT);
 }
 
 namespace {
 
-// Every instance has an OPS_TOKEN of its own: the operator's token is checked by the instance asked,
-// and never sent to the others.
+// Every instance has an OPS_TOKEN of its own (instance 2 none): the operator's token is checked by the
+// instance asked, and never sent to the others.
 class ClusterWithOpsTokensOfTheirOwn : public ClusterTest {
  protected:
-  std::string ops_token_of(int i) const override { return "ops-token-of-instance-" + std::to_string(i); }
+  std::string ops_token_of(int i) const override {
+    return i == 2 ? std::string() : "ops-token-of-instance-" + std::to_string(i);
+  }
 
   net::http_client_response ask(int i, const std::string& target, net::header_list headers) {
     net::http_client_request r;
@@ -92,13 +128,20 @@ TEST_F(ClusterWithOpsTokensOfTheirOwn, PeersAskEachOtherForTheirCallsWithATokenO
   ASSERT_TRUE(twilio_call(hook, media, sid));
   ASSERT_TRUE(ai[0]->events()->wait_for_field("type", "session.update", 5s));
 
-  // Instance 1's operator lists the whole cluster there: instance 0 answered instance 1's peer token.
+  // Instance 1's operator lists the whole cluster there: instance 0 answered instance 1's peer token,
+  // instance 2 (no OPS_TOKEN) answers no one, peers included.
   auto all = ask(1, "/calls?scope=cluster", {{"authorization", "Bearer " + ops_token_of(1)}});
   ASSERT_EQ(all.status, 200u) << all.body;
   EXPECT_NE(all.body.find(R"({"calls":1,)"), std::string::npos) << all.body;
-  EXPECT_NE(all.body.find(sid), std::string::npos) << all.body;
-  EXPECT_EQ(all.body.find(R"("error")"), std::string::npos) << all.body;
+  EXPECT_NE(all.body.find(R"({"instance":")" + self_of(0) + R"(","calls":[{"id":")" + sid), std::string::npos)
+      << all.body;
+  EXPECT_NE(all.body.find(R"({"instance":")" + self_of(1) + R"(","calls":[]})"), std::string::npos) << all.body;
+  EXPECT_NE(all.body.find(R"({"instance":")" + self_of(2) + R"(","error":"status 403"})"), std::string::npos)
+      << all.body;
   EXPECT_EQ(ask(0, "/calls", {{"authorization", "Bearer " + ops_token_of(1)}}).status, 401u);
+  EXPECT_EQ(ask(2, "/calls", {{"x-voxgate-peer", cluster::relay::calls_peer_token(secret, "x", self_of(2), a_minute_on())}})
+                .status,
+            403u);
 
   // A peer's /calls token, made for instance 0, opens instance 0's own list (not the cluster's).
   auto later = a_minute_on();
@@ -108,7 +151,8 @@ TEST_F(ClusterWithOpsTokensOfTheirOwn, PeersAskEachOtherForTheirCallsWithATokenO
   for (const auto& token : {cluster::relay::calls_peer_token(secret, "x", self_of(1), later),  // for another instance
                             cluster::relay::calls_peer_token(secret, "x", self_of(0), later - 120),  // expired
                             cluster::relay::calls_peer_token("another-secret-0123456", "x", self_of(0), later),
-                            cluster::relay::peer_token(secret, "x", self_of(0), later)}) {  // the relay door's kind
+                            cluster::relay::peer_token(secret, "x", self_of(0), later),  // the relay door's kind
+                            net::mint_call_token(secret, "peer:x:to:" + self_of(0), later)}) {  // a media token's key
     auto refused = ask(0, "/calls", {{"x-voxgate-peer", token}});
     EXPECT_EQ(refused.status, 401u) << token;
     EXPECT_EQ(refused.body.find(sid), std::string::npos) << refused.body;

@@ -45,6 +45,7 @@ TEST_F(OpsAccessTest, OnlyTheBearerOfTheOpsTokenSeesTheLiveCalls) {
            {"Bearer " + last_changed, true},
            {std::string("Bearer ") + ops_token + "x", true},
            {"Bearer", false},
+           {"Bearer   ", false},
            {std::string("Basic ") + ops_token, false},
            {ops_token, false}}) {
     auto refused = get_as("/calls", authorization);
@@ -57,7 +58,7 @@ TEST_F(OpsAccessTest, OnlyTheBearerOfTheOpsTokenSeesTheLiveCalls) {
   }
   EXPECT_EQ(get_as("/calls?scope=cluster", "").status, 401u);
   // Counted, so that someone trying tokens shows on a dashboard.
-  EXPECT_EQ(metric(R"(voxgate_ops_requests_refused_total{reason="no_token"})"), 5);
+  EXPECT_EQ(metric(R"(voxgate_ops_requests_refused_total{reason="no_token"})"), 6);
   EXPECT_EQ(metric(R"(voxgate_ops_requests_refused_total{reason="wrong_token"})"), 4);
   EXPECT_EQ(metric(R"(voxgate_ops_requests_refused_total{reason="unset"})"), 0);
 
