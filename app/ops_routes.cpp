@@ -13,7 +13,6 @@
 #include "cluster/node.hpp"
 #include "net/call_token.hpp"
 #include "net/crypto.hpp"
-#include "net/setting_checks.hpp"
 #include "net/http_client.hpp"
 #include "net/json.hpp"
 #include "net/process_usage.hpp"
@@ -141,19 +140,9 @@ std::optional<ops_refusal> refuse_ops(const std::string& token, const net::http_
     return ops_refusal{std::move(r), token_given ? "wrong_token" : "no_token"};
   };
   const auto* given = net::find_header(req.headers, "authorization");
-  if (!given) return refuse("GET /calls needs Authorization: Bearer <OPS_TOKEN>\n", false);
-  // "Bearer", in any case (RFC 9110), then one space or more.
-  std::string_view value = *given;
-  constexpr std::string_view scheme = "bearer";
-  if (value.size() <= scheme.size() || net::checks::lower(std::string(value.substr(0, scheme.size()))) != scheme ||
-      value[scheme.size()] != ' ')
-    return refuse("GET /calls takes a Bearer token: Authorization: Bearer <OPS_TOKEN>\n", false);
-  value.remove_prefix(scheme.size());
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  if (value.empty()) return refuse("GET /calls needs Authorization: Bearer <OPS_TOKEN>\n", false);
-  // Digests of equal length, compared in constant time: the time says nothing of the token's length.
-  if (!net::crypto::constant_time_equal(net::crypto::sha256_hex(value), net::crypto::sha256_hex(token)))
-    return refuse("the bearer token is not OPS_TOKEN\n", true);
+  auto bearer = given ? net::bearer_token(*given) : std::nullopt;
+  if (!bearer) return refuse("GET /calls needs Authorization: Bearer <OPS_TOKEN>\n", false);
+  if (!net::crypto::same_secret(*bearer, token)) return refuse("the bearer token is not OPS_TOKEN\n", true);
   return std::nullopt;
 }
 

@@ -50,6 +50,10 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+bool same_secret(std::string_view given, std::string_view expected) {
+  return constant_time_equal(sha256_hex(given), sha256_hex(expected));
+}
+
 bool ed25519_verify(std::string_view public_key, std::string_view signature, std::string_view message) {
   if (public_key.size() != 32 || signature.size() != 64) return false;
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(

@@ -1,6 +1,7 @@
 // HTTP header lists as plain values, so dialects and handlers never see Beast types.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,6 +15,10 @@ using header_list = std::vector<std::pair<std::string, std::string>>;
 // Case-insensitive lookup; nullptr when absent.
 const std::string* find_header(const header_list& headers, std::string_view name);
 std::string header_or(const header_list& headers, std::string_view name, std::string_view fallback = {});
+
+// The token of an `Authorization: Bearer <token>` value: the scheme in any case (RFC 9110), one space
+// or more, the token without the spaces around it. Nothing for another scheme or an empty token.
+std::optional<std::string_view> bearer_token(std::string_view authorization);
 
 // A header's value in a raw HTTP head (the request or status line, then header lines, each ending in
 // CRLF; the blank line optional), by case-insensitive name, leading spaces trimmed; empty when absent.

@@ -24,5 +24,13 @@ TEST(HeaderInHead, TheLastLineNeedsNoTrailingCrlf) {
   EXPECT_EQ(header_in_head("POST / HTTP/1.1\r\nHost: gw.example.test", "host"), "gw.example.test");
 }
 
+TEST(BearerToken, TheSchemeInAnyCaseThenTheTokenWithoutItsSpaces) {
+  EXPECT_EQ(bearer_token("Bearer s3cret"), "s3cret");
+  EXPECT_EQ(bearer_token("bEARER   s3cret  "), "s3cret");
+  EXPECT_EQ(bearer_token("Bearer a.b.c"), "a.b.c");
+  for (const char* none : {"", "Bearer", "Bearer ", "Bearer    ", "Basic czNjcmV0", "s3cret", "Bearers3cret"})
+    EXPECT_EQ(bearer_token(none), std::nullopt) << none;
+}
+
 }  // namespace
 }  // namespace voxgate::net

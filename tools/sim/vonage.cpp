@@ -117,12 +117,11 @@ net::http_client_response vonage_call::answer(const std::string& uuid, const std
   net::http_client_request req;
   if (options_.answer_by_post) {
     // POST: the application's own query stays on the URL, Vonage's fields are the JSON body, signed.
-    auto body = [&] { return vonage::query_payload(fields); };  // a compact JSON object of the fields
     req.method = "POST";
-    req.headers = signed_headers(body(), how);
+    req.headers = signed_headers(vonage::query_payload(fields), how);  // a compact JSON object of the fields
     req.headers.emplace_back("Content-Type", "application/json");
     if (how == signing::tampered) fields[1].second = "447700900999";  // another caller
-    req.body = body();
+    req.body = vonage::query_payload(fields);
     req.url = options_.gateway + "/vonage/voice" + (query.empty() ? "" : "?" + query);
   } else {
     for (auto& p : fields) params.push_back(std::move(p));

@@ -1,9 +1,7 @@
 #include "net/providers/audiosocket/webhook.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include "net/crypto.hpp"
+#include "net/headers.hpp"
 
 namespace voxgate::net::audiosocket {
 
@@ -32,15 +30,8 @@ std::optional<voice_request> parse_voice_request(std::string_view method, std::s
 
 bearer_check check_bearer(std::string_view secret, std::string_view authorization) {
   if (authorization.empty()) return bearer_check::missing;
-  constexpr std::string_view scheme = "bearer ";
-  if (authorization.size() <= scheme.size() ||
-      !std::equal(scheme.begin(), scheme.end(), authorization.begin(),
-                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
-    return bearer_check::mismatch;
-  auto given = authorization.substr(scheme.size());
-  while (!given.empty() && given.front() == ' ') given.remove_prefix(1);
-  while (!given.empty() && given.back() == ' ') given.remove_suffix(1);
-  return crypto::constant_time_equal(given, secret) ? bearer_check::ok : bearer_check::mismatch;
+  auto given = bearer_token(authorization);
+  return given && crypto::same_secret(*given, secret) ? bearer_check::ok : bearer_check::mismatch;
 }
 
 }  // namespace voxgate::net::audiosocket

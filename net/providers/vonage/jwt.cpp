@@ -9,6 +9,7 @@
 
 #include "codecs/base64.hpp"
 #include "net/crypto.hpp"
+#include "net/headers.hpp"
 #include "net/json.hpp"
 
 namespace voxgate::net::vonage {
@@ -93,11 +94,9 @@ std::string_view to_string(jwt_check c) {
 
 jwt_check verify_webhook_token(std::string_view secret, std::string_view authorization, std::int64_t unix_now,
                                const std::vector<std::string>& payload_hashes, bool hash_required) {
-  constexpr std::string_view bearer = "Bearer ";
-  if (authorization.size() > max_token_bytes || authorization.size() <= bearer.size() ||
-      authorization.substr(0, bearer.size()) != bearer)
-    return jwt_check::malformed;
-  auto p = split(authorization.substr(bearer.size()));
+  auto jwt = bearer_token(authorization);
+  if (authorization.size() > max_token_bytes || !jwt) return jwt_check::malformed;
+  auto p = split(*jwt);
   if (!p) return jwt_check::malformed;
   auto header_text = base64url_decode(p->header);
   auto claims_text = base64url_decode(p->claims);
