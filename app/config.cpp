@@ -216,8 +216,8 @@ const std::vector<config_var>& config_vars() {
        "takes no new calls (callers hear the polite refusal); 0: off",
        whole_number(0, 10000, &config::overload_lag_ms)},
       {"OVERLOAD_BUSY_PERCENT", "70",
-       "a worker whose thread would be busier than this with one more call (its waiting calls counted at the cost "
-       "of its streaming ones) takes no new calls; the kernel's network work comes on top; 0: off",
+       "a worker whose loop would be busier than this with one more call (busy: not waiting for its sockets; its "
+       "waiting calls counted at the cost of its streaming ones) takes no new calls; 0: off",
        whole_number(0, 100, &config::overload_busy_percent)},
       {"CALL_TOKEN_SECRET", "random per process",
        "HMAC key for per-call media tokens and for the instances' tokens to each other (the relay, /calls), 16 "

@@ -1,13 +1,12 @@
 #include "net/io_runtime.hpp"
 
-#include <time.h>
-
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <cmath>
 #include <utility>
 
 #include "net/io_runtime_impl.hpp"
+#include "net/loop_idle.hpp"
 
 namespace voxgate::net {
 namespace {
@@ -56,22 +55,22 @@ io_runtime::impl::~impl() {
   for (auto& w : workers) w->ioc.shutdown();  // every context's abandoned handlers, while all exist
 }
 
-// On the worker's thread: its CPU time since the last probe over the time passed, folded into the
-// smoothed share (a time constant of 300 ms, whatever the probe's lateness). Returns the share.
+// On the worker's thread: the share of the time since the last probe that the loop did not spend
+// waiting for its sockets, folded into the smoothed share (a time constant of 300 ms, whatever the
+// probe's lateness). Returns the share.
 double io_runtime::impl::measure_busy(io_worker& worker) {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  auto cpu = std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+  auto idle = loop_idle_time();
   auto wall = std::chrono::steady_clock::now();
   double busy = worker.busy.load(std::memory_order_relaxed);
-  if (worker.last_cpu.count() >= 0 && wall > worker.last_wall) {
+  if (worker.measured && wall > worker.last_wall) {
     double elapsed = std::chrono::duration<double>(wall - worker.last_wall).count();
-    double sample = std::chrono::duration<double>(cpu - worker.last_cpu).count() / elapsed;
+    double sample = 1 - std::chrono::duration<double>(idle - worker.last_idle).count() / elapsed;
     double weight = 1 - std::exp(-elapsed / 0.3);
     busy += weight * (std::clamp(sample, 0.0, 1.0) - busy);
     worker.busy.store(busy, std::memory_order_relaxed);
   }
-  worker.last_cpu = cpu;
+  worker.measured = true;
+  worker.last_idle = idle;
   worker.last_wall = wall;
   return busy;
 }

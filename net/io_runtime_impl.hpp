@@ -62,7 +62,8 @@ struct io_worker {
   std::atomic<std::int64_t> lag_us{0};    // loop_lag()
   std::int64_t previous_lag_us = 0;        // what the last probe found; the worker's thread only
   std::atomic<double> busy{0};            // smoothed busy share
-  std::chrono::nanoseconds last_cpu{-1};  // the thread's CPU time at the last probe
+  bool measured = false;                  // the worker's thread only, as are the two below
+  std::chrono::nanoseconds last_idle{0};  // the loop's idle time at the last probe
   std::chrono::steady_clock::time_point last_wall;
 };
 
