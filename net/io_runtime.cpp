@@ -57,21 +57,21 @@ io_runtime::impl::~impl() {
 
 // On the worker's thread: the share of the time since the last probe that the loop did not spend
 // waiting for its sockets, folded into the smoothed share (a time constant of 300 ms, whatever the
-// probe's lateness). Returns the share.
+// probe's lateness). Returns, and keeps for admission, the highest smoothed share of the last second.
 double io_runtime::impl::measure_busy(io_worker& worker) {
   auto idle = loop_idle_time();
   auto wall = std::chrono::steady_clock::now();
-  double busy = worker.busy.load(std::memory_order_relaxed);
   if (worker.measured && wall > worker.last_wall) {
     double elapsed = std::chrono::duration<double>(wall - worker.last_wall).count();
     double sample = 1 - std::chrono::duration<double>(idle - worker.last_idle).count() / elapsed;
     double weight = 1 - std::exp(-elapsed / 0.3);
-    busy += weight * (std::clamp(sample, 0.0, 1.0) - busy);
-    worker.busy.store(busy, std::memory_order_relaxed);
+    worker.smoothed_busy += weight * (std::clamp(sample, 0.0, 1.0) - worker.smoothed_busy);
   }
   worker.measured = true;
   worker.last_idle = idle;
   worker.last_wall = wall;
+  double busy = worker.busy_peak.add(worker.smoothed_busy);
+  worker.busy.store(busy, std::memory_order_relaxed);
   return busy;
 }
 

@@ -42,8 +42,9 @@ class io_runtime {
   //   that is behind makes every probe late, one stall (a long handler, the machine paused) only one.
   // - Busy share: the part of each interval the loop did not spend waiting for its sockets, 0 to 1
   //   (net/loop_idle.hpp): its handlers, the kernel's network work for its sends, and any time the
-  //   thread was ready but not running. `loop_busy(w)` follows it smoothed over about half a second.
-  //   A loop that lags is already behind; one near 1 soon will be.
+  //   thread was ready but not running. `loop_busy(w)` is the highest share of the last second, each
+  //   smoothed over about half a second: a share that wavers around a bound stays above it. A loop
+  //   that lags is already behind; one near 1 soon will be.
   // The observer, set before start(), gets every probe on the worker's own thread.
   static constexpr std::chrono::milliseconds loop_probe_interval{100};
   std::chrono::microseconds loop_lag(int w) const;

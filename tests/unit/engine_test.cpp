@@ -16,6 +16,7 @@
 
 #include "net/io_runtime.hpp"
 #include "net/loop_idle.hpp"
+#include "net/recent_peak.hpp"
 #include "tests/fakes/loop_staller.hpp"
 
 namespace {
@@ -481,11 +482,22 @@ TEST(EngineRuntime, ABusyLoopShowsItsBusyShareAndAnIdleOneNone) {
   }
   EXPECT_GT(peak, 0.6) << "a loop that computes most of the time is busy, though it never lags by much";
   EXPECT_LT(io.loop_lag(0), 100ms);
-  std::this_thread::sleep_for(10 * io_runtime::loop_probe_interval);
+  std::this_thread::sleep_for(25 * io_runtime::loop_probe_interval);  // the second's peak, then the smoothing
   EXPECT_LT(io.loop_busy(0), 0.2) << "and the share falls once the work is done";
   io.stop();
   EXPECT_GT(probes.load(), 10);
   EXPECT_EQ(agreed.load(), probes.load()) << "the observer gets what admission reads";
+}
+
+// Under a sustained stream of calls the share wavers around the bound; admission reads the peak of
+// the last ten probes, so a dip lets no call in, and a load that really fell shows a second later.
+TEST(EngineRuntime, AdmissionReadsTheBusyPeakOfTheLastSecond) {
+  voxgate::net::recent_peak<10> peak;
+  EXPECT_EQ(peak.add(0.3), 0.3);
+  EXPECT_EQ(peak.add(0.72), 0.72);
+  for (int i = 0; i < 9; ++i) EXPECT_EQ(peak.add(0.69), 0.72) << "a dip under a 70 % bound does not show";
+  EXPECT_EQ(peak.add(0.69), 0.69) << "ten probes on, the peak has aged out";
+  EXPECT_EQ(peak.add(0.2), 0.69);
 }
 
 TEST(EngineRuntime, ALoopBlockedInAHandlerIsBusy) {
