@@ -109,7 +109,8 @@ class metrics_registry {
                              {"worker"},
                              std::vector<double>{0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1}};
   family<gauge> loop_busy{"voxgate_worker_busy_percent",
-                          "Each worker's loop: its thread's CPU time over wall time, smoothed over about half a second",
+                          "Each worker's loop: the part of its time not spent waiting for its sockets, smoothed over about "
+                          "half a second, the highest of its last ten 100 ms probes",
                           {"worker"}};
   family<counter> upgrades{
       "voxgate_ws_upgrade_attempts_total", "WebSocket upgrade attempts", {"path", "result", "reason"}};

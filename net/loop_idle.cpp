@@ -3,12 +3,13 @@
 #include <sys/epoll.h>
 #include <time.h>
 
+#include <cerrno>
 #include <cstdint>
 
 // Asio 1.74's reactor offers no hook around its wait, and the thread's CPU time
-// (CLOCK_THREAD_CPUTIME_ID) leaves out the softirq time in which the kernel carries the thread's own
-// sends (a fifth of the work at load on this VM), as well as any time the thread was ready but not
-// running (a throttled container, a busy host). So the loop's idle time is measured where it is
+// (CLOCK_THREAD_CPUTIME_ID) leaves out what the kernel may account apart from the thread (the softirq
+// that carries its sends) and the time the thread is kept from running while it has work (a spent
+// CPU quota, a busy host). So the loop's idle time is measured where it is
 // spent: this executable defines epoll_wait, which the reactor's call binds to at link time, and
 // times each wait that may block. The wait itself is glibc's epoll_pwait with no signal mask, which
 // the man page defines as the same call.
@@ -28,7 +29,9 @@ extern "C" int epoll_wait(int epfd, epoll_event* events, int max_events, int tim
   if (timeout_ms == 0) return epoll_pwait(epfd, events, max_events, 0, nullptr);  // a poll: no wait
   std::int64_t start = monotonic_ns();
   int n = epoll_pwait(epfd, events, max_events, timeout_ms, nullptr);
+  int saved_errno = errno;  // the caller reads the wait's, whatever the clock does
   idle_ns += monotonic_ns() - start;
+  errno = saved_errno;
   return n;
 }
 

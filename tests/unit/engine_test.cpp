@@ -509,8 +509,9 @@ TEST(EngineRuntime, ALoopBlockedInAHandlerIsBusy) {
   io.start();
   std::this_thread::sleep_for(3 * io_runtime::loop_probe_interval);
   EXPECT_LT(peak.load(), 0.2);
-  io.post(0, [](void*, void*) { std::this_thread::sleep_for(400ms); }, nullptr, nullptr);
-  std::this_thread::sleep_for(600ms);
+  // 800 ms: whatever the phase of the probes, the one after it finds at least 700 ms of the loop blocked.
+  io.post(0, [](void*, void*) { std::this_thread::sleep_for(800ms); }, nullptr, nullptr);
+  std::this_thread::sleep_for(1000ms);
   io.stop();
   EXPECT_GT(peak.load(), 0.6) << "a loop that cannot wait for its sockets is busy, though it spends no CPU";
 }
@@ -525,7 +526,9 @@ TEST(EngineRuntime, TheLoopsIdleTimeIsItsWaitForSockets) {
   io.post(0, [](void* p, void*) {
     static_cast<std::promise<std::chrono::nanoseconds>*>(p)->set_value(loop_idle_time());
   }, &seen, nullptr);
-  auto idle = seen.get_future().get();
+  auto answer = seen.get_future();
+  ASSERT_EQ(answer.wait_for(5s), std::future_status::ready);
+  auto idle = answer.get();
   io.stop();
   EXPECT_GE(idle, 200ms) << "the worker waited in the kernel for most of 300 ms";
   EXPECT_LE(idle, 2s);
