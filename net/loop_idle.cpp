@@ -1,10 +1,8 @@
 #include "net/loop_idle.hpp"
 
 #include <sys/epoll.h>
-#include <time.h>
 
 #include <cerrno>
-#include <cstdint>
 
 // Asio 1.74's reactor offers no hook around its wait, and the thread's CPU time
 // (CLOCK_THREAD_CPUTIME_ID) leaves out what the kernel may account apart from the thread (the softirq
@@ -15,28 +13,23 @@
 // the man page defines as the same call.
 namespace {
 
-thread_local std::int64_t idle_ns = 0;
-
-std::int64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
+// The clock is the one io_runtime measures the probes' intervals with.
+thread_local std::chrono::steady_clock::duration idle{0};
 
 }  // namespace
 
 extern "C" int epoll_wait(int epfd, epoll_event* events, int max_events, int timeout_ms) {
   if (timeout_ms == 0) return epoll_pwait(epfd, events, max_events, 0, nullptr);  // a poll: no wait
-  std::int64_t start = monotonic_ns();
+  auto start = std::chrono::steady_clock::now();
   int n = epoll_pwait(epfd, events, max_events, timeout_ms, nullptr);
   int saved_errno = errno;  // the caller reads the wait's, whatever the clock does
-  idle_ns += monotonic_ns() - start;
+  idle += std::chrono::steady_clock::now() - start;
   errno = saved_errno;
   return n;
 }
 
 namespace voxgate::net {
 
-std::chrono::nanoseconds loop_idle_time() { return std::chrono::nanoseconds(idle_ns); }
+std::chrono::nanoseconds loop_idle_time() { return idle; }
 
 }  // namespace voxgate::net
