@@ -149,9 +149,10 @@ verdict instance_addr(config& c, const std::string& v) {
   unsigned port = 0;
   auto digits = std::string_view(v).substr(colon == std::string::npos ? v.size() : colon + 1);
   auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  auto host = std::string_view(v).substr(0, colon == std::string::npos ? 0 : colon);
   if (colon == std::string::npos || colon == 0 || ec != std::errc{} || p != digits.data() + digits.size() ||
       port == 0 || port > 65535 ||
-      !std::all_of(v.begin(), v.end(), [](unsigned char ch) { return std::isalnum(ch) || ch == '.' || ch == '-' || ch == ':' || ch == '_'; }))
+      !std::all_of(host.begin(), host.end(), [](unsigned char ch) { return std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_'; }))
     return "host:port with an IPv4 address or a host name, as the other instances reach this one (e.g. the pod's IP "
            "and PORT)";
   c.instance_addr = v;

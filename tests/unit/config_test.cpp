@@ -183,7 +183,8 @@ TEST(Config, TheClusterNeedsOneTokenSecretAndAnAddressTheOthersCanReach) {
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("set INSTANCE_ADDR"), std::string::npos) << errors[0];
 
-  for (const char* bad : {"10.0.3.7", "10.0.3.7:0", "10.0.3.7:99999", ":8080", "http://10.0.3.7:8080", "a b:80", "[::1]:8080"}) {
+  for (const char* bad : {"10.0.3.7", "10.0.3.7:0", "10.0.3.7:99999", ":8080", "http://10.0.3.7:8080", "a b:80", "[::1]:8080",
+                          "::1:8080", "10.0.3.7:80:8080", "host:+80", "10.0.3.7: 80"}) {
     config c2;
     errors = load_config(c2, env({{"INSTANCE_ADDR", bad}}));
     ASSERT_EQ(errors.size(), 1u) << bad;
