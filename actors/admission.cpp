@@ -47,7 +47,7 @@ std::string why_no_worker(const std::vector<worker_view>& workers, const admissi
             std::to_string(limits.lag.count()) + " ms";
     if (too_busy(w, limits))
       why += (why.empty() ? "" : ", ") + tenths(projected_busy(w) * 100) + " % busy with this call (" +
-             tenths(w.busy * 100) + " % now, " + std::to_string(streaming(w)) + " streaming, " +
+             tenths(w.busy * 100) + " % at most in the last second, " + std::to_string(streaming(w)) + " streaming, " +
              std::to_string(w.waiting) + " waiting for media), bound " + std::to_string(std::lround(limits.busy * 100)) +
              " %";
     if (why.empty()) why = "has room";

@@ -19,7 +19,7 @@ namespace voxgate::actors {
 struct worker_view {
   std::size_t calls = 0;    // live calls placed on the worker
   std::size_t waiting = 0;  // of those, the ones whose media socket has not come yet
-  double busy = 0;          // its loop's busy share, 0 to 1 (net::io_runtime::loop_busy)
+  double busy = 0;          // its loop's busy share, 0 to 1, the last second's highest (net::io_runtime::loop_busy)
   std::chrono::microseconds lag{0};
 };
 
@@ -36,9 +36,10 @@ double projected_busy(const worker_view& w);
 int choose_worker(const std::vector<worker_view>& workers, const admission_limits& limits);
 
 // For the refusal's log line, what keeps each worker from taking the call, worker by worker:
-// "worker 0: loop 34.4 ms behind, bound 20 ms; worker 1: 75.8 % busy with this call (60.0 % now,
-// 80 streaming, 20 waiting for media), bound 70 %". What the share was projected from is there, so
-// the line tells a loop that was busy from one that a burst of waiting calls would have made so.
+// "worker 0: loop 34.4 ms behind, bound 20 ms; worker 1: 75.8 % busy with this call (60.0 % at
+// most in the last second, 80 streaming, 20 waiting for media), bound 70 %". What the share was
+// projected from is there, so the line tells a loop that was busy from one that a burst of waiting
+// calls would have made so.
 std::string why_no_worker(const std::vector<worker_view>& workers, const admission_limits& limits);
 
 }  // namespace voxgate::actors

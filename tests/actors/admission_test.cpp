@@ -47,8 +47,8 @@ TEST(Admission, TheRefusalSaysWhatKeptEachWorkerFromTheCall) {
   std::vector<worker_view> workers{{10, 0, 0.30, 34400us}, {100, 20, 0.60, 1ms}, {100, 0, 0.90, 45ms}};
   EXPECT_EQ(why_no_worker(workers, limits),
             "worker 0: loop 34.4 ms behind, bound 20 ms; "
-            "worker 1: 75.8 % busy with this call (60.0 % now, 80 streaming, 20 waiting for media), bound 70 %; "
-            "worker 2: loop 45.0 ms behind, bound 20 ms, 90.9 % busy with this call (90.0 % now, 100 streaming, "
+            "worker 1: 75.8 % busy with this call (60.0 % at most in the last second, 80 streaming, 20 waiting for media), bound 70 %; "
+            "worker 2: loop 45.0 ms behind, bound 20 ms, 90.9 % busy with this call (90.0 % at most in the last second, 100 streaming, "
             "0 waiting for media), bound 70 %");
   workers[0].lag = 1ms;
   EXPECT_EQ(why_no_worker({workers[0]}, limits), "worker 0: has room");
