@@ -1,5 +1,7 @@
 #include "actors/metrics.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -96,11 +98,28 @@ void family<Metric>::render(std::string& out) const {
   }
 }
 
+template <class Metric>
+std::vector<std::string> family<Metric>::bounded(std::vector<std::string> values) {
+  auto& v = values[outside_->label];
+  bool plain = !v.empty() && v.size() <= 64 && std::all_of(v.begin(), v.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '.' || c == ':' || c == '-';
+  });
+  if (!plain || (!outside_->seen.count(v) && outside_->seen.size() >= outside_->most))
+    v = "other";
+  else
+    outside_->seen.insert(v);
+  return values;
+}
+
 template class family<counter>;
 template class family<gauge>;
 template class family<histogram>;
 
-metrics_registry::metrics_registry() = default;
+metrics_registry::metrics_registry() {
+  ai_errors.bound_outside_label(1, 32);
+  tool_calls.bound_outside_label(0, 64);
+  tool_duration.bound_outside_label(0, 64);
+}
 
 std::string metrics_registry::render() const {
   std::string out;

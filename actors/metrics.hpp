@@ -8,6 +8,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,10 +64,13 @@ class family {
 
   Metric& with(const std::vector<std::string>& values) {
     std::lock_guard lock(mutex_);
-    auto& slot = series_[values];
-    if (!slot) slot = make_();
-    return *slot;
+    if (outside_ && outside_->label < values.size()) return series(bounded(values));
+    return series(values);
   }
+  // Label `label`'s values come from outside (the code of a peer's error, the tool an AI calls): a
+  // value past 64 characters or of other characters than A-Z a-z 0-9 _ . : -, or a new one after
+  // `most` distinct values, is counted as "other", so that no peer can grow /metrics without bound.
+  void bound_outside_label(std::size_t label, std::size_t most) { outside_ = outside_values{label, most, {}}; }
   // 0 (or absent) when the series was never touched.
   std::int64_t value_of(const std::vector<std::string>& values) const;
   void render(std::string& out) const;
@@ -75,8 +80,22 @@ class family {
   std::string help_;
   std::vector<std::string> labels_;
   std::function<std::unique_ptr<Metric>()> make_;
+  struct outside_values {
+    std::size_t label;
+    std::size_t most;
+    std::set<std::string> seen;
+  };
+
+  Metric& series(const std::vector<std::string>& values) {
+    auto& slot = series_[values];
+    if (!slot) slot = make_();
+    return *slot;
+  }
+  std::vector<std::string> bounded(std::vector<std::string> values);
+
   mutable std::mutex mutex_;
   std::map<std::vector<std::string>, std::unique_ptr<Metric>> series_;
+  std::optional<outside_values> outside_;
 };
 
 // Actor types, for per-type live counts and messages handled.
