@@ -4,6 +4,7 @@
 
 #include "codecs/base64.hpp"
 #include "net/providers/telnyx/media.hpp"
+#include "net/providers/telnyx/webhook.hpp"
 #include "tests/fuzz/media_check.hpp"
 #include "tools/sim/telnyx_caller.hpp"
 
@@ -34,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto msg = sim::telnyx::start_message(stream_id, sequence, ccid, session, encoding);
   err = parse_and_check(codec, msg, ev);
   auto format = telnyx::format_for(encoding, 8000);
-  if (ccid.empty() || !format) {
+  if (!telnyx::is_telnyx_id(ccid) || (!session.empty() && !telnyx::is_telnyx_id(session)) || !format) {
     FUZZ_CHECK(!err.empty());
   } else {
     FUZZ_CHECK(err.empty() && ev.kind == net::media_kind::start && ev.sequence == sequence);

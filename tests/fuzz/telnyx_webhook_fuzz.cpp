@@ -15,6 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (e) {
     FUZZ_CHECK(!e->id.empty() && !e->event_type.empty());
     FUZZ_CHECK(e->kind == telnyx::event_kind::other || !e->call_control_id.empty());
+    for (const auto* call_id : {&e->call_control_id, &e->call_leg_id, &e->call_session_id})
+      FUZZ_CHECK(call_id->empty() || telnyx::is_telnyx_id(*call_id));
   } else {
     FUZZ_CHECK(!why.empty());
   }
@@ -34,7 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(e->id == id && e->event_type == type && e->call_control_id == ccid && e->call_session_id == session);
     FUZZ_CHECK(e->direction == "incoming" && e->call_leg_id == "leg-1");
   } else {
-    FUZZ_CHECK(ccid.empty());  // only a known call event without call_control_id is refused
+    // Only a known call event without call_control_id, or ids that are not Telnyx's, are refused.
+    FUZZ_CHECK(ccid.empty() || !telnyx::is_telnyx_id(ccid) || (!session.empty() && !telnyx::is_telnyx_id(session)));
   }
   return 0;
 }

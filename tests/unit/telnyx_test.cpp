@@ -65,6 +65,34 @@ TEST(TelnyxWebhook, RefusesMalformedEnvelopes) {
   EXPECT_EQ(why, "call event without call_control_id");
 }
 
+// The ids become keys, REST paths and log fields: Telnyx's own forms pass, and a space, a quote or a
+// newline is refused before anything uses them.
+TEST(TelnyxWebhook, RefusesCallIdsThatAreNotTelnyxIds) {
+  for (const char* id : {"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg",
+                         "v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQ",
+                         "428c31b6-abf3-3bc1-b7f4-5013ef9657c1", "v3:a+b/c="})
+    EXPECT_TRUE(is_telnyx_id(id)) << id;
+  for (const std::string& id : {std::string(), std::string("v3:abc level=error"), std::string("v3:\"x"),
+                                std::string("v3:a\nb"), std::string(257, 'a')})
+    EXPECT_FALSE(is_telnyx_id(id)) << id;
+  std::string why;
+  auto forged = R"({"data":{"id":"e1","event_type":"call.hangup","payload":{"call_control_id":"v3:x call=v3:other"}}})";
+  EXPECT_FALSE(parse_webhook(forged, &why));
+  EXPECT_NE(why.find("not a Telnyx id"), std::string::npos) << why;
+  auto session =
+      R"({"data":{"id":"e1","event_type":"call.hangup","payload":{"call_control_id":"v3:x","call_session_id":"a\"b"}}})";
+  EXPECT_FALSE(parse_webhook(session, &why));
+  const media_codec codec;
+  net::media_event ev;
+  std::string spaced = R"({"event":"start","stream_id":"s","start":{"call_control_id":"v3:a b"}})";
+  std::string spaced_session =
+      R"({"event":"start","stream_id":"s","start":{"call_control_id":"v3:a","call_session_id":"x y"}})";
+  std::string plain = R"({"event":"start","stream_id":"s","start":{"call_control_id":"v3:a"}})";
+  EXPECT_NE(codec.parse(spaced, ev), "");
+  EXPECT_NE(codec.parse(spaced_session, ev), "");
+  EXPECT_EQ(codec.parse(plain, ev), "");
+}
+
 // RFC 8032 section 7.1, TEST 2 and TEST 3: vectors from the Ed25519 specification itself, not made
 // by this project or its notes, for the primitive the Telnyx check rests on.
 std::string from_hex(std::string_view hex) {

@@ -3,6 +3,7 @@
 #include "codecs/base64.hpp"
 #include "net/json.hpp"
 #include "net/media_events.hpp"
+#include "net/providers/telnyx/webhook.hpp"
 
 namespace voxgate::net::telnyx {
 
@@ -44,6 +45,8 @@ std::string_view parse_start(const json::value& root, media_event& out) {
   s.call_id = std::string(json::string_or(*start, "call_control_id"));
   s.session_id = std::string(json::string_or(*start, "call_session_id"));
   if (s.call_id.empty()) return "start without call_control_id";
+  if (!is_telnyx_id(s.call_id) || (!s.session_id.empty() && !is_telnyx_id(s.session_id)))
+    return "start with a call id that is not a Telnyx id";
   std::string_view encoding = "PCMU";
   std::uint32_t rate = 8000;
   if (const auto* fmt = json::member(*start, "media_format")) {

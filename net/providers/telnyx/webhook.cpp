@@ -2,9 +2,19 @@
 
 #include <rapidjson/document.h>
 
+#include <cctype>
+
 #include "net/json.hpp"
 
 namespace voxgate::net::telnyx {
+
+bool is_telnyx_id(std::string_view s) {
+  if (s.empty() || s.size() > 256) return false;
+  for (unsigned char c : s)
+    if (!std::isalnum(c) && c != ':' && c != '.' && c != '_' && c != '-' && c != '+' && c != '/' && c != '=')
+      return false;
+  return true;
+}
 
 std::optional<webhook_event> parse_webhook(std::string_view body, std::string* why) {
   auto fail = [&](const char* reason) -> std::optional<webhook_event> {
@@ -50,6 +60,9 @@ std::optional<webhook_event> parse_webhook(std::string_view body, std::string* w
     e.detail = std::string(json::string_or(p, "digit"));
   }
   if (e.kind != event_kind::other && e.call_control_id.empty()) return fail("call event without call_control_id");
+  for (const auto* id : {&e.call_control_id, &e.call_leg_id, &e.call_session_id})
+    if (!id->empty() && !is_telnyx_id(*id))
+      return fail("a call id that is not a Telnyx id (1 to 256 of A-Z a-z 0-9 : . _ - + / =)");
   return e;
 }
 

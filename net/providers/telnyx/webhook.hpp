@@ -34,6 +34,12 @@ struct webhook_event {
   std::string detail;  // hangup_cause, failure_reason or the DTMF digit
 };
 
+// A Telnyx id as it names a call, its leg or its session (`v3:` and base64url, or a UUID): 1 to 256
+// of letters, digits and : . _ - + / =. The id becomes a key, a REST path and a log field, so
+// anything else (a space, a quote) is refused at the door.
+bool is_telnyx_id(std::string_view s);
+
+// Refuses (nothing, `why` set) a body that is not an event or whose call ids are not Telnyx ids.
 std::optional<webhook_event> parse_webhook(std::string_view body, std::string* why);
 
 }  // namespace voxgate::net::telnyx
