@@ -184,7 +184,8 @@ void on_tool_call(call_pointer self, tool_call& call) {
         .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count());
     // The AI hears the error and the call goes on; without this line the operator would only see a
     // counter move (a tool endpoint with a bad certificate looked exactly like a slow business).
-    if (!r.ok()) spdlog::warn("call={} tool {} failed, the AI gets an error output: {}", id, name, result);
+    if (!r.ok())
+      spdlog::warn("call={} tool {} failed, the AI gets an error output={}", id, net::token{name}, net::quoted{result});
     caf::anon_send(me, tool_done_atom::value, tool_result{call_id, std::move(result)});
   });
 }
@@ -197,11 +198,11 @@ void on_provider_event(call_pointer self, provider_event& ev) {
         provider_command(self, std::move(*req), "streaming_start");
       return;
     case call_event_kind::hangup:
-      spdlog::info("call={} provider hangup cause={}", st.id, ev.detail);
+      spdlog::info("call={} provider hangup cause={}", st.id, net::quoted{ev.detail});
       end_call(self, {outcome::completed, {}});
       return;
     case call_event_kind::stream_failed:
-      spdlog::warn("call={} provider could not stream: {}", st.id, ev.detail);
+      spdlog::warn("call={} provider could not stream reason={}", st.id, net::quoted{ev.detail});
       end_call(self, {outcome::stream_failed, {}});
       return;
     case call_event_kind::dtmf:
@@ -289,7 +290,7 @@ call_internal::behavior_type call_behavior(call_pointer self, call_env_ptr env, 
         }
         set_phase(self, call_phase::streaming);
         st.provider->attach(std::make_shared<call_sink>(self, st.dialect->takes_binary()));
-        spdlog::info("call={} streaming stream={} format={}/{}", st.id, st.stream_id,
+        spdlog::info("call={} streaming stream={} format={}/{}", st.id, net::token{st.stream_id},
                      codecs::to_string(st.provider_format.enc), st.provider_format.sample_rate);
         // A greeting is waited for from the moment the caller can hear it.
         if (st.awaiting_audio_since) st.awaiting_audio_since = self->clock().now();

@@ -7,6 +7,7 @@
 #include "actors/prompts.hpp"
 #include "actors/transcoder.hpp"
 #include "codecs/base64.hpp"
+#include "net/log_value.hpp"
 
 namespace voxgate::actors::call_parts {
 
@@ -145,21 +146,21 @@ void on_provider_frame(call_pointer self, std::string& frame, bool binary) {
     case net::media_kind::dtmf:
       // Where the provider's documented channel is a webhook (Telnyx's call.dtmf.received), only there.
       if (st.record->call.provider->traits().dtmf != net::providers::dtmf_source::media_socket) return;
-      spdlog::info("call={} dtmf digit={}", st.id, ev.text);
+      spdlog::info("call={} dtmf digit={}", st.id, net::token{ev.text});
       if (!st.ai_down) self->send(st.ai, dtmf_atom::value, std::string(ev.text));
       return;
     case net::media_kind::stop:
-      if (!ev.text.empty()) spdlog::info("call={} provider stop: {}", st.id, ev.text);
+      if (!ev.text.empty()) spdlog::info("call={} provider stop reason={}", st.id, net::quoted{ev.text});
       st.stopped = true;
       end_call(self, {outcome::completed, {}});
       return;
     case net::media_kind::error:
-      spdlog::warn("call={} provider reported a stream error: {}", st.id, ev.text);
+      spdlog::warn("call={} provider reported a stream error={}", st.id, net::quoted{ev.text});
       return;
     case net::media_kind::start:
     case net::media_kind::connected:
     case net::media_kind::ignored:
-      spdlog::debug("call={} ignored provider event {}", st.id, ev.text);
+      spdlog::debug("call={} ignored provider event {}", st.id, net::token{ev.text});
       return;
   }
 }
@@ -173,7 +174,7 @@ void barge_in(call_pointer self) {
   if (!cut.item_id.empty()) self->send(st.ai, truncate_atom::value, cut.item_id, cut.audio_end_ms);
   st.env->metrics->barge_ins.with({st.provider_name}).inc();
   st.record->barge_ins.fetch_add(1, std::memory_order_relaxed);
-  spdlog::info("call={} barge-in item={} heard_ms={}", st.id, cut.item_id, cut.audio_end_ms);
+  spdlog::info("call={} barge-in item={} heard_ms={}", st.id, net::token{cut.item_id}, cut.audio_end_ms);
 }
 
 // The playout clock for the provider's format, in chunks no shorter than the provider plays well.

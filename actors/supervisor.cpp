@@ -59,8 +59,8 @@ void refuse_socket(supervisor_pointer self, const pending_socket& socket, std::s
   auto provider = std::string(to_string(socket.provider));
   socket.channel->report_upgrade(call_id.empty() ? "-" : call_id);
   self->state.env->metrics->media_refused.with({provider, std::string(reason)}).inc();
-  spdlog::warn("media socket refused provider={} remote={} call={} reason={}", provider, socket.channel->remote(),
-               net::token{call_id.empty() ? "-" : call_id}, reason);
+  spdlog::warn("media socket refused provider={} remote={} call={} reason={}", provider,
+               net::token{socket.channel->remote()}, net::token{call_id.empty() ? "-" : call_id}, reason);
   socket.channel->close(std::string(reason));
 }
 
@@ -124,7 +124,7 @@ call_admission admit_or_refuse(supervisor_pointer self, incoming_call& call) {
   }
   if (st.calls.size() >= env.max_calls) {
     out.reason = "capacity";
-    spdlog::warn("call={} refused: MAX_CALLS={} reached", call.call_id, env.max_calls);
+    spdlog::warn("call={} refused: MAX_CALLS={} reached", net::token{call.call_id}, env.max_calls);
     return out;
   }
   std::string why;
@@ -324,7 +324,8 @@ supervisor_internal::behavior_type supervisor_behavior(supervisor_pointer self, 
       },
       [self](hs_closed_atom, pending_socket& socket, std::string& reason) {
         self->state.am.handled->inc();
-        spdlog::info("media socket closed before start remote={} reason={}", socket.channel->remote(), reason);
+        spdlog::info("media socket closed before start remote={} reason={}", net::token{socket.channel->remote()},
+                     net::quoted{reason});
         // A socket whose first frame is its only credential and never came (AudioSocket) is a refusal.
         if (socket.provider->traits().call_id_is_credential)
           self->state.env->metrics->media_refused.with({std::string(to_string(socket.provider)), "no_start"}).inc();
@@ -334,7 +335,7 @@ supervisor_internal::behavior_type supervisor_behavior(supervisor_pointer self, 
         if (const auto* call = find_call(self, call_id))
           self->send(call->handle, hangup_atom::value, std::move(outcome));
         else
-          spdlog::info("hangup for unknown call={} ignored", call_id);
+          spdlog::info("hangup for unknown call={} ignored", net::token{call_id});
       },
       [self](event_atom, provider_event& ev) {
         auto& st = self->state;
@@ -354,7 +355,7 @@ supervisor_internal::behavior_type supervisor_behavior(supervisor_pointer self, 
         }
         if (!call) {
           st.env->metrics->webhooks.with({provider, "unknown_call"}).inc();
-          spdlog::info("event {} for unknown call={} ignored", ev.event_id, ev.call_id);
+          spdlog::info("event {} for unknown call={} ignored", net::token{ev.event_id}, net::token{ev.call_id});
           return;
         }
         self->send(call->handle, event_atom::value, std::move(ev));

@@ -207,14 +207,15 @@ void gateway::claim_call(std::string_view provider, const std::string& call_id, 
       case cluster::claim_result::ours:
         return admit();
       case cluster::claim_result::down:
-        spdlog::warn("call={} redis down ({}): admitted on this instance alone; its media is served only if it "
-                     "reaches this instance too",
-                     net::token{call_id}, owner);
+        spdlog::warn(
+            "call={} redis down: admitted on this instance alone; its media is served only if it "
+            "reaches this instance too error={}",
+            net::token{call_id}, net::quoted{owner});
         return admit();
       case cluster::claim_result::taken:
         metrics_.webhooks.with({provider, "owned_elsewhere"}).inc();
         spdlog::info("call={} {} webhook retried here: owner={} has the call", net::token{call_id}, provider,
-                     owner.empty() ? "-" : owner);
+                     net::token{owner.empty() ? "-" : owner});
         return elsewhere(std::move(owner));
     }
   });
@@ -252,7 +253,8 @@ net::public_base gateway::public_base_for(const net::header_list& headers) {
   if (configured_base_) return *configured_base_;
   auto base = net::derive_public_base(headers, false);
   if (!derived_logged_.exchange(true))
-    spdlog::warn("public URL {} was {}. If providers cannot reach it, set PUBLIC_URL.", base.http, base.how);
+    spdlog::warn("public URL {} was {}. If providers cannot reach it, set PUBLIC_URL.", net::token{base.http},
+                 base.how);
   return base;
 }
 

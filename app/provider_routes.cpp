@@ -17,7 +17,8 @@ void gateway::add_provider_routes(actors::provider_ptr p) {
     auto base = public_base_for(req.headers);
     if (auto refused = p->verify(req, base, net::unix_now())) {
       counter.with({name, refused->label}).inc();
-      spdlog::warn("{} webhook refused remote={} reason={} {}", name, req.remote, refused->label, refused->reason);
+      spdlog::warn("{} webhook refused remote={} reason={} detail={}", name, req.remote, refused->label,
+                   net::quoted{refused->reason});
       respond(net::http_response::text(refused->status, refused->label + "\n"));
       return;
     }
@@ -25,7 +26,7 @@ void gateway::add_provider_routes(actors::provider_ptr p) {
     auto hook = p->parse(req, base, &why);
     if (!hook) {
       counter.with({name, "malformed"}).inc();
-      spdlog::warn("{} webhook refused remote={} reason=\"{}\"", name, req.remote, why);
+      spdlog::warn("{} webhook refused remote={} reason={}", name, req.remote, net::quoted{why});
       respond(net::http_response::text(400, why + "\n"));
       return;
     }
@@ -51,7 +52,7 @@ void gateway::add_provider_routes(actors::provider_ptr p) {
     call.simulated = simulated_origin(req.headers);
     spdlog::info("call={} {} webhook from={} to={}{} stream_url={}<token>{}", net::token{call.call_id}, name,
                  net::quoted{call.from}, net::quoted{call.to},
-                 call.session_id.empty() ? "" : " session=" + call.session_id, call.media_url,
+                 call.session_id.empty() ? "" : " session=" + call.session_id, net::token{call.media_url},
                  call.simulated.empty() ? "" : " simulated=" + call.simulated);
     net::providers::new_call facts = call;  // kept for the answer: `call` moves into the request
     auto admit = [this, p, respond, facts, call = std::move(call)]() mutable {

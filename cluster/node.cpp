@@ -12,8 +12,8 @@ void refuse(actors::metrics_registry& metrics, const actors::pending_socket& soc
             const char* reason, std::string_view detail) {
   auto provider = std::string(actors::to_string(socket.provider));
   metrics.media_refused.with({provider, reason}).inc();
-  spdlog::warn("media socket refused provider={} remote={} call={} reason={} detail=\"{}\"", provider,
-               socket.channel->remote(), net::token{call_id}, reason, detail);
+  spdlog::warn("media socket refused provider={} remote={} call={} reason={} detail={}", provider,
+               net::token{socket.channel->remote()}, net::token{call_id}, reason, net::quoted{detail});
   socket.channel->close(reason);
 }
 
@@ -34,7 +34,7 @@ node::node(net::io_runtime& io, actors::metrics_registry& metrics, node_settings
                      spdlog::warn(
                          "redis down ({}): serving only calls whose webhook and media both reach this instance; "
                          "reconnecting with backoff",
-                         why);
+                         net::quoted{why});
                  }),
       // A relay connection silent for the TTL (pings unanswered) is cut, as the directory forgets an
       // instance silent that long.
@@ -73,7 +73,7 @@ void node::carry_socket(actors::pending_socket socket, std::string start_frame, 
                         "and media reach the same instance are served");
     if (owner.empty() || owner == self_)
       return refuse(metrics_, socket, call_id, "unknown_call", "no live instance owns this call");
-    spdlog::info("call={} media socket relayed to owner={}", net::token{call_id}, owner);
+    spdlog::info("call={} media socket relayed to owner={}", net::token{call_id}, net::token{owner});
     relay_.carry(socket.channel, socket.provider, socket.upgrade_token, std::move(start_frame), owner);
   });
 }
@@ -84,11 +84,15 @@ void node::forward_event(actors::provider_event ev) {
     if (!error.empty() || owner.empty() || owner == self_) {
       metrics_.cluster_events.with({"dropped"}).inc();
       metrics_.webhooks.with({std::string(actors::to_string(ev.provider)), "unknown_call"}).inc();
-      spdlog::info("event {} for unknown call={} ignored{}", ev.event_id, net::token{ev.call_id},
-                   error.empty() ? "" : " (Redis is down: " + error + ")");
+      if (error.empty())
+        spdlog::info("event {} for unknown call={} ignored", net::token{ev.event_id}, net::token{ev.call_id});
+      else
+        spdlog::info("event {} for unknown call={} ignored redis_down={}", net::token{ev.event_id},
+                     net::token{ev.call_id}, net::quoted{error});
       return;
     }
-    spdlog::info("call={} event {} forwarded to owner={}", net::token{ev.call_id}, ev.event_id, owner);
+    spdlog::info("call={} event {} forwarded to owner={}", net::token{ev.call_id}, net::token{ev.event_id},
+                 net::token{owner});
     relay_.forward(ev, owner);
   });
 }

@@ -189,10 +189,10 @@ struct relay::impl : std::enable_shared_from_this<impl> {
     o.max_queue_bytes = settings.max_queue_bytes;
     net::ws_connect(io, std::move(o), l, [l, owner](net::ws_channel_ptr channel, std::string error) {
       if (channel) {
-        spdlog::info("relay to owner={} open", owner);
+        spdlog::info("relay to owner={} open", net::token{owner});
         l->opened(std::move(channel));
       } else {
-        spdlog::warn("relay to owner={} failed: {}", owner, error);
+        spdlog::warn("relay to owner={} failed error={}", net::token{owner}, net::quoted{error});
         l->on_closed("owner unreachable: " + error);
       }
     });
@@ -214,7 +214,7 @@ void link::on_message(std::string&& text, bool binary) {
   if (wrong_frame) why = binary ? "a text kind in a binary frame" : "a binary kind in a text frame";
   if (!m || wrong_frame) {
     relay->metrics.bad_frames.with({"relay", "malformed"}).inc();
-    spdlog::warn("relay peer={} sent a bad message ({}): connection closed", peer_, why);
+    spdlog::warn("relay peer={} sent a bad message ({}): connection closed", net::token{peer_}, why);
     shut("bad relay message");
     return;
   }
@@ -282,7 +282,7 @@ void link::on_message(std::string&& text, bool binary) {
       auto ev = decode_event(m->body, relay->settings.providers, &why);
       if (!ev) {
         relay->metrics.bad_frames.with({"relay", "malformed"}).inc();
-        spdlog::warn("relay peer={} sent a bad event ({}): ignored", peer_, why);
+        spdlog::warn("relay peer={} sent a bad event ({}): ignored", net::token{peer_}, why);
         return;
       }
       relay->metrics.cluster_events.with({"received"}).inc();
@@ -305,8 +305,8 @@ void link::on_closed(std::string reason) {
     channel_.reset();
   }
   if (!carried.empty() || !owned.empty())
-    spdlog::warn("relay peer={} lost ({}): {} carried and {} owned calls' sockets end", peer_, reason, carried.size(),
-                 owned.size());
+    spdlog::warn("relay peer={} lost: {} carried and {} owned calls' sockets end reason={}", net::token{peer_},
+                 carried.size(), owned.size(), net::quoted{reason});
   for (auto& [ch, socket] : carried) socket->close("relay lost: " + reason);
   for (auto& [ch, channel] : owned) channel->peer_closed("relay lost: " + reason);
   if (auto relay = relay_.lock()) relay->dropped(this);
@@ -358,7 +358,7 @@ void relay::carry(net::ws_channel_ptr socket, actors::provider_ptr provider, std
   if (!ch) {  // the relay to the owner ended a moment ago, or this instance is stopping
     impl_->metrics.media_refused.with({std::string(actors::to_string(provider)), "relay_unavailable"}).inc();
     spdlog::warn("media socket refused provider={} remote={} reason=relay_unavailable owner={}",
-                 actors::to_string(provider), socket->remote(), owner);
+                 actors::to_string(provider), net::token{socket->remote()}, net::token{owner});
     socket->close("relay_unavailable");
     return;
   }

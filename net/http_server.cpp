@@ -96,8 +96,9 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   }
 
   // Prefix routes carry a secret in the rest of the path (a call token): log the prefix only. A path
-  // no route knows is shown (bounded) in the log line but reported as one value, so that a scanner
-  // cannot grow the metric's series without bound.
+  // no route knows is shown in the log line (bounded, and quoted unless it is a plain token, so that
+  // it cannot pose as the line's fields) but reported as one value, so that a scanner cannot grow the
+  // metric's series without bound.
   std::string loggable_path(const http_request& req, bool& routed) const {
     auto path = req.path();
     routed = true;
@@ -106,7 +107,7 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
         return r.path + "<redacted>";
     if (find_ws_route(path)) return std::string(path);
     routed = false;
-    return std::string(path.substr(0, 200));
+    return fmt::format("{}", token{path});
   }
 
   // `hold`: an accepted socket whose line waits for its call id (ws_channel::report_upgrade).
@@ -117,9 +118,10 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
     auto path = loggable_path(req, routed);
     // The line operators look for when "the media WebSocket never connects".
     auto line = fmt::format(
-        "path={} remote={} host={} x_forwarded_proto={} x_forwarded_host={} result={} status={} reason=\"{}\"", path,
+        "path={} remote={} host={} x_forwarded_proto={} x_forwarded_host={} result={} status={} reason={}", path,
         req.remote, token{header_or(req.headers, "host", "-")}, token{header_or(req.headers, "x-forwarded-proto", "-")},
-        token{header_or(req.headers, "x-forwarded-host", "-")}, accepted ? "accepted" : "refused", status, reason);
+        token{header_or(req.headers, "x-forwarded-host", "-")}, accepted ? "accepted" : "refused", status,
+        quoted{reason});
     if (worker >= 0) line += fmt::format(" worker={}", worker);
     if (hold)
       hold->hold_upgrade_line(std::move(line));

@@ -6,6 +6,8 @@
 #include <map>
 #include <mutex>
 
+#include "net/log_value.hpp"
+
 namespace voxgate::net {
 
 std::shared_ptr<boost::asio::ssl::context> make_client_tls_context(const tls_settings& settings) {
@@ -42,7 +44,7 @@ int log_refused_certificate(int preverified, X509_STORE_CTX* store) {
     X509_NAME_oneline(X509_get_subject_name(cert), subject, sizeof(subject));
   int error = X509_STORE_CTX_get_error(store);
   spdlog::warn("TLS: refused the certificate of {}: {} (depth={} subject={})", host ? host : "an IP address peer",
-               X509_verify_cert_error_string(error), X509_STORE_CTX_get_error_depth(store), subject);
+               X509_verify_cert_error_string(error), X509_STORE_CTX_get_error_depth(store), quoted{subject});
   return 0;
 }
 

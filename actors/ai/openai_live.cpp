@@ -172,7 +172,7 @@ void on_event(live_pointer self, std::string& text) {
                  tool_call{std::string(ev.delegation_id), "delegate", R"({"transcript":)" + st.words.json() + "}"});
       return;
     case server_kind::function_call:
-      spdlog::info("call={} AI calls tool {}", st.args.call_id, ev.name);
+      spdlog::info("call={} AI calls tool {}", st.args.call_id, net::token{ev.name});
       self->send(st.args.listener, tool_atom::value,
                  tool_call{std::string(ev.call_id), std::string(ev.name), std::string(ev.arguments)});
       return;
@@ -193,8 +193,8 @@ void on_event(live_pointer self, std::string& text) {
       return;
     case server_kind::error:
       st.options.metrics->ai_errors.with({backend_name, std::string(ev.error_code)}).inc();
-      spdlog::warn("call={} GPT-Live error code={} param={} message={}", st.args.call_id, ev.error_code, ev.param,
-                   net::quoted{std::string(ev.message)});
+      spdlog::warn("call={} GPT-Live error code={} param={} message={}", st.args.call_id, net::token{ev.error_code},
+                   net::token{ev.param}, net::quoted{std::string(ev.message)});
       if (!st.started) fail_session(self, "GPT-Live refused the session: " + std::string(ev.error_code));
       return;
     case server_kind::other:

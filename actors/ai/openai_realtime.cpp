@@ -6,11 +6,12 @@
 
 #include "actors/ai/openai_realtime.hpp"
 
-#include "net/setting_checks.hpp"
 #include "actors/ai/openai_common.hpp"
 #include "actors/ai/session_socket.hpp"
 #include "net/ai/openai_realtime/client_events.hpp"
 #include "net/ai/openai_realtime/server_events.hpp"
+#include "net/log_value.hpp"
+#include "net/setting_checks.hpp"
 
 namespace voxgate::actors::ai {
 namespace {
@@ -69,7 +70,7 @@ void on_event(openai_pointer self, std::string& text) {
       self->send(st.args.listener, speech_end_atom::value, ev.audio_ms);
       return;
     case server_kind::function_call_done:
-      spdlog::info("call={} AI calls tool {}", st.args.call_id, ev.name);
+      spdlog::info("call={} AI calls tool {}", st.args.call_id, net::token{ev.name});
       self->send(st.args.listener, tool_atom::value,
                  tool_call{std::string(ev.call_id), std::string(ev.name), std::string(ev.arguments)});
       return;
@@ -100,7 +101,8 @@ void on_event(openai_pointer self, std::string& text) {
     }
     case server_kind::error:
       st.options.metrics->ai_errors.with({backend_name, std::string(ev.error_code)}).inc();
-      spdlog::warn("call={} OpenAI error code={} message={}", st.args.call_id, ev.error_code, ev.message);
+      spdlog::warn("call={} OpenAI error code={} message={}", st.args.call_id, net::token{ev.error_code},
+                   net::quoted{ev.message});
       if (ev.error_code == "session_expired") fail_session(self, "OpenAI session expired");
       return;
     case server_kind::other:

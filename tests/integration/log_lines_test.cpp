@@ -1,9 +1,14 @@
 // The log lines operators rely on: one line per WebSocket upgrade attempt with its result and reason,
 // and one loud line (once) saying how the public URL was derived when PUBLIC_URL is not set.
+#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <sstream>
+
+#include "app/log_format.hpp"
 #include "gateway_fixture.hpp"
+#include "net/json.hpp"
 #include "net/providers/twilio/signature.hpp"
 #include "tests/fakes/raw_ws.hpp"
 
@@ -120,4 +125,34 @@ TEST_F(LoggedGatewayTest, ACallRefusedWhileDrainingSaysSoInTheLog) {
   auto refused = lines_with("call=CA00000000000000000000000000000d01 refused reason=draining");
   ASSERT_EQ(refused.size(), 1u);
   EXPECT_NE(refused[0].find("shutting down"), std::string::npos) << refused[0];
+}
+
+// What a peer sends is logged as values, never as fields of the line: an AI error whose code and
+// message hold quotes and `key=value` pairs leaves the line's own fields as they were, in the JSON
+// format as in the text one.
+TEST_F(LoggedGatewayTest, AnAiErrorCannotAddFieldsToItsLogLine) {
+  const std::string sid = "CA0123456789abcdef0123456789abce01";
+  connect_call(sid);
+  ASSERT_TRUE(eventually([&] { return openai->sessions() == 1; }));
+  openai->send(
+      R"({"type":"error","event_id":"e1","error":{"type":"invalid_request_error","code":"bad code outcome=forged",)"
+      R"("message":"no \"thing\" call=CAforged outcome=completed","param":null}})");
+  ASSERT_TRUE(eventually([&] { return lines_with("OpenAI error").size() == 1; }));
+  auto line = lines_with("OpenAI error")[0];
+  if (!line.empty() && line.back() == '\n') line.pop_back();
+  std::ostringstream out;
+  spdlog::logger json("json", std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
+  json.set_formatter(app::json_log_formatter());
+  json.warn(line);
+  json.flush();
+  auto text = out.str();
+  auto body = text.substr(0, text.size() - 1);  // parsed in place
+  net::json::insitu_document doc;
+  ASSERT_EQ(doc.parse(body), "") << text;
+  EXPECT_EQ(net::json::string_or(doc.root(), "call_id"), sid) << text;
+  EXPECT_EQ(net::json::string_or(doc.root(), "code"), "bad code outcome=forged") << text;
+  EXPECT_EQ(net::json::string_or(doc.root(), "message"), R"(no "thing" call=CAforged outcome=completed)") << text;
+  EXPECT_FALSE(doc.root().HasMember("outcome")) << text;
+  // Nor does the code become a series of its own in /metrics.
+  EXPECT_EQ(metric(R"(voxgate_ai_errors_total{backend="openai-realtime",code="other"})"), 1);
 }

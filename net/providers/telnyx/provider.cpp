@@ -8,6 +8,7 @@
 #include "net/crypto.hpp"
 #include "net/headers.hpp"
 #include "net/json.hpp"
+#include "net/log_value.hpp"
 #include "net/providers/telnyx/media.hpp"
 #include "net/providers/telnyx/rest.hpp"
 #include "net/providers/telnyx/signature.hpp"
@@ -198,10 +199,11 @@ class telnyx_provider final : public provider {
       return rest_verdict::call_gone;
     }
     if (!e.unreadable_body.empty())
-      spdlog::error("call={} telnyx {} refused: status={} with a body that is not Telnyx's error JSON: {}", id, what,
-                    e.status, e.unreadable_body);
+      spdlog::error("call={} telnyx {} refused: status={} with a body that is not Telnyx's error JSON body={}", id,
+                    what, e.status, net::quoted{e.unreadable_body});
     else
-      spdlog::error("call={} telnyx {} refused: status={} code={} title=\"{}\"", id, what, e.status, e.code, e.title);
+      spdlog::error("call={} telnyx {} refused: status={} code={} title={}", id, what, e.status, net::token{e.code},
+                    net::quoted{e.title});
     return e.status == 401 ? rest_verdict::key_refused : rest_verdict::failed;
   }
 
