@@ -185,7 +185,7 @@ void on_tool_call(call_pointer self, tool_call& call) {
     // The AI hears the error and the call goes on; without this line the operator would only see a
     // counter move (a tool endpoint with a bad certificate looked exactly like a slow business).
     if (!r.ok())
-      spdlog::warn("call={} tool {} failed, the AI gets an error output={}", id, net::token{name}, net::quoted{result});
+      spdlog::warn("call={} tool={} failed, the AI gets an error output={}", id, net::token{name}, net::quoted{result});
     caf::anon_send(me, tool_done_atom::value, tool_result{call_id, std::move(result)});
   });
 }
@@ -198,7 +198,7 @@ void on_provider_event(call_pointer self, provider_event& ev) {
         provider_command(self, std::move(*req), "streaming_start");
       return;
     case call_event_kind::hangup:
-      spdlog::info("call={} provider hangup cause={}", st.id, net::quoted{ev.detail});
+      spdlog::info("call={} provider hangup cause={}", st.id, net::token{ev.detail});
       end_call(self, {outcome::completed, {}});
       return;
     case call_event_kind::stream_failed:

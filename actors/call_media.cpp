@@ -160,7 +160,7 @@ void on_provider_frame(call_pointer self, std::string& frame, bool binary) {
     case net::media_kind::start:
     case net::media_kind::connected:
     case net::media_kind::ignored:
-      spdlog::debug("call={} ignored provider event {}", st.id, net::token{ev.text});
+      spdlog::debug("call={} ignored provider event={}", st.id, net::token{ev.text});
       return;
   }
 }

@@ -99,15 +99,27 @@ void family<Metric>::render(std::string& out) const {
 }
 
 template <class Metric>
+typename family<Metric>::outside_set family<Metric>::bound_outside_label(std::size_t label, std::size_t most,
+                                                                         outside_set values) {
+  if (!values) values = std::make_shared<outside_names>();
+  values->most = most;
+  outside_ = outside_values{label, values};
+  return values;
+}
+
+template <class Metric>
 std::vector<std::string> family<Metric>::bounded(std::vector<std::string> values) {
   auto& v = values[outside_->label];
+  if (v == "other") return values;  // a peer's "other" joins the overflow, and takes no name's place
   bool plain = !v.empty() && v.size() <= 64 && std::all_of(v.begin(), v.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '_' || c == '.' || c == ':' || c == '-';
   });
-  if (!plain || (!outside_->seen.count(v) && outside_->seen.size() >= outside_->most))
+  auto& names = *outside_->names;
+  std::lock_guard lock(names.mutex);
+  if (!plain || (!names.seen.count(v) && names.seen.size() >= names.most))
     v = "other";
   else
-    outside_->seen.insert(v);
+    names.seen.insert(v);
   return values;
 }
 
@@ -117,8 +129,7 @@ template class family<histogram>;
 
 metrics_registry::metrics_registry() {
   ai_errors.bound_outside_label(1, 32);
-  tool_calls.bound_outside_label(0, 64);
-  tool_duration.bound_outside_label(0, 64);
+  tool_duration.bound_outside_label(0, 64, tool_calls.bound_outside_label(0, 64));
 }
 
 std::string metrics_registry::render() const {

@@ -51,6 +51,14 @@ class histogram {
   std::atomic<std::uint64_t> sum_micros_{0};
 };
 
+// The values of an outside label kept by name (family::bound_outside_label), shared by the families
+// that name the same things; its own lock, taken inside a family's.
+struct outside_names {
+  std::size_t most;
+  std::mutex mutex;
+  std::set<std::string> seen;
+};
+
 // A metric with labels: `with({...})` returns a series that lives as long as the family.
 template <class Metric>
 class family {
@@ -70,7 +78,11 @@ class family {
   // Label `label`'s values come from outside (the code of a peer's error, the tool an AI calls): a
   // value past 64 characters or of other characters than A-Z a-z 0-9 _ . : -, or a new one after
   // `most` distinct values, is counted as "other", so that no peer can grow /metrics without bound.
-  void bound_outside_label(std::size_t label, std::size_t most) { outside_ = outside_values{label, most, {}}; }
+  // The first values seen keep their names for the process's life: the ones the gateway itself
+  // reports are made at start (metrics at zero), before any peer's. Families that name the same
+  // things (a tool's calls and their durations) share `values`, so a name is kept in both or neither.
+  using outside_set = std::shared_ptr<outside_names>;
+  outside_set bound_outside_label(std::size_t label, std::size_t most, outside_set values = nullptr);
   // 0 (or absent) when the series was never touched.
   std::int64_t value_of(const std::vector<std::string>& values) const;
   void render(std::string& out) const;
@@ -82,8 +94,7 @@ class family {
   std::function<std::unique_ptr<Metric>()> make_;
   struct outside_values {
     std::size_t label;
-    std::size_t most;
-    std::set<std::string> seen;
+    outside_set names;
   };
 
   Metric& series(const std::vector<std::string>& values) {

@@ -355,7 +355,8 @@ supervisor_internal::behavior_type supervisor_behavior(supervisor_pointer self, 
         }
         if (!call) {
           st.env->metrics->webhooks.with({provider, "unknown_call"}).inc();
-          spdlog::info("event {} for unknown call={} ignored", net::token{ev.event_id}, net::token{ev.call_id});
+          spdlog::info("event for unknown call={} ignored event_id={}", net::token{ev.call_id},
+                       net::token{ev.event_id});
           return;
         }
         self->send(call->handle, event_atom::value, std::move(ev));

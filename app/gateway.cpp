@@ -253,8 +253,8 @@ net::public_base gateway::public_base_for(const net::header_list& headers) {
   if (configured_base_) return *configured_base_;
   auto base = net::derive_public_base(headers, false);
   if (!derived_logged_.exchange(true))
-    spdlog::warn("public URL {} was {}. If providers cannot reach it, set PUBLIC_URL.", net::token{base.http},
-                 base.how);
+    spdlog::warn("public URL was derived url={} how={}: if providers cannot reach it, set PUBLIC_URL",
+                 net::token{base.http}, net::quoted{base.how});
   return base;
 }
 

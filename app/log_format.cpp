@@ -50,8 +50,15 @@ message_parts split_message(std::string_view m) {
       i = j;
       continue;
     }
-    std::size_t end = m.find(' ', i);
-    if (end == std::string_view::npos) end = m.size();
+    // A word; one that opens a quote (net::quoted, net::token) runs to its closing quote, so that
+    // what a peer wrote between them stays text even where it holds spaces and `key=value`.
+    std::size_t end = i;
+    if (m[i] == '"') {
+      for (++end; end < m.size() && m[end] != '"'; ++end)
+        if (m[end] == '\\' && end + 1 < m.size()) ++end;
+      if (end < m.size()) ++end;
+    }
+    end = std::min(m.find(' ', end), m.size());
     if (!parts.words.empty()) parts.words += ' ';
     parts.words.append(m.substr(i, end - i));
     i = end;

@@ -32,7 +32,7 @@ node::node(net::io_runtime& io, actors::metrics_registry& metrics, node_settings
                      spdlog::info("redis up: instance={} is in the cluster", self);
                    else
                      spdlog::warn(
-                         "redis down ({}): serving only calls whose webhook and media both reach this instance; "
+                         "redis down error={}: serving only calls whose webhook and media both reach this instance; "
                          "reconnecting with backoff",
                          net::quoted{why});
                  }),
@@ -85,14 +85,14 @@ void node::forward_event(actors::provider_event ev) {
       metrics_.cluster_events.with({"dropped"}).inc();
       metrics_.webhooks.with({std::string(actors::to_string(ev.provider)), "unknown_call"}).inc();
       if (error.empty())
-        spdlog::info("event {} for unknown call={} ignored", net::token{ev.event_id}, net::token{ev.call_id});
+        spdlog::info("event for unknown call={} ignored event_id={}", net::token{ev.call_id}, net::token{ev.event_id});
       else
-        spdlog::info("event {} for unknown call={} ignored redis_down={}", net::token{ev.event_id},
-                     net::token{ev.call_id}, net::quoted{error});
+        spdlog::info("event for unknown call={} ignored event_id={} redis_down={}", net::token{ev.call_id},
+                     net::token{ev.event_id}, net::quoted{error});
       return;
     }
-    spdlog::info("call={} event {} forwarded to owner={}", net::token{ev.call_id}, net::token{ev.event_id},
-                 net::token{owner});
+    spdlog::info("call={} event forwarded to owner={} event_id={}", net::token{ev.call_id}, net::token{owner},
+                 net::token{ev.event_id});
     relay_.forward(ev, owner);
   });
 }

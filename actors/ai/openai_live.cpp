@@ -172,7 +172,7 @@ void on_event(live_pointer self, std::string& text) {
                  tool_call{std::string(ev.delegation_id), "delegate", R"({"transcript":)" + st.words.json() + "}"});
       return;
     case server_kind::function_call:
-      spdlog::info("call={} AI calls tool {}", st.args.call_id, net::token{ev.name});
+      spdlog::info("call={} AI calls tool={}", st.args.call_id, net::token{ev.name});
       self->send(st.args.listener, tool_atom::value,
                  tool_call{std::string(ev.call_id), std::string(ev.name), std::string(ev.arguments)});
       return;

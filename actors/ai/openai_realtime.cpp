@@ -70,7 +70,7 @@ void on_event(openai_pointer self, std::string& text) {
       self->send(st.args.listener, speech_end_atom::value, ev.audio_ms);
       return;
     case server_kind::function_call_done:
-      spdlog::info("call={} AI calls tool {}", st.args.call_id, net::token{ev.name});
+      spdlog::info("call={} AI calls tool={}", st.args.call_id, net::token{ev.name});
       self->send(st.args.listener, tool_atom::value,
                  tool_call{std::string(ev.call_id), std::string(ev.name), std::string(ev.arguments)});
       return;

@@ -29,6 +29,25 @@ TEST(Metrics, AnOutsideLabelKeepsPlainValuesUpToItsBoundAndCountsTheRestAsOther)
   EXPECT_EQ(text.find("aaaa"), std::string::npos) << text;
 }
 
+// A peer that sends "other" joins the overflow and takes no name's place; two families that name the
+// same things (a tool's calls and their durations) keep a name in both or in neither.
+TEST(Metrics, OtherTakesNoPlaceAndSharedNamesAgree) {
+  family<counter> calls{"voxgate_test_calls_total", "test", {"tool", "result"}};
+  family<counter> failures{"voxgate_test_failures_total", "test", {"tool"}};
+  failures.bound_outside_label(0, 2, calls.bound_outside_label(0, 2));
+  calls.with({"other", "ok"}).inc();
+  calls.with({"lookup", "ok"}).inc();
+  failures.with({"refund"}).inc();  // the second name, taken by the other family
+  calls.with({"refund", "ok"}).inc();
+  calls.with({"escalate", "ok"}).inc();
+  failures.with({"escalate"}).inc();
+  EXPECT_EQ(calls.value_of({"lookup", "ok"}), 1);
+  EXPECT_EQ(calls.value_of({"refund", "ok"}), 1);
+  EXPECT_EQ(calls.value_of({"other", "ok"}), 2);  // the peer's "other" and "escalate"
+  EXPECT_EQ(failures.value_of({"refund"}), 1);
+  EXPECT_EQ(failures.value_of({"other"}), 1);
+}
+
 TEST(Metrics, TheRegistryBoundsTheLabelsAPeerChooses) {
   metrics_registry m;
   auto values_from = [&](int first, int n) {

@@ -14,7 +14,8 @@ namespace {
 const hostile_answer fast_answers[] = {
     {"Status500", hostile::status_500, R"(refused: status=500 code=10007 title="Unexpected error")",
      "REST hangup failed: status=500"},
-    {"Status503", hostile::status_503, "refused: status=503 with a body that is not Telnyx's error JSON body=\"(empty)\"",
+    {"Status503", hostile::status_503,
+     "refused: status=503 with a body that is not Telnyx's error JSON body=\"(empty)\"",
      "REST hangup failed: status=503"},
     // With Boost 1.74, http::async_read ignores body_limit when the body's start arrives with the header
     // (the parser's eager loop drops finish_header's error): these rows fail until net/http_client
@@ -28,7 +29,8 @@ const hostile_answer fast_answers[] = {
      R"(refused: status=500 with a body that is not Telnyx's error JSON body="{\"errors\":[{\"code\":\"10007\",\"ti)",
      "REST hangup failed: status=500"},
     {"Html", hostile::html,
-     "refused: status=502 with a body that is not Telnyx's error JSON body=\"<html><head><title>502 Bad Gateway</title>",
+     "refused: status=502 with a body that is not Telnyx's error JSON body=\"<html><head><title>502 Bad "
+     "Gateway</title>",
      "REST hangup failed: status=502"},
 };
 

@@ -131,7 +131,7 @@ TEST_P(TlsFaultTowardTheTool, TheAiGetsAnErrorOutputAndTheCallGoesOn) {
   EXPECT_NE(output->find("tool endpoint unreachable: TLS handshake with localhost"), std::string::npos) << *output;
   EXPECT_NE(output->find("certificate verify failed"), std::string::npos) << *output;
   EXPECT_EQ(metric(R"(voxgate_tool_calls_total{tool="lookup_order",result="error"})"), 1);
-  EXPECT_EQ(lines_with({std::string("call=") + sid, "tool lookup_order failed", "certificate verify failed"}).size(),
+  EXPECT_EQ(lines_with({std::string("call=") + sid, "tool=lookup_order failed", "certificate verify failed"}).size(),
             1u)
       << all_lines();
   expect_the_tls_fault_named();

@@ -91,6 +91,19 @@ TEST(JsonLogFormat, BytesThatAreNotUtf8AreReplacedSoTheLineStaysJson) {
   EXPECT_EQ(net::json::string_or(doc.root(), "ok"), "\xe2\x82\xac");  // the euro sign, kept
 }
 
+// A peer's text is quoted wherever it stands: also between a line's words, not only after `key=`.
+TEST(JsonLogFormat, AQuotedWordCannotAddOrOverwriteFields) {
+  std::string line = json_line_for(
+      fmt::format("event {} for unknown call=CA1 ignored", net::token{"x call=forged outcome=completed"}));
+  std::string text = line.substr(0, line.size() - 1);
+  net::json::insitu_document doc;
+  ASSERT_EQ(doc.parse(text), "") << line;
+  EXPECT_EQ(net::json::string_or(doc.root(), "call_id"), "CA1") << line;
+  EXPECT_FALSE(doc.root().HasMember("outcome")) << line;
+  EXPECT_NE(net::json::string_or(doc.root(), "msg").find("x call=forged outcome=completed"), std::string_view::npos)
+      << line;
+}
+
 TEST(JsonLogFormat, NetTokenQuotesAnythingButAPlainIdentifier) {
   EXPECT_EQ(fmt::format("{}", net::token{"CA0123abc"}), "CA0123abc");
   EXPECT_EQ(fmt::format("{}", net::token{"v3:abc-DEF_1.x"}), "v3:abc-DEF_1.x");

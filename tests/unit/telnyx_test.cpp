@@ -79,8 +79,8 @@ TEST(TelnyxWebhook, RefusesCallIdsThatAreNotTelnyxIds) {
   auto forged = R"({"data":{"id":"e1","event_type":"call.hangup","payload":{"call_control_id":"v3:x call=v3:other"}}})";
   EXPECT_FALSE(parse_webhook(forged, &why));
   EXPECT_NE(why.find("not a Telnyx id"), std::string::npos) << why;
-  auto session =
-      R"({"data":{"id":"e1","event_type":"call.hangup","payload":{"call_control_id":"v3:x","call_session_id":"a\"b"}}})";
+  auto session = R"({"data":{"id":"e1","event_type":"call.hangup",)"
+                 R"("payload":{"call_control_id":"v3:x","call_session_id":"a\"b"}}})";
   EXPECT_FALSE(parse_webhook(session, &why));
   const media_codec codec;
   net::media_event ev;
