@@ -7,7 +7,9 @@
 #include <caf/scheduled_actor.hpp>
 #include <caf/scheduler/abstract_coordinator.hpp>
 
+#include <mutex>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 namespace voxgate::actors {
@@ -28,7 +30,10 @@ thread_local bool in_actor_turn = false;                // an actor's resume() i
 
 // CAF's clock, but a delayed message sent from a worker waits on that worker's own timer and is
 // delivered from there: the playout clock's tick costs no thread switch and no wake-up. Timeouts of
-// requests, and messages scheduled off the workers, keep CAF's clock thread.
+// requests, and messages scheduled off the workers, keep CAF's clock thread. CAF cancels an actor's
+// timeouts there when it ends, and a request's when its answer comes, whether it set any or not:
+// each a lock, a queue entry and a wake-up of that thread (at a call's set-up and end, four actors).
+// So the clock remembers the actors that did set one, and leaves the clock thread alone for the rest.
 class worker_clock final : public caf::detail::thread_safe_actor_clock {
  public:
   explicit worker_clock(net::io_runtime& io) : io_(io) {}
@@ -43,7 +48,42 @@ class worker_clock final : public caf::detail::thread_safe_actor_clock {
     thread_safe_actor_clock::schedule_message(t, std::move(receiver), std::move(content));
   }
 
+  void set_ordinary_timeout(time_point t, caf::abstract_actor* self, caf::atom_value type, uint64_t id) override {
+    remember(self);
+    thread_safe_actor_clock::set_ordinary_timeout(t, self, type, id);
+  }
+  void set_request_timeout(time_point t, caf::abstract_actor* self, caf::message_id id) override {
+    remember(self);
+    thread_safe_actor_clock::set_request_timeout(t, self, id);
+  }
+  void set_multi_timeout(time_point t, caf::abstract_actor* self, caf::atom_value type, uint64_t id) override {
+    remember(self);
+    thread_safe_actor_clock::set_multi_timeout(t, self, type, id);
+  }
+  void cancel_ordinary_timeout(caf::abstract_actor* self, caf::atom_value type) override {
+    if (timed(self)) thread_safe_actor_clock::cancel_ordinary_timeout(self, type);
+  }
+  void cancel_request_timeout(caf::abstract_actor* self, caf::message_id id) override {
+    if (timed(self)) thread_safe_actor_clock::cancel_request_timeout(self, id);
+  }
+  void cancel_timeouts(caf::abstract_actor* self) override {
+    {
+      std::lock_guard lock(timed_mutex_);
+      if (timed_.erase(self->id()) == 0) return;
+    }
+    thread_safe_actor_clock::cancel_timeouts(self);
+  }
+
  private:
+  void remember(caf::abstract_actor* self) {
+    std::lock_guard lock(timed_mutex_);
+    timed_.insert(self->id());
+  }
+  bool timed(caf::abstract_actor* self) {
+    std::lock_guard lock(timed_mutex_);
+    return timed_.count(self->id()) > 0;
+  }
+
   // Takes back the references given to run_here_at.
   static void deliver(void* receiver, void* content) {
     caf::strong_actor_ptr to{static_cast<caf::actor_control_block*>(receiver), false};
@@ -52,6 +92,8 @@ class worker_clock final : public caf::detail::thread_safe_actor_clock {
   }
 
   net::io_runtime& io_;
+  std::mutex timed_mutex_;                   // timeouts are set and cancelled from any thread
+  std::unordered_set<caf::actor_id> timed_;  // actors with a timeout on the clock thread
 };
 
 // The execution unit of one worker: CAF hands it to the actors it runs, and an actor's send from

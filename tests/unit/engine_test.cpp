@@ -297,6 +297,40 @@ TEST_F(Engine, ABusyActorLetsTheLoopRunBetweenBatches) {
   caf::anon_send_exit(counter, caf::exit_reason::user_shutdown);
 }
 
+// The clock leaves CAF's clock thread alone for actors that set no timeout there (actors/engine.cpp):
+// a request's timeout must still fire when no answer comes, an answered request must not time out
+// later, and an actor whose request timed out still ends cleanly.
+TEST_F(Engine, RequestTimeoutsStillFireAndAnsweredRequestsDoNot) {
+  auto held = std::make_shared<std::vector<caf::response_promise>>();  // answered never
+  auto silent = sys->spawn([held](caf::event_based_actor* self) -> caf::behavior {
+    return {[=](go_atom) { held->push_back(self->make_response_promise()); }};
+  });
+  auto answering = sys->spawn([](caf::event_based_actor*) -> caf::behavior { return {[](where_atom) { return 7; }}; });
+  std::promise<std::string> timed_out;
+  std::promise<int> answered;
+  auto outcome = timed_out.get_future();
+  auto answer = answered.get_future();
+  auto later = std::make_shared<std::atomic<int>>(0);
+  {
+    placement on(0);
+    sys->spawn([&timed_out, &answered, silent, answering, later](caf::event_based_actor* self) {
+      self->request(silent, 100ms, go_atom::value)
+          .then([&timed_out] { timed_out.set_value("answered"); },
+                [&timed_out, self](caf::error& e) { timed_out.set_value(self->system().render(e)); });
+      self->request(answering, 100ms, where_atom::value)
+          .then([&answered](int x) { answered.set_value(x); }, [later](caf::error&) { later->fetch_add(1); });
+    });
+  }
+  EXPECT_NE(get(outcome).find("request_timeout"), std::string::npos);
+  EXPECT_EQ(get(answer), 7);
+  std::this_thread::sleep_for(300ms);  // past the answered request's 100 ms
+  EXPECT_EQ(later->load(), 0) << "an answered request timed out after its answer";
+  caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(answering, caf::exit_reason::user_shutdown);
+  sys->await_all_actors_done();
+  held->clear();
+}
+
 TEST(EngineRuntime, PickStaysOnTheCallingWorkerAndRotatesElsewhere) {
   io_runtime io{3};
   EXPECT_EQ(io.current(), -1);
