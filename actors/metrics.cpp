@@ -103,18 +103,19 @@ typename family<Metric>::outside_set family<Metric>::bound_outside_label(std::si
                                                                          outside_set values) {
   if (!values) values = std::make_shared<outside_names>();
   values->most = most;
-  outside_ = outside_values{label, values};
+  outside_label_ = label;
+  outside_ = values;
   return values;
 }
 
 template <class Metric>
 std::vector<std::string> family<Metric>::bounded(std::vector<std::string> values) {
-  auto& v = values[outside_->label];
+  auto& v = values[outside_label_];
   if (v == "other") return values;  // a peer's "other" joins the overflow, and takes no name's place
   bool plain = !v.empty() && v.size() <= 64 && std::all_of(v.begin(), v.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '_' || c == '.' || c == ':' || c == '-';
   });
-  auto& names = *outside_->names;
+  auto& names = *outside_;
   std::lock_guard lock(names.mutex);
   if (!plain || (!names.seen.count(v) && names.seen.size() >= names.most))
     v = "other";

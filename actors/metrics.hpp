@@ -8,7 +8,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -72,7 +71,7 @@ class family {
 
   Metric& with(const std::vector<std::string>& values) {
     std::lock_guard lock(mutex_);
-    if (outside_ && outside_->label < values.size()) return series(bounded(values));
+    if (outside_ && outside_label_ < values.size()) return series(bounded(values));
     return series(values);
   }
   // Label `label`'s values come from outside (the code of a peer's error, the tool an AI calls): a
@@ -92,11 +91,6 @@ class family {
   std::string help_;
   std::vector<std::string> labels_;
   std::function<std::unique_ptr<Metric>()> make_;
-  struct outside_values {
-    std::size_t label;
-    outside_set names;
-  };
-
   Metric& series(const std::vector<std::string>& values) {
     auto& slot = series_[values];
     if (!slot) slot = make_();
@@ -106,7 +100,8 @@ class family {
 
   mutable std::mutex mutex_;
   std::map<std::vector<std::string>, std::unique_ptr<Metric>> series_;
-  std::optional<outside_values> outside_;
+  std::size_t outside_label_ = 0;
+  outside_set outside_;  // none: every label's values are the gateway's own
 };
 
 // Actor types, for per-type live counts and messages handled.
@@ -139,8 +134,8 @@ class metrics_registry {
                              {"worker"},
                              std::vector<double>{0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1}};
   family<gauge> loop_busy{"voxgate_worker_busy_percent",
-                          "Each worker's loop: the part of its time not spent waiting for its sockets, smoothed over about "
-                          "half a second, the highest of its last ten 100 ms probes",
+                          "Each worker's loop: the part of its time not spent waiting for its sockets, smoothed "
+                          "over about half a second, the highest of its last ten 100 ms probes",
                           {"worker"}};
   family<counter> upgrades{
       "voxgate_ws_upgrade_attempts_total", "WebSocket upgrade attempts", {"path", "result", "reason"}};

@@ -150,9 +150,9 @@ verdict instance_addr(config& c, const std::string& v) {
   auto digits = std::string_view(v).substr(colon == std::string::npos ? v.size() : colon + 1);
   auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
   auto host = std::string_view(v).substr(0, colon == std::string::npos ? 0 : colon);
+  auto host_char = [](unsigned char ch) { return std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_'; };
   if (colon == std::string::npos || colon == 0 || ec != std::errc{} || p != digits.data() + digits.size() ||
-      port == 0 || port > 65535 ||
-      !std::all_of(host.begin(), host.end(), [](unsigned char ch) { return std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_'; }))
+      port == 0 || port > 65535 || !std::all_of(host.begin(), host.end(), host_char))
     return "host:port with an IPv4 address or a host name, as the other instances reach this one (e.g. the pod's IP "
            "and PORT)";
   c.instance_addr = v;

@@ -42,7 +42,8 @@ class io_runtime {
   //   that is behind makes every probe late, one stall (a long handler, the machine paused) only one.
   // - Busy share: the part of each interval the loop did not spend waiting for its sockets, 0 to 1
   //   (net/loop_idle.hpp): its handlers, the kernel's network work for its sends, and the time the
-  //   thread is kept from running while it has work (a spent CPU quota, a busy host). `loop_busy(w)` is the highest share of the last ten probes (a second, longer when they run late), each
+  //   thread is kept from running while it has work (a spent CPU quota, a busy host). `loop_busy(w)`
+  //   is the highest share of the last ten probes (a second, longer when they run late), each
   //   smoothed over about half a second: a share that wavers around a bound stays above it. A loop
   //   that lags is already behind; one near 1 soon will be.
   // The observer, set before start(), gets every probe on the worker's own thread.

@@ -62,10 +62,10 @@ struct io_worker {
   boost::asio::steady_timer probe{ioc};  // the loop-lag probe
   std::atomic<std::int64_t> lag_us{0};    // loop_lag()
   std::int64_t previous_lag_us = 0;        // what the last probe found; the worker's thread only
-  double smoothed_busy = 0;               // the worker's thread only, as are the four below
+  double smoothed_busy = 0;                // the worker's thread only, as is the peak below
   recent_peak<10> busy_peak;               // of the smoothed share, over the last ten probes (a second)
   std::atomic<double> busy{0};            // that peak: what loop_busy() and admission read
-  bool measured = false;
+  bool measured = false;                  // the worker's thread only, as are the two below
   std::chrono::nanoseconds last_idle{0};  // the loop's idle time at the last probe
   std::chrono::steady_clock::time_point last_wall;
 };
