@@ -266,10 +266,17 @@ std::uint64_t gateway::live_calls() {
   return n;
 }
 
+// A call's hang-up is sent again after 1, 2 and 4 s when the provider fails it (actors/call.cpp): a
+// stop waits out every try, so a Telnyx call is not left on a silent line because the API failed
+// for a few seconds. Only requests still in flight are waited for that long.
+constexpr auto last_requests_grace = std::chrono::seconds(8);
+
 // Calls still up when the loops stop would be cut with no close frame: the caller and the AI would
-// both see 1006. End them while the loops run, and give the close handshakes a moment.
+// both see 1006. End them while the loops run, and give the close handshakes a moment; their last
+// REST requests (a hang-up and its tries) get a little longer.
 void gateway::end_calls(std::chrono::milliseconds grace) {
-  auto deadline = std::chrono::steady_clock::now() + grace;
+  auto started = std::chrono::steady_clock::now();
+  auto deadline = started + grace;
   if (cluster_) {
     // The calls first, their relayed sockets closing with their own close frames; then the relay's
     // connections (the sockets carried for other instances' calls close with them), and the
@@ -288,9 +295,16 @@ void gateway::end_calls(std::chrono::milliseconds grace) {
   while (std::chrono::steady_clock::now() < deadline && busy()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   if (auto left = net::open_ws_connections(); left > 0)
     spdlog::warn("shutdown: {} WebSocket connections did not finish their close in {} ms", left, grace.count());
+  auto requests_deadline = started + std::max<std::chrono::milliseconds>(grace, last_requests_grace);
+  if (net::http_requests_in_flight() > 0)
+    spdlog::info("shutdown: waiting up to {} ms for {} outbound HTTP requests (a call's hang-up is tried again)",
+                 std::chrono::duration_cast<std::chrono::milliseconds>(requests_deadline - started).count(),
+                 net::http_requests_in_flight());
+  while (std::chrono::steady_clock::now() < requests_deadline && net::http_requests_in_flight() > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   if (auto left = net::http_requests_in_flight(); left > 0)
     spdlog::warn("shutdown: {} outbound HTTP requests (provider commands, tool calls) still unanswered after {} ms",
-                 left, grace.count());
+                 left, std::chrono::duration_cast<std::chrono::milliseconds>(requests_deadline - started).count());
 }
 
 std::uint64_t gateway::drain(std::chrono::seconds timeout) {

@@ -4,6 +4,7 @@
 // echoes marks as played.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,8 @@ class fake_telnyx {
   std::string rest_base() const { return rest_.base_url() + "/v2"; }
   std::string public_key() const { return signer_.public_key_b64(); }
   http_peer& rest() { return rest_; }
+  // The next `n` hangup commands are answered 503 (Telnyx having a bad moment); the rest as usual.
+  void fail_hangups(std::size_t n) { failing_hangups_->store(static_cast<int>(n)); }
 
   // POSTs a signed webhook; `payload_extra` is appended inside data.payload.
   net::http_client_response post_event(const std::string& event_id, const std::string& type,
@@ -46,6 +49,7 @@ class fake_telnyx {
   http_peer rest_;
   provider_media media_;
   int sequence_ = 0;
+  std::shared_ptr<std::atomic<int>> failing_hangups_ = std::make_shared<std::atomic<int>>(0);
 };
 
 }  // namespace voxgate::fakes

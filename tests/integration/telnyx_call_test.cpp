@@ -183,6 +183,24 @@ TEST_F(TelnyxGatewayTest, ACallTheGatewayEndsIsHungUpOverRest) {
   EXPECT_EQ(hangups_of(second), 1u);
 }
 
+// Telnyx fails the first three tries of a hang-up sent at a stop (503): the stop waits out the tries
+// (after 1, 2 and 4 s), and the fourth ends the call, not the process's exit.
+TEST_F(TelnyxGatewayTest, AStopWaitsOutTheTriesOfAHangupTelnyxFailsForAFewSeconds) {
+  ASSERT_EQ(telnyx.post_event("evt-stop-1", "call.initiated", ccid, session).status, 200u);
+  rapidjson::Document answer = answer_body();
+  ASSERT_TRUE(answer.IsObject() && answer.HasMember("stream_url"));
+  ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
+  ASSERT_EQ(telnyx.open_media(answer["stream_url"].GetString(), ""), "");
+  telnyx.send_start(ccid, session, "PCMU");
+  ASSERT_TRUE(eventually([&] { return get("/calls").body.find(R"("state":"streaming")") != std::string::npos; }));
+  constexpr std::size_t refused = 3;
+  telnyx.fail_hangups(refused);
+  gateway->stop();
+  std::size_t hangups = 0;
+  for (const auto& r : telnyx.rest().requests()) hangups += r.target.find("/actions/hangup") != std::string::npos;
+  EXPECT_EQ(hangups, refused + 1) << "every try reached Telnyx, the last one after the three it refused";
+}
+
 namespace {
 
 // Webhooks signed with a key of the test's own, so that a test can add headers the fake does not send.
