@@ -246,6 +246,11 @@ const std::vector<config_var>& config_vars() {
        redis_url, true},
       {"INSTANCE_ADDR", "hostname:PORT",
        "host:port the other instances reach this one at (in Kubernetes the pod's IP); cluster only", instance_addr},
+      {"INTERNAL_PORT", "",
+       "a listener of its own for what only the other instances use (the relay between them, their /calls), off "
+       "the providers' and the balancer's port; INSTANCE_ADDR then names this port (default hostname:INTERNAL_PORT); "
+       "unset: on PORT, behind the instances' token; cluster only",
+       whole_number(1, 65535, &config::internal_port)},
       {"CLUSTER_TTL_MS", "15000",
        "a silent instance's calls and registration expire after this; heartbeats every third of it",
        whole_number(1000, 600000, &config::cluster_ttl_ms)},
@@ -279,8 +284,12 @@ std::vector<std::string> load_config(config& c, const std::function<const char*(
     errors.push_back(
         "REDIS_URL is set but CALL_TOKEN_SECRET is not: every instance checks the media tokens the others mint, "
         "so set the same CALL_TOKEN_SECRET (16 characters or more, or CALL_TOKEN_SECRET_FILE) on all of them");
-  if (!c.redis_url.empty() && c.instance_addr.empty() && c.port == 0)
+  if (!c.redis_url.empty() && c.instance_addr.empty() && c.port == 0 && c.internal_port == 0)
     errors.push_back("REDIS_URL is set with PORT=0: set INSTANCE_ADDR, the other instances cannot guess the port");
+  if (c.internal_port != 0 && c.internal_port == c.port)
+    errors.push_back("INTERNAL_PORT is PORT: give the instances' listener a port of its own, or unset it");
+  if (c.internal_port != 0 && c.redis_url.empty())
+    errors.push_back("INTERNAL_PORT is set without REDIS_URL: only a cluster's instances use it");
   // The two thread pools became one: an old setting would otherwise be ignored without a word.
   for (const char* name : {"IO_THREADS", "ACTOR_THREADS"})
     if (const char* v = getenv(name); v && *v)

@@ -40,6 +40,7 @@ struct config {
   // The cluster: on when redis_url is set.
   std::string redis_url;
   std::string instance_addr;  // host:port the other instances reach this one at; empty: hostname:PORT
+  int internal_port = 0;      // the other instances' own listener (the relay, their /calls); 0: on PORT
   int cluster_ttl_ms = 15000;
 
   std::string effective_backend() const;

@@ -78,6 +78,11 @@ gateway::gateway(config c) : config_(std::move(c)) {
   server_options.host = config_.host;
   server_options.port = config_.port;
   server_ = std::make_unique<net::http_server>(*io_, server_options);
+  if (config_.internal_port != 0 && !config_.redis_url.empty()) {
+    net::http_server_options internal = server_options;
+    internal.port = static_cast<std::uint16_t>(config_.internal_port);
+    internal_server_ = std::make_unique<net::http_server>(*io_, internal);
+  }
 
   const auto* backend = actors::ai::find(config_.effective_backend());
   if (!backend) throw std::invalid_argument("AI_BACKEND: expected " + actors::ai::names());
@@ -125,7 +130,8 @@ gateway::gateway(config c) : config_(std::move(c)) {
   if (!config_.redis_url.empty()) {
     cluster::node_settings cs;
     cs.redis = *net::redis::parse_url(config_.redis_url, nullptr);  // checked with the settings
-    cs.self = config_.instance_addr.empty() ? host_name() + ":" + std::to_string(config_.port) : config_.instance_addr;
+    auto door = config_.internal_port != 0 ? config_.internal_port : config_.port;
+    cs.self = config_.instance_addr.empty() ? host_name() + ":" + std::to_string(door) : config_.instance_addr;
     cs.secret = config_.token_secret;
     cs.ttl = std::chrono::milliseconds(config_.cluster_ttl_ms);
     cs.providers = [providers = providers_.get()](std::string_view name) { return providers->find(name); };
@@ -144,10 +150,14 @@ gateway::gateway(config c) : config_(std::move(c)) {
   env_ = env;
   supervisor_ = actors::spawn_supervisor(*system_, env_);
 
-  server_->on_upgrade_attempt([this](const net::upgrade_attempt& a) {
-    metrics_.upgrades.with({a.path, a.accepted ? "accepted" : "refused", a.label}).inc();
-  });
-  server_->on_accept_error([this](std::string_view reason) { metrics_.accept_errors.with({std::string(reason)}).inc(); });
+  for (auto* server : {server_.get(), internal_server_.get()}) {
+    if (!server) continue;
+    server->on_upgrade_attempt([this](const net::upgrade_attempt& a) {
+      metrics_.upgrades.with({a.path, a.accepted ? "accepted" : "refused", a.label}).inc();
+    });
+    server->on_accept_error(
+        [this](std::string_view reason) { metrics_.accept_errors.with({std::string(reason)}).inc(); });
+  }
   for (const auto& p : providers_->all()) {
     add_provider_routes(p.get());
     if (auto where = p->tcp_media()) add_tcp_media(p.get(), *where);
@@ -221,13 +231,26 @@ void gateway::claim_call(std::string_view provider, const std::string& call_id, 
   });
 }
 
+// The doors only the other instances use: on INTERNAL_PORT when it is set, else on PORT beside the
+// providers' (each behind the instances' token either way).
 void gateway::add_cluster_routes() {
-  server_->route_ws(std::string(cluster::relay::path),
-                    [this](const net::http_request& req) { return cluster_->relays().accept(req); });
+  auto& door = internal_server_ ? *internal_server_ : *server_;
+  door.route_ws(std::string(cluster::relay::path),
+                [this](const net::http_request& req) { return cluster_->relays().accept(req); });
+  if (!internal_server_) return;  // a peer's GET /calls comes to the operators' route (add_ops_routes)
+  door.route("GET", "/calls", [this](net::http_request req, net::responder respond) {
+    if (config_.ops_token.empty() || !cluster_->relays().from_peer_asking_calls(req))
+      return respond(net::http_response::text(401, "this port answers the other instances only\n"));
+    own_calls(std::move(respond));
+  });
 }
 
 std::string gateway::start() {
   if (auto err = server_->start(); !err.empty()) return err;
+  if (internal_server_) {
+    if (auto err = internal_server_->start(); !err.empty()) return "INTERNAL_PORT: " + err;
+    spdlog::info("the other instances' listener (relay, /calls) on {}:{}", config_.host, internal_server_->port());
+  }
   for (auto& [p, listener] : tcp_media_) {
     if (auto err = listener->start(); !err.empty()) return err;
     spdlog::info("{} media listening on tcp {}:{}", p->name(), p->tcp_media()->host, listener->port());
@@ -330,6 +353,7 @@ void gateway::stop() {
   // Longer than the close deadline: every close has then finished, answered or cut, before the
   // loops stop (stopping on the deadline's heels raced the sockets' own shutdown).
   end_calls(net::ws_close_timeout + std::chrono::seconds(1));
+  if (internal_server_) internal_server_->stop();  // open while the calls ended: their relays close through it
   // Ends what is left of the calls, on the workers, and waits for them; then the loops stop. The
   // system goes last: the workers' abandoned handlers are only freed with the runtime, after it.
   caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);

@@ -44,6 +44,8 @@ class gateway {
   void stop();
 
   std::uint16_t port() const { return server_->port(); }
+  // The other instances' own listener (INTERNAL_PORT), 0 when they use PORT.
+  std::uint16_t internal_port() const { return internal_server_ ? internal_server_->port() : 0; }
   // The port of a provider's raw TCP media listener (AudioSocket), 0 when it has none.
   std::uint16_t tcp_media_port(std::string_view provider) const;
   std::uint64_t live_calls();
@@ -71,6 +73,7 @@ class gateway {
                   std::function<void(std::string owner)> elsewhere);
   void add_cluster_routes();
   void cluster_calls(net::responder respond);
+  void own_calls(net::responder respond);  // this instance's calls as /calls lists them
 
   config config_;
   actors::metrics_registry metrics_;
@@ -85,6 +88,7 @@ class gateway {
   std::unique_ptr<caf::actor_system_config> caf_config_;
   std::unique_ptr<caf::actor_system> system_;
   std::unique_ptr<net::http_server> server_;
+  std::unique_ptr<net::http_server> internal_server_;  // INTERNAL_PORT: the other instances' door
   std::vector<std::pair<actors::provider_ptr, std::unique_ptr<net::tcp_media_listener>>> tcp_media_;
   std::unique_ptr<cluster::node> cluster_;  // with REDIS_URL only
   actors::call_env_ptr env_;

@@ -166,25 +166,18 @@ void gateway::add_ops_routes() {
     respond(std::move(r));
   });
   server_->route("GET", "/calls", [this](net::http_request req, net::responder respond) {
-    // A peer of the cluster asks for this instance's own calls with its own token (see cluster_calls);
-    // an instance without OPS_TOKEN answers no one, peers included.
-    bool peer = !config_.ops_token.empty() && cluster_ && cluster_->relays().from_peer_asking_calls(req);
+    // A peer of the cluster asks for this instance's own calls with its own token (see cluster_calls),
+    // here unless INTERNAL_PORT gives the peers a listener of their own; an instance without OPS_TOKEN
+    // answers no one, peers included.
+    bool peer =
+        !config_.ops_token.empty() && cluster_ && !internal_server_ && cluster_->relays().from_peer_asking_calls(req);
     if (!peer)
       if (auto refusal = refuse_ops(config_.ops_token, req)) {
         metrics_.ops_refused.with({refusal->reason}).inc();
         return respond(std::move(refusal->response));
       }
     if (!peer && req.target.find("scope=cluster") != std::string::npos) return cluster_calls(std::move(respond));
-    ask<std::vector<actors::call_summary>>(
-        *system_, supervisor_, std::chrono::seconds(2),
-        [respond](std::vector<actors::call_summary> calls) {
-          net::http_response r;
-          r.content_type = "application/json";
-          r.body = calls_json(calls);
-          respond(std::move(r));
-        },
-        [respond](std::string error) { respond(net::http_response::text(503, error + "\n")); },
-        actors::calls_atom::value);
+    own_calls(std::move(respond));
   });
   server_->route("GET", "/", [this](net::http_request req, net::responder respond) {
     auto base = public_base_for(req.headers);
@@ -194,6 +187,19 @@ void gateway::add_ops_routes() {
     page += "Operators: /healthz /readyz /metrics /calls (with OPS_TOKEN)\n";
     respond(net::http_response::text(200, std::move(page)));
   });
+}
+
+void gateway::own_calls(net::responder respond) {
+  ask<std::vector<actors::call_summary>>(
+      *system_, supervisor_, std::chrono::seconds(2),
+      [respond](std::vector<actors::call_summary> calls) {
+        net::http_response r;
+        r.content_type = "application/json";
+        r.body = calls_json(calls);
+        respond(std::move(r));
+      },
+      [respond](std::string error) { respond(net::http_response::text(503, error + "\n")); },
+      actors::calls_atom::value);
 }
 
 // /calls?scope=cluster: every live instance's /calls, each under its INSTANCE_ADDR. An instance that

@@ -60,6 +60,7 @@ class ClusterTest : public ::testing::Test {
       ai[i] = std::make_unique<fakes::fake_openai>(openai_key);
       ASSERT_EQ(ai[i]->start(), "");
       port[i] = fakes::free_port();
+      if (internal_ports()) internal[i] = fakes::free_port();
       start_instance(i);
     }
     for (int i = 0; i < n; ++i) ASSERT_TRUE(fakes::wait_accepting(port[i], 10s, &gw[i])) << log(i);
@@ -91,14 +92,21 @@ class ClusterTest : public ::testing::Test {
   // Settings of one instance beyond the cluster's own.
   virtual std::vector<std::string> extra_env(int) const { return {}; }
   virtual std::string ops_token_of(int) const { return ops_token; }
+  // Each instance's doors for the others on a port of their own (INTERNAL_PORT).
+  virtual bool internal_ports() const { return false; }
 
   // Dials instance i's relay door as a peer would, with `token` (none when empty); the error, or
   // empty when it opened (the channel then in *out).
   std::string dial_relay(int i, const std::string& token, std::shared_ptr<fakes::frame_queue> frames,
                          net::ws_channel_ptr* out = nullptr) {
+    return dial_relay_at(door_url(i), token, std::move(frames), out);
+  }
+  // The same at any base URL (http://host:port).
+  std::string dial_relay_at(const std::string& base, const std::string& token,
+                            std::shared_ptr<fakes::frame_queue> frames, net::ws_channel_ptr* out = nullptr) {
     std::promise<std::string> result;
     net::ws_connect_options o;
-    o.url = url(i).replace(0, 4, "ws") + "/internal/relay";
+    o.url = std::string(base).replace(0, 4, "ws") + "/internal/relay";
     if (!token.empty()) o.headers = {{"x-voxgate-peer", token}};
     o.timeout = 5000ms;
     net::ws_connect(io, o, std::make_shared<fakes::queue_sink>(frames), [&](net::ws_channel_ptr c, std::string e) {
@@ -108,7 +116,7 @@ class ClusterTest : public ::testing::Test {
     return result.get_future().get();
   }
   // An instance's address as the cluster names it, and a token expiry a minute from now.
-  std::string self_of(int i) const { return "127.0.0.1:" + std::to_string(port[i]); }
+  std::string self_of(int i) const { return "127.0.0.1:" + std::to_string(internal[i] ? internal[i] : port[i]); }
   static std::int64_t a_minute_on() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
                .count() + 60;
@@ -118,7 +126,7 @@ class ClusterTest : public ::testing::Test {
     std::vector<std::string> env = {
         "HOST=127.0.0.1",
         "PORT=" + std::to_string(port[i]),
-        "INSTANCE_ADDR=127.0.0.1:" + std::to_string(port[i]),
+        "INSTANCE_ADDR=" + self_of(i),
         "PUBLIC_URL=" + std::string(public_url),
         "REDIS_URL=" + redis.url(),
         "CALL_TOKEN_SECRET=" + std::string(secret),
@@ -135,11 +143,13 @@ class ClusterTest : public ::testing::Test {
         "TELNYX_API_KEY=test-telnyx-key",
         "TELNYX_API_BASE=" + telnyx.rest_base(),
     };
+    if (internal[i]) env.push_back("INTERNAL_PORT=" + std::to_string(internal[i]));
     for (auto& e : extra_env(i)) env.push_back(e);
     ASSERT_EQ(gw[i].start({VOXGATE_BINARY, "serve"}, env, dir + "/gw" + std::to_string(i) + ".log"), "");
   }
 
   std::string url(int i) const { return "http://127.0.0.1:" + std::to_string(port[i]); }
+  std::string door_url(int i) const { return "http://" + self_of(i); }  // where the other instances reach i
   std::string lb_url() const { return "http://127.0.0.1:" + std::to_string(lb_port); }
   std::string log(int i) const { return read_file(dir + "/gw" + std::to_string(i) + ".log"); }
 
@@ -229,6 +239,7 @@ class ClusterTest : public ::testing::Test {
   fakes::fake_telnyx telnyx;
   std::array<std::unique_ptr<fakes::fake_openai>, n> ai;
   std::array<std::uint16_t, n> port{};
+  std::array<std::uint16_t, n> internal{};  // 0: the instances' doors are on port
   std::array<fakes::child_process, n> gw;
   fakes::child_process haproxy;
   std::uint16_t lb_port = 0;

@@ -179,3 +179,45 @@ TEST_F(ClusterTest, ADrainingOwnerKeepsItsRelayedCallUntilItEnds) {
   EXPECT_EQ(gw[0].wait(10s), 0);  // the drain ends with the call
   EXPECT_TRUE(media.received()->wait_closed(5s));
 }
+
+namespace {
+
+// INTERNAL_PORT: the relay and the instances' /calls on a port of their own, off the providers' and
+// the balancer's.
+class ClusterInternalPortTest : public ClusterTest {
+  bool internal_ports() const override { return true; }
+};
+
+}  // namespace
+
+TEST_F(ClusterInternalPortTest, TheInstancesMeetOnTheirOwnPortAndThePublicOneHasNoDoorForThem) {
+  constexpr const char* sid = "CA12121212121212121212121212121212";
+  fakes::fake_twilio caller(lb_url(), public_url, auth_token);  // both through the load balancer
+  auto stream = twilio_call(caller, caller, sid);
+  ASSERT_TRUE(stream);
+  int own = wait_owner();
+  ASSERT_GE(own, 0);
+  ASSERT_TRUE(eventually([&] { return carrier() >= 0; })) << "round-robin sent the media to the owner";
+  ASSERT_TRUE(ai[own]->events()->wait_for_field("type", "session.update", 5s));
+  audio_flows(caller, own, 0x20);  // relayed over the internal ports
+
+  // Every instance's calls, gathered from the others over their internal ports.
+  auto all = get(url((own + 1) % n) + "/calls?scope=cluster");
+  ASSERT_EQ(all.status, 200u) << all.body;
+  EXPECT_NE(all.body.find(R"({"calls":1,)"), std::string::npos) << all.body;
+  EXPECT_NE(all.body.find(R"("instance":")" + self_of(own) + R"(","calls":[{"id":")" + sid), std::string::npos)
+      << all.body;
+  EXPECT_EQ(all.body.find(R"("error")"), std::string::npos) << all.body;
+
+  // A peer's own token opens the relay on the internal port only: the public one has no such door.
+  auto token = cluster::relay::peer_token(secret, "127.0.0.1:1", self_of(0), a_minute_on());
+  auto frames = std::make_shared<fakes::frame_queue>();
+  EXPECT_NE(dial_relay_at(url(0), token, frames), "") << "the relay door is not on PORT";
+  net::ws_channel_ptr peer;
+  ASSERT_EQ(dial_relay_at(door_url(0), token, std::make_shared<fakes::frame_queue>(), &peer), "");
+  peer->close("done");
+  // And the internal port serves the instances only: no operator's /calls, no webhook.
+  EXPECT_EQ(get(door_url(0) + "/calls").status, 401u) << "an operator's token is not an instance's";
+  fakes::fake_twilio at_the_door(door_url(0), public_url, auth_token);
+  EXPECT_EQ(at_the_door.post_voice_webhook("CA34343434343434343434343434343434").status, 404u);
+}

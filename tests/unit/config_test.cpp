@@ -164,6 +164,37 @@ TEST(Config, TheOldThreadSettingsPointToWorkers) {
   EXPECT_EQ(bad[0].rfind("WORKERS='many': expected", 0), 0u) << bad[0];
 }
 
+TEST(Config, TheInstancesOwnPortIsAPortOfItsOwnInACluster) {
+  config c;
+  EXPECT_TRUE(load_config(c, env({{"REDIS_URL", "redis://redis"},
+                                  {"CALL_TOKEN_SECRET", "0123456789abcdef"},
+                                  {"INTERNAL_PORT", "8081"}}))
+                  .empty());
+  EXPECT_EQ(c.internal_port, 8081);
+  config port0;  // the others can reach it at the internal port, whatever PORT is
+  EXPECT_TRUE(load_config(port0, env({{"REDIS_URL", "redis://redis"},
+                                      {"CALL_TOKEN_SECRET", "0123456789abcdef"},
+                                      {"PORT", "0"},
+                                      {"INTERNAL_PORT", "8081"}}))
+                  .empty());
+  config same;
+  auto errors = load_config(same, env({{"REDIS_URL", "redis://redis"},
+                                       {"CALL_TOKEN_SECRET", "0123456789abcdef"},
+                                       {"PORT", "8081"},
+                                       {"INTERNAL_PORT", "8081"}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("INTERNAL_PORT is PORT"), std::string::npos) << errors[0];
+  config alone;
+  errors = load_config(alone, env({{"INTERNAL_PORT", "8081"}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("INTERNAL_PORT is set without REDIS_URL"), std::string::npos) << errors[0];
+  config bad;
+  errors = load_config(
+      bad, env({{"REDIS_URL", "redis://redis"}, {"CALL_TOKEN_SECRET", "0123456789abcdef"}, {"INTERNAL_PORT", "0"}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].rfind("INTERNAL_PORT='0': expected a whole number from 1 to 65535", 0), 0u) << errors[0];
+}
+
 TEST(Config, TheClusterNeedsOneTokenSecretAndAnAddressTheOthersCanReach) {
   config c;
   auto errors = load_config(c, env({{"REDIS_URL", "redis://redis:6379"}}));
