@@ -244,7 +244,7 @@ const std::vector<config_var>& config_vars() {
        "redis://[[user]:password@]host[:port][/db]: turns the cluster on (any instance takes any call's media; "
        "needs CALL_TOKEN_SECRET)",
        redis_url, true},
-      {"INSTANCE_ADDR", "hostname:PORT",
+      {"INSTANCE_ADDR", "hostname:INTERNAL_PORT, else hostname:PORT",
        "host:port the other instances reach this one at (in Kubernetes the pod's IP); cluster only", instance_addr},
       {"INTERNAL_PORT", "",
        "a listener of its own for what only the other instances use (the relay between them, their /calls), off "
@@ -288,6 +288,9 @@ std::vector<std::string> load_config(config& c, const std::function<const char*(
     errors.push_back("REDIS_URL is set with PORT=0: set INSTANCE_ADDR, the other instances cannot guess the port");
   if (c.internal_port != 0 && c.internal_port == c.port)
     errors.push_back("INTERNAL_PORT is PORT: give the instances' listener a port of its own, or unset it");
+  if (c.internal_port != 0 && c.port != 0 && c.instance_addr.ends_with(":" + std::to_string(c.port)))
+    errors.push_back("INSTANCE_ADDR names PORT while INTERNAL_PORT is set: the other instances reach this one at "
+                     "INTERNAL_PORT (" + std::to_string(c.internal_port) + "), where the relay is");
   if (c.internal_port != 0 && c.redis_url.empty())
     errors.push_back("INTERNAL_PORT is set without REDIS_URL: only a cluster's instances use it");
   // The two thread pools became one: an old setting would otherwise be ignored without a word.

@@ -291,7 +291,7 @@ std::uint64_t gateway::live_calls() {
 
 // A call's hang-up is sent again after 1, 2 and 4 s when the provider fails it (actors/call.cpp): a
 // stop waits out every try, so a Telnyx call is not left on a silent line because the API failed
-// for a few seconds. Only requests still in flight are waited for that long.
+// for a few seconds. Only such requests are waited for that long (a tool call is not).
 constexpr auto last_requests_grace = std::chrono::seconds(8);
 
 // Calls still up when the loops stop would be cut with no close frame: the caller and the AI would
@@ -319,15 +319,16 @@ void gateway::end_calls(std::chrono::milliseconds grace) {
   if (auto left = net::open_ws_connections(); left > 0)
     spdlog::warn("shutdown: {} WebSocket connections did not finish their close in {} ms", left, grace.count());
   auto requests_deadline = started + std::max<std::chrono::milliseconds>(grace, last_requests_grace);
-  if (net::http_requests_in_flight() > 0)
-    spdlog::info("shutdown: waiting up to {} ms for {} outbound HTTP requests (a call's hang-up is tried again)",
+  if (net::http_retried_requests_in_flight() > 0)
+    spdlog::info("shutdown: waiting up to {} ms for {} hang-ups still being tried",
                  std::chrono::duration_cast<std::chrono::milliseconds>(requests_deadline - started).count(),
-                 net::http_requests_in_flight());
-  while (std::chrono::steady_clock::now() < requests_deadline && net::http_requests_in_flight() > 0)
+                 net::http_retried_requests_in_flight());
+  while (std::chrono::steady_clock::now() < requests_deadline && net::http_retried_requests_in_flight() > 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   if (auto left = net::http_requests_in_flight(); left > 0)
-    spdlog::warn("shutdown: {} outbound HTTP requests (provider commands, tool calls) still unanswered after {} ms",
-                 left, std::chrono::duration_cast<std::chrono::milliseconds>(requests_deadline - started).count());
+    spdlog::warn(
+        "shutdown: {} outbound HTTP requests (provider commands, tool calls) still unanswered after {} ms", left,
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
 }
 
 std::uint64_t gateway::drain(std::chrono::seconds timeout) {
@@ -348,12 +349,12 @@ std::uint64_t gateway::drain(std::chrono::seconds timeout) {
 void gateway::stop() {
   if (stopped_.exchange(true)) return;
   server_->stop();
+  if (internal_server_) internal_server_->stop();  // the relay links already open stay (cluster_->stop())
   for (auto& [p, listener] : tcp_media_) listener->stop();
   io_->start();  // the actors run on the workers: a gateway that never started needs them to end
   // Longer than the close deadline: every close has then finished, answered or cut, before the
   // loops stop (stopping on the deadline's heels raced the sockets' own shutdown).
   end_calls(net::ws_close_timeout + std::chrono::seconds(1));
-  if (internal_server_) internal_server_->stop();  // open while the calls ended: their relays close through it
   // Ends what is left of the calls, on the workers, and waits for them; then the loops stop. The
   // system goes last: the workers' abandoned handlers are only freed with the runtime, after it.
   caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);

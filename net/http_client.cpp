@@ -170,13 +170,21 @@ std::function<void(http_client_response)> again_on_failure(io_runtime& io, asio:
 }
 
 std::atomic<std::int64_t> requests_in_flight{0};
+std::atomic<std::int64_t> retried_requests_in_flight{0};
 
 // Counts a request from its first try until its callback has run, or was dropped with a stopped loop.
 struct in_flight {
-  in_flight() { requests_in_flight.fetch_add(1, std::memory_order_relaxed); }
-  ~in_flight() { requests_in_flight.fetch_sub(1, std::memory_order_relaxed); }
+  explicit in_flight(bool retried) : retried(retried) {
+    requests_in_flight.fetch_add(1, std::memory_order_relaxed);
+    if (retried) retried_requests_in_flight.fetch_add(1, std::memory_order_relaxed);
+  }
+  ~in_flight() {
+    requests_in_flight.fetch_sub(1, std::memory_order_relaxed);
+    if (retried) retried_requests_in_flight.fetch_sub(1, std::memory_order_relaxed);
+  }
   in_flight(const in_flight&) = delete;
   in_flight& operator=(const in_flight&) = delete;
+  bool retried;
 };
 
 void fetch(io_runtime& io, http_client_request request, std::function<void(http_client_response)> done) {
@@ -219,12 +227,18 @@ void fetch(io_runtime& io, http_client_request request, std::function<void(http_
 }  // namespace
 
 void http_fetch(io_runtime& io, http_client_request request, std::function<void(http_client_response)> done) {
+  auto counted = std::make_shared<in_flight>(request.retries > 0);
   fetch(io, std::move(request),
-        [counted = std::make_shared<in_flight>(), done = std::move(done)](http_client_response r) { done(std::move(r)); });
+        [counted = std::move(counted), done = std::move(done)](http_client_response r) { done(std::move(r)); });
 }
 
 std::size_t http_requests_in_flight() {
   auto n = requests_in_flight.load(std::memory_order_relaxed);
+  return n > 0 ? static_cast<std::size_t>(n) : 0;
+}
+
+std::size_t http_retried_requests_in_flight() {
+  auto n = retried_requests_in_flight.load(std::memory_order_relaxed);
   return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 

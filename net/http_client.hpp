@@ -46,5 +46,7 @@ void http_fetch(io_runtime& io, http_client_request request, std::function<void(
 // Requests whose callback has not run yet, retries and their waits included (shutdown waits for them:
 // a provider's hangup among them).
 std::size_t http_requests_in_flight();
+// Of those, the ones sent again on failure (`retries`): a call's hang-up, which must outlive its call.
+std::size_t http_retried_requests_in_flight();
 
 }  // namespace voxgate::net

@@ -212,10 +212,22 @@ TEST_F(ClusterInternalPortTest, TheInstancesMeetOnTheirOwnPortAndThePublicOneHas
   // A peer's own token opens the relay on the internal port only: the public one has no such door.
   auto token = cluster::relay::peer_token(secret, "127.0.0.1:1", self_of(0), a_minute_on());
   auto frames = std::make_shared<fakes::frame_queue>();
-  EXPECT_NE(dial_relay_at(url(0), token, frames), "") << "the relay door is not on PORT";
+  auto refused = dial_relay_at(url(0), token, frames);
+  EXPECT_NE(refused.find("404"), std::string::npos) << "the relay door is not on PORT: " << refused;
   net::ws_channel_ptr peer;
   ASSERT_EQ(dial_relay_at(door_url(0), token, std::make_shared<fakes::frame_queue>(), &peer), "");
   peer->close("done");
+  // A peer's /calls token is answered on the internal port, and no longer on PORT.
+  auto peer_calls = [&](const std::string& base) {
+    net::http_client_request r;
+    r.url = base + "/calls";
+    r.timeout = 3s;
+    r.headers.emplace_back("x-voxgate-peer",
+                           cluster::relay::calls_peer_token(secret, "127.0.0.1:1", self_of(0), a_minute_on()));
+    return fakes::fetch_sync(io, std::move(r));
+  };
+  EXPECT_EQ(peer_calls(door_url(0)).status, 200u);
+  EXPECT_EQ(peer_calls(url(0)).status, 401u) << "PORT answers operators only";
   // And the internal port serves the instances only: no operator's /calls, no webhook.
   EXPECT_EQ(get(door_url(0) + "/calls").status, 401u) << "an operator's token is not an instance's";
   fakes::fake_twilio at_the_door(door_url(0), public_url, auth_token);

@@ -184,6 +184,13 @@ TEST(Config, TheInstancesOwnPortIsAPortOfItsOwnInACluster) {
                                        {"INTERNAL_PORT", "8081"}}));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("INTERNAL_PORT is PORT"), std::string::npos) << errors[0];
+  config addr;  // an address at PORT would send the others to a port with no relay
+  errors = load_config(addr, env({{"REDIS_URL", "redis://redis"},
+                                  {"CALL_TOKEN_SECRET", "0123456789abcdef"},
+                                  {"INTERNAL_PORT", "8081"},
+                                  {"INSTANCE_ADDR", "10.0.3.7:8080"}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("INSTANCE_ADDR names PORT while INTERNAL_PORT is set"), std::string::npos) << errors[0];
   config alone;
   errors = load_config(alone, env({{"INTERNAL_PORT", "8081"}}));
   ASSERT_EQ(errors.size(), 1u);
