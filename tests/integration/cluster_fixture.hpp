@@ -213,6 +213,22 @@ class ClusterTest : public ::testing::Test {
     return stream;
   }
 
+  // A Twilio call whose webhook and media both go through the balancer, which sends them to different
+  // instances (round-robin): returns the owner, -1 (with a failure) when it did not go so.
+  int relayed_twilio_call(fakes::fake_twilio& caller, const std::string& sid) {
+    if (!twilio_call(caller, caller, sid)) return -1;
+    int own = wait_owner();
+    if (own < 0) {
+      ADD_FAILURE() << "no instance owns the call";
+      return -1;
+    }
+    if (!eventually([&] { return carrier() >= 0; })) {
+      ADD_FAILURE() << "round-robin sent the media to the owner";
+      return -1;
+    }
+    return own;
+  }
+
   // Caller audio reaches `owner`'s AI in order. `next` is where to look among the session's events
   // (0 for its first audio); it is moved past what was found.
   void audio_flows(fakes::fake_twilio& caller, int owner, char tag, std::size_t& next) {

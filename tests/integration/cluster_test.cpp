@@ -10,11 +10,8 @@ using namespace voxgate::testing;
 TEST_F(ClusterTest, ATwilioCallWhoseWebhookAndMediaReachDifferentInstancesCarriesAudioBothWaysWithABargeIn) {
   constexpr const char* sid = "CA11111111111111111111111111111111";
   fakes::fake_twilio caller(lb_url(), public_url, auth_token);  // both through the load balancer
-  auto stream = twilio_call(caller, caller, sid);
-  ASSERT_TRUE(stream);
-  int own = wait_owner();
+  int own = relayed_twilio_call(caller, sid);
   ASSERT_GE(own, 0);
-  ASSERT_TRUE(eventually([&] { return carrier() >= 0; })) << "round-robin sent the media to the owner";
   int relay = carrier();
   EXPECT_NE(relay, own);
   EXPECT_EQ(metric(own, R"(voxgate_relayed_calls{role="owned"})"), 1);
@@ -193,11 +190,8 @@ class ClusterInternalPortTest : public ClusterTest {
 TEST_F(ClusterInternalPortTest, TheInstancesMeetOnTheirOwnPortAndThePublicOneHasNoDoorForThem) {
   constexpr const char* sid = "CA12121212121212121212121212121212";
   fakes::fake_twilio caller(lb_url(), public_url, auth_token);  // both through the load balancer
-  auto stream = twilio_call(caller, caller, sid);
-  ASSERT_TRUE(stream);
-  int own = wait_owner();
+  int own = relayed_twilio_call(caller, sid);
   ASSERT_GE(own, 0);
-  ASSERT_TRUE(eventually([&] { return carrier() >= 0; })) << "round-robin sent the media to the owner";
   ASSERT_TRUE(ai[own]->events()->wait_for_field("type", "session.update", 5s));
   audio_flows(caller, own, 0x20);  // relayed over the internal ports
 
