@@ -239,7 +239,7 @@ void gateway::add_cluster_routes() {
                 [this](const net::http_request& req) { return cluster_->relays().accept(req); });
   if (!internal_server_) return;  // a peer's GET /calls comes to the operators' route (add_ops_routes)
   door.route("GET", "/calls", [this](net::http_request req, net::responder respond) {
-    if (config_.ops_token.empty() || !cluster_->relays().from_peer_asking_calls(req))
+    if (!peer_asking_calls(req))
       return respond(net::http_response::text(401, "this port answers the other instances only\n"));
     own_calls(std::move(respond));
   });

@@ -74,6 +74,8 @@ class gateway {
   void add_cluster_routes();
   void cluster_calls(net::responder respond);
   void own_calls(net::responder respond);  // this instance's calls as /calls lists them
+  // Another instance asking for this one's calls with its own token; none without OPS_TOKEN.
+  bool peer_asking_calls(const net::http_request& req) const;
 
   config config_;
   actors::metrics_registry metrics_;

@@ -169,8 +169,7 @@ void gateway::add_ops_routes() {
     // A peer of the cluster asks for this instance's own calls with its own token (see cluster_calls),
     // here unless INTERNAL_PORT gives the peers a listener of their own; an instance without OPS_TOKEN
     // answers no one, peers included.
-    bool peer =
-        !config_.ops_token.empty() && cluster_ && !internal_server_ && cluster_->relays().from_peer_asking_calls(req);
+    bool peer = !internal_server_ && peer_asking_calls(req);
     if (!peer)
       if (auto refusal = refuse_ops(config_.ops_token, req)) {
         metrics_.ops_refused.with({refusal->reason}).inc();
@@ -187,6 +186,10 @@ void gateway::add_ops_routes() {
     page += "Operators: /healthz /readyz /metrics /calls (with OPS_TOKEN)\n";
     respond(net::http_response::text(200, std::move(page)));
   });
+}
+
+bool gateway::peer_asking_calls(const net::http_request& req) const {
+  return !config_.ops_token.empty() && cluster_ && cluster_->relays().from_peer_asking_calls(req);
 }
 
 void gateway::own_calls(net::responder respond) {

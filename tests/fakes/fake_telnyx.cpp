@@ -10,10 +10,7 @@ fake_telnyx::fake_telnyx() : media_([](const std::string& name) { return sim::te
   rest_.on("POST", "/v2/calls/", [failing = failing_hangups_](const net::http_request& req) {
     net::http_response r;
     r.content_type = "application/json";
-    constexpr std::string_view hangup = "/actions/hangup";
-    bool is_hangup = req.target.size() >= hangup.size() &&
-                     req.target.compare(req.target.size() - hangup.size(), hangup.size(), hangup) == 0;
-    if (is_hangup && failing->fetch_sub(1) > 0) {
+    if (req.path().ends_with("/actions/hangup") && failing->fetch_sub(1) > 0) {
       r.status = 503;
       r.body = R"({"errors":[{"code":"90061","title":"Service unavailable","detail":"try again"}]})";
       return r;

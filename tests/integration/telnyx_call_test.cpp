@@ -29,6 +29,27 @@ class TelnyxGatewayTest : public GatewayTest {
     telnyx.set_gateway(gateway_url());
   }
 
+  // The REST commands of one kind (answer, hangup) the gateway sent for call `id`: their bodies.
+  std::vector<std::string> commands(const std::string& id, const std::string& action) {
+    std::vector<std::string> out;
+    for (const auto& r : telnyx.rest().requests())
+      if (r.target.find(net::percent_encode(id) + "/actions/" + action) != std::string::npos) out.push_back(r.body);
+    return out;
+  }
+  // Call `id` answered, its AI session the `nth` of the test, and its media streaming.
+  void streaming_call(const std::string& id, const std::string& session_id, int nth) {
+    ASSERT_EQ(telnyx.post_event("evt-i-" + id, "call.initiated", id, session_id).status, 200u);
+    ASSERT_TRUE(eventually([&] { return !commands(id, "answer").empty(); }));
+    rapidjson::Document answer;
+    answer.Parse(commands(id, "answer")[0].c_str());
+    ASSERT_TRUE(answer.IsObject() && answer.HasMember("stream_url"));
+    ASSERT_TRUE(eventually([&] { return openai->sessions() == nth; }));
+    ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
+    ASSERT_EQ(telnyx.open_media(answer["stream_url"].GetString(), ""), "");
+    telnyx.send_start(id, session_id, "PCMU");
+    ASSERT_TRUE(eventually([&] { return get("/calls").body.find(R"("state":"streaming")") != std::string::npos; }));
+  }
+
   // The answer command the gateway sent, parsed.
   rapidjson::Document answer_body() {
     rapidjson::Document d;
@@ -148,30 +169,7 @@ TEST_F(TelnyxGatewayTest, StreamingFailedEndsTheCallCleanly) {
 // Telnyx's stream is a fork of the call: a call the gateway ends is hung up over REST, or the caller
 // would sit on a silent line. Here the AI drops mid-call, then the gateway stops with a call up.
 TEST_F(TelnyxGatewayTest, ACallTheGatewayEndsIsHungUpOverRest) {
-  auto hangups_of = [&](const std::string& id) {
-    std::size_t n = 0;
-    for (const auto& r : telnyx.rest().requests())
-      n += r.target.find(net::percent_encode(id) + "/actions/hangup") != std::string::npos;
-    return n;
-  };
-  auto answer_of = [&](const std::string& id) {
-    for (const auto& r : telnyx.rest().requests())
-      if (r.target.find(net::percent_encode(id) + "/actions/answer") != std::string::npos) return r.body;
-    return std::string();
-  };
-  auto streaming_call = [&](const std::string& id, const std::string& session_id, int nth) {
-    ASSERT_EQ(telnyx.post_event("evt-i-" + id, "call.initiated", id, session_id).status, 200u);
-    ASSERT_TRUE(eventually([&] { return !answer_of(id).empty(); }));
-    rapidjson::Document answer;
-    answer.Parse(answer_of(id).c_str());
-    ASSERT_TRUE(answer.IsObject() && answer.HasMember("stream_url"));
-    ASSERT_TRUE(eventually([&] { return openai->sessions() == nth; }));
-    ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
-    ASSERT_EQ(telnyx.open_media(answer["stream_url"].GetString(), ""), "");
-    telnyx.send_start(id, session_id, "PCMU");
-    ASSERT_TRUE(eventually([&] { return get("/calls").body.find(R"("state":"streaming")") != std::string::npos; }));
-  };
-
+  auto hangups_of = [&](const std::string& id) { return commands(id, "hangup").size(); };
   streaming_call(ccid, session, 1);
   openai->drop();  // the AI's socket closes mid-call
   ASSERT_TRUE(eventually([&] { return metric(R"(voxgate_calls_total{provider="telnyx",outcome="ai_failed"})") == 1; }));
@@ -186,19 +184,12 @@ TEST_F(TelnyxGatewayTest, ACallTheGatewayEndsIsHungUpOverRest) {
 // Telnyx fails the first three tries of a hang-up sent at a stop (503): the stop waits out the tries
 // (after 1, 2 and 4 s), and the fourth ends the call, not the process's exit.
 TEST_F(TelnyxGatewayTest, AStopWaitsOutTheTriesOfAHangupTelnyxFailsForAFewSeconds) {
-  ASSERT_EQ(telnyx.post_event("evt-stop-1", "call.initiated", ccid, session).status, 200u);
-  rapidjson::Document answer = answer_body();
-  ASSERT_TRUE(answer.IsObject() && answer.HasMember("stream_url"));
-  ASSERT_TRUE(openai->events()->wait_for_field("type", "session.update", 5s));
-  ASSERT_EQ(telnyx.open_media(answer["stream_url"].GetString(), ""), "");
-  telnyx.send_start(ccid, session, "PCMU");
-  ASSERT_TRUE(eventually([&] { return get("/calls").body.find(R"("state":"streaming")") != std::string::npos; }));
+  streaming_call(ccid, session, 1);
   constexpr std::size_t refused = 3;
   telnyx.fail_hangups(refused);
   gateway->stop();
-  std::size_t hangups = 0;
-  for (const auto& r : telnyx.rest().requests()) hangups += r.target.find("/actions/hangup") != std::string::npos;
-  EXPECT_EQ(hangups, refused + 1) << "every try reached Telnyx, the last one after the three it refused";
+  EXPECT_EQ(commands(ccid, "hangup").size(), refused + 1)
+      << "every try reached Telnyx, the last one after the three it refused";
 }
 
 namespace {
