@@ -87,6 +87,10 @@ TEST_F(LoadTest, EveryEchoedFrameComesBackAtItsPositionAndIsTimed) {
   EXPECT_GT(r.marks_answered, 0u);
   EXPECT_GT(r.steady_s, 0.5);
   EXPECT_GT(r.steady_latency.count(), 0u);
+  std::uint64_t timed_by_second = 0;  // the same frames again, second by second of the run
+  for (const auto& second : r.by_second) timed_by_second += second.count();
+  EXPECT_EQ(timed_by_second, r.latency.count());
+  EXPECT_GE(r.by_second.size(), 2u);
   EXPECT_GE(progress_calls, 2);
   ASSERT_TRUE(r.gateway_steady_start && r.gateway_steady_end);
   EXPECT_GE(r.gateway_steady_end->cpu_s, r.gateway_steady_start->cpu_s);
@@ -95,6 +99,7 @@ TEST_F(LoadTest, EveryEchoedFrameComesBackAtItsPositionAndIsTimed) {
   EXPECT_NE(json.find(R"("ok": true)"), std::string::npos) << json;
   EXPECT_NE(json.find(R"("gateway_cpu_s_per_call_minute")"), std::string::npos);
   EXPECT_NE(json.find(R"("steady_latency_p99_ms")"), std::string::npos);
+  EXPECT_NE(json.find(R"("latency_p99_ms_by_second": [)"), std::string::npos);
   EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
   EXPECT_EQ(metric(R"(voxgate_actors_live{actor="call"})"), 0);
 }

@@ -65,3 +65,16 @@ TEST(AudioPositionTracker, AFrameOlderThanTheRingIsLateNotMismeasured) {
   EXPECT_EQ(t.frames_late(), 10u);
   EXPECT_EQ(h.count(), 10u);
 }
+
+TEST(AudioPositionTracker, EveryHistogramGivenGetsTheSameLatencies) {
+  std::vector<std::uint8_t> loop(8000, 0);
+  audio_position_tracker t;
+  for (int k = 0; k < 3; ++k) t.on_sent(20000 * k);
+  latency_histogram all, steady, second;
+  t.on_received(std::span(loop.data(), 160), 25000, loop, all, nullptr, &second);
+  t.on_received(std::span(loop.data(), 320), 70000, loop, all, &steady, &second);
+  EXPECT_EQ(all.count(), 3u);
+  EXPECT_EQ(steady.count(), 2u);
+  EXPECT_EQ(second.count(), 3u);
+  EXPECT_EQ(second.max(), all.max());
+}

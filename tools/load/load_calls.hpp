@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "net/process_usage.hpp"
 #include "tools/load/load_stats.hpp"
@@ -48,6 +49,7 @@ struct load_report {
   latency_histogram latency;            // every echoed frame
   latency_histogram steady_latency;     // frames sent while every call was up
   latency_histogram tick_lag;           // how late the load tool's own timer fired
+  std::vector<latency_histogram> by_second;  // every echoed frame, by the second of the run it came back in
   std::uint64_t frames_sent = 0, frames_back = 0, frames_lost = 0, frames_late = 0;
   std::uint64_t bytes_differing = 0, bytes_beyond_sent = 0;
   std::uint64_t marks_answered = 0, clears = 0;

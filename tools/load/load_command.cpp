@@ -147,6 +147,14 @@ std::string load_summary_json(const load_options& o, const load_report& r) {
   append_number(out, "steady_s", r.steady_s);
   append_latency(out, "latency", r.latency);
   append_latency(out, "steady_latency", r.steady_latency);
+  // The run second by second (from the first call placed): where in it the p99 comes from.
+  out += "  \"latency_p99_ms_by_second\": [";
+  for (std::size_t i = 0; i < r.by_second.size(); ++i) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s%.3g", i ? ", " : "", ms(r.by_second[i].quantile(0.99)));
+    out += buf;
+  }
+  out += "],\n";
   append_number(out, "frames_sent", static_cast<double>(r.frames_sent));
   append_number(out, "frames_back", static_cast<double>(r.frames_back));
   append_number(out, "frames_lost", static_cast<double>(r.frames_lost));

@@ -111,6 +111,12 @@ std::uint64_t engine::now_us() const {
       std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - start_).count());
 }
 
+latency_histogram& engine::this_second(std::uint64_t now_us) {
+  auto second = static_cast<std::size_t>(now_us / 1'000'000);
+  if (report_.by_second.size() <= second) report_.by_second.resize(second + 1);
+  return report_.by_second[second];
+}
+
 double engine::seconds_since_start() const { return static_cast<double>(now_us()) / 1e6; }
 
 void engine::loop() {

@@ -285,7 +285,7 @@ void engine::on_message(call& c, std::string_view payload, bool binary) {
                                                            : std::nullopt;
       if (!n) return fail(c, "media payload that is not valid audio");
       c.tracker.on_received(std::span<const std::uint8_t>(decoded_.data(), *n), now, audio_, report_.latency,
-                            in_steady() ? &report_.steady_latency : nullptr);
+                            in_steady() ? &report_.steady_latency : nullptr, &this_second(now));
       c.handset.on_media(*n, time_at(now));
       break;
     }
