@@ -144,7 +144,7 @@ class metrics_registry {
   family<counter> webhooks{"voxgate_webhooks_total", "Webhooks received", {"provider", "result"}};
   family<counter> ops_refused{"voxgate_ops_requests_refused_total",
                               "Requests for GET /calls refused: unset (OPS_TOKEN is not set), no_token (no Bearer "
-                              "token), wrong_token",
+                              "token), wrong_token; not_peer (on INTERNAL_PORT, without another instance's token)",
                               {"reason"}};
   family<counter> media_refused{
       "voxgate_media_sockets_refused_total", "Media sockets refused after upgrade", {"provider", "reason"}};

@@ -24,6 +24,11 @@ std::string config::effective_backend() const {
   return actors::ai::default_backend(ai_settings).name;
 }
 
+std::string config::instance_address(const std::string& host_name) const {
+  if (!instance_addr.empty()) return instance_addr;
+  return host_name + ":" + std::to_string(internal_port != 0 ? internal_port : port);
+}
+
 namespace {
 
 // What a refused value was expected to be; nothing when the value was taken.
@@ -74,6 +79,12 @@ verdict listen_address(config& c, const std::string& v) {
     return "an IP address to listen on (0.0.0.0 for every IPv4 interface, :: for IPv6)";
   c.host = v;
   return taken;
+}
+
+// Two listeners on one port clash when they bind the same address or either binds every address.
+bool listen_addresses_overlap(const std::string& a, const std::string& b) {
+  auto every = [](const std::string& h) { return h == "0.0.0.0" || h == "::"; };
+  return a == b || every(a) || every(b);
 }
 
 verdict public_url(config& c, const std::string& v) {
@@ -293,6 +304,17 @@ std::vector<std::string> load_config(config& c, const std::function<const char*(
                      "INTERNAL_PORT (" + std::to_string(c.internal_port) + "), where the relay is");
   if (c.internal_port != 0 && c.redis_url.empty())
     errors.push_back("INTERNAL_PORT is set without REDIS_URL: only a cluster's instances use it");
+  // A provider's raw TCP media listener (AudioSocket) on the port of another listener would fail at
+  // start-up with a bare "address in use": name the clash instead.
+  net::providers::set providers(c.provider_settings);
+  for (const auto& p : providers.all()) {
+    auto media = p->tcp_media();
+    if (!media || media->port == 0 || !listen_addresses_overlap(media->host, c.host)) continue;
+    for (auto [name, port] : {std::pair<const char*, int>{"PORT", c.port}, {"INTERNAL_PORT", c.internal_port}})
+      if (port == media->port)
+        errors.push_back(std::string(p->name()) + "'s media listener (port " + std::to_string(port) + ") is on " +
+                         name + ": give each listener a port of its own");
+  }
   // The two thread pools became one: an old setting would otherwise be ignored without a word.
   for (const char* name : {"IO_THREADS", "ACTOR_THREADS"})
     if (const char* v = getenv(name); v && *v)

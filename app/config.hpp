@@ -39,11 +39,14 @@ struct config {
   int drain_timeout_s = 30;
   // The cluster: on when redis_url is set.
   std::string redis_url;
-  std::string instance_addr;  // host:port the other instances reach this one at; empty: hostname:PORT
+  std::string instance_addr;  // host:port the other instances reach this one at; empty: see instance_address
   int internal_port = 0;      // the other instances' own listener (the relay, their /calls); 0: on PORT
   int cluster_ttl_ms = 15000;
 
   std::string effective_backend() const;
+  // Where the other instances reach this one: INSTANCE_ADDR, else `host_name` at INTERNAL_PORT when
+  // it is set (the relay is there), else at PORT.
+  std::string instance_address(const std::string& host_name) const;
 };
 
 // One setting: its environment variable, the default shown in --help, what it means, and how a

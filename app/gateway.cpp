@@ -130,8 +130,7 @@ gateway::gateway(config c) : config_(std::move(c)) {
   if (!config_.redis_url.empty()) {
     cluster::node_settings cs;
     cs.redis = *net::redis::parse_url(config_.redis_url, nullptr);  // checked with the settings
-    auto door = config_.internal_port != 0 ? config_.internal_port : config_.port;
-    cs.self = config_.instance_addr.empty() ? host_name() + ":" + std::to_string(door) : config_.instance_addr;
+    cs.self = config_.instance_address(host_name());
     cs.secret = config_.token_secret;
     cs.ttl = std::chrono::milliseconds(config_.cluster_ttl_ms);
     cs.providers = [providers = providers_.get()](std::string_view name) { return providers->find(name); };
@@ -238,9 +237,12 @@ void gateway::add_cluster_routes() {
   door.route_ws(std::string(cluster::relay::path),
                 [this](const net::http_request& req) { return cluster_->relays().accept(req); });
   if (!internal_server_) return;  // a peer's GET /calls comes to the operators' route (add_ops_routes)
+  metrics_.ops_refused.with({"not_peer"});
   door.route("GET", "/calls", [this](net::http_request req, net::responder respond) {
-    if (!peer_asking_calls(req))
+    if (!peer_asking_calls(req)) {
+      metrics_.ops_refused.with({"not_peer"}).inc();
       return respond(net::http_response::text(401, "this port answers the other instances only\n"));
+    }
     own_calls(std::move(respond));
   });
 }

@@ -223,7 +223,10 @@ TEST_F(ClusterInternalPortTest, TheInstancesMeetOnTheirOwnPortAndThePublicOneHas
   EXPECT_EQ(peer_calls(door_url(0)).status, 200u);
   EXPECT_EQ(peer_calls(url(0)).status, 401u) << "PORT answers operators only";
   // And the internal port serves the instances only: no operator's /calls, no webhook.
+  const std::string not_peer = R"(voxgate_ops_requests_refused_total{reason="not_peer"})";
+  EXPECT_EQ(metric(0, not_peer), 0);
   EXPECT_EQ(get(door_url(0) + "/calls").status, 401u) << "an operator's token is not an instance's";
+  EXPECT_EQ(metric(0, not_peer), 1) << "counted with the operators' refusals";
   fakes::fake_twilio at_the_door(door_url(0), public_url, auth_token);
   EXPECT_EQ(at_the_door.post_voice_webhook("CA34343434343434343434343434343434").status, 404u);
 }

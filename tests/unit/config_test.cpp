@@ -164,6 +164,25 @@ TEST(Config, TheOldThreadSettingsPointToWorkers) {
   EXPECT_EQ(bad[0].rfind("WORKERS='many': expected", 0), 0u) << bad[0];
 }
 
+TEST(Config, AnAudioSocketListenerOnAnotherListenersPortIsNamedNotLeftToTheBind) {
+  config on_port;
+  auto errors = load_config(on_port, env({{"AUDIOSOCKET_PORT", "8080"}}));  // PORT's default, HOST 0.0.0.0
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("audiosocket's media listener (port 8080) is on PORT"), std::string::npos) << errors[0];
+  config on_internal;
+  errors = load_config(on_internal, env({{"REDIS_URL", "redis://redis"},
+                                         {"CALL_TOKEN_SECRET", "0123456789abcdef"},
+                                         {"INTERNAL_PORT", "8081"},
+                                         {"AUDIOSOCKET_PORT", "8081"}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("is on INTERNAL_PORT"), std::string::npos) << errors[0];
+  config apart;  // one port on two different addresses, neither of them every address: no clash
+  EXPECT_TRUE(load_config(apart, env({{"HOST", "10.0.3.7"}, {"AUDIOSOCKET_PORT", "8080"}})).empty());
+  config own;
+  EXPECT_TRUE(load_config(own, env({{"AUDIOSOCKET_PORT", "9092"}})).empty());
+  EXPECT_EQ(own.port, 8080);
+}
+
 TEST(Config, TheInstancesOwnPortIsAPortOfItsOwnInACluster) {
   config c;
   EXPECT_TRUE(load_config(c, env({{"REDIS_URL", "redis://redis"},
@@ -171,6 +190,7 @@ TEST(Config, TheInstancesOwnPortIsAPortOfItsOwnInACluster) {
                                   {"INTERNAL_PORT", "8081"}}))
                   .empty());
   EXPECT_EQ(c.internal_port, 8081);
+  EXPECT_EQ(c.instance_address("pod-7"), "pod-7:8081") << "the others dial the port with the relay";
   config port0;  // the others can reach it at the internal port, whatever PORT is
   EXPECT_TRUE(load_config(port0, env({{"REDIS_URL", "redis://redis"},
                                       {"CALL_TOKEN_SECRET", "0123456789abcdef"},
@@ -191,6 +211,17 @@ TEST(Config, TheInstancesOwnPortIsAPortOfItsOwnInACluster) {
                                   {"INSTANCE_ADDR", "10.0.3.7:8080"}}));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("INSTANCE_ADDR names PORT while INTERNAL_PORT is set"), std::string::npos) << errors[0];
+  config on_port;
+  EXPECT_TRUE(
+      load_config(on_port, env({{"REDIS_URL", "redis://redis"}, {"CALL_TOKEN_SECRET", "0123456789abcdef"}})).empty());
+  EXPECT_EQ(on_port.instance_address("pod-7"), "pod-7:8080");
+  config named;
+  EXPECT_TRUE(load_config(named, env({{"REDIS_URL", "redis://redis"},
+                                      {"CALL_TOKEN_SECRET", "0123456789abcdef"},
+                                      {"INTERNAL_PORT", "8081"},
+                                      {"INSTANCE_ADDR", "10.0.3.7:8081"}}))
+                  .empty());
+  EXPECT_EQ(named.instance_address("pod-7"), "10.0.3.7:8081");
   config alone;
   errors = load_config(alone, env({{"INTERNAL_PORT", "8081"}}));
   ASSERT_EQ(errors.size(), 1u);
