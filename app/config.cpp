@@ -3,9 +3,11 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <fstream>
+#include <optional>
 
 #include <rapidjson/document.h>
 
@@ -81,10 +83,39 @@ verdict listen_address(config& c, const std::string& v) {
   return taken;
 }
 
-// Two listeners on one port clash when they bind the same address or either binds every address.
-bool listen_addresses_overlap(const std::string& a, const std::string& b) {
-  auto every = [](const std::string& h) { return h == "0.0.0.0" || h == "::"; };
-  return a == b || every(a) || every(b);
+// An address a listener binds, as the kernel compares them: an IPv4-mapped IPv6 address is its IPv4.
+struct bound_address {
+  bool v4 = false;
+  std::array<unsigned char, 16> bytes{};  // IPv4 in the first four
+  bool every() const {
+    return std::all_of(bytes.begin(), bytes.end(), [](unsigned char b) { return b == 0; });
+  }
+};
+
+std::optional<bound_address> parse_bound(const std::string& host) {
+  bound_address a;
+  if (inet_pton(AF_INET, host.c_str(), a.bytes.data()) == 1) {
+    a.v4 = true;
+    return a;
+  }
+  if (inet_pton(AF_INET6, host.c_str(), a.bytes.data()) != 1) return std::nullopt;
+  static constexpr unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::equal(std::begin(mapped), std::end(mapped), a.bytes.begin())) {
+    std::copy(a.bytes.begin() + 12, a.bytes.end(), a.bytes.begin());
+    std::fill(a.bytes.begin() + 4, a.bytes.end(), 0);
+    a.v4 = true;
+  }
+  return a;
+}
+
+// Whether two listeners on one port would clash. Our listeners leave IPV6_V6ONLY at Linux's default
+// (off), so IPv6's every-address (::) takes IPv4's too; 0.0.0.0 takes every IPv4 address only.
+bool listen_addresses_overlap(const std::string& host_a, const std::string& host_b) {
+  auto a = parse_bound(host_a), b = parse_bound(host_b);
+  if (!a || !b) return false;  // not an address: its own setting's check says so
+  if ((!a->v4 && a->every()) || (!b->v4 && b->every())) return true;
+  if (a->v4 != b->v4) return false;
+  return a->bytes == b->bytes || (a->v4 && (a->every() || b->every()));
 }
 
 verdict public_url(config& c, const std::string& v) {
@@ -310,10 +341,12 @@ std::vector<std::string> load_config(config& c, const std::function<const char*(
   for (const auto& p : providers.all()) {
     auto media = p->tcp_media();
     if (!media || media->port == 0 || !listen_addresses_overlap(media->host, c.host)) continue;
-    for (auto [name, port] : {std::pair<const char*, int>{"PORT", c.port}, {"INTERNAL_PORT", c.internal_port}})
+    int internal = c.redis_url.empty() ? 0 : c.internal_port;  // without a cluster there is no such listener
+    for (auto [name, port] : {std::pair<const char*, int>{"PORT", c.port}, {"INTERNAL_PORT", internal}})
       if (port == media->port)
-        errors.push_back(std::string(p->name()) + "'s media listener (port " + std::to_string(port) + ") is on " +
-                         name + ": give each listener a port of its own");
+        errors.push_back(std::string(media->port_setting) + "=" + std::to_string(port) + " is " + name +
+                         " too, on an address that meets HOST (" + media->host + " and " + c.host +
+                         "): give each listener a port of its own");
   }
   // The two thread pools became one: an old setting would otherwise be ignored without a word.
   for (const char* name : {"IO_THREADS", "ACTOR_THREADS"})

@@ -237,10 +237,11 @@ void gateway::add_cluster_routes() {
   door.route_ws(std::string(cluster::relay::path),
                 [this](const net::http_request& req) { return cluster_->relays().accept(req); });
   if (!internal_server_) return;  // a peer's GET /calls comes to the operators' route (add_ops_routes)
-  metrics_.ops_refused.with({"not_peer"});
+  metrics_.ops_refused.with({"not_peer"});  // beside the operators' reasons (add_ops_routes), from the first scrape
   door.route("GET", "/calls", [this](net::http_request req, net::responder respond) {
     if (!peer_asking_calls(req)) {
-      metrics_.ops_refused.with({"not_peer"}).inc();
+      // Without OPS_TOKEN no one is answered, peers included: that is the operators' "unset".
+      metrics_.ops_refused.with({config_.ops_token.empty() ? "unset" : "not_peer"}).inc();
       return respond(net::http_response::text(401, "this port answers the other instances only\n"));
     }
     own_calls(std::move(respond));

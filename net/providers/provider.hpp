@@ -58,6 +58,7 @@ struct traits {
 struct tcp_listener {
   std::string host;
   std::uint16_t port = 0;  // 0: any free port (tests)
+  std::string_view port_setting;  // the setting that names the port, for the configuration's errors
 };
 
 // A call announced by a verified webhook.

@@ -1,6 +1,7 @@
 // `voxgate load` against the real gateway in-process, with the fake OpenAI echoing audio back.
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "gateway_fixture.hpp"
@@ -99,7 +100,11 @@ TEST_F(LoadTest, EveryEchoedFrameComesBackAtItsPositionAndIsTimed) {
   EXPECT_NE(json.find(R"("ok": true)"), std::string::npos) << json;
   EXPECT_NE(json.find(R"("gateway_cpu_s_per_call_minute")"), std::string::npos);
   EXPECT_NE(json.find(R"("steady_latency_p99_ms")"), std::string::npos);
-  EXPECT_NE(json.find(R"("latency_p99_ms_by_second": [)"), std::string::npos);
+  ASSERT_NE(json.find(R"("latency_p99_ms_by_second": [)"), std::string::npos) << json;
+  auto by_second = json.substr(json.find(R"("latency_p99_ms_by_second": [)"));
+  by_second = by_second.substr(0, by_second.find(']'));
+  EXPECT_EQ(static_cast<std::size_t>(std::count(by_second.begin(), by_second.end(), ',')) + 1, r.by_second.size())
+      << "a value for every second of the run: " << by_second;
   EXPECT_TRUE(eventually([&] { return get("/calls").body == "[]"; }));
   EXPECT_EQ(metric(R"(voxgate_actors_live{actor="call"})"), 0);
 }

@@ -165,19 +165,45 @@ TEST(Config, TheOldThreadSettingsPointToWorkers) {
 }
 
 TEST(Config, AnAudioSocketListenerOnAnotherListenersPortIsNamedNotLeftToTheBind) {
+  auto clash = [](std::map<std::string, std::string> vars) {
+    config c;
+    auto errors = load_config(c, env(std::move(vars)));
+    return errors.size() == 1 && errors[0].find("AUDIOSOCKET_PORT=") == 0;
+  };
   config on_port;
   auto errors = load_config(on_port, env({{"AUDIOSOCKET_PORT", "8080"}}));  // PORT's default, HOST 0.0.0.0
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_NE(errors[0].find("audiosocket's media listener (port 8080) is on PORT"), std::string::npos) << errors[0];
+  EXPECT_EQ(errors[0],
+            "AUDIOSOCKET_PORT=8080 is PORT too, on an address that meets HOST (127.0.0.1 and 0.0.0.0): give each "
+            "listener a port of its own");
   config on_internal;
   errors = load_config(on_internal, env({{"REDIS_URL", "redis://redis"},
                                          {"CALL_TOKEN_SECRET", "0123456789abcdef"},
                                          {"INTERNAL_PORT", "8081"},
                                          {"AUDIOSOCKET_PORT", "8081"}}));
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_NE(errors[0].find("is on INTERNAL_PORT"), std::string::npos) << errors[0];
-  config apart;  // one port on two different addresses, neither of them every address: no clash
+  EXPECT_NE(errors[0].find("AUDIOSOCKET_PORT=8081 is INTERNAL_PORT too"), std::string::npos) << errors[0];
+  // Which addresses meet, as Linux binds them (IPV6_V6ONLY off: :: takes IPv4's addresses too).
+  EXPECT_TRUE(clash({{"HOST", "10.0.3.7"}, {"AUDIOSOCKET_HOST", "10.0.3.7"}, {"AUDIOSOCKET_PORT", "8080"}}));
+  EXPECT_TRUE(clash({{"HOST", "10.0.3.7"}, {"AUDIOSOCKET_HOST", "0.0.0.0"}, {"AUDIOSOCKET_PORT", "8080"}}));
+  EXPECT_TRUE(clash({{"HOST", "::"}, {"AUDIOSOCKET_PORT", "8080"}}));
+  EXPECT_TRUE(clash({{"HOST", "127.0.0.1"}, {"AUDIOSOCKET_HOST", "::ffff:127.0.0.1"}, {"AUDIOSOCKET_PORT", "8080"}}));
+  EXPECT_TRUE(clash({{"HOST", "0:0:0:0:0:0:0:0"}, {"AUDIOSOCKET_HOST", "::1"}, {"AUDIOSOCKET_PORT", "8080"}}));
+  config apart;  // one port on two addresses that do not meet
   EXPECT_TRUE(load_config(apart, env({{"HOST", "10.0.3.7"}, {"AUDIOSOCKET_PORT", "8080"}})).empty());
+  config families;  // 0.0.0.0 takes no IPv6 address
+  EXPECT_TRUE(load_config(families, env({{"AUDIOSOCKET_HOST", "::1"}, {"AUDIOSOCKET_PORT", "8080"}})).empty());
+  config any_port;  // both on "any free port" (tests): never the same one
+  EXPECT_TRUE(load_config(any_port, env({{"PORT", "0"}, {"AUDIOSOCKET_PORT", "0"}})).empty());
+  config no_cluster;  // INTERNAL_PORT without REDIS_URL opens no listener: its own error, no clash
+  errors = load_config(no_cluster, env({{"INTERNAL_PORT", "8081"}, {"AUDIOSOCKET_PORT", "8081"}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("INTERNAL_PORT is set without REDIS_URL"), std::string::npos) << errors[0];
+  config not_an_address;
+  errors = load_config(not_an_address, env({{"AUDIOSOCKET_HOST", "localhost"}}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("AUDIOSOCKET_HOST='localhost': expected an IP address to bind"), std::string::npos)
+      << errors[0];
   config own;
   EXPECT_TRUE(load_config(own, env({{"AUDIOSOCKET_PORT", "9092"}})).empty());
   EXPECT_EQ(own.port, 8080);

@@ -33,6 +33,19 @@ void append_latency(std::string& out, const char* prefix, const latency_histogra
   append_number(out, (k + "_max_ms").c_str(), ms(h.max()));
 }
 
+// The run second by second (from the first call placed): where in it a p99 comes from. A second in
+// which no frame came back is null, not a perfect 0.
+void append_p99_by_second(std::string& out, const std::vector<latency_histogram>& seconds) {
+  out += "  \"latency_p99_ms_by_second\": [";
+  for (std::size_t i = 0; i < seconds.size(); ++i) {
+    if (i) out += ", ";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", ms(seconds[i].quantile(0.99)));
+    out += seconds[i].count() ? buf : "null";
+  }
+  out += "],\n";
+}
+
 struct gateway_figures {
   double cpu_s = 0, cpu_per_call_minute = 0, rss_per_call_kib = 0;
   std::uint64_t rss_baseline_kib = 0, rss_steady_kib = 0;
@@ -147,14 +160,7 @@ std::string load_summary_json(const load_options& o, const load_report& r) {
   append_number(out, "steady_s", r.steady_s);
   append_latency(out, "latency", r.latency);
   append_latency(out, "steady_latency", r.steady_latency);
-  // The run second by second (from the first call placed): where in it the p99 comes from.
-  out += "  \"latency_p99_ms_by_second\": [";
-  for (std::size_t i = 0; i < r.by_second.size(); ++i) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%s%.3g", i ? ", " : "", ms(r.by_second[i].quantile(0.99)));
-    out += buf;
-  }
-  out += "],\n";
+  append_p99_by_second(out, r.by_second);
   append_number(out, "frames_sent", static_cast<double>(r.frames_sent));
   append_number(out, "frames_back", static_cast<double>(r.frames_back));
   append_number(out, "frames_lost", static_cast<double>(r.frames_lost));

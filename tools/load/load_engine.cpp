@@ -111,8 +111,8 @@ std::uint64_t engine::now_us() const {
       std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - start_).count());
 }
 
-latency_histogram& engine::this_second(std::uint64_t now_us) {
-  auto second = static_cast<std::size_t>(now_us / 1'000'000);
+latency_histogram& engine::this_second(std::uint64_t at_us) {
+  auto second = static_cast<std::size_t>(at_us / 1'000'000);
   if (report_.by_second.size() <= second) report_.by_second.resize(second + 1);
   return report_.by_second[second];
 }

@@ -75,7 +75,7 @@ class engine {
   void begin_steady();
   void end_steady();
   bool in_steady() const { return steady_ && !steady_ended_; }
-  latency_histogram& this_second(std::uint64_t now_us);
+  latency_histogram& this_second(std::uint64_t at_us);  // the histogram of the run's second at at_us
   void place(call& c);
   void fail(call& c, const std::string& why) { finish(c, phase::failed, why); }
   void finish(call& c, phase how, const std::string& why);

@@ -50,7 +50,7 @@ void audio_position_tracker::on_sent(std::uint64_t now_us) {
 
 void audio_position_tracker::on_received(std::span<const std::uint8_t> bytes, std::uint64_t now_us,
                                          std::span<const std::uint8_t> loop, latency_histogram& into,
-                                         latency_histogram* also, latency_histogram* then) {
+                                         latency_histogram* steady, latency_histogram* this_second) {
   std::uint64_t sent_bytes = frames_sent_ * frame_bytes;
   std::uint64_t frames_before = bytes_received_ / frame_bytes;
   std::uint64_t within_sent =
@@ -72,8 +72,8 @@ void audio_position_tracker::on_received(std::span<const std::uint8_t> bytes, st
     }
     std::uint32_t latency = static_cast<std::uint32_t>(now_us) - sent_at_us_[k % ring_frames];
     into.record(latency);
-    if (also) also->record(latency);
-    if (then) then->record(latency);
+    if (steady) steady->record(latency);
+    if (this_second) this_second->record(latency);
   }
 }
 

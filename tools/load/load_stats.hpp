@@ -43,10 +43,11 @@ class audio_position_tracker {
   void on_sent(std::uint64_t now_us);
   // Echoed bytes arriving at now_us: each completed frame's latency goes to `into`; the bytes are
   // compared with what was sent at their position (`loop` is the caller audio, repeated).
-  // `also` and `then` (if given) receive the same latencies: e.g. a histogram of the steady window
-  // only, and one of the current second.
+  // `steady` and `this_second` (if given) receive the same latencies: the histograms of the steady
+  // window and of the current second.
   void on_received(std::span<const std::uint8_t> bytes, std::uint64_t now_us, std::span<const std::uint8_t> loop,
-                   latency_histogram& into, latency_histogram* also = nullptr, latency_histogram* then = nullptr);
+                   latency_histogram& into, latency_histogram* steady = nullptr,
+                   latency_histogram* this_second = nullptr);
 
   std::uint64_t frames_sent() const { return frames_sent_; }
   std::uint64_t bytes_received() const { return bytes_received_; }

@@ -1,5 +1,7 @@
 #include "net/providers/audiosocket/provider.hpp"
 
+#include <arpa/inet.h>
+
 #include <charconv>
 
 #include "net/headers.hpp"
@@ -39,7 +41,9 @@ const std::vector<setting>& settings() {
        "address the AudioSocket listener binds: the wire has no authentication and no encryption, so keep it "
        "on loopback or a private network",
        [](const std::string& v) -> std::optional<std::string> {
-         if (v.empty()) return "an IP address to bind";
+         unsigned char buf[16];
+         if (inet_pton(AF_INET, v.c_str(), buf) != 1 && inet_pton(AF_INET6, v.c_str(), buf) != 1)
+           return "an IP address to bind";
          return std::nullopt;
        }},
       {"AUDIOSOCKET_RATE", "8000",
@@ -129,7 +133,7 @@ class audiosocket_provider final : public provider {
 
   std::optional<tcp_listener> tcp_media() const override {
     if (!port_) return std::nullopt;
-    return tcp_listener{host_, *port_};
+    return tcp_listener{host_, *port_, "AUDIOSOCKET_PORT"};
   }
 
   // No REST: the gateway ends the call by sending 00 00 00 and closing the socket.
