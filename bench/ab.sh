@@ -20,9 +20,7 @@ LOGS=$(mktemp -d)
 source "$(dirname "$0")/common.sh"
 ulimit -n "$(ulimit -Hn)"
 
-taskset -c 1 "$BUILD/bench/lean_echo" $AI_PORT >"$LOGS/echo.log" 2>&1 &
-pids+=($!)
-wait_port $AI_PORT
+start_lean_echo $AI_PORT
 
 start_gateway() {  # $1 binary, $2 port; prints the PID
   PORT=$2 HOST=127.0.0.1 AI_BACKEND=openai-realtime OPENAI_API_KEY=bench-key \

@@ -12,5 +12,12 @@ wait_port() {
   echo "nothing listening on 127.0.0.1:$1" >&2; return 1
 }
 
+# The lean echo AI on core 1 at 127.0.0.1:$1, logging to $LOGS/echo.log; killed on exit.
+start_lean_echo() {
+  taskset -c 1 "$BUILD/bench/lean_echo" "$1" >"$LOGS/echo.log" 2>&1 &
+  pids+=($!)
+  wait_port "$1"
+}
+
 # A key's value from `voxgate load --json`'s summary (one key per line): value KEY FILE.
 value() { awk -F': ' -v k="\"$1\"" '$1 ~ k { gsub(/,$/, "", $2); print $2 }' "$2"; }

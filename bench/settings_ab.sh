@@ -20,9 +20,7 @@ LOGS=$(mktemp -d)
 source "$(dirname "$0")/common.sh"
 ulimit -n "$(ulimit -Hn)"
 
-taskset -c 1 "$BUILD/bench/lean_echo" $AI_PORT >"$LOGS/echo.log" 2>&1 &
-pids+=($!)
-wait_port $AI_PORT
+start_lean_echo $AI_PORT
 
 for round in $(seq "$ROUNDS"); do
   for calls in $COUNTS; do

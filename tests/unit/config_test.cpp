@@ -19,6 +19,13 @@ std::function<const char*(const char*)> env(std::map<std::string, std::string> v
     return it == shared->end() ? nullptr : it->second.c_str();
   };
 }
+
+// The settings of one instance of a cluster, and `more`.
+std::function<const char*(const char*)> cluster_env(std::map<std::string, std::string> more = {}) {
+  more.emplace("REDIS_URL", "redis://redis");
+  more.emplace("CALL_TOKEN_SECRET", "0123456789abcdef");
+  return env(std::move(more));
+}
 }  // namespace
 
 TEST(Config, DefaultsRunTheLocalAgentWithNoKeys) {
@@ -177,10 +184,7 @@ TEST(Config, AnAudioSocketListenerOnAnotherListenersPortIsNamedNotLeftToTheBind)
             "AUDIOSOCKET_PORT=8080 is PORT too, on an address that meets HOST (127.0.0.1 and 0.0.0.0): give each "
             "listener a port of its own");
   config on_internal;
-  errors = load_config(on_internal, env({{"REDIS_URL", "redis://redis"},
-                                         {"CALL_TOKEN_SECRET", "0123456789abcdef"},
-                                         {"INTERNAL_PORT", "8081"},
-                                         {"AUDIOSOCKET_PORT", "8081"}}));
+  errors = load_config(on_internal, cluster_env({{"INTERNAL_PORT", "8081"}, {"AUDIOSOCKET_PORT", "8081"}}));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("AUDIOSOCKET_PORT=8081 is INTERNAL_PORT too"), std::string::npos) << errors[0];
   // Which addresses meet, as Linux binds them (IPV6_V6ONLY off: :: takes IPv4's addresses too).
@@ -211,50 +215,31 @@ TEST(Config, AnAudioSocketListenerOnAnotherListenersPortIsNamedNotLeftToTheBind)
 
 TEST(Config, TheInstancesOwnPortIsAPortOfItsOwnInACluster) {
   config c;
-  EXPECT_TRUE(load_config(c, env({{"REDIS_URL", "redis://redis"},
-                                  {"CALL_TOKEN_SECRET", "0123456789abcdef"},
-                                  {"INTERNAL_PORT", "8081"}}))
-                  .empty());
+  EXPECT_TRUE(load_config(c, cluster_env({{"INTERNAL_PORT", "8081"}})).empty());
   EXPECT_EQ(c.internal_port, 8081);
   EXPECT_EQ(c.instance_address("pod-7"), "pod-7:8081") << "the others dial the port with the relay";
   config port0;  // the others can reach it at the internal port, whatever PORT is
-  EXPECT_TRUE(load_config(port0, env({{"REDIS_URL", "redis://redis"},
-                                      {"CALL_TOKEN_SECRET", "0123456789abcdef"},
-                                      {"PORT", "0"},
-                                      {"INTERNAL_PORT", "8081"}}))
-                  .empty());
+  EXPECT_TRUE(load_config(port0, cluster_env({{"PORT", "0"}, {"INTERNAL_PORT", "8081"}})).empty());
   config same;
-  auto errors = load_config(same, env({{"REDIS_URL", "redis://redis"},
-                                       {"CALL_TOKEN_SECRET", "0123456789abcdef"},
-                                       {"PORT", "8081"},
-                                       {"INTERNAL_PORT", "8081"}}));
+  auto errors = load_config(same, cluster_env({{"PORT", "8081"}, {"INTERNAL_PORT", "8081"}}));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("INTERNAL_PORT is PORT"), std::string::npos) << errors[0];
   config addr;  // an address at PORT would send the others to a port with no relay
-  errors = load_config(addr, env({{"REDIS_URL", "redis://redis"},
-                                  {"CALL_TOKEN_SECRET", "0123456789abcdef"},
-                                  {"INTERNAL_PORT", "8081"},
-                                  {"INSTANCE_ADDR", "10.0.3.7:8080"}}));
+  errors = load_config(addr, cluster_env({{"INTERNAL_PORT", "8081"}, {"INSTANCE_ADDR", "10.0.3.7:8080"}}));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("INSTANCE_ADDR names PORT while INTERNAL_PORT is set"), std::string::npos) << errors[0];
   config on_port;
-  EXPECT_TRUE(
-      load_config(on_port, env({{"REDIS_URL", "redis://redis"}, {"CALL_TOKEN_SECRET", "0123456789abcdef"}})).empty());
+  EXPECT_TRUE(load_config(on_port, cluster_env()).empty());
   EXPECT_EQ(on_port.instance_address("pod-7"), "pod-7:8080");
   config named;
-  EXPECT_TRUE(load_config(named, env({{"REDIS_URL", "redis://redis"},
-                                      {"CALL_TOKEN_SECRET", "0123456789abcdef"},
-                                      {"INTERNAL_PORT", "8081"},
-                                      {"INSTANCE_ADDR", "10.0.3.7:8081"}}))
-                  .empty());
+  EXPECT_TRUE(load_config(named, cluster_env({{"INTERNAL_PORT", "8081"}, {"INSTANCE_ADDR", "10.0.3.7:8081"}})).empty());
   EXPECT_EQ(named.instance_address("pod-7"), "10.0.3.7:8081");
   config alone;
   errors = load_config(alone, env({{"INTERNAL_PORT", "8081"}}));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("INTERNAL_PORT is set without REDIS_URL"), std::string::npos) << errors[0];
   config bad;
-  errors = load_config(
-      bad, env({{"REDIS_URL", "redis://redis"}, {"CALL_TOKEN_SECRET", "0123456789abcdef"}, {"INTERNAL_PORT", "0"}}));
+  errors = load_config(bad, cluster_env({{"INTERNAL_PORT", "0"}}));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].rfind("INTERNAL_PORT='0': expected a whole number from 1 to 65535", 0), 0u) << errors[0];
 }
@@ -273,8 +258,7 @@ TEST(Config, TheClusterNeedsOneTokenSecretAndAnAddressTheOthersCanReach) {
   EXPECT_EQ(ok.instance_addr, "10.0.3.7:8080");
 
   config port0;
-  errors = load_config(port0, env({{"REDIS_URL", "redis://redis"}, {"CALL_TOKEN_SECRET", "0123456789abcdef"},
-                                   {"PORT", "0"}}));
+  errors = load_config(port0, cluster_env({{"PORT", "0"}}));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("set INSTANCE_ADDR"), std::string::npos) << errors[0];
 
