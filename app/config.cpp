@@ -1,18 +1,15 @@
 #include "app/config.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <charconv>
 #include <fstream>
-#include <optional>
 
 #include <rapidjson/document.h>
 
 #include "actors/ai/registry.hpp"
 #include "net/json.hpp"
+#include "net/listen_address.hpp"
 #include "net/providers/registry.hpp"
 #include "net/public_url.hpp"
 #include "net/redis/client.hpp"
@@ -76,46 +73,10 @@ auto url(std::vector<std::string> schemes, std::string config::*field) {
 }
 
 verdict listen_address(config& c, const std::string& v) {
-  unsigned char buf[16];
-  if (inet_pton(AF_INET, v.c_str(), buf) != 1 && inet_pton(AF_INET6, v.c_str(), buf) != 1)
+  if (!net::parse_listen_address(v))
     return "an IP address to listen on (0.0.0.0 for every IPv4 interface, :: for IPv6)";
   c.host = v;
   return taken;
-}
-
-// An address a listener binds, as the kernel compares them: an IPv4-mapped IPv6 address is its IPv4.
-struct bound_address {
-  bool v4 = false;
-  std::array<unsigned char, 16> bytes{};  // IPv4 in the first four
-  bool every() const {
-    return std::all_of(bytes.begin(), bytes.end(), [](unsigned char b) { return b == 0; });
-  }
-};
-
-std::optional<bound_address> parse_bound(const std::string& host) {
-  bound_address a;
-  if (inet_pton(AF_INET, host.c_str(), a.bytes.data()) == 1) {
-    a.v4 = true;
-    return a;
-  }
-  if (inet_pton(AF_INET6, host.c_str(), a.bytes.data()) != 1) return std::nullopt;
-  static constexpr unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  if (std::equal(std::begin(mapped), std::end(mapped), a.bytes.begin())) {
-    std::copy(a.bytes.begin() + 12, a.bytes.end(), a.bytes.begin());
-    std::fill(a.bytes.begin() + 4, a.bytes.end(), 0);
-    a.v4 = true;
-  }
-  return a;
-}
-
-// Whether two listeners on one port would clash. Our listeners leave IPV6_V6ONLY at Linux's default
-// (off), so IPv6's every-address (::) takes IPv4's too; 0.0.0.0 takes every IPv4 address only.
-bool listen_addresses_overlap(const std::string& host_a, const std::string& host_b) {
-  auto a = parse_bound(host_a), b = parse_bound(host_b);
-  if (!a || !b) return false;  // not an address: its own setting's check says so
-  if ((!a->v4 && a->every()) || (!b->v4 && b->every())) return true;
-  if (a->v4 != b->v4) return false;
-  return a->bytes == b->bytes || (a->v4 && (a->every() || b->every()));
 }
 
 verdict public_url(config& c, const std::string& v) {
@@ -340,7 +301,7 @@ std::vector<std::string> load_config(config& c, const std::function<const char*(
   net::providers::set providers(c.provider_settings);
   for (const auto& p : providers.all()) {
     auto media = p->tcp_media();
-    if (!media || media->port == 0 || !listen_addresses_overlap(media->host, c.host)) continue;
+    if (!media || media->port == 0 || !net::listen_addresses_overlap(media->host, c.host)) continue;
     int internal = c.redis_url.empty() ? 0 : c.internal_port;  // without a cluster there is no such listener
     for (auto [name, port] : {std::pair<const char*, int>{"PORT", c.port}, {"INTERNAL_PORT", internal}})
       if (port == media->port)

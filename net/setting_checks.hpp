@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "net/listen_address.hpp"
 #include "net/url.hpp"
 
 namespace voxgate::net::checks {
@@ -52,6 +53,14 @@ inline auto websocket_url() {
     if (!u || u->host.empty() || (u->scheme != "wss" && u->scheme != "ws"))
       return std::string("an absolute URL starting with wss:// or ws://");
     return std::nullopt;
+  };
+}
+
+// An IPv4 or IPv6 address for a listener to bind (not a host name).
+inline auto address_to_bind() {
+  return [](const std::string& v) -> verdict {
+    if (net::parse_listen_address(v)) return std::nullopt;
+    return std::string("an IP address to bind");
   };
 }
 

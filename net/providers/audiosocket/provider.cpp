@@ -1,12 +1,11 @@
 #include "net/providers/audiosocket/provider.hpp"
 
-#include <arpa/inet.h>
-
 #include <charconv>
 
 #include "net/headers.hpp"
 #include "net/providers/audiosocket/media.hpp"
 #include "net/providers/audiosocket/webhook.hpp"
+#include "net/setting_checks.hpp"
 
 namespace voxgate::net::audiosocket {
 namespace {
@@ -40,12 +39,7 @@ const std::vector<setting>& settings() {
       {"AUDIOSOCKET_HOST", "127.0.0.1",
        "address the AudioSocket listener binds: the wire has no authentication and no encryption, so keep it "
        "on loopback or a private network",
-       [](const std::string& v) -> std::optional<std::string> {
-         unsigned char buf[16];
-         if (inet_pton(AF_INET, v.c_str(), buf) != 1 && inet_pton(AF_INET6, v.c_str(), buf) != 1)
-           return "an IP address to bind";
-         return std::nullopt;
-       }},
+       checks::address_to_bind()},
       {"AUDIOSOCKET_RATE", "8000",
        "slin rate the dialplan pins (AudioSocket() is always 8000; Dial(AudioSocket/...c(slin16)) 16000)",
        [](const std::string& v) -> std::optional<std::string> {
