@@ -9,6 +9,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -416,6 +417,8 @@ std::string http_server::start() {
   tcp::endpoint ep{address, impl_->options.port};
   impl_->acceptor.open(ep.protocol(), ec);
   if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  // :: takes IPv4 too, whatever the host's net.ipv6.bindv6only says (config's clash check counts on it).
+  if (!ec && address.is_v6()) impl_->acceptor.set_option(asio::ip::v6_only(false), ec);
   if (!ec) impl_->acceptor.bind(ep, ec);
   if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)

@@ -18,9 +18,10 @@ struct listen_address {
 // An IPv4 or IPv6 address in text; nothing when it is not one (a host name included).
 std::optional<listen_address> parse_listen_address(const std::string& text);
 
-// Whether listeners on one port at `a` and at `b` would clash. Ours leave IPV6_V6ONLY at Linux's
-// default (off), so IPv6's every-address (::) takes IPv4's too; 0.0.0.0 takes every IPv4 address
-// only. False when either is not an address: its own setting's check says so.
+// Whether listeners on one port at `a` and at `b` would clash. Ours bind IPv6 with IPV6_V6ONLY off
+// (set, not left to the host's net.ipv6.bindv6only), so IPv6's every-address (::) takes IPv4's too;
+// 0.0.0.0 takes every IPv4 address only. False when either is not an address: its own setting's
+// check says so.
 bool listen_addresses_overlap(const std::string& a, const std::string& b);
 
 }  // namespace voxgate::net
