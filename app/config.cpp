@@ -219,7 +219,7 @@ const std::vector<config_var>& config_vars() {
        "a worker whose loop runs this late at two probes in a row (100 ms apart; one stall alone does not count) "
        "takes no new calls (callers hear the polite refusal); 0: off",
        whole_number(0, 10000, &config::overload_lag_ms)},
-      {"OVERLOAD_BUSY_PERCENT", "70",
+      {"OVERLOAD_BUSY_PERCENT", "80",
        "a worker whose loop would be busier than this with one more call (busy: not waiting for its sockets; its "
        "waiting calls counted at the cost of its streaming ones) takes no new calls; 0: off",
        whole_number(0, 100, &config::overload_busy_percent)},

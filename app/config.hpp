@@ -35,7 +35,7 @@ struct config {
   std::string log_format = "text";
   int workers = 0;  // 0: one per usable CPU
   int overload_lag_ms = 20;
-  int overload_busy_percent = 70;
+  int overload_busy_percent = 80;
   int drain_timeout_s = 30;
   // The cluster: on when redis_url is set.
   std::string redis_url;
