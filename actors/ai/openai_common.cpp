@@ -44,4 +44,14 @@ bool decode_delta_in_place(std::string& frame, std::string_view delta, metrics_r
   return true;
 }
 
+void held_audio::hold(std::string bytes, std::size_t max_bytes, metrics_registry& metrics) {
+  bytes_ += bytes.size();
+  chunks_.push_back(std::move(bytes));
+  while (bytes_ > max_bytes && !chunks_.empty()) {
+    bytes_ -= chunks_.front().size();
+    chunks_.pop_front();
+    metrics.frames_dropped.with({"ai", "in_held"}).inc();
+  }
+}
+
 }  // namespace voxgate::actors::ai

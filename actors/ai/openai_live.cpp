@@ -8,12 +8,11 @@
 
 #include <deque>
 
-#include "net/setting_checks.hpp"
 #include "actors/ai/openai_common.hpp"
-#include "actors/ai/session_socket.hpp"
 #include "net/ai/openai_live/server_events.hpp"
 #include "net/json.hpp"
 #include "net/log_value.hpp"
+#include "net/setting_checks.hpp"
 
 namespace voxgate::actors::ai {
 namespace {
@@ -77,8 +76,7 @@ struct live_state {
   bool closing = false;  // session.close sent; waiting for session.closed
   caf::actor_clock::time_point close_deadline{};  // the set-up deadline's tick may come first
   bool greeting_due = false;
-  std::deque<std::string> held;  // caller audio before session.started
-  std::size_t held_bytes = 0;
+  held_audio held;  // caller audio before session.started
   double usage_seconds = 0;
   transcript words{4096};
   actor_metrics am{};
@@ -132,9 +130,7 @@ void on_started(live_pointer self, const live::server_event& ev) {
                ev.expires_at);
   st.greeting_due = st.args.agent.greet_first;
   // Held audio goes first, in order: nothing the caller said while we connected is lost.
-  for (auto& chunk : st.held) send_audio(self, chunk);
-  st.held.clear();
-  st.held_bytes = 0;
+  st.held.release([self](const std::string& chunk) { send_audio(self, chunk); });
   self->send(st.args.listener, ai_state_atom::value, ai_state::ready);
 }
 
@@ -217,32 +213,18 @@ ai_session_internal::behavior_type live_behavior(live_pointer self, openai_live_
   st.words = transcript(st.options.max_transcript_bytes);
   st.am = st.options.metrics->for_actor(live_state::name);
   st.am.live->add();
-
-  net::ws_connect_options connect;
-  connect.url = st.options.url;
-  connect.tls = st.options.tls;
-  connect.headers.emplace_back("authorization", "Bearer " + st.options.api_key);
-  st.socket = session_socket::connect(self, st.options.connect, std::move(connect));
-  self->attach_functor([socket = st.socket] { socket->close("call ended"); });
+  st.socket = open_session_socket(self, st.options);
   self->set_exit_handler([self](caf::exit_msg& msg) { close_session(self, std::move(msg.reason)); });
-  self->delayed_send(self, st.options.setup_timeout, tick_atom::value);
 
   return {
       [self](caller_atom, audio_chunk& chunk) {
         auto& st = self->state;
         st.am.handled->inc();
         if (st.closing) return;
-        if (st.started) {
+        if (st.started)
           send_audio(self, chunk.bytes);
-          return;
-        }
-        st.held_bytes += chunk.bytes.size();
-        st.held.push_back(std::move(chunk.bytes));
-        while (st.held_bytes > st.options.max_held_bytes && !st.held.empty()) {
-          st.held_bytes -= st.held.front().size();
-          st.held.pop_front();
-          st.options.metrics->frames_dropped.with({"ai", "in_held"}).inc();
-        }
+        else
+          st.held.hold(std::move(chunk.bytes), st.options.max_held_bytes, *st.options.metrics);
       },
       // No playback report in this API: the model already stopped, and the call cleared the carrier.
       [self](truncate_atom, std::string&, std::uint32_t) { self->state.am.handled->inc(); },
@@ -268,9 +250,7 @@ ai_session_internal::behavior_type live_behavior(live_pointer self, openai_live_
         auto& st = self->state;
         st.am.handled->inc();
         if (!channel) {
-          st.options.metrics->ai_errors.with({backend_name, "connect"}).inc();
-          spdlog::error("call={} cannot reach GPT-Live: {}", st.args.call_id, error);
-          fail_session(self, "AI connect failed: " + error);
+          connect_failed(self, *st.options.metrics, backend_name, "GPT-Live", st.args.call_id, error);
           return;
         }
         st.socket->opened(std::move(channel));
@@ -292,12 +272,10 @@ ai_session_internal::behavior_type live_behavior(live_pointer self, openai_live_
       [self](ai_closed_atom, std::string& reason) {
         auto& st = self->state;
         st.am.handled->inc();
-        if (st.closing) {
+        if (st.closing)
           self->quit();
-          return;
-        }
-        st.options.metrics->ai_errors.with({backend_name, "closed"}).inc();
-        fail_session(self, "AI socket closed: " + reason);
+        else
+          socket_lost(self, *st.options.metrics, backend_name, reason);
       },
       [self](tick_atom) {
         // The set-up deadline, or the wait for session.closed.
@@ -311,10 +289,8 @@ ai_session_internal::behavior_type live_behavior(live_pointer self, openai_live_
           return;
         }
         if (st.started) return;
-        st.options.metrics->ai_errors.with({backend_name, "setup_timeout"}).inc();
-        spdlog::error("call={} GPT-Live session not started within {} ms (connected: {}): ending the call",
-                      st.args.call_id, st.options.setup_timeout.count(), st.socket->is_open() ? "yes" : "no");
-        fail_session(self, "AI session not ready in time");
+        setup_timed_out(self, *st.options.metrics, backend_name, "GPT-Live session not started", st.args.call_id,
+                        st.options.setup_timeout, st.socket->is_open());
       },
   };
 }
@@ -348,19 +324,12 @@ backend openai_live_backend() {
   b.billed_by_time = true;
   b.refuse = [](const setting_values& v) { return refuse_without_key(backend_name, v); };
   b.start = [](const process_context& p) {
-    openai_live_options o;
-    o.url = value_of(p.values, "OPENAI_LIVE_URL");
-    o.api_key = value_of(p.values, "OPENAI_API_KEY");
+    auto o = openai_options<openai_live_options>(p, "OPENAI_LIVE_URL");
     o.model = value_of(p.values, "OPENAI_LIVE_MODEL");
-    o.voice = value_of(p.values, "OPENAI_VOICE");
     o.delegation = checks::lower(value_of(p.values, "OPENAI_LIVE_DELEGATION")) == "responses"
                        ? live::delegation_mode::responses
                        : live::delegation_mode::client;
     o.responses_model = value_of(p.values, "OPENAI_LIVE_RESPONSES_MODEL");
-    o.tls = p.tls;
-    o.connect = p.connect;
-    o.metrics = p.metrics;
-    o.setup_timeout = p.setup_timeout;
     runtime r;
     r.spawn = [o](caf::actor_system& sys, ai_session_args args) {
       return spawn_openai_live_session(sys, o, std::move(args));

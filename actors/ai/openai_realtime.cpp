@@ -1,13 +1,10 @@
 // OpenAI Realtime (GA) session: connects while the phone rings, configures the session, holds caller
 // audio until session.updated, then translates between the call's messages and Realtime events.
-#include <spdlog/spdlog.h>
-
-#include <deque>
-
 #include "actors/ai/openai_realtime.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "actors/ai/openai_common.hpp"
-#include "actors/ai/session_socket.hpp"
 #include "net/ai/openai_realtime/client_events.hpp"
 #include "net/ai/openai_realtime/server_events.hpp"
 #include "net/log_value.hpp"
@@ -25,9 +22,7 @@ struct openai_state {
   ai_session_args args;
   std::shared_ptr<session_socket> socket;
   bool ready = false;
-  std::deque<std::string> held;  // caller audio before session.updated
-  std::size_t held_bytes = 0;
-  std::uint64_t held_dropped = 0;
+  held_audio held;  // caller audio before session.updated
   actor_metrics am{};
   ~openai_state() {
     if (am.live) am.live->sub();
@@ -90,11 +85,8 @@ void on_event(openai_pointer self, std::string& text) {
       if (st.ready) return;
       st.ready = true;
       // Held audio goes first, in order: nothing the caller said while we connected is lost.
-      for (auto& chunk : st.held) send_audio(self, chunk);
-      if (!st.held.empty())
-        spdlog::info("call={} sent {} held caller chunks after session.updated", st.args.call_id, st.held.size());
-      st.held.clear();
-      st.held_bytes = 0;
+      if (auto n = st.held.release([self](const std::string& chunk) { send_audio(self, chunk); }))
+        spdlog::info("call={} sent {} held caller chunks after session.updated", st.args.call_id, n);
       self->send(st.args.listener, ai_state_atom::value, ai_state::ready);
       if (st.args.agent.greet_first) send_text(self, rt::response_create());
       return;
@@ -116,30 +108,16 @@ ai_session_internal::behavior_type openai_behavior(openai_pointer self, openai_r
   st.args = std::move(args);
   st.am = st.options.metrics->for_actor(openai_state::name);
   st.am.live->add();
-  net::ws_connect_options connect;
-  connect.url = st.options.url;
-  connect.tls = st.options.tls;
-  connect.headers.emplace_back("authorization", "Bearer " + st.options.api_key);
-  st.socket = session_socket::connect(self, st.options.connect, std::move(connect));
-  self->attach_functor([socket = st.socket] { socket->close("call ended"); });
-  self->delayed_send(self, st.options.setup_timeout, tick_atom::value);
+  st.socket = open_session_socket(self, st.options);
 
   return {
       [self](caller_atom, audio_chunk& chunk) {
         auto& st = self->state;
         st.am.handled->inc();
-        if (st.ready) {
+        if (st.ready)
           send_audio(self, chunk.bytes);
-          return;
-        }
-        st.held_bytes += chunk.bytes.size();
-        st.held.push_back(std::move(chunk.bytes));
-        while (st.held_bytes > st.options.max_held_bytes && !st.held.empty()) {
-          st.held_bytes -= st.held.front().size();
-          st.held.pop_front();
-          ++st.held_dropped;
-          st.options.metrics->frames_dropped.with({"ai", "in_held"}).inc();
-        }
+        else
+          st.held.hold(std::move(chunk.bytes), st.options.max_held_bytes, *st.options.metrics);
       },
       [self](truncate_atom, std::string& item_id, std::uint32_t audio_end_ms) {
         self->state.am.handled->inc();
@@ -160,9 +138,7 @@ ai_session_internal::behavior_type openai_behavior(openai_pointer self, openai_r
         auto& st = self->state;
         st.am.handled->inc();
         if (!channel) {
-          st.options.metrics->ai_errors.with({backend_name, "connect"}).inc();
-          spdlog::error("call={} cannot reach OpenAI Realtime: {}", st.args.call_id, error);
-          fail_session(self, "AI connect failed: " + error);
+          connect_failed(self, *st.options.metrics, backend_name, "OpenAI Realtime", st.args.call_id, error);
           return;
         }
         st.socket->opened(std::move(channel));
@@ -175,18 +151,15 @@ ai_session_internal::behavior_type openai_behavior(openai_pointer self, openai_r
       [self](ai_closed_atom, std::string& reason) {
         auto& st = self->state;
         st.am.handled->inc();
-        st.options.metrics->ai_errors.with({backend_name, "closed"}).inc();
-        fail_session(self, "AI socket closed: " + reason);
+        socket_lost(self, *st.options.metrics, backend_name, reason);
       },
       [self](tick_atom) {
         // The only tick is the set-up deadline.
         auto& st = self->state;
         st.am.handled->inc();
         if (st.ready) return;
-        st.options.metrics->ai_errors.with({backend_name, "setup_timeout"}).inc();
-        spdlog::error("call={} OpenAI session not ready within {} ms (connected: {}): ending the call",
-                      st.args.call_id, st.options.setup_timeout.count(), st.socket->is_open() ? "yes" : "no");
-        fail_session(self, "AI session not ready in time");
+        setup_timed_out(self, *st.options.metrics, backend_name, "OpenAI session not ready", st.args.call_id,
+                        st.options.setup_timeout, st.socket->is_open());
       },
   };
 }
@@ -213,14 +186,7 @@ backend openai_realtime_backend() {
   b.error_codes = {"connect", "closed", "setup_timeout"};
   b.refuse = [](const setting_values& v) { return refuse_without_key(std::string(backend_name), v); };
   b.start = [](const process_context& p) {
-    openai_realtime_options o;
-    o.url = value_of(p.values, "OPENAI_REALTIME_URL");
-    o.api_key = value_of(p.values, "OPENAI_API_KEY");
-    o.voice = value_of(p.values, "OPENAI_VOICE");
-    o.tls = p.tls;
-    o.connect = p.connect;
-    o.metrics = p.metrics;
-    o.setup_timeout = p.setup_timeout;
+    auto o = openai_options<openai_realtime_options>(p, "OPENAI_REALTIME_URL");
     runtime r;
     r.spawn = [o](caf::actor_system& sys, ai_session_args args) {
       return spawn_openai_realtime_session(sys, o, std::move(args));
