@@ -186,6 +186,18 @@ void attach_to_call(supervisor_pointer self, pending_socket& socket, net::stream
   self->send(call->handle, attach_atom::value, socket, std::move(start));
 }
 
+// A start for a call this instance does not have, in a cluster: carried to the instance that owns it
+// (the directory says which), as it came. False, and nothing done, when the call is here or there is
+// no cluster.
+bool carried_to_owner(supervisor_pointer self, pending_socket& socket, std::string& as_received,
+                      const std::string& call_id) {
+  auto& st = self->state;
+  if (!st.env->cluster || find_call(self, call_id)) return false;
+  socket.channel->report_upgrade(call_id);
+  st.env->cluster->carry_socket(std::move(socket), std::move(as_received), call_id);
+  return true;
+}
+
 void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::string& frame, bool binary) {
   auto& st = self->state;
   // A start for a call owned by another instance is carried there as it came (parsing may alter it).
@@ -206,9 +218,10 @@ void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::st
     return;
   }
   auto& start = *ev.start;
-  // Where the call's id is the credential (AudioSocket's minted UUID), the call must be here and ringing.
+  // Where the call's id is the credential (AudioSocket's minted UUID), the call must be here and ringing,
+  // or live on the instance the directory names.
   if (socket.provider->traits().call_id_is_credential) {
-    attach_to_call(self, socket, start);
+    if (!carried_to_owner(self, socket, as_received, start.call_id)) attach_to_call(self, socket, start);
     return;
   }
   // The token comes in the upgrade's path (Telnyx; Twilio's per-call path) and, where the provider's
@@ -235,13 +248,7 @@ void on_handshake_frame(supervisor_pointer self, pending_socket& socket, std::st
     refuse_socket(self, socket, to_string(check), start.call_id);
     return;
   }
-  const auto* call = find_call(self, start.call_id);
-  if (!call && st.env->cluster) {
-    socket.channel->report_upgrade(start.call_id);
-    st.env->cluster->carry_socket(std::move(socket), std::move(as_received), start.call_id);
-    return;
-  }
-  attach_to_call(self, socket, start);
+  if (!carried_to_owner(self, socket, as_received, start.call_id)) attach_to_call(self, socket, start);
 }
 
 std::vector<call_summary> calls_list(supervisor_pointer self) {

@@ -10,6 +10,7 @@
 
 #include "cluster/relay_channel.hpp"
 #include "cluster/wire.hpp"
+#include "codecs/base64.hpp"
 #include "net/call_token.hpp"
 #include "net/crypto.hpp"
 #include "net/log_value.hpp"
@@ -235,7 +236,16 @@ void link::on_message(std::string&& text, bool binary) {
         return;
       }
       channel->set_sink(relay->on_open(channel, provider, std::move(m->token)));
-      channel->deliver(std::move(m->body), false);
+      if (provider->media().binary_start()) {
+        auto start = codecs::base64::decode(m->body);
+        if (!start) {
+          channel->close("start is not base64");
+          return;
+        }
+        channel->deliver(std::move(*start), true);
+      } else {
+        channel->deliver(std::move(m->body), false);
+      }
       // Not attached in time (its call ended before it could take it): closed, as a socket would be.
       auto check = [](void*, void* arg) {
         std::unique_ptr<std::weak_ptr<relay_channel>> weak(static_cast<std::weak_ptr<relay_channel>*>(arg));
@@ -369,7 +379,9 @@ void relay::carry(net::ws_channel_ptr socket, actors::provider_ptr provider, std
   open.channel = *ch;
   open.provider = std::string(actors::to_string(provider));
   open.token = std::move(token);
-  open.body = std::move(start_frame);
+  // A binary start (AudioSocket's UUID frame) goes base64 in the open's text body: an instance of an
+  // earlier version then refuses that one socket as a malformed start, not the link as a bad message.
+  open.body = provider->media().binary_start() ? codecs::base64::encode(start_frame) : std::move(start_frame);
   l->send(encode(open));
   bool binary = provider->media().takes_binary();
   socket->attach(std::make_shared<carried_sink>(l, *ch, impl_, binary));

@@ -47,6 +47,8 @@ class media_dialect {
   virtual std::string_view parse_binary(std::string& /*frame*/, media_event& /*out*/) const { return "binary frame"; }
   // Whether build_media's frames go out as binary frames (raw audio) rather than text.
   virtual bool binary_media() const { return false; }
+  // Whether the stream's start comes in a binary frame (AudioSocket's UUID frame) rather than text.
+  virtual bool binary_start() const { return false; }
   virtual void build_media(std::string_view stream_id, std::span<const std::uint8_t> audio, std::string& out) const = 0;
   // Text frames; empty where the provider has no such message (nothing is sent then).
   virtual std::string build_mark(std::string_view stream_id, std::string_view name) const = 0;

@@ -3,6 +3,8 @@
 // owns a call). A call's webhook and its media reach different instances; the media is carried to the
 // owner, whose AI session (opened while the phone rang) is the one used.
 #include "cluster_fixture.hpp"
+#include "test_audio.hpp"
+#include "tools/sim/audiosocket.hpp"
 
 using namespace voxgate;
 using namespace voxgate::testing;
@@ -229,4 +231,77 @@ TEST_F(ClusterInternalPortTest, TheInstancesMeetOnTheirOwnPortAndThePublicOneHas
   EXPECT_EQ(metric(0, not_peer), 1) << "counted with the operators' refusals";
   fakes::fake_twilio at_the_door(door_url(0), public_url, auth_token);
   EXPECT_EQ(at_the_door.post_voice_webhook("CA34343434343434343434343434343434").status, 404u);
+}
+
+namespace {
+
+// Asterisk's AudioSocket beside the cluster: each instance with its TCP listener, which a TCP balancer
+// in front would reach at random.
+class ClusterAudioSocketTest : public ClusterTest {
+ protected:
+  static constexpr const char* as_secret = "cluster-as-secret";
+  ClusterAudioSocketTest() {
+    for (auto& p : as_port) p = fakes::free_port();
+  }
+  std::vector<std::string> extra_env(int i) const override {
+    return {"AUDIOSOCKET_PORT=" + std::to_string(as_port[static_cast<std::size_t>(i)]), "AUDIOSOCKET_HOST=127.0.0.1",
+            "AUDIOSOCKET_SECRET=" + std::string(as_secret)};
+  }
+  // The dialplan's CURL to instance `hook`, its AudioSocket() to instance `media`.
+  sim::audiosocket_call::options asterisk(int hook, int media) const {
+    sim::audiosocket_call::options o;
+    o.gateway = url(hook);
+    o.secret = as_secret;
+    o.media_port = as_port[static_cast<std::size_t>(media)];
+    return o;
+  }
+  std::array<std::uint16_t, n> as_port{};
+};
+
+}  // namespace
+
+TEST_F(ClusterAudioSocketTest, ASocketReachingAnotherInstanceIsCarriedToItsCallWithAudioBothWays) {
+  sim::audiosocket_call pbx(asterisk(0, 1));
+  auto res = pbx.dial("+4930123456", "100", "businessId=acme");
+  ASSERT_EQ(res.status, 200u) << res.body << res.error;
+  ASSERT_EQ(wait_owner(), 0);
+  ASSERT_TRUE(ai[0]->events()->wait_for_field("type", "session.update", 5s));
+
+  // The UUID frame reaches instance 1, which has no such call: it carries the socket to instance 0.
+  ASSERT_EQ(pbx.connect(), "");
+  ASSERT_TRUE(eventually([&] { return get(url(0) + "/calls").body.find("streaming") != std::string::npos; }))
+      << get(url(0) + "/calls").body;
+  EXPECT_EQ(carrier(), 1);
+  EXPECT_EQ(metric(1, R"(voxgate_media_sockets_refused_total{provider="audiosocket",reason="unknown_call"})"), 0);
+
+  // The caller's slin reaches the owner's AI as u-law, in order.
+  auto said = tone(1600);
+  pbx.speak(little_endian(said));
+  ASSERT_TRUE(ulaw_is(appended_audio(*ai[0], said.size()), said));
+
+  // The AI's u-law comes back through the carrier as slin frames.
+  auto ai_ulaw = ulaw_of(tone(4000, 6000));
+  ai[0]->send(audio_delta("item_1", ai_ulaw));
+  auto first_200ms = little_endian(samples_of_ulaw(ai_ulaw.substr(0, 1600)));
+  EXPECT_TRUE(eventually([&] { return pbx.audio().find(first_200ms) != std::string::npos; }));
+  EXPECT_TRUE(pbx.protocol_errors().empty()) << pbx.protocol_errors().front();
+
+  // Asterisk hangs up at the carrier: the call ends at its owner, completed.
+  pbx.hang_up();
+  EXPECT_TRUE(ai[0]->events()->wait_closed(5s));
+  EXPECT_TRUE(eventually([&] {
+    return metric(0, R"(voxgate_calls_total{provider="audiosocket",outcome="completed"})") == 1;
+  })) << log(0);
+  EXPECT_TRUE(eventually([&] { return metric(1, R"(voxgate_relayed_calls{role="carried"})") == 0; }));
+}
+
+TEST_F(ClusterAudioSocketTest, AnUnknownCallsSocketIsRefusedByTheInstanceItReached) {
+  sim::audiosocket_call pbx(asterisk(0, 1));
+  // A UUID no instance minted: instance 1 asks the directory, finds no owner, and refuses.
+  EXPECT_EQ(pbx.connect("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"), "");
+  EXPECT_TRUE(pbx.wait_ended(5s));
+  EXPECT_TRUE(eventually([&] {
+    return metric(1, R"(voxgate_media_sockets_refused_total{provider="audiosocket",reason="unknown_call"})") == 1;
+  }));
+  EXPECT_EQ(carrier(), -1);
 }

@@ -4,7 +4,6 @@
 // played in real time -> barge-in -> DTMF -> hang-up from either side. Also both doors' refusals.
 #include <cmath>
 
-#include "codecs/g711.hpp"
 #include "gateway_fixture.hpp"
 #include "test_audio.hpp"
 #include "tests/fakes/raw_ws.hpp"
@@ -79,16 +78,7 @@ TEST_F(ExotelGatewayTest, AWholeCallWithAudioBothWaysBargeInDtmfAndTheCallersHan
   //    8000 bytes of u-law that decode to the same tone.
   auto said = tone(8000);
   exo.speak(little_endian(said));
-  std::string heard;
-  std::size_t at = 0;
-  for (int i = 0; heard.size() < said.size(); ++i) {
-    auto append = openai->events()->wait_for_field("type", "input_audio_buffer.append", 5s, i == 0 ? 0 : at + 1, &at);
-    ASSERT_TRUE(append) << "after " << heard.size() << " bytes";
-    heard += decoded_field(*append, nullptr, "audio");
-  }
-  ASSERT_EQ(heard.size(), said.size());
-  for (std::size_t i = 0; i < said.size(); ++i)
-    ASSERT_NEAR(codecs::g711::ulaw_to_linear(static_cast<std::uint8_t>(heard[i])), said[i], 260) << "sample " << i;
+  ASSERT_TRUE(ulaw_is(appended_audio(*openai, said.size()), said));
 
   auto calls = get("/calls").body;
   EXPECT_NE(calls.find(R"("provider":"exotel")"), std::string::npos) << calls;
@@ -97,18 +87,14 @@ TEST_F(ExotelGatewayTest, AWholeCallWithAudioBothWaysBargeInDtmfAndTheCallersHan
 
   // 4. The AI's u-law comes back as PCM16: the first chunk is exactly the decoded samples, and every
   //    chunk is whole 20 ms packets, played in real time with marks echoed as played.
-  std::string ai_ulaw;
-  for (auto s : tone(8000, 6000)) ai_ulaw.push_back(static_cast<char>(codecs::g711::linear_to_ulaw(s)));
+  auto ai_ulaw = ulaw_of(tone(8000, 6000));
   openai->send(audio_delta("item_1", ai_ulaw));
   auto first = exo.received()->wait_for_field("event", "media", 5s);
   ASSERT_TRUE(first);
   EXPECT_NE(first->find(std::string(R"("stream_sid":")") + exo.stream_sid() + "\""), std::string::npos);
   auto pcm = decoded_field(*first, "media", "payload");
   ASSERT_EQ(pcm.size(), 3200u);  // traits().min_chunk_ms: 200 ms
-  std::vector<std::int16_t> expected;
-  for (std::size_t i = 0; i < 1600; ++i)
-    expected.push_back(codecs::g711::ulaw_to_linear(static_cast<std::uint8_t>(ai_ulaw[i])));
-  EXPECT_EQ(pcm, little_endian(expected));
+  EXPECT_EQ(pcm, little_endian(samples_of_ulaw(ai_ulaw.substr(0, 1600))));
   ASSERT_TRUE(eventually([&] { return exo.playback().marks_echoed >= 1; }));
 
   // 5. Barge-in once the caller has heard some of it: clear reaches Exotel (the chunk under way

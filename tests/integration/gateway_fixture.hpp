@@ -132,6 +132,20 @@ class GatewayTest : public ::testing::Test {
   std::unique_ptr<fakes::fake_twilio> twilio;
 };
 
+// The audio of `ai`'s input_audio_buffer.append events from its first, joined until `bytes` came, each
+// within 5 s of the one before: what the AI heard (shorter when an append did not come).
+inline std::string appended_audio(fakes::fake_openai& ai, std::size_t bytes) {
+  std::string heard;
+  std::size_t at = 0;
+  for (int i = 0; heard.size() < bytes; ++i) {
+    auto append = ai.events()->wait_for_field("type", "input_audio_buffer.append", std::chrono::seconds(5),
+                                              i == 0 ? 0 : at + 1, &at);
+    if (!append) break;
+    heard += codecs::base64::decode(parsed(*append)["audio"].GetString()).value_or("");
+  }
+  return heard;
+}
+
 inline std::string audio_delta(const std::string& item, const std::string& raw) {
   return R"({"type":"response.output_audio.delta","event_id":"e1","response_id":"resp_1","item_id":")" + item +
          R"(","output_index":0,"content_index":0,"delta":")" + codecs::base64::encode(raw) + R"("})";

@@ -43,6 +43,7 @@ class media_codec final : public media_dialect {
   explicit media_codec(std::uint32_t rate = 8000);
   std::string_view parse(std::string& frame, media_event& out) const override;  // text: refused
   bool takes_binary() const override { return true; }
+  bool binary_start() const override { return true; }
   // One whole frame (header and payload).
   std::string_view parse_binary(std::string& frame, media_event& out) const override;
   bool binary_media() const override { return true; }
