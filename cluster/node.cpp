@@ -64,8 +64,14 @@ void node::carry_socket(actors::pending_socket socket, std::string start_frame, 
   // directory moved; carrying it on could loop.
   if (relay::came_from_peer(*socket.channel))
     return refuse(metrics_, socket, call_id, "unknown_call", "carried here by a peer, but no such call is live here");
-  directory_.owner_of(call_id, [this, socket = std::move(socket), start_frame = std::move(start_frame),
-                                call_id](std::string owner, std::string error) mutable {
+  if (lookups_.fetch_add(1) >= max_lookups) {
+    lookups_.fetch_sub(1);
+    return refuse(metrics_, socket, call_id, "directory_busy",
+                  "too many sockets waiting for the directory to name their call's owner");
+  }
+  directory_.owner_of(call_id, [this, socket = std::move(socket), start_frame = std::move(start_frame), call_id](
+                                   std::string owner, std::string error) mutable {
+    lookups_.fetch_sub(1);
     if (!error.empty())
       return refuse(metrics_, socket, call_id, "redis_down",
                     "Redis is down (" + error +

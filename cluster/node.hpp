@@ -2,6 +2,7 @@
 // through which the supervisor reaches the other instances. The app builds one and wires it in.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -50,6 +51,11 @@ class node {
   std::string self_;
   directory directory_;
   relay relay_;
+  // Sockets waiting for the directory to name their call's owner. An AudioSocket's UUID frame comes
+  // with no other credential, and each lookup is a Redis GET beside the heartbeat and the webhooks'
+  // claims: a flood of sockets is refused past this many, not queued on Redis.
+  static constexpr int max_lookups = 128;
+  std::atomic<int> lookups_{0};
   std::shared_ptr<actors::cluster_hooks> hooks_;
 };
 

@@ -239,6 +239,9 @@ void link::on_message(std::string&& text, bool binary) {
       if (provider->media().binary_start()) {
         auto start = codecs::base64::decode(m->body);
         if (!start) {
+          relay->metrics.bad_frames.with({"relay", "malformed"}).inc();
+          spdlog::warn("relay peer={} opened channel={} with a start that is not base64: channel closed",
+                       net::token{peer_}, m->channel);
           channel->close("start is not base64");
           return;
         }

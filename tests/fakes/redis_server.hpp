@@ -22,6 +22,7 @@ class redis_server {
   // start within 5 s) or empty.
   std::string start();
   void stop();  // SIGTERM and wait; idempotent
+  void signal(int sig) { process_.signal(sig); }  // SIGSTOP: a Redis that stalls; SIGCONT: it goes on
   std::uint16_t port() const { return port_; }
   std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
 

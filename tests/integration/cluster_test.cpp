@@ -2,7 +2,13 @@
 // round-robin in front, each instance with its own fake OpenAI (so a session shows which instance
 // owns a call). A call's webhook and its media reach different instances; the media is carried to the
 // owner, whose AI session (opened while the phone rang) is the one used.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "cluster_fixture.hpp"
+#include "net/providers/audiosocket/media.hpp"
 #include "test_audio.hpp"
 #include "tools/sim/audiosocket.hpp"
 
@@ -283,7 +289,9 @@ TEST_F(ClusterAudioSocketTest, ASocketReachingAnotherInstanceIsCarriedToItsCallW
   auto ai_ulaw = ulaw_of(tone(4000, 6000));
   ai[0]->send(audio_delta("item_1", ai_ulaw));
   auto first_200ms = little_endian(samples_of_ulaw(ai_ulaw.substr(0, 1600)));
-  EXPECT_TRUE(eventually([&] { return pbx.audio().find(first_200ms) != std::string::npos; }));
+  std::size_t speech_at = std::string::npos;
+  ASSERT_TRUE(eventually([&] { return (speech_at = pbx.audio().find(first_200ms)) != std::string::npos; }));
+  ASSERT_TRUE(eventually([&] { return pbx.audio().size() >= speech_at + 8000; }));  // all 500 ms of it, paced
   EXPECT_TRUE(pbx.protocol_errors().empty()) << pbx.protocol_errors().front();
 
   // Asterisk hangs up at the carrier: the call ends at its owner, completed.
@@ -304,4 +312,61 @@ TEST_F(ClusterAudioSocketTest, AnUnknownCallsSocketIsRefusedByTheInstanceItReach
     return metric(1, R"(voxgate_media_sockets_refused_total{provider="audiosocket",reason="unknown_call"})") == 1;
   }));
   EXPECT_EQ(carrier(), -1);
+}
+
+TEST_F(ClusterAudioSocketTest, DtmfASecondSocketAndTheAisHangupFrameGoThroughTheCarrierAsOnOneInstance) {
+  sim::audiosocket_call pbx(asterisk(0, 2));
+  ASSERT_EQ(pbx.dial("+4930123456", "100").status, 200u);
+  ASSERT_EQ(wait_owner(), 0);
+  ASSERT_EQ(pbx.connect(), "");
+  ASSERT_TRUE(eventually([&] { return get(url(0) + "/calls").body.find("streaming") != std::string::npos; }));
+  EXPECT_EQ(carrier(), 2);
+
+  pbx.send_dtmf('7');
+  EXPECT_TRUE(ai[0]->events()->wait_for(
+      [](const std::string& f) { return f.find("pressed the key 7") != std::string::npos; }, 5s));
+
+  // The same UUID again, at the third instance: carried, and refused by the owner, whose call streams.
+  sim::audiosocket_call again(asterisk(0, 1));
+  ASSERT_EQ(again.connect(pbx.uuid()), "");
+  EXPECT_TRUE(again.wait_ended(5s));
+  EXPECT_TRUE(eventually([&] {
+    return metric(0, R"(voxgate_media_sockets_refused_total{provider="audiosocket",reason="already_streaming"})") == 1;
+  }));
+
+  // The AI ends the call: Asterisk gets the hang-up frame through the carrier, then the close.
+  ai[0]->send(
+      R"({"type":"response.function_call_arguments.done","call_id":"call_9","name":"end_call","arguments":"{}"})");
+  ASSERT_TRUE(pbx.wait_ended(5s));
+  EXPECT_TRUE(pbx.got_hangup_frame());
+  EXPECT_TRUE(
+      eventually([&] { return metric(0, R"(voxgate_calls_total{provider="audiosocket",outcome="end_call"})") == 1; }));
+  EXPECT_TRUE(pbx.protocol_errors().empty()) << pbx.protocol_errors().front();
+}
+
+// A UUID frame needs no other credential, and each costs the carrier a Redis GET: while Redis stalls,
+// sockets past the bound are refused at once rather than queued behind the directory's own work.
+TEST_F(ClusterAudioSocketTest, AFloodOfSocketsWaitingForAStalledDirectoryIsRefusedPastItsBound) {
+  redis.signal(SIGSTOP);
+  std::vector<int> sockets;
+  for (int i = 0; i < 200; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(as_port[1]);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+    std::string uuid(16, static_cast<char>(i));
+    uuid[6] = 0x40;  // version 4
+    auto frame = net::audiosocket::frame(0x01, uuid);
+    ASSERT_EQ(::send(fd, frame.data(), frame.size(), MSG_NOSIGNAL), static_cast<ssize_t>(frame.size()));
+    sockets.push_back(fd);
+  }
+  const std::string busy = R"(voxgate_media_sockets_refused_total{provider="audiosocket",reason="directory_busy"})";
+  EXPECT_TRUE(eventually([&] { return metric(1, busy) >= 1; }, 5s)) << log(1);
+  redis.signal(SIGCONT);
+  for (int fd : sockets) ::close(fd);
+  EXPECT_LE(metric(1, busy), 200 - 128);
+  // The directory answers again, and the instance with it.
+  EXPECT_TRUE(eventually([&] { return metric(1, "voxgate_redis_up") == 1; }, 10s));
 }
