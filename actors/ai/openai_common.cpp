@@ -44,9 +44,10 @@ bool decode_delta_in_place(std::string& frame, std::string_view delta, metrics_r
   return true;
 }
 
-void held_audio::hold(std::string bytes, std::size_t max_bytes, metrics_registry& metrics) {
-  bytes_ += bytes.size();
-  chunks_.push_back(std::move(bytes));
+void held_audio::hold(audio_chunk chunk, std::chrono::milliseconds max_held, metrics_registry& metrics) {
+  auto max_bytes = static_cast<std::size_t>(max_held.count()) * chunk.format.bytes_per_ms();
+  bytes_ += chunk.bytes.size();
+  chunks_.push_back(std::move(chunk.bytes));
   while (bytes_ > max_bytes && !chunks_.empty()) {
     bytes_ -= chunks_.front().size();
     chunks_.pop_front();

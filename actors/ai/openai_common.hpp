@@ -8,6 +8,7 @@
 #include <caf/error.hpp>
 #include <caf/sec.hpp>
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -16,6 +17,7 @@
 
 #include "actors/ai/backend.hpp"
 #include "actors/ai/session_socket.hpp"
+#include "actors/messages.hpp"
 #include "actors/metrics.hpp"
 
 namespace voxgate::actors::ai {
@@ -97,11 +99,12 @@ void setup_timed_out(Self self, metrics_registry& metrics, std::string_view back
   fail_session(self, "AI session not ready in time");
 }
 
-// Caller audio that comes before the session is ready, held in order and bounded: past `max_bytes` the
-// oldest goes, counted as voxgate_frames_dropped_total{provider="ai",direction="in_held"}.
+// Caller audio that comes before the session is ready, held in order and bounded in time (so in bytes
+// by the chunk's format: 10 s of 24 kHz PCM is six times 10 s of G.711): past `max_held` the oldest
+// goes, counted as voxgate_frames_dropped_total{provider="ai",direction="in_held"}.
 class held_audio {
  public:
-  void hold(std::string bytes, std::size_t max_bytes, metrics_registry& metrics);
+  void hold(audio_chunk chunk, std::chrono::milliseconds max_held, metrics_registry& metrics);
   // Hands every held chunk to `send`, oldest first, and forgets them. Returns how many there were.
   template <class Send>
   std::size_t release(Send&& send) {

@@ -224,7 +224,7 @@ ai_session_internal::behavior_type live_behavior(live_pointer self, openai_live_
         if (st.started)
           send_audio(self, chunk.bytes);
         else
-          st.held.hold(std::move(chunk.bytes), st.options.max_held_bytes, *st.options.metrics);
+          st.held.hold(std::move(chunk), st.options.max_held, *st.options.metrics);
       },
       // No playback report in this API: the model already stopped, and the call cleared the carrier.
       [self](truncate_atom, std::string&, std::uint32_t) { self->state.am.handled->inc(); },

@@ -21,7 +21,7 @@ struct openai_live_options {
   net::tls_settings tls;
   ws_connector connect;
   metrics_registry* metrics = nullptr;
-  std::size_t max_held_bytes = 8000 * 3;  // caller audio held until session.started (3 s of G.711)
+  std::chrono::milliseconds max_held{3000};  // caller audio held until session.started
   std::chrono::milliseconds setup_timeout{10000};  // from spawn to session.started
   std::chrono::milliseconds close_wait{2000};      // after session.close, for session.closed (usage)
   std::size_t max_transcript_bytes = 4096;         // what a client delegation hands the tool endpoint

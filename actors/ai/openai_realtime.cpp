@@ -117,7 +117,7 @@ ai_session_internal::behavior_type openai_behavior(openai_pointer self, openai_r
         if (st.ready)
           send_audio(self, chunk.bytes);
         else
-          st.held.hold(std::move(chunk.bytes), st.options.max_held_bytes, *st.options.metrics);
+          st.held.hold(std::move(chunk), st.options.max_held, *st.options.metrics);
       },
       [self](truncate_atom, std::string& item_id, std::uint32_t audio_end_ms) {
         self->state.am.handled->inc();

@@ -16,7 +16,7 @@ struct openai_realtime_options {
   net::tls_settings tls;
   ws_connector connect;
   metrics_registry* metrics = nullptr;
-  std::size_t max_held_bytes = 8000 * 10;  // caller audio held until session.updated (10 s of G.711)
+  std::chrono::milliseconds max_held{10000};  // caller audio held until session.updated
   // From spawn to session.updated. An AI that accepts the socket and then says nothing (or one byte a
   // second) would otherwise leave the caller in silence forever.
   std::chrono::milliseconds setup_timeout{10000};
