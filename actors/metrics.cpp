@@ -99,6 +99,15 @@ void family<Metric>::render(std::string& out) const {
 }
 
 template <class Metric>
+void family<Metric>::describe(std::string& out) const {
+  std::string labels;
+  for (const auto& l : labels_) labels += (labels.empty() ? "`" : ", `") + l + "`";
+  std::string help;
+  for (char c : help_) help += c == '|' ? std::string("\\|") : std::string(1, c);
+  out += "| `" + name_ + "` | " + type_name(static_cast<const Metric*>(nullptr)) + " | " + labels + " | " + help + " |\n";
+}
+
+template <class Metric>
 typename family<Metric>::outside_set family<Metric>::bound_outside_label(std::size_t label, std::size_t most,
                                                                          outside_set values) {
   if (!values) values = std::make_shared<outside_names>();
@@ -133,37 +142,48 @@ metrics_registry::metrics_registry() {
   tool_duration.bound_outside_label(0, 64, tool_calls.bound_outside_label(0, 64));
 }
 
+template <class Visit>
+void metrics_registry::each_family(Visit&& visit) const {
+  visit(calls_active);
+  visit(calls_total);
+  visit(simulated_calls);
+  visit(call_duration);
+  visit(calls_refused);
+  visit(loop_lag);
+  visit(loop_busy);
+  visit(upgrades);
+  visit(accept_errors);
+  visit(webhooks);
+  visit(ops_refused);
+  visit(media_refused);
+  visit(frames);
+  visit(frames_dropped);
+  visit(bad_frames);
+  visit(ai_errors);
+  visit(ai_session_seconds);
+  visit(tool_calls);
+  visit(tool_duration);
+  visit(barge_ins);
+  visit(ai_first_audio);
+  visit(actors_live);
+  visit(actor_messages);
+  visit(build_info);
+  visit(max_calls);
+  visit(draining);
+  visit(redis_up);
+  visit(relayed_calls);
+  visit(cluster_events);
+}
+
 std::string metrics_registry::render() const {
   std::string out;
-  calls_active.render(out);
-  calls_total.render(out);
-  simulated_calls.render(out);
-  call_duration.render(out);
-  calls_refused.render(out);
-  loop_lag.render(out);
-  loop_busy.render(out);
-  upgrades.render(out);
-  accept_errors.render(out);
-  webhooks.render(out);
-  ops_refused.render(out);
-  media_refused.render(out);
-  frames.render(out);
-  frames_dropped.render(out);
-  bad_frames.render(out);
-  ai_errors.render(out);
-  ai_session_seconds.render(out);
-  tool_calls.render(out);
-  tool_duration.render(out);
-  barge_ins.render(out);
-  ai_first_audio.render(out);
-  actors_live.render(out);
-  actor_messages.render(out);
-  build_info.render(out);
-  max_calls.render(out);
-  draining.render(out);
-  redis_up.render(out);
-  relayed_calls.render(out);
-  cluster_events.render(out);
+  each_family([&out](const auto& f) { f.render(out); });
+  return out;
+}
+
+std::string metrics_registry::markdown() const {
+  std::string out = "| metric | type | labels | meaning |\n|---|---|---|---|\n";
+  each_family([&out](const auto& f) { f.describe(out); });
   return out;
 }
 

@@ -85,6 +85,8 @@ class family {
   // 0 (or absent) when the series was never touched.
   std::int64_t value_of(const std::vector<std::string>& values) const;
   void render(std::string& out) const;
+  // One row of the README's metrics table: name, type, labels, help.
+  void describe(std::string& out) const;
 
  private:
   std::string name_;
@@ -114,7 +116,8 @@ class metrics_registry {
  public:
   metrics_registry();
 
-  family<gauge> calls_active{"voxgate_calls_active", "Calls alive on this instance", {"provider", "state"}};
+  family<gauge> calls_active{"voxgate_calls_active", "Calls alive on this instance, by state: ringing (no media yet), streaming, ending",
+                                  {"provider", "state"}};
   family<counter> calls_total{"voxgate_calls_total", "Calls ended, by outcome", {"provider", "outcome"}};
   // The part of calls_total placed by VoxGate's own tools (probe, call, load): subtract it for real traffic.
   family<counter> simulated_calls{
@@ -138,18 +141,27 @@ class metrics_registry {
                           "over about half a second, the highest of its last ten 100 ms probes",
                           {"worker"}};
   family<counter> upgrades{
-      "voxgate_ws_upgrade_attempts_total", "WebSocket upgrade attempts", {"path", "result", "reason"}};
+      "voxgate_ws_upgrade_attempts_total", "WebSocket upgrade attempts, accepted or refused, with the reason",
+      {"path", "result", "reason"}};
   family<counter> accept_errors{
       "voxgate_accept_errors_total", "Failed accepts on the listener (out_of_fds: the connection is shed)", {"reason"}};
-  family<counter> webhooks{"voxgate_webhooks_total", "Webhooks received", {"provider", "result"}};
+  family<counter> webhooks{"voxgate_webhooks_total",
+                                   "Webhooks received, by result: accepted (a call admitted), refused_capacity, refused_draining, "
+                                   "refused_overload, malformed, a failed signature check by its reason; events: "
+                                   "event, ignored, duplicate, unknown_call, owned_elsewhere",
+                                   {"provider", "result"}};
   family<counter> ops_refused{"voxgate_ops_requests_refused_total",
                               "Requests for GET /calls refused: unset (OPS_TOKEN is not set), no_token (no Bearer "
                               "token), wrong_token; not_peer (on INTERNAL_PORT, without another instance's token)",
                               {"reason"}};
   family<counter> media_refused{
       "voxgate_media_sockets_refused_total", "Media sockets refused after upgrade", {"provider", "reason"}};
-  family<counter> frames{"voxgate_frames_total", "Audio frames", {"provider", "direction"}};
-  family<counter> frames_dropped{"voxgate_frames_dropped_total", "Audio frames dropped", {"provider", "direction"}};
+  family<counter> frames{"voxgate_frames_total", "Audio frames: in from the provider, out to it", {"provider", "direction"}};
+  family<counter> frames_dropped{"voxgate_frames_dropped_total",
+                                 "Audio frames dropped: out (the provider's socket fell behind its queue's bound), "
+                                 "ai_overflow (the AI's audio past what a call may queue to play), ai in_held (caller "
+                                 "audio past the bound while the AI session was not ready)",
+                                 {"provider", "direction"}};
   family<counter> bad_frames{"voxgate_bad_frames_total", "Frames refused as malformed", {"source", "reason"}};
   family<counter> ai_errors{
       "voxgate_ai_errors_total", "Errors reported by or about the AI session", {"backend", "code"}};
@@ -172,7 +184,7 @@ class metrics_registry {
       "the media stream up",
       {"backend"},
       std::vector<double>{0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5}};
-  family<gauge> actors_live{"voxgate_actors_live", "Live actors by type", {"actor"}};
+  family<gauge> actors_live{"voxgate_actors_live", "Live actors by type (supervisor, call, transcoder, each AI backend's session)", {"actor"}};
   family<counter> actor_messages{"voxgate_actor_messages_total", "Messages handled by actor type", {"actor"}};
   family<gauge> build_info{"voxgate_build_info", "Always 1; the running version in its label", {"version"}};
   family<gauge> max_calls{"voxgate_max_calls", "MAX_CALLS: live calls beyond this are refused", {}};
@@ -191,6 +203,12 @@ class metrics_registry {
   actor_metrics for_actor(const std::string& type) { return {&actors_live.with({type}), &actor_messages.with({type})}; }
 
   std::string render() const;
+  // Every family as a Markdown table (the README's, kept identical by a test).
+  std::string markdown() const;
+
+ private:
+  template <class Visit>
+  void each_family(Visit&& visit) const;
 };
 
 }  // namespace voxgate::actors

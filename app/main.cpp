@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "app/config.hpp"
+#include "actors/metrics.hpp"
 #include "app/gateway.hpp"
 #include "net/process_usage.hpp"
 #include "tools/args.hpp"
@@ -63,7 +64,8 @@ const voxgate::tools::args::command& serve_command() {
       "Runs the gateway. Its configuration comes from the environment, every setting checked at start.\n\n" +
           voxgate::app::config_help(),
       "",
-      {{"--settings-markdown", 0, voxgate::tools::args::kind::flag, "", "print the settings as the README's Markdown table"}}};
+      {{"--settings-markdown", 0, voxgate::tools::args::kind::flag, "", "print the settings as the README's Markdown table"},
+       {"--metrics-markdown", 0, voxgate::tools::args::kind::flag, "", "print the metrics as the README's Markdown table"}}};
   return c;
 }
 
@@ -72,6 +74,10 @@ int serve(int argc, char** argv) {
   if (auto status = voxgate::tools::args::read(serve_command(), argc, argv, given)) return *status;
   if (given.flag("--settings-markdown")) {
     std::cout << voxgate::app::config_markdown();
+    return 0;
+  }
+  if (given.flag("--metrics-markdown")) {
+    std::cout << voxgate::actors::metrics_registry().markdown();
     return 0;
   }
   voxgate::app::config c;

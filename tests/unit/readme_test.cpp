@@ -1,6 +1,6 @@
 // The README as a newcomer sees it: rendered by a CommonMark renderer (cmark, Debian's package), every
 // section heading must come out as a heading (an unclosed code fence swallows the sections after it),
-// and its settings table is the gateway's own settings list.
+// and its settings and metrics tables are the gateway's own lists.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/metrics.hpp"
 #include "app/config.hpp"
 #include "tests/fakes/shell.hpp"
 
@@ -65,4 +66,15 @@ TEST(Readme, TheSettingsTableIsTheGatewaysOwnList) {
   begin += std::string("<!-- settings:begin -->\n").size();
   EXPECT_EQ(readme.substr(begin, end - begin), voxgate::app::config_markdown())
       << "regenerate it: build/voxgate serve --settings-markdown";
+}
+
+TEST(Readme, TheMetricsTableIsTheRegistrysOwnList) {
+  auto readme = read_file(readme_path);
+  auto begin = readme.find("<!-- metrics:begin -->\n");
+  auto end = readme.find("<!-- metrics:end -->");
+  ASSERT_NE(begin, std::string::npos);
+  ASSERT_NE(end, std::string::npos);
+  begin += std::string("<!-- metrics:begin -->\n").size();
+  EXPECT_EQ(readme.substr(begin, end - begin), voxgate::actors::metrics_registry().markdown())
+      << "regenerate it: build/voxgate serve --metrics-markdown";
 }
