@@ -229,8 +229,8 @@ const std::vector<config_var>& config_vars() {
       {"CALL_TOKEN_SECRET_FILE", "", "a file whose first line is CALL_TOKEN_SECRET (a mounted secret); not with it",
        token_secret_file},
       {"OPS_TOKEN", "",
-       "bearer token for GET /calls, which lists callers' numbers and parameters (Authorization: Bearer ...); "
-       "unset: /calls is refused",
+       "bearer token for GET /calls, which lists callers' numbers and parameters (Authorization: Bearer ...), "
+       "16 to 1024 visible ASCII characters; unset: /calls is refused",
        ops_token, true},
       {"TLS_CA_FILE", "", "extra CA bundle (PEM) trusted for outbound TLS", ca_file},
       {"LOG_LEVEL", "info", "trace | debug | info | warn | error",
@@ -248,7 +248,8 @@ const std::vector<config_var>& config_vars() {
        "needs CALL_TOKEN_SECRET)",
        redis_url, true},
       {"INSTANCE_ADDR", "hostname:INTERNAL_PORT, else hostname:PORT",
-       "host:port the other instances reach this one at (in Kubernetes the pod's IP); cluster only", instance_addr},
+       "host:port the other instances reach this one at, the host an IPv4 address or a name (in Kubernetes the "
+       "pod's IPv4); cluster only", instance_addr},
       {"INTERNAL_PORT", "",
        "a listener of its own for what only the other instances use (the relay between them, their /calls), off "
        "the providers' and the balancer's port; INSTANCE_ADDR then names this port (default hostname:INTERNAL_PORT); "

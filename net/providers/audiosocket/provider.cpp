@@ -41,7 +41,8 @@ const std::vector<setting>& settings() {
        "on loopback or a private network",
        checks::address_to_bind()},
       {"AUDIOSOCKET_RATE", "8000",
-       "slin rate the dialplan pins (AudioSocket() is always 8000; Dial(AudioSocket/...c(slin16)) 16000)",
+       "slin rate the dialplan pins: 8000, 16000, 24000 or 48000 (AudioSocket() is always 8000; "
+       "Dial(AudioSocket/...c(slin16)) 16000)",
        [](const std::string& v) -> std::optional<std::string> {
          auto n = number(v);
          if (!n || (*n != 8000 && *n != 16000 && *n != 24000 && *n != 48000)) return "8000, 16000, 24000 or 48000";
