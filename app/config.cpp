@@ -154,10 +154,14 @@ verdict instance_addr(config& c, const std::string& v) {
   auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
   auto host = std::string_view(v).substr(0, colon == std::string::npos ? 0 : colon);
   auto host_char = [](unsigned char ch) { return std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_'; };
+  // An IPv6 address in brackets, as in a URL (the others dial ws://[fd00::7]:8081/...).
+  bool v6 = host.size() > 2 && host.front() == '[' && host.back() == ']' &&
+            host.find(':') != std::string_view::npos &&
+            net::parse_listen_address(std::string(host.substr(1, host.size() - 2)));
   if (colon == std::string::npos || colon == 0 || ec != std::errc{} || p != digits.data() + digits.size() ||
-      port == 0 || port > 65535 || !std::all_of(host.begin(), host.end(), host_char))
-    return "host:port with an IPv4 address or a host name, as the other instances reach this one (e.g. the pod's IP "
-           "and PORT)";
+      port == 0 || port > 65535 || (!v6 && !std::all_of(host.begin(), host.end(), host_char)))
+    return "host:port with an IPv4 address, [an IPv6 address] or a host name, as the other instances reach this one "
+           "(e.g. the pod's IP and PORT)";
   c.instance_addr = v;
   return taken;
 }
@@ -248,8 +252,8 @@ const std::vector<config_var>& config_vars() {
        "needs CALL_TOKEN_SECRET)",
        redis_url, true},
       {"INSTANCE_ADDR", "hostname:INTERNAL_PORT, else hostname:PORT",
-       "host:port the other instances reach this one at, the host an IPv4 address or a name (in Kubernetes the "
-       "pod's IPv4); cluster only", instance_addr},
+       "host:port the other instances reach this one at: an IPv4 address, [an IPv6 address] or a name (in "
+       "Kubernetes the pod's IP); cluster only", instance_addr},
       {"INTERNAL_PORT", "",
        "a listener of its own for what only the other instances use (the relay between them, their /calls), off "
        "the providers' and the balancer's port; INSTANCE_ADDR then names this port (default hostname:INTERNAL_PORT); "

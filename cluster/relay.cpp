@@ -34,19 +34,34 @@ constexpr auto handshake_timeout = std::chrono::seconds(10);
 // both ends, so a token is good only at the instance it was made for.
 std::string peer_key(std::string_view secret) { return net::crypto::hmac_sha256(secret, "voxgate relay peer"); }
 std::string calls_key(std::string_view secret) { return net::crypto::hmac_sha256(secret, "voxgate calls peer"); }
+// An instance's name as a token carries it: a token has no brackets, so "[fd00::7]:8081" goes as
+// "fd00::7:8081" (the port always follows the last colon, so nothing else reads the same) and comes
+// back bracketed wherever two colons or more show an IPv6 address.
+std::string token_name(std::string_view addr) {
+  std::string out;
+  for (char c : addr)
+    if (c != '[' && c != ']') out += c;
+  return out;
+}
+std::string addr_of_token_name(std::string name) {
+  auto colon = name.rfind(':');
+  if (colon == std::string::npos || name.find(':') == colon) return name;
+  return "[" + name.substr(0, colon) + "]" + name.substr(colon);
+}
+
 std::string peer_id(std::string_view from, std::string_view to) {
-  return std::string(peer_prefix) + std::string(from) + std::string(peer_to) + std::string(to);
+  return std::string(peer_prefix) + token_name(from) + std::string(peer_to) + token_name(to);
 }
 
 // The instance that made `token` with `key` for `self`; nothing when it is not such a token.
 std::optional<std::string> peer_named(std::string_view key, std::string_view token, std::string_view self) {
   std::string id;
   if (net::verify_call_token(key, token, "", net::unix_now(), &id) != net::token_check::ok) return std::nullopt;
-  auto to = std::string(peer_to) + std::string(self);
+  auto to = std::string(peer_to) + token_name(self);
   if (id.rfind(peer_prefix, 0) != 0 || id.size() <= peer_prefix.size() + to.size() ||
       id.compare(id.size() - to.size(), to.size(), to) != 0)
     return std::nullopt;
-  return id.substr(peer_prefix.size(), id.size() - peer_prefix.size() - to.size());
+  return addr_of_token_name(id.substr(peer_prefix.size(), id.size() - peer_prefix.size() - to.size()));
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ class fetch_op : public std::enable_shared_from_this<fetch_op<Stream>> {
 
   void run() {
     lowest().expires_after(request_.timeout);
-    resolver_.async_resolve(target_.host, std::to_string(target_.effective_port()),
+    resolver_.async_resolve(target_.bare_host(), std::to_string(target_.effective_port()),
                             beast::bind_front_handler(&fetch_op::on_resolve, this->shared_from_this()));
   }
 
@@ -52,7 +52,7 @@ class fetch_op : public std::enable_shared_from_this<fetch_op<Stream>> {
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       send();
     } else {
-      if (!prepare_tls_stream(stream_.native_handle(), target_.host)) return fail("TLS setup failed");
+      if (!prepare_tls_stream(stream_.native_handle(), target_.bare_host())) return fail("TLS setup failed");
       stream_.async_handshake(asio::ssl::stream_base::client, [self = this->shared_from_this()](beast::error_code ec) {
         if (ec) return self->fail("TLS handshake with " + self->target_.host + ": " + ec.message());
         self->send();

@@ -36,6 +36,11 @@ std::string_view url::query() const {
 
 std::string url::host_port() const { return port ? host + ":" + std::to_string(port) : host; }
 
+std::string url::bare_host() const {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') return host.substr(1, host.size() - 2);
+  return host;
+}
+
 std::string url::origin() const { return scheme + "://" + host_port(); }
 
 std::optional<url> parse_url(std::string_view text) {

@@ -23,6 +23,7 @@ struct url {
   std::string_view path() const;
   std::string_view query() const;  // without '?'
   std::string host_port() const;   // "host" or "host:port"
+  std::string bare_host() const;   // as a resolver or TLS takes it: an IPv6 literal without its brackets
   std::string origin() const;      // scheme://host[:port]
 };
 

@@ -41,7 +41,7 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
         done_(std::move(done)) {}
 
   void run() {
-    resolver_.async_resolve(target_.host, std::to_string(target_.effective_port()),
+    resolver_.async_resolve(target_.bare_host(), std::to_string(target_.effective_port()),
                             [self = this->shared_from_this()](boost::system::error_code ec,
                                                               tcp::resolver::results_type results) {
                               self->on_resolve(ec, std::move(results));
@@ -79,7 +79,7 @@ class connect_op : public std::enable_shared_from_this<connect_op<Stream>> {
     if constexpr (std::is_same_v<Stream, plain_socket>) {
       handshake();
     } else {
-      if (!prepare_tls_stream(stream_.native_handle(), target_.host)) return fail("TLS setup failed for " + target_.host);
+      if (!prepare_tls_stream(stream_.native_handle(), target_.bare_host())) return fail("TLS setup failed for " + target_.host);
       bound_step();
       stream_.async_handshake(asio::ssl::stream_base::client, [self = this->shared_from_this()](boost::system::error_code ec) {
         if (ec) return self->fail("TLS handshake with " + self->target_.host + ": " + self->why(ec));

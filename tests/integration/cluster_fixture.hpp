@@ -94,6 +94,9 @@ class ClusterTest : public ::testing::Test {
   virtual std::string ops_token_of(int) const { return ops_token; }
   // Each instance's doors for the others on a port of their own (INTERNAL_PORT).
   virtual bool internal_ports() const { return false; }
+  // The instances named by IPv6 addresses (an IPv6 pod network): each listens on every address
+  // (HOST=::) and the others reach it at [::1].
+  virtual bool ipv6_peers() const { return false; }
 
   // Dials instance i's relay door as a peer would, with `token` (none when empty); the error, or
   // empty when it opened (the channel then in *out).
@@ -116,7 +119,9 @@ class ClusterTest : public ::testing::Test {
     return result.get_future().get();
   }
   // An instance's address as the cluster names it, and a token expiry a minute from now.
-  std::string self_of(int i) const { return "127.0.0.1:" + std::to_string(internal[i] ? internal[i] : port[i]); }
+  std::string self_of(int i) const {
+    return (ipv6_peers() ? "[::1]:" : "127.0.0.1:") + std::to_string(internal[i] ? internal[i] : port[i]);
+  }
   static std::int64_t a_minute_on() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
                .count() + 60;
@@ -124,7 +129,7 @@ class ClusterTest : public ::testing::Test {
 
   void start_instance(int i) {
     std::vector<std::string> env = {
-        "HOST=127.0.0.1",
+        ipv6_peers() ? "HOST=::" : "HOST=127.0.0.1",
         "PORT=" + std::to_string(port[i]),
         "INSTANCE_ADDR=" + self_of(i),
         "PUBLIC_URL=" + std::string(public_url),

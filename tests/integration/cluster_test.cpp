@@ -241,6 +241,32 @@ TEST_F(ClusterInternalPortTest, TheInstancesMeetOnTheirOwnPortAndThePublicOneHas
 
 namespace {
 
+// An IPv6 pod network: INSTANCE_ADDR=[fd00::7]:8081, the relay and /calls dialled at such addresses.
+class ClusterIpv6Test : public ClusterTest {
+  bool internal_ports() const override { return true; }
+  bool ipv6_peers() const override { return true; }
+};
+
+}  // namespace
+
+TEST_F(ClusterIpv6Test, InstancesNamedByIpv6AddressesCarryACallAndAnswerEachOthersCalls) {
+  constexpr const char* sid = "CA56565656565656565656565656565656";
+  fakes::fake_twilio caller(lb_url(), public_url, auth_token);
+  int own = relayed_twilio_call(caller, sid);
+  ASSERT_GE(own, 0);
+  ASSERT_TRUE(ai[own]->events()->wait_for_field("type", "session.update", 5s));
+  audio_flows(caller, own, 0x30);  // the media socket's instance dialled the owner at [::1]:port
+
+  auto all = get(url((own + 1) % n) + "/calls?scope=cluster");
+  ASSERT_EQ(all.status, 200u) << all.body;
+  EXPECT_NE(all.body.find(R"("instance":")" + self_of(own) + R"(","calls":[{"id":")" + sid), std::string::npos)
+      << all.body;
+  EXPECT_EQ(all.body.find(R"("error")"), std::string::npos) << all.body;
+  EXPECT_EQ(self_of(own).rfind("[::1]:", 0), 0u);
+}
+
+namespace {
+
 // Asterisk's AudioSocket beside the cluster: each instance with its TCP listener, which a TCP balancer
 // in front would reach at random.
 class ClusterAudioSocketTest : public ClusterTest {

@@ -256,14 +256,17 @@ TEST(Config, TheClusterNeedsOneTokenSecretAndAnAddressTheOthersCanReach) {
                                    {"INSTANCE_ADDR", "10.0.3.7:8080"}}))
                   .empty());
   EXPECT_EQ(ok.instance_addr, "10.0.3.7:8080");
+  config v6;  // an IPv6 pod: bracketed, as the URL the others dial takes it
+  EXPECT_TRUE(load_config(v6, cluster_env({{"INSTANCE_ADDR", "[fd00:10:244::7]:8081"}})).empty());
+  EXPECT_EQ(v6.instance_address("pod-7"), "[fd00:10:244::7]:8081");
 
   config port0;
   errors = load_config(port0, cluster_env({{"PORT", "0"}}));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("set INSTANCE_ADDR"), std::string::npos) << errors[0];
 
-  for (const char* bad : {"10.0.3.7", "10.0.3.7:0", "10.0.3.7:99999", ":8080", "http://10.0.3.7:8080", "a b:80", "[::1]:8080",
-                          "::1:8080", "10.0.3.7:80:8080", "host:+80", "10.0.3.7: 80"}) {
+  for (const char* bad : {"10.0.3.7", "10.0.3.7:0", "10.0.3.7:99999", ":8080", "http://10.0.3.7:8080", "a b:80", "::1:8080",
+                          "[::1]", "[10.0.3.7]:8080", "[fe80::1%eth0]:8080", "[::1:8080", "[host]:8080", "10.0.3.7:80:8080", "host:+80", "10.0.3.7: 80"}) {
     config c2;
     errors = load_config(c2, env({{"INSTANCE_ADDR", bad}}));
     ASSERT_EQ(errors.size(), 1u) << bad;

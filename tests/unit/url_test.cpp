@@ -20,6 +20,18 @@ TEST(Url, ParsesSchemeHostPortAndTarget) {
   EXPECT_EQ(bare->effective_port(), 80);
 }
 
+// The brackets belong to the URL's syntax, not to the address: a resolver or TLS takes it bare.
+TEST(Url, AnIpv6LiteralKeepsItsBracketsInTheHostAndLosesThemForTheResolver) {
+  auto v6 = parse_url("ws://[FD00::1]:8081/internal/relay");
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->host, "[fd00::1]");
+  EXPECT_EQ(v6->port, 8081);
+  EXPECT_EQ(v6->host_port(), "[fd00::1]:8081");
+  EXPECT_EQ(v6->bare_host(), "fd00::1");
+  EXPECT_EQ(parse_url("http://10.0.0.7:8081/")->bare_host(), "10.0.0.7");
+  EXPECT_EQ(parse_url("https://gw.example.com/")->bare_host(), "gw.example.com");
+}
+
 TEST(Url, RefusesWhatIsNotAnAbsoluteHttpOrWsUrl) {
   for (const char* bad : {"", "gw.example.com/x", "ftp://x/", "http://", "http://:80/", "http://h:0/",
                           "http://h:99999/", "http://user@h/", "http://h:12a/",
