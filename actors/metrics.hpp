@@ -116,7 +116,7 @@ class metrics_registry {
  public:
   metrics_registry();
 
-  family<gauge> calls_active{"voxgate_calls_active", "Calls alive on this instance, by state: ringing (no media yet), streaming, ending",
+  family<gauge> calls_active{"voxgate_calls_active", "Calls alive on this instance, by state: ringing (no media yet), streaming; an ending call is no longer counted",
                                   {"provider", "state"}};
   family<counter> calls_total{"voxgate_calls_total", "Calls ended, by outcome", {"provider", "outcome"}};
   // The part of calls_total placed by VoxGate's own tools (probe, call, load): subtract it for real traffic.
@@ -146,9 +146,10 @@ class metrics_registry {
   family<counter> accept_errors{
       "voxgate_accept_errors_total", "Failed accepts on the listener (out_of_fds: the connection is shed)", {"reason"}};
   family<counter> webhooks{"voxgate_webhooks_total",
-                                   "Webhooks received, by result: accepted (a call admitted), refused_capacity, refused_draining, "
-                                   "refused_overload, malformed, a failed signature check by its reason; events: "
-                                   "event, ignored, duplicate, unknown_call, owned_elsewhere",
+                                   "Webhooks received, by result: accepted (a call admitted, or a retry of one), owned_elsewhere "
+                                   "(a call another instance took), refused_capacity, refused_draining, refused_overload, "
+                                   "malformed, a refused check by its label (signature, auth, no_listener); events: "
+                                   "event, ignored, duplicate, unknown_call",
                                    {"provider", "result"}};
   family<counter> ops_refused{"voxgate_ops_requests_refused_total",
                               "Requests for GET /calls refused: unset (OPS_TOKEN is not set), no_token (no Bearer "

@@ -16,7 +16,7 @@ setting ai_audio_format_setting() {
   // Not owned: a backend that does not read it (GPT-Live follows the call's codec) says so here.
   return {"AI_AUDIO_FORMAT", "pcmu",
           "pcmu | pcma (G.711 to the AI, no transcoding) | pcm16 (24 kHz PCM, transcoded); openai-live "
-          "does not read it (it takes the call's G.711 as it is, a 16 kHz call as 16 kHz PCM)",
+          "does not read it (it takes the call's G.711 as it is, any other codec as 16 kHz PCM)",
           checks::one_of({"pcmu", "pcma", "pcm16"}), false, false};
 }
 

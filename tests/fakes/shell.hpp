@@ -64,6 +64,18 @@ inline std::uint16_t free_port() {
   return ntohs(a.sin_port);
 }
 
+// Whether this host has IPv6 on loopback: [::1] can be bound.
+inline bool ipv6_loopback_works() {
+  int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  a.sin6_addr = in6addr_loopback;
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
 // A port that takes connections (the kernel completes each handshake) and never answers or accepts
 // them: a hung peer. Closing it resets what waits there.
 class silent_listener {
