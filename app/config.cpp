@@ -162,6 +162,11 @@ verdict instance_addr(config& c, const std::string& v) {
       port == 0 || port > 65535 || (!v6 && !std::all_of(host.begin(), host.end(), host_char)))
     return "host:port with an IPv4 address, [an IPv6 address] or a host name, as the other instances reach this one "
            "(e.g. the pod's IP and PORT)";
+  // HOST's every-address is a thing to bind, not to dial: the others would each reach themselves.
+  auto address = net::parse_listen_address(std::string(v6 ? host.substr(1, host.size() - 2) : host));
+  if (address && address->every())
+    return "an address the other instances can dial, not 0.0.0.0 or [::] (that is HOST's every-address): e.g. the "
+           "pod's IP and PORT";
   c.instance_addr = v;
   return taken;
 }

@@ -272,6 +272,12 @@ TEST(Config, TheClusterNeedsOneTokenSecretAndAnAddressTheOthersCanReach) {
     ASSERT_EQ(errors.size(), 1u) << bad;
     EXPECT_EQ(errors[0].rfind(std::string("INSTANCE_ADDR='") + bad + "': expected host:port", 0), 0u) << errors[0];
   }
+  for (const char* every : {"0.0.0.0:8081", "[::]:8081", "[0::0]:8081"}) {  // HOST's value, not a peer's
+    config c2;
+    errors = load_config(c2, env({{"INSTANCE_ADDR", every}}));
+    ASSERT_EQ(errors.size(), 1u) << every;
+    EXPECT_NE(errors[0].find("not 0.0.0.0 or [::]"), std::string::npos) << errors[0];
+  }
   // A Redis URL may hold a password: a refused one is never printed.
   config c3;
   errors = load_config(c3, env({{"REDIS_URL", "http://:hunter2@redis"}, {"CALL_TOKEN_SECRET", "0123456789abcdef"}}));
