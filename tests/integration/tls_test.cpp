@@ -61,9 +61,16 @@ class tls_echo_server {
     });
   }
   ~tls_echo_server() {
+    // A client that never came (its connect failed before reaching us) leaves the thread in a
+    // blocking accept, which closing the acceptor does not wake: one connection that closes at once
+    // lets it end, so the test fails with its own message instead of hanging until ctest's timeout.
     beast::error_code ec;
-    acceptor_.close(ec);
+    asio::io_context wake_ioc;
+    asio::ip::tcp::socket wake(wake_ioc);
+    wake.connect(acceptor_.local_endpoint(), ec);
+    wake.close(ec);
     thread_.join();
+    acceptor_.close(ec);
   }
   std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
 
