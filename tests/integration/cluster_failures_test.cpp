@@ -185,25 +185,6 @@ TEST_F(ClusterWithAFullInstance, ARefusedCallLeavesNoEntryAndItsRetryIsServedEls
 }
 
 TEST_F(ClusterTest, TwoInstancesCarryingMediaToEachOtherShareOneConnection) {
-  constexpr const char* there = "CA99999999999999999999999999999992";  // owned by 0, media on 1
-  constexpr const char* back = "CA99999999999999999999999999999993";   // owned by 1, media on 0
-  fakes::fake_twilio there_hook(url(0), public_url, auth_token), there_media(url(1), public_url, auth_token);
-  fakes::fake_twilio back_hook(url(1), public_url, auth_token), back_media(url(0), public_url, auth_token);
-  ASSERT_TRUE(twilio_call(there_hook, there_media, there));
-  audio_flows(there_media, 0, 0x10);
-  ASSERT_TRUE(twilio_call(back_hook, back_media, back));
-  ASSERT_TRUE(ai[1]->events()->wait_for_field("type", "session.update", 5s));
-  audio_flows(back_media, 1, 0x30);
-  ai[0]->send(audio_delta("item_1", std::string(1600, '\x24')));
-  ai[1]->send(audio_delta("item_2", std::string(1600, '\x25')));
-  ASSERT_TRUE(there_media.received()->wait_for_field("event", "media", 5s));
-  ASSERT_TRUE(back_media.received()->wait_for_field("event", "media", 5s));
-  auto dialled = [](const std::string& log) {
-    std::size_t n = 0;
-    for (auto at = log.find("relay to owner="); at != std::string::npos; at = log.find("relay to owner=", at + 1)) ++n;
-    return n;
-  };
-  EXPECT_EQ(dialled(log(0)) + dialled(log(1)), 1u) << log(0) << log(1);  // one connection, both ways
-  EXPECT_EQ(metric(0, R"(voxgate_relayed_calls{role="carried"})"), 1);
-  EXPECT_EQ(metric(0, R"(voxgate_relayed_calls{role="owned"})"), 1);
+  std::vector<std::unique_ptr<fakes::fake_twilio>> phones;
+  calls_each_way("CA99999999999999999999999999999992", "CA99999999999999999999999999999993", phones);
 }

@@ -255,6 +255,33 @@ class ClusterTest : public ::testing::Test {
     audio_flows(caller, owner, tag, next);
   }
 
+  // Two calls carried between instances 0 and 1, one each way: `there` owned by 0 with its media on
+  // 1, `back` owned by 1 with its media on 0, audio both ways in each, on one relay connection (each
+  // dial logs "relay to owner="). The calls live as long as `phones` (their provider sides) do.
+  void calls_each_way(const char* there, const char* back, std::vector<std::unique_ptr<fakes::fake_twilio>>& phones) {
+    for (int hook : {0, 1, 1, 0}) phones.push_back(std::make_unique<fakes::fake_twilio>(url(hook), public_url, auth_token));
+    auto& there_media = *phones[1];
+    auto& back_media = *phones[3];
+    ASSERT_TRUE(twilio_call(*phones[0], there_media, there));
+    ASSERT_TRUE(ai[0]->events()->wait_for_field("type", "session.update", 5s));
+    audio_flows(there_media, 0, 0x10);
+    ASSERT_TRUE(twilio_call(*phones[2], back_media, back));
+    ASSERT_TRUE(ai[1]->events()->wait_for_field("type", "session.update", 5s));
+    audio_flows(back_media, 1, 0x30);
+    ai[0]->send(audio_delta("item_1", std::string(1600, '\x24')));
+    ai[1]->send(audio_delta("item_2", std::string(1600, '\x25')));
+    ASSERT_TRUE(there_media.received()->wait_for_field("event", "media", 5s));
+    ASSERT_TRUE(back_media.received()->wait_for_field("event", "media", 5s));
+    auto dialled = [](const std::string& log) {
+      std::size_t n = 0;
+      for (auto at = log.find("relay to owner="); at != std::string::npos; at = log.find("relay to owner=", at + 1)) ++n;
+      return n;
+    };
+    EXPECT_EQ(dialled(log(0)) + dialled(log(1)), 1u) << log(0) << log(1);  // one connection, both ways
+    EXPECT_EQ(metric(0, R"(voxgate_relayed_calls{role="carried"})"), 1);
+    EXPECT_EQ(metric(0, R"(voxgate_relayed_calls{role="owned"})"), 1);
+  }
+
   std::string dir;
   fakes::redis_server redis;
   fakes::fake_telnyx telnyx;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -39,6 +40,16 @@ std::vector<std::string> intended_headings(const std::string& markdown) {
 
 const std::string readme_path = std::string(VOXGATE_SOURCE_DIR) + "/README.md";
 
+// What the README holds between <!-- tag:begin --> and <!-- tag:end -->; nothing when a marker is missing.
+std::optional<std::string> generated_part(const std::string& readme, const std::string& tag) {
+  auto open = "<!-- " + tag + ":begin -->\n";
+  auto begin = readme.find(open);
+  auto end = readme.find("<!-- " + tag + ":end -->");
+  if (begin == std::string::npos || end == std::string::npos || end < begin) return std::nullopt;
+  begin += open.size();
+  return readme.substr(begin, end - begin);
+}
+
 }  // namespace
 
 TEST(Readme, EverySectionRendersAsAHeading) {
@@ -58,23 +69,14 @@ TEST(Readme, EverySectionRendersAsAHeading) {
 }
 
 TEST(Readme, TheSettingsTableIsTheGatewaysOwnList) {
-  auto readme = read_file(readme_path);
-  auto begin = readme.find("<!-- settings:begin -->\n");
-  auto end = readme.find("<!-- settings:end -->");
-  ASSERT_NE(begin, std::string::npos);
-  ASSERT_NE(end, std::string::npos);
-  begin += std::string("<!-- settings:begin -->\n").size();
-  EXPECT_EQ(readme.substr(begin, end - begin), voxgate::app::config_markdown())
-      << "regenerate it: build/voxgate serve --settings-markdown";
+  auto table = generated_part(read_file(readme_path), "settings");
+  ASSERT_TRUE(table) << "README.md lost its settings markers";
+  EXPECT_EQ(*table, voxgate::app::config_markdown()) << "regenerate it: build/voxgate serve --settings-markdown";
 }
 
 TEST(Readme, TheMetricsTableIsTheRegistrysOwnList) {
-  auto readme = read_file(readme_path);
-  auto begin = readme.find("<!-- metrics:begin -->\n");
-  auto end = readme.find("<!-- metrics:end -->");
-  ASSERT_NE(begin, std::string::npos);
-  ASSERT_NE(end, std::string::npos);
-  begin += std::string("<!-- metrics:begin -->\n").size();
-  EXPECT_EQ(readme.substr(begin, end - begin), voxgate::actors::metrics_registry().markdown())
+  auto table = generated_part(read_file(readme_path), "metrics");
+  ASSERT_TRUE(table) << "README.md lost its metrics markers";
+  EXPECT_EQ(*table, voxgate::actors::metrics_registry().markdown())
       << "regenerate it: build/voxgate serve --metrics-markdown";
 }
