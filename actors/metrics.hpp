@@ -116,8 +116,10 @@ class metrics_registry {
  public:
   metrics_registry();
 
-  family<gauge> calls_active{"voxgate_calls_active", "Calls alive on this instance, by state: ringing (no media yet), streaming; an ending call is no longer counted",
-                                  {"provider", "state"}};
+  family<gauge> calls_active{
+      "voxgate_calls_active",
+      "Calls alive on this instance, by state: ringing (no media yet), streaming; an ending call is no longer counted",
+      {"provider", "state"}};
   family<counter> calls_total{"voxgate_calls_total", "Calls ended, by outcome", {"provider", "outcome"}};
   // The part of calls_total placed by VoxGate's own tools (probe, call, load): subtract it for real traffic.
   family<counter> simulated_calls{
@@ -146,18 +148,19 @@ class metrics_registry {
   family<counter> accept_errors{
       "voxgate_accept_errors_total", "Failed accepts on the listener (out_of_fds: the connection is shed)", {"reason"}};
   family<counter> webhooks{"voxgate_webhooks_total",
-                                   "Webhooks received, by result: accepted (a call admitted, or a retry of one), owned_elsewhere "
-                                   "(a call another instance took), refused_capacity, refused_draining, refused_overload, "
-                                   "malformed, a refused check by its label (signature, auth, no_listener); events: "
-                                   "event, ignored, duplicate, unknown_call",
-                                   {"provider", "result"}};
+                           "Webhooks received, by result: accepted (a call admitted, or a retry of one), owned_elsewhere "
+                           "(a call another instance took), refused_capacity, refused_draining, refused_overload, "
+                           "malformed, a refused check by its label (signature, auth, no_listener); events: event, "
+                           "ignored, duplicate, unknown_call",
+                           {"provider", "result"}};
   family<counter> ops_refused{"voxgate_ops_requests_refused_total",
                               "Requests for GET /calls refused: unset (OPS_TOKEN is not set), no_token (no Bearer "
                               "token), wrong_token; not_peer (on INTERNAL_PORT, without another instance's token)",
                               {"reason"}};
   family<counter> media_refused{
       "voxgate_media_sockets_refused_total", "Media sockets refused after upgrade", {"provider", "reason"}};
-  family<counter> frames{"voxgate_frames_total", "Audio frames: in from the provider, out to it", {"provider", "direction"}};
+  family<counter> frames{
+      "voxgate_frames_total", "Audio frames: in from the provider, out to it", {"provider", "direction"}};
   family<counter> frames_dropped{"voxgate_frames_dropped_total",
                                  "Audio frames dropped: out (the provider's socket fell behind its queue's bound), "
                                  "ai_overflow (the AI's audio past what a call may queue to play), ai in_held (caller "
@@ -185,7 +188,8 @@ class metrics_registry {
       "the media stream up",
       {"backend"},
       std::vector<double>{0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5}};
-  family<gauge> actors_live{"voxgate_actors_live", "Live actors by type (supervisor, call, transcoder, each AI backend's session)", {"actor"}};
+  family<gauge> actors_live{
+      "voxgate_actors_live", "Live actors by type (supervisor, call, transcoder, each AI backend's session)", {"actor"}};
   family<counter> actor_messages{"voxgate_actor_messages_total", "Messages handled by actor type", {"actor"}};
   family<gauge> build_info{"voxgate_build_info", "Always 1; the running version in its label", {"version"}};
   family<gauge> max_calls{"voxgate_max_calls", "MAX_CALLS: live calls beyond this are refused", {}};

@@ -155,15 +155,14 @@ verdict instance_addr(config& c, const std::string& v) {
   auto host = std::string_view(v).substr(0, colon == std::string::npos ? 0 : colon);
   auto host_char = [](unsigned char ch) { return std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_'; };
   // An IPv6 address in brackets, as in a URL (the others dial ws://[fd00::7]:8081/...).
-  bool v6 = host.size() > 2 && host.front() == '[' && host.back() == ']' &&
-            host.find(':') != std::string_view::npos &&
-            net::parse_listen_address(std::string(host.substr(1, host.size() - 2)));
+  auto literal = net::unbracketed(host);
+  auto address = net::parse_listen_address(std::string(literal));
+  bool v6 = literal.size() != host.size() && literal.find(':') != std::string_view::npos && address;
   if (colon == std::string::npos || colon == 0 || ec != std::errc{} || p != digits.data() + digits.size() ||
       port == 0 || port > 65535 || (!v6 && !std::all_of(host.begin(), host.end(), host_char)))
     return "host:port with an IPv4 address, [an IPv6 address] or a host name, as the other instances reach this one "
            "(e.g. the pod's IP and PORT)";
   // HOST's every-address is a thing to bind, not to dial: the others would each reach themselves.
-  auto address = net::parse_listen_address(std::string(v6 ? host.substr(1, host.size() - 2) : host));
   if (address && address->every())
     return "an address the other instances can dial, not 0.0.0.0 or [::] (that is HOST's every-address): e.g. the "
            "pod's IP and PORT";

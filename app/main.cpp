@@ -6,8 +6,8 @@
 #include <iostream>
 #include <string_view>
 
-#include "app/config.hpp"
 #include "actors/metrics.hpp"
+#include "app/config.hpp"
 #include "app/gateway.hpp"
 #include "net/process_usage.hpp"
 #include "tools/args.hpp"

@@ -36,10 +36,12 @@ std::string_view url::query() const {
 
 std::string url::host_port() const { return port ? host + ":" + std::to_string(port) : host; }
 
-std::string url::bare_host() const {
+std::string_view unbracketed(std::string_view host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') return host.substr(1, host.size() - 2);
   return host;
 }
+
+std::string url::bare_host() const { return std::string(unbracketed(host)); }
 
 std::string url::origin() const { return scheme + "://" + host_port(); }
 

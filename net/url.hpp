@@ -28,6 +28,8 @@ struct url {
 };
 
 std::optional<url> parse_url(std::string_view text);
+// A host as an address: "[fd00::7]" -> "fd00::7"; anything else as it is.
+std::string_view unbracketed(std::string_view host);
 
 // "%41+b" -> "A b" when plus_is_space. Returns nothing for a malformed escape.
 std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space);
